@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+
+.PHONY: install migrate run test lint format demo clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python -m clustermarket migrate
+
+# Migrates, loads the demo data on the first start (an empty database), then serves.
+run: migrate
+	$(BIN)/python -m clustermarket demo --if-empty
+	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests app.py piccolo_conf.py
+	$(BIN)/ruff format --check src tests app.py piccolo_conf.py
+
+format: install
+	$(BIN)/ruff format src tests app.py piccolo_conf.py
+	$(BIN)/ruff check --fix src tests app.py piccolo_conf.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

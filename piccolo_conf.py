@@ -1,0 +1,20 @@
+"""Piccolo's configuration: the engine chosen by DATABASE_URL and the domains' apps."""
+
+from piccolo.conf.apps import AppRegistry
+
+from clustermarket.db import make_engine
+from clustermarket.settings import get_settings
+
+DB = make_engine(get_settings())
+
+# Order does not matter: each app names the apps its migrations depend on.
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "clustermarket.schools.piccolo_app",
+        "clustermarket.accounts.piccolo_app",
+        "clustermarket.moderation.piccolo_app",
+        "clustermarket.teams.piccolo_app",
+        "clustermarket.catalogue.piccolo_app",
+        "clustermarket.market.piccolo_app",
+    ]
+)

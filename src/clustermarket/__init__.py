@@ -1,0 +1,1 @@
+"""Cluster Market: the Aylsham cluster schools' enterprise and eco web app."""

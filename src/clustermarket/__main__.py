@@ -1,0 +1,3 @@
+from clustermarket.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""Sign in and out; teachers' pupil accounts. Handlers parse, check, call a service, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+from litestar.stores.base import Store
+
+from clustermarket.accounts import services
+from clustermarket.accounts.services import ClassListError, CurrentUser
+from clustermarket.accounts.throttle import LoginThrottle
+from clustermarket.schools.services import all_schools
+from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_staff
+from clustermarket.web.sessions import rotate_session_id
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+@dataclass
+class LoginForm:
+    username: str = ""
+    password: str = ""
+    next: str = ""
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/dashboard"
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    store: Store = request.app.stores.get("rate_limit")
+    return LoginThrottle(store, request.app.state.settings.login_limit_per_username)
+
+
+class AuthController(Controller):
+    @get("/login", name="login")
+    async def login_page(self, request: Request, next: str = "") -> Template | Redirect:
+        if request.user:
+            return Redirect(path=safe_next(next))
+        return Template("accounts/login.html", context={"next": next, "username": ""})
+
+    @post("/login")
+    async def login(
+        self, request: Request, data: Annotated[LoginForm, Form]
+    ) -> Template | Redirect:
+        throttle = _throttle(request)
+        username = data.username.strip().lower()
+        context: dict[str, Any] = {"next": data.next, "username": data.username.strip()}
+        if not username or not data.password:
+            context["error"] = "Type your username and your password."
+            return Template("accounts/login.html", context=context, status_code=400)
+        if await throttle.blocked(username):
+            context["error"] = (
+                "Too many wrong passwords for this username. Wait 15 minutes, "
+                "or ask your teacher to give you a new password."
+            )
+            return Template("accounts/login.html", context=context, status_code=429)
+        user = await services.authenticate(username, data.password)
+        if user is None:
+            await throttle.failed(username)
+            context["error"] = (
+                "That username and password do not match. Check the spelling and try again."
+            )
+            return Template("accounts/login.html", context=context, status_code=400)
+        await throttle.succeeded(username)
+        request.set_session({SESSION_USER: user.id, SESSION_EPOCH: user.session_epoch})
+        rotate_session_id(request.session)
+        return Redirect(path=safe_next(data.next))
+
+    @post("/logout")
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect(path="/")
+
+
+@dataclass
+class ClassListForm:
+    class_list: str = ""
+    school: int | None = None
+
+
+@dataclass
+class ToggleForm:
+    value: str = ""
+
+
+def _staff_school(user: CurrentUser, school: int | None) -> int | None:
+    """Teachers always work on their own school; admins pick one."""
+    return school if user.is_admin else user.school_id
+
+
+class PupilController(Controller):
+    path = "/pupils"
+    guards = [requires_staff]
+
+    @get("/")
+    async def list_pupils(self, request: Request, school: int | None = None) -> Template:
+        user: CurrentUser = request.user
+        school_id = _staff_school(user, school)
+        pupils = await services.pupils_of_school(school_id) if school_id else []
+        schools = await all_schools() if user.is_admin else []
+        return Template(
+            "accounts/pupils.html",
+            context={"pupils": pupils, "schools": schools, "school_id": school_id},
+        )
+
+    @get("/new")
+    async def new_pupils_form(self, request: Request, school: int | None = None) -> Template:
+        user: CurrentUser = request.user
+        schools = await all_schools() if user.is_admin else []
+        return Template(
+            "accounts/new_pupils.html",
+            context={"schools": schools, "school_id": _staff_school(user, school), "text": ""},
+        )
+
+    @post("/new")
+    async def create_pupils(
+        self, request: Request, data: Annotated[ClassListForm, Form]
+    ) -> Template:
+        user: CurrentUser = request.user
+        school_id = _staff_school(user, data.school)
+        schools = await all_schools() if user.is_admin else []
+        context: dict[str, Any] = {"schools": schools, "school_id": school_id, "text": data.class_list}
+        if school_id is None:
+            context["problems"] = ["Choose the school these pupils belong to."]
+            return Template("accounts/new_pupils.html", context=context, status_code=400)
+        try:
+            cards = await services.create_pupils_from_class_list(user, school_id, data.class_list)
+        except ClassListError as error:
+            context["problems"] = error.problems
+            return Template("accounts/new_pupils.html", context=context, status_code=400)
+        return Template("accounts/cards.html", context={"cards": cards, "created": True})
+
+    @post("/{pupil_id:int}/reset")
+    async def reset_password(self, request: Request, pupil_id: int) -> Template:
+        card = await services.reset_pupil_password(request.user, pupil_id)
+        return Template("accounts/cards.html", context={"cards": [card], "created": False})
+
+    @post("/{pupil_id:int}/active")
+    async def set_active(
+        self, request: HTMXRequest, pupil_id: int, data: Annotated[ToggleForm, Form]
+    ) -> Template | Redirect:
+        pupil = await services.set_pupil_active(request.user, pupil_id, data.value == "on")
+        return _row_or_back(request, pupil)
+
+    @post("/{pupil_id:int}/photo-consent")
+    async def set_photo_consent(
+        self, request: HTMXRequest, pupil_id: int, data: Annotated[ToggleForm, Form]
+    ) -> Template | Redirect:
+        pupil = await services.set_photo_consent(request.user, pupil_id, data.value == "on")
+        return _row_or_back(request, pupil)
+
+
+def _row_or_back(request: HTMXRequest, pupil: dict[str, Any]) -> Template | Redirect:
+    """htmx swaps the one row in place; a plain form post goes back to the list."""
+    if request.htmx:
+        return Template("accounts/_pupil_row.html", context={"pupil": pupil})
+    school = f"?school={pupil['school']}" if request.user.is_admin else ""
+    return Redirect(path=f"/pupils{school}")

@@ -1,0 +1,477 @@
+"""Accounts: signing in, the signed-in user, and the accounts teachers make for pupils."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from clustermarket.accounts.passwords import (
+    generate_password,
+    hash_password,
+    verify_dummy,
+    verify_password,
+)
+from clustermarket.accounts.tables import Role, User
+from clustermarket.moderation.services import log_action
+from clustermarket.schools.tables import School
+from clustermarket.timeutil import now
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
+MAX_CLASS_LIST = 100
+
+
+class AccountError(Exception):
+    """A request about accounts that cannot be done; the message is for the user."""
+
+
+class NotFound(Exception):
+    """The thing does not exist, or this user may not see it (both look the same)."""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    school_id: int | None
+    school_name: str | None
+    session_epoch: int
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.role == Role.pupil
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == Role.teacher
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.teacher, Role.admin)
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.first_name, self.last_name)
+
+
+def short_name(first_name: str, last_name: str) -> str:
+    """How pupils are named on signed-in pages: first name and last initial."""
+    initial = last_name.strip()[:1].upper()
+    return f"{first_name} {initial}." if initial else first_name
+
+
+_USER_COLUMNS = (
+    User.id,
+    User.username,
+    User.role,
+    User.first_name,
+    User.last_name,
+    User.school,
+    User.session_epoch,
+    User.active,
+    User.school.name.as_alias("school_name"),
+)
+
+
+def _current(row: dict[str, Any]) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        role=row["role"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        school_id=row["school"],
+        school_name=row["school_name"],
+        session_epoch=row["session_epoch"],
+    )
+
+
+async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
+    """The user a session belongs to, if the account is still active and the session current."""
+    row = await User.select(*_USER_COLUMNS).where(User.id == user_id).first()
+    if row is None or not row["active"] or row["session_epoch"] != epoch:
+        return None
+    return _current(row)
+
+
+async def authenticate(username: str, password: str) -> CurrentUser | None:
+    username = username.strip().lower()
+    row = await User.select(*_USER_COLUMNS, User.password_hash).where(
+        User.username == username
+    ).first()
+    if row is None:
+        await verify_dummy(password)
+        return None
+    if not await verify_password(row["password_hash"], password) or not row["active"]:
+        return None
+    await User.update({User.last_login_at: now()}).where(User.id == row["id"])
+    return _current(row)
+
+
+async def create_user(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    first_name: str,
+    last_name: str,
+    school_id: int | None = None,
+    year_group: int | None = None,
+    email: str | None = None,
+) -> int:
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise AccountError(
+            "A username is 3 to 30 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
+        )
+    if role in (Role.pupil, Role.teacher) and school_id is None:
+        raise AccountError("Pupils and teachers belong to a school.")
+    if len(password) < 8:
+        raise AccountError("A password needs at least 8 characters.")
+    if await User.exists().where(User.username == username):
+        raise AccountError(f"The username {username} is taken.")
+    rows = await User.insert(
+        User(
+            username=username,
+            password_hash=await hash_password(password),
+            role=role,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            school=school_id,
+            year_group=year_group,
+            email=email,
+            created_at=now(),
+        )
+    ).returning(User.id)
+    return rows[0]["id"]
+
+
+# ---------------------------------------------------------------- pupils made by teachers
+
+
+@dataclass(frozen=True)
+class ClassListRow:
+    line: int
+    first_name: str
+    last_name: str
+    year_group: int | None
+    username: str | None
+
+
+@dataclass(frozen=True)
+class LoginCard:
+    first_name: str
+    last_name: str
+    username: str
+    password: str
+    year_group: int | None
+    school_name: str
+
+
+class ClassListError(AccountError):
+    def __init__(self, problems: list[str]):
+        super().__init__("The class list needs a few changes; nothing was created yet.")
+        self.problems = problems
+
+
+_YEAR_RE = re.compile(r"^(?:y|yr|year)?\s*(\d{1,2})$", re.IGNORECASE)
+
+
+def _parse_year(text: str) -> int | None:
+    text = text.strip()
+    if text.lower() in ("r", "rec", "reception"):
+        return 0
+    match = _YEAR_RE.match(text)
+    if match and 0 <= int(match.group(1)) <= 13:
+        return int(match.group(1))
+    raise ValueError(text)
+
+
+def parse_class_list(text: str) -> tuple[list[ClassListRow], list[str]]:
+    """One pupil a line: `First Last`, then optionally a year group and a username,
+    separated by commas or tabs (so a spreadsheet column paste works)."""
+    rows: list[ClassListRow] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in re.split(r"[,\t]", line)]
+        names = parts[0].split()
+        if len(names) < 2:
+            problems.append(f"Line {number} ({parts[0] or 'empty'}): give a first and a last name.")
+            continue
+        if any(len(n) > 60 for n in names) or any(unicodedata.category(c)[0] == "C" for c in line):
+            problems.append(f"Line {number}: the name is too long or has odd characters.")
+            continue
+        year = None
+        if len(parts) > 1 and parts[1]:
+            try:
+                year = _parse_year(parts[1])
+            except ValueError:
+                problems.append(
+                    f"Line {number} ({parts[0]}): “{parts[1]}” is not a year group "
+                    "(write 4, Y4, Year 4 or R)."
+                )
+                continue
+        username = parts[2].lower() if len(parts) > 2 and parts[2] else None
+        if username and not USERNAME_RE.match(username):
+            problems.append(
+                f"Line {number} ({parts[0]}): “{parts[2]}” cannot be a username "
+                "(3 to 30 letters, digits, dots or dashes)."
+            )
+            continue
+        if len(parts) > 3:
+            problems.append(f"Line {number}: too many columns (name, year group, username).")
+            continue
+        rows.append(ClassListRow(number, names[0], " ".join(names[1:]), year, username))
+    if not rows and not problems:
+        problems.append("The list is empty: paste one pupil a line.")
+    if len(rows) > MAX_CLASS_LIST:
+        problems.append(f"At most {MAX_CLASS_LIST} pupils at a time, please split the list.")
+    return rows, problems
+
+
+def _ascii_slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def username_base(first_name: str, last_name: str) -> str:
+    """`ameliab` for Amelia Brown: easy for a young child to type."""
+    base = (_ascii_slug(first_name)[:20] or "pupil") + _ascii_slug(last_name)[:1]
+    return base if len(base) >= 3 else base + "x" * (3 - len(base))
+
+
+async def _check_class_list(rows: list[ClassListRow], school_id: int) -> list[str]:
+    problems: list[str] = []
+    seen_names: dict[str, int] = {}
+    seen_usernames: dict[str, int] = {}
+    for row in rows:
+        key = f"{row.first_name} {row.last_name}".lower()
+        if key in seen_names and not row.username:
+            problems.append(
+                f"Line {row.line}: {row.first_name} {row.last_name} is also on line "
+                f"{seen_names[key]}. If they are two pupils, give each a username in a third "
+                "column; otherwise remove the extra line."
+            )
+        seen_names.setdefault(key, row.line)
+        if row.username:
+            if row.username in seen_usernames:
+                problems.append(
+                    f"Line {row.line}: the username {row.username} is also asked for on line "
+                    f"{seen_usernames[row.username]}."
+                )
+            seen_usernames.setdefault(row.username, row.line)
+
+    wanted = [r.username for r in rows if r.username]
+    if wanted:
+        taken = {
+            r["username"]
+            for r in await User.select(User.username).where(User.username.is_in(wanted))
+        }
+        problems += [
+            f"Line {r.line}: the username {r.username} is taken; choose another or leave it out."
+            for r in rows
+            if r.username in taken
+        ]
+
+    existing = await User.select(User.first_name, User.last_name, User.username).where(
+        (User.school == school_id) & (User.role == Role.pupil)
+    )
+    by_name = {f"{e['first_name']} {e['last_name']}".lower(): e["username"] for e in existing}
+    for row in rows:
+        key = f"{row.first_name} {row.last_name}".lower()
+        if key in by_name and not row.username:
+            problems.append(
+                f"Line {row.line}: {row.first_name} {row.last_name} already has an account "
+                f"here ({by_name[key]}). Remove the line, or give a username in a third column "
+                "if this is a different pupil."
+            )
+    return problems
+
+
+async def _free_usernames(rows: list[ClassListRow]) -> list[str]:
+    bases = {username_base(r.first_name, r.last_name) for r in rows if not r.username}
+    taken: set[str] = {r.username for r in rows if r.username}
+    for base in bases:
+        taken |= {
+            r["username"]
+            for r in await User.select(User.username).where(User.username.like(f"{base}%"))
+        }
+    chosen: list[str] = []
+    for row in rows:
+        if row.username:
+            chosen.append(row.username)
+            continue
+        base = username_base(row.first_name, row.last_name)
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}{n}"
+        taken.add(candidate)
+        chosen.append(candidate)
+    return chosen
+
+
+async def create_pupils_from_class_list(
+    actor: CurrentUser, school_id: int, text: str
+) -> list[LoginCard]:
+    """Make an account per line and return the login cards (passwords are shown only now).
+
+    All or nothing: any problem in the list creates no account and lists every problem."""
+    school = await _school_for_staff(actor, school_id)
+    rows, problems = parse_class_list(text)
+    if not problems:
+        problems = await _check_class_list(rows, school_id)
+    if problems:
+        raise ClassListError(problems)
+
+    usernames = await _free_usernames(rows)
+    passwords = [generate_password() for _ in rows]
+    hashes = [await hash_password(p) for p in passwords]
+    created = now()
+    async with User._meta.db.transaction():
+        inserted = await User.insert(
+            *[
+                User(
+                    username=u,
+                    password_hash=h,
+                    role=Role.pupil,
+                    first_name=r.first_name,
+                    last_name=r.last_name,
+                    school=school_id,
+                    year_group=r.year_group,
+                    created_at=created,
+                )
+                for r, u, h in zip(rows, usernames, hashes, strict=True)
+            ]
+        ).returning(User.id, User.username)
+        for item in inserted:
+            await log_action(
+                actor_id=actor.id,
+                action="account.create",
+                subject_type="user",
+                subject_id=item["id"],
+                subject_label=item["username"],
+                school_id=school_id,
+            )
+    return [
+        LoginCard(r.first_name, r.last_name, u, p, r.year_group, school["name"])
+        for r, u, p in zip(rows, usernames, passwords, strict=True)
+    ]
+
+
+async def _school_for_staff(actor: CurrentUser, school_id: int) -> dict[str, Any]:
+    """Teachers act on their own school only; admins on any."""
+    if not actor.is_admin and actor.school_id != school_id:
+        raise NotFound()
+    school = await School.select(School.id, School.name).where(School.id == school_id).first()
+    if school is None:
+        raise NotFound()
+    return school
+
+
+async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
+    """A pupil this teacher may manage, or NotFound (also for another school's pupil)."""
+    row = (
+        await User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.year_group,
+            User.active,
+            User.photo_consent,
+            User.school,
+            User.last_login_at,
+            User.school.name.as_alias("school_name"),
+        )
+        .where((User.id == pupil_id) & (User.role == Role.pupil))
+        .first()
+    )
+    if row is None or (not actor.is_admin and row["school"] != actor.school_id):
+        raise NotFound()
+    return row
+
+
+async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
+    return await User.select(
+        User.id,
+        User.username,
+        User.first_name,
+        User.last_name,
+        User.year_group,
+        User.active,
+        User.photo_consent,
+        User.last_login_at,
+    ).where((User.school == school_id) & (User.role == Role.pupil)).order_by(
+        User.last_name
+    ).order_by(User.first_name)
+
+
+async def reset_pupil_password(actor: CurrentUser, pupil_id: int) -> LoginCard:
+    pupil = await pupil_for_staff(actor, pupil_id)
+    password = generate_password()
+    await User.update(
+        {
+            User.password_hash: await hash_password(password),
+            User.session_epoch: User.session_epoch + 1,
+        }
+    ).where(User.id == pupil_id)
+    await log_action(
+        actor_id=actor.id,
+        action="account.reset_password",
+        subject_type="user",
+        subject_id=pupil_id,
+        subject_label=pupil["username"],
+        school_id=pupil["school"],
+    )
+    return LoginCard(
+        pupil["first_name"],
+        pupil["last_name"],
+        pupil["username"],
+        password,
+        pupil["year_group"],
+        pupil["school_name"],
+    )
+
+
+async def set_pupil_active(actor: CurrentUser, pupil_id: int, active: bool) -> dict[str, Any]:
+    pupil = await pupil_for_staff(actor, pupil_id)
+    values: dict[Any, Any] = {User.active: active}
+    if not active:
+        values[User.session_epoch] = User.session_epoch + 1  # signs them out everywhere
+    await User.update(values).where(User.id == pupil_id)
+    await log_action(
+        actor_id=actor.id,
+        action="account.activate" if active else "account.deactivate",
+        subject_type="user",
+        subject_id=pupil_id,
+        subject_label=pupil["username"],
+        school_id=pupil["school"],
+    )
+    return {**pupil, "active": active}
+
+
+async def set_photo_consent(actor: CurrentUser, pupil_id: int, consent: bool) -> dict[str, Any]:
+    pupil = await pupil_for_staff(actor, pupil_id)
+    await User.update({User.photo_consent: consent}).where(User.id == pupil_id)
+    await log_action(
+        actor_id=actor.id,
+        action="account.photo_consent_on" if consent else "account.photo_consent_off",
+        subject_type="user",
+        subject_id=pupil_id,
+        subject_label=pupil["username"],
+        school_id=pupil["school"],
+    )
+    return {**pupil, "photo_consent": consent}

@@ -1,0 +1,22 @@
+from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from clustermarket.accounts.tables import User
+from clustermarket.schools.tables import School
+
+
+class ModerationLog(Table):
+    """Every approve, reject, hide, restore and account change: who, what, when, why.
+
+    Rows are only ever added. `school` is the school whose teachers may read the row.
+    """
+
+    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    action = Varchar(length=40, index=True)
+    subject_type = Varchar(length=40)
+    subject_id = Integer()
+    subject_label = Varchar(length=200, default="")
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    reason = Text(default="")
+    created_at = Timestamptz()

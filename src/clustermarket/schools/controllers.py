@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.response import Template
+
+from clustermarket.accounts.services import NotFound
+from clustermarket.schools.services import all_schools, school_by_slug
+from clustermarket.teams.services import public_teams_of_school
+
+
+class SchoolController(Controller):
+    path = "/schools"
+
+    @get("/")
+    async def list_schools(self) -> Template:
+        return Template("schools/list.html", context={"schools": await all_schools()})
+
+    @get("/{slug:str}")
+    async def show_school(self, slug: str) -> Template:
+        school = await school_by_slug(slug)
+        if school is None:
+            raise NotFound()
+        teams = await public_teams_of_school(school["id"])
+        return Template("schools/show.html", context={"school": school, "teams": teams})

@@ -1,0 +1,120 @@
+"""create_app(): the one place where plugins, middleware, stores and routes are wired."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.registry import StoreRegistry
+
+from clustermarket.accounts.controllers import AuthController, PupilController
+from clustermarket.db import close_pool, open_pool
+from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
+from clustermarket.schools.controllers import SchoolController
+from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
+from clustermarket.site.controllers import ROUTES as SITE_ROUTES
+from clustermarket.web.auth import SessionUserMiddleware
+from clustermarket.web.errors import EXCEPTION_HANDLERS
+from clustermarket.web.security import security_headers_middleware
+from clustermarket.web.sessions import RotatingSessionConfig
+from clustermarket.web.templating import template_config
+
+STRIPE_WEBHOOK_PATH = "/stripe/webhook"
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    """In-process stores for one worker; Redis when several workers must share them."""
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+        from redis.asyncio import Redis
+
+        # Short timeouts: a stopped Redis fails a request at once instead of hanging it.
+        client = Redis.from_url(
+            settings.redis_url, socket_connect_timeout=3, socket_timeout=3
+        )
+        root = RedisStore(client, namespace="clustermarket", handle_client_shutdown=True)
+
+        def redis_factory(name: str) -> Store:
+            return root.with_namespace(name)
+
+        return StoreRegistry(default_factory=redis_factory)
+    return StoreRegistry(default_factory=lambda _name: MemoryStore())
+
+
+def _is_login_post(request: Request) -> bool:
+    return request.method == "POST" and request.url.path == "/login"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    from piccolo_conf import DB
+
+    async def on_startup() -> None:
+        await open_pool(DB, settings)
+
+    async def on_shutdown() -> None:
+        await close_pool(DB)
+
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        key="cm_session",
+        secure=settings.https,
+        httponly=True,
+        samesite="lax",
+        max_age=60 * 60 * 12,  # a school day and evening; class computers are shared
+    )
+    login_rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_limit_per_address),
+        store="rate_limit",
+        check_throttle_handler=_is_login_post,
+        set_rate_limit_headers=False,
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="csrftoken",
+        header_name="x-csrftoken",
+        cookie_secure=settings.https,
+        cookie_samesite="lax",
+        exclude=[STRIPE_WEBHOOK_PATH],
+    )
+    return Litestar(
+        route_handlers=[
+            *SITE_ROUTES,
+            *MODERATION_ROUTES,
+            AuthController,
+            PupilController,
+            SchoolController,
+            create_static_files_router(
+                path="/static", directories=[PROJECT_ROOT / "static"], name="static"
+            ),
+        ],
+        middleware=[
+            security_headers_middleware(settings.https),
+            session_config.middleware,
+            DefineMiddleware(SessionUserMiddleware, exclude=["^/static/", "^/health$"]),
+            login_rate_limit.middleware,
+        ],
+        csrf_config=csrf,
+        stores=_stores(settings),
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        state=State({"settings": settings}),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        openapi_config=None,
+        debug=False,
+        logging_config=None,
+    )
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

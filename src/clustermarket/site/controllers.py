@@ -1,0 +1,42 @@
+"""Home page, dashboards and the health check."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.response import Template
+
+from clustermarket.accounts.services import CurrentUser
+from clustermarket.catalogue.services import newest_public_products
+from clustermarket.market.services import next_market_day
+from clustermarket.schools.services import all_schools
+from clustermarket.teams.services import teams_of_user
+from clustermarket.web.auth import requires_signed_in
+
+
+@get("/", name="home")
+async def home() -> Template:
+    return Template(
+        "site/home.html",
+        context={
+            "market_day": await next_market_day(),
+            "products": await newest_public_products(),
+            "schools": await all_schools(),
+        },
+    )
+
+
+@get("/dashboard", guards=[requires_signed_in])
+async def dashboard(request: Request) -> Template:
+    user: CurrentUser = request.user
+    return Template(
+        "site/dashboard.html",
+        context={"teams": await teams_of_user(user.id), "market_day": await next_market_day()},
+    )
+
+
+@get("/health", include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+ROUTES = [home, dashboard, health]
