@@ -23,7 +23,7 @@ from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.errors import EXCEPTION_HANDLERS
-from clustermarket.web.security import security_headers_middleware
+from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.templating import template_config
 
@@ -97,11 +97,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         middleware=[
-            security_headers_middleware(settings.https),
             session_config.middleware,
             DefineMiddleware(SessionUserMiddleware, exclude=["^/static/", "^/health$"]),
             login_rate_limit.middleware,
         ],
+        before_send=[security_headers(settings.https)],
         csrf_config=csrf,
         stores=_stores(settings),
         plugins=[HTMXPlugin()],

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.stores.base import Store
@@ -43,7 +43,7 @@ def _throttle(request: Request) -> LoginThrottle:
 
 class AuthController(Controller):
     @get("/login", name="login")
-    async def login_page(self, request: Request, next: str = "") -> Template | Redirect:
+    async def login_page(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:
         if request.user:
             return Redirect(path=safe_next(next))
         return Template("accounts/login.html", context={"next": next, "username": ""})
@@ -103,7 +103,7 @@ class PupilController(Controller):
     guards = [requires_staff]
 
     @get("/")
-    async def list_pupils(self, request: Request, school: int | None = None) -> Template:
+    async def list_pupils(self, request: Request, school: FromQuery[int | None] = None) -> Template:
         user: CurrentUser = request.user
         school_id = _staff_school(user, school)
         pupils = await services.pupils_of_school(school_id) if school_id else []
@@ -114,7 +114,7 @@ class PupilController(Controller):
         )
 
     @get("/new")
-    async def new_pupils_form(self, request: Request, school: int | None = None) -> Template:
+    async def new_pupils_form(self, request: Request, school: FromQuery[int | None] = None) -> Template:
         user: CurrentUser = request.user
         schools = await all_schools() if user.is_admin else []
         return Template(
@@ -141,20 +141,20 @@ class PupilController(Controller):
         return Template("accounts/cards.html", context={"cards": cards, "created": True})
 
     @post("/{pupil_id:int}/reset")
-    async def reset_password(self, request: Request, pupil_id: int) -> Template:
+    async def reset_password(self, request: Request, pupil_id: FromPath[int]) -> Template:
         card = await services.reset_pupil_password(request.user, pupil_id)
         return Template("accounts/cards.html", context={"cards": [card], "created": False})
 
     @post("/{pupil_id:int}/active")
     async def set_active(
-        self, request: HTMXRequest, pupil_id: int, data: Annotated[ToggleForm, Form]
+        self, request: HTMXRequest, pupil_id: FromPath[int], data: Annotated[ToggleForm, Form]
     ) -> Template | Redirect:
         pupil = await services.set_pupil_active(request.user, pupil_id, data.value == "on")
         return _row_or_back(request, pupil)
 
     @post("/{pupil_id:int}/photo-consent")
     async def set_photo_consent(
-        self, request: HTMXRequest, pupil_id: int, data: Annotated[ToggleForm, Form]
+        self, request: HTMXRequest, pupil_id: FromPath[int], data: Annotated[ToggleForm, Form]
     ) -> Template | Redirect:
         pupil = await services.set_photo_consent(request.user, pupil_id, data.value == "on")
         return _row_or_back(request, pupil)

@@ -210,7 +210,7 @@ def parse_class_list(text: str) -> tuple[list[ClassListRow], list[str]]:
         if len(names) < 2:
             problems.append(f"Line {number} ({parts[0] or 'empty'}): give a first and a last name.")
             continue
-        if any(len(n) > 60 for n in names) or any(unicodedata.category(c)[0] == "C" for c in line):
+        if any(len(n) > 60 for n in names) or any(unicodedata.category(c)[0] == "C" for c in parts[0]):
             problems.append(f"Line {number}: the name is too long or has odd characters.")
             continue
         year = None
@@ -331,8 +331,7 @@ async def create_pupils_from_class_list(
     All or nothing: any problem in the list creates no account and lists every problem."""
     school = await _school_for_staff(actor, school_id)
     rows, problems = parse_class_list(text)
-    if not problems:
-        problems = await _check_class_list(rows, school_id)
+    problems += await _check_class_list(rows, school_id)
     if problems:
         raise ClassListError(problems)
 

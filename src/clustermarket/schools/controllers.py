@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from clustermarket.accounts.services import NotFound
@@ -16,7 +17,7 @@ class SchoolController(Controller):
         return Template("schools/list.html", context={"schools": await all_schools()})
 
     @get("/{slug:str}")
-    async def show_school(self, slug: str) -> Template:
+    async def show_school(self, slug: FromPath[str]) -> Template:
         school = await school_by_slug(slug)
         if school is None:
             raise NotFound()

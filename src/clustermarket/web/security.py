@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 # Only this origin: no inline script or style, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = (
@@ -13,7 +13,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def security_headers_middleware(https: bool):
+def security_headers(https: bool):
+    """A `before_send` hook: it sees every response, also 404s that no route handled."""
     headers = {
         "content-security-policy": CONTENT_SECURITY_POLICY,
         "x-content-type-options": "nosniff",
@@ -25,22 +26,11 @@ def security_headers_middleware(https: bool):
     if https:
         headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
 
-    def factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            response_headers = MutableScopeHeaders.from_message(message)
+            for name, value in headers.items():
+                if name not in response_headers:
+                    response_headers[name] = value
 
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    response_headers = MutableScopeHeaders.from_message(message)
-                    for name, value in headers.items():
-                        if name not in response_headers:
-                            response_headers[name] = value
-                await send(message)
-
-            await app(scope, receive, send_with_headers)
-
-        return middleware
-
-    return factory
+    return add_headers

@@ -1,0 +1,163 @@
+"""Test set-up: a clean database per test, on SQLite by default or PostgreSQL when
+DATABASE_URL points at one. The environment is set before the app is imported."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+_TMP = tempfile.mkdtemp(prefix="clustermarket-test-")
+os.environ["APP_ENV"] = "test"
+os.environ["DATA_DIR"] = _TMP
+os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ["PASSWORD_HASH_PROFILE"] = "fast"
+# No pool: the test client runs the app on its own event loop (see STACK_NOTES).
+os.environ["DATABASE_POOL_SIZE"] = "0"
+for name in ("REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY",
+             "PUBLIC_URL", "LOGIN_LIMIT_PER_ADDRESS", "LOGIN_LIMIT_PER_USERNAME"):
+    os.environ.pop(name, None)
+if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    os.environ["DATABASE_URL"] = f"sqlite:///{_TMP}/test.sqlite3"
+
+from litestar.testing import AsyncTestClient  # noqa: E402
+from piccolo.apps.migrations.commands.base import BaseMigrationManager  # noqa: E402
+from piccolo.conf.apps import Finder  # noqa: E402
+from piccolo.table import sort_table_classes  # noqa: E402
+
+from clustermarket.accounts.services import create_user  # noqa: E402
+from clustermarket.accounts.tables import Role  # noqa: E402
+from clustermarket.db import migrate  # noqa: E402
+from clustermarket.schools.tables import School  # noqa: E402
+from clustermarket.server import create_app  # noqa: E402
+from clustermarket.settings import Settings, get_settings  # noqa: E402
+
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = get_settings().database_url
+    return f"database: {re.sub(r'//[^@/]*@', '//***@', url)}"
+
+
+async def _check_postgres(settings: Settings) -> None:
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(settings.database_url, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        pytest.exit(
+            f"PostgreSQL at DATABASE_URL is not reachable ({error}). Start it, or unset "
+            "DATABASE_URL to test on SQLite.",
+            returncode=3,
+        )
+    await conn.close()
+
+
+def _tables() -> list[Any]:
+    return sort_table_classes(Finder().get_table_classes())
+
+
+@pytest.fixture(scope="session")
+async def seed_rows() -> dict[Any, list[dict[str, Any]]]:
+    """Migrate once, wiping what an earlier run left, and remember the rows migrations seed."""
+    settings = get_settings()
+    if settings.is_postgres:
+        await _check_postgres(settings)
+        from piccolo_conf import DB
+
+        await DB.run_ddl("DROP SCHEMA public CASCADE")
+        await DB.run_ddl("CREATE SCHEMA public")
+    await migrate(settings)
+    return {table: await table.select() for table in _tables()}
+
+
+@pytest.fixture(autouse=True)
+async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
+    """Every test starts from the freshly migrated database."""
+    from piccolo_conf import DB
+
+    tables = _tables()
+    names = [t._meta.tablename for t in tables]
+    async with DB.transaction():
+        if get_settings().is_postgres:
+            await DB.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        else:
+            for name in reversed(names):
+                await DB.run_ddl(f"DELETE FROM {name}")
+        for table in tables:
+            if seed_rows[table]:
+                await table.insert(*[table(**row) for row in seed_rows[table]])
+    if get_settings().is_postgres:
+        for table in tables:
+            if seed_rows[table]:
+                name = table._meta.tablename
+                await DB.run_ddl(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT MAX(id) FROM {name}))"
+                )
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client
+
+
+def make_client(base_url: str = "http://testserver.local", **overrides: Any) -> AsyncTestClient:
+    """A client for an app with some settings changed (e.g. a lower login limit)."""
+    return AsyncTestClient(app=create_app(replace(get_settings(), **overrides)), base_url=base_url)
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+async def school_id(slug: str) -> int:
+    return (await School.select(School.id).where(School.slug == slug).first())["id"]
+
+
+async def make_user(
+    username: str,
+    role: Role = Role.pupil,
+    school: str | None = "aylsham-high",
+    password: str = "password-123",
+    first_name: str = "Test",
+    last_name: str = "Person",
+) -> int:
+    return await create_user(
+        username=username,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        school_id=await school_id(school) if school else None,
+    )
+
+
+def csrf_token(client: AsyncTestClient) -> str:
+    return client.cookies.get("csrftoken") or ""
+
+
+async def post_form(client: AsyncTestClient, url: str, data: dict[str, Any], **kwargs: Any):
+    """Post a form the way a browser does: with the CSRF token from a page visit."""
+    if not csrf_token(client):
+        await client.get("/")
+    return await client.post(url, data={**data, "_csrf_token": csrf_token(client)}, **kwargs)
+
+
+async def sign_in(client: AsyncTestClient, username: str, password: str = "password-123"):
+    response = await post_form(
+        client, "/login", {"username": username, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.text
+    return response
