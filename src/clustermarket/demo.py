@@ -70,6 +70,13 @@ PRODUCTS = [
 ]
 
 
+def published(name: str, text: str, price: int, status: ContentStatus) -> dict:
+    if status != ContentStatus.approved:
+        return {}
+    return {"published_name": name, "published_description": text,
+            "published_price_pence": price, "is_public": True}
+
+
 def first_saturday_of_next_month(today: dt.date) -> dt.date:
     first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first + dt.timedelta(days=(5 - first.weekday()) % 7)
@@ -116,7 +123,8 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
         *[
             Product(team=teams[team], name=name, description=text, price_pence=price,
                     unit_cost_pence=cost, status=status, created_by=leader_of[team],
-                    created_at=created, updated_at=created)
+                    created_at=created, updated_at=created, submitted_at=created,
+                    **published(name, text, price, status))
             for team, name, text, price, cost, status in PRODUCTS
         ]
     )

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.catalogue.tables import ContentStatus, Product
+from clustermarket.catalogue.tables import Product
 
 
 async def newest_public_products(limit: int = 6) -> list[dict[str, Any]]:
     return await Product.select(
         Product.id,
-        Product.name,
-        Product.description,
-        Product.price_pence,
+        Product.published_name.as_alias("name"),
+        Product.published_description.as_alias("description"),
+        Product.published_price_pence.as_alias("price_pence"),
         Product.team.name.as_alias("team_name"),
         Product.team.slug.as_alias("team_slug"),
         Product.team.school.name.as_alias("school_name"),
     ).where(
-        (Product.status == ContentStatus.approved) & (Product.active == True)  # noqa: E712
+        (Product.is_public == True) & (Product.active == True)  # noqa: E712
     ).order_by(Product.id, ascending=False).limit(limit)
