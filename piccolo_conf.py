@@ -16,5 +16,7 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.teams.piccolo_app",
         "clustermarket.catalogue.piccolo_app",
         "clustermarket.market.piccolo_app",
+        "clustermarket.projects.piccolo_app",
+        "clustermarket.media.piccolo_app",
     ]
 )

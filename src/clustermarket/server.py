@@ -16,6 +16,10 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.controllers import AuthController, PupilController
+from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
+from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
+from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
+from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.schools.controllers import SchoolController
@@ -85,10 +89,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_samesite="lax",
         exclude=[STRIPE_WEBHOOK_PATH],
     )
+    # Photos are at most 8 MB (media/images.py); the rest of a form is small.
+    max_body = 10 * 1024 * 1024
     return Litestar(
         route_handlers=[
             *SITE_ROUTES,
             *MODERATION_ROUTES,
+            *TEAM_ROUTES,
+            *CATALOGUE_ROUTES,
+            *PROJECT_ROUTES,
+            *MEDIA_ROUTES,
             AuthController,
             PupilController,
             SchoolController,
@@ -112,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=None,
+        request_max_body_size=max_body,
         debug=False,
         logging_config=None,
     )

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.stores.base import Store
@@ -17,9 +16,8 @@ from clustermarket.accounts.services import ClassListError, CurrentUser
 from clustermarket.accounts.throttle import LoginThrottle
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_staff
+from clustermarket.web.forms import Form
 from clustermarket.web.sessions import rotate_session_id
-
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from clustermarket.accounts.passwords import (
     verify_password,
 )
 from clustermarket.accounts.tables import Role, User
-from clustermarket.moderation.services import log_action
+from clustermarket.moderation.log import log_action
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
 

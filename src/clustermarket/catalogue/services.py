@@ -1,14 +1,92 @@
-"""Products. Only approved products are ever shown to the public (issue 3 adds the rest)."""
+"""Products: the team's working copy, and the approved copy the public sees.
+
+Public queries filter with PRODUCT.public_where() (moderation/content.py), nowhere else."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from clustermarket.catalogue.tables import Product
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.catalogue.tables import ContentStatus, Product
+from clustermarket.media.services import photos_for
+from clustermarket.moderation.content import PRODUCT
+from clustermarket.money import MoneyError, parse_pounds
+from clustermarket.teams.tables import TeamKind
+from clustermarket.textsearch import like_pattern
+from clustermarket.timeutil import now
 
 
-async def newest_public_products(limit: int = 6) -> list[dict[str, Any]]:
-    return await Product.select(
+@dataclass
+class ProductInput:
+    name: str = ""
+    description: str = ""
+    price: str = ""
+    unit_cost: str = ""
+    active: str = ""  # a checkbox: "on" when ticked
+
+
+@dataclass
+class CheckedProduct:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def check_product(data: ProductInput) -> CheckedProduct:
+    checked = CheckedProduct()
+    name = data.name.strip()
+    if not 2 <= len(name) <= 120:
+        checked.errors["name"] = "Give the product a name of 2 to 120 characters."
+    description = data.description.strip()
+    if len(description) > 2000:
+        checked.errors["description"] = "Keep the description under 2,000 characters."
+    try:
+        price = parse_pounds(data.price, allow_zero=False)
+    except MoneyError as error:
+        checked.errors["price"] = str(error)
+        price = 0
+    try:
+        cost = parse_pounds(data.unit_cost) if data.unit_cost.strip() else 0
+    except MoneyError as error:
+        checked.errors["unit_cost"] = str(error)
+        cost = 0
+    checked.values = {
+        "name": name,
+        "description": description,
+        "price_pence": price,
+        "unit_cost_pence": cost,
+        "active": data.active == "on",
+    }
+    return checked
+
+
+async def create_product(actor: CurrentUser, team: dict[str, Any], values: dict[str, Any]) -> int:
+    if team["kind"] != TeamKind.enterprise:
+        raise NotFound()  # eco groups have projects, not products
+    stamp = now()
+    rows = await Product.insert(
+        Product(team=team["id"], created_by=actor.id, created_at=stamp, updated_at=stamp, **values)
+    ).returning(Product.id)
+    return rows[0]["id"]
+
+
+async def update_product(product_id: int, values: dict[str, Any]) -> None:
+    await Product.update({**values, "updated_at": now()}).where(Product.id == product_id)  # type: ignore[arg-type]
+
+
+async def team_products(team_id: int) -> list[dict[str, Any]]:
+    rows = await Product.select().where(Product.team == team_id).order_by(Product.id)
+    photos = await photos_for("product", [r["id"] for r in rows], published=False)
+    for row in rows:
+        row["photos"] = photos.get(row["id"], [])
+    return rows
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def _public_columns() -> tuple[Any, ...]:
+    return (
         Product.id,
         Product.published_name.as_alias("name"),
         Product.published_description.as_alias("description"),
@@ -16,6 +94,44 @@ async def newest_public_products(limit: int = 6) -> list[dict[str, Any]]:
         Product.team.name.as_alias("team_name"),
         Product.team.slug.as_alias("team_slug"),
         Product.team.school.name.as_alias("school_name"),
-    ).where(
-        (Product.is_public == True) & (Product.active == True)  # noqa: E712
-    ).order_by(Product.id, ascending=False).limit(limit)
+        Product.team.school.slug.as_alias("school_slug"),
+    )
+
+
+async def _with_thumbs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    photos = await photos_for("product", [r["id"] for r in rows], published=True)
+    for row in rows:
+        row["photo"] = (photos.get(row["id"]) or [None])[0]
+    return rows
+
+
+async def public_products(
+    *, text: str = "", school_id: int | None = None, team_id: int | None = None, limit: int = 60
+) -> list[dict[str, Any]]:
+    """Approved, active products, newest first; two queries however many rows."""
+    where = PRODUCT.public_where()
+    if text.strip():
+        where &= Product.published_name.ilike(like_pattern(text)) | Product.published_description.ilike(
+            like_pattern(text)
+        )
+    if school_id is not None:
+        where &= Product.team.school == school_id
+    if team_id is not None:
+        where &= Product.team == team_id
+    rows = await Product.select(*_public_columns()).where(where).order_by(
+        Product.id, ascending=False
+    ).limit(limit)
+    return await _with_thumbs(rows)
+
+
+async def public_product(product_id: int) -> dict[str, Any]:
+    row = await Product.select(*_public_columns()).where(
+        (Product.id == product_id) & PRODUCT.public_where()
+    ).first()
+    if row is None:
+        raise NotFound()
+    row["photos"] = (await photos_for("product", [product_id], published=True)).get(product_id, [])
+    return row
+
+
+__all__ = ["ContentStatus", "check_product", "public_products", "team_products"]

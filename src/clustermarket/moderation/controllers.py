@@ -1,11 +1,106 @@
+"""Sending work to the teacher, the moderation queue and its actions, and the log."""
+
 from __future__ import annotations
 
-from litestar import Request, get
-from litestar.response import Template
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from clustermarket.accounts.services import CurrentUser
-from clustermarket.moderation.services import log_entries
-from clustermarket.web.auth import requires_staff
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.catalogue.tables import ContentStatus
+from clustermarket.moderation import services
+from clustermarket.moderation.content import KINDS, ContentKind, kind_named
+from clustermarket.moderation.log import log_entries
+from clustermarket.moderation.services import ModerationError, TextProblems
+from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.forms import Form
+
+TABS = {
+    "waiting": [ContentStatus.pending],
+    "live": [ContentStatus.approved],
+    "hidden": [ContentStatus.hidden],
+}
+
+
+def submit_route(kind: ContentKind) -> Any:
+    @post(f"/{kind.name}s/{{content_id:int}}/submit", guards=[requires_signed_in],
+          name=f"{kind.name}-submit")
+    async def submit(request: Request, content_id: FromPath[int]) -> Redirect:
+        await services.content_for_worker(request.user, kind, content_id)
+        try:
+            status = await services.submit_for_approval(request.user, kind, content_id)
+        except TextProblems as problems:
+            for problem in problems.problems:
+                flash(request, problem, "error")
+        except ModerationError as error:
+            flash(request, str(error), "error")
+        else:
+            flash(request, "It is live on the website." if status == ContentStatus.approved
+                  else "Sent to your teacher. You will see here when they have looked at it.",
+                  "success")
+        return Redirect(path=f"/{kind.name}s/{content_id}/edit")
+
+    return submit
+
+
+@get("/moderation", guards=[requires_staff])
+async def queue(request: Request, tab: FromQuery[str] = "waiting") -> Template:
+    user: CurrentUser = request.user
+    tab = tab if tab in TABS else "waiting"
+    items: list[dict[str, Any]] = []
+    for kind in KINDS.values():
+        items += await services.moderation_items(user, kind, TABS[tab])
+    items.sort(key=lambda i: i["submitted_at"] or i["updated_at"])
+    return Template("moderation/queue.html", context={"items": items, "tab": tab})
+
+
+@dataclass
+class DecisionForm:
+    feedback: str = ""
+    release_held: str = ""
+
+
+ACTIONS = ("approve", "reject", "hide", "restore")
+
+
+@post("/moderation/{kind_name:str}/{content_id:int}/{action:str}", guards=[requires_staff])
+async def decide(request: HTMXRequest, kind_name: FromPath[str], content_id: FromPath[int],
+                 action: FromPath[str], data: Annotated[DecisionForm, Form]) -> Template | Redirect:
+    """Approve, reject (with feedback), hide or restore; the row swaps in place with htmx."""
+    kind = kind_named(kind_name)
+    if action not in ACTIONS:
+        raise NotFound()
+    user: CurrentUser = request.user
+    error, done = None, ""
+    try:
+        if action == "approve":
+            await services.approve(user, kind, content_id, release_held=data.release_held == "on")
+            done = "Approved: it is live on the website."
+        elif action == "reject":
+            await services.reject(user, kind, content_id, data.feedback)
+            done = "Sent back with your feedback."
+        elif action == "hide":
+            await services.hide(user, kind, content_id, data.feedback)
+            done = "Hidden from the public site."
+        else:
+            await services.restore(user, kind, content_id)
+            done = "Restored to the public site."
+    except ModerationError as problem:
+        error = str(problem)
+    if not request.htmx:
+        flash(request, error or done, "error" if error else "success")
+        return Redirect(path="/moderation")
+    [item] = await services.moderation_items(user, kind, [s.value for s in ContentStatus], content_id)
+    return Template(
+        "moderation/_item.html",
+        context={"item": item, "done": done, "error": error, "feedback": data.feedback},
+        status_code=400 if error else 200,
+    )
 
 
 @get("/moderation/log", guards=[requires_staff])
@@ -16,4 +111,4 @@ async def moderation_log(request: Request) -> Template:
     return Template("moderation/log.html", context={"entries": entries})
 
 
-ROUTES = [moderation_log]
+ROUTES = [queue, decide, moderation_log, *[submit_route(kind) for kind in KINDS.values()]]

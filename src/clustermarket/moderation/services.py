@@ -1,44 +1,224 @@
-"""The moderation log: every moderation action and account change, append-only."""
+"""The moderation workflow: submit, approve, reject with feedback, hide, restore.
+
+Every action is written to the moderation log; the permission rule is `may_moderate`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.moderation.tables import ModerationLog
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.catalogue.tables import ContentStatus
+from clustermarket.media.services import photos_for, publish_draft_photos
+from clustermarket.moderation.content import KINDS, PROJECT, ContentKind, published_values
+from clustermarket.moderation.log import log_action
+from clustermarket.moderation.wordfilter import problems_in
+from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
+from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import now
 
+class ModerationError(Exception):
+    """The action cannot be done now; the message says why, for the user."""
 
-async def log_action(
-    *,
-    actor_id: int | None,
-    action: str,
-    subject_type: str,
-    subject_id: int,
-    subject_label: str = "",
-    school_id: int | None,
-    reason: str = "",
-) -> None:
-    await ModerationLog.insert(
-        ModerationLog(
-            actor=actor_id,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            subject_label=subject_label[:200],
-            school=school_id,
-            reason=reason,
-            created_at=now(),
+
+class TextProblems(ModerationError):
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def may_moderate(actor: CurrentUser, school_id: int) -> bool:
+    """Teachers moderate their own school's content; the admin moderates everything."""
+    return actor.is_admin or (actor.is_teacher and actor.school_id == school_id)
+
+
+async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
+    table = kind.table
+    row = await table.select(
+        *table.all_columns(),
+        kind.team.school.as_alias("school_id"),
+        kind.team.name.as_alias("team_name"),
+    ).where(table._meta.primary_key == content_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def _load_for_moderator(actor: CurrentUser, kind: ContentKind, content_id: int) -> dict[str, Any]:
+    row = await _load(kind, content_id)
+    if not may_moderate(actor, row["school_id"]):
+        raise NotFound()
+    return row
+
+
+async def _text_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
+    fields = {field: str(row[column._meta.name] or "") for field, column in kind.checked_text.items()}
+    photos = await photos_for(kind.name, [row["id"]], published=False)
+    fields["photo descriptions"] = " ".join(p["alt_text"] for p in photos.get(row["id"], []))
+    if kind is PROJECT:
+        tallies = await tallies_for([row["id"]], published=False)
+        fields["impact tallies"] = " ".join(
+            f"{t['unit']} {t['label']}" for t in tallies.get(row["id"], [])
         )
-    )
+    return fields
 
 
-async def log_entries(*, school_id: int | None, limit: int = 200) -> list[dict[str, Any]]:
-    """Newest first. `school_id=None` means every school (admins)."""
-    query = ModerationLog.select(
-        ModerationLog.all_columns(),
-        ModerationLog.actor.username.as_alias("actor_username"),
-        ModerationLog.school.name.as_alias("school_name"),
-    ).order_by(ModerationLog.id, ascending=False).limit(limit)
-    if school_id is not None:
-        query = query.where(ModerationLog.school == school_id)
-    return await query
+async def content_for_worker(
+    actor: CurrentUser, kind: ContentKind, content_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The item and its team, if `actor` may work for the team; else NotFound (a 404)."""
+    row = await _load(kind, content_id)
+    team = await team_for_worker(actor, row["team"])
+    if team is None:
+        raise NotFound()
+    return row, team
+
+
+async def after_edit(actor: CurrentUser, kind: ContentKind, content_id: int) -> None:
+    """A pupil's edit goes back to draft (the public keeps the approved copy meanwhile);
+    a teacher's own edit goes live at once."""
+    if actor.is_staff:
+        await submit_for_approval(actor, kind, content_id)
+    else:
+        await kind.table.update({kind.status: ContentStatus.draft}).where(
+            kind.table._meta.primary_key == content_id
+        )
+
+
+async def check_text(kind: ContentKind, content_id: int) -> list[str]:
+    """What the word filter asks the pupils to change before this can be sent."""
+    return problems_in(await _text_of(kind, await _load(kind, content_id)))
+
+
+async def _publish(kind: ContentKind, row: dict[str, Any], release_held: bool) -> None:
+    values = published_values(kind, row)
+    values.update({kind.status: ContentStatus.approved, kind.table.is_public: True,  # type: ignore[attr-defined]
+                   kind.table.feedback: ""})  # type: ignore[attr-defined]
+    await kind.table.update(values).where(kind.table._meta.primary_key == row["id"])
+    await publish_draft_photos(kind.name, row["id"], release_held)
+    if kind is PROJECT:
+        await publish_draft_tallies(row["id"])
+
+
+async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id: int) -> str:
+    """A pupil sends the working copy to the teacher; a teacher's own work goes live at once.
+
+    Returns the new status. The caller has checked that `actor` may work for the team."""
+    row = await _load(kind, content_id)
+    if actor.is_staff:
+        async with kind.table._meta.db.transaction():
+            await _publish(kind, row, release_held=True)
+            await log_action(actor_id=actor.id, action="publish_own", subject_type=kind.name,
+                             subject_id=row["id"], subject_label=row[kind.title._meta.name],
+                             school_id=row["school_id"])
+        return ContentStatus.approved
+    if row["status"] == ContentStatus.pending:
+        raise ModerationError("This is already waiting for your teacher.")
+    if row["status"] == ContentStatus.approved:
+        raise ModerationError("This is already live. Change something first, then send it again.")
+    problems = problems_in(await _text_of(kind, row))
+    if problems:
+        raise TextProblems(problems)
+    await kind.table.update(
+        {kind.status: ContentStatus.pending, kind.table.submitted_at: now()}  # type: ignore[attr-defined]
+    ).where(kind.table._meta.primary_key == content_id)
+    return ContentStatus.pending
+
+
+async def approve(actor: CurrentUser, kind: ContentKind, content_id: int, *, release_held: bool = False) -> dict[str, Any]:
+    row = await _load_for_moderator(actor, kind, content_id)
+    if row["status"] != ContentStatus.pending:
+        raise ModerationError("This was already dealt with, or changed since it was sent.")
+    async with kind.table._meta.db.transaction():
+        await _publish(kind, row, release_held)
+        await log_action(actor_id=actor.id, action="approve", subject_type=kind.name,
+                         subject_id=row["id"], subject_label=row[kind.title._meta.name],
+                         school_id=row["school_id"],
+                         reason="held photos released" if release_held else "")
+    return await _load(kind, content_id)
+
+
+async def reject(actor: CurrentUser, kind: ContentKind, content_id: int, feedback: str) -> dict[str, Any]:
+    feedback = feedback.strip()
+    if not feedback:
+        raise ModerationError("Write a sentence of feedback so the pupils know what to change.")
+    row = await _load_for_moderator(actor, kind, content_id)
+    if row["status"] != ContentStatus.pending:
+        raise ModerationError("This was already dealt with, or changed since it was sent.")
+    async with kind.table._meta.db.transaction():
+        await kind.table.update(
+            {kind.status: ContentStatus.rejected, kind.table.feedback: feedback[:2000]}  # type: ignore[attr-defined]
+        ).where(kind.table._meta.primary_key == content_id)
+        await log_action(actor_id=actor.id, action="reject", subject_type=kind.name,
+                         subject_id=row["id"], subject_label=row[kind.title._meta.name],
+                         school_id=row["school_id"], reason=feedback)
+    return await _load(kind, content_id)
+
+
+async def hide(actor: CurrentUser, kind: ContentKind, content_id: int, reason: str) -> dict[str, Any]:
+    """Take published content off the public site at once."""
+    row = await _load_for_moderator(actor, kind, content_id)
+    if not row["is_public"]:
+        raise ModerationError("This is not on the public site.")
+    async with kind.table._meta.db.transaction():
+        await kind.table.update(
+            {kind.table.is_public: False, kind.status: ContentStatus.hidden,  # type: ignore[attr-defined]
+             kind.table.feedback: reason.strip()[:2000]}  # type: ignore[attr-defined]
+        ).where(kind.table._meta.primary_key == content_id)
+        await log_action(actor_id=actor.id, action="hide", subject_type=kind.name,
+                         subject_id=row["id"], subject_label=row[kind.published_title._meta.name],
+                         school_id=row["school_id"], reason=reason.strip())
+    return await _load(kind, content_id)
+
+
+async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dict[str, Any]:
+    """Put hidden content back as it was last approved."""
+    row = await _load_for_moderator(actor, kind, content_id)
+    if row["status"] != ContentStatus.hidden or not row[kind.published_title._meta.name]:
+        raise ModerationError("Only hidden content can be restored.")
+    async with kind.table._meta.db.transaction():
+        await kind.table.update(
+            {kind.table.is_public: True, kind.status: ContentStatus.approved,  # type: ignore[attr-defined]
+             kind.table.feedback: ""}  # type: ignore[attr-defined]
+        ).where(kind.table._meta.primary_key == content_id)
+        await log_action(actor_id=actor.id, action="restore", subject_type=kind.name,
+                         subject_id=row["id"], subject_label=row[kind.published_title._meta.name],
+                         school_id=row["school_id"])
+    return await _load(kind, content_id)
+
+
+async def moderation_items(
+    actor: CurrentUser, kind: ContentKind, statuses: list[str], content_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Items of one kind in these statuses that `actor` moderates, with their draft photos
+    (held ones flagged) and, for projects, tallies. A fixed number of queries."""
+    table = kind.table
+    where = kind.status.is_in(statuses)
+    if content_id is not None:
+        where &= table._meta.primary_key == content_id
+    if not actor.is_admin:
+        where &= kind.team.school == actor.school_id
+    rows = await table.select(
+        *table.all_columns(),
+        kind.team.name.as_alias("team_name"),
+        kind.team.school.name.as_alias("school_name"),
+        kind.team.school.as_alias("school_id"),
+    ).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
+    ids = [r["id"] for r in rows]
+    photos = await photos_for(kind.name, ids, published=False)
+    tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
+    for row in rows:
+        row["kind"] = kind.name
+        row["photos"] = photos.get(row["id"], [])
+        row["has_held_photos"] = any(p["held"] for p in row["photos"])
+        row["tallies"] = tallies.get(row["id"], [])
+    return rows
+
+
+async def waiting_count(actor: CurrentUser) -> int:
+    total = 0
+    for kind in KINDS.values():
+        where = kind.status == ContentStatus.pending
+        if not actor.is_admin:
+            where &= kind.team.school == actor.school_id
+        total += await kind.table.count().where(where)
+    return total

@@ -5,6 +5,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import public_teams_of_school
 
@@ -22,4 +23,7 @@ class SchoolController(Controller):
         if school is None:
             raise NotFound()
         teams = await public_teams_of_school(school["id"])
-        return Template("schools/show.html", context={"school": school, "teams": teams})
+        totals = await impact_totals(school["id"])
+        return Template(
+            "schools/show.html", context={"school": school, "teams": teams, "totals": totals}
+        )

@@ -6,10 +6,13 @@ from litestar import Request, get
 from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.catalogue.services import newest_public_products
+from clustermarket.catalogue.services import public_products
+from clustermarket.projects.services import public_projects
+from clustermarket.projects.tallies import impact_totals
 from clustermarket.market.services import next_market_day
 from clustermarket.schools.services import all_schools
-from clustermarket.teams.services import teams_of_user
+from clustermarket.moderation.services import waiting_count
+from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
 
 
@@ -19,7 +22,9 @@ async def home() -> Template:
         "site/home.html",
         context={
             "market_day": await next_market_day(),
-            "products": await newest_public_products(),
+            "products": await public_products(limit=6),
+            "projects": await public_projects(limit=6),
+            "totals": await impact_totals(),
             "schools": await all_schools(),
         },
     )
@@ -30,7 +35,13 @@ async def dashboard(request: Request) -> Template:
     user: CurrentUser = request.user
     return Template(
         "site/dashboard.html",
-        context={"teams": await teams_of_user(user.id), "market_day": await next_market_day()},
+        context={
+            "teams": await teams_of_user(user.id),
+            "market_day": await next_market_day(),
+            "school_teams": await teams_of_school(None if user.is_admin else user.school_id)
+            if user.is_staff else [],
+            "waiting": await waiting_count(user) if user.is_staff else 0,
+        },
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.teams.tables import Team, TeamMember
+from clustermarket.teams.tables import MemberRole, Team, TeamMember
 
 
 async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
@@ -38,3 +38,97 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
     if await TeamMember.exists().where((TeamMember.team == team_id) & (TeamMember.user == user.id)):
         return team
     return None
+
+
+class TeamError(ValueError):
+    """A team change that cannot be made; the message is for the teacher."""
+
+
+def _slugify(text: str) -> str:
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "team"
+
+
+async def create_team(
+    actor: CurrentUser, *, school_id: int, name: str, kind: str, description: str
+) -> dict[str, Any]:
+    """Teachers create teams for their own school; the admin for any school."""
+    from clustermarket.teams.tables import TeamKind
+    from clustermarket.timeutil import now
+
+    if not (actor.is_admin or (actor.is_teacher and actor.school_id == school_id)):
+        raise TeamError("You can only create teams for your own school.")
+    name = name.strip()
+    if not 2 <= len(name) <= 120:
+        raise TeamError("Give the team a name of 2 to 120 characters.")
+    if kind not in (TeamKind.enterprise, TeamKind.eco):
+        raise TeamError("Choose whether this is an enterprise team or an eco group.")
+    base = _slugify(name)
+    taken = {r["slug"] for r in await Team.select(Team.slug).where(Team.slug.like(f"{base}%"))}
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    rows = await Team.insert(
+        Team(school=school_id, name=name, slug=slug, kind=kind,
+             description=description.strip()[:2000], created_at=now())
+    ).returning(Team.id, Team.slug)
+    team_id = rows[0]["id"]
+    if actor.is_teacher:
+        await TeamMember.insert(TeamMember(team=team_id, user=actor.id, role=MemberRole.supervisor))
+    return {"id": team_id, "slug": rows[0]["slug"]}
+
+
+async def team_members(team_id: int) -> list[dict[str, Any]]:
+    return await TeamMember.select(
+        TeamMember.id, TeamMember.role, TeamMember.user,
+        TeamMember.user.first_name.as_alias("first_name"),
+        TeamMember.user.last_name.as_alias("last_name"),
+        TeamMember.user.role.as_alias("user_role"),
+    ).where(TeamMember.team == team_id).order_by(TeamMember.role).order_by(TeamMember.id)
+
+
+async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, role: str) -> None:
+    """Pupils join as leader or member; teachers of the school as supervisors."""
+    from clustermarket.accounts.tables import Role, User
+
+    if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
+        raise TeamError("Only a teacher of this school can change the team.")
+    user = await User.select(User.id, User.role, User.school, User.active).where(
+        User.id == user_id
+    ).first()
+    if user is None or user["school"] != team["school"] or not user["active"]:
+        raise TeamError("Choose a pupil or teacher of this school.")
+    if user["role"] == Role.teacher:
+        role = MemberRole.supervisor
+    elif user["role"] != Role.pupil or role not in (MemberRole.leader, MemberRole.member):
+        raise TeamError("Pupils join as a leader or a member.")
+    if await TeamMember.exists().where((TeamMember.team == team["id"]) & (TeamMember.user == user_id)):
+        await TeamMember.update({TeamMember.role: role}).where(
+            (TeamMember.team == team["id"]) & (TeamMember.user == user_id)
+        )
+        return
+    await TeamMember.insert(TeamMember(team=team["id"], user=user_id, role=role))
+
+
+async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int) -> None:
+    if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
+        raise TeamError("Only a teacher of this school can change the team.")
+    await TeamMember.delete().where((TeamMember.id == member_id) & (TeamMember.team == team["id"]))
+
+
+async def public_team(slug: str) -> dict[str, Any] | None:
+    return await Team.select(
+        Team.id, Team.name, Team.slug, Team.kind, Team.description, Team.school,
+        Team.school.name.as_alias("school_name"), Team.school.slug.as_alias("school_slug"),
+    ).where(Team.slug == slug).first()
+
+
+async def teams_of_school(school_id: int | None) -> list[dict[str, Any]]:
+    query = Team.select(Team.id, Team.name, Team.kind, Team.school.name.as_alias("school_name"))
+    if school_id is not None:
+        query = query.where(Team.school == school_id)
+    return await query.order_by(Team.name)

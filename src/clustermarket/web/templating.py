@@ -23,6 +23,16 @@ def current_user(context: Context) -> CurrentUser | None:
     return request.scope.get("user") if request is not None else None
 
 
+@pass_context
+def messages(context: Context) -> list[dict[str, str]]:
+    """Flash messages (litestar.plugins.flash.flash), shown once; none without a session."""
+    request = context.get("request")
+    session = request.scope.get("session") if request is not None else None
+    if not isinstance(session, dict):
+        return []
+    return session.pop("_messages", [])
+
+
 def _configure(engine: Engine) -> None:
     env = engine.engine
     env.filters["money"] = format_pence
@@ -30,6 +40,7 @@ def _configure(engine: Engine) -> None:
     env.filters["uk_date"] = uk_date
     env.globals["short_name"] = short_name
     env.globals["current_user"] = current_user
+    env.globals["messages"] = messages
     env.globals["htmx_script"] = HTMX_SCRIPT
     env.trim_blocks = True
     env.lstrip_blocks = True

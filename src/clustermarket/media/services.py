@@ -1,0 +1,124 @@
+"""Photos of products and projects: stored clean, shown only when their content may be."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+
+from clustermarket.accounts.services import CurrentUser
+from clustermarket.accounts.tables import User
+from clustermarket.media.images import clean_image
+from clustermarket.media.tables import Photo
+from clustermarket.settings import get_settings
+from clustermarket.timeutil import now
+
+MAX_PHOTOS = 6
+
+
+class PhotoError(ValueError):
+    """The photo cannot be added; the message is for the user."""
+
+
+def media_dir() -> Path:
+    path = get_settings().media_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def add_photo(
+    actor: CurrentUser, *, team_id: int, owner_type: str, owner_id: int, data: bytes, alt_text: str
+) -> dict[str, Any]:
+    count = await Photo.count().where(
+        (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id) & (Photo.in_draft == True)  # noqa: E712
+    )
+    if count >= MAX_PHOTOS:
+        raise PhotoError(f"At most {MAX_PHOTOS} photos each. Remove one first.")
+    clean = await anyio.to_thread.run_sync(clean_image, data)  # raises ImageRejected
+    name = secrets.token_urlsafe(18)
+    file_name, thumb_name = f"{name}.jpg", f"{name}-thumb.jpg"
+    folder = media_dir()
+    (folder / file_name).write_bytes(clean.full)
+    (folder / thumb_name).write_bytes(clean.thumb)
+    held = False
+    if actor.is_pupil:
+        consent = await User.select(User.photo_consent).where(User.id == actor.id).first()
+        held = not (consent and consent["photo_consent"])
+    rows = await Photo.insert(
+        Photo(
+            team=team_id,
+            owner_type=owner_type,
+            owner_id=owner_id,
+            file_name=file_name,
+            thumb_name=thumb_name,
+            width=clean.width,
+            height=clean.height,
+            alt_text=alt_text.strip()[:200],
+            uploaded_by=actor.id,
+            held=held,
+            created_at=now(),
+        )
+    ).returning(*Photo.all_columns())
+    return rows[0]
+
+
+async def remove_photo_from_draft(owner_type: str, owner_id: int, photo_id: int) -> bool:
+    """The photo leaves the working copy; a published photo stays public until approval."""
+    rows = await Photo.update({Photo.in_draft: False}).where(
+        (Photo.id == photo_id) & (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id)
+    ).returning(Photo.id)
+    await purge_unused(owner_type, owner_id)
+    return bool(rows)
+
+
+async def purge_unused(owner_type: str, owner_id: int) -> None:
+    """Rows (and files) neither in the draft nor published are gone for good."""
+    gone = await Photo.delete().where(
+        (Photo.owner_type == owner_type)
+        & (Photo.owner_id == owner_id)
+        & (Photo.in_draft == False)  # noqa: E712
+        & (Photo.published == False)  # noqa: E712
+    ).returning(Photo.file_name, Photo.thumb_name)
+    folder = media_dir()
+    for row in gone:
+        for name in (row["file_name"], row["thumb_name"]):
+            (folder / name).unlink(missing_ok=True)
+
+
+async def publish_draft_photos(owner_type: str, owner_id: int, release_held: bool) -> None:
+    """Approval: the published set becomes the draft set (held photos only if released)."""
+    where = (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id)
+    if release_held:
+        await Photo.update({Photo.held: False}).where(where & (Photo.in_draft == True))  # noqa: E712
+    await Photo.update({Photo.published: False}).where(where)
+    await Photo.update({Photo.published: True}).where(
+        where & (Photo.in_draft == True) & (Photo.held == False)  # noqa: E712
+    )
+    await purge_unused(owner_type, owner_id)
+
+
+async def photos_for(
+    owner_type: str, owner_ids: list[int], *, published: bool
+) -> dict[int, list[dict[str, Any]]]:
+    """Photos of many items in one query: the published set, or the working (draft) set."""
+    if not owner_ids:
+        return {}
+    flag = Photo.published if published else Photo.in_draft
+    rows = await Photo.select(
+        Photo.id, Photo.owner_id, Photo.file_name, Photo.thumb_name, Photo.width,
+        Photo.height, Photo.alt_text, Photo.held, Photo.published, Photo.in_draft,
+    ).where(
+        (Photo.owner_type == owner_type) & Photo.owner_id.is_in(owner_ids) & (flag == True)  # noqa: E712
+    ).order_by(Photo.id)
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["owner_id"], []).append(row)
+    return grouped
+
+
+async def photo_by_file(name: str) -> dict[str, Any] | None:
+    return await Photo.select().where(
+        (Photo.file_name == name) | (Photo.thumb_name == name)
+    ).first()

@@ -1,0 +1,44 @@
+"""The moderation log: every moderation action and account change, append-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustermarket.moderation.tables import ModerationLog
+from clustermarket.timeutil import now
+
+
+async def log_action(
+    *,
+    actor_id: int | None,
+    action: str,
+    subject_type: str,
+    subject_id: int,
+    subject_label: str = "",
+    school_id: int | None,
+    reason: str = "",
+) -> None:
+    await ModerationLog.insert(
+        ModerationLog(
+            actor=actor_id,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=subject_label[:200],
+            school=school_id,
+            reason=reason,
+            created_at=now(),
+        )
+    )
+
+
+async def log_entries(*, school_id: int | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Newest first. `school_id=None` means every school (admins)."""
+    query = ModerationLog.select(
+        ModerationLog.all_columns(),
+        ModerationLog.actor.username.as_alias("actor_username"),
+        ModerationLog.school.name.as_alias("school_name"),
+    ).order_by(ModerationLog.id, ascending=False).limit(limit)
+    if school_id is not None:
+        query = query.where(ModerationLog.school == school_id)
+    return await query

@@ -1,0 +1,154 @@
+"""Projects: a team's showcase, with impact tallies for eco groups.
+
+Public queries filter with PROJECT.public_where() (moderation/content.py), nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.media.services import photos_for
+from clustermarket.moderation.content import PROJECT
+from clustermarket.projects.tables import ImpactTally, Project
+from clustermarket.projects.tallies import MAX_TALLY, tallies_for
+from clustermarket.textsearch import like_pattern
+from clustermarket.timeutil import now
+
+
+@dataclass
+class ProjectInput:
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+
+
+@dataclass
+class CheckedProject:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def check_project(data: ProjectInput) -> CheckedProject:
+    checked = CheckedProject()
+    title = data.title.strip()
+    if not 2 <= len(title) <= 120:
+        checked.errors["title"] = "Give the project a title of 2 to 120 characters."
+    summary = data.summary.strip()
+    if len(summary) > 300:
+        checked.errors["summary"] = "Keep the summary to 300 characters: one or two sentences."
+    body = data.body.strip()
+    if len(body) > 10000:
+        checked.errors["body"] = "Keep the story under 10,000 characters."
+    checked.values = {"title": title, "summary": summary, "body": body}
+    return checked
+
+
+async def create_project(actor: CurrentUser, team: dict[str, Any], values: dict[str, Any]) -> int:
+    stamp = now()
+    rows = await Project.insert(
+        Project(team=team["id"], created_by=actor.id, created_at=stamp, updated_at=stamp, **values)
+    ).returning(Project.id)
+    return rows[0]["id"]
+
+
+async def update_project(project_id: int, values: dict[str, Any]) -> None:
+    await Project.update({**values, "updated_at": now()}).where(Project.id == project_id)  # type: ignore[arg-type]
+
+
+async def team_projects(team_id: int) -> list[dict[str, Any]]:
+    rows = await Project.select().where(Project.team == team_id).order_by(Project.id)
+    ids = [r["id"] for r in rows]
+    photos = await photos_for("project", ids, published=False)
+    tallies = await tallies_for(ids, published=False)
+    for row in rows:
+        row["photos"] = photos.get(row["id"], [])
+        row["tallies"] = tallies.get(row["id"], [])
+    return rows
+
+
+class TallyError(ValueError):
+    pass
+
+
+def check_tally(quantity: str, unit: str, label: str) -> tuple[int, str, str]:
+    try:
+        number = int(quantity.strip().replace(",", ""))
+    except ValueError:
+        raise TallyError("Give the tally as a whole number, like 120.") from None
+    if not 0 < number <= MAX_TALLY:
+        raise TallyError("The number must be between 1 and 10,000,000.")
+    unit, label = unit.strip(), label.strip()
+    if not unit or len(unit) > 40:
+        raise TallyError("Say what was counted, like “bottles” or “trees” (up to 40 letters).")
+    if not label or len(label) > 80:
+        raise TallyError("Say what happened to them, like “recycled” or “planted”.")
+    return number, unit, label
+
+
+async def add_tally(project_id: int, quantity: int, unit: str, label: str) -> None:
+    await ImpactTally.insert(
+        ImpactTally(project=project_id, quantity=quantity, unit=unit, label=label)
+    )
+
+
+async def remove_tally(project_id: int, tally_id: int) -> None:
+    """Out of the draft; a published tally keeps counting until the next approval."""
+    await ImpactTally.update({ImpactTally.in_draft: False}).where(
+        (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
+    )
+    await ImpactTally.delete().where(
+        (ImpactTally.id == tally_id) & (ImpactTally.published == False)  # noqa: E712
+    )
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def _public_columns() -> tuple[Any, ...]:
+    return (
+        Project.id,
+        Project.published_title.as_alias("title"),
+        Project.published_summary.as_alias("summary"),
+        Project.published_body.as_alias("body"),
+        Project.team.name.as_alias("team_name"),
+        Project.team.slug.as_alias("team_slug"),
+        Project.team.kind.as_alias("team_kind"),
+        Project.team.school.name.as_alias("school_name"),
+        Project.team.school.slug.as_alias("school_slug"),
+    )
+
+
+async def public_projects(
+    *, text: str = "", school_id: int | None = None, kind: str | None = None,
+    team_id: int | None = None, limit: int = 60,
+) -> list[dict[str, Any]]:
+    """Approved projects, newest first; two queries however many rows."""
+    where = PROJECT.public_where()
+    if text.strip():
+        pattern = like_pattern(text)
+        where &= Project.published_title.ilike(pattern) | Project.published_summary.ilike(pattern)
+    if school_id is not None:
+        where &= Project.team.school == school_id
+    if kind:
+        where &= Project.team.kind == kind
+    if team_id is not None:
+        where &= Project.team == team_id
+    rows = await Project.select(*_public_columns()).where(where).order_by(
+        Project.id, ascending=False
+    ).limit(limit)
+    photos = await photos_for("project", [r["id"] for r in rows], published=True)
+    for row in rows:
+        row["photo"] = (photos.get(row["id"]) or [None])[0]
+    return rows
+
+
+async def public_project(project_id: int) -> dict[str, Any]:
+    row = await Project.select(*_public_columns()).where(
+        (Project.id == project_id) & PROJECT.public_where()
+    ).first()
+    if row is None:
+        raise NotFound()
+    row["photos"] = (await photos_for("project", [project_id], published=True)).get(project_id, [])
+    row["tallies"] = (await tallies_for([project_id], published=True)).get(project_id, [])
+    return row

@@ -1,0 +1,52 @@
+"""Impact tallies of eco projects: draft set, published set, and cluster totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustermarket.projects.tables import ImpactTally, Project
+
+MAX_TALLY = 10_000_000
+
+
+async def publish_draft_tallies(project_id: int) -> None:
+    where = ImpactTally.project == project_id
+    await ImpactTally.update({ImpactTally.published: False}).where(where)
+    await ImpactTally.update({ImpactTally.published: True}).where(
+        where & (ImpactTally.in_draft == True)  # noqa: E712
+    )
+    await ImpactTally.delete().where(
+        where & (ImpactTally.in_draft == False) & (ImpactTally.published == False)  # noqa: E712
+    )
+
+
+async def tallies_for(project_ids: list[int], *, published: bool) -> dict[int, list[dict[str, Any]]]:
+    if not project_ids:
+        return {}
+    flag = ImpactTally.published if published else ImpactTally.in_draft
+    rows = await ImpactTally.select(
+        ImpactTally.id, ImpactTally.project, ImpactTally.quantity, ImpactTally.unit, ImpactTally.label
+    ).where(ImpactTally.project.is_in(project_ids) & (flag == True)).order_by(ImpactTally.id)  # noqa: E712
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["project"], []).append(row)
+    return grouped
+
+
+async def impact_totals(school_id: int | None = None) -> list[dict[str, Any]]:
+    """Published tallies of public projects added up by unit and label (case-insensitive)."""
+    where = (ImpactTally.published == True) & (ImpactTally.project.is_public == True)  # noqa: E712
+    if school_id is not None:
+        where &= ImpactTally.project.team.school == school_id
+    rows = await ImpactTally.select(
+        ImpactTally.quantity, ImpactTally.unit, ImpactTally.label
+    ).where(where)
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["unit"].strip().lower(), row["label"].strip().lower())
+        entry = totals.setdefault(key, {"unit": key[0], "label": key[1], "quantity": 0})
+        entry["quantity"] += row["quantity"]
+    return sorted(totals.values(), key=lambda t: -t["quantity"])
+
+
+__all__ = ["ImpactTally", "Project", "impact_totals", "publish_draft_tallies", "tallies_for"]

@@ -1,0 +1,134 @@
+"""Teams: teachers create them and choose members; members work in the team workspace;
+the public sees the team page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import CurrentUser, NotFound, pupils_of_school
+from clustermarket.accounts.tables import Role, User
+from clustermarket.catalogue.services import public_products, team_products
+from clustermarket.projects.services import public_projects, team_projects
+from clustermarket.schools.services import all_schools
+from clustermarket.teams import services
+from clustermarket.teams.services import TeamError, team_for_worker
+from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.forms import Form
+
+
+@dataclass
+class TeamForm:
+    name: str = ""
+    kind: str = ""
+    description: str = ""
+    school: int | None = None
+
+
+@dataclass
+class MemberForm:
+    user: int | None = None
+    role: str = "member"
+
+
+async def _worker_team(request: Request, team_id: int) -> dict[str, Any]:
+    team = await team_for_worker(request.user, team_id)
+    if team is None:
+        raise NotFound()
+    return team
+
+
+class TeamWorkspaceController(Controller):
+    path = "/teams"
+    guards = [requires_signed_in]
+
+    @get("/new", guards=[requires_staff])
+    async def new_team_form(self, request: Request) -> Template:
+        return Template("teams/new.html", context={
+            "form": TeamForm(), "schools": await all_schools() if request.user.is_admin else [],
+        })
+
+    @post("/new", guards=[requires_staff])
+    async def create_team(self, request: Request, data: Annotated[TeamForm, Form]) -> Template | Redirect:
+        user: CurrentUser = request.user
+        school_id = data.school if user.is_admin else user.school_id
+        try:
+            if school_id is None:
+                raise TeamError("Choose the school this team belongs to.")
+            team = await services.create_team(
+                user, school_id=school_id, name=data.name, kind=data.kind, description=data.description
+            )
+        except TeamError as error:
+            return Template("teams/new.html", status_code=400, context={
+                "form": data, "error": str(error),
+                "schools": await all_schools() if user.is_admin else [],
+            })
+        flash(request, f"Team “{data.name.strip()}” created. Now add its pupils.", "success")
+        return Redirect(path=f"/teams/{team['id']}/workspace")
+
+    @get("/{team_id:int}/workspace")
+    async def workspace(self, request: Request, team_id: FromPath[int]) -> Template:
+        team = await _worker_team(request, team_id)
+        user: CurrentUser = request.user
+        may_manage = user.is_admin or (user.is_teacher and user.school_id == team["school"])
+        context: dict[str, Any] = {
+            "team": team,
+            "members": await services.team_members(team_id),
+            "products": await team_products(team_id) if team["kind"] == "enterprise" else [],
+            "projects": await team_projects(team_id),
+            "may_manage": may_manage,
+        }
+        if may_manage:
+            context["candidates"] = await _candidates(team["school"])
+        return Template("teams/workspace.html", context=context)
+
+    @post("/{team_id:int}/members", guards=[requires_staff])
+    async def add_member(self, request: Request, team_id: FromPath[int], data: Annotated[MemberForm, Form]) -> Redirect:
+        team = await _worker_team(request, team_id)
+        try:
+            if data.user is None:
+                raise TeamError("Choose someone to add.")
+            await services.add_member(request.user, team, data.user, data.role)
+            flash(request, "Team updated.", "success")
+        except TeamError as error:
+            flash(request, str(error), "error")
+        return Redirect(path=f"/teams/{team_id}/workspace#members")
+
+    @post("/{team_id:int}/members/{member_id:int}/remove", guards=[requires_staff])
+    async def remove_member(self, request: Request, team_id: FromPath[int], member_id: FromPath[int]) -> Redirect:
+        team = await _worker_team(request, team_id)
+        try:
+            await services.remove_member(request.user, team, member_id)
+            flash(request, "Removed from the team.", "success")
+        except TeamError as error:
+            flash(request, str(error), "error")
+        return Redirect(path=f"/teams/{team_id}/workspace#members")
+
+
+async def _candidates(school_id: int) -> list[dict[str, Any]]:
+    """Active pupils and teachers of the school, for the add-member list."""
+    pupils = [p for p in await pupils_of_school(school_id) if p["active"]]
+    teachers = await User.select(User.id, User.first_name, User.last_name).where(
+        (User.school == school_id) & (User.role == Role.teacher) & (User.active == True)  # noqa: E712
+    ).order_by(User.last_name)
+    return [{**p, "kind": "pupil"} for p in pupils] + [{**t, "kind": "teacher"} for t in teachers]
+
+
+@get("/teams/{slug:str}")
+async def public_team_page(slug: FromPath[str]) -> Template:
+    team = await services.public_team(slug)
+    if team is None:
+        raise NotFound()
+    return Template("teams/show.html", context={
+        "team": team,
+        "products": await public_products(team_id=team["id"]),
+        "projects": await public_projects(team_id=team["id"]),
+    })
+
+
+ROUTES = [TeamWorkspaceController, public_team_page]
