@@ -19,14 +19,20 @@ os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ["PASSWORD_HASH_PROFILE"] = "fast"
 # No pool: the test client runs the app on its own event loop (see STACK_NOTES).
 os.environ["DATABASE_POOL_SIZE"] = "0"
-for name in ("REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY",
-             "PUBLIC_URL", "LOGIN_LIMIT_PER_ADDRESS", "LOGIN_LIMIT_PER_USERNAME"):
+for name in (
+    "REDIS_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_PUBLISHABLE_KEY",
+    "PUBLIC_URL",
+    "LOGIN_LIMIT_PER_ADDRESS",
+    "LOGIN_LIMIT_PER_USERNAME",
+):
     os.environ.pop(name, None)
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     os.environ["DATABASE_URL"] = f"sqlite:///{_TMP}/test.sqlite3"
 
 from litestar.testing import AsyncTestClient  # noqa: E402
-from piccolo.apps.migrations.commands.base import BaseMigrationManager  # noqa: E402
 from piccolo.conf.apps import Finder  # noqa: E402
 from piccolo.table import sort_table_classes  # noqa: E402
 
@@ -161,3 +167,85 @@ async def sign_in(client: AsyncTestClient, username: str, password: str = "passw
     )
     assert response.status_code == 302, response.text
     return response
+
+
+# --------------------------------------------------------------- publishing helpers
+
+
+async def as_user(username: str):
+    """The CurrentUser of an account, as a handler would see it."""
+    from clustermarket.accounts.services import load_session_user
+    from clustermarket.accounts.tables import User
+
+    row = await User.select(User.id, User.session_epoch).where(User.username == username).first()
+    return await load_session_user(row["id"], row["session_epoch"])
+
+
+async def make_team(
+    school: str = "aylsham-high",
+    kind: str = "enterprise",
+    teacher: str = "staylor",
+    pupils: tuple[str, ...] = ("ameliab",),
+    name: str = "Aylsham Makers",
+) -> dict[str, Any]:
+    """A team made as a teacher makes one, with pupil members; users made if missing."""
+    from clustermarket.accounts.tables import User
+    from clustermarket.teams.services import add_member, create_team, team_for_worker
+
+    if not await User.exists().where(User.username == teacher):
+        await make_user(
+            teacher, role=Role.teacher, school=school, first_name="Sarah", last_name="Taylor"
+        )
+    for index, pupil in enumerate(pupils):
+        if not await User.exists().where(User.username == pupil):
+            await make_user(
+                pupil, school=school, first_name=f"Pupil{index}", last_name=f"Surname{index}"
+            )
+    actor = await as_user(teacher)
+    created = await create_team(
+        actor,
+        school_id=await school_id(school),
+        name=name,
+        kind=kind,
+        description="We make things.",
+    )
+    team = await team_for_worker(actor, created["id"])
+    for pupil in pupils:
+        pupil_row = await User.select(User.id).where(User.username == pupil).first()
+        await add_member(actor, team, pupil_row["id"], "member")
+    return {**team, "slug": created["slug"]}
+
+
+class QueryCounter:
+    """Counts the SQL statements Piccolo sends, by wrapping the engine's one entry point."""
+
+    def __init__(self) -> None:
+        from piccolo_conf import DB
+
+        self.engine = DB
+        self.count = 0
+
+    def __enter__(self) -> QueryCounter:
+        # Engines use __slots__, so the method is wrapped on the class for the duration.
+        engine_class = type(self.engine)
+        self.original = engine_class.run_querystring
+
+        async def counting(engine: Any, *args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await self.original(engine, *args, **kwargs)
+
+        engine_class.run_querystring = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        type(self.engine).run_querystring = self.original  # type: ignore[method-assign]
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), color: str = "green") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()

@@ -43,7 +43,15 @@ def test_create_admin_command() -> None:
 
     result = CliRunner().invoke(
         main,
-        ["create-admin", "--username", "Coordinator", "--first-name", "Alex", "--last-name", "Morgan"],
+        [
+            "create-admin",
+            "--username",
+            "Coordinator",
+            "--first-name",
+            "Alex",
+            "--last-name",
+            "Morgan",
+        ],
         input="a-long-admin-password\na-long-admin-password\n",
     )
     assert result.exit_code == 0, result.output
@@ -54,7 +62,16 @@ def test_create_admin_command() -> None:
 
     short = CliRunner().invoke(
         main,
-        ["create-admin", "--username", "other", "--first-name", "A", "--last-name", "B",
-         "--password", "short"],
+        [
+            "create-admin",
+            "--username",
+            "other",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+            "--password",
+            "short",
+        ],
     )
     assert short.exit_code != 0 and "at least 12 characters" in short.output

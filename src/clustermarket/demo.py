@@ -37,8 +37,12 @@ TEAMS = [
         "Aylsham Makers",
         TeamKind.enterprise,
         "Year 9 and 10 makers: candles, tote bags and cards, all made in our DT room.",
-        [("ameliab", MemberRole.leader), ("oliverg", MemberRole.member), ("isla", MemberRole.member),
-         ("staylor", MemberRole.supervisor)],
+        [
+            ("ameliab", MemberRole.leader),
+            ("oliverg", MemberRole.member),
+            ("isla", MemberRole.member),
+            ("staylor", MemberRole.supervisor),
+        ],
     ),
     (
         "bure-valley-eco",
@@ -46,7 +50,11 @@ TEAMS = [
         "Bure Valley Eco Warriors",
         TeamKind.eco,
         "We count litter, plant hedges and run the school's bottle-top recycling.",
-        [("noahw", MemberRole.leader), ("ruby", MemberRole.member), ("jcole", MemberRole.supervisor)],
+        [
+            ("noahw", MemberRole.leader),
+            ("ruby", MemberRole.member),
+            ("jcole", MemberRole.supervisor),
+        ],
     ),
     (
         "erpingham-bees",
@@ -54,27 +62,197 @@ TEAMS = [
         "Erpingham Busy Bees",
         TeamKind.enterprise,
         "Bird feeders, lavender bags and seed packets from our school garden.",
-        [("harryp", MemberRole.leader), ("freyas", MemberRole.member),
-         ("pshah", MemberRole.supervisor)],
+        [
+            ("harryp", MemberRole.leader),
+            ("freyas", MemberRole.member),
+            ("pshah", MemberRole.supervisor),
+        ],
     ),
 ]
 
 PRODUCTS = [
     # team slug, name, description, price, unit cost, status
-    ("aylsham-makers", "Beeswax candle", "Hand-poured candle in a recycled jar; burns for about 20 hours.", 450, 180, ContentStatus.approved),
-    ("aylsham-makers", "Printed tote bag", "Cotton tote with our lino-print design of Aylsham church.", 600, 250, ContentStatus.approved),
-    ("aylsham-makers", "Greetings cards (pack of 4)", "Watercolour cards of the Bure valley, with envelopes.", 350, 90, ContentStatus.pending),
-    ("erpingham-bees", "Bird feeder", "Pine-cone and seed feeder, ready to hang.", 300, 60, ContentStatus.approved),
-    ("erpingham-bees", "Lavender bag", "Dried lavender from our garden in a cotton bag.", 200, 45, ContentStatus.approved),
-    ("erpingham-bees", "Sunflower seed packet", "Seeds saved from last summer's giant sunflowers.", 100, 10, ContentStatus.approved),
+    (
+        "aylsham-makers",
+        "Beeswax candle",
+        "Hand-poured candle in a recycled jar; burns for about 20 hours.",
+        450,
+        180,
+        ContentStatus.approved,
+    ),
+    (
+        "aylsham-makers",
+        "Printed tote bag",
+        "Cotton tote with our lino-print design of Aylsham church.",
+        600,
+        250,
+        ContentStatus.approved,
+    ),
+    (
+        "aylsham-makers",
+        "Greetings cards (pack of 4)",
+        "Watercolour cards of the Bure valley, with envelopes.",
+        350,
+        90,
+        ContentStatus.pending,
+    ),
+    (
+        "erpingham-bees",
+        "Bird feeder",
+        "Pine-cone and seed feeder, ready to hang.",
+        300,
+        60,
+        ContentStatus.approved,
+    ),
+    (
+        "erpingham-bees",
+        "Lavender bag",
+        "Dried lavender from our garden in a cotton bag.",
+        200,
+        45,
+        ContentStatus.approved,
+    ),
+    (
+        "erpingham-bees",
+        "Sunflower seed packet",
+        "Seeds saved from last summer's giant sunflowers.",
+        100,
+        10,
+        ContentStatus.approved,
+    ),
 ]
+
+
+PROJECTS = [
+    # team slug, author, title, summary, body, tallies, approved by (None: left pending)
+    (
+        "bure-valley-eco",
+        "noahw",
+        "Bottle-top recycling",
+        "We collect bottle tops from the whole school and send them to be made into benches.",
+        "Every class has a collection tub. Each Friday the eco group counts and bags them.\n"
+        "We learned that a bench needs about 2,000 tops, so we asked the other schools to help.",
+        [(1240, "bottle tops", "recycled")],
+        "jcole",
+    ),
+    (
+        "bure-valley-eco",
+        "ruby",
+        "A hedge for the playground",
+        "We planted a hedge of hawthorn, hazel and dog rose along the playground fence.",
+        "A farmer gave us the whips. We dug, planted and mulched them in one afternoon.\n"
+        "Next spring we will count the birds that nest there.",
+        [(45, "metres of hedge", "planted"), (150, "trees", "planted")],
+        "jcole",
+    ),
+    (
+        "erpingham-bees",
+        "harryp",
+        "Our school garden",
+        "Sunflowers, lavender and herbs: the garden that supplies our market stall.",
+        "We grew everything from seed in the classroom, then planted out in May.",
+        [(30, "sunflowers", "grown")],
+        "pshah",
+    ),
+    (
+        "aylsham-makers",
+        "ameliab",
+        "How we make our candles",
+        "From melting beeswax to pouring into recycled jars.",
+        "We buy beeswax from a local beekeeper and wash jars collected from families.\n"
+        "Pricing lesson: a candle costs us £1.80 to make, so we sell it for £4.50.",
+        [(60, "jars", "reused")],
+        None,
+    ),
+]
+
+# (team slug, product name or None for a project title, colours) → a drawn demo picture
+PICTURES = {
+    "Beeswax candle": ("#f6c453", "#8d5524"),
+    "Printed tote bag": ("#e8e2d0", "#2e7d32"),
+    "Bird feeder": ("#a5d6a7", "#795548"),
+    "Lavender bag": ("#d1c4e9", "#6a1b9a"),
+    "Bottle-top recycling": ("#bbdefb", "#d32f2f"),
+    "A hedge for the playground": ("#c8e6c9", "#1b5e20"),
+}
+
+
+def _demo_picture(background: str, ink: str) -> bytes:
+    """A simple drawn picture (no people), run through the real upload pipeline."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), background)
+    draw = ImageDraw.Draw(image)
+    for i in range(5):
+        x = 120 + i * 130
+        draw.ellipse((x - 50, 250 - (i % 2) * 60, x + 50, 350 - (i % 2) * 60), fill=ink)
+    draw.rectangle((80, 420, 720, 470), fill=ink)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+async def _demo_projects_and_photos(users: dict[str, int], teams: dict[str, int]) -> None:
+    """Projects go through the real services: draft, tallies, photos, submit, approve."""
+    from clustermarket.accounts.services import load_session_user
+    from clustermarket.media.services import add_photo
+    from clustermarket.moderation import services as moderation
+    from clustermarket.moderation.content import PRODUCT, PROJECT
+    from clustermarket.projects import services as projects
+
+    async def person(username: str):
+        return await load_session_user(users[username], 0)
+
+    for slug, author, title, summary, body, tallies, approver in PROJECTS:
+        pupil = await person(author)
+        team = {"id": teams[slug]}
+        project_id = await projects.create_project(
+            pupil, team, {"title": title, "summary": summary, "body": body}
+        )
+        for quantity, unit, label in tallies:
+            await projects.add_tally(project_id, quantity, unit, label)
+        if title in PICTURES:
+            await add_photo(
+                await person(approver or author),
+                team_id=teams[slug],
+                owner_type="project",
+                owner_id=project_id,
+                data=_demo_picture(*PICTURES[title]),
+                alt_text=title,
+            )
+        await moderation.submit_for_approval(pupil, PROJECT, project_id)
+        if approver:
+            await moderation.approve(await person(approver), PROJECT, project_id)
+
+    teacher_of = {"aylsham-makers": "staylor", "erpingham-bees": "pshah"}
+    for row in await Product.select(Product.id, Product.name, Product.team.slug.as_alias("slug")):
+        if row["name"] in PICTURES:
+            await add_photo(
+                await person(teacher_of[row["slug"]]),
+                team_id=teams[row["slug"]],
+                owner_type="product",
+                owner_id=row["id"],
+                data=_demo_picture(*PICTURES[row["name"]]),
+                alt_text=row["name"],
+            )
+    # Approved products' photos are published with them.
+    for row in await Product.select(Product.id).where(Product.is_public == True):
+        from clustermarket.media.services import publish_draft_photos
+
+        await publish_draft_photos(PRODUCT.name, row["id"], release_held=True)
 
 
 def published(name: str, text: str, price: int, status: ContentStatus) -> dict:
     if status != ContentStatus.approved:
         return {}
-    return {"published_name": name, "published_description": text,
-            "published_price_pence": price, "is_public": True}
+    return {
+        "published_name": name,
+        "published_description": text,
+        "published_price_pence": price,
+        "is_public": True,
+    }
 
 
 def first_saturday_of_next_month(today: dt.date) -> dt.date:
@@ -102,7 +280,9 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
             year_group=year,
         )
         where = next((k for k, v in schools.items() if school == k), "")
-        signins.append((role, username, password, f"{first} {last}" + (f", {where}" if where else "")))
+        signins.append(
+            (role, username, password, f"{first} {last}" + (f", {where}" if where else ""))
+        )
     # The demo pupils' teachers have recorded photo consent for two of them.
     await User.update({User.photo_consent: True}).where(User.username.is_in(["ameliab", "harryp"]))
 
@@ -110,8 +290,14 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     teams: dict[str, int] = {}
     for slug, school, name, kind, description, members in TEAMS:
         rows = await Team.insert(
-            Team(school=schools[school], name=name, slug=slug, kind=kind,
-                 description=description, created_at=created)
+            Team(
+                school=schools[school],
+                name=name,
+                slug=slug,
+                kind=kind,
+                description=description,
+                created_at=created,
+            )
         ).returning(Team.id)
         teams[slug] = rows[0]["id"]
         await TeamMember.insert(
@@ -121,13 +307,24 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     leader_of = {t[0]: users[t[5][0][0]] for t in TEAMS}
     await Product.insert(
         *[
-            Product(team=teams[team], name=name, description=text, price_pence=price,
-                    unit_cost_pence=cost, status=status, created_by=leader_of[team],
-                    created_at=created, updated_at=created, submitted_at=created,
-                    **published(name, text, price, status))
+            Product(
+                team=teams[team],
+                name=name,
+                description=text,
+                price_pence=price,
+                unit_cost_pence=cost,
+                status=status,
+                created_by=leader_of[team],
+                created_at=created,
+                updated_at=created,
+                submitted_at=created,
+                **published(name, text, price, status),
+            )
             for team, name, text, price, cost, status in PRODUCTS
         ]
     )
+
+    await _demo_projects_and_photos(users, teams)
 
     cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())["id"]
     await MarketDay.insert(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar, Request
-from litestar.datastructures import State
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
@@ -17,14 +17,14 @@ from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.controllers import AuthController, PupilController
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
-from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
-from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
-from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.db import close_pool, open_pool
+from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
+from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
+from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.security import security_headers
@@ -41,9 +41,7 @@ def _stores(settings: Settings) -> StoreRegistry:
         from redis.asyncio import Redis
 
         # Short timeouts: a stopped Redis fails a request at once instead of hanging it.
-        client = Redis.from_url(
-            settings.redis_url, socket_connect_timeout=3, socket_timeout=3
-        )
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
         root = RedisStore(client, namespace="clustermarket", handle_client_shutdown=True)
 
         def redis_factory(name: str) -> Store:

@@ -109,8 +109,7 @@ def _database_url(env: dict[str, str], data_dir: Path) -> str:
             raise SettingsError("DATABASE_URL must name a PostgreSQL host or database")
         return url
     raise SettingsError(
-        "DATABASE_URL must start with sqlite:/// or postgresql:// "
-        f"(got {url.split(':', 1)[0]!r})"
+        f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {url.split(':', 1)[0]!r})"
     )
 
 

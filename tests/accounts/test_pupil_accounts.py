@@ -31,14 +31,18 @@ async def test_class_list_becomes_accounts_and_login_cards_that_work(client, set
     assert [u for u, _ in cards] == ["ameliab", "oliverg", "zoea", "isla.b"]
     assert "shown only this once" in page.text
 
-    pupils = await User.select(
-        User.username, User.year_group, User.role, User.email, User.school, User.password_hash
-    ).where(User.role == Role.pupil).order_by(User.id)
+    pupils = (
+        await User.select(
+            User.username, User.year_group, User.role, User.email, User.school, User.password_hash
+        )
+        .where(User.role == Role.pupil)
+        .order_by(User.id)
+    )
     assert [p["year_group"] for p in pupils] == [None, 4, 5, 5]
     aylsham = await school_id("aylsham-high")
     assert all(p["email"] is None and p["school"] == aylsham for p in pupils)
     # Only a hash is stored, never the password on the card.
-    assert all(pw not in p["password_hash"] for (_, pw), p in zip(cards, pupils))
+    assert all(pw not in p["password_hash"] for (_, pw), p in zip(cards, pupils, strict=True))
 
     # Every account change is in the moderation log.
     assert await ModerationLog.count().where(ModerationLog.action == "account.create") == 4
@@ -78,7 +82,8 @@ async def test_problems_in_the_list_are_all_listed_and_nothing_is_created(client
     assert "Amelia Brown\nAmelia Brown\nMadonna" in page.text
 
     page = await post_form(
-        client, "/pupils/new",
+        client,
+        "/pupils/new",
         {"class_list": "Isla Brown, 5, isla.b\nIvy Brown, 5, isla.b\nTom Taken, 6, taken.name"},
     )
     assert page.status_code == 400
@@ -119,7 +124,9 @@ async def test_reset_gives_a_new_password_and_ends_old_sessions(client, settings
 
         # The pupil's old session is over, the old password fails, the new one works.
         assert (await pupil_client.get("/dashboard", follow_redirects=False)).status_code == 302
-        failed = await post_form(pupil_client, "/login", {"username": "ameliab", "password": "password-123"})
+        failed = await post_form(
+            pupil_client, "/login", {"username": "ameliab", "password": "password-123"}
+        )
         assert failed.status_code == 400
         await sign_in(pupil_client, "ameliab", new_password)
     assert await ModerationLog.count().where(ModerationLog.action == "account.reset_password") == 1
@@ -143,14 +150,21 @@ async def test_deactivate_inline_with_htmx_and_as_a_plain_form(client) -> None:
     from tests.conftest import make_client
 
     async with make_client() as other:
-        response = await post_form(other, "/login", {"username": "ameliab", "password": "password-123"})
+        response = await post_form(
+            other, "/login", {"username": "ameliab", "password": "password-123"}
+        )
         assert response.status_code == 400
 
     # Without JavaScript the same button posts a form and comes back to the list.
-    back = await post_form(client, f"/pupils/{pupil_id}/active", {"value": "on"}, follow_redirects=False)
+    back = await post_form(
+        client, f"/pupils/{pupil_id}/active", {"value": "on"}, follow_redirects=False
+    )
     assert back.status_code == 302 and back.headers["location"] == "/pupils"
     assert (await User.select(User.active).where(User.id == pupil_id).first())["active"] is True
-    actions = [r["action"] for r in await ModerationLog.select(ModerationLog.action).order_by(ModerationLog.id)]
+    actions = [
+        r["action"]
+        for r in await ModerationLog.select(ModerationLog.action).order_by(ModerationLog.id)
+    ]
     assert actions == ["account.deactivate", "account.activate"]
 
 
@@ -161,11 +175,15 @@ async def test_photo_consent_is_recorded_by_the_teacher(client) -> None:
         client, f"/pupils/{pupil_id}/photo-consent", {"value": "on"}, headers={"HX-Request": "true"}
     )
     assert "Withdraw" in row.text
-    assert (await User.select(User.photo_consent).where(User.id == pupil_id).first())["photo_consent"]
+    assert (await User.select(User.photo_consent).where(User.id == pupil_id).first())[
+        "photo_consent"
+    ]
 
 
 async def test_teachers_only_touch_their_own_school(client) -> None:
-    other_pupil = await make_user("noahw", school="bure-valley", first_name="Noah", last_name="Walker")
+    other_pupil = await make_user(
+        "noahw", school="bure-valley", first_name="Noah", last_name="Walker"
+    )
     await teacher_signed_in(client)
     assert "Noah" not in (await client.get("/pupils")).text
     for path in ("reset", "active", "photo-consent"):
@@ -173,7 +191,8 @@ async def test_teachers_only_touch_their_own_school(client) -> None:
         assert response.status_code == 404
     # Trying to slip another school into the form does nothing: teachers use their own.
     page = await post_form(
-        client, "/pupils/new",
+        client,
+        "/pupils/new",
         {"class_list": "Ava Stone", "school": str(await school_id("bure-valley"))},
     )
     assert page.status_code == 200
@@ -200,7 +219,8 @@ async def test_admin_makes_accounts_for_any_school(client) -> None:
     page = await post_form(client, "/pupils/new", {"class_list": "Ava Stone"})
     assert page.status_code == 400 and "Choose the school" in page.text
     page = await post_form(
-        client, "/pupils/new",
+        client,
+        "/pupils/new",
         {"class_list": "Ava Stone", "school": str(await school_id("colby"))},
     )
     assert page.status_code == 200

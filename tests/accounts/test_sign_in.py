@@ -55,7 +55,8 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(client) -> None:
     assert response.status_code == 302
     assert response.headers["location"] == "/login?next=/pupils"
     response = await post_form(
-        client, "/login",
+        client,
+        "/login",
         {"username": "teacher1", "password": "password-123", "next": "/pupils"},
         follow_redirects=False,
     )
@@ -66,7 +67,9 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(client) -> None:
 async def test_next_never_leaves_the_site(client, target) -> None:
     await make_user("ameliab")
     response = await post_form(
-        client, "/login", {"username": "ameliab", "password": "password-123", "next": target},
+        client,
+        "/login",
+        {"username": "ameliab", "password": "password-123", "next": target},
         follow_redirects=False,
     )
     assert response.headers["location"] == "/dashboard"

@@ -50,7 +50,11 @@ def test_app_start_up_stops_with_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": "mysql://localhost/x", "DATA_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-c", "import app"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [

@@ -12,7 +12,9 @@ def redis_url() -> str:
     try:
         client.flushdb()
     except redis.exceptions.ConnectionError as error:
-        pytest.fail(f"Redis at {REDIS_TEST_URL} is not reachable ({error}); start it to run this test.")
+        pytest.fail(
+            f"Redis at {REDIS_TEST_URL} is not reachable ({error}); start it to run this test."
+        )
     finally:
         client.close()
     return REDIS_TEST_URL
@@ -20,7 +22,10 @@ def redis_url() -> str:
 
 async def test_a_session_made_by_one_worker_works_on_another(redis_url) -> None:
     await make_user("ameliab", first_name="Amelia")
-    async with make_client(redis_url=redis_url) as worker_a, make_client(redis_url=redis_url) as worker_b:
+    async with (
+        make_client(redis_url=redis_url) as worker_a,
+        make_client(redis_url=redis_url) as worker_b,
+    ):
         await sign_in(worker_a, "ameliab")
         for name in ("cm_session", "csrftoken"):
             worker_b.cookies.set(name, worker_a.cookies[name], domain="testserver.local")
@@ -37,12 +42,15 @@ async def test_a_session_made_by_one_worker_works_on_another(redis_url) -> None:
 
 async def test_the_wrong_password_limit_counts_across_workers(redis_url) -> None:
     await make_user("ameliab")
-    async with make_client(redis_url=redis_url, login_limit_per_username=2) as worker_a, make_client(
-        redis_url=redis_url, login_limit_per_username=2
-    ) as worker_b:
+    async with (
+        make_client(redis_url=redis_url, login_limit_per_username=2) as worker_a,
+        make_client(redis_url=redis_url, login_limit_per_username=2) as worker_b,
+    ):
         await post_form(worker_a, "/login", {"username": "ameliab", "password": "wrong-one"})
         await post_form(worker_b, "/login", {"username": "ameliab", "password": "wrong-two"})
-        response = await post_form(worker_a, "/login", {"username": "ameliab", "password": "password-123"})
+        response = await post_form(
+            worker_a, "/login", {"username": "ameliab", "password": "password-123"}
+        )
         assert response.status_code == 429
 
 

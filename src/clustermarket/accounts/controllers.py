@@ -112,7 +112,9 @@ class PupilController(Controller):
         )
 
     @get("/new")
-    async def new_pupils_form(self, request: Request, school: FromQuery[int | None] = None) -> Template:
+    async def new_pupils_form(
+        self, request: Request, school: FromQuery[int | None] = None
+    ) -> Template:
         user: CurrentUser = request.user
         schools = await all_schools() if user.is_admin else []
         return Template(
@@ -127,7 +129,11 @@ class PupilController(Controller):
         user: CurrentUser = request.user
         school_id = _staff_school(user, data.school)
         schools = await all_schools() if user.is_admin else []
-        context: dict[str, Any] = {"schools": schools, "school_id": school_id, "text": data.class_list}
+        context: dict[str, Any] = {
+            "schools": schools,
+            "school_id": school_id,
+            "text": data.class_list,
+        }
         if school_id is None:
             context["problems"] = ["Choose the school these pupils belong to."]
             return Template("accounts/new_pupils.html", context=context, status_code=400)

@@ -104,9 +104,11 @@ async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
 
 async def authenticate(username: str, password: str) -> CurrentUser | None:
     username = username.strip().lower()
-    row = await User.select(*_USER_COLUMNS, User.password_hash).where(
-        User.username == username
-    ).first()
+    row = (
+        await User.select(*_USER_COLUMNS, User.password_hash)
+        .where(User.username == username)
+        .first()
+    )
     if row is None:
         await verify_dummy(password)
         return None
@@ -210,7 +212,9 @@ def parse_class_list(text: str) -> tuple[list[ClassListRow], list[str]]:
         if len(names) < 2:
             problems.append(f"Line {number} ({parts[0] or 'empty'}): give a first and a last name.")
             continue
-        if any(len(n) > 60 for n in names) or any(unicodedata.category(c)[0] == "C" for c in parts[0]):
+        if any(len(n) > 60 for n in names) or any(
+            unicodedata.category(c)[0] == "C" for c in parts[0]
+        ):
             problems.append(f"Line {number}: the name is too long or has odd characters.")
             continue
         year = None
@@ -404,18 +408,21 @@ async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
 
 
 async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
-    return await User.select(
-        User.id,
-        User.username,
-        User.first_name,
-        User.last_name,
-        User.year_group,
-        User.active,
-        User.photo_consent,
-        User.last_login_at,
-    ).where((User.school == school_id) & (User.role == Role.pupil)).order_by(
-        User.last_name
-    ).order_by(User.first_name)
+    return (
+        await User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.year_group,
+            User.active,
+            User.photo_consent,
+            User.last_login_at,
+        )
+        .where((User.school == school_id) & (User.role == Role.pupil))
+        .order_by(User.last_name)
+        .order_by(User.first_name)
+    )
 
 
 async def reset_pupil_password(actor: CurrentUser, pupil_id: int) -> LoginCard:

@@ -10,6 +10,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from clustermarket.accounts.services import NotFound
 from clustermarket.catalogue import services
 from clustermarket.catalogue.services import ProductInput
 from clustermarket.media.services import photos_for
@@ -17,7 +18,6 @@ from clustermarket.moderation.content import PRODUCT
 from clustermarket.moderation.services import after_edit, check_text, content_for_worker
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import team_for_worker
-from clustermarket.accounts.services import NotFound
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
@@ -38,40 +38,64 @@ async def new_product_form(request: Request, team_id: FromPath[int]) -> Template
     team = await team_for_worker(request.user, team_id)
     if team is None or team["kind"] != "enterprise":
         raise NotFound()
-    return Template("catalogue/edit.html", context={
-        "team": team, "form": ProductInput(active="on"), "errors": {}, "product": None,
-    })
+    return Template(
+        "catalogue/edit.html",
+        context={
+            "team": team,
+            "form": ProductInput(active="on"),
+            "errors": {},
+            "product": None,
+        },
+    )
 
 
 @post("/teams/{team_id:int}/products/new", guards=[requires_signed_in])
-async def create_product(request: Request, team_id: FromPath[int], data: Annotated[ProductInput, Form]) -> Template | Redirect:
+async def create_product(
+    request: Request, team_id: FromPath[int], data: Annotated[ProductInput, Form]
+) -> Template | Redirect:
     team = await team_for_worker(request.user, team_id)
     if team is None or team["kind"] != "enterprise":
         raise NotFound()
     checked = services.check_product(data)
     if checked.errors:
-        return Template("catalogue/edit.html", status_code=400, context={
-            "team": team, "form": data, "errors": checked.errors, "product": None,
-        })
+        return Template(
+            "catalogue/edit.html",
+            status_code=400,
+            context={
+                "team": team,
+                "form": data,
+                "errors": checked.errors,
+                "product": None,
+            },
+        )
     product_id = await services.create_product(request.user, team, checked.values)
     await after_edit(request.user, PRODUCT, product_id)
     flash(request, "Saved. Add a photo, then send it to your teacher when it is ready.", "success")
     return Redirect(path=f"/products/{product_id}/edit")
 
 
-async def _edit_page(request: Request, product_id: int, form: ProductInput | None = None,
-                     errors: dict | None = None, status_code: int = 200) -> Template:
+async def _edit_page(
+    request: Request,
+    product_id: int,
+    form: ProductInput | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Template:
     product, team = await content_for_worker(request.user, PRODUCT, product_id)
     photos = await photos_for("product", [product_id], published=False)
-    return Template("catalogue/edit.html", status_code=status_code, context={
-        "team": team,
-        "product": product,
-        "form": form or _product_input(product),
-        "errors": errors or {},
-        "photos": photos.get(product_id, []),
-        "word_problems": await check_text(PRODUCT, product_id),
-        "kind": "product",
-    })
+    return Template(
+        "catalogue/edit.html",
+        status_code=status_code,
+        context={
+            "team": team,
+            "product": product,
+            "form": form or _product_input(product),
+            "errors": errors or {},
+            "photos": photos.get(product_id, []),
+            "word_problems": await check_text(PRODUCT, product_id),
+            "kind": "product",
+        },
+    )
 
 
 @get("/products/{product_id:int}/edit", guards=[requires_signed_in])
@@ -80,7 +104,9 @@ async def edit_product_form(request: Request, product_id: FromPath[int]) -> Temp
 
 
 @post("/products/{product_id:int}/edit", guards=[requires_signed_in])
-async def update_product(request: Request, product_id: FromPath[int], data: Annotated[ProductInput, Form]) -> Template | Redirect:
+async def update_product(
+    request: Request, product_id: FromPath[int], data: Annotated[ProductInput, Form]
+) -> Template | Redirect:
     await content_for_worker(request.user, PRODUCT, product_id)
     checked = services.check_product(data)
     if checked.errors:
@@ -92,7 +118,9 @@ async def update_product(request: Request, product_id: FromPath[int], data: Anno
 
 
 @get("/products")
-async def product_list(request: HTMXRequest, q: FromQuery[str] = "", school: FromQuery[str] = "") -> Template:
+async def product_list(
+    request: HTMXRequest, q: FromQuery[str] = "", school: FromQuery[str] = ""
+) -> Template:
     """The public catalogue; htmx asks for the results fragment only, plain GETs get the page."""
     school_row = await school_by_slug(school) if school else None
     products = await services.public_products(
@@ -104,7 +132,16 @@ async def product_list(request: HTMXRequest, q: FromQuery[str] = "", school: Fro
 
 @get("/products/{product_id:int}")
 async def product_page(product_id: FromPath[int]) -> Template:
-    return Template("catalogue/show.html", context={"product": await services.public_product(product_id)})
+    return Template(
+        "catalogue/show.html", context={"product": await services.public_product(product_id)}
+    )
 
 
-ROUTES = [new_product_form, create_product, edit_product_form, update_product, product_list, product_page]
+ROUTES = [
+    new_product_form,
+    create_product,
+    edit_product_form,
+    update_product,
+    product_list,
+    product_page,
+]

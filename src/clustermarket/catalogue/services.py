@@ -13,7 +13,7 @@ from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import MoneyError, parse_pounds
 from clustermarket.teams.tables import TeamKind
-from clustermarket.textsearch import like_pattern
+from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
 
 
@@ -111,23 +111,28 @@ async def public_products(
     """Approved, active products, newest first; two queries however many rows."""
     where = PRODUCT.public_where()
     if text.strip():
-        where &= Product.published_name.ilike(like_pattern(text)) | Product.published_description.ilike(
-            like_pattern(text)
+        where &= text_matches(Product.published_name, text) | text_matches(
+            Product.published_description, text
         )
     if school_id is not None:
         where &= Product.team.school == school_id
     if team_id is not None:
         where &= Product.team == team_id
-    rows = await Product.select(*_public_columns()).where(where).order_by(
-        Product.id, ascending=False
-    ).limit(limit)
+    rows = (
+        await Product.select(*_public_columns())
+        .where(where)
+        .order_by(Product.id, ascending=False)
+        .limit(limit)
+    )
     return await _with_thumbs(rows)
 
 
 async def public_product(product_id: int) -> dict[str, Any]:
-    row = await Product.select(*_public_columns()).where(
-        (Product.id == product_id) & PRODUCT.public_where()
-    ).first()
+    row = (
+        await Product.select(*_public_columns())
+        .where((Product.id == product_id) & PRODUCT.public_where())
+        .first()
+    )
     if row is None:
         raise NotFound()
     row["photos"] = (await photos_for("product", [product_id], published=True)).get(product_id, [])

@@ -10,9 +10,16 @@ from clustermarket.timeutil import today_uk
 
 async def next_market_day() -> dict[str, Any] | None:
     """The next market that is not over: today's or a later one."""
-    return await MarketDay.select(
-        MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes,
-        MarketDay.status,
-    ).where(
-        (MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed)
-    ).order_by(MarketDay.date).first()
+    return (
+        await MarketDay.select(
+            MarketDay.id,
+            MarketDay.date,
+            MarketDay.location,
+            MarketDay.opens,
+            MarketDay.closes,
+            MarketDay.status,
+        )
+        .where((MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed))
+        .order_by(MarketDay.date)
+        .first()
+    )

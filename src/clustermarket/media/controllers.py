@@ -35,14 +35,20 @@ def photo_routes(kind: ContentKind) -> list[Any]:
     base = f"/{kind.name}s/{{content_id:int}}"
 
     @post(f"{base}/photos", guards=[requires_signed_in], name=f"{kind.name}-photo-add")
-    async def add_photo(request: Request, content_id: FromPath[int], data: Annotated[PhotoUpload, Multipart]) -> Redirect:
+    async def add_photo(
+        request: Request, content_id: FromPath[int], data: Annotated[PhotoUpload, Multipart]
+    ) -> Redirect:
         item, team = await content_for_worker(request.user, kind, content_id)
         try:
             if data.photo is None or not data.photo.filename:
                 raise PhotoError("Choose a photo to upload.")
             await services.add_photo(
-                request.user, team_id=team["id"], owner_type=kind.name, owner_id=content_id,
-                data=await data.photo.read(), alt_text=data.alt_text,
+                request.user,
+                team_id=team["id"],
+                owner_type=kind.name,
+                owner_id=content_id,
+                data=await data.photo.read(),
+                alt_text=data.alt_text,
             )
         except (ImageRejected, PhotoError) as error:
             flash(request, str(error), "error")
@@ -51,9 +57,14 @@ def photo_routes(kind: ContentKind) -> list[Any]:
             flash(request, "Photo added. Remember: photograph the work, not the people.", "success")
         return Redirect(path=f"/{kind.name}s/{content_id}/edit#photos")
 
-    @post(f"{base}/photos/{{photo_id:int}}/remove", guards=[requires_signed_in],
-          name=f"{kind.name}-photo-remove")
-    async def remove_photo(request: Request, content_id: FromPath[int], photo_id: FromPath[int]) -> Redirect:
+    @post(
+        f"{base}/photos/{{photo_id:int}}/remove",
+        guards=[requires_signed_in],
+        name=f"{kind.name}-photo-remove",
+    )
+    async def remove_photo(
+        request: Request, content_id: FromPath[int], photo_id: FromPath[int]
+    ) -> Redirect:
         await content_for_worker(request.user, kind, content_id)
         if await services.remove_photo_from_draft(kind.name, content_id, photo_id):
             await after_edit(request.user, kind, content_id)
@@ -68,7 +79,7 @@ _OWNER_PUBLIC = {"product": (Product, Product.is_public), "project": (Project, P
 
 async def _owner_is_public(owner_type: str, owner_id: int) -> bool:
     table, column = _OWNER_PUBLIC[owner_type]
-    return await table.exists().where((table._meta.primary_key == owner_id) & (column == True))  # noqa: E712
+    return await table.exists().where((table._meta.primary_key == owner_id) & (column == True))
 
 
 @get("/media/{name:str}", name="media")

@@ -32,7 +32,7 @@ async def add_photo(
     actor: CurrentUser, *, team_id: int, owner_type: str, owner_id: int, data: bytes, alt_text: str
 ) -> dict[str, Any]:
     count = await Photo.count().where(
-        (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id) & (Photo.in_draft == True)  # noqa: E712
+        (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id) & (Photo.in_draft == True)
     )
     if count >= MAX_PHOTOS:
         raise PhotoError(f"At most {MAX_PHOTOS} photos each. Remove one first.")
@@ -66,21 +66,29 @@ async def add_photo(
 
 async def remove_photo_from_draft(owner_type: str, owner_id: int, photo_id: int) -> bool:
     """The photo leaves the working copy; a published photo stays public until approval."""
-    rows = await Photo.update({Photo.in_draft: False}).where(
-        (Photo.id == photo_id) & (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id)
-    ).returning(Photo.id)
+    rows = (
+        await Photo.update({Photo.in_draft: False})
+        .where(
+            (Photo.id == photo_id) & (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id)
+        )
+        .returning(Photo.id)
+    )
     await purge_unused(owner_type, owner_id)
     return bool(rows)
 
 
 async def purge_unused(owner_type: str, owner_id: int) -> None:
     """Rows (and files) neither in the draft nor published are gone for good."""
-    gone = await Photo.delete().where(
-        (Photo.owner_type == owner_type)
-        & (Photo.owner_id == owner_id)
-        & (Photo.in_draft == False)  # noqa: E712
-        & (Photo.published == False)  # noqa: E712
-    ).returning(Photo.file_name, Photo.thumb_name)
+    gone = (
+        await Photo.delete()
+        .where(
+            (Photo.owner_type == owner_type)
+            & (Photo.owner_id == owner_id)
+            & (Photo.in_draft == False)
+            & (Photo.published == False)
+        )
+        .returning(Photo.file_name, Photo.thumb_name)
+    )
     folder = media_dir()
     for row in gone:
         for name in (row["file_name"], row["thumb_name"]):
@@ -91,10 +99,10 @@ async def publish_draft_photos(owner_type: str, owner_id: int, release_held: boo
     """Approval: the published set becomes the draft set (held photos only if released)."""
     where = (Photo.owner_type == owner_type) & (Photo.owner_id == owner_id)
     if release_held:
-        await Photo.update({Photo.held: False}).where(where & (Photo.in_draft == True))  # noqa: E712
+        await Photo.update({Photo.held: False}).where(where & (Photo.in_draft == True))
     await Photo.update({Photo.published: False}).where(where)
     await Photo.update({Photo.published: True}).where(
-        where & (Photo.in_draft == True) & (Photo.held == False)  # noqa: E712
+        where & (Photo.in_draft == True) & (Photo.held == False)
     )
     await purge_unused(owner_type, owner_id)
 
@@ -106,12 +114,22 @@ async def photos_for(
     if not owner_ids:
         return {}
     flag = Photo.published if published else Photo.in_draft
-    rows = await Photo.select(
-        Photo.id, Photo.owner_id, Photo.file_name, Photo.thumb_name, Photo.width,
-        Photo.height, Photo.alt_text, Photo.held, Photo.published, Photo.in_draft,
-    ).where(
-        (Photo.owner_type == owner_type) & Photo.owner_id.is_in(owner_ids) & (flag == True)  # noqa: E712
-    ).order_by(Photo.id)
+    rows = (
+        await Photo.select(
+            Photo.id,
+            Photo.owner_id,
+            Photo.file_name,
+            Photo.thumb_name,
+            Photo.width,
+            Photo.height,
+            Photo.alt_text,
+            Photo.held,
+            Photo.published,
+            Photo.in_draft,
+        )
+        .where((Photo.owner_type == owner_type) & Photo.owner_id.is_in(owner_ids) & (flag == True))
+        .order_by(Photo.id)
+    )
     grouped: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(row["owner_id"], []).append(row)
@@ -119,6 +137,6 @@ async def photos_for(
 
 
 async def photo_by_file(name: str) -> dict[str, Any] | None:
-    return await Photo.select().where(
-        (Photo.file_name == name) | (Photo.thumb_name == name)
-    ).first()
+    return (
+        await Photo.select().where((Photo.file_name == name) | (Photo.thumb_name == name)).first()
+    )

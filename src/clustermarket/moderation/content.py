@@ -51,7 +51,7 @@ PRODUCT = ContentKind(
         Product.price_pence: Product.published_price_pence,
     },
     checked_text={"name": Product.name, "description": Product.description},
-    public_where=lambda: (Product.is_public == True) & (Product.active == True),  # noqa: E712
+    public_where=lambda: (Product.is_public == True) & (Product.active == True),
     url=lambda pk: f"/products/{pk}",
 )
 
@@ -66,7 +66,7 @@ PROJECT = ContentKind(
         Project.body: Project.published_body,
     },
     checked_text={"title": Project.title, "summary": Project.summary, "story": Project.body},
-    public_where=lambda: Project.is_public == True,  # noqa: E712
+    public_where=lambda: Project.is_public == True,
     url=lambda pk: f"/projects/{pk}",
 )
 
@@ -84,4 +84,6 @@ def kind_named(name: str) -> ContentKind:
 
 def published_values(kind: ContentKind, row: dict[str, Any]) -> dict[Column, Any]:
     """The update that makes the published copy equal the working copy `row`."""
-    return {published: row[working._meta.name] for working, published in kind.published_columns.items()}
+    return {
+        published: row[working._meta.name] for working, published in kind.published_columns.items()
+    }

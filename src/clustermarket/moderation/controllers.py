@@ -28,8 +28,11 @@ TABS = {
 
 
 def submit_route(kind: ContentKind) -> Any:
-    @post(f"/{kind.name}s/{{content_id:int}}/submit", guards=[requires_signed_in],
-          name=f"{kind.name}-submit")
+    @post(
+        f"/{kind.name}s/{{content_id:int}}/submit",
+        guards=[requires_signed_in],
+        name=f"{kind.name}-submit",
+    )
     async def submit(request: Request, content_id: FromPath[int]) -> Redirect:
         await services.content_for_worker(request.user, kind, content_id)
         try:
@@ -40,9 +43,13 @@ def submit_route(kind: ContentKind) -> Any:
         except ModerationError as error:
             flash(request, str(error), "error")
         else:
-            flash(request, "It is live on the website." if status == ContentStatus.approved
-                  else "Sent to your teacher. You will see here when they have looked at it.",
-                  "success")
+            flash(
+                request,
+                "It is live on the website."
+                if status == ContentStatus.approved
+                else "Sent to your teacher. You will see here when they have looked at it.",
+                "success",
+            )
         return Redirect(path=f"/{kind.name}s/{content_id}/edit")
 
     return submit
@@ -69,8 +76,13 @@ ACTIONS = ("approve", "reject", "hide", "restore")
 
 
 @post("/moderation/{kind_name:str}/{content_id:int}/{action:str}", guards=[requires_staff])
-async def decide(request: HTMXRequest, kind_name: FromPath[str], content_id: FromPath[int],
-                 action: FromPath[str], data: Annotated[DecisionForm, Form]) -> Template | Redirect:
+async def decide(
+    request: HTMXRequest,
+    kind_name: FromPath[str],
+    content_id: FromPath[int],
+    action: FromPath[str],
+    data: Annotated[DecisionForm, Form],
+) -> Template | Redirect:
     """Approve, reject (with feedback), hide or restore; the row swaps in place with htmx."""
     kind = kind_named(kind_name)
     if action not in ACTIONS:
@@ -95,7 +107,9 @@ async def decide(request: HTMXRequest, kind_name: FromPath[str], content_id: Fro
     if not request.htmx:
         flash(request, error or done, "error" if error else "success")
         return Redirect(path="/moderation")
-    [item] = await services.moderation_items(user, kind, [s.value for s in ContentStatus], content_id)
+    [item] = await services.moderation_items(
+        user, kind, [s.value for s in ContentStatus], content_id
+    )
     return Template(
         "moderation/_item.html",
         context={"item": item, "done": done, "error": error, "feedback": data.feedback},

@@ -34,11 +34,15 @@ async def log_action(
 
 async def log_entries(*, school_id: int | None, limit: int = 200) -> list[dict[str, Any]]:
     """Newest first. `school_id=None` means every school (admins)."""
-    query = ModerationLog.select(
-        ModerationLog.all_columns(),
-        ModerationLog.actor.username.as_alias("actor_username"),
-        ModerationLog.school.name.as_alias("school_name"),
-    ).order_by(ModerationLog.id, ascending=False).limit(limit)
+    query = (
+        ModerationLog.select(
+            ModerationLog.all_columns(),
+            ModerationLog.actor.username.as_alias("actor_username"),
+            ModerationLog.school.name.as_alias("school_name"),
+        )
+        .order_by(ModerationLog.id, ascending=False)
+        .limit(limit)
+    )
     if school_id is not None:
         query = query.where(ModerationLog.school == school_id)
     return await query

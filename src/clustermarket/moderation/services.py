@@ -16,6 +16,7 @@ from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import now
 
+
 class ModerationError(Exception):
     """The action cannot be done now; the message says why, for the user."""
 
@@ -33,17 +34,23 @@ def may_moderate(actor: CurrentUser, school_id: int) -> bool:
 
 async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
     table = kind.table
-    row = await table.select(
-        *table.all_columns(),
-        kind.team.school.as_alias("school_id"),
-        kind.team.name.as_alias("team_name"),
-    ).where(table._meta.primary_key == content_id).first()
+    row = (
+        await table.select(
+            *table.all_columns(),
+            kind.team.school.as_alias("school_id"),
+            kind.team.name.as_alias("team_name"),
+        )
+        .where(table._meta.primary_key == content_id)
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row
 
 
-async def _load_for_moderator(actor: CurrentUser, kind: ContentKind, content_id: int) -> dict[str, Any]:
+async def _load_for_moderator(
+    actor: CurrentUser, kind: ContentKind, content_id: int
+) -> dict[str, Any]:
     row = await _load(kind, content_id)
     if not may_moderate(actor, row["school_id"]):
         raise NotFound()
@@ -51,7 +58,9 @@ async def _load_for_moderator(actor: CurrentUser, kind: ContentKind, content_id:
 
 
 async def _text_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
-    fields = {field: str(row[column._meta.name] or "") for field, column in kind.checked_text.items()}
+    fields = {
+        field: str(row[column._meta.name] or "") for field, column in kind.checked_text.items()
+    }
     photos = await photos_for(kind.name, [row["id"]], published=False)
     fields["photo descriptions"] = " ".join(p["alt_text"] for p in photos.get(row["id"], []))
     if kind is PROJECT:
@@ -91,8 +100,13 @@ async def check_text(kind: ContentKind, content_id: int) -> list[str]:
 
 async def _publish(kind: ContentKind, row: dict[str, Any], release_held: bool) -> None:
     values = published_values(kind, row)
-    values.update({kind.status: ContentStatus.approved, kind.table.is_public: True,  # type: ignore[attr-defined]
-                   kind.table.feedback: ""})  # type: ignore[attr-defined]
+    values.update(
+        {
+            kind.status: ContentStatus.approved,
+            kind.table.is_public: True,  # type: ignore[attr-defined]
+            kind.table.feedback: "",
+        }
+    )  # type: ignore[attr-defined]
     await kind.table.update(values).where(kind.table._meta.primary_key == row["id"])
     await publish_draft_photos(kind.name, row["id"], release_held)
     if kind is PROJECT:
@@ -107,9 +121,14 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     if actor.is_staff:
         async with kind.table._meta.db.transaction():
             await _publish(kind, row, release_held=True)
-            await log_action(actor_id=actor.id, action="publish_own", subject_type=kind.name,
-                             subject_id=row["id"], subject_label=row[kind.title._meta.name],
-                             school_id=row["school_id"])
+            await log_action(
+                actor_id=actor.id,
+                action="publish_own",
+                subject_type=kind.name,
+                subject_id=row["id"],
+                subject_label=row[kind.title._meta.name],
+                school_id=row["school_id"],
+            )
         return ContentStatus.approved
     if row["status"] == ContentStatus.pending:
         raise ModerationError("This is already waiting for your teacher.")
@@ -124,20 +143,29 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     return ContentStatus.pending
 
 
-async def approve(actor: CurrentUser, kind: ContentKind, content_id: int, *, release_held: bool = False) -> dict[str, Any]:
+async def approve(
+    actor: CurrentUser, kind: ContentKind, content_id: int, *, release_held: bool = False
+) -> dict[str, Any]:
     row = await _load_for_moderator(actor, kind, content_id)
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
     async with kind.table._meta.db.transaction():
         await _publish(kind, row, release_held)
-        await log_action(actor_id=actor.id, action="approve", subject_type=kind.name,
-                         subject_id=row["id"], subject_label=row[kind.title._meta.name],
-                         school_id=row["school_id"],
-                         reason="held photos released" if release_held else "")
+        await log_action(
+            actor_id=actor.id,
+            action="approve",
+            subject_type=kind.name,
+            subject_id=row["id"],
+            subject_label=row[kind.title._meta.name],
+            school_id=row["school_id"],
+            reason="held photos released" if release_held else "",
+        )
     return await _load(kind, content_id)
 
 
-async def reject(actor: CurrentUser, kind: ContentKind, content_id: int, feedback: str) -> dict[str, Any]:
+async def reject(
+    actor: CurrentUser, kind: ContentKind, content_id: int, feedback: str
+) -> dict[str, Any]:
     feedback = feedback.strip()
     if not feedback:
         raise ModerationError("Write a sentence of feedback so the pupils know what to change.")
@@ -148,25 +176,42 @@ async def reject(actor: CurrentUser, kind: ContentKind, content_id: int, feedbac
         await kind.table.update(
             {kind.status: ContentStatus.rejected, kind.table.feedback: feedback[:2000]}  # type: ignore[attr-defined]
         ).where(kind.table._meta.primary_key == content_id)
-        await log_action(actor_id=actor.id, action="reject", subject_type=kind.name,
-                         subject_id=row["id"], subject_label=row[kind.title._meta.name],
-                         school_id=row["school_id"], reason=feedback)
+        await log_action(
+            actor_id=actor.id,
+            action="reject",
+            subject_type=kind.name,
+            subject_id=row["id"],
+            subject_label=row[kind.title._meta.name],
+            school_id=row["school_id"],
+            reason=feedback,
+        )
     return await _load(kind, content_id)
 
 
-async def hide(actor: CurrentUser, kind: ContentKind, content_id: int, reason: str) -> dict[str, Any]:
+async def hide(
+    actor: CurrentUser, kind: ContentKind, content_id: int, reason: str
+) -> dict[str, Any]:
     """Take published content off the public site at once."""
     row = await _load_for_moderator(actor, kind, content_id)
     if not row["is_public"]:
         raise ModerationError("This is not on the public site.")
     async with kind.table._meta.db.transaction():
         await kind.table.update(
-            {kind.table.is_public: False, kind.status: ContentStatus.hidden,  # type: ignore[attr-defined]
-             kind.table.feedback: reason.strip()[:2000]}  # type: ignore[attr-defined]
+            {
+                kind.table.is_public: False,
+                kind.status: ContentStatus.hidden,  # type: ignore[attr-defined]
+                kind.table.feedback: reason.strip()[:2000],
+            }  # type: ignore[attr-defined]
         ).where(kind.table._meta.primary_key == content_id)
-        await log_action(actor_id=actor.id, action="hide", subject_type=kind.name,
-                         subject_id=row["id"], subject_label=row[kind.published_title._meta.name],
-                         school_id=row["school_id"], reason=reason.strip())
+        await log_action(
+            actor_id=actor.id,
+            action="hide",
+            subject_type=kind.name,
+            subject_id=row["id"],
+            subject_label=row[kind.published_title._meta.name],
+            school_id=row["school_id"],
+            reason=reason.strip(),
+        )
     return await _load(kind, content_id)
 
 
@@ -177,12 +222,20 @@ async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dic
         raise ModerationError("Only hidden content can be restored.")
     async with kind.table._meta.db.transaction():
         await kind.table.update(
-            {kind.table.is_public: True, kind.status: ContentStatus.approved,  # type: ignore[attr-defined]
-             kind.table.feedback: ""}  # type: ignore[attr-defined]
+            {
+                kind.table.is_public: True,
+                kind.status: ContentStatus.approved,  # type: ignore[attr-defined]
+                kind.table.feedback: "",
+            }  # type: ignore[attr-defined]
         ).where(kind.table._meta.primary_key == content_id)
-        await log_action(actor_id=actor.id, action="restore", subject_type=kind.name,
-                         subject_id=row["id"], subject_label=row[kind.published_title._meta.name],
-                         school_id=row["school_id"])
+        await log_action(
+            actor_id=actor.id,
+            action="restore",
+            subject_type=kind.name,
+            subject_id=row["id"],
+            subject_label=row[kind.published_title._meta.name],
+            school_id=row["school_id"],
+        )
     return await _load(kind, content_id)
 
 
@@ -197,12 +250,16 @@ async def moderation_items(
         where &= table._meta.primary_key == content_id
     if not actor.is_admin:
         where &= kind.team.school == actor.school_id
-    rows = await table.select(
-        *table.all_columns(),
-        kind.team.name.as_alias("team_name"),
-        kind.team.school.name.as_alias("school_name"),
-        kind.team.school.as_alias("school_id"),
-    ).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
+    rows = (
+        await table.select(
+            *table.all_columns(),
+            kind.team.name.as_alias("team_name"),
+            kind.team.school.name.as_alias("school_name"),
+            kind.team.school.as_alias("school_id"),
+        )
+        .where(where)
+        .order_by(table.submitted_at)
+    )  # type: ignore[attr-defined]
     ids = [r["id"] for r in rows]
     photos = await photos_for(kind.name, ids, published=False)
     tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}

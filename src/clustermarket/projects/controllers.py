@@ -37,30 +37,50 @@ async def new_project_form(request: Request, team_id: FromPath[int]) -> Template
     team = await team_for_worker(request.user, team_id)
     if team is None:
         raise NotFound()
-    return Template("projects/edit.html", context={
-        "team": team, "form": ProjectInput(), "errors": {}, "project": None,
-    })
+    return Template(
+        "projects/edit.html",
+        context={
+            "team": team,
+            "form": ProjectInput(),
+            "errors": {},
+            "project": None,
+        },
+    )
 
 
 @post("/teams/{team_id:int}/projects/new", guards=[requires_signed_in])
-async def create_project(request: Request, team_id: FromPath[int], data: Annotated[ProjectInput, Form]) -> Template | Redirect:
+async def create_project(
+    request: Request, team_id: FromPath[int], data: Annotated[ProjectInput, Form]
+) -> Template | Redirect:
     team = await team_for_worker(request.user, team_id)
     if team is None:
         raise NotFound()
     checked = services.check_project(data)
     if checked.errors:
-        return Template("projects/edit.html", status_code=400, context={
-            "team": team, "form": data, "errors": checked.errors, "project": None,
-        })
+        return Template(
+            "projects/edit.html",
+            status_code=400,
+            context={
+                "team": team,
+                "form": data,
+                "errors": checked.errors,
+                "project": None,
+            },
+        )
     project_id = await services.create_project(request.user, team, checked.values)
     await after_edit(request.user, PROJECT, project_id)
     flash(request, "Saved. Add photos and tallies, then send it to your teacher.", "success")
     return Redirect(path=f"/projects/{project_id}/edit")
 
 
-async def _edit_page(request: Request, project_id: int, form: ProjectInput | None = None,
-                     errors: dict[str, str] | None = None, status_code: int = 200,
-                     tally_form: TallyForm | None = None) -> Template:
+async def _edit_page(
+    request: Request,
+    project_id: int,
+    form: ProjectInput | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    tally_form: TallyForm | None = None,
+) -> Template:
     project, team = await content_for_worker(request.user, PROJECT, project_id)
     context: dict[str, Any] = {
         "team": team,
@@ -82,7 +102,9 @@ async def edit_project_form(request: Request, project_id: FromPath[int]) -> Temp
 
 
 @post("/projects/{project_id:int}/edit", guards=[requires_signed_in])
-async def update_project(request: Request, project_id: FromPath[int], data: Annotated[ProjectInput, Form]) -> Template | Redirect:
+async def update_project(
+    request: Request, project_id: FromPath[int], data: Annotated[ProjectInput, Form]
+) -> Template | Redirect:
     await content_for_worker(request.user, PROJECT, project_id)
     checked = services.check_project(data)
     if checked.errors:
@@ -94,13 +116,16 @@ async def update_project(request: Request, project_id: FromPath[int], data: Anno
 
 
 @post("/projects/{project_id:int}/tallies", guards=[requires_signed_in])
-async def add_tally(request: Request, project_id: FromPath[int], data: Annotated[TallyForm, Form]) -> Template | Redirect:
+async def add_tally(
+    request: Request, project_id: FromPath[int], data: Annotated[TallyForm, Form]
+) -> Template | Redirect:
     await content_for_worker(request.user, PROJECT, project_id)
     try:
         quantity, unit, label = services.check_tally(data.quantity, data.unit, data.label)
     except TallyError as error:
-        return await _edit_page(request, project_id, errors={"tally": str(error)},
-                                status_code=400, tally_form=data)
+        return await _edit_page(
+            request, project_id, errors={"tally": str(error)}, status_code=400, tally_form=data
+        )
     await services.add_tally(project_id, quantity, unit, label)
     await after_edit(request.user, PROJECT, project_id)
     flash(request, "Tally added.", "success")
@@ -108,7 +133,9 @@ async def add_tally(request: Request, project_id: FromPath[int], data: Annotated
 
 
 @post("/projects/{project_id:int}/tallies/{tally_id:int}/remove", guards=[requires_signed_in])
-async def remove_tally(request: Request, project_id: FromPath[int], tally_id: FromPath[int]) -> Redirect:
+async def remove_tally(
+    request: Request, project_id: FromPath[int], tally_id: FromPath[int]
+) -> Redirect:
     await content_for_worker(request.user, PROJECT, project_id)
     await services.remove_tally(project_id, tally_id)
     await after_edit(request.user, PROJECT, project_id)
@@ -117,22 +144,41 @@ async def remove_tally(request: Request, project_id: FromPath[int], tally_id: Fr
 
 
 @get("/projects")
-async def project_list(request: HTMXRequest, q: FromQuery[str] = "", school: FromQuery[str] = "",
-                       kind: FromQuery[str] = "") -> Template:
+async def project_list(
+    request: HTMXRequest,
+    q: FromQuery[str] = "",
+    school: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+) -> Template:
     school_row = await school_by_slug(school) if school else None
     kind = kind if kind in ("enterprise", "eco") else ""
     projects = await services.public_projects(
         text=q, school_id=school_row["id"] if school_row else None, kind=kind or None
     )
-    context = {"projects": projects, "q": q, "school": school, "kind": kind,
-               "schools": await all_schools()}
+    context = {
+        "projects": projects,
+        "q": q,
+        "school": school,
+        "kind": kind,
+        "schools": await all_schools(),
+    }
     return page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 
 
 @get("/projects/{project_id:int}")
 async def project_page(project_id: FromPath[int]) -> Template:
-    return Template("projects/show.html", context={"project": await services.public_project(project_id)})
+    return Template(
+        "projects/show.html", context={"project": await services.public_project(project_id)}
+    )
 
 
-ROUTES = [new_project_form, create_project, edit_project_form, update_project, add_tally,
-          remove_tally, project_list, project_page]
+ROUTES = [
+    new_project_form,
+    create_project,
+    edit_project_form,
+    update_project,
+    add_tally,
+    remove_tally,
+    project_list,
+    project_page,
+]

@@ -12,7 +12,7 @@ from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.projects.tallies import MAX_TALLY, tallies_for
-from clustermarket.textsearch import like_pattern
+from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
 
 
@@ -98,7 +98,7 @@ async def remove_tally(project_id: int, tally_id: int) -> None:
         (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
     )
     await ImpactTally.delete().where(
-        (ImpactTally.id == tally_id) & (ImpactTally.published == False)  # noqa: E712
+        (ImpactTally.id == tally_id) & (ImpactTally.published == False)
     )
 
 
@@ -120,23 +120,31 @@ def _public_columns() -> tuple[Any, ...]:
 
 
 async def public_projects(
-    *, text: str = "", school_id: int | None = None, kind: str | None = None,
-    team_id: int | None = None, limit: int = 60,
+    *,
+    text: str = "",
+    school_id: int | None = None,
+    kind: str | None = None,
+    team_id: int | None = None,
+    limit: int = 60,
 ) -> list[dict[str, Any]]:
     """Approved projects, newest first; two queries however many rows."""
     where = PROJECT.public_where()
     if text.strip():
-        pattern = like_pattern(text)
-        where &= Project.published_title.ilike(pattern) | Project.published_summary.ilike(pattern)
+        where &= text_matches(Project.published_title, text) | text_matches(
+            Project.published_summary, text
+        )
     if school_id is not None:
         where &= Project.team.school == school_id
     if kind:
         where &= Project.team.kind == kind
     if team_id is not None:
         where &= Project.team == team_id
-    rows = await Project.select(*_public_columns()).where(where).order_by(
-        Project.id, ascending=False
-    ).limit(limit)
+    rows = (
+        await Project.select(*_public_columns())
+        .where(where)
+        .order_by(Project.id, ascending=False)
+        .limit(limit)
+    )
     photos = await photos_for("project", [r["id"] for r in rows], published=True)
     for row in rows:
         row["photo"] = (photos.get(row["id"]) or [None])[0]
@@ -144,9 +152,11 @@ async def public_projects(
 
 
 async def public_project(project_id: int) -> dict[str, Any]:
-    row = await Project.select(*_public_columns()).where(
-        (Project.id == project_id) & PROJECT.public_where()
-    ).first()
+    row = (
+        await Project.select(*_public_columns())
+        .where((Project.id == project_id) & PROJECT.public_where())
+        .first()
+    )
     if row is None:
         raise NotFound()
     row["photos"] = (await photos_for("project", [project_id], published=True)).get(project_id, [])

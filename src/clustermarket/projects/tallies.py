@@ -13,20 +13,30 @@ async def publish_draft_tallies(project_id: int) -> None:
     where = ImpactTally.project == project_id
     await ImpactTally.update({ImpactTally.published: False}).where(where)
     await ImpactTally.update({ImpactTally.published: True}).where(
-        where & (ImpactTally.in_draft == True)  # noqa: E712
+        where & (ImpactTally.in_draft == True)
     )
     await ImpactTally.delete().where(
-        where & (ImpactTally.in_draft == False) & (ImpactTally.published == False)  # noqa: E712
+        where & (ImpactTally.in_draft == False) & (ImpactTally.published == False)
     )
 
 
-async def tallies_for(project_ids: list[int], *, published: bool) -> dict[int, list[dict[str, Any]]]:
+async def tallies_for(
+    project_ids: list[int], *, published: bool
+) -> dict[int, list[dict[str, Any]]]:
     if not project_ids:
         return {}
     flag = ImpactTally.published if published else ImpactTally.in_draft
-    rows = await ImpactTally.select(
-        ImpactTally.id, ImpactTally.project, ImpactTally.quantity, ImpactTally.unit, ImpactTally.label
-    ).where(ImpactTally.project.is_in(project_ids) & (flag == True)).order_by(ImpactTally.id)  # noqa: E712
+    rows = (
+        await ImpactTally.select(
+            ImpactTally.id,
+            ImpactTally.project,
+            ImpactTally.quantity,
+            ImpactTally.unit,
+            ImpactTally.label,
+        )
+        .where(ImpactTally.project.is_in(project_ids) & (flag == True))
+        .order_by(ImpactTally.id)
+    )
     grouped: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(row["project"], []).append(row)
@@ -35,7 +45,7 @@ async def tallies_for(project_ids: list[int], *, published: bool) -> dict[int, l
 
 async def impact_totals(school_id: int | None = None) -> list[dict[str, Any]]:
     """Published tallies of public projects added up by unit and label (case-insensitive)."""
-    where = (ImpactTally.published == True) & (ImpactTally.project.is_public == True)  # noqa: E712
+    where = (ImpactTally.published == True) & (ImpactTally.project.is_public == True)
     if school_id is not None:
         where &= ImpactTally.project.team.school == school_id
     rows = await ImpactTally.select(

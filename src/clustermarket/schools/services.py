@@ -14,6 +14,8 @@ async def all_schools() -> list[dict[str, Any]]:
 
 
 async def school_by_slug(slug: str) -> dict[str, Any] | None:
-    return await School.select(School.id, School.name, School.slug, School.phase).where(
-        School.slug == slug
-    ).first()
+    return (
+        await School.select(School.id, School.name, School.slug, School.phase)
+        .where(School.slug == slug)
+        .first()
+    )

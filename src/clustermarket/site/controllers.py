@@ -7,11 +7,11 @@ from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.services import public_products
+from clustermarket.market.services import next_market_day
+from clustermarket.moderation.services import waiting_count
 from clustermarket.projects.services import public_projects
 from clustermarket.projects.tallies import impact_totals
-from clustermarket.market.services import next_market_day
 from clustermarket.schools.services import all_schools
-from clustermarket.moderation.services import waiting_count
 from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
 
@@ -39,7 +39,8 @@ async def dashboard(request: Request) -> Template:
             "teams": await teams_of_user(user.id),
             "market_day": await next_market_day(),
             "school_teams": await teams_of_school(None if user.is_admin else user.school_id)
-            if user.is_staff else [],
+            if user.is_staff
+            else [],
             "waiting": await waiting_count(user) if user.is_staff else 0,
         },
     )

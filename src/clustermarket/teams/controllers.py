@@ -49,25 +49,40 @@ class TeamWorkspaceController(Controller):
 
     @get("/new", guards=[requires_staff])
     async def new_team_form(self, request: Request) -> Template:
-        return Template("teams/new.html", context={
-            "form": TeamForm(), "schools": await all_schools() if request.user.is_admin else [],
-        })
+        return Template(
+            "teams/new.html",
+            context={
+                "form": TeamForm(),
+                "schools": await all_schools() if request.user.is_admin else [],
+            },
+        )
 
     @post("/new", guards=[requires_staff])
-    async def create_team(self, request: Request, data: Annotated[TeamForm, Form]) -> Template | Redirect:
+    async def create_team(
+        self, request: Request, data: Annotated[TeamForm, Form]
+    ) -> Template | Redirect:
         user: CurrentUser = request.user
         school_id = data.school if user.is_admin else user.school_id
         try:
             if school_id is None:
                 raise TeamError("Choose the school this team belongs to.")
             team = await services.create_team(
-                user, school_id=school_id, name=data.name, kind=data.kind, description=data.description
+                user,
+                school_id=school_id,
+                name=data.name,
+                kind=data.kind,
+                description=data.description,
             )
         except TeamError as error:
-            return Template("teams/new.html", status_code=400, context={
-                "form": data, "error": str(error),
-                "schools": await all_schools() if user.is_admin else [],
-            })
+            return Template(
+                "teams/new.html",
+                status_code=400,
+                context={
+                    "form": data,
+                    "error": str(error),
+                    "schools": await all_schools() if user.is_admin else [],
+                },
+            )
         flash(request, f"Team “{data.name.strip()}” created. Now add its pupils.", "success")
         return Redirect(path=f"/teams/{team['id']}/workspace")
 
@@ -88,7 +103,9 @@ class TeamWorkspaceController(Controller):
         return Template("teams/workspace.html", context=context)
 
     @post("/{team_id:int}/members", guards=[requires_staff])
-    async def add_member(self, request: Request, team_id: FromPath[int], data: Annotated[MemberForm, Form]) -> Redirect:
+    async def add_member(
+        self, request: Request, team_id: FromPath[int], data: Annotated[MemberForm, Form]
+    ) -> Redirect:
         team = await _worker_team(request, team_id)
         try:
             if data.user is None:
@@ -100,7 +117,9 @@ class TeamWorkspaceController(Controller):
         return Redirect(path=f"/teams/{team_id}/workspace#members")
 
     @post("/{team_id:int}/members/{member_id:int}/remove", guards=[requires_staff])
-    async def remove_member(self, request: Request, team_id: FromPath[int], member_id: FromPath[int]) -> Redirect:
+    async def remove_member(
+        self, request: Request, team_id: FromPath[int], member_id: FromPath[int]
+    ) -> Redirect:
         team = await _worker_team(request, team_id)
         try:
             await services.remove_member(request.user, team, member_id)
@@ -113,9 +132,11 @@ class TeamWorkspaceController(Controller):
 async def _candidates(school_id: int) -> list[dict[str, Any]]:
     """Active pupils and teachers of the school, for the add-member list."""
     pupils = [p for p in await pupils_of_school(school_id) if p["active"]]
-    teachers = await User.select(User.id, User.first_name, User.last_name).where(
-        (User.school == school_id) & (User.role == Role.teacher) & (User.active == True)  # noqa: E712
-    ).order_by(User.last_name)
+    teachers = (
+        await User.select(User.id, User.first_name, User.last_name)
+        .where((User.school == school_id) & (User.role == Role.teacher) & (User.active == True))
+        .order_by(User.last_name)
+    )
     return [{**p, "kind": "pupil"} for p in pupils] + [{**t, "kind": "teacher"} for t in teachers]
 
 
@@ -124,11 +145,14 @@ async def public_team_page(slug: FromPath[str]) -> Template:
     team = await services.public_team(slug)
     if team is None:
         raise NotFound()
-    return Template("teams/show.html", context={
-        "team": team,
-        "products": await public_products(team_id=team["id"]),
-        "projects": await public_projects(team_id=team["id"]),
-    })
+    return Template(
+        "teams/show.html",
+        context={
+            "team": team,
+            "products": await public_products(team_id=team["id"]),
+            "projects": await public_projects(team_id=team["id"]),
+        },
+    )
 
 
 ROUTES = [TeamWorkspaceController, public_team_page]

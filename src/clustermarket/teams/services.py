@@ -9,28 +9,43 @@ from clustermarket.teams.tables import MemberRole, Team, TeamMember
 
 
 async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
-    return await Team.select(Team.id, Team.name, Team.slug, Team.kind, Team.description).where(
-        Team.school == school_id
-    ).order_by(Team.name)
+    return (
+        await Team.select(Team.id, Team.name, Team.slug, Team.kind, Team.description)
+        .where(Team.school == school_id)
+        .order_by(Team.name)
+    )
 
 
 async def teams_of_user(user_id: int) -> list[dict[str, Any]]:
-    return await TeamMember.select(
-        TeamMember.role,
-        TeamMember.team.id.as_alias("id"),
-        TeamMember.team.name.as_alias("name"),
-        TeamMember.team.kind.as_alias("kind"),
-        TeamMember.team.school.name.as_alias("school_name"),
-    ).where(TeamMember.user == user_id).order_by(TeamMember.team.name)
+    return (
+        await TeamMember.select(
+            TeamMember.role,
+            TeamMember.team.id.as_alias("id"),
+            TeamMember.team.name.as_alias("name"),
+            TeamMember.team.kind.as_alias("kind"),
+            TeamMember.team.school.name.as_alias("school_name"),
+        )
+        .where(TeamMember.user == user_id)
+        .order_by(TeamMember.team.name)
+    )
 
 
 async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
     """The team if `user` may work for it (its members, teachers of its school, admins).
 
     The one rule for "may act for this team"; callers answer None with a 404."""
-    team = await Team.select(
-        Team.id, Team.name, Team.slug, Team.kind, Team.school, Team.school.name.as_alias("school_name")
-    ).where(Team.id == team_id).first()
+    team = (
+        await Team.select(
+            Team.id,
+            Team.name,
+            Team.slug,
+            Team.kind,
+            Team.school,
+            Team.school.name.as_alias("school_name"),
+        )
+        .where(Team.id == team_id)
+        .first()
+    )
     if team is None:
         return None
     if user.is_admin or (user.is_teacher and user.school_id == team["school"]):
@@ -73,8 +88,14 @@ async def create_team(
         n += 1
         slug = f"{base}-{n}"
     rows = await Team.insert(
-        Team(school=school_id, name=name, slug=slug, kind=kind,
-             description=description.strip()[:2000], created_at=now())
+        Team(
+            school=school_id,
+            name=name,
+            slug=slug,
+            kind=kind,
+            description=description.strip()[:2000],
+            created_at=now(),
+        )
     ).returning(Team.id, Team.slug)
     team_id = rows[0]["id"]
     if actor.is_teacher:
@@ -83,12 +104,19 @@ async def create_team(
 
 
 async def team_members(team_id: int) -> list[dict[str, Any]]:
-    return await TeamMember.select(
-        TeamMember.id, TeamMember.role, TeamMember.user,
-        TeamMember.user.first_name.as_alias("first_name"),
-        TeamMember.user.last_name.as_alias("last_name"),
-        TeamMember.user.role.as_alias("user_role"),
-    ).where(TeamMember.team == team_id).order_by(TeamMember.role).order_by(TeamMember.id)
+    return (
+        await TeamMember.select(
+            TeamMember.id,
+            TeamMember.role,
+            TeamMember.user,
+            TeamMember.user.first_name.as_alias("first_name"),
+            TeamMember.user.last_name.as_alias("last_name"),
+            TeamMember.user.role.as_alias("user_role"),
+        )
+        .where(TeamMember.team == team_id)
+        .order_by(TeamMember.role)
+        .order_by(TeamMember.id)
+    )
 
 
 async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, role: str) -> None:
@@ -97,16 +125,20 @@ async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, rol
 
     if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
         raise TeamError("Only a teacher of this school can change the team.")
-    user = await User.select(User.id, User.role, User.school, User.active).where(
-        User.id == user_id
-    ).first()
+    user = (
+        await User.select(User.id, User.role, User.school, User.active)
+        .where(User.id == user_id)
+        .first()
+    )
     if user is None or user["school"] != team["school"] or not user["active"]:
         raise TeamError("Choose a pupil or teacher of this school.")
     if user["role"] == Role.teacher:
         role = MemberRole.supervisor
     elif user["role"] != Role.pupil or role not in (MemberRole.leader, MemberRole.member):
         raise TeamError("Pupils join as a leader or a member.")
-    if await TeamMember.exists().where((TeamMember.team == team["id"]) & (TeamMember.user == user_id)):
+    if await TeamMember.exists().where(
+        (TeamMember.team == team["id"]) & (TeamMember.user == user_id)
+    ):
         await TeamMember.update({TeamMember.role: role}).where(
             (TeamMember.team == team["id"]) & (TeamMember.user == user_id)
         )
@@ -121,10 +153,20 @@ async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int
 
 
 async def public_team(slug: str) -> dict[str, Any] | None:
-    return await Team.select(
-        Team.id, Team.name, Team.slug, Team.kind, Team.description, Team.school,
-        Team.school.name.as_alias("school_name"), Team.school.slug.as_alias("school_slug"),
-    ).where(Team.slug == slug).first()
+    return (
+        await Team.select(
+            Team.id,
+            Team.name,
+            Team.slug,
+            Team.kind,
+            Team.description,
+            Team.school,
+            Team.school.name.as_alias("school_name"),
+            Team.school.slug.as_alias("school_slug"),
+        )
+        .where(Team.slug == slug)
+        .first()
+    )
 
 
 async def teams_of_school(school_id: int | None) -> list[dict[str, Any]]:

@@ -48,7 +48,9 @@ def _render(request: Request, status: int, message: str) -> Response:
 
 
 def _sign_in_first(request: Request) -> Response:
-    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    target = "/login?next=" + quote(
+        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    )
     if request.headers.get("hx-request"):
         return ClientRedirect(redirect_to=target)
     return Redirect(path=target)

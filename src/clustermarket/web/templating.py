@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from litestar.plugins.jinja import JinjaTemplateEngine as Engine
-from litestar.template.config import TemplateConfig
-
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from litestar.plugins.jinja import JinjaTemplateEngine as Engine
+from litestar.template.config import TemplateConfig
 
 from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
