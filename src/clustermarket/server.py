@@ -15,7 +15,11 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
-from clustermarket.accounts.controllers import AuthController, PupilController
+from clustermarket.accounts.controllers import (
+    AuthController,
+    PupilController,
+    PupilDataController,
+)
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
@@ -99,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MEDIA_ROUTES,
             AuthController,
             PupilController,
+            PupilDataController,
             SchoolController,
             create_static_files_router(
                 path="/static", directories=[PROJECT_ROOT / "static"], name="static"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.stores.base import Store
 
 from clustermarket.accounts import services
-from clustermarket.accounts.services import ClassListError, CurrentUser
+from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
 from clustermarket.accounts.throttle import LoginThrottle
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_staff
@@ -162,6 +163,52 @@ class PupilController(Controller):
     ) -> Template | Redirect:
         pupil = await services.set_photo_consent(request.user, pupil_id, data.value == "on")
         return _row_or_back(request, pupil)
+
+
+@dataclass
+class EraseForm:
+    confirm: str = ""
+
+
+class PupilDataController(Controller):
+    """UK GDPR: a teacher exports or erases a pupil's data."""
+
+    path = "/pupils/{pupil_id:int}/data"
+    guards = [requires_staff]
+
+    @get("/")
+    async def data_page(self, request: Request, pupil_id: FromPath[int]) -> Template:
+        pupil = await services.pupil_for_staff(request.user, pupil_id)
+        return Template("accounts/pupil_data.html", context={"pupil": pupil})
+
+    @get("/export")
+    async def export(self, request: Request, pupil_id: FromPath[int]) -> Response:
+        data = await services.export_pupil_data(request.user, pupil_id)
+        name = data["account"]["username"]
+        return Response(
+            content=data,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="pupil-{name}.json"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post("/erase")
+    async def erase(
+        self, request: Request, pupil_id: FromPath[int], data: Annotated[EraseForm, Form]
+    ) -> Template | Redirect:
+        try:
+            await services.erase_pupil(request.user, pupil_id, data.confirm)
+        except AccountError as error:
+            pupil = await services.pupil_for_staff(request.user, pupil_id)
+            return Template(
+                "accounts/pupil_data.html",
+                context={"pupil": pupil, "error": str(error), "confirm": data.confirm},
+                status_code=400,
+            )
+        flash(request, "The pupil's account and personal data were erased.", "success")
+        return Redirect(path="/pupils")
 
 
 def _row_or_back(request: HTMXRequest, pupil: dict[str, Any]) -> Template | Redirect:

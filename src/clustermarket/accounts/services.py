@@ -15,6 +15,7 @@ from clustermarket.accounts.passwords import (
 )
 from clustermarket.accounts.tables import Role, User
 from clustermarket.moderation.log import log_action
+from clustermarket.moderation.tables import ModerationLog
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
 
@@ -481,3 +482,63 @@ async def set_photo_consent(actor: CurrentUser, pupil_id: int, consent: bool) ->
         school_id=pupil["school"],
     )
     return {**pupil, "photo_consent": consent}
+
+
+# ------------------------------------------------------------- UK GDPR: export and erase
+
+
+async def export_pupil_data(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
+    """Everything stored about a pupil: the account and every row of every table that
+    points at it (memberships, content they created, photos, sales they recorded, posts...).
+
+    Found through the foreign keys, so tables added later are included without a change."""
+    from piccolo.columns import ForeignKey
+    from piccolo.conf.apps import Finder
+
+    pupil = await pupil_for_staff(actor, pupil_id)
+    account = (
+        await User.select(*[c for c in User._meta.columns if c._meta.name != "password_hash"])
+        .where(User.id == pupil_id)
+        .first()
+    )
+    export: dict[str, Any] = {"account": account, "school": pupil["school_name"], "records": {}}
+    for table in Finder().get_table_classes():
+        for column in table._meta.foreign_key_columns:
+            if (
+                isinstance(column, ForeignKey)
+                and column._foreign_key_meta.resolved_references is User
+            ):
+                rows = await table.select().where(column == pupil_id)
+                if rows and table is not User:
+                    export["records"].setdefault(table._meta.tablename, []).extend(rows)
+    await log_action(
+        actor_id=actor.id,
+        action="account.export",
+        subject_type="user",
+        subject_id=pupil_id,
+        subject_label=pupil["username"],
+        school_id=pupil["school"],
+    )
+    return export
+
+
+async def erase_pupil(actor: CurrentUser, pupil_id: int, confirm_username: str) -> None:
+    """Delete the account. Team content and sales stay (they are the team's), but nothing
+    points at the pupil any more: the database sets those references to empty."""
+    pupil = await pupil_for_staff(actor, pupil_id)
+    if confirm_username.strip().lower() != pupil["username"]:
+        raise AccountError(f"Type the username {pupil['username']} to confirm.")
+    async with User._meta.db.transaction():
+        await log_action(
+            actor_id=actor.id,
+            action="account.erase",
+            subject_type="user",
+            subject_id=pupil_id,
+            subject_label=f"erased pupil #{pupil_id}",
+            school_id=pupil["school"],
+        )
+        # Earlier log rows named the pupil by username: keep the rows, drop the name.
+        await ModerationLog.update(
+            {ModerationLog.subject_label: f"erased pupil #{pupil_id}"}
+        ).where((ModerationLog.subject_type == "user") & (ModerationLog.subject_id == pupil_id))
+        await User.delete().where(User.id == pupil_id)

@@ -120,7 +120,9 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     row = await _load(kind, content_id)
     if actor.is_staff:
         async with kind.table._meta.db.transaction():
-            await _publish(kind, row, release_held=True)
+            # Held photos (a pupil without photo consent) are released only by the explicit
+            # tick in the moderation queue, never as a side effect of a teacher's edit.
+            await _publish(kind, row, release_held=False)
             await log_action(
                 actor_id=actor.id,
                 action="publish_own",
