@@ -11,6 +11,7 @@ from tests.browser.checks import check_page
 # The demo data's sign-ins (README), loaded into every browser test server.
 TEACHER = ("staylor", "teacher-demo-1")
 PUPIL = ("ameliab", "apple-otter-12")
+PARENT = ("jpatel", "parent-demo-1")
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A teacher makes pupil accounts from a class list, prints the cards, and deactivates one."""
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from tests.browser.checks import check_page, save_screenshot
 from tests.browser.conftest import OpenPage
@@ -84,3 +84,10 @@ async def test_teacher_deactivates_a_pupil_inline_without_a_reload(open_page: Op
     await expect(row.get_by_role("button", name="Deactivate Leo Marsh")).to_be_visible()
     assert await teacher.evaluate("() => window.stillTheSamePage === true")
     await sign_in(pupil, card.username, card.password)
+
+
+async def test_teacher_sees_the_pupil_list_on_a_phone(phone_page: Page) -> None:
+    await sign_in(phone_page, *TEACHER)
+    await phone_page.get_by_role("link", name="Pupil accounts").first.tap()
+    await expect(phone_page.get_by_role("row", name="Amelia Brown")).to_be_visible()
+    await check_page(phone_page, "pupils")

@@ -2,8 +2,8 @@
 
 from playwright.async_api import Page, expect
 
-from tests.browser.checks import check_page
-from tests.browser.journeys import PUPIL, tab_to
+from tests.browser.checks import check_page, save_screenshot
+from tests.browser.journeys import PARENT, PUPIL, tab_to
 
 
 async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None:
@@ -17,6 +17,7 @@ async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None
     await expect(skip_link).to_be_focused()
     await expect(skip_link).to_be_in_viewport()
     await tab_to(page, page.get_by_role("link", name="Sign in"))
+    await save_screenshot(page, "focus-on-sign-in")
     await page.keyboard.press("Enter")
     await expect(page).to_have_url("/login")
     await expect(page.get_by_label("Username")).to_be_focused()
@@ -47,3 +48,16 @@ async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None
     await page.keyboard.press("Enter")
     await expect(page).to_have_url("/")
     await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+async def test_parent_signs_in_on_a_phone(phone_page: Page) -> None:
+    page = phone_page
+    await page.goto("/")
+    await page.get_by_role("link", name="Sign in").tap()
+    await check_page(page, "login")
+    await page.get_by_label("Username").fill(PARENT[0])
+    await page.get_by_label("Password").fill(PARENT[1])
+    await page.get_by_role("button", name="Sign in", exact=True).tap()
+    await expect(page).to_have_url("/dashboard")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Jaya")
+    await check_page(page, "dashboard")
