@@ -142,6 +142,7 @@ def assert_no_script_problems(page: Page) -> None:
 async def check_page(page: Page, label: str) -> None:
     """The checks every visited page passes, and its screenshot (taken first, so a failing
     page can still be looked at)."""
+    await page.wait_for_load_state("load")  # styles, images and htmx are in
     await save_screenshot(page, label)
     assert_no_script_problems(page)
     await assert_no_horizontal_scroll(page)

@@ -2,7 +2,11 @@
 
 import pytest
 
-from tests.browser.checks import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.checks import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    assert_no_script_problems,
+)
 from tests.browser.conftest import OpenPage
 
 BAD_PAGE = """<!doctype html><html lang="en"><title>Bad</title>
@@ -21,3 +25,18 @@ async def test_the_checks_catch_a_bad_page(open_page: OpenPage) -> None:
     assert "color-contrast (serious)" in str(failure.value)
     with pytest.raises(AssertionError, match=r"scrolls sideways at 360 px .*div"):
         await assert_no_horizontal_scroll(page)
+
+
+async def test_the_app_keeps_its_content_security_policy_under_test(open_page: OpenPage) -> None:
+    """axe is injected past the CSP, but the page's own CSP still stops inline script, and
+    the checks report it."""
+    page = await open_page("desktop")
+    await page.goto("/")
+    async with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        await page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.inlineRan = true'; document.body.append(s); }"
+        )
+    assert await page.evaluate("() => window.inlineRan") is None
+    with pytest.raises(AssertionError, match="Content Security Policy"):
+        assert_no_script_problems(page)

@@ -64,6 +64,7 @@ async def test_teacher_deactivates_a_pupil_inline_without_a_reload(open_page: Op
     # browser made no navigation).
     navigations = []
     teacher.on("framenavigated", lambda frame: frame.parent_frame or navigations.append(frame.url))
+    await teacher.wait_for_function("() => window.htmx !== undefined")
     await teacher.evaluate("() => { window.stillTheSamePage = true; }")
     await row.get_by_role("button", name="Deactivate Leo Marsh").click()
     await expect(row).to_contain_text("Deactivated")
