@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from playwright.async_api import Page, expect
+from PIL import Image
+from playwright.async_api import Frame, Page, expect
 
 from tests.browser.checks import check_page
 
@@ -69,3 +73,31 @@ async def tab_to(page: Page, target, most: int = 25) -> None:
         if await target.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{most} presses of Tab never reached {target}")
+
+
+@asynccontextmanager
+async def no_reload(page: Page) -> AsyncIterator[None]:
+    """What happens in the block is done by htmx in place: the page is neither reloaded nor
+    left (a marker set on window survives, and the browser made no navigation)."""
+    await page.wait_for_function("() => window.htmx !== undefined")
+    navigations: list[str] = []
+
+    def on_navigation(frame: Frame) -> None:
+        if frame == page.main_frame:
+            navigations.append(frame.url)
+
+    page.on("framenavigated", on_navigation)
+    await page.evaluate("() => { window.stillTheSamePage = true; }")
+    try:
+        yield
+    finally:
+        page.remove_listener("framenavigated", on_navigation)
+    assert navigations == [], f"the page navigated to {navigations}"
+    assert await page.evaluate("() => window.stillTheSamePage === true"), "the page reloaded"
+
+
+def sample_photo(folder: Path, name: str = "photo.jpg", size: tuple[int, int] = (800, 600)) -> Path:
+    """A small real JPEG to upload (the photo of a product, not of a child)."""
+    path = folder / name
+    Image.new("RGB", size, (240, 200, 80)).save(path, "JPEG", quality=80)
+    return path

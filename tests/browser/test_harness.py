@@ -8,6 +8,7 @@ from tests.browser.checks import (
     assert_no_script_problems,
 )
 from tests.browser.conftest import OpenPage
+from tests.browser.journeys import no_reload
 
 BAD_PAGE = """<!doctype html><html lang="en"><title>Bad</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><body><main>
@@ -40,3 +41,11 @@ async def test_the_app_keeps_its_content_security_policy_under_test(open_page: O
     assert await page.evaluate("() => window.inlineRan") is None
     with pytest.raises(AssertionError, match="Content Security Policy"):
         assert_no_script_problems(page)
+
+
+async def test_no_reload_notices_a_reload(open_page: OpenPage) -> None:
+    page = await open_page("desktop")
+    await page.goto("/")
+    with pytest.raises(AssertionError, match="navigated"):
+        async with no_reload(page):
+            await page.reload()
