@@ -66,13 +66,13 @@ async def create_pupils(page: Page, class_list: str, label: str = "cards") -> li
     return cards
 
 
-async def tab_to(page: Page, target, most: int = 25) -> None:
-    """Press Tab (only Tab) until `target` has the focus, as a keyboard user does."""
+async def tab_to(page: Page, target, most: int = 25, key: str = "Tab") -> None:
+    """Press Tab (or Shift+Tab) until `target` has the focus, as a keyboard user does."""
     for _ in range(most):
-        await page.keyboard.press("Tab")
+        await page.keyboard.press(key)
         if await target.evaluate("element => element === document.activeElement"):
             return
-    raise AssertionError(f"{most} presses of Tab never reached {target}")
+    raise AssertionError(f"{most} presses of {key} never reached {target}")
 
 
 @asynccontextmanager
