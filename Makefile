@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install migrate run test lint format demo clean
+.PHONY: install migrate run test test-browser lint format demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -27,6 +27,10 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only the real-browser tests (Debian's chromium; their own server on SQLite).
+test-browser: install
+	env -u DATABASE_URL $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check src tests app.py piccolo_conf.py
 	$(BIN)/ruff format --check src tests app.py piccolo_conf.py
@@ -36,4 +40,4 @@ format: install
 	$(BIN)/ruff check --fix src tests app.py piccolo_conf.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache test-output

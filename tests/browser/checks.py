@@ -1,0 +1,149 @@
+"""What every page a journey visits must pass, and the screenshots anyone can look at.
+
+`await check_page(page, "home")` is the one line a journey calls on each page: axe-core finds
+no serious or critical violation, nothing scrolls sideways, no script error or CSP violation
+happened, and a full-page screenshot is saved under test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import ConsoleMessage, Page
+
+from clustermarket.settings import PROJECT_ROOT
+
+OUTPUT_DIR = PROJECT_ROOT / "test-output"
+SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
+AXE_REPORT_DIR = OUTPUT_DIR / "axe"
+
+# Vendored from the npm registry (`npm pack axe-core@4`); injected by the tests only; the app
+# never serves it. Playwright's evaluate runs it whatever the page's Content-Security-Policy.
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = ("serious", "critical")
+
+sizes: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+}
+
+# A page answered with an error status (a 404 page, a refused sign-in) is expected in a journey.
+_EXPECTED_CONSOLE = re.compile(
+    r"Failed to load resource: the server responded with a status of 4\d\d"
+)
+
+
+@dataclass
+class PageInfo:
+    test: str
+    size: str
+    problems: list[str] = field(default_factory=list)
+
+
+_pages: dict[Page, PageInfo] = {}
+
+
+def register_page(page: Page, test: str, size: str) -> None:
+    """Remember whose page this is (for file names) and collect script errors and CSP reports."""
+    info = PageInfo(test, size)
+    _pages[page] = info
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not _EXPECTED_CONSOLE.search(message.text):
+            info.problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: info.problems.append(f"script error: {error}"))
+    page.on("close", lambda _page: _pages.pop(page, None))
+
+
+def _info(page: Page) -> PageInfo:
+    return _pages[page]
+
+
+def _file_name(page: Page, label: str) -> str:
+    info = _info(page)
+    return f"{info.test}-{label}-{info.size}"
+
+
+async def save_screenshot(page: Page, label: str) -> Path:
+    """A full-page PNG at test-output/screenshots/<test>-<label>-<desktop|phone>.png."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{_file_name(page, label)}.png"
+    await page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    return path
+
+
+async def assert_accessible(page: Page, label: str = "page") -> None:
+    """axe-core on the page as it is now: fails on serious or critical violations, naming the
+    rule, the elements and the help text. All violations go to test-output/axe/ as JSON."""
+    if not await page.evaluate("() => typeof window.axe === 'object'"):
+        await page.evaluate(AXE_SOURCE)
+    violations = await page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+            });
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    AXE_REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORT_DIR / f"{_file_name(page, label)}.json").write_text(
+        json.dumps({"url": page.url, "violations": violations}, indent=2)
+    )
+    serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    if serious:
+        lines = [f"axe-core: {len(serious)} serious/critical violation(s) on {page.url}:"]
+        for violation in serious:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    at {node['target']}: {node['summary']}")
+        raise AssertionError("\n".join(lines))
+
+
+async def assert_no_horizontal_scroll(page: Page) -> None:
+    """Nothing is wider than the screen (at 360 px: a phone), naming what sticks out."""
+    # The size the context was made with: a mobile browser may zoom out to fit wide content.
+    viewport = page.viewport_size
+    assert viewport is not None
+    overflow = await page.evaluate(
+        """(width) => {
+            if (document.documentElement.scrollWidth <= width) return null;
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > width + 1)
+                .slice(0, 5)
+                .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                     + (el.className && typeof el.className === 'string'
+                        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+            return {width, scrollWidth: document.documentElement.scrollWidth, wide};
+        }""",
+        viewport["width"],
+    )
+    assert overflow is None, (
+        f"{page.url} scrolls sideways at {overflow['width']} px "
+        f"(content {overflow['scrollWidth']} px wide): {', '.join(overflow['wide'])}"
+    )
+
+
+def assert_no_script_problems(page: Page) -> None:
+    problems = _info(page).problems
+    assert not problems, f"on {page.url}:\n" + "\n".join(problems)
+
+
+async def check_page(page: Page, label: str) -> None:
+    """The checks every visited page passes, and its screenshot (taken first, so a failing
+    page can still be looked at)."""
+    await page.wait_for_load_state("load")  # styles, images and htmx are in
+    await save_screenshot(page, label)
+    assert_no_script_problems(page)
+    await assert_no_horizontal_scroll(page)
+    await assert_accessible(page, label)
