@@ -19,6 +19,7 @@ from clustermarket.accounts.controllers import (
     AuthController,
     PupilController,
     PupilDataController,
+    StaffController,
 )
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.db import close_pool, open_pool
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthController,
             PupilController,
             PupilDataController,
+            StaffController,
             SchoolController,
             create_static_files_router(
                 path="/static", directories=[PROJECT_ROOT / "static"], name="static"

@@ -22,7 +22,9 @@ async def test_product_from_draft_to_the_public_site(open_page: OpenPage, tmp_pa
     await pupil.get_by_label("Price (£)").fill("3.50")
     await pupil.get_by_label("Cost to make one").fill("0.40")
     await pupil.get_by_role("button", name="Save").click()
-    await expect(pupil.get_by_role("heading", name="Draft: only your team can see this")).to_be_visible()
+    await expect(
+        pupil.get_by_role("heading", name="Draft: only your team can see this")
+    ).to_be_visible()
 
     # ...adds a photo of the work, and sends it to the teacher.
     await pupil.get_by_label("Add a photo").set_input_files(sample_photo(tmp_path))

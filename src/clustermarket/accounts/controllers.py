@@ -16,7 +16,7 @@ from clustermarket.accounts import services
 from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
 from clustermarket.accounts.throttle import LoginThrottle
 from clustermarket.schools.services import all_schools
-from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_staff
+from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
 from clustermarket.web.forms import Form
 from clustermarket.web.sessions import rotate_session_id
 
@@ -209,6 +209,77 @@ class PupilDataController(Controller):
             )
         flash(request, "The pupil's account and personal data were erased.", "success")
         return Redirect(path="/pupils")
+
+
+@dataclass
+class StaffForm:
+    first_name: str = ""
+    last_name: str = ""
+    role: str = "teacher"
+    school: int | None = None
+    email: str = ""
+
+
+class StaffController(Controller):
+    """The admin's page for teacher and admin accounts."""
+
+    path = "/admin/staff"
+    guards = [requires_admin]
+
+    async def _page(self, form: StaffForm, error: str = "", status_code: int = 200) -> Template:
+        return Template(
+            "accounts/staff.html",
+            context={
+                "staff": await services.staff_accounts(),
+                "schools": await all_schools(),
+                "form": form,
+                "error": error,
+            },
+            status_code=status_code,
+        )
+
+    @get("/")
+    async def staff_page(self) -> Template:
+        return await self._page(StaffForm())
+
+    @post("/")
+    async def create_staff(self, request: Request, data: Annotated[StaffForm, Form]) -> Template:
+        try:
+            card = await services.create_staff_account(
+                request.user,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                role=data.role,
+                school_id=data.school,
+                email=data.email,
+            )
+        except AccountError as error:
+            return await self._page(data, str(error), status_code=400)
+        return Template(
+            "accounts/cards.html",
+            context={"cards": [card], "created": True, "back": "/admin/staff"},
+        )
+
+    @post("/{user_id:int}/reset")
+    async def reset_staff_password(self, request: Request, user_id: FromPath[int]) -> Template:
+        account = await services.staff_for_admin(request.user, user_id)
+        card = await services.issue_new_password(request.user, account)
+        return Template(
+            "accounts/cards.html",
+            context={"cards": [card], "created": False, "back": "/admin/staff"},
+        )
+
+    @post("/{user_id:int}/active")
+    async def set_staff_active(
+        self, request: Request, user_id: FromPath[int], data: Annotated[ToggleForm, Form]
+    ) -> Redirect:
+        account = await services.staff_for_admin(request.user, user_id)
+        if account["id"] == request.user.id:
+            flash(request, "You cannot deactivate your own account.", "error")
+        else:
+            await services.set_account_active(request.user, account, data.value == "on")
+            flash(request, "Account updated.", "success")
+        return Redirect(path="/admin/staff")
 
 
 def _row_or_back(request: HTMXRequest, pupil: dict[str, Any]) -> Template | Redirect:

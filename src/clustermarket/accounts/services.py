@@ -305,27 +305,29 @@ async def _check_class_list(rows: list[ClassListRow], school_id: int) -> list[st
     return problems
 
 
+async def _usernames_starting(base: str) -> set[str]:
+    rows = await User.select(User.username).where(User.username.like(f"{base}%"))
+    return {r["username"] for r in rows}
+
+
+def _first_free(base: str, taken: set[str]) -> str:
+    """`base`, else `base2`, `base3`... whichever is not taken; it is then taken."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
 async def _free_usernames(rows: list[ClassListRow]) -> list[str]:
-    bases = {username_base(r.first_name, r.last_name) for r in rows if not r.username}
     taken: set[str] = {r.username for r in rows if r.username}
-    for base in bases:
-        taken |= {
-            r["username"]
-            for r in await User.select(User.username).where(User.username.like(f"{base}%"))
-        }
-    chosen: list[str] = []
-    for row in rows:
-        if row.username:
-            chosen.append(row.username)
-            continue
-        base = username_base(row.first_name, row.last_name)
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}{n}"
-        taken.add(candidate)
-        chosen.append(candidate)
-    return chosen
+    for base in {username_base(r.first_name, r.last_name) for r in rows if not r.username}:
+        taken |= await _usernames_starting(base)
+    return [
+        row.username or _first_free(username_base(row.first_name, row.last_name), taken)
+        for row in rows
+    ]
 
 
 async def create_pupils_from_class_list(
@@ -426,62 +428,164 @@ async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def reset_pupil_password(actor: CurrentUser, pupil_id: int) -> LoginCard:
-    pupil = await pupil_for_staff(actor, pupil_id)
+async def _log_account(actor: CurrentUser, action: str, account: dict[str, Any]) -> None:
+    await log_action(
+        actor_id=actor.id,
+        action=f"account.{action}",
+        subject_type="user",
+        subject_id=account["id"],
+        subject_label=account["username"],
+        school_id=account["school"],
+    )
+
+
+async def issue_new_password(actor: CurrentUser, account: dict[str, Any]) -> LoginCard:
+    """A new generated password, shown once on a card; every older session ends."""
     password = generate_password()
     await User.update(
         {
             User.password_hash: await hash_password(password),
             User.session_epoch: User.session_epoch + 1,
         }
-    ).where(User.id == pupil_id)
-    await log_action(
-        actor_id=actor.id,
-        action="account.reset_password",
-        subject_type="user",
-        subject_id=pupil_id,
-        subject_label=pupil["username"],
-        school_id=pupil["school"],
-    )
+    ).where(User.id == account["id"])
+    await _log_account(actor, "reset_password", account)
     return LoginCard(
-        pupil["first_name"],
-        pupil["last_name"],
-        pupil["username"],
+        account["first_name"],
+        account["last_name"],
+        account["username"],
         password,
-        pupil["year_group"],
-        pupil["school_name"],
+        account.get("year_group"),
+        account["school_name"] or "Cluster Market",
     )
 
 
-async def set_pupil_active(actor: CurrentUser, pupil_id: int, active: bool) -> dict[str, Any]:
-    pupil = await pupil_for_staff(actor, pupil_id)
+async def set_account_active(
+    actor: CurrentUser, account: dict[str, Any], active: bool
+) -> dict[str, Any]:
     values: dict[Any, Any] = {User.active: active}
     if not active:
         values[User.session_epoch] = User.session_epoch + 1  # signs them out everywhere
-    await User.update(values).where(User.id == pupil_id)
-    await log_action(
-        actor_id=actor.id,
-        action="account.activate" if active else "account.deactivate",
-        subject_type="user",
-        subject_id=pupil_id,
-        subject_label=pupil["username"],
-        school_id=pupil["school"],
-    )
-    return {**pupil, "active": active}
+    await User.update(values).where(User.id == account["id"])
+    await _log_account(actor, "activate" if active else "deactivate", account)
+    return {**account, "active": active}
+
+
+async def reset_pupil_password(actor: CurrentUser, pupil_id: int) -> LoginCard:
+    return await issue_new_password(actor, await pupil_for_staff(actor, pupil_id))
+
+
+async def set_pupil_active(actor: CurrentUser, pupil_id: int, active: bool) -> dict[str, Any]:
+    return await set_account_active(actor, await pupil_for_staff(actor, pupil_id), active)
 
 
 async def set_photo_consent(actor: CurrentUser, pupil_id: int, consent: bool) -> dict[str, Any]:
     pupil = await pupil_for_staff(actor, pupil_id)
     await User.update({User.photo_consent: consent}).where(User.id == pupil_id)
-    await log_action(
-        actor_id=actor.id,
-        action="account.photo_consent_on" if consent else "account.photo_consent_off",
-        subject_type="user",
-        subject_id=pupil_id,
-        subject_label=pupil["username"],
-        school_id=pupil["school"],
-    )
+    await _log_account(actor, "photo_consent_on" if consent else "photo_consent_off", pupil)
     return {**pupil, "photo_consent": consent}
+
+
+# ------------------------------------------------------------ staff accounts (the admin)
+
+
+STAFF_ROLES = (Role.teacher, Role.admin)
+
+
+async def staff_accounts() -> list[dict[str, Any]]:
+    return (
+        await User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.role,
+            User.active,
+            User.school,
+            User.last_login_at,
+            User.school.name.as_alias("school_name"),
+        )
+        .where(User.role.is_in(list(STAFF_ROLES)))
+        .order_by(User.last_name)
+        .order_by(User.first_name)
+    )
+
+
+async def staff_for_admin(actor: CurrentUser, user_id: int) -> dict[str, Any]:
+    if not actor.is_admin:
+        raise NotFound()
+    row = (
+        await User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.role,
+            User.active,
+            User.school,
+            User.school.name.as_alias("school_name"),
+        )
+        .where((User.id == user_id) & User.role.is_in(list(STAFF_ROLES)))
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def create_staff_account(
+    actor: CurrentUser,
+    *,
+    first_name: str,
+    last_name: str,
+    role: str,
+    school_id: int | None,
+    email: str = "",
+) -> LoginCard:
+    """The admin makes a teacher (of one school) or another admin; the username is the
+    first initial and last name (`staylor`), the password generated and shown once."""
+    if not actor.is_admin:
+        raise NotFound()
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name or not last_name or len(first_name) > 60 or len(last_name) > 60:
+        raise AccountError("Give a first and a last name (up to 60 letters each).")
+    if role not in STAFF_ROLES:
+        raise AccountError("Choose teacher or admin.")
+    school = None
+    if role == Role.teacher:
+        if school_id is None:
+            raise AccountError("Choose the school this teacher works at.")
+        school = await School.select(School.id, School.name).where(School.id == school_id).first()
+        if school is None:
+            raise AccountError("Choose the school this teacher works at.")
+    email = email.strip()
+    if email and ("@" not in email or len(email) > 254):
+        raise AccountError("That e-mail address does not look right.")
+    base = _ascii_slug(first_name)[:1] + _ascii_slug(last_name)[:20]
+    base = base if len(base) >= 3 else f"{base}staff"
+    username = _first_free(base, await _usernames_starting(base))
+    password = generate_password()
+    user_id = await create_user(
+        username=username,
+        password=password,
+        role=Role(role),
+        first_name=first_name,
+        last_name=last_name,
+        school_id=school["id"] if school else None,
+        email=email or None,
+    )
+    await _log_account(
+        actor,
+        "create",
+        {"id": user_id, "username": username, "school": school["id"] if school else None},
+    )
+    return LoginCard(
+        first_name,
+        last_name,
+        username,
+        password,
+        None,
+        school["name"] if school else "Cluster admin",
+    )
 
 
 # ------------------------------------------------------------- UK GDPR: export and erase
@@ -511,14 +615,7 @@ async def export_pupil_data(actor: CurrentUser, pupil_id: int) -> dict[str, Any]
                 rows = await table.select().where(column == pupil_id)
                 if rows and table is not User:
                     export["records"].setdefault(table._meta.tablename, []).extend(rows)
-    await log_action(
-        actor_id=actor.id,
-        action="account.export",
-        subject_type="user",
-        subject_id=pupil_id,
-        subject_label=pupil["username"],
-        school_id=pupil["school"],
-    )
+    await _log_account(actor, "export", pupil)
     return export
 
 
