@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         header_name="x-csrftoken",
         cookie_secure=settings.https,
         cookie_samesite="lax",
+        cookie_httponly=True,  # pages carry the token; no script needs the cookie
         exclude=[STRIPE_WEBHOOK_PATH],
     )
     # Photos are at most 8 MB (media/images.py); the rest of a form is small.
