@@ -17,7 +17,10 @@ from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.controllers import AuthController, PupilController
 from clustermarket.db import close_pool, open_pool
+from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
+from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
+from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
@@ -89,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             *SITE_ROUTES,
             *MODERATION_ROUTES,
+            *MARKET_ROUTES,
+            *STALL_ROUTES,
+            *REPORT_ROUTES,
             AuthController,
             PupilController,
             SchoolController,
