@@ -14,7 +14,7 @@ from tests.conftest import sign_in
 async def test_demo_data_gives_a_living_site_and_every_role_can_sign_in(client) -> None:
     signins = await load_demo_data()
     assert {s[0] for s in signins} == {"admin", "teacher", "pupil", "community"}
-    assert await Team.count() == 3 and await Product.count() >= 5 and await MarketDay.count() == 1
+    assert await Team.count() == 3 and await Product.count() >= 5 and await MarketDay.count() == 2
     assert await load_demo_data(only_if_empty=True) is None  # never twice
 
     home = await client.get("/")

@@ -23,9 +23,12 @@ from clustermarket.accounts.controllers import (
 )
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.db import close_pool, open_pool
+from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
+from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
+from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
@@ -103,6 +106,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *CATALOGUE_ROUTES,
             *PROJECT_ROUTES,
             *MEDIA_ROUTES,
+            *MARKET_ROUTES,
+            *STALL_ROUTES,
+            *REPORT_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

@@ -1,3 +1,3 @@
 from clustermarket.piccolo_apps import domain_app
 
-APP_CONFIG = domain_app("market", depends_on=("schools", "teams", "catalogue"))
+APP_CONFIG = domain_app("market", depends_on=("schools", "accounts", "teams", "catalogue"))

@@ -1,25 +1,262 @@
-"""Market days."""
+"""Market days, stalls and the stock each stall brings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from clustermarket.market.tables import MarketDay, MarketStatus
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.catalogue.tables import Product
+from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
+from clustermarket.schools.tables import Cluster
+from clustermarket.teams.services import team_for_worker
+from clustermarket.teams.tables import Team, TeamKind
 from clustermarket.timeutil import today_uk
+
+MAX_STOCK = 1000  # per product per stall: more than any school team makes in a month
+LOW_STOCK = 5  # the public page says "only N left" from here down
+NEXT_STATUS = {MarketStatus.planned: MarketStatus.open, MarketStatus.open: MarketStatus.closed}
+
+
+class MarketError(Exception):
+    """A request that cannot be done; the message is for the user and nothing was changed."""
+
+
+def write_transaction():
+    """A transaction for writes that must not race.
+
+    SQLite takes the write lock at BEGIN (immediate), so concurrent writers queue instead of
+    failing with "database is locked"; PostgreSQL needs only a plain transaction, because every
+    counter moves by one conditional UPDATE."""
+    db = MarketDay._meta.db
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+def fits_database(number: int) -> bool:
+    """Ids and counts are 32-bit integers: a bigger one typed in must not reach the database."""
+    return -(2**31) < number < 2**31
+
+
+def sellable(product=Product):
+    """Products the public may see and a stall may sell: the approved copy of active ones."""
+    return (product.is_public == True) & (product.active == True)  # noqa: E712
+
+
+# ------------------------------------------------------------------ market days
+
+_DAY_COLUMNS = (
+    MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes,
+    MarketDay.status,
+)
 
 
 async def next_market_day() -> dict[str, Any] | None:
     """The next market that is not over: today's or a later one."""
-    return (
-        await MarketDay.select(
-            MarketDay.id,
-            MarketDay.date,
-            MarketDay.location,
-            MarketDay.opens,
-            MarketDay.closes,
-            MarketDay.status,
+    return await MarketDay.select(*_DAY_COLUMNS).where(
+        (MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed)
+    ).order_by(MarketDay.date).first()
+
+
+async def all_market_days() -> list[dict[str, Any]]:
+    return await MarketDay.select(*_DAY_COLUMNS).order_by(MarketDay.date, ascending=False)
+
+
+async def market_day(day_id: int) -> dict[str, Any]:
+    if not fits_database(day_id):
+        raise NotFound()
+    day = await MarketDay.select(*_DAY_COLUMNS).where(MarketDay.id == day_id).first()
+    if day is None:
+        raise NotFound()
+    return day
+
+
+async def create_market_day(
+    date: dt.date | None, location: str, opens: dt.time | None, closes: dt.time | None
+) -> int:
+    location = location.strip()
+    problems = []
+    if date is None:
+        problems.append("Give the date of the market.")
+    if not location or len(location) > 200:
+        problems.append("Say where the market is (up to 200 characters).")
+    if opens is None or closes is None or opens >= closes:
+        problems.append("The market must open before it closes.")
+    if problems:
+        raise MarketError(" ".join(problems))
+    cluster = await Cluster.select(Cluster.id).order_by(Cluster.id).first()
+    rows = await MarketDay.insert(
+        MarketDay(cluster=cluster["id"], date=date, location=location, opens=opens,
+                  closes=closes, status=MarketStatus.planned)
+    ).returning(MarketDay.id)
+    return rows[0]["id"]
+
+
+async def advance_status(day_id: int, to: str) -> None:
+    """planned → open → closed, one step at a time and never back."""
+    day = await market_day(day_id)
+    if NEXT_STATUS.get(MarketStatus(day["status"])) != to:
+        raise MarketError(f"A {day['status']} market day cannot become {to}.")
+    updated = await MarketDay.update({MarketDay.status: to}).where(
+        (MarketDay.id == day_id) & (MarketDay.status == day["status"])
+    ).returning(MarketDay.id)
+    if not updated:
+        raise MarketError("Someone else changed this market day just now. Please look again.")
+
+
+async def assign_stall(day_id: int, team_id: int | None, pitch: str) -> int:
+    day = await market_day(day_id)
+    if day["status"] == MarketStatus.closed:
+        raise MarketError("This market day is closed: no new stalls.")
+    team = await Team.select(Team.id, Team.kind).where(Team.id == (team_id or 0)).first()
+    if team is None or team["kind"] != TeamKind.enterprise:
+        raise MarketError("Choose an enterprise team for the stall.")
+    pitch = pitch.strip()
+    if len(pitch) > 60:
+        raise MarketError("Keep the pitch short (up to 60 characters).")
+    async with write_transaction():
+        if await Stall.exists().where((Stall.market_day == day_id) & (Stall.team == team_id)):
+            raise MarketError("That team already has a stall on this day.")
+        rows = await Stall.insert(Stall(market_day=day_id, team=team_id, pitch=pitch)).returning(
+            Stall.id
         )
-        .where((MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed))
-        .order_by(MarketDay.date)
-        .first()
+    return rows[0]["id"]
+
+
+async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
+    return await Stall.select(
+        Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at,
+        Stall.team.id.as_alias("team_id"), Stall.team.name.as_alias("team_name"),
+        Stall.team.school.name.as_alias("school_name"),
+    ).where(Stall.market_day == day_id).order_by(Stall.team.name)
+
+
+async def enterprise_teams() -> list[dict[str, Any]]:
+    return await Team.select(
+        Team.id, Team.name, Team.school.name.as_alias("school_name")
+    ).where(Team.kind == TeamKind.enterprise).order_by(Team.name)
+
+
+async def public_market_day(day_id: int) -> dict[str, Any]:
+    """The public page: each stall and what it brings, how many are left. Three queries."""
+    day = await market_day(day_id)
+    stalls = await stalls_of_day(day_id)
+    stock = await StallStock.select(
+        StallStock.stall, StallStock.brought, StallStock.left,
+        StallStock.product.published_name.as_alias("name"),
+        StallStock.product.published_price_pence.as_alias("price_pence"),
+    ).where(
+        (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
+        & sellable(StallStock.product)
+    ).order_by(StallStock.product.published_name)
+    by_stall: dict[int, list[dict[str, Any]]] = {}
+    for row in stock:
+        by_stall.setdefault(row["stall"], []).append(row)
+    for stall in stalls:
+        stall["stock"] = by_stall.get(stall["id"], [])
+    return {"day": day, "stalls": stalls, "low_stock": LOW_STOCK}
+
+
+# ------------------------------------------------------------------ a team's stalls
+
+
+async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
+    """The stall, its day and team, if `user` may work for its team; NotFound otherwise."""
+    if not fits_database(stall_id):
+        raise NotFound()
+    stall = await Stall.select(
+        Stall.id, Stall.pitch, Stall.float_pence, Stall.opened_at, Stall.counted_cash_pence,
+        Stall.closed_at, Stall.team.id.as_alias("team_id"),
+        Stall.market_day.id.as_alias("day_id"), Stall.market_day.date.as_alias("day_date"),
+        Stall.market_day.location.as_alias("day_location"),
+        Stall.market_day.status.as_alias("day_status"),
+    ).where(Stall.id == stall_id).first()
+    if stall is None:
+        raise NotFound()
+    team = await team_for_worker(user, stall["team_id"])
+    if team is None:
+        raise NotFound()
+    stall["team"] = team
+    return stall
+
+
+async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
+    return await Stall.select(
+        Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at,
+        Stall.market_day.id.as_alias("day_id"), Stall.market_day.date.as_alias("day_date"),
+        Stall.market_day.location.as_alias("day_location"),
+        Stall.market_day.status.as_alias("day_status"),
+    ).where(Stall.team == team_id).order_by(Stall.market_day.date, ascending=False)
+
+
+async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every product the team may sell, with what this stall brings of it (two queries)."""
+    products = await Product.select(
+        Product.id, Product.published_name.as_alias("name"),
+        Product.published_price_pence.as_alias("price_pence"),
+    ).where((Product.team == stall["team_id"]) & sellable()).order_by(Product.published_name)
+    stock = {
+        row["product"]: row
+        for row in await StallStock.select(
+            StallStock.product, StallStock.brought, StallStock.left
+        ).where(StallStock.stall == stall["id"])
+    }
+    for product in products:
+        row = stock.get(product["id"], {"brought": 0, "left": 0})
+        product["brought"], product["sold"] = row["brought"], row["brought"] - row["left"]
+    return products
+
+
+def parse_count(raw: str, what: str, maximum: int) -> int:
+    """A whole number from 0 to `maximum` typed in a form, or a MarketError naming `what`."""
+    raw = (raw or "").strip() or "0"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise MarketError(f"{what}: type a whole number, like 12.") from None
+    if not 0 <= value <= maximum:
+        raise MarketError(f"{what}: the number must be between 0 and {maximum}.")
+    return value
+
+
+async def set_stock(stall: dict[str, Any], quantities: dict[int, int]) -> None:
+    """Say how many of each product the stall brings. All or nothing; never below what sold."""
+    if stall["day_status"] == MarketStatus.closed or stall["closed_at"] is not None:
+        raise MarketError("This stall is closed: its stock can no longer change.")
+    products = {p["id"]: p for p in await stock_form(stall)}
+    for product_id, brought in quantities.items():
+        if product_id not in products:
+            raise MarketError("One of those products is not your team's to sell.")
+        if not 0 <= brought <= MAX_STOCK:
+            raise MarketError(f"Bring between 0 and {MAX_STOCK} of each product.")
+        if brought < products[product_id]["sold"]:
+            raise MarketError(
+                f"{products[product_id]['name']}: {products[product_id]['sold']} already sold, "
+                "so the stall cannot have brought fewer."
+            )
+    async with write_transaction():
+        for product_id, brought in quantities.items():
+            await _set_one_stock(stall["id"], product_id, brought)
+
+
+async def _set_one_stock(stall_id: int, product_id: int, brought: int) -> None:
+    row = await StallStock.select(StallStock.id, StallStock.brought).where(
+        (StallStock.stall == stall_id) & (StallStock.product == product_id)
+    ).first()
+    if row is None:
+        await StallStock.insert(
+            StallStock(stall=stall_id, product=product_id, brought=brought, left=brought)
+        )
+        return
+    change = brought - row["brought"]
+    # One conditional UPDATE: a sale that lands meanwhile is never lost or oversold.
+    updated = await StallStock.update(
+        {StallStock.brought: brought, StallStock.left: StallStock.left + change}
+    ).where((StallStock.id == row["id"]) & (StallStock.left >= -change)).returning(
+        StallStock.id
     )
+    if not updated:
+        raise MarketError("More were sold meanwhile than that. Please look again.")

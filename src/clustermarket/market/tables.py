@@ -1,10 +1,13 @@
 from enum import Enum
 
-from piccolo.columns import Date, ForeignKey, Time, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Time, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
+from clustermarket.accounts.tables import User
+from clustermarket.catalogue.tables import Product
 from clustermarket.schools.tables import Cluster
+from clustermarket.teams.tables import Team
 
 
 class MarketStatus(str, Enum):
@@ -22,3 +25,70 @@ class MarketDay(Table):
     opens = Time()
     closes = Time()
     status = Varchar(length=10, choices=MarketStatus, default=MarketStatus.planned)
+
+
+class Stall(Table):
+    """A team's stall on a market day. The team opens it with a cash float and closes it by
+    counting the tin; both amounts are pence."""
+
+    market_day = ForeignKey(references=MarketDay, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.restrict)
+    pitch = Varchar(length=60, default="")  # where on the market place, e.g. "By the church"
+    float_pence = Integer(null=True, default=None)
+    opened_at = Timestamptz(null=True, default=None)
+    counted_cash_pence = Integer(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class StallStock(Table):
+    """How many of a product a stall brought, and how many are left. `left` only ever moves
+    by a conditional UPDATE, so it never goes below zero."""
+
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    brought = Integer(default=0)
+    left = Integer(default=0)
+
+
+class PaymentMethod(str, Enum):
+    cash = "cash"
+    card = "card"  # the school's own card reader
+    online = "online"  # a paid pre-order collected at the stall
+
+
+class Sale(Table):
+    """One tap at the stall. `client_id` is made on the page, so a retried request records
+    nothing new. Price and cost are copied at the moment of sale. A voided sale is kept."""
+
+    client_id = Varchar(length=36, unique=True)
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    quantity = Integer()
+    unit_price_pence = Integer()
+    amount_pence = Integer()  # quantity × unit price
+    cost_pence = Integer()  # quantity × unit cost, for profit
+    method = Varchar(length=8, choices=PaymentMethod)
+    tendered_pence = Integer(null=True, default=None)  # cash handed over, for the change
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz(index=True)
+    voided_at = Timestamptz(null=True, default=None)
+    voided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class ExpenseKind(str, Enum):
+    materials = "materials"
+    stall_fee = "stall_fee"
+    other = "other"
+    startup = "startup"  # start-up money the team must pay back
+
+
+class Expense(Table):
+    """A team's cost in pence, for one market day or for the business as a whole."""
+
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    market_day = ForeignKey(references=MarketDay, null=True, on_delete=OnDelete.set_null)
+    kind = Varchar(length=12, choices=ExpenseKind)
+    description = Varchar(length=200, default="")
+    amount_pence = Integer()
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()

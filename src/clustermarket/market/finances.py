@@ -1,0 +1,100 @@
+"""A team's expenses and its profit and loss, per market day and overall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.query.functions.aggregate import Sum
+
+from clustermarket.accounts.services import CurrentUser
+from clustermarket.market.services import MarketError
+from clustermarket.market.tables import Expense, ExpenseKind, MarketDay, Sale
+from clustermarket.timeutil import now
+
+MAX_EXPENSE_PENCE = 1_000_000  # £10,000
+EXPENSE_KINDS = {
+    ExpenseKind.materials: "Materials",
+    ExpenseKind.stall_fee: "Stall fee",
+    ExpenseKind.other: "Other cost",
+    ExpenseKind.startup: "Start-up money to repay",
+}
+
+
+async def add_expense(
+    user: CurrentUser, team_id: int, kind: str, description: str, amount_pence: int,
+    market_day_id: int | None,
+) -> None:
+    description = description.strip()
+    if kind not in EXPENSE_KINDS:
+        raise MarketError("Choose what kind of cost this is.")
+    if not 1 <= amount_pence <= MAX_EXPENSE_PENCE:
+        raise MarketError("The amount must be more than £0 and at most £10,000.")
+    if len(description) > 200:
+        raise MarketError("Keep the description under 200 characters.")
+    if market_day_id is not None and not await MarketDay.exists().where(
+        MarketDay.id == market_day_id
+    ):
+        raise MarketError("Choose a market day from the list.")
+    await Expense.insert(
+        Expense(team=team_id, market_day=market_day_id, kind=kind, description=description,
+                amount_pence=amount_pence, recorded_by=user.id, recorded_at=now())
+    )
+
+
+async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
+    return await Expense.select(
+        Expense.id, Expense.kind, Expense.description, Expense.amount_pence, Expense.recorded_at,
+        Expense.market_day.date.as_alias("day_date"),
+    ).where(Expense.team == team_id).order_by(Expense.recorded_at, ascending=False)
+
+
+def _line(label: str) -> dict[str, Any]:
+    return {"label": label, "revenue": 0, "cost_of_goods": 0, "expenses": 0, "profit": 0}
+
+
+async def profit_and_loss(team_id: int) -> dict[str, Any]:
+    """Revenue, cost of goods (unit cost × units sold), expenses and profit. Two queries.
+
+    Start-up money is a debt, not a cost: it is shown beside the profit, not taken from it."""
+    sales = await Sale.select(
+        Sale.stall.market_day.id.as_alias("day_id"),
+        Sale.stall.market_day.date.as_alias("day_date"),
+        Sum(Sale.amount_pence).as_alias("revenue"), Sum(Sale.cost_pence).as_alias("cost"),
+    ).where((Sale.stall.team == team_id) & Sale.voided_at.is_null()).group_by(
+        Sale.stall.market_day.id, Sale.stall.market_day.date
+    )
+    expenses = await Expense.select(
+        Expense.market_day.id.as_alias("day_id"), Expense.market_day.date.as_alias("day_date"),
+        Expense.kind, Sum(Expense.amount_pence).as_alias("amount"),
+    ).where(Expense.team == team_id).group_by(
+        Expense.market_day.id, Expense.market_day.date, Expense.kind
+    )
+    days: dict[int | None, dict[str, Any]] = {}
+    dates = {}
+
+    def line_for(row: dict[str, Any]) -> dict[str, Any]:
+        dates[row["day_id"]] = row["day_date"]
+        return days.setdefault(row["day_id"], _line(""))
+
+    for row in sales:
+        line = line_for(row)
+        line["revenue"] += row["revenue"] or 0
+        line["cost_of_goods"] += row["cost"] or 0
+    startup = 0
+    for row in expenses:
+        if row["kind"] == ExpenseKind.startup:
+            startup += row["amount"] or 0
+            continue
+        line_for(row)["expenses"] += row["amount"] or 0
+    total = _line("All market days")
+    ordered = sorted(days, key=lambda d: (d is None, dates.get(d) or 0))
+    lines = []
+    for day_id in ordered:
+        line = days[day_id]
+        line["label"] = dates[day_id].strftime("%-d %b %Y") if day_id else "Not for one day"
+        line["profit"] = line["revenue"] - line["cost_of_goods"] - line["expenses"]
+        for key in ("revenue", "cost_of_goods", "expenses", "profit"):
+            total[key] += line[key]
+        lines.append(line)
+    return {"lines": lines, "total": total, "startup": startup,
+            "after_repaying": total["profit"] - startup}

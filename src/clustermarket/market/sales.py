@@ -1,0 +1,292 @@
+"""The stall screen: open with a float, record sales exactly once, undo, count the tin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import asyncpg
+from piccolo.query.functions.aggregate import Count, Sum
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.market.services import MarketError, fits_database, write_transaction
+from clustermarket.market.tables import MarketStatus, PaymentMethod, Sale, Stall, StallStock
+from clustermarket.money import format_pence
+from clustermarket.timeutil import now
+
+MAX_QUANTITY = 20  # one tap sells a handful at most; more is a typing slip
+MAX_CASH_PENCE = 100_000  # £1,000: no school stall's tin holds more
+UNDO_MINUTES = 5
+RECENT_SALES = 6
+TAP_METHODS = (PaymentMethod.cash, PaymentMethod.card)
+
+
+class SoldOut(MarketError):
+    """Not enough left of the product; nothing was recorded."""
+
+
+@dataclass(frozen=True)
+class SaleOutcome:
+    sale: dict[str, Any]
+    repeated: bool  # the same tap arrived again: nothing new was recorded
+
+    @property
+    def message(self) -> str:
+        """The same words for the first answer and for every repeat."""
+        s = self.sale
+        return (f"Sold {s['quantity']} × {s['product_name']} for {format_pence(s['amount_pence'])}"
+                f" ({s['method']}).")
+
+
+def parse_pounds(raw: str, what: str, maximum: int = MAX_CASH_PENCE) -> int:
+    """Pounds typed in a form ("12", "12.50", "£12.5") as pence, or a MarketError."""
+    text = (raw or "").strip().removeprefix("£").replace(",", "")
+    try:
+        pounds = Decimal(text)
+    except InvalidOperation:
+        raise MarketError(f"{what}: type an amount in pounds, like 12.50.") from None
+    pence = pounds * 100
+    if pence != pence.to_integral_value() or not 0 <= pence <= maximum:
+        raise MarketError(f"{what}: type an amount from £0 to {format_pence(maximum)}.")
+    return int(pence)
+
+
+def _check_can_sell(state: dict[str, Any]) -> None:
+    if state["day_status"] != MarketStatus.open:
+        raise MarketError("The market day is not open, so nothing can be sold.")
+    if state["opened_at"] is None:
+        raise MarketError("Open the stall with its cash float first.")
+    if state["closed_at"] is not None:
+        raise MarketError("This stall is closed: no more sales.")
+
+
+# ------------------------------------------------------------------ opening and closing
+
+
+async def open_stall(stall: dict[str, Any], float_pence: int) -> None:
+    if stall["day_status"] != MarketStatus.open:
+        raise MarketError("The market day is not open yet: the admin opens it on the day.")
+    updated = await Stall.update({Stall.float_pence: float_pence, Stall.opened_at: now()}).where(
+        (Stall.id == stall["id"]) & Stall.opened_at.is_null()
+    ).returning(Stall.id)
+    if not updated:
+        raise MarketError("This stall is already open.")
+
+
+async def close_stall(stall: dict[str, Any], counted_pence: int) -> None:
+    if stall["opened_at"] is None:
+        raise MarketError("This stall was never opened.")
+    updated = await Stall.update(
+        {Stall.counted_cash_pence: counted_pence, Stall.closed_at: now()}
+    ).where((Stall.id == stall["id"]) & Stall.closed_at.is_null()).returning(Stall.id)
+    if not updated:
+        raise MarketError("This stall is already closed.")
+
+
+# ------------------------------------------------------------------ sales
+
+
+def _valid_client_id(client_id: str) -> str:
+    try:
+        return str(uuid.UUID(client_id))
+    except (ValueError, TypeError, AttributeError):
+        raise MarketError("This tap had no valid sale id. Please reload the page.") from None
+
+
+def _sale_columns():
+    return (
+        Sale.id, Sale.client_id, Sale.stall, Sale.quantity, Sale.amount_pence, Sale.method,
+        Sale.tendered_pence, Sale.recorded_at, Sale.voided_at,
+        Sale.product.published_name.as_alias("product_name"),
+    )
+
+
+async def _sale_by_client_id(stall_id: int, client_id: str) -> SaleOutcome | None:
+    sale = await Sale.select(*_sale_columns()).where(Sale.client_id == client_id).first()
+    if sale is None:
+        return None
+    if sale["stall"] != stall_id:  # a made-up id that another stall used: not theirs to see
+        raise NotFound()
+    return SaleOutcome(sale=sale, repeated=True)
+
+
+async def _stall_sale(stall: dict[str, Any], sale_id: int) -> dict[str, Any]:
+    """A sale of this stall, or NotFound: a sale id never reaches another stall's records."""
+    sale = None
+    if fits_database(sale_id):
+        sale = await Sale.select(*_sale_columns()).where(
+            (Sale.id == sale_id) & (Sale.stall == stall["id"])
+        ).first()
+    if sale is None:
+        raise NotFound()
+    return sale
+
+
+async def record_sale(
+    user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
+) -> SaleOutcome:
+    """One tap: one sale per `client_id`, however often it arrives; stock never below zero."""
+    client_id = _valid_client_id(client_id)
+    if method not in TAP_METHODS:
+        raise MarketError("Choose cash or card.")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise MarketError(f"Sell between 1 and {MAX_QUANTITY} at a time.")
+    if (earlier := await _sale_by_client_id(stall_id, client_id)) is not None:
+        return earlier
+    repeated = False
+    try:
+        async with write_transaction():
+            await _sell(user, stall_id, product_id, quantity, method, client_id)
+    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
+        repeated = True  # the same tap raced itself and lost; the first one's sale stands
+    outcome = await _sale_by_client_id(stall_id, client_id)
+    assert outcome is not None
+    return SaleOutcome(sale=outcome.sale, repeated=repeated)
+
+
+async def _sell(
+    user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
+) -> None:
+    """Inside the write transaction: checks, the conditional decrement, the sale row."""
+    stock = await StallStock.select(
+        StallStock.id, StallStock.left,
+        StallStock.product.published_name.as_alias("name"),
+        StallStock.product.published_price_pence.as_alias("price_pence"),
+        StallStock.product.unit_cost_pence.as_alias("cost_pence"),
+        StallStock.product.is_public.as_alias("is_public"),
+        StallStock.product.active.as_alias("active"),
+        StallStock.stall.opened_at.as_alias("opened_at"),
+        StallStock.stall.closed_at.as_alias("closed_at"),
+        StallStock.stall.market_day.status.as_alias("day_status"),
+    ).where((StallStock.stall == stall_id) & (StallStock.product == product_id)).first()
+    if stock is None or not (stock["is_public"] and stock["active"]):
+        raise MarketError("That product is not sold at this stall.")
+    _check_can_sell(stock)
+    left = await StallStock.update({StallStock.left: StallStock.left - quantity}).where(
+        (StallStock.id == stock["id"]) & (StallStock.left >= quantity)
+    ).returning(StallStock.left)
+    if not left:
+        raise SoldOut(
+            f"{stock['name']} is sold out." if stock["left"] == 0
+            else f"Only {stock['left']} {stock['name']} left: not enough for {quantity}."
+        )
+    price = stock["price_pence"]
+    await Sale.insert(
+        Sale(client_id=client_id, stall=stall_id, product=product_id, quantity=quantity,
+             unit_price_pence=price, amount_pence=price * quantity,
+             cost_pence=stock["cost_pence"] * quantity, method=method,
+             recorded_by=user.id, recorded_at=now())
+    )
+
+
+async def void_sale(user: CurrentUser, stall: dict[str, Any], sale_id: int) -> dict[str, Any]:
+    """Undo a recent sale: it stays in the records, marked voided by whom and when."""
+    if stall["day_status"] != MarketStatus.open or stall["closed_at"] is not None:
+        raise MarketError("The stall is closed: sales can no longer be undone.")
+    sale = await _stall_sale(stall, sale_id)
+    cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
+    async with write_transaction():
+        voided = await Sale.update({Sale.voided_at: now(), Sale.voided_by: user.id}).where(
+            (Sale.id == sale_id) & Sale.voided_at.is_null() & (Sale.recorded_at >= cutoff)
+        ).returning(Sale.quantity, Sale.product)
+        if voided:
+            await StallStock.update({StallStock.left: StallStock.left + sale["quantity"]}).where(
+                (StallStock.stall == stall["id"]) & (StallStock.product == voided[0]["product"])
+            )
+    if not voided:
+        if sale["voided_at"] is not None:
+            raise MarketError("That sale was already undone.")
+        raise MarketError(
+            f"That sale is more than {UNDO_MINUTES} minutes old, so it cannot be undone here. "
+            "Ask your teacher."
+        )
+    return sale
+
+
+async def give_change(stall: dict[str, Any], sale_id: int, tendered_pence: int) -> dict[str, Any]:
+    """Note the cash handed over for a sale and work out the change due."""
+    sale = await _stall_sale(stall, sale_id)
+    if sale["method"] != PaymentMethod.cash or sale["voided_at"] is not None:
+        raise MarketError("Change is only worked out for a cash sale that stands.")
+    if tendered_pence < sale["amount_pence"]:
+        raise MarketError(
+            f"{format_pence(tendered_pence)} is less than {format_pence(sale['amount_pence'])}."
+        )
+    await Sale.update({Sale.tendered_pence: tendered_pence}).where(Sale.id == sale_id)
+    sale["tendered_pence"] = tendered_pence
+    sale["change_pence"] = tendered_pence - sale["amount_pence"]
+    return sale
+
+
+# ------------------------------------------------------------------ what the screen shows
+
+
+async def stall_screen(stall: dict[str, Any]) -> dict[str, Any]:
+    """Products with what is left, takings by method, the last sales. Three queries."""
+    products = await StallStock.select(
+        StallStock.product.id.as_alias("id"), StallStock.brought, StallStock.left,
+        StallStock.product.published_name.as_alias("name"),
+        StallStock.product.published_price_pence.as_alias("price_pence"),
+    ).where(
+        (StallStock.stall == stall["id"]) & (StallStock.brought > 0)
+        & (StallStock.product.is_public == True) & (StallStock.product.active == True)  # noqa: E712
+    ).order_by(StallStock.product.published_name)
+    takings = await stall_takings(stall["id"])
+    recent = await Sale.select(*_sale_columns()).where(Sale.stall == stall["id"]).order_by(
+        Sale.id, ascending=False
+    ).limit(RECENT_SALES)
+    cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
+    for sale in recent:
+        sale["can_undo"] = sale["voided_at"] is None and _aware(sale["recorded_at"]) >= cutoff
+    for product in products:
+        product["sale_id"] = str(uuid.uuid4())  # each tap carries a fresh id made here
+    return {
+        "products": products,
+        "takings": takings,
+        "recent": recent,
+        "can_sell": _can_sell(stall),
+        "undo_minutes": UNDO_MINUTES,
+        "max_quantity": MAX_QUANTITY,
+    }
+
+
+def _can_sell(stall: dict[str, Any]) -> bool:
+    try:
+        _check_can_sell(stall)
+    except MarketError:
+        return False
+    return True
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+async def stall_takings(stall_id: int) -> dict[str, int]:
+    """Takings of the sales that stand (voided ones left out), per method and in total."""
+    rows = await Sale.select(
+        Sale.method, Sum(Sale.amount_pence).as_alias("amount"), Count(Sale.id).as_alias("n")
+    ).where((Sale.stall == stall_id) & Sale.voided_at.is_null()).group_by(Sale.method)
+    takings = {method.value: 0 for method in PaymentMethod}
+    for row in rows:
+        takings[row["method"]] = row["amount"] or 0
+    takings["total"] = sum(takings.values())
+    takings["sales"] = sum(row["n"] for row in rows)
+    return takings
+
+
+def cash_summary(stall: dict[str, Any], takings: dict[str, int]) -> dict[str, int | None]:
+    """What should be in the tin (float plus cash sales) against what was counted."""
+    expected = (stall["float_pence"] or 0) + takings["cash"]
+    counted = stall["counted_cash_pence"]
+    return {
+        "float": stall["float_pence"] or 0,
+        "cash_sales": takings["cash"],
+        "expected": expected,
+        "counted": counted,
+        "difference": None if counted is None else counted - expected,
+    }

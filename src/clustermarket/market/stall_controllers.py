@@ -1,0 +1,230 @@
+"""The stall screen and a team's market page (stalls, expenses, profit and loss).
+
+Every handler first finds the stall or team through the one rule for who may work for a team;
+anyone else gets a 404. htmx requests get the panel fragment, plain posts the whole page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import NotFound
+from clustermarket.market import finances, sales, services
+from clustermarket.market.controllers import Form
+from clustermarket.market.services import MarketError
+from clustermarket.reports.charts import bar_chart
+from clustermarket.teams.services import team_for_worker
+from clustermarket.web.auth import requires_signed_in
+
+
+@dataclass
+class SaleForm:
+    sale_id: str = ""
+    product_id: str = ""
+    quantity: str = "1"
+    method: str = ""
+
+
+@dataclass
+class AmountForm:
+    amount: str = ""
+
+
+def _whole(raw: str, what: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise MarketError(f"{what} must be a whole number.") from None
+    if not services.fits_database(value):
+        raise MarketError(f"{what}: that number is far too big.")
+    return value
+
+
+def _status_for(error: MarketError) -> int:
+    return 409 if isinstance(error, sales.SoldOut) else 400
+
+
+class StallController(Controller):
+    path = "/stalls/{stall_id:int}"
+    guards = [requires_signed_in]
+
+    async def _screen(
+        self, request: HTMXRequest, stall_id: int, *, message: str = "", error: str = "",
+        status: int = 200, change: dict[str, Any] | None = None,
+    ) -> Template:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        screen = await sales.stall_screen(stall)
+        context = {"stall": stall, **screen, "message": message, "error": error,
+                   "change": change, "cash": sales.cash_summary(stall, screen["takings"])}
+        name = "market/_stall_panel.html" if request.htmx else "market/stall.html"
+        return Template(name, context=context, status_code=status)
+
+    @get("/")
+    async def show(self, request: HTMXRequest, stall_id: FromPath[int]) -> Template:
+        return await self._screen(request, stall_id)
+
+    @post("/sales")
+    async def sell(
+        self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[SaleForm, Form]
+    ) -> Template:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            outcome = await sales.record_sale(
+                request.user, stall["id"], _whole(data.product_id, "The product"),
+                _whole(data.quantity, "The quantity"), data.method, data.sale_id,
+            )
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=_status_for(error))
+        return await self._screen(request, stall_id, message=outcome.message)
+
+    @post("/sales/{sale_id:int}/void")
+    async def void(
+        self, request: HTMXRequest, stall_id: FromPath[int], sale_id: FromPath[int]
+    ) -> Template:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            sale = await sales.void_sale(request.user, stall, sale_id)
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=409)
+        return await self._screen(
+            request, stall_id, message=f"Undone: {sale['quantity']} × {sale['product_name']}."
+        )
+
+    @post("/sales/{sale_id:int}/change")
+    async def change(
+        self, request: HTMXRequest, stall_id: FromPath[int], sale_id: FromPath[int],
+        data: Annotated[AmountForm, Form],
+    ) -> Template:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            tendered = sales.parse_pounds(data.amount, "Amount handed over")
+            sale = await sales.give_change(stall, sale_id, tendered)
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=400)
+        return await self._screen(request, stall_id, change=sale)
+
+    @post("/open")
+    async def open_stall(
+        self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[AmountForm, Form]
+    ) -> Template | Redirect:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            await sales.open_stall(stall, sales.parse_pounds(data.amount, "Starting float"))
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=400)
+        return Redirect(path=f"/stalls/{stall_id}")
+
+    @post("/close")
+    async def close_stall(
+        self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[AmountForm, Form]
+    ) -> Template | Redirect:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            await sales.close_stall(stall, sales.parse_pounds(data.amount, "Cash counted"))
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=400)
+        return Redirect(path=f"/stalls/{stall_id}")
+
+    async def _stock_page(
+        self, request: Request, stall: dict[str, Any], error: str = "", status: int = 200,
+        typed: dict[str, str] | None = None,
+    ) -> Template:
+        products = await services.stock_form(stall)
+        for product in products:
+            product["typed"] = (typed or {}).get(f"qty_{product['id']}", product["brought"])
+        return Template(
+            "market/stock.html", context={"stall": stall, "products": products, "error": error},
+            status_code=status,
+        )
+
+    @get("/stock")
+    async def stock(self, request: Request, stall_id: FromPath[int]) -> Template:
+        return await self._stock_page(request, await services.stall_for_worker(request.user, stall_id))
+
+    @post("/stock")
+    async def set_stock(self, request: Request, stall_id: FromPath[int]) -> Template | Redirect:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        form = {k: v for k, v in (await request.form()).items() if k.startswith("qty_")}
+        try:
+            quantities = {
+                _whole(key.removeprefix("qty_"), "The product"): services.parse_count(
+                    value, "How many", services.MAX_STOCK
+                )
+                for key, value in form.items()
+            }
+            await services.set_stock(stall, quantities)
+        except MarketError as error:
+            return await self._stock_page(request, stall, str(error), 400, form)
+        return Redirect(path=f"/stalls/{stall_id}")
+
+
+@dataclass
+class ExpenseForm:
+    kind: str = ""
+    description: str = ""
+    amount: str = ""
+    market_day: str = ""
+
+
+async def _team_or_404(request: Request, team_id: int) -> dict[str, Any]:
+    team = await team_for_worker(request.user, team_id) if services.fits_database(team_id) else None
+    if team is None:
+        raise NotFound()
+    return team
+
+
+class TeamMarketController(Controller):
+    """A team's market days, its expenses and its profit and loss."""
+
+    path = "/teams/{team_id:int}/market"
+    guards = [requires_signed_in]
+
+    async def _page(
+        self, request: Request, team_id: int, form: ExpenseForm | None = None, error: str = "",
+        status: int = 200,
+    ) -> Template:
+        team = await _team_or_404(request, team_id)
+        pnl = await finances.profit_and_loss(team_id)
+        bars = []
+        for line in [*pnl["lines"], pnl["total"]]:
+            bars += [(f"{line['label']} revenue", line["revenue"], "revenue"),
+                     (f"{line['label']} costs", line["cost_of_goods"] + line["expenses"], "cost"),
+                     (f"{line['label']} profit", line["profit"], "profit")]
+        return Template(
+            "market/team.html",
+            context={
+                "team": team, "stalls": await services.stalls_of_team(team_id),
+                "pnl": pnl, "chart": bar_chart("Profit and loss", bars),
+                "expenses": await finances.expenses_of_team(team_id),
+                "kinds": finances.EXPENSE_KINDS, "days": await services.all_market_days(),
+                "form": form or ExpenseForm(), "error": error,
+            },
+            status_code=status,
+        )
+
+    @get("/")
+    async def show(self, request: Request, team_id: FromPath[int]) -> Template:
+        return await self._page(request, team_id)
+
+    @post("/expenses")
+    async def add_expense(
+        self, request: Request, team_id: FromPath[int], data: Annotated[ExpenseForm, Form]
+    ) -> Template | Redirect:
+        await _team_or_404(request, team_id)
+        try:
+            amount = sales.parse_pounds(data.amount, "Amount", finances.MAX_EXPENSE_PENCE)
+            day = _whole(data.market_day, "The market day") if data.market_day.strip() else None
+            await finances.add_expense(
+                request.user, team_id, data.kind, data.description, amount, day
+            )
+        except MarketError as error:
+            return await self._page(request, team_id, data, str(error), 400)
+        return Redirect(path=f"/teams/{team_id}/market")
+
+
+ROUTES = [StallController, TeamMarketController]

@@ -1,0 +1,146 @@
+"""Takings reports for teachers (their school) and the admin (all schools).
+
+Every report is rows of plain values: the page, its chart and the CSV file show the same rows.
+Voided sales are left out everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from clustermarket.market.tables import Sale
+from clustermarket.reports.charts import bar_chart
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    columns: list[tuple[str, str]]  # (key, heading)
+    chart_label: Callable[[dict[str, Any]], str]
+    chart_value: str
+    rows: Callable[[int | None, int | None], Awaitable[list[dict[str, Any]]]]
+    chart_is_money: bool = True
+
+
+def _standing_sales(school_id: int | None, day_id: int | None):
+    where = Sale.voided_at.is_null()
+    if school_id is not None:
+        where &= Sale.stall.team.school == school_id
+    if day_id is not None:
+        where &= Sale.stall.market_day == day_id
+    return where
+
+
+_DAY = Sale.stall.market_day.date
+_UNITS = Sum(Sale.quantity).as_alias("units")
+_TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
+
+
+async def _by_team(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+    return await Sale.select(
+        _DAY.as_alias("market_day"), Sale.stall.team.name.as_alias("team"),
+        Sale.stall.team.school.name.as_alias("school"), _UNITS, _TAKINGS,
+    ).where(_standing_sales(school_id, day_id)).group_by(
+        _DAY, Sale.stall.team.name, Sale.stall.team.school.name
+    ).order_by(_DAY).order_by(Sale.stall.team.name)
+
+
+async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+    return await Sale.select(
+        _DAY.as_alias("market_day"), Sale.stall.team.school.name.as_alias("school"),
+        _UNITS, _TAKINGS,
+    ).where(_standing_sales(school_id, day_id)).group_by(
+        _DAY, Sale.stall.team.school.name
+    ).order_by(_DAY).order_by(Sale.stall.team.school.name)
+
+
+async def _by_product(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+    return await Sale.select(
+        Sale.stall.team.name.as_alias("team"), Sale.product.name.as_alias("product"),
+        _UNITS, _TAKINGS,
+    ).where(_standing_sales(school_id, day_id)).group_by(
+        Sale.stall.team.name, Sale.product.name
+    ).order_by(Sale.stall.team.name).order_by(Sale.product.name)
+
+
+async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+    return await Sale.select(
+        _DAY.as_alias("market_day"), Sale.method, Count(Sale.id).as_alias("sales"), _TAKINGS,
+    ).where(_standing_sales(school_id, day_id)).group_by(_DAY, Sale.method).order_by(
+        _DAY
+    ).order_by(Sale.method)
+
+
+def _day(row: dict[str, Any]) -> str:
+    return row["market_day"].strftime("%-d %b %Y")
+
+
+REPORTS = {
+    report.slug: report
+    for report in [
+        Report(
+            "teams", "Takings by team",
+            [("market_day", "Market day"), ("team", "Team"), ("school", "School"),
+             ("units", "Units sold"), ("takings_pence", "Takings")],
+            lambda r: f"{_day(r)} · {r['team']}", "takings_pence", _by_team,
+        ),
+        Report(
+            "schools", "Takings by school",
+            [("market_day", "Market day"), ("school", "School"), ("units", "Units sold"),
+             ("takings_pence", "Takings")],
+            lambda r: f"{_day(r)} · {r['school']}", "takings_pence", _by_school,
+        ),
+        Report(
+            "products", "Units sold per product",
+            [("team", "Team"), ("product", "Product"), ("units", "Units sold"),
+             ("takings_pence", "Takings")],
+            lambda r: r["product"], "units", _by_product, chart_is_money=False,
+        ),
+        Report(
+            "methods", "Cash, card and online",
+            [("market_day", "Market day"), ("method", "Paid by"), ("sales", "Sales"),
+             ("takings_pence", "Takings")],
+            lambda r: f"{_day(r)} · {r['method']}", "takings_pence", _by_method,
+        ),
+    ]
+}
+
+
+async def run_report(
+    report: Report, school_id: int | None, day_id: int | None
+) -> dict[str, Any]:
+    rows = await report.rows(school_id, day_id)
+    bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in rows]
+    return {
+        "report": report,
+        "rows": rows,
+        "chart": bar_chart(report.title, bars, money=report.chart_is_money),
+    }
+
+
+def as_csv(report: Report, rows: list[dict[str, Any]]) -> str:
+    """The same rows as the page; money as pounds with two decimals, dates as ISO dates."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [heading + (" (£)" if key.endswith("_pence") else "") for key, heading in report.columns]
+    )
+    for row in rows:
+        writer.writerow([_csv_value(key, row[key]) for key, _ in report.columns])
+    return out.getvalue()
+
+
+def _csv_value(key: str, value: Any) -> str:
+    if key.endswith("_pence"):
+        return f"{(value or 0) / 100:.2f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting with = + - @ would be a formula in a spreadsheet: quote it away.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
