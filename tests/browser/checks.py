@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import ConsoleMessage, Page
+from playwright.async_api import ConsoleMessage, Locator, Page, expect
 
 from clustermarket.settings import PROJECT_ROOT
 
@@ -132,6 +132,18 @@ async def assert_no_horizontal_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways at {overflow['width']} px "
         f"(content {overflow['scrollWidth']} px wide): {', '.join(overflow['wide'])}"
     )
+
+
+async def assert_focus_visible(target: Locator) -> None:
+    """The element has the keyboard focus and shows it with a clear outline (WCAG 2.4.7)."""
+    await expect(target).to_be_focused()
+    outline = await target.evaluate(
+        """element => {
+            const style = getComputedStyle(element);
+            return {style: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+        }"""
+    )
+    assert outline["style"] != "none" and outline["width"] >= 2, f"focus not shown: {outline}"
 
 
 def assert_no_script_problems(page: Page) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -141,7 +142,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     _manage(env, "migrate")
     _manage(env, "demo")
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    # What test-output/ holds is what this run made: no stale pictures of renamed tests.
+    shutil.rmtree(OUTPUT_DIR, ignore_errors=True)
+    OUTPUT_DIR.mkdir(parents=True)
     log_path = OUTPUT_DIR / "server.log"
     log_path.write_text("")
     for _attempt in range(3):

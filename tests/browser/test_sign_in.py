@@ -2,7 +2,7 @@
 
 from playwright.async_api import Page, expect
 
-from tests.browser.checks import check_page, save_screenshot
+from tests.browser.checks import assert_focus_visible, check_page, save_screenshot
 from tests.browser.journeys import PARENT, PUPIL, tab_to
 
 
@@ -14,12 +14,13 @@ async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None
     # The first Tab shows the skip link, which jumps past the header to the content.
     await page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Skip to content")
-    await expect(skip_link).to_be_focused()
+    await assert_focus_visible(skip_link)
     await expect(skip_link).to_be_in_viewport()
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("main")).to_be_focused()
     # Back up into the header to "Sign in".
     await tab_to(page, page.get_by_role("link", name="Sign in"), key="Shift+Tab")
+    await assert_focus_visible(page.get_by_role("link", name="Sign in"))
     await save_screenshot(page, "focus-on-sign-in")
     await page.keyboard.press("Enter")
     await expect(page).to_have_url("/login")
@@ -39,6 +40,7 @@ async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None
 
     # The right one: on to the pupil's dashboard.
     await tab_to(page, page.get_by_label("Password"))
+    await assert_focus_visible(page.get_by_label("Password"))
     await page.keyboard.type(password)
     await page.keyboard.press("Enter")
     await expect(page).to_have_url("/dashboard")
