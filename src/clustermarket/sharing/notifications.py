@@ -79,7 +79,9 @@ async def _tell_receivers(kind_name: str, row: dict[str, Any]) -> None:
             f"/comments/{row['id']}",
         )
     elif kind_name == "feedback":
-        entry = await PitchEntry.select(PitchEntry.team).where(PitchEntry.id == row["entry"]).first()
+        entry = (
+            await PitchEntry.select(PitchEntry.team).where(PitchEntry.id == row["entry"]).first()
+        )
         if entry:
             await notify(
                 await team_members(entry["team"]),
@@ -107,4 +109,3 @@ async def mark_all_read(user_id: int) -> None:
     await Notification.update({Notification.read: True}).where(
         (Notification.user == user_id) & (Notification.read == False)
     )
-
