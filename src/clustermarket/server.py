@@ -17,12 +17,15 @@ from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.controllers import AuthController, PupilController
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
+from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
+from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
+from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
@@ -97,6 +100,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *CATALOGUE_ROUTES,
             *PROJECT_ROUTES,
             *MEDIA_ROUTES,
+            *SHARING_ROUTES,
+            *PITCH_ROUTES,
+            *COOP_ROUTES,
             AuthController,
             PupilController,
             SchoolController,

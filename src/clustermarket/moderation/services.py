@@ -343,3 +343,43 @@ async def waiting_count(actor: CurrentUser) -> int:
             where &= _scope(actor, kind)
         total += await kind.table.count().where(where)
     return total
+
+
+async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:
+    """Store new pupil-written sharing content (an idea, comment or pitch feedback) for a
+    teacher of the author's school; staff's own goes live at once. The word filter reads a
+    pupil's text first (TextProblems). `values` are the kind's own columns."""
+    if kind.editable:
+        raise ValueError(f"{kind.name} content is submitted from its team's workspace")
+    table = kind.table
+    text = {field: str(values.get(column, "") or "") for field, column in kind.checked_text.items()}
+    if actor.is_pupil:
+        problems = problems_in(text)
+        if problems:
+            raise TextProblems(problems)
+    live = actor.is_staff
+    stamp = now()
+    row = table(
+        **{column._meta.name: value for column, value in values.items()},
+        **{
+            kind.author._meta.name: actor.id,
+            kind.school._meta.name: actor.school_id,
+            "status": ContentStatus.approved if live else ContentStatus.pending,
+            "is_public": live,
+            "created_at": stamp,
+            "submitted_at": stamp,
+        },
+    )
+    async with table._meta.db.transaction():
+        [inserted] = await table.insert(row).returning(table._meta.primary_key)
+        content_id = inserted["id"]
+        if live:
+            await log_action(
+                actor_id=actor.id,
+                action="publish_own",
+                subject_type=kind.name,
+                subject_id=content_id,
+                subject_label=next(iter(text.values()), ""),
+                school_id=actor.school_id,
+            )
+    return content_id
