@@ -44,3 +44,22 @@ async def decide(client, kind: str, content_id: int, action: str, feedback: str 
         {"feedback": feedback},
         headers={"HX-Request": "true"},
     )
+
+
+async def live_product(teacher_client, team, name="Beeswax candle") -> int:
+    """A product a teacher made for the team: live at once."""
+    response = await post_form(
+        teacher_client,
+        f"/teams/{team['id']}/products/new",
+        {
+            "name": name,
+            "description": "Hand-poured.",
+            "price": "4.50",
+            "unit_cost": "1.00",
+            "active": "on",
+        },
+        follow_redirects=False,
+    )
+    product_id = int(re.search(r"/products/(\d+)/edit", response.headers["location"]).group(1))
+    await post_form(teacher_client, f"/products/{product_id}/submit", {})
+    return product_id
