@@ -38,6 +38,8 @@ async def test_a_flag_leads_to_a_hide_and_the_reporter_is_told(client) -> None:
     assert "Bake sale" not in (await smith.get("/moderation?tab=flagged")).text
     badge = await taylor.get("/notifications/badge", headers={"HX-Request": "true"})
     assert '<span class="badge">1' in badge.text and "<html" not in badge.text
+    assert 'hx-trigger="every 60s"' in badge.text  # the answer polls; it does not reload at once
+    assert 'hx-trigger="load, every 60s"' in (await taylor.get("/ideas")).text
 
     hidden = await decide(taylor, "idea", idea_id, "hide", "Fair point")
     assert hidden.status_code == 200
