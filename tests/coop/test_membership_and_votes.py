@@ -6,7 +6,7 @@ import datetime as dt
 from clustermarket.coop.tables import Ballot, CommunityGroup, Vote
 from clustermarket.timeutil import UK, now
 from tests.conftest import make_client, post_form
-from tests.sharing.helpers import post_idea, signed_in, two_schools
+from tests.sharing.helpers import post_idea, two_schools
 
 APPLICATION = {
     "name": "Aylsham Allotment Society",
@@ -16,7 +16,7 @@ APPLICATION = {
 }
 
 
-async def test_a_community_group_applies_and_the_admin_approves(client) -> None:
+async def test_a_community_group_applies_and_the_admin_approves(client, people) -> None:
     await two_schools()
     page = await client.get("/coop/apply")
     assert page.status_code == 200 and 'name="_csrf_token"' in page.text
@@ -29,26 +29,20 @@ async def test_a_community_group_applies_and_the_admin_approves(client) -> None:
     done = await post_form(client, "/coop/apply", APPLICATION)
     assert done.status_code == 200 and "We have your application" in done.text
 
-    teacher = await signed_in("staylor")
+    [teacher] = await people("staylor")
     assert (await teacher.get("/admin/coop")).status_code == 403
-    admin = await signed_in("admin")
+    [admin] = await people("admin")
     assert "Aylsham Allotment Society" in (await admin.get("/admin/coop")).text
     group_id = (await CommunityGroup.select(CommunityGroup.id).first())["id"]
     await post_form(admin, f"/admin/coop/groups/{group_id}/approve", {})
     assert (await CommunityGroup.select(CommunityGroup.status).first())["status"] == "approved"
     again = await post_form(admin, f"/admin/coop/groups/{group_id}/decline", {})
     assert "already decided" in again.text
-    await teacher.__aexit__(None, None, None)
-    await admin.__aexit__(None, None, None)
 
 
-async def test_one_member_one_vote_and_results_after_closing(client) -> None:
+async def test_one_member_one_vote_and_results_after_closing(client, people) -> None:
     await two_schools()
-    admin, taylor, amelia = (
-        await signed_in("admin"),
-        await signed_in("staylor"),
-        await signed_in("ameliab"),
-    )
+    admin, taylor, amelia = await people("admin", "staylor", "ameliab")
     idea_id = await post_idea(taylor, title="A cluster compost scheme")
     closes = (now() + dt.timedelta(days=2)).astimezone(UK).strftime("%Y-%m-%dT%H:%M")
     opened = await post_form(
@@ -83,5 +77,3 @@ async def test_one_member_one_vote_and_results_after_closing(client) -> None:
         assert (await visitor.get(url, follow_redirects=False)).status_code == 302
         public = await visitor.get("/coop")
         assert "Apply as a community group" in public.text and "compost" not in public.text
-    for c in (admin, taylor, amelia):
-        await c.__aexit__(None, None, None)

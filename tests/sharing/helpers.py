@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from clustermarket.accounts.tables import Role
-from tests.conftest import make_client, make_user, post_form, sign_in
+from tests.conftest import make_user, post_form
 
 
 async def two_schools() -> None:
@@ -18,13 +18,6 @@ async def two_schools() -> None:
         "jsmith", role=Role.teacher, school="buxton", first_name="Jo", last_name="Smith"
     )
     await make_user("admin", role=Role.admin, school=None, first_name="Ada", last_name="Admin")
-
-
-async def signed_in(username: str):
-    client = make_client()
-    await client.__aenter__()
-    await sign_in(client, username)
-    return client
 
 
 async def post_idea(

@@ -4,7 +4,7 @@ from clustermarket.demo import load_demo_data
 from tests.conftest import sign_in
 
 
-async def test_demo_sharing_content(client) -> None:
+async def test_demo_sharing_content(client, people) -> None:
     await load_demo_data()
     await sign_in(client, "noahw", "daisy-rocket-21")
     board = await client.get("/ideas")

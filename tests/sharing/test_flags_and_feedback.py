@@ -4,8 +4,8 @@ Comments on other schools' products, and the notification badge."""
 from clustermarket.accounts.tables import Role
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.sharing.tables import Comment, Flag, Idea
-from tests.conftest import make_team, make_user, post_form
-from tests.sharing.helpers import decide, live_product, post_idea, signed_in, two_schools
+from tests.conftest import make_client, make_team, make_user, post_form
+from tests.sharing.helpers import decide, live_product, post_idea, two_schools
 
 
 async def flag(client, kind: str, content_id: int, reason: str = "Not kind"):
@@ -14,13 +14,9 @@ async def flag(client, kind: str, content_id: int, reason: str = "Not kind"):
     )
 
 
-async def test_a_flag_leads_to_a_hide_and_the_reporter_is_told(client) -> None:
+async def test_a_flag_leads_to_a_hide_and_the_reporter_is_told(client, people) -> None:
     await two_schools()
-    oliver, taylor, smith = (
-        await signed_in("oliverk"),
-        await signed_in("staylor"),
-        await signed_in("jsmith"),
-    )
+    oliver, taylor, smith = await people("oliverk", "staylor", "jsmith")
     idea_id = await post_idea(taylor, title="Bake sale every week")
 
     empty = await flag(oliver, "idea", idea_id, "  ")
@@ -46,16 +42,16 @@ async def test_a_flag_leads_to_a_hide_and_the_reporter_is_told(client) -> None:
     assert "Bake sale" not in (await oliver.get("/ideas")).text
     assert "looked at the idea and hid it" in (await oliver.get("/notifications")).text
     assert await Flag.count() == 1 and (await Flag.select(Flag.handled).first())["handled"]
-    for c in (oliver, taylor, smith):
-        await c.__aexit__(None, None, None)
 
 
-async def test_three_different_reporters_hide_an_item_until_a_teacher_decides(client) -> None:
+async def test_three_different_reporters_hide_an_item_until_a_teacher_decides(
+    client, people
+) -> None:
     await two_schools()
     await make_user("parent1", role=Role.community, school=None)
-    amelia, taylor = await signed_in("ameliab"), await signed_in("staylor")
+    amelia, taylor = await people("ameliab", "staylor")
     idea_id = await post_idea(taylor, title="Phones at the stall")
-    reporters = [await signed_in(u) for u in ("ameliab", "oliverk", "parent1")]
+    reporters = await people("ameliab", "oliverk", "parent1")
     for index, reporter in enumerate(reporters):
         await flag(reporter, "idea", idea_id, f"Reason {index}")
         expected_public = index < 2
@@ -71,15 +67,13 @@ async def test_three_different_reporters_hide_an_item_until_a_teacher_decides(cl
     assert "Phones at the stall" in (await amelia.get("/ideas")).text
     assert "kept it" in (await reporters[1].get("/notifications")).text
     assert "Phones" not in (await taylor.get("/moderation?tab=flagged")).text
-    for c in (amelia, taylor, *reporters):
-        await c.__aexit__(None, None, None)
 
 
-async def test_feedback_on_another_schools_product(client) -> None:
+async def test_feedback_on_another_schools_product(client, people) -> None:
     await two_schools()
     team = await make_team(pupils=("ameliab",), name="Aylsham Makers")
-    taylor, amelia = await signed_in("staylor"), await signed_in("ameliab")
-    oliver, smith = await signed_in("oliverk"), await signed_in("jsmith")
+    taylor, amelia = await people("staylor", "ameliab")
+    oliver, smith = await people("oliverk", "jsmith")
     product_id = await live_product(taylor, team)
     url = f"/feedback/product/{product_id}"
 
@@ -100,8 +94,6 @@ async def test_feedback_on_another_schools_product(client) -> None:
     await decide(taylor, "comment", comment_id, "hide", "Let us talk in class")
     assert "Lovely smell" not in (await amelia.get(url)).text
 
-    async with __import__("tests.conftest", fromlist=["make_client"]).make_client() as visitor:
+    async with make_client() as visitor:
         assert url not in (await visitor.get(f"/products/{product_id}")).text
         assert (await visitor.get(url, follow_redirects=False)).status_code == 302
-    for c in (taylor, amelia, oliver, smith):
-        await c.__aexit__(None, None, None)

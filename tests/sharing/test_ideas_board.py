@@ -3,14 +3,16 @@ author's own school; the receiving school's teacher can hide what was said to it
 
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.sharing.tables import Comment, Idea, Reaction
-from tests.conftest import QueryCounter, make_client, post_form
-from tests.sharing.helpers import decide, post_idea, signed_in, two_schools
+from tests.conftest import QueryCounter, post_form, school_id
+from tests.sharing.helpers import decide, post_idea, two_schools
 
 
-async def test_a_post_and_a_comment_go_through_moderation_across_two_schools(client) -> None:
+async def test_a_post_and_a_comment_go_through_moderation_across_two_schools(
+    client, people
+) -> None:
     await two_schools()
-    amelia, oliver = await signed_in("ameliab"), await signed_in("oliverk")
-    taylor, smith = await signed_in("staylor"), await signed_in("jsmith")
+    amelia, oliver = await people("ameliab", "oliverk")
+    taylor, smith = await people("staylor", "jsmith")
 
     # Amelia's idea waits for her own teacher; only she sees it.
     idea_id = await post_idea(amelia)
@@ -64,13 +66,11 @@ async def test_a_post_and_a_comment_go_through_moderation_across_two_schools(cli
 
     actions = [r["action"] for r in await ModerationLog.select().order_by(ModerationLog.id)]
     assert actions == ["approve", "reject", "approve", "hide", "restore"]
-    for c in (amelia, oliver, taylor, smith):
-        await c.__aexit__(None, None, None)
 
 
-async def test_teachers_post_at_once_and_a_reaction_toggles(client) -> None:
+async def test_teachers_post_at_once_and_a_reaction_toggles(client, people) -> None:
     await two_schools()
-    taylor, oliver = await signed_in("staylor"), await signed_in("oliverk")
+    taylor, oliver = await people("staylor", "oliverk")
     idea_id = await post_idea(taylor, title="Shared stall rota", tag="enterprise")
     assert (await Idea.select(Idea.is_public).first())["is_public"] is True
     assert "Shared stall rota" in (await oliver.get("/ideas")).text
@@ -87,17 +87,11 @@ async def test_teachers_post_at_once_and_a_reaction_toggles(client) -> None:
     assert plain.status_code == 302 and await Reaction.count() == 1
     bad = await post_form(oliver, f"/ideas/{idea_id}/reactions/angry", {})
     assert "not one of ours" in bad.text and await Reaction.count() == 1
-    await taylor.__aexit__(None, None, None)
-    await oliver.__aexit__(None, None, None)
 
 
-async def test_filters_orders_and_the_word_filter(client) -> None:
+async def test_filters_orders_and_the_word_filter(client, people) -> None:
     await two_schools()
-    taylor, smith, amelia = (
-        await signed_in("staylor"),
-        await signed_in("jsmith"),
-        await signed_in("ameliab"),
-    )
+    taylor, smith, amelia = await people("staylor", "jsmith", "ameliab")
     quiet = await post_idea(taylor, title="Quiet idea", tag="general")
     busy = await post_idea(smith, title="Busy idea", tag="eco")
     await post_idea(taylor, title="Newest idea", tag="enterprise")
@@ -109,8 +103,6 @@ async def test_filters_orders_and_the_word_filter(client) -> None:
     assert discussed.index("Busy idea") < discussed.index("Newest idea")
     eco = await amelia.get("/ideas?tag=eco", headers={"HX-Request": "true"})
     assert "Busy idea" in eco.text and "Quiet idea" not in eco.text and "<html" not in eco.text
-    from tests.conftest import school_id
-
     buxton = await amelia.get(f"/ideas?school={await school_id('buxton')}")
     assert "Busy idea" in buxton.text and "Quiet idea" not in buxton.text
     assert quiet
@@ -123,14 +115,11 @@ async def test_filters_orders_and_the_word_filter(client) -> None:
     empty = await post_form(amelia, "/ideas/new", {"title": "", "body": "x", "tag": "eco"})
     assert empty.status_code == 400 and "Please write the title" in empty.text
     assert await Idea.count() == 3
-    for c in (taylor, smith, amelia):
-        await c.__aexit__(None, None, None)
 
 
-async def test_the_board_uses_a_constant_number_of_queries(client) -> None:
+async def test_the_board_uses_a_constant_number_of_queries(client, people) -> None:
     await two_schools()
-    taylor = await signed_in("staylor")
-    oliver = await signed_in("oliverk")
+    taylor, oliver = await people("staylor", "oliverk")
 
     async def count_board() -> int:
         with QueryCounter() as counter:
@@ -148,17 +137,12 @@ async def test_the_board_uses_a_constant_number_of_queries(client) -> None:
         await post_form(taylor, f"/ideas/{idea}/comments", {"body": "Yes"})
         await post_form(oliver, f"/ideas/{idea}/reactions/clever", {})
     assert await count_board() == few
-    await taylor.__aexit__(None, None, None)
-    await oliver.__aexit__(None, None, None)
 
 
-async def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
+async def test_signed_out_visitors_are_sent_to_sign_in(client, people) -> None:
     await two_schools()
-    async with make_client() as taylor:
-        from tests.conftest import sign_in
-
-        await sign_in(taylor, "staylor")
-        idea_id = await post_idea(taylor)
+    [taylor] = await people("staylor")
+    idea_id = await post_idea(taylor)
     for path in (
         "/ideas",
         f"/ideas/{idea_id}",

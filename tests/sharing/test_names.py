@@ -1,14 +1,14 @@
 """No pupil surname on any sharing page: pupils are first name and last initial."""
 
 from tests.conftest import make_team, post_form
-from tests.sharing.helpers import decide, live_product, post_idea, signed_in, two_schools
+from tests.sharing.helpers import decide, live_product, post_idea, two_schools
 
 
-async def test_no_pupil_surname_on_any_page(client) -> None:
+async def test_no_pupil_surname_on_any_page(client, people) -> None:
     await two_schools()
     team = await make_team(pupils=("ameliab",), name="Aylsham Makers")
-    taylor, smith = await signed_in("staylor"), await signed_in("jsmith")
-    amelia, oliver = await signed_in("ameliab"), await signed_in("oliverk")
+    taylor, smith = await people("staylor", "jsmith")
+    amelia, oliver = await people("ameliab", "oliverk")
     product_id = await live_product(taylor, team)
     idea_id = await post_idea(amelia)
     await decide(taylor, "idea", idea_id, "approve")
@@ -33,5 +33,3 @@ async def test_no_pupil_surname_on_any_page(client) -> None:
             text = (await viewer.get(path)).text
             assert "Brown" not in text and "King" not in text, path
     assert "Amelia B." in (await oliver.get("/ideas")).text
-    for c in (taylor, smith, amelia, oliver):
-        await c.__aexit__(None, None, None)

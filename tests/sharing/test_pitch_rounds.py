@@ -6,22 +6,18 @@ import datetime as dt
 from clustermarket.sharing.tables import PitchFeedback, PitchRound
 from clustermarket.timeutil import UK, now
 from tests.conftest import make_team, post_form
-from tests.sharing.helpers import decide, live_product, signed_in, two_schools
+from tests.sharing.helpers import decide, live_product, two_schools
 
 
 def in_uk(hours: int) -> str:
     return (now() + dt.timedelta(hours=hours)).astimezone(UK).strftime("%Y-%m-%dT%H:%M")
 
 
-async def test_a_pitch_round_from_open_to_close(client) -> None:
+async def test_a_pitch_round_from_open_to_close(client, people) -> None:
     await two_schools()
     team = await make_team(pupils=("ameliab",), name="Aylsham Makers")
-    admin, taylor = await signed_in("admin"), await signed_in("staylor")
-    amelia, oliver, smith = (
-        await signed_in("ameliab"),
-        await signed_in("oliverk"),
-        await signed_in("jsmith"),
-    )
+    admin, taylor = await people("admin", "staylor")
+    amelia, oliver, smith = await people("ameliab", "oliverk", "jsmith")
     product_id = await live_product(taylor, team)
 
     # Only the admin opens rounds; a bad closing time is answered on the page.
@@ -95,5 +91,3 @@ async def test_a_pitch_round_from_open_to_close(client) -> None:
     assert await PitchFeedback.count() == 1
     assert "Closed" in (await oliver.get("/pitch")).text
     assert entry_id
-    for c in (admin, taylor, amelia, oliver, smith):
-        await c.__aexit__(None, None, None)

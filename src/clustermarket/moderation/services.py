@@ -221,31 +221,25 @@ async def hide(
 ) -> dict[str, Any]:
     """Take published content off the public site at once (or keep hidden what flags hid)."""
     row = await _load_for_moderator(actor, kind, content_id, hiding=True)
-    if not row["is_public"]:
-        if row["status"] == ContentStatus.hidden and await open_flags_for(kind.name, content_id):
-            await close_flags(kind.name, content_id, "hidden")
-            await log_action(
-                actor_id=actor.id,
-                action="keep_hidden",
-                subject_type=kind.name,
-                subject_id=row["id"],
-                subject_label=row[kind.published_title._meta.name],
-                school_id=row["school_id"],
-                reason=reason.strip(),
-            )
-            return await _load(kind, content_id)
+    keep_hidden = (
+        not row["is_public"]
+        and row["status"] == ContentStatus.hidden
+        and await open_flags_for(kind.name, content_id) > 0
+    )
+    if not row["is_public"] and not keep_hidden:
         raise ModerationError("This is not on the public site.")
     async with kind.table._meta.db.transaction():
-        await kind.table.update(
-            {
-                kind.table.is_public: False,
-                kind.status: ContentStatus.hidden,  # type: ignore[attr-defined]
-                kind.table.feedback: reason.strip()[:2000],
-            }  # type: ignore[attr-defined]
-        ).where(kind.table._meta.primary_key == content_id)
+        if not keep_hidden:
+            await kind.table.update(
+                {
+                    kind.table.is_public: False,  # type: ignore[attr-defined]
+                    kind.status: ContentStatus.hidden,
+                    kind.table.feedback: reason.strip()[:2000],  # type: ignore[attr-defined]
+                }
+            ).where(kind.table._meta.primary_key == content_id)
         await log_action(
             actor_id=actor.id,
-            action="hide",
+            action="keep_hidden" if keep_hidden else "hide",
             subject_type=kind.name,
             subject_id=row["id"],
             subject_label=row[kind.published_title._meta.name],
