@@ -94,6 +94,12 @@ async def test_feedback_on_another_schools_product(client, people) -> None:
     await decide(taylor, "comment", comment_id, "hide", "Let us talk in class")
     assert "Lovely smell" not in (await amelia.get(url)).text
 
+    # A listing can be reported too: it reaches the team's school's queue.
+    await post_form(oliver, f"/flag/product/{product_id}", {"reason": "Looks like a brand"})
+    flagged = await taylor.get("/moderation?tab=flagged")
+    assert f'id="mod-product-{product_id}"' in flagged.text and "Looks like a brand" in flagged.text
+    assert "Looks like a brand" not in (await smith.get("/moderation?tab=flagged")).text
+
     async with make_client() as visitor:
         assert url not in (await visitor.get(f"/products/{product_id}")).text
         assert (await visitor.get(url, follow_redirects=False)).status_code == 302

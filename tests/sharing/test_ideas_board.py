@@ -92,7 +92,7 @@ async def test_teachers_post_at_once_and_a_reaction_toggles(client, people) -> N
 async def test_filters_orders_and_the_word_filter(client, people) -> None:
     await two_schools()
     taylor, smith, amelia = await people("staylor", "jsmith", "ameliab")
-    quiet = await post_idea(taylor, title="Quiet idea", tag="general")
+    await post_idea(taylor, title="Quiet idea", tag="general")
     busy = await post_idea(smith, title="Busy idea", tag="eco")
     await post_idea(taylor, title="Newest idea", tag="enterprise")
     for text in ("One", "Two"):
@@ -105,7 +105,6 @@ async def test_filters_orders_and_the_word_filter(client, people) -> None:
     assert "Busy idea" in eco.text and "Quiet idea" not in eco.text and "<html" not in eco.text
     buxton = await amelia.get(f"/ideas?school={await school_id('buxton')}")
     assert "Busy idea" in buxton.text and "Quiet idea" not in buxton.text
-    assert quiet
 
     rude = await post_form(
         amelia, "/ideas/new", {"title": "Sh1t idea", "body": "My long text", "tag": "eco"}

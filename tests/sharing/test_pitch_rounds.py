@@ -3,7 +3,7 @@ author's teacher approved it, and marks what it changed."""
 
 import datetime as dt
 
-from clustermarket.sharing.tables import PitchFeedback, PitchRound
+from clustermarket.sharing.tables import PitchEntry, PitchFeedback, PitchRound
 from clustermarket.timeutil import UK, now
 from tests.conftest import make_team, post_form
 from tests.sharing.helpers import decide, live_product, two_schools
@@ -90,4 +90,5 @@ async def test_a_pitch_round_from_open_to_close(client, people) -> None:
     assert late.status_code == 400 and "closed" in late.text
     assert await PitchFeedback.count() == 1
     assert "Closed" in (await oliver.get("/pitch")).text
-    assert entry_id
+    entry = await PitchEntry.select().where(PitchEntry.id == entry_id).first()
+    assert entry["product"] == product_id and entry["question"] == "Is the price right?"
