@@ -25,3 +25,41 @@ async def test_demo_sharing_content(client, people) -> None:
     await sign_in(client, "ameliab", "apple-otter-12")
     entry = await client.get("/pitch/entries/1")
     assert "It smells lovely" in entry.text and "pocket money" not in entry.text
+
+
+async def test_every_sharing_page_opens_for_every_demo_role(client) -> None:
+    await load_demo_data()
+    pages = [
+        "/ideas",
+        "/ideas?order=discussed&tag=eco",
+        "/ideas/1",
+        "/ideas/new",
+        "/feedback/product/1",
+        "/pitch",
+        "/pitch/rounds/1",
+        "/pitch/entries/1",
+        "/notifications",
+        "/notifications/badge",
+        "/coop",
+        "/coop/votes/1",
+        "/flag/idea/1",
+        "/dashboard",
+    ]
+    for username, password in (
+        ("admin", "cluster-admin-demo"),
+        ("staylor", "teacher-demo-1"),
+        ("harryp", "robin-cake-65"),
+        ("jpatel", "parent-demo-1"),
+    ):
+        client.cookies.clear()
+        await sign_in(client, username, password)
+        for path in pages:
+            assert (await client.get(path)).status_code == 200, (username, path)
+        for tab in ("waiting", "live", "hidden", "flagged"):
+            page = await client.get(f"/moderation?tab={tab}")
+            assert page.status_code == (200 if username in ("admin", "staylor") else 403)
+    assert (await client.get("/admin/coop")).status_code == 403
+    client.cookies.clear()
+    await sign_in(client, "admin", "cluster-admin-demo")
+    admin_page = await client.get("/admin/coop")
+    assert "Aylsham Allotment Society" in admin_page.text
