@@ -85,6 +85,9 @@ async def test_teachers_post_at_once_and_a_reaction_toggles(client, people) -> N
     # Without JavaScript: a plain post, then back to the idea.
     plain = await post_form(oliver, url, {}, follow_redirects=False)
     assert plain.status_code == 302 and await Reaction.count() == 1
+    # Ideas are not edited after sending: no team photo or submit routes for them.
+    for path in (f"/ideas/{idea_id}/photos", f"/ideas/{idea_id}/submit"):
+        assert (await post_form(oliver, path, {})).status_code in (404, 405)
     bad = await post_form(oliver, f"/ideas/{idea_id}/reactions/angry", {})
     assert "not one of ours" in bad.text and await Reaction.count() == 1
 
