@@ -99,7 +99,7 @@ IDEA = ContentKind(
     title=Idea.title,
     published_title=Idea.title,
     published_columns={},
-    checked_text={"title": Idea.title, "idea": Idea.body},
+    checked_text={"title": Idea.title, "idea": Idea.body, "photo description": Idea.photo_alt},
     public_where=lambda: Idea.is_public == True,
     url=lambda pk: f"/ideas/{pk}",
     school=Idea.school,

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser
+from clustermarket.media.services import media_dir
 from clustermarket.moderation.content import kind_named
 from clustermarket.moderation.services import TextProblems, waiting_count
 from clustermarket.schools.services import all_schools
@@ -22,7 +24,7 @@ from clustermarket.sharing.ideas import SharingError
 from clustermarket.sharing.notifications import mark_all_read, notifications_for, unread_count
 from clustermarket.sharing.tables import IdeaTag
 from clustermarket.web.auth import requires_signed_in
-from clustermarket.web.forms import Form
+from clustermarket.web.forms import Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
 
 SIGNED_IN = [requires_signed_in]
@@ -60,6 +62,8 @@ class IdeaForm:
     title: str = ""
     body: str = ""
     tag: str = "general"
+    photo_alt: str = ""
+    photo: UploadFile | None = None
 
 
 @get("/ideas/new", guards=SIGNED_IN)
@@ -68,10 +72,18 @@ async def new_idea_form() -> Template:
 
 
 @post("/ideas/new", guards=SIGNED_IN)
-async def post_idea(request: Request, data: Annotated[IdeaForm, Form]) -> Template | Redirect:
+async def post_idea(request: Request, data: Annotated[IdeaForm, Multipart]) -> Template | Redirect:
     user: CurrentUser = request.user
+    photo = await data.photo.read() if data.photo and data.photo.filename else None
     try:
-        idea_id = await ideas.post_idea(user, title=data.title, body=data.body, tag=data.tag)
+        idea_id = await ideas.post_idea(
+            user,
+            title=data.title,
+            body=data.body,
+            tag=data.tag,
+            photo=photo,
+            photo_alt=data.photo_alt,
+        )
     except (SharingError, TextProblems) as error:
         return Template(
             "sharing/new_idea.html",
@@ -102,6 +114,17 @@ async def _idea_page(
 @get("/ideas/{idea_id:int}", guards=SIGNED_IN)
 async def idea_page(request: Request, idea_id: FromPath[int]) -> Template:
     return await _idea_page(request.user, idea_id)
+
+
+@get("/ideas/{idea_id:int}/photo/{size:str}", guards=SIGNED_IN)
+async def idea_photo(request: Request, idea_id: FromPath[int], size: FromPath[str]) -> File:
+    name = await ideas.idea_photo(request.user, idea_id, size)
+    return File(
+        path=media_dir() / name,
+        media_type="image/jpeg",
+        content_disposition_type="inline",
+        headers={"Cache-Control": "private, no-store"},
+    )
 
 
 @dataclass
@@ -251,6 +274,7 @@ ROUTES = [
     new_idea_form,
     post_idea,
     idea_page,
+    idea_photo,
     comment_on_idea,
     react,
     feedback_page,

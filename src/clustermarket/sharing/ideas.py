@@ -6,12 +6,16 @@ teacher", or the teacher's feedback). Lists use a fixed number of queries."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+import anyio.to_thread
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
+from clustermarket.media.images import ImageRejected, clean_image
+from clustermarket.media.services import media_dir
 from clustermarket.moderation.content import COMMENT, IDEA
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
@@ -49,6 +53,7 @@ def author_columns(table: Any) -> list[Any]:
     return [
         table.author.first_name.as_alias("author_first"),
         table.author.last_name.as_alias("author_last"),
+        table.author.role.as_alias("author_role"),
         table.school.name.as_alias("school_name"),
     ]
 
@@ -72,7 +77,17 @@ def _check(text: str, name: str, longest: int, needed: bool = True) -> str:
 # ------------------------------------------------------------------------------ ideas
 
 
-async def post_idea(actor: CurrentUser, *, title: str, body: str, tag: str) -> int:
+async def post_idea(
+    actor: CurrentUser,
+    *,
+    title: str,
+    body: str,
+    tag: str,
+    photo: bytes | None = None,
+    photo_alt: str = "",
+) -> int:
+    """A new idea, with an optional photo cleaned by the one image pipeline (no metadata).
+    The files are written only once the idea is stored."""
     if not may_post(actor):
         raise SharingError("Only pupils and staff of the cluster's schools can post ideas.")
     if tag not in IdeaTag.__members__:
@@ -81,8 +96,41 @@ async def post_idea(actor: CurrentUser, *, title: str, body: str, tag: str) -> i
         Idea.title: _check(title, "title", 120),
         Idea.body: _check(body, "idea", 4000),
         Idea.tag: tag,
+        Idea.photo_alt: _check(photo_alt, "photo description", 200, needed=False),
     }
-    return await send_new(actor, IDEA, values)
+    clean = None
+    if photo:
+        try:
+            clean = await anyio.to_thread.run_sync(clean_image, photo)
+        except ImageRejected as error:
+            raise SharingError(str(error)) from None
+        name = secrets.token_urlsafe(18)
+        values[Idea.photo_name], values[Idea.thumb_name] = f"{name}.jpg", f"{name}-thumb.jpg"
+    idea_id = await send_new(actor, IDEA, values)
+    if clean is not None:
+        folder = media_dir()
+        (folder / values[Idea.photo_name]).write_bytes(clean.full)
+        (folder / values[Idea.thumb_name]).write_bytes(clean.thumb)
+    return idea_id
+
+
+async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
+    """The file name of an idea's photo, for who may see the idea (its school's teachers
+    too, while it waits); NotFound otherwise."""
+    from clustermarket.moderation.services import may_moderate
+
+    row = (
+        await Idea.select(
+            Idea.author, Idea.school, Idea.is_public, Idea.photo_name, Idea.thumb_name
+        )
+        .where(Idea.id == idea_id)
+        .first()
+    )
+    if row is None or not row["photo_name"] or size not in ("full", "thumb"):
+        raise NotFound()
+    if not (row["is_public"] or row["author"] == actor.id or may_moderate(actor, row["school"])):
+        raise NotFound()
+    return row["photo_name"] if size == "full" else row["thumb_name"]
 
 
 async def ideas_board(

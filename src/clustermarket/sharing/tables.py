@@ -36,6 +36,10 @@ class Idea(Table):
     is_public = Boolean(default=False, index=True)
     created_at = Timestamptz()
     submitted_at = Timestamptz(null=True, default=None)
+    # An optional photo, cleaned by media/images.py; served only to who may see the idea.
+    photo_name = Varchar(length=64, default="")
+    thumb_name = Varchar(length=64, default="")
+    photo_alt = Varchar(length=200, default="")
 
 
 class CommentTarget(str, Enum):
