@@ -18,5 +18,7 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.market.piccolo_app",
         "clustermarket.projects.piccolo_app",
         "clustermarket.media.piccolo_app",
+        "clustermarket.sharing.piccolo_app",
+        "clustermarket.coop.piccolo_app",
     ]
 )

@@ -417,4 +417,174 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
         )
     )
     await load_demo_market(cluster_id, teams, users)
+    await _demo_sharing(users, teams, schools)
     return signins
+
+
+async def _demo_sharing(
+    users: dict[str, int], teams: dict[str, int], schools: dict[str, int]
+) -> None:
+    """Ideas with comments and reactions across schools, one idea waiting for a teacher, an
+    open pitch round with feedback, an approved community group and an open vote."""
+    from clustermarket.coop.tables import Ballot, CommunityGroup, GroupStatus, Vote
+    from clustermarket.sharing.tables import (
+        Comment,
+        Idea,
+        PitchEntry,
+        PitchFeedback,
+        PitchRound,
+        Reaction,
+    )
+
+    created = now()
+    school_of = {u: s for _, u, _, _, _, s, _ in PEOPLE}
+    approved = {"status": ContentStatus.approved, "is_public": True}
+
+    async def idea(author: str, tag: str, title: str, body: str, **state) -> int:
+        rows = await Idea.insert(
+            Idea(
+                author=users[author],
+                school=schools[school_of[author]],
+                tag=tag,
+                title=title,
+                body=body,
+                created_at=created,
+                submitted_at=created,
+                **(state or approved),
+            )
+        ).returning(Idea.id)
+        return rows[0]["id"]
+
+    compost = await idea(
+        "ameliab",
+        "eco",
+        "A cluster compost bin at the market",
+        "Every stall makes cardboard and fruit waste. We could compost it for the school gardens.",
+    )
+    swap = await idea(
+        "noahw",
+        "enterprise",
+        "Swap shop for school uniform",
+        "Pupils bring uniform they have grown out of; we sell it for 50p and give it to the PTA.",
+    )
+    await idea(
+        "staylor",
+        "general",
+        "Stall rota for the Christmas market",
+        "Shall we share one big stall so every school can take an hour?",
+    )
+    await idea(
+        "freyas",
+        "eco",
+        "Bee hotels from old canes",
+        "We could make bee hotels and sell them.",
+        status=ContentStatus.pending,
+        is_public=False,
+    )
+
+    def comment(author: str, target: str, target_id: int, receiving: str, body: str) -> Comment:
+        return Comment(
+            target_type=target,
+            target_id=target_id,
+            author=users[author],
+            school=schools[school_of[author]],
+            receiving_school=schools[receiving],
+            body=body,
+            created_at=created,
+            submitted_at=created,
+            **approved,
+        )
+
+    await Comment.insert(
+        comment("harryp", "idea", compost, "aylsham-high", "Our garden would love the compost!"),
+        comment("jcole", "idea", compost, "aylsham-high", "Bure Valley can bring a second bin."),
+        comment("ameliab", "idea", swap, "bure-valley", "Could we sell school bags too?"),
+    )
+    await Reaction.insert(
+        *[
+            Reaction(idea=i, user=users[u], kind=k)
+            for i, u, k in (
+                (compost, "noahw", "like"),
+                (compost, "harryp", "clever"),
+                (compost, "jpatel", "helpful"),
+                (swap, "ameliab", "like"),
+                (swap, "staylor", "helpful"),
+            )
+        ]
+    )
+
+    market_day = await MarketDay.select(MarketDay.id).order_by(MarketDay.date).first()
+    rows = await PitchRound.insert(
+        PitchRound(
+            title="Pitch round before the next market",
+            market_day=market_day["id"] if market_day else None,
+            closes_at=created + dt.timedelta(days=7),
+            created_by=users["admin"],
+            created_at=created,
+        )
+    ).returning(PitchRound.id)
+    product = (
+        await Product.select(Product.id)
+        .where((Product.team == teams["aylsham-makers"]) & (Product.is_public == True))
+        .first()
+    )
+    if product:
+        entry = await PitchEntry.insert(
+            PitchEntry(
+                round=rows[0]["id"],
+                team=teams["aylsham-makers"],
+                product=product["id"],
+                question="Is the price right for the market?",
+                created_by=users["ameliab"],
+                created_at=created,
+            )
+        ).returning(PitchEntry.id)
+
+        def feedback(author: str, works: str, better: str, **state) -> PitchFeedback:
+            return PitchFeedback(
+                entry=entry[0]["id"],
+                author=users[author],
+                school=schools[school_of[author]],
+                receiving_school=schools["aylsham-high"],
+                works_well=works,
+                even_better_if=better,
+                created_at=created,
+                submitted_at=created,
+                **(state or approved),
+            )
+
+        await PitchFeedback.insert(
+            feedback("noahw", "It smells lovely and the jar is pretty.", "it had a lid."),
+            feedback(
+                "harryp",
+                "Good price.",
+                "there was a smaller one for pocket money.",
+                status=ContentStatus.pending,
+                is_public=False,
+            ),
+        )
+
+    await CommunityGroup.insert(
+        CommunityGroup(
+            name="Aylsham Allotment Society",
+            contact_name="Pat Green",
+            contact_email="allotments@example.org",
+            offers="Seedlings for the eco groups and a composting talk each spring.",
+            status=GroupStatus.approved,
+            decided_by=users["admin"],
+            created_at=created,
+            decided_at=created,
+        )
+    )
+    ballot = await Ballot.insert(
+        Ballot(
+            idea=compost,
+            question="Should the cluster buy a compost bin for the market?",
+            closes_at=created + dt.timedelta(days=14),
+            created_by=users["admin"],
+            created_at=created,
+        )
+    ).returning(Ballot.id)
+    await Vote.insert(
+        Vote(ballot=ballot[0]["id"], member=users["jpatel"], choice="yes", created_at=created)
+    )

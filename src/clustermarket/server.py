@@ -22,6 +22,7 @@ from clustermarket.accounts.controllers import (
     StaffController,
 )
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
+from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
@@ -31,6 +32,8 @@ from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
+from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
+from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
@@ -109,6 +112,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MARKET_ROUTES,
             *STALL_ROUTES,
             *REPORT_ROUTES,
+            *SHARING_ROUTES,
+            *PITCH_ROUTES,
+            *COOP_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

@@ -101,4 +101,7 @@ async def serve_photo(request: Request, name: FromPath[str]) -> File:
     )
 
 
-ROUTES = [serve_photo, *[route for kind in KINDS.values() for route in photo_routes(kind)]]
+ROUTES = [
+    serve_photo,
+    *[route for kind in KINDS.values() if kind.editable for route in photo_routes(kind)],
+]

@@ -1,7 +1,13 @@
 """The kinds of moderated content, and the one rule for what the public may see.
 
-Each kind has a working copy (what the team edits) and a published copy (what the public
-sees). Every public query filters with `public_where()` of its kind, nowhere else.
+Products and projects have a working copy (what the team edits) and a published copy (what
+the public sees). Every public query filters with `public_where()` of its kind, nowhere else.
+Ideas, comments and pitch feedback (the sharing kinds) are not edited after sending: they have
+no published copy, and are seen by signed-in cluster users only.
+
+`school` names the school whose teachers moderate an item: the team's school for products and
+projects, the author's school for the sharing kinds. `receiving_school`, where set, is the
+school whose pupils the item was said to: its teachers may hide it too.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from piccolo.table import Table
 
 from clustermarket.catalogue.tables import Product
 from clustermarket.projects.tables import Project
+from clustermarket.sharing.tables import Comment, Idea, PitchFeedback
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,20 @@ class ContentKind:
     checked_text: dict[str, Column]
     public_where: Callable[[], Combinable]
     url: Callable[[int], str]
+    school: Column
+    author: Column
+    # the team that edits it (products, projects); None: not edited after sending
+    team_column: Column | None = None
+    receiving_school: Column | None = None
 
     @property
     def team(self) -> Column:
-        return self.table.team  # type: ignore[attr-defined]
+        assert self.team_column is not None, f"{self.name} has no team"
+        return self.team_column
+
+    @property
+    def editable(self) -> bool:
+        return self.team_column is not None
 
     @property
     def status(self) -> Column:
@@ -53,6 +70,9 @@ PRODUCT = ContentKind(
     checked_text={"name": Product.name, "description": Product.description},
     public_where=lambda: (Product.is_public == True) & (Product.active == True),
     url=lambda pk: f"/products/{pk}",
+    school=Product.team.school,
+    author=Product.created_by,
+    team_column=Product.team,
 )
 
 PROJECT = ContentKind(
@@ -68,9 +88,57 @@ PROJECT = ContentKind(
     checked_text={"title": Project.title, "summary": Project.summary, "story": Project.body},
     public_where=lambda: Project.is_public == True,
     url=lambda pk: f"/projects/{pk}",
+    school=Project.team.school,
+    author=Project.created_by,
+    team_column=Project.team,
 )
 
-KINDS: dict[str, ContentKind] = {k.name: k for k in (PRODUCT, PROJECT)}
+IDEA = ContentKind(
+    name="idea",
+    table=Idea,
+    title=Idea.title,
+    published_title=Idea.title,
+    published_columns={},
+    checked_text={"title": Idea.title, "idea": Idea.body, "photo description": Idea.photo_alt},
+    public_where=lambda: Idea.is_public == True,
+    url=lambda pk: f"/ideas/{pk}",
+    school=Idea.school,
+    author=Idea.author,
+)
+
+COMMENT = ContentKind(
+    name="comment",
+    table=Comment,
+    title=Comment.body,
+    published_title=Comment.body,
+    published_columns={},
+    checked_text={"comment": Comment.body},
+    public_where=lambda: Comment.is_public == True,
+    url=lambda pk: f"/comments/{pk}",
+    school=Comment.school,
+    author=Comment.author,
+    receiving_school=Comment.receiving_school,
+)
+
+FEEDBACK = ContentKind(
+    name="feedback",
+    table=PitchFeedback,
+    title=PitchFeedback.works_well,
+    published_title=PitchFeedback.works_well,
+    published_columns={},
+    checked_text={
+        "works well": PitchFeedback.works_well,
+        "even better if": PitchFeedback.even_better_if,
+    },
+    public_where=lambda: PitchFeedback.is_public == True,
+    url=lambda pk: f"/pitch/feedback/{pk}",
+    school=PitchFeedback.school,
+    author=PitchFeedback.author,
+    receiving_school=PitchFeedback.receiving_school,
+)
+
+KINDS: dict[str, ContentKind] = {k.name: k for k in (PRODUCT, PROJECT, IDEA, COMMENT, FEEDBACK)}
+SHARING_KINDS = (IDEA, COMMENT, FEEDBACK)
 
 
 def kind_named(name: str) -> ContentKind:

@@ -24,6 +24,7 @@ TABS = {
     "waiting": [ContentStatus.pending],
     "live": [ContentStatus.approved],
     "hidden": [ContentStatus.hidden],
+    "flagged": [ContentStatus.approved, ContentStatus.hidden, ContentStatus.pending],
 }
 
 
@@ -61,8 +62,8 @@ async def queue(request: Request, tab: FromQuery[str] = "waiting") -> Template:
     tab = tab if tab in TABS else "waiting"
     items: list[dict[str, Any]] = []
     for kind in KINDS.values():
-        items += await services.moderation_items(user, kind, TABS[tab])
-    items.sort(key=lambda i: i["submitted_at"] or i["updated_at"])
+        items += await services.moderation_items(user, kind, TABS[tab], flagged=tab == "flagged")
+    items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
     return Template("moderation/queue.html", context={"items": items, "tab": tab})
 
 
@@ -92,13 +93,17 @@ async def decide(
     try:
         if action == "approve":
             await services.approve(user, kind, content_id, release_held=data.release_held == "on")
-            done = "Approved: it is live on the website."
+            done = (
+                "Approved: it is live on the website."
+                if kind.editable
+                else "Approved: the cluster can see it now."
+            )
         elif action == "reject":
             await services.reject(user, kind, content_id, data.feedback)
             done = "Sent back with your feedback."
         elif action == "hide":
             await services.hide(user, kind, content_id, data.feedback)
-            done = "Hidden from the public site."
+            done = "Hidden from the public site." if kind.editable else "Hidden."
         else:
             await services.restore(user, kind, content_id)
             done = "Restored to the public site."
@@ -125,4 +130,9 @@ async def moderation_log(request: Request) -> Template:
     return Template("moderation/log.html", context={"entries": entries})
 
 
-ROUTES = [queue, decide, moderation_log, *[submit_route(kind) for kind in KINDS.values()]]
+ROUTES = [
+    queue,
+    decide,
+    moderation_log,
+    *[submit_route(kind) for kind in KINDS.values() if kind.editable],
+]

@@ -13,6 +13,8 @@ from clustermarket.moderation.content import KINDS, PROJECT, ContentKind, publis
 from clustermarket.moderation.log import log_action
 from clustermarket.moderation.wordfilter import problems_in
 from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
+from clustermarket.sharing.flags import close_flags, flagged_ids_query, open_flags, open_flags_for
+from clustermarket.sharing.notifications import after_decision
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import now
 
@@ -27,32 +29,53 @@ class TextProblems(ModerationError):
         self.problems = problems
 
 
-def may_moderate(actor: CurrentUser, school_id: int) -> bool:
+def may_moderate(actor: CurrentUser, school_id: int | None) -> bool:
     """Teachers moderate their own school's content; the admin moderates everything."""
     return actor.is_admin or (actor.is_teacher and actor.school_id == school_id)
+
+
+def may_hide(actor: CurrentUser, row: dict[str, Any]) -> bool:
+    """Moderators may hide; so may teachers of the school whose pupils it was said to."""
+    return may_moderate(actor, row["school_id"]) or (
+        actor.is_teacher
+        and row.get("receiving_school_id") is not None
+        and actor.school_id == row["receiving_school_id"]
+    )
+
+
+def _context_columns(kind: ContentKind) -> list[Any]:
+    """What the queue shows beside an item: its moderating school, its team if any."""
+    columns = [kind.school.as_alias("school_id"), kind.school.name.as_alias("school_name")]
+    if kind.editable:
+        columns.append(kind.team.name.as_alias("team_name"))
+    if kind.receiving_school is not None:
+        columns += [
+            kind.receiving_school.as_alias("receiving_school_id"),
+            kind.receiving_school.name.as_alias("receiving_school_name"),
+        ]
+    return columns
 
 
 async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
     table = kind.table
     row = (
-        await table.select(
-            *table.all_columns(),
-            kind.team.school.as_alias("school_id"),
-            kind.team.name.as_alias("team_name"),
-        )
+        await table.select(*table.all_columns(), *_context_columns(kind))
         .where(table._meta.primary_key == content_id)
         .first()
     )
     if row is None:
         raise NotFound()
+    row.setdefault("team_name", "")
+    row.setdefault("receiving_school_id", None)
     return row
 
 
 async def _load_for_moderator(
-    actor: CurrentUser, kind: ContentKind, content_id: int
+    actor: CurrentUser, kind: ContentKind, content_id: int, *, hiding: bool = False
 ) -> dict[str, Any]:
     row = await _load(kind, content_id)
-    if not may_moderate(actor, row["school_id"]):
+    allowed = may_hide(actor, row) if hiding else may_moderate(actor, row["school_id"])
+    if not allowed:
         raise NotFound()
     return row
 
@@ -61,6 +84,8 @@ async def _text_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
     fields = {
         field: str(row[column._meta.name] or "") for field, column in kind.checked_text.items()
     }
+    if not kind.editable:
+        return fields
     photos = await photos_for(kind.name, [row["id"]], published=False)
     fields["photo descriptions"] = " ".join(p["alt_text"] for p in photos.get(row["id"], []))
     if kind is PROJECT:
@@ -108,7 +133,8 @@ async def _publish(kind: ContentKind, row: dict[str, Any], release_held: bool) -
         }
     )  # type: ignore[attr-defined]
     await kind.table.update(values).where(kind.table._meta.primary_key == row["id"])
-    await publish_draft_photos(kind.name, row["id"], release_held)
+    if kind.editable:
+        await publish_draft_photos(kind.name, row["id"], release_held)
     if kind is PROJECT:
         await publish_draft_tallies(row["id"])
 
@@ -162,6 +188,7 @@ async def approve(
             school_id=row["school_id"],
             reason="held photos released" if release_held else "",
         )
+        await after_decision(kind.name, row, "approve")
     return await _load(kind, content_id)
 
 
@@ -187,33 +214,41 @@ async def reject(
             school_id=row["school_id"],
             reason=feedback,
         )
+        await after_decision(kind.name, {**row, "feedback": feedback}, "reject")
     return await _load(kind, content_id)
 
 
 async def hide(
     actor: CurrentUser, kind: ContentKind, content_id: int, reason: str
 ) -> dict[str, Any]:
-    """Take published content off the public site at once."""
-    row = await _load_for_moderator(actor, kind, content_id)
-    if not row["is_public"]:
+    """Take published content off the public site at once (or keep hidden what flags hid)."""
+    row = await _load_for_moderator(actor, kind, content_id, hiding=True)
+    keep_hidden = (
+        not row["is_public"]
+        and row["status"] == ContentStatus.hidden
+        and await open_flags_for(kind.name, content_id) > 0
+    )
+    if not row["is_public"] and not keep_hidden:
         raise ModerationError("This is not on the public site.")
     async with kind.table._meta.db.transaction():
-        await kind.table.update(
-            {
-                kind.table.is_public: False,
-                kind.status: ContentStatus.hidden,  # type: ignore[attr-defined]
-                kind.table.feedback: reason.strip()[:2000],
-            }  # type: ignore[attr-defined]
-        ).where(kind.table._meta.primary_key == content_id)
+        if not keep_hidden:
+            await kind.table.update(
+                {
+                    kind.table.is_public: False,  # type: ignore[attr-defined]
+                    kind.status: ContentStatus.hidden,
+                    kind.table.feedback: reason.strip()[:2000],  # type: ignore[attr-defined]
+                }
+            ).where(kind.table._meta.primary_key == content_id)
         await log_action(
             actor_id=actor.id,
-            action="hide",
+            action="keep_hidden" if keep_hidden else "hide",
             subject_type=kind.name,
             subject_id=row["id"],
             subject_label=row[kind.published_title._meta.name],
             school_id=row["school_id"],
             reason=reason.strip(),
         )
+        await close_flags(kind.name, content_id, "hidden")
     return await _load(kind, content_id)
 
 
@@ -238,46 +273,109 @@ async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dic
             subject_label=row[kind.published_title._meta.name],
             school_id=row["school_id"],
         )
+        await close_flags(kind.name, content_id, "kept")
     return await _load(kind, content_id)
 
 
+def _scope(actor: CurrentUser, kind: ContentKind) -> Any:
+    """What `actor` sees in the queue: their school's items; for comments and feedback, also
+    what was said to their pupils once it is live or hidden (they may hide it)."""
+    mine = kind.school == actor.school_id
+    if kind.receiving_school is not None:
+        said_to_us = (kind.receiving_school == actor.school_id) & kind.status.is_in(
+            [ContentStatus.approved, ContentStatus.hidden]
+        )
+        return mine | said_to_us
+    return mine
+
+
 async def moderation_items(
-    actor: CurrentUser, kind: ContentKind, statuses: list[str], content_id: int | None = None
+    actor: CurrentUser,
+    kind: ContentKind,
+    statuses: list[str],
+    content_id: int | None = None,
+    *,
+    flagged: bool = False,
 ) -> list[dict[str, Any]]:
     """Items of one kind in these statuses that `actor` moderates, with their draft photos
-    (held ones flagged) and, for projects, tallies. A fixed number of queries."""
+    (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
+    items, one entry each however many flags). A fixed number of queries."""
     table = kind.table
     where = kind.status.is_in(statuses)
     if content_id is not None:
         where &= table._meta.primary_key == content_id
+    if flagged:
+        where &= table._meta.primary_key.is_in(flagged_ids_query(kind.name))
     if not actor.is_admin:
-        where &= kind.team.school == actor.school_id
+        where &= _scope(actor, kind)
     rows = (
-        await table.select(
-            *table.all_columns(),
-            kind.team.name.as_alias("team_name"),
-            kind.team.school.name.as_alias("school_name"),
-            kind.team.school.as_alias("school_id"),
-        )
+        await table.select(*table.all_columns(), *_context_columns(kind))
         .where(where)
-        .order_by(table.submitted_at)
-    )  # type: ignore[attr-defined]
+        .order_by(table.submitted_at)  # type: ignore[attr-defined]
+    )
     ids = [r["id"] for r in rows]
-    photos = await photos_for(kind.name, ids, published=False)
+    photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
     tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
+    flags = await open_flags(kind.name, ids)
     for row in rows:
+        row.setdefault("team_name", "")
+        row.setdefault("receiving_school_id", None)
         row["kind"] = kind.name
         row["photos"] = photos.get(row["id"], [])
         row["has_held_photos"] = any(p["held"] for p in row["photos"])
         row["tallies"] = tallies.get(row["id"], [])
+        row["flags"] = flags.get(row["id"], [])
+        row["can_decide"] = may_moderate(actor, row["school_id"])
     return rows
 
 
 async def waiting_count(actor: CurrentUser) -> int:
+    """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
     total = 0
     for kind in KINDS.values():
-        where = kind.status == ContentStatus.pending
+        flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
+        where = (kind.status == ContentStatus.pending) | flagged
         if not actor.is_admin:
-            where &= kind.team.school == actor.school_id
+            where &= _scope(actor, kind)
         total += await kind.table.count().where(where)
     return total
+
+
+async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:
+    """Store new pupil-written sharing content (an idea, comment or pitch feedback) for a
+    teacher of the author's school; staff's own goes live at once. The word filter reads a
+    pupil's text first (TextProblems). `values` are the kind's own columns."""
+    if kind.editable:
+        raise ValueError(f"{kind.name} content is submitted from its team's workspace")
+    table = kind.table
+    text = {field: str(values.get(column, "") or "") for field, column in kind.checked_text.items()}
+    if actor.is_pupil:
+        problems = problems_in(text)
+        if problems:
+            raise TextProblems(problems)
+    live = actor.is_staff
+    stamp = now()
+    row = table(
+        **{column._meta.name: value for column, value in values.items()},
+        **{
+            kind.author._meta.name: actor.id,
+            kind.school._meta.name: actor.school_id,
+            "status": ContentStatus.approved if live else ContentStatus.pending,
+            "is_public": live,
+            "created_at": stamp,
+            "submitted_at": stamp,
+        },
+    )
+    async with table._meta.db.transaction():
+        [inserted] = await table.insert(row).returning(table._meta.primary_key)
+        content_id = inserted["id"]
+        if live:
+            await log_action(
+                actor_id=actor.id,
+                action="publish_own",
+                subject_type=kind.name,
+                subject_id=content_id,
+                subject_label=next(iter(text.values()), ""),
+                school_id=actor.school_id,
+            )
+    return content_id

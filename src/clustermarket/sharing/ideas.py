@@ -1,0 +1,310 @@
+"""The ideas board: ideas, comments (also on other schools' products and projects) and
+reactions. Signed-in cluster users only; pupils are shown as first name and last initial.
+
+What a user may see: live items, and their own (with its status: "waiting for your
+teacher", or the teacher's feedback). Lists use a fixed number of queries."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import anyio.to_thread
+from piccolo.query.functions.aggregate import Count
+
+from clustermarket.accounts.services import CurrentUser, NotFound, short_name
+from clustermarket.catalogue.tables import Product
+from clustermarket.media.images import ImageRejected, clean_image
+from clustermarket.media.services import media_dir
+from clustermarket.moderation.content import COMMENT, IDEA
+from clustermarket.moderation.services import send_new
+from clustermarket.projects.tables import Project
+from clustermarket.sharing.tables import (
+    Comment,
+    CommentTarget,
+    Idea,
+    IdeaTag,
+    Reaction,
+    ReactionKind,
+)
+
+REACTIONS = {
+    ReactionKind.like: "👍 Like",
+    ReactionKind.clever: "💡 Clever",
+    ReactionKind.helpful: "🤝 Would help",
+}
+ORDERS = ("newest", "discussed")
+
+
+class SharingError(ValueError):
+    """The post cannot be made; the message is for the user."""
+
+
+def may_post(actor: CurrentUser) -> bool:
+    """Pupils and staff post; community accounts read, react and report."""
+    return actor.is_staff or actor.is_pupil
+
+
+def _visible(table: Any, actor: CurrentUser) -> Any:
+    return (table.is_public == True) | (table.author == actor.id)
+
+
+def author_columns(table: Any) -> list[Any]:
+    return [
+        table.author.first_name.as_alias("author_first"),
+        table.author.last_name.as_alias("author_last"),
+        table.author.role.as_alias("author_role"),
+        table.school.name.as_alias("school_name"),
+    ]
+
+
+def with_author_names(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        first, last = row.pop("author_first"), row.pop("author_last")
+        row["author_name"] = short_name(first, last or "") if first else "A former member"
+    return rows
+
+
+def _check(text: str, name: str, longest: int, needed: bool = True) -> str:
+    text = text.strip()
+    if needed and not text:
+        raise SharingError(f"Please write the {name}.")
+    if len(text) > longest:
+        raise SharingError(f"Please keep the {name} under {longest} characters.")
+    return text
+
+
+# ------------------------------------------------------------------------------ ideas
+
+
+async def post_idea(
+    actor: CurrentUser,
+    *,
+    title: str,
+    body: str,
+    tag: str,
+    photo: bytes | None = None,
+    photo_alt: str = "",
+) -> int:
+    """A new idea, with an optional photo cleaned by the one image pipeline (no metadata).
+    The files are written only once the idea is stored."""
+    if not may_post(actor):
+        raise SharingError("Only pupils and staff of the cluster's schools can post ideas.")
+    if tag not in IdeaTag.__members__:
+        raise SharingError("Please choose enterprise, eco or general.")
+    values = {
+        Idea.title: _check(title, "title", 120),
+        Idea.body: _check(body, "idea", 4000),
+        Idea.tag: tag,
+        Idea.photo_alt: _check(photo_alt, "photo description", 200, needed=False),
+    }
+    clean = None
+    if photo:
+        try:
+            clean = await anyio.to_thread.run_sync(clean_image, photo)
+        except ImageRejected as error:
+            raise SharingError(str(error)) from None
+        name = secrets.token_urlsafe(18)
+        values[Idea.photo_name], values[Idea.thumb_name] = f"{name}.jpg", f"{name}-thumb.jpg"
+    idea_id = await send_new(actor, IDEA, values)
+    if clean is not None:
+        folder = media_dir()
+        (folder / values[Idea.photo_name]).write_bytes(clean.full)
+        (folder / values[Idea.thumb_name]).write_bytes(clean.thumb)
+    return idea_id
+
+
+async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
+    """The file name of an idea's photo, for who may see the idea (its school's teachers
+    too, while it waits); NotFound otherwise."""
+    from clustermarket.moderation.services import may_moderate
+
+    row = (
+        await Idea.select(
+            Idea.author, Idea.school, Idea.is_public, Idea.photo_name, Idea.thumb_name
+        )
+        .where(Idea.id == idea_id)
+        .first()
+    )
+    if row is None or not row["photo_name"] or size not in ("full", "thumb"):
+        raise NotFound()
+    if not (row["is_public"] or row["author"] == actor.id or may_moderate(actor, row["school"])):
+        raise NotFound()
+    return row["photo_name"] if size == "full" else row["thumb_name"]
+
+
+async def ideas_board(
+    actor: CurrentUser,
+    *,
+    school_id: int | None = None,
+    tag: str | None = None,
+    order: str = "newest",
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Live ideas (and the actor's own), newest or most discussed first: four queries."""
+    where = _visible(Idea, actor)
+    if school_id:
+        where &= Idea.school == school_id
+    if tag in IdeaTag.__members__:
+        where &= Idea.tag == tag
+    rows = with_author_names(
+        await Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea))
+        .where(where)
+        .order_by(Idea.created_at, ascending=False)
+        .limit(limit)
+    )
+    await _with_counts(actor, rows)
+    if order == "discussed":
+        rows.sort(key=lambda r: r["comment_count"], reverse=True)  # stable: newest first in ties
+    return rows
+
+
+async def _with_counts(actor: CurrentUser, ideas: list[dict[str, Any]]) -> None:
+    ids = [i["id"] for i in ideas]
+    comments: dict[int, int] = {}
+    reactions: dict[tuple[int, str], int] = {}
+    mine: set[tuple[int, str]] = set()
+    if ids:
+        comments = {
+            r["target_id"]: r["count"]
+            for r in await Comment.select(Comment.target_id, Count())
+            .where(
+                (Comment.target_type == CommentTarget.idea)
+                & Comment.target_id.is_in(ids)
+                & (Comment.is_public == True)
+            )
+            .group_by(Comment.target_id)
+        }
+        reactions = {
+            (r["idea"], r["kind"]): r["count"]
+            for r in await Reaction.select(Reaction.idea, Reaction.kind, Count())
+            .where(Reaction.idea.is_in(ids))
+            .group_by(Reaction.idea, Reaction.kind)
+        }
+        mine = {
+            (r["idea"], r["kind"])
+            for r in await Reaction.select(Reaction.idea, Reaction.kind).where(
+                Reaction.idea.is_in(ids) & (Reaction.user == actor.id)
+            )
+        }
+    for idea in ideas:
+        idea["comment_count"] = comments.get(idea["id"], 0)
+        idea["reactions"] = [
+            {
+                "kind": kind.value,
+                "label": label,
+                "count": reactions.get((idea["id"], kind.value), 0),
+                "mine": (idea["id"], kind.value) in mine,
+            }
+            for kind, label in REACTIONS.items()
+        ]
+
+
+async def idea_for(actor: CurrentUser, idea_id: int) -> dict[str, Any]:
+    """One idea the actor may see, with its counts; NotFound otherwise."""
+    rows = with_author_names(
+        await Idea.select(*Idea.all_columns(), *author_columns(Idea)).where(
+            (Idea.id == idea_id) & _visible(Idea, actor)
+        )
+    )
+    if not rows:
+        raise NotFound()
+    await _with_counts(actor, rows)
+    return rows[0]
+
+
+async def toggle_reaction(actor: CurrentUser, idea_id: int, kind: str) -> dict[str, Any]:
+    """Add the reaction, or take it back if the user already gave it. Live ideas only."""
+    if kind not in ReactionKind.__members__:
+        raise SharingError("That reaction is not one of ours.")
+    if not await Idea.exists().where((Idea.id == idea_id) & (Idea.is_public == True)):
+        raise NotFound()
+    mine = (Reaction.idea == idea_id) & (Reaction.user == actor.id) & (Reaction.kind == kind)
+    taken_back = await Reaction.delete().where(mine).returning(Reaction.id)
+    if not taken_back:
+        await Reaction.insert(Reaction(idea=idea_id, user=actor.id, kind=kind)).on_conflict(
+            action="DO NOTHING"
+        )
+    return await idea_for(actor, idea_id)
+
+
+# ---------------------------------------------------------------------------- comments
+
+
+async def comment_target(actor: CurrentUser, target_type: str, target_id: int) -> dict[str, Any]:
+    """What a comment is about, if the actor may see it: its title, school, link."""
+    if target_type == CommentTarget.idea:
+        idea = await idea_for(actor, target_id)
+        if not idea["is_public"]:
+            raise NotFound()
+        return {
+            "type": "idea",
+            "id": target_id,
+            "title": idea["title"],
+            "school_id": idea["school"],
+            "link": f"/ideas/{target_id}",
+        }
+    if target_type not in (CommentTarget.product, CommentTarget.project):
+        raise NotFound()
+    table = Product if target_type == CommentTarget.product else Project
+    title = Product.published_name if table is Product else Project.published_title
+    row = (
+        await table.select(
+            title.as_alias("title"),
+            table.team.school.as_alias("school_id"),
+            table.team.school.name.as_alias("school_name"),
+            table.team.name.as_alias("team_name"),
+        )
+        .where((table.id == target_id) & (table.is_public == True))
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return {
+        **row,
+        "type": target_type,
+        "id": target_id,
+        "link": f"/{target_type}s/{target_id}",
+    }
+
+
+async def add_comment(actor: CurrentUser, target_type: str, target_id: int, body: str) -> int:
+    if not may_post(actor):
+        raise SharingError("Only pupils and staff of the cluster's schools can comment.")
+    target = await comment_target(actor, target_type, target_id)
+    if actor.is_pupil and target_type != "idea" and target["school_id"] == actor.school_id:
+        raise SharingError("Feedback here is for other schools' work. Tell your own team in class!")
+    values = {
+        Comment.target_type: target_type,
+        Comment.target_id: target_id,
+        Comment.receiving_school: target["school_id"],
+        Comment.body: _check(body, "comment", 2000),
+    }
+    return await send_new(actor, COMMENT, values)
+
+
+async def comments_on(actor: CurrentUser, target_type: str, target_id: int) -> list[dict[str, Any]]:
+    """Live comments, and the actor's own, oldest first: one query."""
+    return with_author_names(
+        await Comment.select(*Comment.all_columns(), *author_columns(Comment))
+        .where(
+            (Comment.target_type == target_type)
+            & (Comment.target_id == target_id)
+            & _visible(Comment, actor)
+        )
+        .order_by(Comment.created_at)
+    )
+
+
+async def comment_link(actor: CurrentUser, comment_id: int) -> str:
+    """Where a comment is shown (for links in notifications)."""
+    row = (
+        await Comment.select(Comment.target_type, Comment.target_id)
+        .where((Comment.id == comment_id) & _visible(Comment, actor))
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    if row["target_type"] == "idea":
+        return f"/ideas/{row['target_id']}#comment-{comment_id}"
+    return f"/feedback/{row['target_type']}/{row['target_id']}#comment-{comment_id}"

@@ -1,0 +1,111 @@
+"""In-app notifications: a line of text and a link, per user, read or not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from clustermarket.moderation.content import KINDS
+from clustermarket.sharing.tables import Notification, PitchEntry
+from clustermarket.teams.tables import TeamMember
+from clustermarket.timeutil import now
+
+NOUNS = {
+    "product": "product",
+    "project": "project",
+    "idea": "idea",
+    "comment": "comment",
+    "feedback": "pitch feedback",
+}
+
+
+async def notify(user_ids: Iterable[int | None], text: str, link: str = "") -> None:
+    users = sorted({u for u in user_ids if u is not None})
+    if users:
+        created = now()
+        await Notification.insert(
+            *[
+                Notification(user=u, text=text[:300], link=link[:200], created_at=created)
+                for u in users
+            ]
+        )
+
+
+async def team_members(team_id: int) -> list[int]:
+    rows = await TeamMember.select(TeamMember.user).where(TeamMember.team == team_id)
+    return [r["user"] for r in rows]
+
+
+def _quote(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return f"“{text[:length]}{'…' if len(text) > length else ''}”"
+
+
+async def after_decision(kind_name: str, row: dict[str, Any], action: str) -> None:
+    """Tell the author their content was approved or sent back (with the feedback); on
+    approval of a comment or pitch feedback, tell the team (or idea author) it was given."""
+    kind = KINDS[kind_name]
+    noun = NOUNS[kind_name]
+    label = _quote(str(row[kind.title._meta.name] or ""))
+    link = kind.url(row["id"]) + ("/edit" if kind.editable else "")
+    if action == "approve":
+        await notify([row[kind.author._meta.name]], f"Your {noun} {label} was approved.", link)
+        await _tell_receivers(kind_name, row)
+    elif action == "reject":
+        await notify(
+            [row[kind.author._meta.name]],
+            f"Your teacher sent back your {noun} {label}: {row['feedback']}",
+            link,
+        )
+
+
+async def _tell_receivers(kind_name: str, row: dict[str, Any]) -> None:
+    from clustermarket.catalogue.tables import Product
+    from clustermarket.projects.tables import Project
+    from clustermarket.sharing.tables import Idea
+
+    if kind_name == "comment":
+        target, target_id = row["target_type"], row["target_id"]
+        if target == "idea":
+            idea = await Idea.select(Idea.author).where(Idea.id == target_id).first()
+            users = [idea["author"]] if idea else []
+        else:
+            table = Product if target == "product" else Project
+            item = await table.select(table.team).where(table.id == target_id).first()
+            users = await team_members(item["team"]) if item else []
+        await notify(
+            [u for u in users if u != row["author"]],
+            f"New comment on your {target}: {_quote(row['body'])}",
+            f"/comments/{row['id']}",
+        )
+    elif kind_name == "feedback":
+        entry = (
+            await PitchEntry.select(PitchEntry.team).where(PitchEntry.id == row["entry"]).first()
+        )
+        if entry:
+            await notify(
+                await team_members(entry["team"]),
+                "Your team got new pitch feedback.",
+                f"/pitch/entries/{row['entry']}",
+            )
+
+
+async def unread_count(user_id: int) -> int:
+    return await Notification.count().where(
+        (Notification.user == user_id) & (Notification.read == False)
+    )
+
+
+async def notifications_for(user_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    return (
+        await Notification.select()
+        .where(Notification.user == user_id)
+        .order_by(Notification.id, ascending=False)
+        .limit(limit)
+    )
+
+
+async def mark_all_read(user_id: int) -> None:
+    await Notification.update({Notification.read: True}).where(
+        (Notification.user == user_id) & (Notification.read == False)
+    )

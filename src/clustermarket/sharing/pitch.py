@@ -1,0 +1,237 @@
+"""Pitch rounds: before a market day the admin opens a round; teams put a product or project
+up; pupils of other schools answer "works well" and "even better if" (moderated by their own
+teacher); the team reads the approved feedback on one page and marks what it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.catalogue.tables import Product
+from clustermarket.moderation.content import FEEDBACK
+from clustermarket.moderation.services import send_new
+from clustermarket.projects.tables import Project
+from clustermarket.sharing.ideas import SharingError, author_columns, may_post, with_author_names
+from clustermarket.sharing.tables import PitchEntry, PitchFeedback, PitchRound
+from clustermarket.teams.services import team_for_worker
+from clustermarket.teams.tables import Team
+from clustermarket.timeutil import UK, now
+
+
+def parse_uk_datetime(text: str) -> dt.datetime:
+    """A closing time typed in UK time (an HTML datetime-local field), as UTC."""
+    try:
+        local = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise SharingError(
+            "Please give the closing date and time, like 2026-12-05 16:00."
+        ) from None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=UK)
+    return local.astimezone(dt.UTC)
+
+
+def is_open(round_row: dict[str, Any]) -> bool:
+    closes = round_row["closes_at"]
+    if closes.tzinfo is None:  # SQLite hands back naive UTC in some paths
+        closes = closes.replace(tzinfo=dt.UTC)
+    return closes > now()
+
+
+async def open_round(
+    actor: CurrentUser, *, title: str, closes_at: str, market_day_id: int | None = None
+) -> int:
+    if not actor.is_admin:
+        raise SharingError("Only the cluster admin opens pitch rounds.")
+    title = title.strip()
+    if not 3 <= len(title) <= 120:
+        raise SharingError("Please give the round a name (3 to 120 characters).")
+    closes = parse_uk_datetime(closes_at)
+    if closes <= now():
+        raise SharingError("The closing time must be in the future.")
+    [row] = await PitchRound.insert(
+        PitchRound(
+            title=title,
+            market_day=market_day_id,
+            closes_at=closes,
+            created_by=actor.id,
+            created_at=now(),
+        )
+    ).returning(PitchRound.id)
+    return row["id"]
+
+
+async def rounds() -> list[dict[str, Any]]:
+    rows = await PitchRound.select().order_by(PitchRound.closes_at, ascending=False)
+    for row in rows:
+        row["open"] = is_open(row)
+    return rows
+
+
+async def round_by_id(round_id: int) -> dict[str, Any]:
+    row = await PitchRound.select().where(PitchRound.id == round_id).first()
+    if row is None:
+        raise NotFound()
+    row["open"] = is_open(row)
+    return row
+
+
+def _entry_columns() -> list[Any]:
+    return [
+        *PitchEntry.all_columns(),
+        PitchEntry.team.name.as_alias("team_name"),
+        PitchEntry.team.school.as_alias("school_id"),
+        PitchEntry.team.school.name.as_alias("school_name"),
+        PitchEntry.product.published_name.as_alias("product_name"),
+        PitchEntry.project.published_title.as_alias("project_title"),
+    ]
+
+
+async def entries_of(round_id: int) -> list[dict[str, Any]]:
+    return (
+        await PitchEntry.select(*_entry_columns())
+        .where(PitchEntry.round == round_id)
+        .order_by(PitchEntry.id)
+    )
+
+
+async def entry_by_id(entry_id: int) -> dict[str, Any]:
+    row = await PitchEntry.select(*_entry_columns()).where(PitchEntry.id == entry_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
+    """Live products and projects of the teams the actor works for, as "product:5" choices."""
+    from clustermarket.teams.tables import TeamMember
+
+    if actor.is_admin:
+        team_ids = None
+    elif actor.is_teacher:
+        team_ids = [
+            t["id"] for t in await Team.select(Team.id).where(Team.school == actor.school_id)
+        ]
+    else:
+        team_ids = [
+            r["team"]
+            for r in await TeamMember.select(TeamMember.team).where(TeamMember.user == actor.id)
+        ]
+    items = []
+    for kind, table, title in (
+        ("product", Product, Product.published_name),
+        ("project", Project, Project.published_title),
+    ):
+        where = table.is_public == True
+        if team_ids is not None:
+            where &= table.team.is_in(team_ids or [0])
+        for row in await table.select(
+            table.id, title.as_alias("title"), table.team.name.as_alias("team_name")
+        ).where(where):
+            items.append(
+                {"value": f"{kind}:{row['id']}", "label": f"{row['title']} ({row['team_name']})"}
+            )
+    return items
+
+
+async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str) -> int:
+    """A team puts one of its live products or projects up for feedback."""
+    round_row = await round_by_id(round_id)
+    if not round_row["open"]:
+        raise SharingError("This pitch round has closed.")
+    kind, _, raw_id = item.partition(":")
+    if kind not in ("product", "project") or not raw_id.isdigit():
+        raise SharingError("Please choose a product or project.")
+    table = Product if kind == "product" else Project
+    row = (
+        await table.select(table.team)
+        .where((table.id == int(raw_id)) & (table.is_public == True))
+        .first()
+    )
+    if row is None or await team_for_worker(actor, row["team"]) is None:
+        raise SharingError("Please choose one of your team's live products or projects.")
+    column = PitchEntry.product if kind == "product" else PitchEntry.project
+    if await PitchEntry.exists().where((PitchEntry.round == round_id) & (column == int(raw_id))):
+        raise SharingError("That is already in this round.")
+    question = question.strip()
+    if len(question) > 300:
+        raise SharingError("Please keep the question under 300 characters.")
+    [entry] = await PitchEntry.insert(
+        PitchEntry(
+            round=round_id,
+            team=row["team"],
+            question=question,
+            created_by=actor.id,
+            created_at=now(),
+            **{kind: int(raw_id)},
+        )
+    ).returning(PitchEntry.id)
+    return entry["id"]
+
+
+async def give_feedback(
+    actor: CurrentUser, entry_id: int, works_well: str, even_better_if: str
+) -> int:
+    entry = await entry_by_id(entry_id)
+    if not (await round_by_id(entry["round"]))["open"]:
+        raise SharingError("This pitch round has closed.")
+    if not may_post(actor):
+        raise SharingError("Only pupils and staff of the cluster's schools can give feedback.")
+    if actor.is_pupil and actor.school_id == entry["school_id"]:
+        raise SharingError("Pitch feedback comes from other schools' pupils.")
+    works_well, even_better_if = works_well.strip(), even_better_if.strip()
+    if not works_well or not even_better_if:
+        raise SharingError("Please fill in both boxes: what works well, and even better if.")
+    if len(works_well) > 1000 or len(even_better_if) > 1000:
+        raise SharingError("Please keep each box under 1000 characters.")
+    values = {
+        PitchFeedback.entry: entry_id,
+        PitchFeedback.receiving_school: entry["school_id"],
+        PitchFeedback.works_well: works_well,
+        PitchFeedback.even_better_if: even_better_if,
+    }
+    return await send_new(actor, FEEDBACK, values)
+
+
+async def feedback_on(actor: CurrentUser, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The team (and its teachers) see all approved feedback; others see only their own."""
+    where = PitchFeedback.entry == entry["id"]
+    if await team_for_worker(actor, entry["team"]) is not None:
+        where &= PitchFeedback.is_public == True
+    else:
+        where &= PitchFeedback.author == actor.id
+    return with_author_names(
+        await PitchFeedback.select(*PitchFeedback.all_columns(), *author_columns(PitchFeedback))
+        .where(where)
+        .order_by(PitchFeedback.id)
+    )
+
+
+async def mark_changed(actor: CurrentUser, feedback_id: int, changed: bool) -> int:
+    """The team marks a piece of feedback as something it changed. Returns the entry id."""
+    row = (
+        await PitchFeedback.select(PitchFeedback.entry, PitchFeedback.entry.team.as_alias("team"))
+        .where((PitchFeedback.id == feedback_id) & (PitchFeedback.is_public == True))
+        .first()
+    )
+    if row is None or await team_for_worker(actor, row["team"]) is None:
+        raise NotFound()
+    await PitchFeedback.update({PitchFeedback.changed: changed}).where(
+        PitchFeedback.id == feedback_id
+    )
+    return row["entry"]
+
+
+async def feedback_entry(actor: CurrentUser, feedback_id: int) -> int:
+    row = (
+        await PitchFeedback.select(PitchFeedback.entry)
+        .where(
+            (PitchFeedback.id == feedback_id)
+            & ((PitchFeedback.is_public == True) | (PitchFeedback.author == actor.id))
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row["entry"]

@@ -1,0 +1,184 @@
+"""Pitch rounds: the admin opens one, teams put work up, other schools answer in two boxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import CurrentUser
+from clustermarket.market.tables import MarketDay
+from clustermarket.moderation.services import TextProblems
+from clustermarket.sharing import pitch
+from clustermarket.sharing.controllers import SIGNED_IN, WAITING, problem_text
+from clustermarket.sharing.ideas import SharingError
+from clustermarket.teams.services import team_for_worker
+from clustermarket.timeutil import today_uk
+from clustermarket.web.auth import requires_admin
+from clustermarket.web.forms import Form
+
+
+@dataclass
+class RoundForm:
+    title: str = ""
+    closes_at: str = ""
+    market_day: str = ""
+
+
+async def _rounds_page(user: CurrentUser, form: RoundForm, error: str | None = None) -> Template:
+    market_days = (
+        await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location)
+        .where(MarketDay.date >= today_uk())
+        .order_by(MarketDay.date)
+        if user.is_admin
+        else []
+    )
+    return Template(
+        "sharing/pitch_rounds.html",
+        context={
+            "rounds": await pitch.rounds(),
+            "form": form,
+            "error": error,
+            "market_days": market_days,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+@get("/pitch", guards=SIGNED_IN)
+async def pitch_rounds(request: Request) -> Template:
+    return await _rounds_page(request.user, RoundForm())
+
+
+@post("/pitch/rounds", guards=[requires_admin])
+async def open_round(request: Request, data: Annotated[RoundForm, Form]) -> Template | Redirect:
+    try:
+        round_id = await pitch.open_round(
+            request.user,
+            title=data.title,
+            closes_at=data.closes_at,
+            market_day_id=int(data.market_day) if data.market_day.isdigit() else None,
+        )
+    except SharingError as error:
+        return await _rounds_page(request.user, data, str(error))
+    flash(request, "The pitch round is open.", "success")
+    return Redirect(path=f"/pitch/rounds/{round_id}")
+
+
+@dataclass
+class EntryForm:
+    item: str = ""
+    question: str = ""
+
+
+async def _round_page(
+    user: CurrentUser, round_id: int, form: EntryForm, error: str | None = None
+) -> Template:
+    round_row = await pitch.round_by_id(round_id)
+    return Template(
+        "sharing/pitch_round.html",
+        context={
+            "round": round_row,
+            "entries": await pitch.entries_of(round_id),
+            "items": await pitch.pitchable_items(user) if round_row["open"] else [],
+            "form": form,
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+@get("/pitch/rounds/{round_id:int}", guards=SIGNED_IN)
+async def pitch_round(request: Request, round_id: FromPath[int]) -> Template:
+    return await _round_page(request.user, round_id, EntryForm())
+
+
+@post("/pitch/rounds/{round_id:int}/entries", guards=SIGNED_IN)
+async def add_entry(
+    request: Request, round_id: FromPath[int], data: Annotated[EntryForm, Form]
+) -> Template | Redirect:
+    try:
+        entry_id = await pitch.add_entry(request.user, round_id, data.item, data.question)
+    except SharingError as error:
+        return await _round_page(request.user, round_id, data, str(error))
+    flash(request, "Your team's work is up for feedback.", "success")
+    return Redirect(path=f"/pitch/entries/{entry_id}")
+
+
+@dataclass
+class FeedbackForm:
+    works_well: str = ""
+    even_better_if: str = ""
+
+
+async def _entry_page(
+    user: CurrentUser, entry_id: int, form: FeedbackForm, error: str | None = None
+) -> Template:
+    entry = await pitch.entry_by_id(entry_id)
+    round_row = await pitch.round_by_id(entry["round"])
+    return Template(
+        "sharing/pitch_entry.html",
+        context={
+            "entry": entry,
+            "round": round_row,
+            "is_team": await team_for_worker(user, entry["team"]) is not None,
+            "feedback": await pitch.feedback_on(user, entry),
+            "form": form,
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+@get("/pitch/entries/{entry_id:int}", guards=SIGNED_IN)
+async def pitch_entry(request: Request, entry_id: FromPath[int]) -> Template:
+    """The team sees all approved feedback here; others answer in the two boxes."""
+    return await _entry_page(request.user, entry_id, FeedbackForm())
+
+
+@post("/pitch/entries/{entry_id:int}/feedback", guards=SIGNED_IN)
+async def give_pitch_feedback(
+    request: Request, entry_id: FromPath[int], data: Annotated[FeedbackForm, Form]
+) -> Template | Redirect:
+    user: CurrentUser = request.user
+    try:
+        await pitch.give_feedback(user, entry_id, data.works_well, data.even_better_if)
+    except (SharingError, TextProblems) as error:
+        return await _entry_page(user, entry_id, data, problem_text(error))
+    flash(request, "Thank you for your feedback." if user.is_staff else WAITING, "success")
+    return Redirect(path=f"/pitch/entries/{entry_id}")
+
+
+@dataclass
+class ChangedForm:
+    changed: str = ""
+
+
+@post("/pitch/feedback/{feedback_id:int}/changed", guards=SIGNED_IN)
+async def mark_changed(
+    request: Request, feedback_id: FromPath[int], data: Annotated[ChangedForm, Form]
+) -> Redirect:
+    entry_id = await pitch.mark_changed(request.user, feedback_id, data.changed == "yes")
+    return Redirect(path=f"/pitch/entries/{entry_id}#feedback-{feedback_id}")
+
+
+@get("/pitch/feedback/{feedback_id:int}", guards=SIGNED_IN)
+async def feedback_link(request: Request, feedback_id: FromPath[int]) -> Redirect:
+    entry_id = await pitch.feedback_entry(request.user, feedback_id)
+    return Redirect(path=f"/pitch/entries/{entry_id}")
+
+
+ROUTES = [
+    pitch_rounds,
+    open_round,
+    pitch_round,
+    add_entry,
+    pitch_entry,
+    give_pitch_feedback,
+    mark_changed,
+    feedback_link,
+]

@@ -1,0 +1,142 @@
+"""Sharing across the cluster: ideas, comments, reactions, pitch rounds, flags, notifications.
+
+Ideas, comments and pitch feedback are moderated like products (status, feedback,
+`is_public`), but by a teacher of the author's school, stored in `school`; they are not
+edited after sending, so they have no separate published copy. `is_public` means "visible
+to signed-in cluster users": none of this is ever on the public site."""
+
+from enum import Enum
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from clustermarket.accounts.tables import User
+from clustermarket.catalogue.tables import ContentStatus, Product
+from clustermarket.market.tables import MarketDay
+from clustermarket.projects.tables import Project
+from clustermarket.schools.tables import School
+from clustermarket.teams.tables import Team
+
+
+class IdeaTag(str, Enum):
+    enterprise = "enterprise"
+    eco = "eco"
+    general = "general"
+
+
+class Idea(Table):
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)  # author's
+    tag = Varchar(length=12, choices=IdeaTag, index=True)
+    title = Varchar(length=120)
+    body = Text(default="")
+    status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
+    feedback = Text(default="")
+    is_public = Boolean(default=False, index=True)
+    created_at = Timestamptz()
+    submitted_at = Timestamptz(null=True, default=None)
+    # An optional photo, cleaned by media/images.py; served only to who may see the idea.
+    photo_name = Varchar(length=64, default="")
+    thumb_name = Varchar(length=64, default="")
+    photo_alt = Varchar(length=200, default="")
+
+
+class CommentTarget(str, Enum):
+    idea = "idea"
+    product = "product"
+    project = "project"
+
+
+class Comment(Table):
+    """A comment on an idea, or feedback on another school's product or project.
+
+    `school` is the author's school (its teachers approve); `receiving_school` is the school
+    of the content commented on (its teachers may hide what was said to their pupils)."""
+
+    target_type = Varchar(length=10, choices=CommentTarget)
+    target_id = Integer(index=True)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
+    receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    body = Text()
+    status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
+    feedback = Text(default="")
+    is_public = Boolean(default=False, index=True)
+    created_at = Timestamptz()
+    submitted_at = Timestamptz(null=True, default=None)
+
+
+class ReactionKind(str, Enum):
+    like = "like"
+    clever = "clever"
+    helpful = "helpful"
+
+
+class Reaction(Table):
+    """One per user per kind on an idea (a unique index, made by the migration: Piccolo's
+    Unique constraint cannot be added on SQLite); a second click takes it back."""
+
+    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    kind = Varchar(length=10, choices=ReactionKind)
+
+
+class PitchRound(Table):
+    """Opened by the admin before a market day; feedback is taken until `closes_at`."""
+
+    title = Varchar(length=120)
+    market_day = ForeignKey(references=MarketDay, null=True, on_delete=OnDelete.set_null)
+    closes_at = Timestamptz()
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class PitchEntry(Table):
+    """A team puts a product or project up for feedback in a round."""
+
+    round = ForeignKey(references=PitchRound, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade)
+    project = ForeignKey(references=Project, null=True, on_delete=OnDelete.cascade)
+    question = Varchar(length=300, default="")
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class PitchFeedback(Table):
+    """'Works well' and 'even better if' from a pupil of another school."""
+
+    entry = ForeignKey(references=PitchEntry, null=False, on_delete=OnDelete.cascade)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
+    receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    works_well = Text(default="")
+    even_better_if = Text(default="")
+    status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
+    feedback = Text(default="")
+    is_public = Boolean(default=False, index=True)
+    changed = Boolean(default=False)  # the team marks what it changed because of it
+    created_at = Timestamptz()
+    submitted_at = Timestamptz(null=True, default=None)
+
+
+class Flag(Table):
+    """A report of a post, comment or listing. One row per reporter per item: repeated
+    flags of an item are one queue entry (a unique index, made by the migration); three
+    reporters hide it until a teacher decides."""
+
+    subject_type = Varchar(length=10)  # a moderation ContentKind name
+    subject_id = Integer(index=True)
+    reporter = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    reason = Text(default="")
+    handled = Boolean(default=False, index=True)
+    created_at = Timestamptz()
+
+
+class Notification(Table):
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    text = Varchar(length=300)
+    link = Varchar(length=200, default="")
+    read = Boolean(default=False, index=True)
+    created_at = Timestamptz()
