@@ -113,9 +113,7 @@ async def after_edit(actor: CurrentUser, kind: ContentKind, content_id: int) -> 
     if actor.is_staff:
         await submit_for_approval(actor, kind, content_id)
     else:
-        await kind.table.update({kind.status: ContentStatus.draft}).where(
-            kind.table._meta.primary_key == content_id
-        )
+        await _update(kind, content_id, {kind.status: ContentStatus.draft})
 
 
 async def check_text(kind: ContentKind, content_id: int) -> list[str]:
@@ -132,11 +130,37 @@ async def _publish(kind: ContentKind, row: dict[str, Any], release_held: bool) -
             kind.table.feedback: "",
         }
     )  # type: ignore[attr-defined]
-    await kind.table.update(values).where(kind.table._meta.primary_key == row["id"])
+    await _update(kind, row["id"], values)
     if kind.editable:
         await publish_draft_photos(kind.name, row["id"], release_held)
     if kind is PROJECT:
         await publish_draft_tallies(row["id"])
+
+
+async def _log(
+    actor: CurrentUser,
+    kind: ContentKind,
+    row: dict[str, Any],
+    action: str,
+    reason: str = "",
+    *,
+    published_title: bool = False,
+) -> None:
+    """One moderation-log row about `row`, named by its working or its published title."""
+    title = kind.published_title if published_title else kind.title
+    await log_action(
+        actor_id=actor.id,
+        action=action,
+        subject_type=kind.name,
+        subject_id=row["id"],
+        subject_label=row[title._meta.name],
+        school_id=row["school_id"],
+        reason=reason,
+    )
+
+
+async def _update(kind: ContentKind, content_id: int, values: dict[Any, Any]) -> None:
+    await kind.table.update(values).where(kind.table._meta.primary_key == content_id)
 
 
 async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id: int) -> str:
@@ -149,14 +173,7 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
             # Held photos (a pupil without photo consent) are released only by the explicit
             # tick in the moderation queue, never as a side effect of a teacher's edit.
             await _publish(kind, row, release_held=False)
-            await log_action(
-                actor_id=actor.id,
-                action="publish_own",
-                subject_type=kind.name,
-                subject_id=row["id"],
-                subject_label=row[kind.title._meta.name],
-                school_id=row["school_id"],
-            )
+            await _log(actor, kind, row, "publish_own")
         return ContentStatus.approved
     if row["status"] == ContentStatus.pending:
         raise ModerationError("This is already waiting for your teacher.")
@@ -165,9 +182,9 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     problems = problems_in(await _text_of(kind, row))
     if problems:
         raise TextProblems(problems)
-    await kind.table.update(
-        {kind.status: ContentStatus.pending, kind.table.submitted_at: now()}  # type: ignore[attr-defined]
-    ).where(kind.table._meta.primary_key == content_id)
+    await _update(
+        kind, content_id, {kind.status: ContentStatus.pending, kind.table.submitted_at: now()}
+    )  # type: ignore[attr-defined]
     return ContentStatus.pending
 
 
@@ -179,15 +196,7 @@ async def approve(
         raise ModerationError("This was already dealt with, or changed since it was sent.")
     async with kind.table._meta.db.transaction():
         await _publish(kind, row, release_held)
-        await log_action(
-            actor_id=actor.id,
-            action="approve",
-            subject_type=kind.name,
-            subject_id=row["id"],
-            subject_label=row[kind.title._meta.name],
-            school_id=row["school_id"],
-            reason="held photos released" if release_held else "",
-        )
+        await _log(actor, kind, row, "approve", "held photos released" if release_held else "")
         await after_decision(kind.name, row, "approve")
     return await _load(kind, content_id)
 
@@ -202,18 +211,12 @@ async def reject(
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
     async with kind.table._meta.db.transaction():
-        await kind.table.update(
-            {kind.status: ContentStatus.rejected, kind.table.feedback: feedback[:2000]}  # type: ignore[attr-defined]
-        ).where(kind.table._meta.primary_key == content_id)
-        await log_action(
-            actor_id=actor.id,
-            action="reject",
-            subject_type=kind.name,
-            subject_id=row["id"],
-            subject_label=row[kind.title._meta.name],
-            school_id=row["school_id"],
-            reason=feedback,
+        await _update(
+            kind,
+            content_id,
+            {kind.status: ContentStatus.rejected, kind.table.feedback: feedback[:2000]},  # type: ignore[attr-defined]
         )
+        await _log(actor, kind, row, "reject", feedback)
         await after_decision(kind.name, {**row, "feedback": feedback}, "reject")
     return await _load(kind, content_id)
 
@@ -232,22 +235,17 @@ async def hide(
         raise ModerationError("This is not on the public site.")
     async with kind.table._meta.db.transaction():
         if not keep_hidden:
-            await kind.table.update(
+            await _update(
+                kind,
+                content_id,
                 {
                     kind.table.is_public: False,  # type: ignore[attr-defined]
                     kind.status: ContentStatus.hidden,
                     kind.table.feedback: reason.strip()[:2000],  # type: ignore[attr-defined]
-                }
-            ).where(kind.table._meta.primary_key == content_id)
-        await log_action(
-            actor_id=actor.id,
-            action="keep_hidden" if keep_hidden else "hide",
-            subject_type=kind.name,
-            subject_id=row["id"],
-            subject_label=row[kind.published_title._meta.name],
-            school_id=row["school_id"],
-            reason=reason.strip(),
-        )
+                },
+            )
+        action = "keep_hidden" if keep_hidden else "hide"
+        await _log(actor, kind, row, action, reason.strip(), published_title=True)
         await close_flags(kind.name, content_id, "hidden")
     return await _load(kind, content_id)
 
@@ -258,21 +256,16 @@ async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dic
     if row["status"] != ContentStatus.hidden or not row[kind.published_title._meta.name]:
         raise ModerationError("Only hidden content can be restored.")
     async with kind.table._meta.db.transaction():
-        await kind.table.update(
+        await _update(
+            kind,
+            content_id,
             {
-                kind.table.is_public: True,
-                kind.status: ContentStatus.approved,  # type: ignore[attr-defined]
-                kind.table.feedback: "",
-            }  # type: ignore[attr-defined]
-        ).where(kind.table._meta.primary_key == content_id)
-        await log_action(
-            actor_id=actor.id,
-            action="restore",
-            subject_type=kind.name,
-            subject_id=row["id"],
-            subject_label=row[kind.published_title._meta.name],
-            school_id=row["school_id"],
+                kind.table.is_public: True,  # type: ignore[attr-defined]
+                kind.status: ContentStatus.approved,
+                kind.table.feedback: "",  # type: ignore[attr-defined]
+            },
         )
+        await _log(actor, kind, row, "restore", published_title=True)
         await close_flags(kind.name, content_id, "kept")
     return await _load(kind, content_id)
 
