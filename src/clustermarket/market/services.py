@@ -13,6 +13,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
+from clustermarket.rows import group_rows
 from clustermarket.schools.tables import Cluster
 from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team, TeamKind
@@ -246,9 +247,7 @@ async def public_market_day(day_id: int) -> dict[str, Any]:
         )
         .order_by(StallStock.product.published_name)
     )
-    by_stall: dict[int, list[dict[str, Any]]] = {}
-    for row in stock:
-        by_stall.setdefault(row["stall"], []).append(row)
+    by_stall = group_rows(stock, "stall")
     for stall in stalls:
         stall["stock"] = by_stall.get(stall["id"], [])
     return {"day": day, "stalls": stalls, "low_stock": LOW_STOCK}

@@ -12,6 +12,7 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import User
 from clustermarket.media.images import clean_image
 from clustermarket.media.tables import Photo
+from clustermarket.rows import group_rows
 from clustermarket.settings import get_settings
 from clustermarket.timeutil import now
 
@@ -130,10 +131,7 @@ async def photos_for(
         .where((Photo.owner_type == owner_type) & Photo.owner_id.is_in(owner_ids) & (flag == True))
         .order_by(Photo.id)
     )
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(row["owner_id"], []).append(row)
-    return grouped
+    return group_rows(rows, "owner_id")
 
 
 async def photo_by_file(name: str) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.projects.tables import ImpactTally, Project
+from clustermarket.rows import group_rows
 
 MAX_TALLY = 10_000_000
 
@@ -37,10 +38,7 @@ async def tallies_for(
         .where(ImpactTally.project.is_in(project_ids) & (flag == True))
         .order_by(ImpactTally.id)
     )
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(row["project"], []).append(row)
-    return grouped
+    return group_rows(rows, "project")
 
 
 async def impact_totals(school_id: int | None = None) -> list[dict[str, Any]]:

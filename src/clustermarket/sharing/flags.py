@@ -11,6 +11,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation.content import KINDS
 from clustermarket.moderation.log import log_action
+from clustermarket.rows import group_rows
 from clustermarket.sharing.notifications import notify
 from clustermarket.sharing.tables import Flag
 from clustermarket.timeutil import now
@@ -40,10 +41,7 @@ async def open_flags(kind_name: str, ids: list[int]) -> dict[int, list[dict[str,
         .where(_open(kind_name) & Flag.subject_id.is_in(ids))
         .order_by(Flag.id)
     )
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(row["subject_id"], []).append(row)
-    return found
+    return group_rows(rows, "subject_id")
 
 
 async def open_flags_for(kind_name: str, subject_id: int) -> int:

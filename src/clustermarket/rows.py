@@ -1,0 +1,13 @@
+"""Helpers for rows as Piccolo's select() returns them (lists of dicts)."""
+
+from collections import defaultdict
+from typing import Any
+
+
+def group_rows(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    """Rows of one query, grouped by a column: how a list page attaches children (photos,
+    tallies, flags...) to its items without a query per item."""
+    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return dict(grouped)
