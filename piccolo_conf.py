@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.teams.piccolo_app",
         "clustermarket.catalogue.piccolo_app",
         "clustermarket.market.piccolo_app",
+        "clustermarket.orders.piccolo_app",
     ]
 )

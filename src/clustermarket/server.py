@@ -20,6 +20,8 @@ from clustermarket.db import close_pool, open_pool
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
+from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
+from clustermarket.orders.webhooks import ROUTES as WEBHOOK_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MARKET_ROUTES,
             *STALL_ROUTES,
             *REPORT_ROUTES,
+            *ORDER_ROUTES,
+            *WEBHOOK_ROUTES,
             AuthController,
             PupilController,
             SchoolController,
