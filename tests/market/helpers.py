@@ -27,8 +27,13 @@ class Market:
 
 async def make_team(slug: str, school: str = "aylsham-high", members: tuple[str, ...] = ()) -> int:
     rows = await Team.insert(
-        Team(school=await school_id(school), name=slug.replace("-", " ").title(), slug=slug,
-             kind=TeamKind.enterprise, created_at=now())
+        Team(
+            school=await school_id(school),
+            name=slug.replace("-", " ").title(),
+            slug=slug,
+            kind=TeamKind.enterprise,
+            created_at=now(),
+        )
     ).returning(Team.id)
     for username in members:
         user = await make_user(username, school=school)
@@ -38,10 +43,18 @@ async def make_team(slug: str, school: str = "aylsham-high", members: tuple[str,
 
 async def make_product(team: int, name: str, price: int, cost: int, public: bool = True) -> int:
     rows = await Product.insert(
-        Product(team=team, name=name, price_pence=price, unit_cost_pence=cost,
-                status=ContentStatus.approved if public else ContentStatus.draft,
-                published_name=name if public else "", published_price_pence=price if public else None,
-                is_public=public, created_at=now(), updated_at=now())
+        Product(
+            team=team,
+            name=name,
+            price_pence=price,
+            unit_cost_pence=cost,
+            status=ContentStatus.approved if public else ContentStatus.draft,
+            published_name=name if public else "",
+            published_price_pence=price if public else None,
+            is_public=public,
+            created_at=now(),
+            updated_at=now(),
+        )
     ).returning(Product.id)
     return rows[0]["id"]
 
@@ -49,13 +62,21 @@ async def make_product(team: int, name: str, price: int, cost: int, public: bool
 async def make_day(status: MarketStatus = MarketStatus.open, date: dt.date | None = None) -> int:
     cluster = await Cluster.select(Cluster.id).first()
     rows = await MarketDay.insert(
-        MarketDay(cluster=cluster["id"], date=date or today_uk(), location="Aylsham Market Place",
-                  opens=dt.time(9), closes=dt.time(13), status=status)
+        MarketDay(
+            cluster=cluster["id"],
+            date=date or today_uk(),
+            location="Aylsham Market Place",
+            opens=dt.time(9),
+            closes=dt.time(13),
+            status=status,
+        )
     ).returning(MarketDay.id)
     return rows[0]["id"]
 
 
-async def make_stall(day: int, team: int, stock: dict[int, int], float_pence: int | None = 2000) -> int:
+async def make_stall(
+    day: int, team: int, stock: dict[int, int], float_pence: int | None = 2000
+) -> int:
     opened = {"float_pence": float_pence, "opened_at": now()} if float_pence is not None else {}
     rows = await Stall.insert(Stall(market_day=day, team=team, **opened)).returning(Stall.id)
     stall = rows[0]["id"]
@@ -65,8 +86,11 @@ async def make_stall(day: int, team: int, stock: dict[int, int], float_pence: in
 
 
 async def open_market(
-    candles: int = 10, totes: int = 5, status: MarketStatus = MarketStatus.open,
-    members: tuple[str, ...] = ("ameliab",), float_pence: int | None = 2000,
+    candles: int = 10,
+    totes: int = 5,
+    status: MarketStatus = MarketStatus.open,
+    members: tuple[str, ...] = ("ameliab",),
+    float_pence: int | None = 2000,
 ) -> Market:
     """Aylsham Makers (pupil `ameliab`) at an open market day with an opened stall."""
     team = await make_team("aylsham-makers", members=members)
@@ -88,14 +112,17 @@ def new_sale_id() -> str:
 def sale_ids_on(page: str) -> dict[str, str]:
     """product id → the sale id the page made for its next tap."""
     pairs = re.findall(
-        r'name="sale_id" value="([0-9a-f-]{36})">\s*<input type="hidden" name="product_id" value="(\d+)"',
+        r'name="sale_id" value="([0-9a-f-]{36})">\s*'
+        r'<input type="hidden" name="product_id" value="(\d+)"',
         page,
     )
     return {product: sale for sale, product in pairs}
 
 
 async def left_of(stall: int, product: int) -> int:
-    row = await StallStock.select(StallStock.left).where(
-        (StallStock.stall == stall) & (StallStock.product == product)
-    ).first()
+    row = (
+        await StallStock.select(StallStock.left)
+        .where((StallStock.stall == stall) & (StallStock.product == product))
+        .first()
+    )
     return row["left"]

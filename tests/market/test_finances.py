@@ -10,9 +10,16 @@ from tests.market.helpers import make_day, new_sale_id, open_market
 
 
 async def sell(client, market, product, quantity="1", method="cash"):
-    return await post_form(client, f"/stalls/{market.stall}/sales",
-                           {"sale_id": new_sale_id(), "product_id": str(product),
-                            "quantity": quantity, "method": method})
+    return await post_form(
+        client,
+        f"/stalls/{market.stall}/sales",
+        {
+            "sale_id": new_sale_id(),
+            "product_id": str(product),
+            "quantity": quantity,
+            "method": method,
+        },
+    )
 
 
 async def test_expenses_and_profit_and_loss_with_a_chart(client) -> None:
@@ -29,7 +36,12 @@ async def test_expenses_and_profit_and_loss_with_a_chart(client) -> None:
 
     page = f"/teams/{market.team}/market"
     for data in [
-        {"kind": "materials", "description": "Wax", "amount": "8.00", "market_day": str(market.day)},
+        {
+            "kind": "materials",
+            "description": "Wax",
+            "amount": "8.00",
+            "market_day": str(market.day),
+        },
         {"kind": "stall_fee", "description": "Pitch", "amount": "5", "market_day": str(market.day)},
         {"kind": "startup", "description": "PTA loan", "amount": "25", "market_day": ""},
     ]:
@@ -39,7 +51,10 @@ async def test_expenses_and_profit_and_loss_with_a_chart(client) -> None:
     pnl = await profit_and_loss(market.team)
     [line] = pnl["lines"]
     assert (line["revenue"], line["cost_of_goods"], line["expenses"], line["profit"]) == (
-        1950, 790, 1300, -140
+        1950,
+        790,
+        1300,
+        -140,
     )
     assert pnl["total"]["profit"] == -140 and pnl["startup"] == 2500
     assert pnl["after_repaying"] == -2640
@@ -47,7 +62,9 @@ async def test_expenses_and_profit_and_loss_with_a_chart(client) -> None:
     shown = await client.get(page)
     assert shown.status_code == 200
     assert "£19.50" in shown.text and "£7.90" in shown.text and "£13.00" in shown.text
-    assert "-£1.40" in shown.text and "Start-up money to repay: <strong>£25.00</strong>" in shown.text
+    assert (
+        "-£1.40" in shown.text and "Start-up money to repay: <strong>£25.00</strong>" in shown.text
+    )
     assert "<svg" in shown.text and 'class="bar loss"' in shown.text
     assert "PTA loan" in shown.text
 
@@ -84,5 +101,10 @@ async def test_profit_spans_market_days_and_general_costs() -> None:
     await add_expense(user, market.team, "other", "Posters", 300, None)
     pnl = await profit_and_loss(market.team)
     assert [line["profit"] for line in pnl["lines"]] == [540, -500, -300]
-    assert pnl["total"] == {"label": "All market days", "revenue": 900, "cost_of_goods": 360,
-                            "expenses": 800, "profit": -260}
+    assert pnl["total"] == {
+        "label": "All market days",
+        "revenue": 900,
+        "cost_of_goods": 360,
+        "expenses": 800,
+        "profit": -260,
+    }

@@ -22,22 +22,34 @@ async def test_admin_creates_a_day_gives_a_stall_and_opens_then_closes_it(client
     team = await make_team("aylsham-makers", members=("ameliab",))
     await make_user("admin", role=Role.admin, school=None)
     await sign_in(client, "admin")
-    bad = await post_form(client, "/admin/market-days",
-                          {"date": "", "location": "", "opens": "13:00", "closes": "09:00"})
+    bad = await post_form(
+        client,
+        "/admin/market-days",
+        {"date": "", "location": "", "opens": "13:00", "closes": "09:00"},
+    )
     assert bad.status_code == 400 and "The market must open before it closes." in bad.text
     assert await MarketDay.count() == 0
 
     made = await post_form(
-        client, "/admin/market-days",
-        {"date": "2026-12-05", "location": "Aylsham Market Place", "opens": "09:00",
-         "closes": "13:00"}, follow_redirects=False,
+        client,
+        "/admin/market-days",
+        {
+            "date": "2026-12-05",
+            "location": "Aylsham Market Place",
+            "opens": "09:00",
+            "closes": "13:00",
+        },
+        follow_redirects=False,
     )
     assert made.status_code == 302
     day = await MarketDay.select().first()
     assert day["date"] == dt.date(2026, 12, 5) and day["status"] == "planned"
 
-    await post_form(client, f"/admin/market-days/{day['id']}/stalls",
-                    {"team": str(team), "pitch": "By the church"})
+    await post_form(
+        client,
+        f"/admin/market-days/{day['id']}/stalls",
+        {"team": str(team), "pitch": "By the church"},
+    )
     twice = await post_form(client, f"/admin/market-days/{day['id']}/stalls", {"team": str(team)})
     assert twice.status_code == 400 and "already has a stall" in twice.text
     assert await Stall.count() == 1
@@ -58,26 +70,43 @@ async def test_a_team_says_what_it_brings_and_the_public_page_shows_what_is_left
     form = await client.get(f"/stalls/{market.stall}/stock")
     assert "Beeswax candle" in form.text and "Secret draft" not in form.text
     saved = await post_form(
-        client, f"/stalls/{market.stall}/stock",
-        {f"qty_{market.candle}": "3", f"qty_{market.tote}": "8"}, follow_redirects=False,
+        client,
+        f"/stalls/{market.stall}/stock",
+        {f"qty_{market.candle}": "3", f"qty_{market.tote}": "8"},
+        follow_redirects=False,
     )
     assert saved.status_code == 302
     assert await left_of(market.stall, market.candle) == 3
 
     # Two candles sold: the stall cannot claim to have brought just one.
     for _ in range(2):
-        await post_form(client, f"/stalls/{market.stall}/sales",
-                        {"sale_id": new_sale_id(), "product_id": str(market.candle),
-                         "quantity": "1", "method": "cash"})
-    fewer = await post_form(client, f"/stalls/{market.stall}/stock",
-                            {f"qty_{market.candle}": "1", f"qty_{market.tote}": "2"})
+        await post_form(
+            client,
+            f"/stalls/{market.stall}/sales",
+            {
+                "sale_id": new_sale_id(),
+                "product_id": str(market.candle),
+                "quantity": "1",
+                "method": "cash",
+            },
+        )
+    fewer = await post_form(
+        client,
+        f"/stalls/{market.stall}/stock",
+        {f"qty_{market.candle}": "1", f"qty_{market.tote}": "2"},
+    )
     assert fewer.status_code == 400 and "2 already sold" in fewer.text
     assert await left_of(market.stall, market.tote) == 8  # all or nothing
     for bad in ("-4", "100000", "lots"):
-        answer = await post_form(client, f"/stalls/{market.stall}/stock", {f"qty_{market.tote}": bad})
+        answer = await post_form(
+            client, f"/stalls/{market.stall}/stock", {f"qty_{market.tote}": bad}
+        )
         assert answer.status_code == 400, bad
-    await post_form(client, f"/stalls/{market.stall}/stock",
-                    {f"qty_{market.candle}": "5", f"qty_{market.tote}": "8"})
+    await post_form(
+        client,
+        f"/stalls/{market.stall}/stock",
+        {f"qty_{market.candle}": "5", f"qty_{market.tote}": "8"},
+    )
     assert await left_of(market.stall, market.candle) == 3  # 5 brought, 2 sold
 
     # The public page: stalls, what each brings, "only N left"; no pupil names.
@@ -102,11 +131,20 @@ async def test_other_teams_and_strangers_get_not_found(client) -> None:
         await sign_in(client, username)
         assert (await client.get(f"/stalls/{market.stall}")).status_code == 404
         assert (await client.get(f"/teams/{market.team}/market")).status_code == 404
-        sold = await post_form(client, f"/stalls/{market.stall}/sales",
-                               {"sale_id": new_sale_id(), "product_id": str(market.candle),
-                                "quantity": "1", "method": "cash"})
+        sold = await post_form(
+            client,
+            f"/stalls/{market.stall}/sales",
+            {
+                "sale_id": new_sale_id(),
+                "product_id": str(market.candle),
+                "quantity": "1",
+                "method": "cash",
+            },
+        )
         assert sold.status_code == 404
-        assert (await post_form(client, f"/stalls/{market.stall}/open", {"amount": "5"})).status_code == 404
+        assert (
+            await post_form(client, f"/stalls/{market.stall}/open", {"amount": "5"})
+        ).status_code == 404
     assert (await client.get("/stalls/99999999999999")).status_code == 404
     assert (await client.get(f"/teams/{other}/market")).status_code == 200  # pshah's own school
     assert await Sale.count() == 0 and await left_of(market.stall, market.candle) == 10
@@ -125,14 +163,18 @@ async def test_a_sale_id_used_by_another_stall_is_not_theirs_to_see(client) -> N
     other_stall = await make_stall(market.day, other_team, {bread: 5})
     sale_id = new_sale_id()
     await sign_in(client, "ameliab")
-    await post_form(client, f"/stalls/{market.stall}/sales",
-                    {"sale_id": sale_id, "product_id": str(market.candle), "quantity": "1",
-                     "method": "cash"})
+    await post_form(
+        client,
+        f"/stalls/{market.stall}/sales",
+        {"sale_id": sale_id, "product_id": str(market.candle), "quantity": "1", "method": "cash"},
+    )
     client.cookies.clear()
     await sign_in(client, "noahw")
-    reuse = await post_form(client, f"/stalls/{other_stall}/sales",
-                            {"sale_id": sale_id, "product_id": str(bread), "quantity": "1",
-                             "method": "cash"})
+    reuse = await post_form(
+        client,
+        f"/stalls/{other_stall}/sales",
+        {"sale_id": sale_id, "product_id": str(bread), "quantity": "1", "method": "cash"},
+    )
     assert reuse.status_code == 404 and "Beeswax" not in reuse.text
     assert await left_of(other_stall, bread) == 5
 
@@ -145,12 +187,15 @@ async def test_pupils_and_teachers_cannot_open_admin_pages(client) -> None:
         client.cookies.clear()
         await sign_in(client, username)
         assert (await client.get("/admin/market-days")).status_code == 403
-        made = await post_form(client, "/admin/market-days",
-                               {"date": "2026-12-05", "location": "X", "opens": "09:00",
-                                "closes": "13:00"})
+        made = await post_form(
+            client,
+            "/admin/market-days",
+            {"date": "2026-12-05", "location": "X", "opens": "09:00", "closes": "13:00"},
+        )
         assert made.status_code == 403
-        assert (await post_form(client, f"/admin/market-days/{day}/status",
-                                {"status": "closed"})).status_code == 403
+        assert (
+            await post_form(client, f"/admin/market-days/{day}/status", {"status": "closed"})
+        ).status_code == 403
     assert await MarketDay.count() == 1
 
 

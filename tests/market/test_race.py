@@ -14,15 +14,20 @@ from tests.market.helpers import left_of, new_sale_id, open_market
 async def test_concurrent_taps_through_the_app_sell_exactly_the_last_units() -> None:
     market = await open_market(candles=4, members=("ameliab", "oliverg", "isla"))
     phones = [make_client() for _ in range(3)]
-    for phone, name in zip(phones, ("ameliab", "oliverg", "isla")):
+    for phone, name in zip(phones, ("ameliab", "oliverg", "isla"), strict=True):
         await phone.__aenter__()
         await sign_in(phone, name)
 
     async def tap(phone):
         return await phone.post(
             f"/stalls/{market.stall}/sales",
-            data={"sale_id": new_sale_id(), "product_id": str(market.candle), "quantity": "1",
-                  "method": "cash", "_csrf_token": csrf_token(phone)},
+            data={
+                "sale_id": new_sale_id(),
+                "product_id": str(market.candle),
+                "quantity": "1",
+                "method": "cash",
+                "_csrf_token": csrf_token(phone),
+            },
             headers={"HX-Request": "true"},
         )
 

@@ -12,9 +12,14 @@ HTMX = {"HX-Request": "true"}
 
 async def sell(client, market, product, method="cash", sale_id=None, quantity="1", htmx=True):
     return await post_form(
-        client, f"/stalls/{market.stall}/sales",
-        {"sale_id": sale_id or new_sale_id(), "product_id": str(product), "quantity": quantity,
-         "method": method},
+        client,
+        f"/stalls/{market.stall}/sales",
+        {
+            "sale_id": sale_id or new_sale_id(),
+            "product_id": str(product),
+            "quantity": quantity,
+            "method": method,
+        },
         headers=HTMX if htmx else {},
     )
 
@@ -49,7 +54,9 @@ async def test_a_pupil_opens_the_stall_sells_undoes_and_counts_the_tin(client) -
     panel = await sell(client, market, market.candle, "cash")
     last = await Sale.select(Sale.id).order_by(Sale.id, ascending=False).first()
     change = await post_form(
-        client, f"/stalls/{market.stall}/sales/{last['id']}/change", {"amount": "10"},
+        client,
+        f"/stalls/{market.stall}/sales/{last['id']}/change",
+        {"amount": "10"},
         headers=HTMX,
     )
     assert "Change due: <strong>£5.50</strong>" in change.text
@@ -60,9 +67,11 @@ async def test_a_pupil_opens_the_stall_sells_undoes_and_counts_the_tin(client) -
     )
     assert undone.status_code == 200 and "Undone: 1 × Beeswax candle." in undone.text
     assert await left_of(market.stall, market.candle) == 9
-    voided = await Sale.select(Sale.voided_at, Sale.voided_by.username.as_alias("by")).where(
-        Sale.id == last["id"]
-    ).first()
+    voided = (
+        await Sale.select(Sale.voided_at, Sale.voided_by.username.as_alias("by"))
+        .where(Sale.id == last["id"])
+        .first()
+    )
     assert voided["voided_at"] is not None and voided["by"] == "ameliab"
     assert "Takings <strong>£10.50</strong>" in undone.text
 
@@ -122,8 +131,13 @@ async def test_bad_input_is_refused_and_nothing_changes(client) -> None:
         ({"sale_id": "not-a-uuid"}, "no valid sale id"),
     ]
     for change, message in cases:
-        data = {"sale_id": new_sale_id(), "product_id": str(market.candle), "quantity": "1",
-                "method": "cash", **change}
+        data = {
+            "sale_id": new_sale_id(),
+            "product_id": str(market.candle),
+            "quantity": "1",
+            "method": "cash",
+            **change,
+        }
         answer = await post_form(client, f"/stalls/{market.stall}/sales", data, headers=HTMX)
         assert answer.status_code == 400, (change, answer.text)
         assert message in answer.text, change
@@ -150,14 +164,16 @@ async def test_a_stale_or_repeated_undo_is_refused(client) -> None:
     await Sale.update({Sale.recorded_at: now() - dt.timedelta(minutes=6)}).where(
         Sale.id == old["id"]
     )
-    stale = await post_form(client, f"/stalls/{market.stall}/sales/{old['id']}/void", {},
-                            headers=HTMX)
+    stale = await post_form(
+        client, f"/stalls/{market.stall}/sales/{old['id']}/void", {}, headers=HTMX
+    )
     assert stale.status_code == 409 and "more than 5 minutes old" in stale.text
     assert await left_of(market.stall, market.candle) == 9
 
     await post_form(client, f"/stalls/{market.stall}/sales/{recent['id']}/void", {}, headers=HTMX)
-    twice = await post_form(client, f"/stalls/{market.stall}/sales/{recent['id']}/void", {},
-                            headers=HTMX)
+    twice = await post_form(
+        client, f"/stalls/{market.stall}/sales/{recent['id']}/void", {}, headers=HTMX
+    )
     assert twice.status_code == 409 and "already undone" in twice.text
     assert await left_of(market.stall, market.tote) == 5  # given back once, not twice
     assert await Sale.count().where(Sale.voided_at.is_null()) == 1
@@ -166,8 +182,12 @@ async def test_a_stale_or_repeated_undo_is_refused(client) -> None:
 async def test_cash_float_and_change_refuse_nonsense(client) -> None:
     market = await open_market(float_pence=None)
     await sign_in(client, "ameliab")
-    for amount, message in [("lots", "type an amount in pounds"), ("-5", "from £0 to"),
-                            ("1.234", "from £0 to"), ("5000", "from £0 to")]:
+    for amount, message in [
+        ("lots", "type an amount in pounds"),
+        ("-5", "from £0 to"),
+        ("1.234", "from £0 to"),
+        ("5000", "from £0 to"),
+    ]:
         answer = await post_form(client, f"/stalls/{market.stall}/open", {"amount": amount})
         assert answer.status_code == 400 and message in answer.text, amount
     assert (await Stall.select(Stall.opened_at).first())["opened_at"] is None
@@ -177,6 +197,7 @@ async def test_cash_float_and_change_refuse_nonsense(client) -> None:
     assert again.status_code == 400 and "already open" in again.text
     await sell(client, market, market.tote)
     sale = await Sale.select(Sale.id).first()
-    short = await post_form(client, f"/stalls/{market.stall}/sales/{sale['id']}/change",
-                            {"amount": "5"}, headers=HTMX)
+    short = await post_form(
+        client, f"/stalls/{market.stall}/sales/{sale['id']}/change", {"amount": "5"}, headers=HTMX
+    )
     assert short.status_code == 400 and "£5.00 is less than £6.00" in short.text

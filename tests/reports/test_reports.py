@@ -6,13 +6,27 @@ import io
 from clustermarket.accounts.tables import Role
 from clustermarket.market.tables import Sale
 from tests.conftest import make_user, post_form, sign_in
-from tests.market.helpers import make_product, make_stall, make_teacher, make_team, new_sale_id, open_market
+from tests.market.helpers import (
+    make_product,
+    make_stall,
+    make_teacher,
+    make_team,
+    new_sale_id,
+    open_market,
+)
 
 
 async def sell(client, stall, product, quantity="1", method="cash"):
-    answer = await post_form(client, f"/stalls/{stall}/sales",
-                             {"sale_id": new_sale_id(), "product_id": str(product),
-                              "quantity": quantity, "method": method})
+    answer = await post_form(
+        client,
+        f"/stalls/{stall}/sales",
+        {
+            "sale_id": new_sale_id(),
+            "product_id": str(product),
+            "quantity": quantity,
+            "method": method,
+        },
+    )
     assert answer.status_code == 200, answer.text
 
 
@@ -58,19 +72,25 @@ async def test_admin_reports_and_csv_agree_with_the_recorded_sales(client) -> No
     assert by_team == {"Aylsham Makers": ("4", "19.50"), "Erpingham Bees": ("3", "9.00")}
     # The CSV adds up to what the sales table holds for the sales that stand.
     standing = await Sale.select(Sale.amount_pence).where(Sale.voided_at.is_null())
-    assert sum(round(float(r[4]) * 100) for r in rows[1:]) == sum(s["amount_pence"] for s in standing)
+    assert sum(round(float(r[4]) * 100) for r in rows[1:]) == sum(
+        s["amount_pence"] for s in standing
+    )
 
     schools = csv_rows((await client.get("/reports/schools/csv")).text)
     assert {r[1]: r[3] for r in schools[1:]} == {
-        "Aylsham High School": "19.50", "Erpingham Primary School": "9.00"
+        "Aylsham High School": "19.50",
+        "Erpingham Primary School": "9.00",
     }
     products = csv_rows((await client.get(f"/reports/products/csv?day={market.day}")).text)
     assert {r[1]: r[2] for r in products[1:]} == {
-        "Beeswax candle": "3", "Printed tote bag": "1", "Bird feeder": "3"
+        "Beeswax candle": "3",
+        "Printed tote bag": "1",
+        "Bird feeder": "3",
     }
     methods = csv_rows((await client.get("/reports/methods/csv")).text)
     assert {r[1]: (r[2], r[3]) for r in methods[1:]} == {
-        "cash": ("1", "13.50"), "card": ("2", "15.00")
+        "cash": ("1", "13.50"),
+        "card": ("2", "15.00"),
     }
     assert (await client.get("/reports/nonsense/csv")).status_code == 404
 

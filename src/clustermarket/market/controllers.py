@@ -80,7 +80,9 @@ class AdminMarketController(Controller):
     async def create_day(self, data: Annotated[MarketDayForm, Form]) -> Template | Redirect:
         try:
             day_id = await services.create_market_day(
-                _parse(dt.date, data.date), data.location, _parse(dt.time, data.opens),
+                _parse(dt.date, data.date),
+                data.location,
+                _parse(dt.time, data.opens),
                 _parse(dt.time, data.closes),
             )
         except MarketError as error:

@@ -21,7 +21,11 @@ EXPENSE_KINDS = {
 
 
 async def add_expense(
-    user: CurrentUser, team_id: int, kind: str, description: str, amount_pence: int,
+    user: CurrentUser,
+    team_id: int,
+    kind: str,
+    description: str,
+    amount_pence: int,
     market_day_id: int | None,
 ) -> None:
     description = description.strip()
@@ -36,16 +40,31 @@ async def add_expense(
     ):
         raise MarketError("Choose a market day from the list.")
     await Expense.insert(
-        Expense(team=team_id, market_day=market_day_id, kind=kind, description=description,
-                amount_pence=amount_pence, recorded_by=user.id, recorded_at=now())
+        Expense(
+            team=team_id,
+            market_day=market_day_id,
+            kind=kind,
+            description=description,
+            amount_pence=amount_pence,
+            recorded_by=user.id,
+            recorded_at=now(),
+        )
     )
 
 
 async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
-    return await Expense.select(
-        Expense.id, Expense.kind, Expense.description, Expense.amount_pence, Expense.recorded_at,
-        Expense.market_day.date.as_alias("day_date"),
-    ).where(Expense.team == team_id).order_by(Expense.recorded_at, ascending=False)
+    return (
+        await Expense.select(
+            Expense.id,
+            Expense.kind,
+            Expense.description,
+            Expense.amount_pence,
+            Expense.recorded_at,
+            Expense.market_day.date.as_alias("day_date"),
+        )
+        .where(Expense.team == team_id)
+        .order_by(Expense.recorded_at, ascending=False)
+    )
 
 
 def _line(label: str) -> dict[str, Any]:
@@ -56,18 +75,25 @@ async def profit_and_loss(team_id: int) -> dict[str, Any]:
     """Revenue, cost of goods (unit cost × units sold), expenses and profit. Two queries.
 
     Start-up money is a debt, not a cost: it is shown beside the profit, not taken from it."""
-    sales = await Sale.select(
-        Sale.stall.market_day.id.as_alias("day_id"),
-        Sale.stall.market_day.date.as_alias("day_date"),
-        Sum(Sale.amount_pence).as_alias("revenue"), Sum(Sale.cost_pence).as_alias("cost"),
-    ).where((Sale.stall.team == team_id) & Sale.voided_at.is_null()).group_by(
-        Sale.stall.market_day.id, Sale.stall.market_day.date
+    sales = (
+        await Sale.select(
+            Sale.stall.market_day.id.as_alias("day_id"),
+            Sale.stall.market_day.date.as_alias("day_date"),
+            Sum(Sale.amount_pence).as_alias("revenue"),
+            Sum(Sale.cost_pence).as_alias("cost"),
+        )
+        .where((Sale.stall.team == team_id) & Sale.voided_at.is_null())
+        .group_by(Sale.stall.market_day.id, Sale.stall.market_day.date)
     )
-    expenses = await Expense.select(
-        Expense.market_day.id.as_alias("day_id"), Expense.market_day.date.as_alias("day_date"),
-        Expense.kind, Sum(Expense.amount_pence).as_alias("amount"),
-    ).where(Expense.team == team_id).group_by(
-        Expense.market_day.id, Expense.market_day.date, Expense.kind
+    expenses = (
+        await Expense.select(
+            Expense.market_day.id.as_alias("day_id"),
+            Expense.market_day.date.as_alias("day_date"),
+            Expense.kind,
+            Sum(Expense.amount_pence).as_alias("amount"),
+        )
+        .where(Expense.team == team_id)
+        .group_by(Expense.market_day.id, Expense.market_day.date, Expense.kind)
     )
     days: dict[int | None, dict[str, Any]] = {}
     dates = {}
@@ -96,5 +122,9 @@ async def profit_and_loss(team_id: int) -> dict[str, Any]:
         for key in ("revenue", "cost_of_goods", "expenses", "profit"):
             total[key] += line[key]
         lines.append(line)
-    return {"lines": lines, "total": total, "startup": startup,
-            "after_repaying": total["profit"] - startup}
+    return {
+        "lines": lines,
+        "total": total,
+        "startup": startup,
+        "after_repaying": total["profit"] - startup,
+    }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import weakref
+from contextlib import nullcontext
 from typing import Any
 
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
@@ -24,16 +27,61 @@ class MarketError(Exception):
     """A request that cannot be done; the message is for the user and nothing was changed."""
 
 
+_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class _QueuedImmediateTransaction(SQLiteTransaction):
+    """BEGIN IMMEDIATE, but first wait in this process's queue of writers.
+
+    SQLite's own busy wait sleeps in steps of up to 100 ms, so many writers of one process
+    queue on an asyncio lock instead; the connection is opened before joining the queue,
+    so the lock is held only for the transaction's own statements."""
+
+    _holds_lock = False
+
+    async def begin(self) -> None:
+        lock = _sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        await lock.acquire()
+        self._lock, self._holds_lock = lock, True
+        try:
+            await super().begin()
+        except BaseException:
+            self._release()
+            await self.connection.close()
+            raise
+
+    def _release(self) -> None:
+        if self._holds_lock:
+            self._holds_lock = False
+            self._lock.release()
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        finally:
+            self._release()
+
+
 def write_transaction():
     """A transaction for writes that must not race.
 
-    SQLite takes the write lock at BEGIN (immediate), so concurrent writers queue instead of
-    failing with "database is locked"; PostgreSQL needs only a plain transaction, because every
-    counter moves by one conditional UPDATE."""
+    SQLite: an immediate transaction (the write lock taken at BEGIN), queued per process;
+    PostgreSQL needs only a plain transaction, because every counter moves by one conditional
+    UPDATE."""
     db = MarketDay._meta.db
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
+        return _QueuedImmediateTransaction(engine=db, transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+def one_connection():
+    """Several reads on one connection. Piccolo's SQLite engine otherwise opens a connection
+    (and a thread) for every query; PostgreSQL takes each query's connection from the pool,
+    cheaper than a BEGIN and COMMIT around them."""
+    db = MarketDay._meta.db
+    return db.transaction() if isinstance(db, SQLiteEngine) else nullcontext()
 
 
 def fits_database(number: int) -> bool:
@@ -49,16 +97,23 @@ def sellable(product=Product):
 # ------------------------------------------------------------------ market days
 
 _DAY_COLUMNS = (
-    MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes,
+    MarketDay.id,
+    MarketDay.date,
+    MarketDay.location,
+    MarketDay.opens,
+    MarketDay.closes,
     MarketDay.status,
 )
 
 
 async def next_market_day() -> dict[str, Any] | None:
     """The next market that is not over: today's or a later one."""
-    return await MarketDay.select(*_DAY_COLUMNS).where(
-        (MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed)
-    ).order_by(MarketDay.date).first()
+    return (
+        await MarketDay.select(*_DAY_COLUMNS)
+        .where((MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed))
+        .order_by(MarketDay.date)
+        .first()
+    )
 
 
 async def all_market_days() -> list[dict[str, Any]]:
@@ -89,8 +144,14 @@ async def create_market_day(
         raise MarketError(" ".join(problems))
     cluster = await Cluster.select(Cluster.id).order_by(Cluster.id).first()
     rows = await MarketDay.insert(
-        MarketDay(cluster=cluster["id"], date=date, location=location, opens=opens,
-                  closes=closes, status=MarketStatus.planned)
+        MarketDay(
+            cluster=cluster["id"],
+            date=date,
+            location=location,
+            opens=opens,
+            closes=closes,
+            status=MarketStatus.planned,
+        )
     ).returning(MarketDay.id)
     return rows[0]["id"]
 
@@ -100,9 +161,11 @@ async def advance_status(day_id: int, to: str) -> None:
     day = await market_day(day_id)
     if NEXT_STATUS.get(MarketStatus(day["status"])) != to:
         raise MarketError(f"A {day['status']} market day cannot become {to}.")
-    updated = await MarketDay.update({MarketDay.status: to}).where(
-        (MarketDay.id == day_id) & (MarketDay.status == day["status"])
-    ).returning(MarketDay.id)
+    updated = (
+        await MarketDay.update({MarketDay.status: to})
+        .where((MarketDay.id == day_id) & (MarketDay.status == day["status"]))
+        .returning(MarketDay.id)
+    )
     if not updated:
         raise MarketError("Someone else changed this market day just now. Please look again.")
 
@@ -127,31 +190,48 @@ async def assign_stall(day_id: int, team_id: int | None, pitch: str) -> int:
 
 
 async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
-    return await Stall.select(
-        Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at,
-        Stall.team.id.as_alias("team_id"), Stall.team.name.as_alias("team_name"),
-        Stall.team.school.name.as_alias("school_name"),
-    ).where(Stall.market_day == day_id).order_by(Stall.team.name)
+    return (
+        await Stall.select(
+            Stall.id,
+            Stall.pitch,
+            Stall.opened_at,
+            Stall.closed_at,
+            Stall.team.id.as_alias("team_id"),
+            Stall.team.name.as_alias("team_name"),
+            Stall.team.school.name.as_alias("school_name"),
+        )
+        .where(Stall.market_day == day_id)
+        .order_by(Stall.team.name)
+    )
 
 
 async def enterprise_teams() -> list[dict[str, Any]]:
-    return await Team.select(
-        Team.id, Team.name, Team.school.name.as_alias("school_name")
-    ).where(Team.kind == TeamKind.enterprise).order_by(Team.name)
+    return (
+        await Team.select(Team.id, Team.name, Team.school.name.as_alias("school_name"))
+        .where(Team.kind == TeamKind.enterprise)
+        .order_by(Team.name)
+    )
 
 
 async def public_market_day(day_id: int) -> dict[str, Any]:
     """The public page: each stall and what it brings, how many are left. Three queries."""
     day = await market_day(day_id)
     stalls = await stalls_of_day(day_id)
-    stock = await StallStock.select(
-        StallStock.stall, StallStock.brought, StallStock.left,
-        StallStock.product.published_name.as_alias("name"),
-        StallStock.product.published_price_pence.as_alias("price_pence"),
-    ).where(
-        (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-        & sellable(StallStock.product)
-    ).order_by(StallStock.product.published_name)
+    stock = (
+        await StallStock.select(
+            StallStock.stall,
+            StallStock.brought,
+            StallStock.left,
+            StallStock.product.published_name.as_alias("name"),
+            StallStock.product.published_price_pence.as_alias("price_pence"),
+        )
+        .where(
+            (StallStock.stall.market_day == day_id)
+            & (StallStock.brought > 0)
+            & sellable(StallStock.product)
+        )
+        .order_by(StallStock.product.published_name)
+    )
     by_stall: dict[int, list[dict[str, Any]]] = {}
     for row in stock:
         by_stall.setdefault(row["stall"], []).append(row)
@@ -163,17 +243,27 @@ async def public_market_day(day_id: int) -> dict[str, Any]:
 # ------------------------------------------------------------------ a team's stalls
 
 
+# Built once: Piccolo deep-copies a column for every alias (this is on every sale's path).
+_WORKER_STALL_COLUMNS = (
+    Stall.id,
+    Stall.pitch,
+    Stall.float_pence,
+    Stall.opened_at,
+    Stall.counted_cash_pence,
+    Stall.closed_at,
+    Stall.team.id.as_alias("team_id"),
+    Stall.market_day.id.as_alias("day_id"),
+    Stall.market_day.date.as_alias("day_date"),
+    Stall.market_day.location.as_alias("day_location"),
+    Stall.market_day.status.as_alias("day_status"),
+)
+
+
 async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
     """The stall, its day and team, if `user` may work for its team; NotFound otherwise."""
     if not fits_database(stall_id):
         raise NotFound()
-    stall = await Stall.select(
-        Stall.id, Stall.pitch, Stall.float_pence, Stall.opened_at, Stall.counted_cash_pence,
-        Stall.closed_at, Stall.team.id.as_alias("team_id"),
-        Stall.market_day.id.as_alias("day_id"), Stall.market_day.date.as_alias("day_date"),
-        Stall.market_day.location.as_alias("day_location"),
-        Stall.market_day.status.as_alias("day_status"),
-    ).where(Stall.id == stall_id).first()
+    stall = await Stall.select(*_WORKER_STALL_COLUMNS).where(Stall.id == stall_id).first()
     if stall is None:
         raise NotFound()
     team = await team_for_worker(user, stall["team_id"])
@@ -184,20 +274,33 @@ async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
 
 
 async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
-    return await Stall.select(
-        Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at,
-        Stall.market_day.id.as_alias("day_id"), Stall.market_day.date.as_alias("day_date"),
-        Stall.market_day.location.as_alias("day_location"),
-        Stall.market_day.status.as_alias("day_status"),
-    ).where(Stall.team == team_id).order_by(Stall.market_day.date, ascending=False)
+    return (
+        await Stall.select(
+            Stall.id,
+            Stall.pitch,
+            Stall.opened_at,
+            Stall.closed_at,
+            Stall.market_day.id.as_alias("day_id"),
+            Stall.market_day.date.as_alias("day_date"),
+            Stall.market_day.location.as_alias("day_location"),
+            Stall.market_day.status.as_alias("day_status"),
+        )
+        .where(Stall.team == team_id)
+        .order_by(Stall.market_day.date, ascending=False)
+    )
 
 
 async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
     """Every product the team may sell, with what this stall brings of it (two queries)."""
-    products = await Product.select(
-        Product.id, Product.published_name.as_alias("name"),
-        Product.published_price_pence.as_alias("price_pence"),
-    ).where((Product.team == stall["team_id"]) & sellable()).order_by(Product.published_name)
+    products = (
+        await Product.select(
+            Product.id,
+            Product.published_name.as_alias("name"),
+            Product.published_price_pence.as_alias("price_pence"),
+        )
+        .where((Product.team == stall["team_id"]) & sellable())
+        .order_by(Product.published_name)
+    )
     stock = {
         row["product"]: row
         for row in await StallStock.select(
@@ -243,9 +346,11 @@ async def set_stock(stall: dict[str, Any], quantities: dict[int, int]) -> None:
 
 
 async def _set_one_stock(stall_id: int, product_id: int, brought: int) -> None:
-    row = await StallStock.select(StallStock.id, StallStock.brought).where(
-        (StallStock.stall == stall_id) & (StallStock.product == product_id)
-    ).first()
+    row = (
+        await StallStock.select(StallStock.id, StallStock.brought)
+        .where((StallStock.stall == stall_id) & (StallStock.product == product_id))
+        .first()
+    )
     if row is None:
         await StallStock.insert(
             StallStock(stall=stall_id, product=product_id, brought=brought, left=brought)
@@ -253,10 +358,12 @@ async def _set_one_stock(stall_id: int, product_id: int, brought: int) -> None:
         return
     change = brought - row["brought"]
     # One conditional UPDATE: a sale that lands meanwhile is never lost or oversold.
-    updated = await StallStock.update(
-        {StallStock.brought: brought, StallStock.left: StallStock.left + change}
-    ).where((StallStock.id == row["id"]) & (StallStock.left >= -change)).returning(
-        StallStock.id
+    updated = (
+        await StallStock.update(
+            {StallStock.brought: brought, StallStock.left: StallStock.left + change}
+        )
+        .where((StallStock.id == row["id"]) & (StallStock.left >= -change))
+        .returning(StallStock.id)
     )
     if not updated:
         raise MarketError("More were sold meanwhile than that. Please look again.")

@@ -55,14 +55,31 @@ class StallController(Controller):
     guards = [requires_signed_in]
 
     async def _screen(
-        self, request: HTMXRequest, stall_id: int, *, message: str = "", error: str = "",
-        status: int = 200, change: dict[str, Any] | None = None,
+        self,
+        request: HTMXRequest,
+        stall_id: int,
+        *,
+        message: str = "",
+        error: str = "",
+        status: int = 200,
+        change: dict[str, Any] | None = None,
+        stall: dict | None = None,
     ) -> Template:
-        stall = await services.stall_for_worker(request.user, stall_id)
-        screen = await sales.stall_screen(stall)
-        context = {"stall": stall, **screen, "message": message, "error": error,
-                   "change": change, "cash": sales.cash_summary(stall, screen["takings"])}
-        context["pre_orders"] = await orders_to_collect(stall["id"])  # issue 6: pre-orders
+        """The page or its panel. `stall` is passed when this request already loaded it and
+        changed nothing in the stall row itself (a sale, an undo, change given)."""
+        async with services.one_connection():
+            stall = stall or await services.stall_for_worker(request.user, stall_id)
+            screen = await sales.stall_screen(stall)
+        context = {
+            "stall": stall,
+            **screen,
+            "message": message,
+            "error": error,
+            "change": change,
+            "cash": sales.cash_summary(stall, screen["takings"]),
+        }
+        if not request.htmx:  # issue 6: the full page lists pre-orders to collect
+            context["pre_orders"] = await orders_to_collect(stall["id"])
         name = "market/_stall_panel.html" if request.htmx else "market/stall.html"
         return Template(name, context=context, status_code=status)
 
@@ -74,15 +91,20 @@ class StallController(Controller):
     async def sell(
         self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[SaleForm, Form]
     ) -> Template:
-        stall = await services.stall_for_worker(request.user, stall_id)
         try:
             outcome = await sales.record_sale(
-                request.user, stall["id"], _whole(data.product_id, "The product"),
-                _whole(data.quantity, "The quantity"), data.method, data.sale_id,
+                request.user,
+                stall_id,
+                _whole(data.product_id, "The product"),
+                _whole(data.quantity, "The quantity"),
+                data.method,
+                data.sale_id,
             )
         except MarketError as error:
-            return await self._screen(request, stall_id, error=str(error), status=_status_for(error))
-        return await self._screen(request, stall_id, message=outcome.message)
+            return await self._screen(
+                request, stall_id, error=str(error), status=_status_for(error)
+            )
+        return await self._screen(request, stall_id, message=outcome.message, stall=outcome.stall)
 
     @post("/sales/{sale_id:int}/void")
     async def void(
@@ -92,14 +114,20 @@ class StallController(Controller):
         try:
             sale = await sales.void_sale(request.user, stall, sale_id)
         except MarketError as error:
-            return await self._screen(request, stall_id, error=str(error), status=409)
+            return await self._screen(request, stall_id, error=str(error), status=409, stall=stall)
         return await self._screen(
-            request, stall_id, message=f"Undone: {sale['quantity']} × {sale['product_name']}."
+            request,
+            stall_id,
+            message=f"Undone: {sale['quantity']} × {sale['product_name']}.",
+            stall=stall,
         )
 
     @post("/sales/{sale_id:int}/change")
     async def change(
-        self, request: HTMXRequest, stall_id: FromPath[int], sale_id: FromPath[int],
+        self,
+        request: HTMXRequest,
+        stall_id: FromPath[int],
+        sale_id: FromPath[int],
         data: Annotated[AmountForm, Form],
     ) -> Template:
         stall = await services.stall_for_worker(request.user, stall_id)
@@ -107,8 +135,8 @@ class StallController(Controller):
             tendered = sales.parse_pounds(data.amount, "Amount handed over")
             sale = await sales.give_change(stall, sale_id, tendered)
         except MarketError as error:
-            return await self._screen(request, stall_id, error=str(error), status=400)
-        return await self._screen(request, stall_id, change=sale)
+            return await self._screen(request, stall_id, error=str(error), status=400, stall=stall)
+        return await self._screen(request, stall_id, change=sale, stall=stall)
 
     @post("/open")
     async def open_stall(
@@ -133,20 +161,27 @@ class StallController(Controller):
         return Redirect(path=f"/stalls/{stall_id}")
 
     async def _stock_page(
-        self, request: Request, stall: dict[str, Any], error: str = "", status: int = 200,
+        self,
+        request: Request,
+        stall: dict[str, Any],
+        error: str = "",
+        status: int = 200,
         typed: dict[str, str] | None = None,
     ) -> Template:
         products = await services.stock_form(stall)
         for product in products:
             product["typed"] = (typed or {}).get(f"qty_{product['id']}", product["brought"])
         return Template(
-            "market/stock.html", context={"stall": stall, "products": products, "error": error},
+            "market/stock.html",
+            context={"stall": stall, "products": products, "error": error},
             status_code=status,
         )
 
     @get("/stock")
     async def stock(self, request: Request, stall_id: FromPath[int]) -> Template:
-        return await self._stock_page(request, await services.stall_for_worker(request.user, stall_id))
+        return await self._stock_page(
+            request, await services.stall_for_worker(request.user, stall_id)
+        )
 
     @post("/stock")
     async def set_stock(self, request: Request, stall_id: FromPath[int]) -> Template | Redirect:
@@ -187,24 +222,34 @@ class TeamMarketController(Controller):
     guards = [requires_signed_in]
 
     async def _page(
-        self, request: Request, team_id: int, form: ExpenseForm | None = None, error: str = "",
+        self,
+        request: Request,
+        team_id: int,
+        form: ExpenseForm | None = None,
+        error: str = "",
         status: int = 200,
     ) -> Template:
         team = await _team_or_404(request, team_id)
         pnl = await finances.profit_and_loss(team_id)
         bars = []
         for line in [*pnl["lines"], pnl["total"]]:
-            bars += [(f"{line['label']} revenue", line["revenue"], "revenue"),
-                     (f"{line['label']} costs", line["cost_of_goods"] + line["expenses"], "cost"),
-                     (f"{line['label']} profit", line["profit"], "profit")]
+            bars += [
+                (f"{line['label']} revenue", line["revenue"], "revenue"),
+                (f"{line['label']} costs", line["cost_of_goods"] + line["expenses"], "cost"),
+                (f"{line['label']} profit", line["profit"], "profit"),
+            ]
         return Template(
             "market/team.html",
             context={
-                "team": team, "stalls": await services.stalls_of_team(team_id),
-                "pnl": pnl, "chart": bar_chart("Profit and loss", bars),
+                "team": team,
+                "stalls": await services.stalls_of_team(team_id),
+                "pnl": pnl,
+                "chart": bar_chart("Profit and loss", bars),
                 "expenses": await finances.expenses_of_team(team_id),
-                "kinds": finances.EXPENSE_KINDS, "days": await services.all_market_days(),
-                "form": form or ExpenseForm(), "error": error,
+                "kinds": finances.EXPENSE_KINDS,
+                "days": await services.all_market_days(),
+                "form": form or ExpenseForm(),
+                "error": error,
             },
             status_code=status,
         )

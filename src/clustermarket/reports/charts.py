@@ -22,14 +22,16 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], money: bool = True) 
     rows = []
     for i, (label, value, kind) in enumerate(bars):
         width = abs(value) * scale
-        rows.append({
-            "label": label if len(label) <= 28 else label[:27] + "…",
-            "y": i * (BAR_HEIGHT + GAP),
-            "x": axis - width if value < 0 else axis,
-            "width": max(width, 1 if value else 0),
-            "kind": kind if value >= 0 else "loss",
-            "text": format_pence(value) if money else str(value),
-        })
+        rows.append(
+            {
+                "label": label if len(label) <= 28 else label[:27] + "…",
+                "y": i * (BAR_HEIGHT + GAP),
+                "x": axis - width if value < 0 else axis,
+                "width": max(width, 1 if value else 0),
+                "kind": kind if value >= 0 else "loss",
+                "text": format_pence(value) if money else str(value),
+            }
+        )
     return {
         "title": title,
         "rows": rows,

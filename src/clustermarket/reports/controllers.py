@@ -32,7 +32,9 @@ def _scope(user: CurrentUser, school: int | None, day: int | None) -> tuple[int 
 
 @get("/reports", guards=[requires_staff])
 async def reports_index(
-    request: Request, report: FromQuery[str] = "teams", school: FromQuery[int | None] = None,
+    request: Request,
+    report: FromQuery[str] = "teams",
+    school: FromQuery[int | None] = None,
     day: FromQuery[int | None] = None,
 ) -> Template:
     school_id, day_id = _scope(request.user, school, day)
@@ -40,16 +42,21 @@ async def reports_index(
     return Template(
         "reports/index.html",
         context={
-            **result, "reports": REPORTS, "days": await all_market_days(),
+            **result,
+            "reports": REPORTS,
+            "days": await all_market_days(),
             "schools": await all_schools() if request.user.is_admin else [],
-            "school_id": school_id, "day_id": day_id,
+            "school_id": school_id,
+            "day_id": day_id,
         },
     )
 
 
 @get("/reports/{slug:str}/csv", guards=[requires_staff])
 async def report_csv(
-    request: Request, slug: FromPath[str], school: FromQuery[int | None] = None,
+    request: Request,
+    slug: FromPath[str],
+    school: FromQuery[int | None] = None,
     day: FromQuery[int | None] = None,
 ) -> Response:
     report = _report(slug)

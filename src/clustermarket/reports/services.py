@@ -43,38 +43,64 @@ _TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
 
 
 async def _by_team(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    return await Sale.select(
-        _DAY.as_alias("market_day"), Sale.stall.team.name.as_alias("team"),
-        Sale.stall.team.school.name.as_alias("school"), _UNITS, _TAKINGS,
-    ).where(_standing_sales(school_id, day_id)).group_by(
-        _DAY, Sale.stall.team.name, Sale.stall.team.school.name
-    ).order_by(_DAY).order_by(Sale.stall.team.name)
+    return (
+        await Sale.select(
+            _DAY.as_alias("market_day"),
+            Sale.stall.team.name.as_alias("team"),
+            Sale.stall.team.school.name.as_alias("school"),
+            _UNITS,
+            _TAKINGS,
+        )
+        .where(_standing_sales(school_id, day_id))
+        .group_by(_DAY, Sale.stall.team.name, Sale.stall.team.school.name)
+        .order_by(_DAY)
+        .order_by(Sale.stall.team.name)
+    )
 
 
 async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    return await Sale.select(
-        _DAY.as_alias("market_day"), Sale.stall.team.school.name.as_alias("school"),
-        _UNITS, _TAKINGS,
-    ).where(_standing_sales(school_id, day_id)).group_by(
-        _DAY, Sale.stall.team.school.name
-    ).order_by(_DAY).order_by(Sale.stall.team.school.name)
+    return (
+        await Sale.select(
+            _DAY.as_alias("market_day"),
+            Sale.stall.team.school.name.as_alias("school"),
+            _UNITS,
+            _TAKINGS,
+        )
+        .where(_standing_sales(school_id, day_id))
+        .group_by(_DAY, Sale.stall.team.school.name)
+        .order_by(_DAY)
+        .order_by(Sale.stall.team.school.name)
+    )
 
 
 async def _by_product(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    return await Sale.select(
-        Sale.stall.team.name.as_alias("team"), Sale.product.name.as_alias("product"),
-        _UNITS, _TAKINGS,
-    ).where(_standing_sales(school_id, day_id)).group_by(
-        Sale.stall.team.name, Sale.product.name
-    ).order_by(Sale.stall.team.name).order_by(Sale.product.name)
+    return (
+        await Sale.select(
+            Sale.stall.team.name.as_alias("team"),
+            Sale.product.name.as_alias("product"),
+            _UNITS,
+            _TAKINGS,
+        )
+        .where(_standing_sales(school_id, day_id))
+        .group_by(Sale.stall.team.name, Sale.product.name)
+        .order_by(Sale.stall.team.name)
+        .order_by(Sale.product.name)
+    )
 
 
 async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    return await Sale.select(
-        _DAY.as_alias("market_day"), Sale.method, Count(Sale.id).as_alias("sales"), _TAKINGS,
-    ).where(_standing_sales(school_id, day_id)).group_by(_DAY, Sale.method).order_by(
-        _DAY
-    ).order_by(Sale.method)
+    return (
+        await Sale.select(
+            _DAY.as_alias("market_day"),
+            Sale.method,
+            Count(Sale.id).as_alias("sales"),
+            _TAKINGS,
+        )
+        .where(_standing_sales(school_id, day_id))
+        .group_by(_DAY, Sale.method)
+        .order_by(_DAY)
+        .order_by(Sale.method)
+    )
 
 
 def _day(row: dict[str, Any]) -> str:
@@ -85,36 +111,64 @@ REPORTS = {
     report.slug: report
     for report in [
         Report(
-            "teams", "Takings by team",
-            [("market_day", "Market day"), ("team", "Team"), ("school", "School"),
-             ("units", "Units sold"), ("takings_pence", "Takings")],
-            lambda r: f"{_day(r)} · {r['team']}", "takings_pence", _by_team,
+            "teams",
+            "Takings by team",
+            [
+                ("market_day", "Market day"),
+                ("team", "Team"),
+                ("school", "School"),
+                ("units", "Units sold"),
+                ("takings_pence", "Takings"),
+            ],
+            lambda r: f"{_day(r)} · {r['team']}",
+            "takings_pence",
+            _by_team,
         ),
         Report(
-            "schools", "Takings by school",
-            [("market_day", "Market day"), ("school", "School"), ("units", "Units sold"),
-             ("takings_pence", "Takings")],
-            lambda r: f"{_day(r)} · {r['school']}", "takings_pence", _by_school,
+            "schools",
+            "Takings by school",
+            [
+                ("market_day", "Market day"),
+                ("school", "School"),
+                ("units", "Units sold"),
+                ("takings_pence", "Takings"),
+            ],
+            lambda r: f"{_day(r)} · {r['school']}",
+            "takings_pence",
+            _by_school,
         ),
         Report(
-            "products", "Units sold per product",
-            [("team", "Team"), ("product", "Product"), ("units", "Units sold"),
-             ("takings_pence", "Takings")],
-            lambda r: r["product"], "units", _by_product, chart_is_money=False,
+            "products",
+            "Units sold per product",
+            [
+                ("team", "Team"),
+                ("product", "Product"),
+                ("units", "Units sold"),
+                ("takings_pence", "Takings"),
+            ],
+            lambda r: r["product"],
+            "units",
+            _by_product,
+            chart_is_money=False,
         ),
         Report(
-            "methods", "Cash, card and online",
-            [("market_day", "Market day"), ("method", "Paid by"), ("sales", "Sales"),
-             ("takings_pence", "Takings")],
-            lambda r: f"{_day(r)} · {r['method']}", "takings_pence", _by_method,
+            "methods",
+            "Cash, card and online",
+            [
+                ("market_day", "Market day"),
+                ("method", "Paid by"),
+                ("sales", "Sales"),
+                ("takings_pence", "Takings"),
+            ],
+            lambda r: f"{_day(r)} · {r['method']}",
+            "takings_pence",
+            _by_method,
         ),
     ]
 }
 
 
-async def run_report(
-    report: Report, school_id: int | None, day_id: int | None
-) -> dict[str, Any]:
+async def run_report(report: Report, school_id: int | None, day_id: int | None) -> dict[str, Any]:
     rows = await report.rows(school_id, day_id)
     bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in rows]
     return {
