@@ -147,3 +147,13 @@ async def test_pupils_and_other_schools_cannot_manage_orders(client) -> None:
     assert "jaya@example.org" not in (await client.get("/staff/orders")).text
     assert (await post_form(client, f"/staff/orders/{order['id']}/cancel", {})).status_code == 404
     assert (await order_row())["status"] == OrderStatus.reserved
+
+
+async def test_the_demo_has_a_reservation_on_the_next_market_day(client) -> None:
+    from clustermarket.demo import load_demo_data
+
+    await load_demo_data()
+    order = await order_row()
+    assert order["status"] == OrderStatus.reserved and order["total_pence"] == 850
+    receipt = await client.get(f"/orders/{order['token']}")
+    assert "Reserve" in receipt.text and "Lavender bag" in receipt.text

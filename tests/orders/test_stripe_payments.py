@@ -278,3 +278,23 @@ async def test_the_webhook_is_the_only_csrf_exempt_path_and_needs_keys(client) -
     assert WEBHOOK_PATH == STRIPE_WEBHOOK_PATH
     assert (await client.post(WEBHOOK_PATH, content=b"{}")).status_code == 404
     assert re.search("Stripe", (await client.get("/basket")).text) is None
+
+
+async def test_a_checkout_left_open_without_an_event_is_expired_later(
+    paying_client, standin
+) -> None:
+    import datetime as dt
+
+    from clustermarket.orders.tables import Order
+
+    market = await open_market(candles=10)
+    order, _ = await place_paid_order(paying_client, standin, market, totes=0)
+    paid_one, _ = await place_paid_order(paying_client, standin, market, totes=0)
+    standin.pay(paid_one["stripe_session_id"])  # paid, but its event never came
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await Order.update({Order.created_at: long_ago}).where(Order.id > 0)
+    await paying_client.get(f"/market-days/{market.day}/pre-order")
+    assert (await order_row(order["id"]))["status"] == OrderStatus.expired
+    assert standin.sessions[order["stripe_session_id"]]["status"] == "expired"
+    assert (await order_row(paid_one["id"]))["status"] == OrderStatus.paid
+    assert await left_of(market.stall, market.candle) == 8

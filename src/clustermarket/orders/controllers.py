@@ -77,6 +77,8 @@ class BasketController(Controller):
 
     @get("/market-days/{day_id:int}/pre-order")
     async def choose(self, request: Request, day_id: FromPath[int]) -> Template:
+        if _settings(request).stripe_enabled:
+            await services.expire_overdue_checkouts(_settings(request))
         try:
             await services.orderable_day(day_id)
         except OrderError as error:
@@ -209,6 +211,8 @@ class StaffOrderController(Controller):
 
     @get("/")
     async def list_orders(self, request: Request) -> Template:
+        if _settings(request).stripe_enabled:
+            await services.expire_overdue_checkouts(_settings(request))
         return await self._page(request)
 
     @post("/{order_id:int}/refund")

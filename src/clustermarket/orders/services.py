@@ -11,6 +11,7 @@ Stock rules (DESIGN.md, "Money and stock"):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -457,6 +458,32 @@ async def _mark_refunded(order_id: int, refund_id: str | None, user_id: int | No
 
 
 # ------------------------------------------------------------------ cancelling and refunding
+
+
+async def expire_overdue_checkouts(settings: Settings, limit: int = 10) -> int:
+    """A safety net for a missed `checkout.session.expired` event (say, no webhook set up):
+    an online order still waiting well after its session's end is checked with Stripe and
+    either settled as paid or expired, so its stock does not stay held for nothing."""
+    cutoff = now() - dt.timedelta(minutes=payments.CHECKOUT_MINUTES + 5)
+    overdue = await Order.select(*_ORDER_COLUMNS).where(
+        (Order.status == OrderStatus.pending_payment) & (Order.created_at < cutoff)
+    ).order_by(Order.id).limit(limit)
+    closed = 0
+    for order in overdue:
+        if order["stripe_session_id"]:
+            try:
+                session = await payments.expire_checkout_session(
+                    settings, order["stripe_session_id"])
+            except payments.PaymentError:
+                continue  # Stripe unreachable: try again next time
+            if session.get("payment_status") == "paid":
+                async with write_transaction():
+                    await _settle_paid(order, session)
+                continue
+        closed += await _close_in_transaction(
+            order["id"], [OrderStatus.pending_payment], OrderStatus.expired)
+    return closed
+
 
 
 async def cancel_order(
