@@ -157,3 +157,31 @@ async def test_the_demo_has_a_reservation_on_the_next_market_day(client) -> None
     assert order["status"] == OrderStatus.reserved and order["total_pence"] == 850
     receipt = await client.get(f"/orders/{order['token']}")
     assert "Reserve" in receipt.text and "Lavender bag" in receipt.text
+
+
+async def test_one_address_cannot_hoard_the_stock(client) -> None:
+    from clustermarket.orders.controllers import ORDERS_PER_HOUR
+
+    market = await open_market(candles=100)
+    for _ in range(ORDERS_PER_HOUR):
+        await fill_basket(client, market.day, {market.candle: 1})
+        assert (await check_out(client)).status_code == 303
+    await fill_basket(client, market.day, {market.candle: 1})
+    assert (await check_out(client)).status_code == 429
+    assert await Order.count() == ORDERS_PER_HOUR
+
+
+async def test_many_buyers_at_once_never_take_more_than_is_left() -> None:
+    import asyncio
+
+    from clustermarket.orders.services import OutOfStock, place_order
+
+    market = await open_market(candles=5)
+    basket = {"day": market.day, "items": {str(market.candle): 1}}
+    results = await asyncio.gather(
+        *[place_order(False, basket, f"Buyer {i}", f"b{i}@example.org") for i in range(12)],
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, dict) for r in results) == 5
+    assert all(isinstance(r, OutOfStock) for r in results if not isinstance(r, dict))
+    assert await Order.count() == 5 and await left_of(market.stall, market.candle) == 0

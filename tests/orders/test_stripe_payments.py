@@ -2,6 +2,8 @@
 on 127.0.0.1, and Stripe's webhook events arrive signed exactly as Stripe signs them."""
 
 import asyncio
+import csv
+import io
 import re
 import time
 
@@ -89,6 +91,12 @@ async def test_a_completed_payment_is_paid_once_and_collected_as_an_online_sale(
     assert (await order_row())["status"] == OrderStatus.collected
     stall = await client.get(f"/stalls/{market.stall}")
     assert "Online £15.00" in stall.text and "Takings <strong>£15.00</strong>" in stall.text
+
+    # The teacher's reports count them as online sales.
+    await make_teacher()
+    await sign_in(client, "staylor")
+    methods = list(csv.reader(io.StringIO((await client.get("/reports/methods/csv")).text)))
+    assert {r[1]: (r[2], r[3]) for r in methods[1:]} == {"online": ("2", "15.00")}
 
 
 async def test_a_duplicate_delivery_changes_nothing(paying_client, standin) -> None:
@@ -298,3 +306,22 @@ async def test_a_checkout_left_open_without_an_event_is_expired_later(
     assert standin.sessions[order["stripe_session_id"]]["status"] == "expired"
     assert (await order_row(paid_one["id"]))["status"] == OrderStatus.paid
     assert await left_of(market.stall, market.candle) == 8
+
+
+async def test_a_refund_after_collection_voids_the_online_sales(paying_client, standin) -> None:
+    client = paying_client
+    market = await open_market(candles=10)
+    order, _ = await place_paid_order(client, standin, market, totes=0)
+    session = standin.pay(order["stripe_session_id"])
+    await send_event(client, standin, standin.event("checkout.session.completed", session))
+    await sign_in(client, "ameliab")
+    await post_form(client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {})
+    assert await Sale.count() == 1
+    refund = {"id": "re_test_after", "object": "refund", "status": "succeeded", "amount": 900,
+              "payment_intent": session["payment_intent"]}
+    await send_event(client, standin, standin.event("refund.created", refund))
+    assert (await order_row())["status"] == OrderStatus.refunded
+    assert (await Sale.select(Sale.voided_at).first())["voided_at"] is not None
+    assert await left_of(market.stall, market.candle) == 8  # the candles were handed over
+    stall = await client.get(f"/stalls/{market.stall}")
+    assert "Takings <strong>£0.00</strong>" in stall.text

@@ -21,6 +21,7 @@ from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 
 BASKET = "basket"
+ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
 
 
 def _settings(request: Request) -> Settings:
@@ -39,6 +40,16 @@ def _keep_basket(request: Request, basket: dict[str, Any] | None) -> None:
     else:
         session[BASKET] = basket
     request.set_session(session)
+
+
+async def _order_allowed(request: Request) -> bool:
+    """Count this address's orders in the shared rate-limit store (Redis with several workers)."""
+    store = request.app.stores.get("rate_limit")
+    key = f"pre-orders:{request.client.host if request.client else 'unknown'}"
+    count = int(await store.get(key) or 0) + 1
+    remaining = await store.expires_in(key)
+    await store.set(key, str(count), expires_in=remaining if remaining and remaining > 0 else 3600)
+    return count <= ORDERS_PER_HOUR
 
 
 def _see_other(path: str) -> Redirect:
@@ -119,6 +130,8 @@ class BasketController(Controller):
         self, request: Request, data: Annotated[BuyerForm, Form]
     ) -> Template | Redirect:
         settings = _settings(request)
+        if not await _order_allowed(request):
+            raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
         try:
             order = await services.place_order(
                 settings.stripe_enabled, _basket(request) or {}, data.name, data.email

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import stripe
@@ -22,18 +24,22 @@ class PaymentError(Exception):
     """Stripe could not be reached or refused; the message is for the user."""
 
 
-def stripe_client(settings: Settings) -> stripe.StripeClient:
+@asynccontextmanager
+async def stripe_api(settings: Settings) -> AsyncIterator[Any]:
+    """The SDK's v1 services on an async HTTP client that is closed after use."""
     if not settings.stripe_secret_key:
         raise PaymentError("Online payment is not set up.")
     options: dict[str, Any] = {}
     if settings.stripe_api_base:
         options["base_addresses"] = {"api": settings.stripe_api_base}
-    return stripe.StripeClient(
-        settings.stripe_secret_key,
-        http_client=stripe.HTTPXClient(timeout=20, allow_sync_methods=True),
-        max_network_retries=1,
-        **options,
+    http = stripe.HTTPXClient(timeout=20)
+    client = stripe.StripeClient(
+        settings.stripe_secret_key, http_client=http, max_network_retries=1, **options
     )
+    try:
+        yield client.v1
+    finally:
+        await http.close_async()
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -77,10 +83,10 @@ async def create_checkout_session(
         ),
     }
     try:
-        session = await stripe_client(settings).v1.checkout.sessions.create_async(
-            params=params,  # type: ignore[arg-type]
-            options={"idempotency_key": f"order-{order['id']}-checkout"},
-        )
+        async with stripe_api(settings) as api:
+            session = await api.checkout.sessions.create_async(
+                params=params, options={"idempotency_key": f"order-{order['id']}-checkout"}
+            )
     except stripe.StripeError as error:
         raise _failed("checkout session create", error) from None
     return _as_dict(session)
@@ -88,7 +94,8 @@ async def create_checkout_session(
 
 async def retrieve_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
     try:
-        session = await stripe_client(settings).v1.checkout.sessions.retrieve_async(session_id)
+        async with stripe_api(settings) as api:
+            session = await api.checkout.sessions.retrieve_async(session_id)
     except stripe.StripeError as error:
         raise _failed("checkout session retrieve", error) from None
     return _as_dict(session)
@@ -97,7 +104,8 @@ async def retrieve_checkout_session(settings: Settings, session_id: str) -> dict
 async def expire_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
     """Close an open session so it can no longer be paid; the answer says how it ended."""
     try:
-        session = await stripe_client(settings).v1.checkout.sessions.expire_async(session_id)
+        async with stripe_api(settings) as api:
+            session = await api.checkout.sessions.expire_async(session_id)
     except stripe.InvalidRequestError:
         # Already expired or completed: Stripe refuses; look at how it really ended.
         return await retrieve_checkout_session(settings, session_id)
@@ -108,10 +116,12 @@ async def expire_checkout_session(settings: Settings, session_id: str) -> dict[s
 
 async def refund_payment(settings: Settings, order_id: int, payment_intent: str) -> dict[str, Any]:
     try:
-        refund = await stripe_client(settings).v1.refunds.create_async(
-            params={"payment_intent": payment_intent, "metadata": {"order_id": str(order_id)}},
-            options={"idempotency_key": f"order-{order_id}-refund"},
-        )
+        async with stripe_api(settings) as api:
+            refund = await api.refunds.create_async(
+                params={"payment_intent": payment_intent,
+                        "metadata": {"order_id": str(order_id)}},
+                options={"idempotency_key": f"order-{order_id}-refund"},
+            )
     except stripe.StripeError as error:
         raise _failed("refund", error) from None
     return _as_dict(refund)
