@@ -9,7 +9,8 @@ p50/p95/p99 latency, then checks that every tap was recorded exactly once.
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_market \\
         .venv/bin/python bench/stall_sales.py                 # PostgreSQL (migrated, not wiped)
 
-Options (environment): CLIENTS (20), REQUESTS (2000), WORKERS (1; more need REDIS_URL),
+Options (environment): CLIENTS (20), REQUESTS (2000), WORKERS (1; with more, the workers
+share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
 PROFILE=/tmp/x.prof (runs the server under cProfile).
 Only ever talks to 127.0.0.1.
 """
@@ -176,6 +177,8 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
         "LOGIN_LIMIT_PER_ADDRESS": "1000",
     }
+    if WORKERS > 1:  # a sign-in on one worker must be known to the others
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
     subprocess.run(
         [sys.executable, "-m", "clustermarket", "migrate"],
         env=env,

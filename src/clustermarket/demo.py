@@ -96,10 +96,10 @@ PAST_SALES = [
 ]
 # (team slug, kind, description, pence, on last month's market day?)
 EXPENSES = [
-    ("aylsham-makers", "materials", "Beeswax and wicks", 3200, True),
+    ("aylsham-makers", "materials", "Jars and labels", 400, True),
     ("aylsham-makers", "stall_fee", "Pitch at the farmers' market", 500, True),
     ("aylsham-makers", "startup", "Start-up loan from the PTA", 5000, False),
-    ("erpingham-bees", "materials", "Seed, lard and cotton bags", 1400, True),
+    ("erpingham-bees", "materials", "Cotton bags and string", 600, True),
     ("erpingham-bees", "stall_fee", "Pitch at the farmers' market", 500, True),
 ]
 

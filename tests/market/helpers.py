@@ -13,7 +13,7 @@ from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallSto
 from clustermarket.schools.tables import Cluster
 from clustermarket.teams.tables import MemberRole, Team, TeamKind, TeamMember
 from clustermarket.timeutil import now, today_uk
-from tests.conftest import make_user, school_id
+from tests.conftest import make_user, post_form, school_id
 
 
 @dataclass
@@ -126,3 +126,21 @@ async def left_of(stall: int, product: int) -> int:
         .first()
     )
     return row["left"]
+
+
+HTMX = {"HX-Request": "true"}
+
+
+async def tap(client, stall, product, method="cash", quantity="1", sale_id=None, htmx=False):
+    """One tap on the stall screen, as a phone sends it (htmx) or a plain form post."""
+    return await post_form(
+        client,
+        f"/stalls/{stall}/sales",
+        {
+            "sale_id": sale_id or new_sale_id(),
+            "product_id": str(product),
+            "quantity": quantity,
+            "method": method,
+        },
+        headers=HTMX if htmx else {},
+    )

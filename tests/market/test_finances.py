@@ -6,20 +6,11 @@ from clustermarket.market.finances import profit_and_loss
 from clustermarket.market.tables import Expense
 from clustermarket.timeutil import today_uk
 from tests.conftest import post_form, sign_in
-from tests.market.helpers import make_day, new_sale_id, open_market
+from tests.market.helpers import make_day, new_sale_id, open_market, tap
 
 
-async def sell(client, market, product, quantity="1", method="cash"):
-    return await post_form(
-        client,
-        f"/stalls/{market.stall}/sales",
-        {
-            "sale_id": new_sale_id(),
-            "product_id": str(product),
-            "quantity": quantity,
-            "method": method,
-        },
-    )
+def sell(client, market, product, quantity="1", method="cash"):
+    return tap(client, market.stall, product, method, quantity)
 
 
 async def test_expenses_and_profit_and_loss_with_a_chart(client) -> None:

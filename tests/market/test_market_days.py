@@ -15,6 +15,7 @@ from tests.market.helpers import (
     make_team,
     new_sale_id,
     open_market,
+    tap,
 )
 
 
@@ -80,16 +81,7 @@ async def test_a_team_says_what_it_brings_and_the_public_page_shows_what_is_left
 
     # Two candles sold: the stall cannot claim to have brought just one.
     for _ in range(2):
-        await post_form(
-            client,
-            f"/stalls/{market.stall}/sales",
-            {
-                "sale_id": new_sale_id(),
-                "product_id": str(market.candle),
-                "quantity": "1",
-                "method": "cash",
-            },
-        )
+        await tap(client, market.stall, market.candle)
     fewer = await post_form(
         client,
         f"/stalls/{market.stall}/stock",
@@ -131,16 +123,7 @@ async def test_other_teams_and_strangers_get_not_found(client) -> None:
         await sign_in(client, username)
         assert (await client.get(f"/stalls/{market.stall}")).status_code == 404
         assert (await client.get(f"/teams/{market.team}/market")).status_code == 404
-        sold = await post_form(
-            client,
-            f"/stalls/{market.stall}/sales",
-            {
-                "sale_id": new_sale_id(),
-                "product_id": str(market.candle),
-                "quantity": "1",
-                "method": "cash",
-            },
-        )
+        sold = await tap(client, market.stall, market.candle)
         assert sold.status_code == 404
         assert (
             await post_form(client, f"/stalls/{market.stall}/open", {"amount": "5"})

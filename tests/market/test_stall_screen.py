@@ -5,23 +5,11 @@ import datetime as dt
 from clustermarket.market.tables import MarketStatus, Sale, Stall
 from clustermarket.timeutil import now
 from tests.conftest import post_form, sign_in
-from tests.market.helpers import left_of, new_sale_id, open_market, sale_ids_on
-
-HTMX = {"HX-Request": "true"}
+from tests.market.helpers import HTMX, left_of, new_sale_id, open_market, sale_ids_on, tap
 
 
-async def sell(client, market, product, method="cash", sale_id=None, quantity="1", htmx=True):
-    return await post_form(
-        client,
-        f"/stalls/{market.stall}/sales",
-        {
-            "sale_id": sale_id or new_sale_id(),
-            "product_id": str(product),
-            "quantity": quantity,
-            "method": method,
-        },
-        headers=HTMX if htmx else {},
-    )
+def sell(client, market, product, method="cash", sale_id=None, quantity="1", htmx=True):
+    return tap(client, market.stall, product, method, quantity, sale_id, htmx)
 
 
 async def test_a_pupil_opens_the_stall_sells_undoes_and_counts_the_tin(client) -> None:

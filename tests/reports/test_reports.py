@@ -11,22 +11,13 @@ from tests.market.helpers import (
     make_stall,
     make_teacher,
     make_team,
-    new_sale_id,
     open_market,
+    tap,
 )
 
 
 async def sell(client, stall, product, quantity="1", method="cash"):
-    answer = await post_form(
-        client,
-        f"/stalls/{stall}/sales",
-        {
-            "sale_id": new_sale_id(),
-            "product_id": str(product),
-            "quantity": quantity,
-            "method": method,
-        },
-    )
+    answer = await tap(client, stall, product, method, quantity)
     assert answer.status_code == 200, answer.text
 
 

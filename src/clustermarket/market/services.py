@@ -94,6 +94,23 @@ def sellable(product=Product):
     return (product.is_public == True) & (product.active == True)  # noqa: E712
 
 
+# Built once: Piccolo deep-copies a column for every alias (some are on every sale's path).
+_STALL_STATE = (Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at)
+_DAY_OF_STALL = (
+    Stall.market_day.id.as_alias("day_id"),
+    Stall.market_day.date.as_alias("day_date"),
+    Stall.market_day.location.as_alias("day_location"),
+    Stall.market_day.status.as_alias("day_status"),
+)
+_WORKER_STALL_COLUMNS = (
+    *_STALL_STATE,
+    Stall.float_pence,
+    Stall.counted_cash_pence,
+    Stall.team.id.as_alias("team_id"),
+    *_DAY_OF_STALL,
+)
+
+
 # ------------------------------------------------------------------ market days
 
 _DAY_COLUMNS = (
@@ -192,10 +209,7 @@ async def assign_stall(day_id: int, team_id: int | None, pitch: str) -> int:
 async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
     return (
         await Stall.select(
-            Stall.id,
-            Stall.pitch,
-            Stall.opened_at,
-            Stall.closed_at,
+            *_STALL_STATE,
             Stall.team.id.as_alias("team_id"),
             Stall.team.name.as_alias("team_name"),
             Stall.team.school.name.as_alias("school_name"),
@@ -244,21 +258,6 @@ async def public_market_day(day_id: int) -> dict[str, Any]:
 
 
 # Built once: Piccolo deep-copies a column for every alias (this is on every sale's path).
-_WORKER_STALL_COLUMNS = (
-    Stall.id,
-    Stall.pitch,
-    Stall.float_pence,
-    Stall.opened_at,
-    Stall.counted_cash_pence,
-    Stall.closed_at,
-    Stall.team.id.as_alias("team_id"),
-    Stall.market_day.id.as_alias("day_id"),
-    Stall.market_day.date.as_alias("day_date"),
-    Stall.market_day.location.as_alias("day_location"),
-    Stall.market_day.status.as_alias("day_status"),
-)
-
-
 async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
     """The stall, its day and team, if `user` may work for its team; NotFound otherwise."""
     if not fits_database(stall_id):
@@ -275,16 +274,7 @@ async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
 
 async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
     return (
-        await Stall.select(
-            Stall.id,
-            Stall.pitch,
-            Stall.opened_at,
-            Stall.closed_at,
-            Stall.market_day.id.as_alias("day_id"),
-            Stall.market_day.date.as_alias("day_date"),
-            Stall.market_day.location.as_alias("day_location"),
-            Stall.market_day.status.as_alias("day_status"),
-        )
+        await Stall.select(*_STALL_STATE, *_DAY_OF_STALL)
         .where(Stall.team == team_id)
         .order_by(Stall.market_day.date, ascending=False)
     )

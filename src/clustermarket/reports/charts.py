@@ -8,7 +8,7 @@ from clustermarket.money import format_pence
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 190
+LABEL_WIDTH = 260
 BAR_SPACE = 330
 VALUE_WIDTH = 90
 
@@ -24,7 +24,7 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], money: bool = True) 
         width = abs(value) * scale
         rows.append(
             {
-                "label": label if len(label) <= 28 else label[:27] + "…",
+                "label": label if len(label) <= 34 else label[:33] + "…",
                 "y": i * (BAR_HEIGHT + GAP),
                 "x": axis - width if value < 0 else axis,
                 "width": max(width, 1 if value else 0),
