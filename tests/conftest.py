@@ -20,6 +20,7 @@ os.environ["PASSWORD_HASH_PROFILE"] = "fast"
 # No pool: the test client runs the app on its own event loop (see STACK_NOTES).
 os.environ["DATABASE_POOL_SIZE"] = "0"
 for name in ("REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY",
+             "STRIPE_API_BASE", "SMTP_HOST",
              "PUBLIC_URL", "LOGIN_LIMIT_PER_ADDRESS", "LOGIN_LIMIT_PER_USERNAME"):
     os.environ.pop(name, None)
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

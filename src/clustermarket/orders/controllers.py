@@ -16,6 +16,7 @@ from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders import services
+from clustermarket.orders.mail import notify_buyer
 from clustermarket.orders.services import OrderError
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
@@ -140,6 +141,7 @@ class BasketController(Controller):
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
         if not order["online"]:
+            await notify_buyer(settings, order["id"])
             return _see_other(f"/orders/{order['token']}")
         try:
             url = await services.start_checkout(settings, order)

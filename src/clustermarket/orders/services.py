@@ -25,7 +25,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market import sales
 from clustermarket.market.services import fits_database, sellable, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, PaymentMethod, Sale, StallStock
-from clustermarket.orders import payments
+from clustermarket.orders import mail, payments
 from clustermarket.orders.tables import HOLDING, Order, OrderLine, OrderStatus, StripeEvent
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now, today_uk
@@ -224,7 +224,8 @@ _ORDER_COLUMNS = (
     Order.id, Order.token, Order.buyer_name, Order.buyer_email, Order.status, Order.online,
     Order.total_pence, Order.stripe_session_id, Order.stripe_checkout_url,
     Order.stripe_payment_intent, Order.stripe_refund_id, Order.created_at, Order.paid_at,
-    Order.collected_at, Order.closed_at, Order.market_day.id.as_alias("day_id"),
+    Order.collected_at, Order.closed_at, Order.emailed_status,
+    Order.market_day.id.as_alias("day_id"),
     Order.market_day.date.as_alias("day_date"), Order.market_day.location.as_alias("day_location"),
 )
 _LINE_COLUMNS = (
@@ -259,6 +260,11 @@ async def order_by_token(token: str) -> dict[str, Any]:
 
 async def _order(order_id: int) -> dict[str, Any] | None:
     return await Order.select(*_ORDER_COLUMNS).where(Order.id == order_id).first()
+
+
+async def order_by_id(order_id: int) -> dict[str, Any] | None:
+    order = await _order(order_id)
+    return (await _with_lines([order]))[0] if order else None
 
 
 # ------------------------------------------------------------------ closing an order
@@ -354,6 +360,7 @@ async def confirm_from_stripe(settings: Settings, order: dict[str, Any]) -> dict
                 await _settle_paid(order, session)
         except _NeedsRefund:  # cannot happen from pending_payment; kept for safety
             pass
+        await mail.notify_buyer(settings, order["id"])
     return await order_by_token(order["token"])
 
 
@@ -405,20 +412,31 @@ async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
     try:
         async with write_transaction():
             await StripeEvent.insert(record)
-            return await _apply(event_type, obj, order)
+            outcome = await _apply(event_type, obj, order)
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
         return "duplicate"  # the same event delivered twice at once: the other one applied it
     except _NeedsRefund as late:
-        refund = await payments.refund_payment(settings, late.order_id, late.payment_intent)
-        async with write_transaction():
-            await StripeEvent.insert(record)
-            await Order.update(
-                {Order.status: OrderStatus.refunded, Order.updated_at: now(),
-                 Order.stripe_payment_intent: late.payment_intent,
-                 Order.stripe_refund_id: refund.get("id")}
-            ).where((Order.id == late.order_id)
-                    & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled]))
-        return "paid too late: refunded"
+        outcome = await _refund_late_payment(settings, record, late)
+    if order:
+        await mail.notify_buyer(settings, order["id"])
+    return outcome
+
+
+async def _refund_late_payment(
+    settings: Settings, record: StripeEvent, late: _NeedsRefund
+) -> str:
+    """Outside the rolled-back transaction: refund through Stripe (idempotent, so a retried
+    delivery cannot refund twice), then record the event and the refund together."""
+    refund = await payments.refund_payment(settings, late.order_id, late.payment_intent)
+    async with write_transaction():
+        await StripeEvent.insert(record)
+        await Order.update(
+            {Order.status: OrderStatus.refunded, Order.updated_at: now(),
+             Order.stripe_payment_intent: late.payment_intent,
+             Order.stripe_refund_id: refund.get("id")}
+        ).where((Order.id == late.order_id)
+                & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled]))
+    return "paid too late: refunded"
 
 
 async def _apply(event_type: str, obj: dict[str, Any], order: dict[str, Any] | None) -> str:
@@ -525,6 +543,7 @@ async def refund_order(settings: Settings, user: CurrentUser, order_id: int) -> 
         raise OrderError(str(error)) from None
     async with write_transaction():
         await _mark_refunded(order_id, refund.get("id"), user.id)
+    await mail.notify_buyer(settings, order_id)
     return f"Order {order_id} is refunded and its stock is back on sale."
 
 

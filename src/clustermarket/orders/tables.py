@@ -44,6 +44,7 @@ class Order(Table, tablename="pre_order"):
     collected_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)  # expired, cancelled or refunded
     closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    emailed_status = Varchar(length=16, default="")  # the status the buyer was last e-mailed
 
 
 class OrderLine(Table):

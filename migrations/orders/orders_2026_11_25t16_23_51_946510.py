@@ -78,7 +78,7 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-11-25T16:04:11:047090"
+ID = "2026-11-25T16:23:51:946510"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -474,6 +474,28 @@ async def forwards():
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Order",
+        tablename="pre_order",
+        column_name="emailed_status",
+        db_column_name="emailed_status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
