@@ -185,3 +185,35 @@ async def test_many_buyers_at_once_never_take_more_than_is_left() -> None:
     assert sum(isinstance(r, dict) for r in results) == 5
     assert all(isinstance(r, OutOfStock) for r in results if not isinstance(r, dict))
     assert await Order.count() == 5 and await left_of(market.stall, market.candle) == 0
+
+
+async def test_a_closed_stall_takes_no_pre_orders(client) -> None:
+    from clustermarket.market.tables import Stall
+    from clustermarket.timeutil import now
+
+    market = await open_market()
+    await fill_basket(client, market.day, {market.candle: 1})
+    await Stall.update({Stall.closed_at: now()}).where(Stall.id == market.stall)
+    assert "Beeswax candle" not in (await client.get(f"/market-days/{market.day}/pre-order")).text
+    refused = await check_out(client)
+    assert refused.status_code == 400 and "no longer on sale" in refused.text
+    assert await Order.count() == 0
+
+
+async def test_the_basket_page_changes_quantities_with_or_without_htmx(client) -> None:
+    market = await open_market(candles=3, totes=5)
+    await fill_basket(client, market.day, {market.candle: 1, market.tote: 1})
+    change = {"day_id": str(market.day), "from": "basket",
+              f"qty_{market.candle}": "3", f"qty_{market.tote}": "1"}
+    panel = await post_form(client, "/basket", change, headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and panel.text.startswith('<div id="basket-lines">')
+    assert "£19.50" in panel.text and "<html" not in panel.text
+    too_many = await post_form(client, "/basket", {**change, f"qty_{market.candle}": "4"},
+                               headers={"HX-Request": "true"})
+    assert too_many.status_code == 400 and "only 3 left" in too_many.text
+    assert '<div id="basket-lines">' in too_many.text and "<html" not in too_many.text
+    assert "£19.50" in (await client.get("/basket")).text  # the refused change kept nothing
+    # Without JavaScript: a plain post and the whole page; all zeros empties the basket.
+    emptied = await post_form(client, "/basket", {**change, f"qty_{market.candle}": "0",
+                                                  f"qty_{market.tote}": "0"})
+    assert emptied.status_code == 200 and "Your basket is empty" in emptied.text

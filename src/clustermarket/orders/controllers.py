@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
@@ -98,27 +99,42 @@ class BasketController(Controller):
         return await self._choose(request, day_id)
 
     @post("/basket")
-    async def fill(self, request: Request) -> Template | Redirect:
+    async def fill(self, request: HTMXRequest) -> Template | Redirect:
+        """From the pre-order page (replaces the basket) or the basket page (changes it; with
+        htmx only the basket's lines come back)."""
         form = dict(await request.form())
         try:
             day_id = int(str(form.get("day_id", "")).strip())
         except ValueError:
             raise NotFound() from None
         typed = {k: str(v) for k, v in form.items() if k.startswith("qty_")}
+        from_basket = form.get("from") == "basket"
         try:
-            basket = await services.check_basket(day_id, services.parse_quantities(typed))
+            quantities = services.parse_quantities(typed)
+            if from_basket and quantities and not any(quantities.values()):
+                _keep_basket(request, None)  # every line set to 0: the basket is emptied
+                return _see_other("/basket")
+            basket = await services.check_basket(day_id, quantities)
         except OrderError as error:
+            if from_basket:
+                return await self._basket_page(request, str(error), error.status_code)
             return await self._choose(request, day_id, str(error), error.status_code, typed)
         _keep_basket(request, basket)
+        if from_basket and request.htmx:
+            return await self._basket_page(request, basket=basket, fragment=True)
         return _see_other("/basket")
 
     async def _basket_page(
-        self, request: Request, error: str = "", status: int = 200, buyer: BuyerForm | None = None
+        self, request: HTMXRequest, error: str = "", status: int = 200,
+        buyer: BuyerForm | None = None, basket: dict[str, Any] | None = None,
+        fragment: bool = False,
     ) -> Template:
-        basket = await services.basket_lines(_basket(request))
-        day = await market.market_day(basket["day"]) if basket["day"] else None
-        return Template("orders/basket.html", status_code=status, context={
-            **basket, "day": day, "error": error, "buyer": buyer or BuyerForm(),
+        lines = await services.basket_lines(basket or _basket(request))
+        day = await market.market_day(lines["day"]) if lines["day"] else None
+        fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
+        name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
+        return Template(name, status_code=status, context={
+            **lines, "day": day, "error": error, "buyer": buyer or BuyerForm(),
             "online": _settings(request).stripe_enabled,
         })
 

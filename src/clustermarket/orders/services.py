@@ -77,7 +77,7 @@ async def day_products(day_id: int) -> list[dict[str, Any]]:
         StallStock.stall.team.name.as_alias("team_name"),
     ).where(
         (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-        & sellable(StallStock.product)
+        & StallStock.stall.closed_at.is_null() & sellable(StallStock.product)
     ).order_by(StallStock.stall.team.name).order_by(StallStock.product.published_name)
 
 
@@ -175,6 +175,7 @@ async def place_order(
             ).where(
                 (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
                 & StallStock.product.id.is_in(list(wanted)) & sellable(StallStock.product)
+                & StallStock.stall.closed_at.is_null()  # a packed-up stall hands nothing over
             )
         }
         lines = []
