@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -82,49 +82,48 @@ async def create_checkout_session(
             .timestamp()
         ),
     }
+    return await _call(settings, "checkout session create", lambda api: (
+        api.checkout.sessions.create_async(
+            params=params, options={"idempotency_key": f"order-{order['id']}-checkout"}
+        )
+    ))
+
+
+async def _call(
+    settings: Settings, what: str, call: Callable[[Any], Awaitable[Any]],
+    let_through: tuple[type[stripe.StripeError], ...] = (),
+) -> dict[str, Any]:
+    """One SDK call on a fresh client; Stripe's errors become a PaymentError for the user."""
     try:
         async with stripe_api(settings) as api:
-            session = await api.checkout.sessions.create_async(
-                params=params, options={"idempotency_key": f"order-{order['id']}-checkout"}
-            )
+            return _as_dict(await call(api))
+    except let_through:
+        raise
     except stripe.StripeError as error:
-        raise _failed("checkout session create", error) from None
-    return _as_dict(session)
+        raise _failed(what, error) from None
 
 
 async def retrieve_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
-    try:
-        async with stripe_api(settings) as api:
-            session = await api.checkout.sessions.retrieve_async(session_id)
-    except stripe.StripeError as error:
-        raise _failed("checkout session retrieve", error) from None
-    return _as_dict(session)
+    return await _call(settings, "checkout session retrieve",
+                       lambda api: api.checkout.sessions.retrieve_async(session_id))
 
 
 async def expire_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
     """Close an open session so it can no longer be paid; the answer says how it ended."""
     try:
-        async with stripe_api(settings) as api:
-            session = await api.checkout.sessions.expire_async(session_id)
+        return await _call(settings, "checkout session expire",
+                           lambda api: api.checkout.sessions.expire_async(session_id),
+                           let_through=(stripe.InvalidRequestError,))
     except stripe.InvalidRequestError:
         # Already expired or completed: Stripe refuses; look at how it really ended.
         return await retrieve_checkout_session(settings, session_id)
-    except stripe.StripeError as error:
-        raise _failed("checkout session expire", error) from None
-    return _as_dict(session)
 
 
 async def refund_payment(settings: Settings, order_id: int, payment_intent: str) -> dict[str, Any]:
-    try:
-        async with stripe_api(settings) as api:
-            refund = await api.refunds.create_async(
-                params={"payment_intent": payment_intent,
-                        "metadata": {"order_id": str(order_id)}},
-                options={"idempotency_key": f"order-{order_id}-refund"},
-            )
-    except stripe.StripeError as error:
-        raise _failed("refund", error) from None
-    return _as_dict(refund)
+    return await _call(settings, "refund", lambda api: api.refunds.create_async(
+        params={"payment_intent": payment_intent, "metadata": {"order_id": str(order_id)}},
+        options={"idempotency_key": f"order-{order_id}-refund"},
+    ))
 
 
 def verify_event(settings: Settings, payload: bytes, signature: str | None) -> dict[str, Any]:
