@@ -217,3 +217,32 @@ async def test_the_basket_page_changes_quantities_with_or_without_htmx(client) -
     emptied = await post_form(client, "/basket", {**change, f"qty_{market.candle}": "0",
                                                   f"qty_{market.tote}": "0"})
     assert emptied.status_code == 200 and "Your basket is empty" in emptied.text
+
+
+async def test_only_the_team_collects_and_only_while_the_stall_is_open(client) -> None:
+    from clustermarket.market.tables import MarketDay
+    from tests.market.helpers import make_product, make_stall, make_team
+
+    market = await open_market(status=MarketStatus.planned, float_pence=None)
+    other_team = await make_team("erpingham-bees", school="erpingham", members=("harryp",))
+    feeder = await make_product(other_team, "Bird feeder", 300, 60)
+    other_stall = await make_stall(market.day, other_team, {feeder: 5})
+    await fill_basket(client, market.day, {market.candle: 1, feeder: 1})
+    await check_out(client)
+    order = await order_row()
+
+    await sign_in(client, "ameliab")
+    url = f"/stalls/{market.stall}/pre-orders/{order['id']}/collect"
+    early = await post_form(client, url, {"method": "cash"})
+    assert early.status_code == 409 and "not open" in early.text
+    await MarketDay.update({MarketDay.status: MarketStatus.open}).where(MarketDay.id == market.day)
+    await post_form(client, f"/stalls/{market.stall}/open", {"amount": "10"})
+    collected = await post_form(client, url, {"method": "card"}, follow_redirects=False)
+    assert collected.status_code == 303
+    # Not her team's stall: as if it did not exist.
+    theirs = f"/stalls/{other_stall}/pre-orders/{order['id']}/collect"
+    assert (await post_form(client, theirs, {"method": "cash"})).status_code == 404
+    # Half collected: the order waits for the other stall.
+    assert (await order_row())["status"] == OrderStatus.reserved
+    assert [x["collected_at"] is not None for x in await lines_of(order["id"])] == [True, False]
+    assert await Sale.count() == 1
