@@ -322,7 +322,12 @@ async def _settle_paid(order: dict[str, Any], session: dict[str, Any]) -> str:
     """Inside a write transaction: the session is paid (Stripe said so, on the server)."""
     pi = session.get("payment_intent")
     pi = pi.get("id") if isinstance(pi, dict) else pi
-    status, order_id = order["status"], order["id"]
+    order_id = order["id"]
+    # Lock the order row (PostgreSQL) and read its status now, not as it was before.
+    locked = await Order.update({Order.updated_at: now()}).where(Order.id == order_id).returning(
+        Order.status
+    )
+    status = locked[0]["status"]
     paid = {Order.status: OrderStatus.paid, Order.paid_at: now(), Order.updated_at: now(),
             Order.stripe_payment_intent: pi, Order.stripe_session_id: session["id"]}
     if await _refund_seen_first(pi):  # the refund's event overtook the payment's
@@ -394,24 +399,13 @@ async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
         return "ignored"
     if await StripeEvent.exists().where(StripeEvent.event_id == event_id):
         return "duplicate"
-    order: dict[str, Any] | None = None
-    payment_intent = None
-    if event_type.startswith("checkout.session."):
-        order_id = _event_order_id(obj)
-        order = await _order(order_id) if order_id else None
-        if order and order["stripe_session_id"] not in (None, obj.get("id")):
-            order = None  # a session that is not this order's: record it, touch nothing
-    elif event_type in REFUND_EVENTS:
-        payment_intent, _ = _refund_facts(event_type, obj)
-        if payment_intent:
-            order = await Order.select(*_ORDER_COLUMNS).where(
-                Order.stripe_payment_intent == payment_intent
-            ).first()
-    record = StripeEvent(event_id=event_id, type=event_type[:100],
-                         order=order["id"] if order else None, payment_intent=payment_intent,
-                         received_at=now())
+    record = StripeEvent(event_id=event_id, type=event_type[:100], order=None,
+                         payment_intent=None, received_at=now())
     try:
         async with write_transaction():
+            # Looked up inside the transaction, so a concurrent event's effect is seen.
+            order, record.payment_intent = await _event_order(event_type, obj)
+            record.order = order["id"] if order else None
             await StripeEvent.insert(record)
             outcome = await _apply(event_type, obj, order)
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
@@ -421,6 +415,25 @@ async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
     if order:
         await mail.notify_buyer(settings, order["id"])
     return outcome
+
+
+async def _event_order(
+    event_type: str, obj: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The order an event is about (if any), and the payment a full refund is of."""
+    if event_type.startswith("checkout.session."):
+        order_id = _event_order_id(obj)
+        order = await _order(order_id) if order_id else None
+        if order and order["stripe_session_id"] not in (None, obj.get("id")):
+            return None, None  # a session that is not this order's: record it, touch nothing
+        return order, None
+    if event_type in REFUND_EVENTS:
+        payment_intent, _ = _refund_facts(event_type, obj)
+        if payment_intent:
+            return await Order.select(*_ORDER_COLUMNS).where(
+                Order.stripe_payment_intent == payment_intent
+            ).first(), payment_intent
+    return None, None
 
 
 async def _refund_late_payment(
