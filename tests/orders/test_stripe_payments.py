@@ -325,3 +325,20 @@ async def test_a_refund_after_collection_voids_the_online_sales(paying_client, s
     assert await left_of(market.stall, market.candle) == 8  # the candles were handed over
     stall = await client.get(f"/stalls/{market.stall}")
     assert "Takings <strong>£0.00</strong>" in stall.text
+
+
+async def test_paid_and_expired_arriving_together_end_paid_with_the_stock_held_once(
+    paying_client, standin
+) -> None:
+    market = await open_market(candles=30)
+    for _ in range(3):
+        order, _ = await place_paid_order(paying_client, standin, market, totes=0)
+        completed = standin.event("checkout.session.completed",
+                                  standin.pay(order["stripe_session_id"]))
+        expired = standin.event("checkout.session.expired",
+                                {**completed["data"]["object"], "status": "expired"})
+        await asyncio.gather(send_event(paying_client, standin, expired),
+                             send_event(paying_client, standin, completed),
+                             send_event(paying_client, standin, expired))
+        assert (await order_row(order["id"]))["status"] == OrderStatus.paid
+    assert await left_of(market.stall, market.candle) == 24 and not standin.refunds
