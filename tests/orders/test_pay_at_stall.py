@@ -154,7 +154,7 @@ async def test_the_demo_has_a_reservation_on_the_next_market_day(client) -> None
 
     await load_demo_data()
     order = await order_row()
-    assert order["status"] == OrderStatus.reserved and order["total_pence"] == 850
+    assert order["status"] == OrderStatus.reserved and order["total_pence"] == 700
     receipt = await client.get(f"/orders/{order['token']}")
     assert "Reserve" in receipt.text and "Lavender bag" in receipt.text
 

@@ -1,4 +1,5 @@
-"""Demo pre-orders: one reservation (pay at the stall) on the next market day."""
+"""Demo pre-orders: one reservation (pay at the stall) at the Erpingham Busy Bees' stall on
+the next market day (harryp collects it there)."""
 
 from __future__ import annotations
 
@@ -9,5 +10,5 @@ from clustermarket.orders.services import place_order
 async def load_demo_orders(next_day_id: int) -> None:
     products = {p["name"]: p["id"] for p in await Product.select(Product.id, Product.name)}
     basket = {"day": next_day_id,
-              "items": {str(products["Beeswax candle"]): 1, str(products["Lavender bag"]): 2}}
+              "items": {str(products["Bird feeder"]): 1, str(products["Lavender bag"]): 2}}
     await place_order(False, basket, "Jaya Patel", "jaya.patel@example.org")
