@@ -342,3 +342,13 @@ async def test_paid_and_expired_arriving_together_end_paid_with_the_stock_held_o
                              send_event(paying_client, standin, expired))
         assert (await order_row(order["id"]))["status"] == OrderStatus.paid
     assert await left_of(market.stall, market.candle) == 24 and not standin.refunds
+
+
+async def test_the_success_page_copes_when_stripe_cannot_be_asked(paying_client, standin) -> None:
+    market = await open_market()
+    order, _ = await place_paid_order(paying_client, standin, market, totes=0)
+    standin.pay(order["stripe_session_id"])
+    standin.api_key = "sk_test_changed"  # Stripe now refuses us
+    page = await paying_client.get(f"/orders/{order['token']}/paid")
+    assert page.status_code == 200 and "reload this page in a minute" in page.text
+    assert (await order_row())["status"] == OrderStatus.pending_payment

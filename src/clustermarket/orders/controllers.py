@@ -18,6 +18,7 @@ from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders import services
 from clustermarket.orders.mail import notify_buyer
+from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
@@ -187,9 +188,8 @@ class ReceiptController(Controller):
         if _settings(request).stripe_enabled:
             try:
                 order = await services.confirm_from_stripe(_settings(request), order)
-            except Exception as error_:  # noqa: BLE001 - the webhook will still settle it
-                error = "We could not check your payment just now; this page will update soon."
-                services.log.warning("Payment check failed: %s", type(error_).__name__)
+            except PaymentError:  # Stripe's event will still settle it
+                error = "We could not check your payment just now: reload this page in a minute."
         return Template("orders/receipt.html", context={"order": order, "error": error,
                                                         "returned": True})
 
