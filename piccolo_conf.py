@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.media.piccolo_app",
         "clustermarket.sharing.piccolo_app",
         "clustermarket.coop.piccolo_app",
+        "clustermarket.orders.piccolo_app",
     ]
 )

@@ -418,6 +418,10 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     )
     await load_demo_market(cluster_id, teams, users)
     await _demo_sharing(users, teams, schools)
+    from clustermarket.orders.demo import load_demo_orders  # issue 6: a reserved pre-order
+
+    await load_demo_orders((await MarketDay.select(MarketDay.id).where(
+        MarketDay.status == MarketStatus.planned).first())["id"])
     return signins
 
 

@@ -29,6 +29,8 @@ from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
+from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
+from clustermarket.orders.webhooks import ROUTES as WEBHOOK_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
@@ -115,6 +117,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SHARING_ROUTES,
             *PITCH_ROUTES,
             *COOP_ROUTES,
+            *ORDER_ROUTES,
+            *WEBHOOK_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +37,12 @@ class Settings:
     password_hash_profile: str
     login_limit_per_address: int
     login_limit_per_username: int
+    # Buyer e-mails (issue 6): sent only when SMTP_HOST is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    mail_from: str = "Cluster Market <market@localhost>"
 
     @property
     def production(self) -> bool:
@@ -158,6 +164,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         password_hash_profile=profile,
         login_limit_per_address=_int(env, "LOGIN_LIMIT_PER_ADDRESS", 60, minimum=1),
         login_limit_per_username=_int(env, "LOGIN_LIMIT_PER_USERNAME", 10, minimum=1),
+        smtp_host=env.get("SMTP_HOST", "").strip() or None,
+        smtp_port=_int(env, "SMTP_PORT", 25, minimum=1),
+        smtp_username=env.get("SMTP_USERNAME", "").strip() or None,
+        smtp_password=env.get("SMTP_PASSWORD", "") or None,
+        mail_from=env.get("MAIL_FROM", "").strip() or "Cluster Market <market@localhost>",
     )
 
 

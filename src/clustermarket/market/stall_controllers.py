@@ -17,6 +17,7 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.market import finances, sales, services
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
+from clustermarket.orders.services import orders_to_collect
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
@@ -77,6 +78,8 @@ class StallController(Controller):
             "change": change,
             "cash": sales.cash_summary(stall, screen["takings"]),
         }
+        if not request.htmx:  # issue 6: the full page lists pre-orders to collect
+            context["pre_orders"] = await orders_to_collect(stall["id"])
         name = "market/_stall_panel.html" if request.htmx else "market/stall.html"
         return Template(name, context=context, status_code=status)
 

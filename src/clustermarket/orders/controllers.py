@@ -1,0 +1,268 @@
+"""Pre-order pages: the basket, checkout, the buyer's receipt, the stall's collection and the
+staff's refunds. Thin handlers: parse, call a service, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import NotFound
+from clustermarket.market import services as market
+from clustermarket.market.controllers import Form
+from clustermarket.market.services import MarketError
+from clustermarket.orders import services
+from clustermarket.orders.mail import notify_buyer
+from clustermarket.orders.payments import PaymentError
+from clustermarket.orders.services import OrderError
+from clustermarket.settings import Settings
+from clustermarket.web.auth import requires_signed_in, requires_staff
+
+BASKET = "basket"
+ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _basket(request: Request) -> dict[str, Any] | None:
+    basket = (request.session or {}).get(BASKET)
+    return basket if isinstance(basket, dict) else None
+
+
+def _keep_basket(request: Request, basket: dict[str, Any] | None) -> None:
+    session = dict(request.session or {})
+    if basket is None:
+        session.pop(BASKET, None)
+    else:
+        session[BASKET] = basket
+    request.set_session(session)
+
+
+async def _order_allowed(request: Request) -> bool:
+    """Count this address's orders in the shared rate-limit store (Redis with several workers)."""
+    store = request.app.stores.get("rate_limit")
+    key = f"pre-orders:{request.client.host if request.client else 'unknown'}"
+    count = int(await store.get(key) or 0) + 1
+    remaining = await store.expires_in(key)
+    await store.set(key, str(count), expires_in=remaining if remaining and remaining > 0 else 3600)
+    return count <= ORDERS_PER_HOUR
+
+
+def _see_other(path: str) -> Redirect:
+    return Redirect(path=path, status_code=303)
+
+
+@dataclass
+class BuyerForm:
+    name: str = ""
+    email: str = ""
+
+
+@dataclass
+class CollectForm:
+    method: str = ""
+
+
+class BasketController(Controller):
+    """Signed-out visitors (and anyone else) pre-order from one market day at a time."""
+
+    async def _choose(
+        self, request: Request, day_id: int, error: str = "", status: int = 200,
+        typed: dict[str, str] | None = None,
+    ) -> Template:
+        day = await market.market_day(day_id)
+        products = await services.day_products(day_id)
+        basket = _basket(request)
+        in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
+        for product in products:
+            key = str(product["product_id"])
+            product["typed"] = (typed or {}).get(f"qty_{key}", in_basket.get(key, ""))
+        return Template("orders/pre_order.html", status_code=status, context={
+            "day": day, "products": products, "error": error,
+            "online": _settings(request).stripe_enabled, "max_per_line": services.MAX_PER_LINE,
+        })
+
+    @get("/market-days/{day_id:int}/pre-order")
+    async def choose(self, request: Request, day_id: FromPath[int]) -> Template:
+        if _settings(request).stripe_enabled:
+            await services.expire_overdue_checkouts(_settings(request))
+        try:
+            await services.orderable_day(day_id)
+        except OrderError as error:
+            return await self._choose(request, day_id, str(error), error.status_code)
+        return await self._choose(request, day_id)
+
+    @post("/basket")
+    async def fill(self, request: HTMXRequest) -> Template | Redirect:
+        """From the pre-order page (replaces the basket) or the basket page (changes it; with
+        htmx only the basket's lines come back)."""
+        form = dict(await request.form())
+        try:
+            day_id = int(str(form.get("day_id", "")).strip())
+        except ValueError:
+            raise NotFound() from None
+        typed = {k: str(v) for k, v in form.items() if k.startswith("qty_")}
+        from_basket = form.get("from") == "basket"
+        try:
+            quantities = services.parse_quantities(typed)
+            if from_basket and quantities and not any(quantities.values()):
+                _keep_basket(request, None)  # every line set to 0: the basket is emptied
+                return _see_other("/basket")
+            basket = await services.check_basket(day_id, quantities)
+        except OrderError as error:
+            if from_basket:
+                return await self._basket_page(request, str(error), error.status_code)
+            return await self._choose(request, day_id, str(error), error.status_code, typed)
+        _keep_basket(request, basket)
+        if from_basket and request.htmx:
+            return await self._basket_page(request, basket=basket, fragment=True)
+        return _see_other("/basket")
+
+    async def _basket_page(
+        self, request: HTMXRequest, error: str = "", status: int = 200,
+        buyer: BuyerForm | None = None, basket: dict[str, Any] | None = None,
+        fragment: bool = False,
+    ) -> Template:
+        lines = await services.basket_lines(basket or _basket(request))
+        day = await market.market_day(lines["day"]) if lines["day"] else None
+        fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
+        name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
+        return Template(name, status_code=status, context={
+            **lines, "day": day, "error": error, "buyer": buyer or BuyerForm(),
+            "online": _settings(request).stripe_enabled,
+        })
+
+    @get("/basket")
+    async def show(self, request: Request) -> Template:
+        return await self._basket_page(request)
+
+    @post("/basket/checkout")
+    async def checkout(
+        self, request: Request, data: Annotated[BuyerForm, Form]
+    ) -> Template | Redirect:
+        settings = _settings(request)
+        if not await _order_allowed(request):
+            raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
+        try:
+            order = await services.place_order(
+                settings.stripe_enabled, _basket(request) or {}, data.name, data.email
+            )
+        except OrderError as error:
+            return await self._basket_page(request, str(error), error.status_code, data)
+        _keep_basket(request, None)
+        if not order["online"]:
+            await notify_buyer(settings, order["id"])
+            return _see_other(f"/orders/{order['token']}")
+        try:
+            url = await services.start_checkout(settings, order)
+        except OrderError as error:
+            return Template("orders/receipt.html", status_code=503, context={
+                "order": await services.order_by_token(order["token"]), "error": str(error)})
+        # A page with a link, not a redirect: the CSP's form-action 'self' would block a
+        # redirect from this form post to Stripe's origin.
+        return Template("orders/pay.html", context={"order": order, "checkout_url": url})
+
+
+class ReceiptController(Controller):
+    """The buyer's private page: anyone with the link sees the order, nobody else."""
+
+    path = "/orders/{token:str}"
+
+    @get("/")
+    async def receipt(self, request: Request, token: FromPath[str]) -> Template:
+        order = await services.order_by_token(token)
+        return Template("orders/receipt.html", context={"order": order})
+
+    @get("/paid")
+    async def paid(self, request: Request, token: FromPath[str]) -> Template:
+        """Stripe's success page: paid only if Stripe itself says so (asked from here)."""
+        order = await services.order_by_token(token)
+        error = ""
+        if _settings(request).stripe_enabled:
+            try:
+                order = await services.confirm_from_stripe(_settings(request), order)
+            except PaymentError:  # Stripe's event will still settle it
+                error = "We could not check your payment just now: reload this page in a minute."
+        return Template("orders/receipt.html", context={"order": order, "error": error,
+                                                        "returned": True})
+
+    @get("/unpaid")
+    async def unpaid(self, request: Request, token: FromPath[str]) -> Template:
+        order = await services.order_by_token(token)
+        return Template("orders/receipt.html", context={"order": order, "came_back": True})
+
+    @post("/cancel")
+    async def cancel(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+        order = await services.order_by_token(token)
+        try:
+            await services.cancel_order(_settings(request), order)
+        except OrderError as error:
+            return Template("orders/receipt.html", status_code=error.status_code, context={
+                "order": await services.order_by_token(token), "error": str(error)})
+        return _see_other(f"/orders/{token}")
+
+
+class CollectController(Controller):
+    path = "/stalls/{stall_id:int}/pre-orders"
+    guards = [requires_signed_in]
+
+    @post("/{order_id:int}/collect")
+    async def collect(
+        self, request: Request, stall_id: FromPath[int], order_id: FromPath[int],
+        data: Annotated[CollectForm, Form],
+    ) -> Redirect:
+        stall = await market.stall_for_worker(request.user, stall_id)
+        try:
+            await services.collect_order(request.user, stall, order_id, data.method)
+        except OrderError as error:
+            raise HTTPException(status_code=error.status_code, detail=str(error)) from None
+        except MarketError as error:
+            raise HTTPException(status_code=409, detail=str(error)) from None
+        return _see_other(f"/stalls/{stall_id}")
+
+
+class StaffOrderController(Controller):
+    """Teachers (their school's orders) and the admin: refund and cancel."""
+
+    path = "/staff/orders"
+    guards = [requires_staff]
+
+    async def _page(self, request: Request, message: str = "", error: str = "",
+                    status: int = 200) -> Template:
+        return Template("orders/staff.html", status_code=status, context={
+            "orders": await services.staff_orders(request.user), "message": message,
+            "error": error, "online": _settings(request).stripe_enabled})
+
+    @get("/")
+    async def list_orders(self, request: Request) -> Template:
+        if _settings(request).stripe_enabled:
+            await services.expire_overdue_checkouts(_settings(request))
+        return await self._page(request)
+
+    @post("/{order_id:int}/refund")
+    async def refund(self, request: Request, order_id: FromPath[int]) -> Template:
+        try:
+            message = await services.refund_order(_settings(request), request.user, order_id)
+        except OrderError as error:
+            return await self._page(request, error=str(error), status=409)
+        return await self._page(request, message=message)
+
+    @post("/{order_id:int}/cancel")
+    async def cancel(self, request: Request, order_id: FromPath[int]) -> Template:
+        order = await services.staff_order(request.user, order_id)
+        try:
+            message = await services.cancel_order(_settings(request), order, request.user)
+        except OrderError as error:
+            return await self._page(request, error=str(error), status=409)
+        return await self._page(request, message=message)
+
+
+
+ROUTES = [BasketController, ReceiptController, CollectController, StaffOrderController]

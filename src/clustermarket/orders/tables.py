@@ -1,0 +1,72 @@
+from enum import Enum
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from clustermarket.accounts.tables import User
+from clustermarket.catalogue.tables import Product
+from clustermarket.market.tables import MarketDay, Stall
+
+
+class OrderStatus(str, Enum):  # noqa: UP042 - like the other domains' choices
+    reserved = "reserved"  # no online payment: stock held, paid at the stall
+    pending_payment = "pending_payment"  # a Checkout Session is open: stock held
+    paid = "paid"
+    collected = "collected"
+    expired = "expired"
+    cancelled = "cancelled"
+    refunded = "refunded"
+
+
+# Statuses whose stock is held at the stalls; leaving them gives the stock back (once).
+HOLDING = (OrderStatus.reserved, OrderStatus.pending_payment, OrderStatus.paid)
+
+
+class Order(Table, tablename="pre_order"):
+    """A community pre-order for one market day. `token` makes the buyer's private receipt
+    link; `online` says whether it is paid through Stripe or at the stall."""
+
+    market_day = ForeignKey(references=MarketDay, null=False, on_delete=OnDelete.restrict)
+    token = Varchar(length=64, unique=True)
+    buyer_name = Varchar(length=100)
+    buyer_email = Varchar(length=254)
+    status = Varchar(length=16, choices=OrderStatus, index=True)
+    online = Boolean(default=False)
+    total_pence = Integer()
+    stripe_session_id = Varchar(length=255, null=True, default=None, unique=True)
+    stripe_checkout_url = Varchar(length=2000, null=True, default=None)
+    stripe_payment_intent = Varchar(length=255, null=True, default=None, index=True)
+    stripe_refund_id = Varchar(length=255, null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    collected_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)  # expired, cancelled or refunded
+    closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    emailed_status = Varchar(length=16, default="")  # the status the buyer was last e-mailed
+
+
+class OrderLine(Table):
+    """One product of an order, at the stall that brings it; the price is copied from the
+    database when the order is placed. A line is collected at its stall."""
+
+    order = ForeignKey(references=Order, null=False, on_delete=OnDelete.cascade)
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.restrict)
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    product_name = Varchar(length=120)
+    quantity = Integer()
+    unit_price_pence = Integer()
+    collected_at = Timestamptz(null=True, default=None)
+    collected_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class StripeEvent(Table):
+    """Every verified Stripe webhook event, recorded once, in the same transaction as its
+    effect: a second delivery of the same id changes nothing."""
+
+    event_id = Varchar(length=255, unique=True)
+    type = Varchar(length=100)
+    order = ForeignKey(references=Order, null=True, on_delete=OnDelete.set_null)
+    payment_intent = Varchar(length=255, null=True, default=None, index=True)
+    received_at = Timestamptz()

@@ -1,0 +1,91 @@
+"""Buyers get an e-mail with their private link when an order is reserved, paid or refunded:
+once per status, through the configured SMTP server (a local one here)."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.conftest import make_client, post_form, sign_in
+from tests.market.helpers import make_teacher, open_market
+from tests.orders.helpers import (
+    API_KEY,
+    WEBHOOK_SECRET,
+    check_out,
+    fill_basket,
+    order_row,
+    send_event,
+)
+from tests.orders.smtp_sink import SmtpSink
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    server = SmtpSink()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def mailing_client(sink, standin) -> AsyncIterator[AsyncTestClient]:
+    async with make_client(
+        stripe_secret_key=API_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=standin.url, smtp_host="127.0.0.1", smtp_port=sink.port,
+        mail_from="Cluster Market <market@example.org>",
+    ) as client:
+        yield client
+
+
+async def test_no_smtp_server_no_email_and_the_order_still_works(client, sink) -> None:
+    market = await open_market()
+    await fill_basket(client, market.day, {market.candle: 1})
+    assert (await check_out(client)).status_code == 303
+    assert sink.messages == []
+
+
+async def test_a_reservation_is_emailed_with_the_private_link(sink) -> None:
+    market = await open_market()
+    async with make_client(smtp_host="127.0.0.1", smtp_port=sink.port) as client:
+        await fill_basket(client, market.day, {market.candle: 2})
+        await check_out(client, "Jaya Patel", "jaya@example.org")
+    order = await order_row()
+    [message] = sink.messages
+    assert message["To"] == "jaya@example.org"
+    assert message["Subject"] == f"Your Cluster Market order {order['id']} is reserved"
+    body = message.get_payload(decode=True).decode()
+    assert f"/orders/{order['token']}" in body and "2 x Beeswax candle" in body
+    assert "Total £9.00" in body
+
+
+async def test_paid_and_refunded_are_emailed_once_each(mailing_client, standin, sink) -> None:
+    client = mailing_client
+    market = await open_market()
+    await make_teacher()
+    await fill_basket(client, market.day, {market.candle: 1})
+    await check_out(client)
+    order = await order_row()
+    assert sink.messages == []  # not yet paid: nothing to say
+    event = standin.event("checkout.session.completed", standin.pay(order["stripe_session_id"]))
+    for _ in range(3):
+        await send_event(client, standin, event)
+    await client.get(f"/orders/{order['token']}/paid")
+    assert [m["Subject"] for m in sink.messages] == [
+        f"Your Cluster Market order {order['id']} is paid"]
+    await sign_in(client, "staylor")
+    await post_form(client, f"/staff/orders/{order['id']}/refund", {})
+    assert sink.messages[-1]["Subject"].endswith("is refunded") and len(sink.messages) == 2
+
+
+async def test_a_mail_server_that_is_down_does_not_undo_a_payment(standin) -> None:
+    market = await open_market()
+    async with make_client(
+        stripe_secret_key=API_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=standin.url, smtp_host="127.0.0.1", smtp_port=1,
+    ) as client:
+        await fill_basket(client, market.day, {market.candle: 1})
+        await check_out(client)
+        order = await order_row()
+        event = standin.event("checkout.session.completed",
+                              standin.pay(order["stripe_session_id"]))
+        assert (await send_event(client, standin, event)).status_code == 200
+    assert (await order_row())["status"] == "paid"
