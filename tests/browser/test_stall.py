@@ -17,6 +17,7 @@ async def test_pupil_sells_at_the_stall_on_a_phone(open_page: OpenPage) -> None:
     planned = admin.get_by_role("row").filter(has_text="planned").first
     await planned.get_by_role("link").click()
     await admin.get_by_role("button", name="Open the market day").click()
+    await expect(admin.get_by_role("button", name="Close the market day")).to_be_visible()
     await check_page(admin, "market-day-open")
 
     # A pupil at the stall, on a phone: the team's market page, then the stall.
@@ -35,6 +36,7 @@ async def test_pupil_sells_at_the_stall_on_a_phone(open_page: OpenPage) -> None:
     await pupil.wait_for_url(stall_url)
     await pupil.get_by_label("Starting float in the cash tin (£)").fill("20.00")
     await pupil.get_by_role("button", name="Open the stall").tap()
+    await expect(pupil.locator(".takings-total")).to_be_visible()
     await check_page(pupil, "stall-open")
 
     takings = pupil.locator(".takings-total")
