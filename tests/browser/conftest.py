@@ -23,6 +23,7 @@ from playwright.async_api import Browser, Error, Page, async_playwright
 
 from clustermarket.settings import PROJECT_ROOT
 from tests.browser.checks import OUTPUT_DIR, register_page, sizes
+from tests.orders.stripe_standin import StripeStandIn
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -140,6 +141,15 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # Every test signs in from 127.0.0.1; the limit itself is tested in tests/accounts.
         LOGIN_LIMIT_PER_ADDRESS="1000",
     )
+    # Online payment against the Stripe stand-in of tests/orders: the SDK talks to it over
+    # HTTP, and its test checkout page delivers a signed webhook to this server.
+    standin = StripeStandIn("sk_test_browser", webhook_secret="whsec_browser").start()
+    env.update(
+        STRIPE_SECRET_KEY=standin.api_key,
+        STRIPE_WEBHOOK_SECRET="whsec_browser",
+        STRIPE_PUBLISHABLE_KEY="pk_test_browser",
+        STRIPE_API_BASE=standin.url,
+    )
     _manage(env, "migrate")
     _manage(env, "demo")
     # What test-output/ holds is what this run made: no stale pictures of renamed tests.
@@ -154,7 +164,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         pytest.fail("No free port for the app server after three tries.")
     process, url = started
+    standin.webhook_url = f"{url}/stripe/webhook"
     yield url
+    standin.stop()
     process.terminate()
     try:
         process.wait(timeout=10)
