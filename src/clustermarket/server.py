@@ -28,9 +28,9 @@ from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
-from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
 from clustermarket.orders.webhooks import ROUTES as WEBHOOK_ROUTES
+from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings

@@ -17,11 +17,11 @@ from clustermarket.catalogue.tables import Product
 from clustermarket.market.services import (
     MarketError,
     fits_database,
-    sellable,
     stall_for_worker,
     write_transaction,
 )
 from clustermarket.market.tables import MarketStatus, PaymentMethod, Sale, Stall, StallStock
+from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import format_pence
 from clustermarket.timeutil import now
 
@@ -145,7 +145,7 @@ _SCREEN_COLUMNS = (
     StallStock.product.published_price_pence.as_alias("price_pence"),
 )
 _SCREEN_ORDER = StallStock.product.published_name
-_SELLABLE_STOCK = sellable(StallStock.product)
+_SELLABLE_STOCK = PRODUCT.public_where(StallStock.product)
 
 
 async def _sale_by_client_id(stall_id: int, client_id: str) -> dict[str, Any] | None:

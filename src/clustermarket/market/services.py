@@ -13,6 +13,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
+from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import group_rows
 from clustermarket.schools.tables import Cluster
 from clustermarket.teams.services import team_for_worker
@@ -90,9 +91,6 @@ def fits_database(number: int) -> bool:
     return -(2**31) < number < 2**31
 
 
-def sellable(product=Product):
-    """Products the public may see and a stall may sell: the approved copy of active ones."""
-    return (product.is_public == True) & (product.active == True)  # noqa: E712
 
 
 # Built once: Piccolo deep-copies a column for every alias (some are on every sale's path).
@@ -243,7 +241,7 @@ async def public_market_day(day_id: int) -> dict[str, Any]:
         .where(
             (StallStock.stall.market_day == day_id)
             & (StallStock.brought > 0)
-            & sellable(StallStock.product)
+            & PRODUCT.public_where(StallStock.product)
         )
         .order_by(StallStock.product.published_name)
     )
@@ -287,7 +285,7 @@ async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
             Product.published_name.as_alias("name"),
             Product.published_price_pence.as_alias("price_pence"),
         )
-        .where((Product.team == stall["team_id"]) & sellable())
+        .where((Product.team == stall["team_id"]) & PRODUCT.public_where())
         .order_by(Product.published_name)
     )
     stock = {

@@ -35,7 +35,9 @@ class ContentKind:
     published_columns: dict[Column, Column]
     # the pupil-written text the word filter reads, with the field's name for messages
     checked_text: dict[str, Column]
-    public_where: Callable[[], Combinable]
+    # `public_where(via)`: the condition on the table itself, or through a foreign key to it
+    # (e.g. `PRODUCT.public_where(StallStock.product)`).
+    public_where: Callable[..., Combinable]
     url: Callable[[int], str]
     school: Column
     author: Column
@@ -68,7 +70,7 @@ PRODUCT = ContentKind(
         Product.price_pence: Product.published_price_pence,
     },
     checked_text={"name": Product.name, "description": Product.description},
-    public_where=lambda: (Product.is_public == True) & (Product.active == True),
+    public_where=lambda via=Product: (via.is_public == True) & (via.active == True),
     url=lambda pk: f"/products/{pk}",
     school=Product.team.school,
     author=Product.created_by,
@@ -86,7 +88,7 @@ PROJECT = ContentKind(
         Project.body: Project.published_body,
     },
     checked_text={"title": Project.title, "summary": Project.summary, "story": Project.body},
-    public_where=lambda: Project.is_public == True,
+    public_where=lambda via=Project: via.is_public == True,
     url=lambda pk: f"/projects/{pk}",
     school=Project.team.school,
     author=Project.created_by,
@@ -100,7 +102,7 @@ IDEA = ContentKind(
     published_title=Idea.title,
     published_columns={},
     checked_text={"title": Idea.title, "idea": Idea.body, "photo description": Idea.photo_alt},
-    public_where=lambda: Idea.is_public == True,
+    public_where=lambda via=Idea: via.is_public == True,
     url=lambda pk: f"/ideas/{pk}",
     school=Idea.school,
     author=Idea.author,
@@ -113,7 +115,7 @@ COMMENT = ContentKind(
     published_title=Comment.body,
     published_columns={},
     checked_text={"comment": Comment.body},
-    public_where=lambda: Comment.is_public == True,
+    public_where=lambda via=Comment: via.is_public == True,
     url=lambda pk: f"/comments/{pk}",
     school=Comment.school,
     author=Comment.author,
@@ -130,7 +132,7 @@ FEEDBACK = ContentKind(
         "works well": PitchFeedback.works_well,
         "even better if": PitchFeedback.even_better_if,
     },
-    public_where=lambda: PitchFeedback.is_public == True,
+    public_where=lambda via=PitchFeedback: via.is_public == True,
     url=lambda pk: f"/pitch/feedback/{pk}",
     school=PitchFeedback.school,
     author=PitchFeedback.author,

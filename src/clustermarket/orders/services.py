@@ -23,8 +23,9 @@ import asyncpg
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market import sales
-from clustermarket.market.services import fits_database, sellable, write_transaction
+from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, PaymentMethod, Sale, StallStock
+from clustermarket.moderation.content import PRODUCT
 from clustermarket.orders import mail, payments
 from clustermarket.orders.tables import HOLDING, Order, OrderLine, OrderStatus, StripeEvent
 from clustermarket.settings import Settings
@@ -77,7 +78,7 @@ async def day_products(day_id: int) -> list[dict[str, Any]]:
         StallStock.stall.team.name.as_alias("team_name"),
     ).where(
         (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-        & StallStock.stall.closed_at.is_null() & sellable(StallStock.product)
+        & StallStock.stall.closed_at.is_null() & PRODUCT.public_where(StallStock.product)
     ).order_by(StallStock.stall.team.name).order_by(StallStock.product.published_name)
 
 
@@ -174,7 +175,7 @@ async def place_order(
                 StallStock.product.published_price_pence.as_alias("price_pence"),
             ).where(
                 (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-                & StallStock.product.id.is_in(list(wanted)) & sellable(StallStock.product)
+                & StallStock.product.id.is_in(list(wanted)) & PRODUCT.public_where(StallStock.product)
                 & StallStock.stall.closed_at.is_null()  # a packed-up stall hands nothing over
             )
         }

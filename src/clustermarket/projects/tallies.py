@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.rows import group_rows
 
@@ -43,7 +44,7 @@ async def tallies_for(
 
 async def impact_totals(school_id: int | None = None) -> list[dict[str, Any]]:
     """Published tallies of public projects added up by unit and label (case-insensitive)."""
-    where = (ImpactTally.published == True) & (ImpactTally.project.is_public == True)
+    where = (ImpactTally.published == True) & PROJECT.public_where(ImpactTally.project)
     if school_id is not None:
         where &= ImpactTally.project.team.school == school_id
     rows = await ImpactTally.select(
