@@ -290,15 +290,19 @@ async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[s
     from clustermarket.market.services import set_stock, stall_for_worker
     from clustermarket.market.tables import Expense, Sale, Stall
 
-    products = {
-        p["name"]: p["id"] for p in await Product.select(Product.id, Product.name)
-    }
+    products = {p["name"]: p["id"] for p in await Product.select(Product.id, Product.name)}
     today = today_uk()
     past_date = first_saturday_of_next_month(today - dt.timedelta(days=62))
     next_day = await MarketDay.select(MarketDay.id).where(MarketDay.date > today).first()
     rows = await MarketDay.insert(
-        MarketDay(cluster=cluster_id, date=past_date, location="Aylsham Market Place",
-                  opens=dt.time(9, 0), closes=dt.time(13, 0), status=MarketStatus.open)
+        MarketDay(
+            cluster=cluster_id,
+            date=past_date,
+            location="Aylsham Market Place",
+            opens=dt.time(9, 0),
+            closes=dt.time(13, 0),
+            status=MarketStatus.open,
+        )
     ).returning(MarketDay.id)
     past_day = rows[0]["id"]
     admin = await load_session_user(users["admin"], 0)
@@ -315,8 +319,14 @@ async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[s
         await open_stall(stalls[(past_day, slug)], 2000)
     for i, (slug, username, name, quantity, method) in enumerate(PAST_SALES):
         seller = await load_session_user(users[username], 0)
-        await record_sale(seller, stalls[(past_day, slug)]["id"], products[name], quantity,
-                          method, f"00000000-0000-4000-8000-{i:012d}")
+        await record_sale(
+            seller,
+            stalls[(past_day, slug)]["id"],
+            products[name],
+            quantity,
+            method,
+            f"00000000-0000-4000-8000-{i:012d}",
+        )
     for slug in STALL_STOCK:
         stall = await stall_for_worker(admin, stalls[(past_day, slug)]["id"])
         takings = await stall_takings(stall["id"])
@@ -327,10 +337,18 @@ async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[s
     await Stall.update({Stall.opened_at: at_ten}).where(Stall.market_day == past_day)
     await MarketDay.update({MarketDay.status: MarketStatus.closed}).where(MarketDay.id == past_day)
     await Expense.insert(
-        *[Expense(team=teams[slug], market_day=past_day if on_day else None, kind=kind,
-                  description=text, amount_pence=pence, recorded_by=users["admin"],
-                  recorded_at=now())
-          for slug, kind, text, pence, on_day in EXPENSES]
+        *[
+            Expense(
+                team=teams[slug],
+                market_day=past_day if on_day else None,
+                kind=kind,
+                description=text,
+                amount_pence=pence,
+                recorded_by=users["admin"],
+                recorded_at=now(),
+            )
+            for slug, kind, text, pence, on_day in EXPENSES
+        ]
     )
 
 
@@ -420,8 +438,13 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     await _demo_sharing(users, teams, schools)
     from clustermarket.orders.demo import load_demo_orders  # issue 6: a reserved pre-order
 
-    await load_demo_orders((await MarketDay.select(MarketDay.id).where(
-        MarketDay.status == MarketStatus.planned).first())["id"])
+    await load_demo_orders(
+        (
+            await MarketDay.select(MarketDay.id)
+            .where(MarketDay.status == MarketStatus.planned)
+            .first()
+        )["id"]
+    )
     return signins
 
 

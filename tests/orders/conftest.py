@@ -22,7 +22,9 @@ def standin() -> Iterator[StripeStandIn]:
 async def paying_client(standin: StripeStandIn) -> AsyncIterator[AsyncTestClient]:
     """The app with Stripe test keys, talking to the stand-in."""
     async with make_client(
-        stripe_secret_key=API_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_publishable_key="pk_test_orders", stripe_api_base=standin.url,
+        stripe_secret_key=API_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_publishable_key="pk_test_orders",
+        stripe_api_base=standin.url,
     ) as client:
         yield client

@@ -19,16 +19,19 @@ WEBHOOK_SECRET = "whsec_test_orders_0123456789"
 async def fill_basket(client: AsyncTestClient, day: int, quantities: dict[int, int | str]):
     await client.get(f"/market-days/{day}/pre-order")
     return await post_form(
-        client, "/basket",
+        client,
+        "/basket",
         {"day_id": str(day), **{f"qty_{p}": str(q) for p, q in quantities.items()}},
         follow_redirects=False,
     )
 
 
-async def check_out(client: AsyncTestClient, name: str = "Jaya Patel",
-                    email: str = "jaya@example.org"):
-    return await post_form(client, "/basket/checkout", {"name": name, "email": email},
-                           follow_redirects=False)
+async def check_out(
+    client: AsyncTestClient, name: str = "Jaya Patel", email: str = "jaya@example.org"
+):
+    return await post_form(
+        client, "/basket/checkout", {"name": name, "email": email}, follow_redirects=False
+    )
 
 
 async def order_row(order_id: int | None = None) -> dict[str, Any]:
@@ -48,14 +51,19 @@ def token_in(location: str) -> str:
     return match.group(1)
 
 
-async def send_event(client: AsyncTestClient, standin: StripeStandIn, event: dict[str, Any],
-                     secret: str = WEBHOOK_SECRET, timestamp: int | None = None,
-                     signature: str | None = None):
+async def send_event(
+    client: AsyncTestClient,
+    standin: StripeStandIn,
+    event: dict[str, Any],
+    secret: str = WEBHOOK_SECRET,
+    timestamp: int | None = None,
+    signature: str | None = None,
+):
     """POST an event to the webhook, signed exactly as Stripe signs it (no CSRF token)."""
     payload = json.dumps(event)
     header = signature or standin.sign(payload, secret, timestamp)
-    return await client.post("/stripe/webhook", content=payload.encode(),
-                             headers={"Stripe-Signature": header,
-                                      "Content-Type": "application/json"})
-
-
+    return await client.post(
+        "/stripe/webhook",
+        content=payload.encode(),
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )

@@ -58,8 +58,13 @@ def _id(prefix: str) -> str:
 
 
 class StripeStandIn:
-    def __init__(self, api_key: str, webhook_url: str | None = None,
-                 webhook_secret: str | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        port: int = 0,
+    ) -> None:
         self.api_key = api_key
         self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
         self.sessions: dict[str, dict[str, Any]] = {}
@@ -99,8 +104,7 @@ class StripeStandIn:
         with self._lock:
             session = self.sessions[session_id]
             if session["status"] == "open":
-                session.update(status="complete", payment_status="paid",
-                               payment_intent=_id("pi"))
+                session.update(status="complete", payment_status="paid", payment_intent=_id("pi"))
             return json.loads(json.dumps(session))
 
     def expire(self, session_id: str) -> dict[str, Any]:
@@ -112,17 +116,38 @@ class StripeStandIn:
 
     def event(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         """An event in Stripe's shape (a snapshot of the object)."""
-        return {"id": _id("evt"), "object": "event", "api_version": "2025-01-27.acacia",
-                "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
-                "type": event_type, "data": {"object": obj}}
+        return {
+            "id": _id("evt"),
+            "object": "event",
+            "api_version": "2025-01-27.acacia",
+            "created": int(time.time()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "type": event_type,
+            "data": {"object": obj},
+        }
 
     @staticmethod
     def charge_refunded(payment_intent: str, amount: int, refund_id: str | None = None):
-        return {"id": _id("ch"), "object": "charge", "amount": amount,
-                "amount_refunded": amount, "refunded": True, "payment_intent": payment_intent,
-                "refunds": {"object": "list", "data": [{"id": refund_id or _id("re"),
-                                                         "object": "refund", "amount": amount,
-                                                         "status": "succeeded"}]}}
+        return {
+            "id": _id("ch"),
+            "object": "charge",
+            "amount": amount,
+            "amount_refunded": amount,
+            "refunded": True,
+            "payment_intent": payment_intent,
+            "refunds": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": refund_id or _id("re"),
+                        "object": "refund",
+                        "amount": amount,
+                        "status": "succeeded",
+                    }
+                ],
+            },
+        }
 
     def sign(self, payload: str, secret: str | None = None, timestamp: int | None = None) -> str:
         """Stripe-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.payload" with the secret>."""
@@ -134,7 +159,9 @@ class StripeStandIn:
         """Send a signed event to the app's webhook over HTTP (the demo)."""
         payload = json.dumps(event)
         request = urllib.request.Request(
-            self.webhook_url or "", data=payload.encode(), method="POST",
+            self.webhook_url or "",
+            data=payload.encode(),
+            method="POST",
             headers={"Content-Type": "application/json", "Stripe-Signature": self.sign(payload)},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -153,15 +180,23 @@ class StripeStandIn:
         session_id = _id("cs")
         total = sum(int(i["quantity"]) * int(i["price_data"]["unit_amount"]) for i in items)
         session = {
-            "id": session_id, "object": "checkout.session", "mode": "payment",
-            "status": "open", "payment_status": "unpaid", "currency": "gbp",
-            "amount_total": total, "amount_subtotal": total, "livemode": False,
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": "payment",
+            "status": "open",
+            "payment_status": "unpaid",
+            "currency": "gbp",
+            "amount_total": total,
+            "amount_subtotal": total,
+            "livemode": False,
             "client_reference_id": params.get("client_reference_id"),
             "customer_email": params.get("customer_email"),
             "metadata": params.get("metadata") or {},
-            "success_url": params.get("success_url"), "cancel_url": params.get("cancel_url"),
+            "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"),
             "expires_at": int(params.get("expires_at") or time.time() + 86400),
-            "created": int(time.time()), "payment_intent": None,
+            "created": int(time.time()),
+            "payment_intent": None,
             "url": f"{self.url}/pay/{session_id}",
         }
         self.sessions[session_id] = session
@@ -174,22 +209,31 @@ class StripeStandIn:
             return 400, _error(f"No such payment_intent: '{pi}'", "payment_intent")
         if any(r["payment_intent"] == pi for r in self.refunds):
             return 400, _error("Charge has already been refunded.", None, "charge_already_refunded")
-        refund = {"id": _id("re"), "object": "refund", "amount": session["amount_total"],
-                  "currency": "gbp", "payment_intent": pi, "status": "succeeded",
-                  "metadata": params.get("metadata") or {}, "created": int(time.time())}
+        refund = {
+            "id": _id("re"),
+            "object": "refund",
+            "amount": session["amount_total"],
+            "currency": "gbp",
+            "payment_intent": pi,
+            "status": "succeeded",
+            "metadata": params.get("metadata") or {},
+            "created": int(time.time()),
+        }
         self.refunds.append(refund)
         return 200, refund
 
     def answer(self, method: str, path: str, headers: dict[str, str], body: str):
         """(status, json) for one API request."""
         if headers.get("authorization") != f"Bearer {self.api_key}":
-            return 401, {"error": {"type": "invalid_request_error",
-                                   "message": "Invalid API Key provided."}}
+            return 401, {
+                "error": {"type": "invalid_request_error", "message": "Invalid API Key provided."}
+            }
         params = _nested(parse_qsl(body, keep_blank_values=True))
         key = headers.get("idempotency-key")
         with self._lock:
-            self.requests.append({"method": method, "path": path, "params": params,
-                                  "idempotency_key": key})
+            self.requests.append(
+                {"method": method, "path": path, "params": params, "idempotency_key": key}
+            )
             if method == "POST" and key and key in self._idempotent:
                 return self._idempotent[key]
             result = self._route(method, path, params)
@@ -208,15 +252,18 @@ class StripeStandIn:
             if match.group(2) and method == "POST":
                 if session["status"] != "open":
                     return 400, _error(
-                        f"Only Checkout Sessions with a status in [\"open\"] can be expired. "
-                        f"This Checkout Session has a status of \"{session['status']}\".", None)
+                        f'Only Checkout Sessions with a status in ["open"] can be expired. '
+                        f'This Checkout Session has a status of "{session["status"]}".',
+                        None,
+                    )
                 session["status"] = "expired"
                 return 200, session
             if method == "GET" and not match.group(2):
                 return 200, session
         if match:
-            return 404, _error(f"No such checkout.session: '{match.group(1)}'", "session",
-                               "resource_missing")
+            return 404, _error(
+                f"No such checkout.session: '{match.group(1)}'", "session", "resource_missing"
+            )
         return 404, _error(f"Unrecognized request URL ({method}: {path}).", None)
 
     # -------------------------------------------------------------- HTTP
@@ -224,10 +271,12 @@ class StripeStandIn:
     def _pay_page(self, session_id: str) -> str:
         session = self.sessions[session_id]
         amount = session["amount_total"] / 100
-        return (f"<!doctype html><title>Stand-in checkout</title><h1>Test payment</h1>"
-                f"<p>Pay £{amount:.2f} (stand-in for Stripe Checkout; no money moves).</p>"
-                f"<form method='post'><button>Pay</button></form>"
-                f"<p><a href='{html.escape(session['cancel_url'] or '')}'>Back</a></p>")
+        return (
+            f"<!doctype html><title>Stand-in checkout</title><h1>Test payment</h1>"
+            f"<p>Pay £{amount:.2f} (stand-in for Stripe Checkout; no money moves).</p>"
+            f"<form method='post'><button>Pay</button></form>"
+            f"<p><a href='{html.escape(session['cancel_url'] or '')}'>Back</a></p>"
+        )
 
     def _handler(self):
         standin = self
@@ -236,8 +285,13 @@ class StripeStandIn:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _send(self, status: int, body: bytes, kind: str = "application/json",
-                      location: str | None = None) -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                kind: str = "application/json",
+                location: str | None = None,
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
@@ -256,13 +310,17 @@ class StripeStandIn:
                 page = re.fullmatch(r"/pay/(cs_test_\w+)", path)
                 if page and page.group(1) in standin.sessions:
                     if method == "GET":
-                        return self._send(200, standin._pay_page(page.group(1)).encode(),
-                                          "text/html; charset=utf-8")
+                        return self._send(
+                            200,
+                            standin._pay_page(page.group(1)).encode(),
+                            "text/html; charset=utf-8",
+                        )
                     session = standin.pay(page.group(1))
                     if standin.webhook_url:
                         standin.deliver(standin.event("checkout.session.completed", session))
                     target = (session["success_url"] or "/").replace(
-                        "{CHECKOUT_SESSION_ID}", session["id"])
+                        "{CHECKOUT_SESSION_ID}", session["id"]
+                    )
                     return self._send(303, b"", "text/plain", location=target)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, answer = standin.answer(method, path, headers, body)
@@ -278,8 +336,9 @@ class StripeStandIn:
 
 
 def _error(message: str, param: str | None, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"type": "invalid_request_error", "message": message, "param": param,
-                      "code": code}}
+    return {
+        "error": {"type": "invalid_request_error", "message": message, "param": param, "code": code}
+    }
 
 
 def main() -> None:

@@ -29,8 +29,11 @@ def sink() -> Iterator[SmtpSink]:
 @pytest.fixture
 async def mailing_client(sink, standin) -> AsyncIterator[AsyncTestClient]:
     async with make_client(
-        stripe_secret_key=API_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=standin.url, smtp_host="127.0.0.1", smtp_port=sink.port,
+        stripe_secret_key=API_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=standin.url,
+        smtp_host="127.0.0.1",
+        smtp_port=sink.port,
         mail_from="Cluster Market <market@example.org>",
     ) as client:
         yield client
@@ -70,7 +73,8 @@ async def test_paid_and_refunded_are_emailed_once_each(mailing_client, standin, 
         await send_event(client, standin, event)
     await client.get(f"/orders/{order['token']}/paid")
     assert [m["Subject"] for m in sink.messages] == [
-        f"Your Cluster Market order {order['id']} is paid"]
+        f"Your Cluster Market order {order['id']} is paid"
+    ]
     await sign_in(client, "staylor")
     await post_form(client, f"/staff/orders/{order['id']}/refund", {})
     assert sink.messages[-1]["Subject"].endswith("is refunded") and len(sink.messages) == 2
@@ -79,13 +83,15 @@ async def test_paid_and_refunded_are_emailed_once_each(mailing_client, standin, 
 async def test_a_mail_server_that_is_down_does_not_undo_a_payment(standin) -> None:
     market = await open_market()
     async with make_client(
-        stripe_secret_key=API_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=standin.url, smtp_host="127.0.0.1", smtp_port=1,
+        stripe_secret_key=API_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=standin.url,
+        smtp_host="127.0.0.1",
+        smtp_port=1,
     ) as client:
         await fill_basket(client, market.day, {market.candle: 1})
         await check_out(client)
         order = await order_row()
-        event = standin.event("checkout.session.completed",
-                              standin.pay(order["stripe_session_id"]))
+        event = standin.event("checkout.session.completed", standin.pay(order["stripe_session_id"]))
         assert (await send_event(client, standin, event)).status_code == 200
     assert (await order_row())["status"] == "paid"

@@ -39,11 +39,14 @@ async def test_a_visitor_reserves_and_a_pupil_hands_it_over_for_cash(client) -> 
     stall = await client.get(f"/stalls/{market.stall}")
     assert f"Order {order['id']} · Jaya" in stall.text
     assert "Patel" not in stall.text and "jaya@example.org" not in stall.text
-    refused = await post_form(client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect",
-                              {"method": "online"})
+    refused = await post_form(
+        client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {"method": "online"}
+    )
     assert refused.status_code == 400 and "choose cash or card" in refused.text
     collected = await post_form(
-        client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {"method": "cash"},
+        client,
+        f"/stalls/{market.stall}/pre-orders/{order['id']}/collect",
+        {"method": "cash"},
         follow_redirects=False,
     )
     assert collected.status_code == 303
@@ -51,8 +54,9 @@ async def test_a_visitor_reserves_and_a_pupil_hands_it_over_for_cash(client) -> 
     assert (sale["method"], sale["quantity"], sale["amount_pence"]) == ("cash", 2, 900)
     assert (await order_row())["status"] == OrderStatus.collected
     assert await left_of(market.stall, market.candle) == 8  # handed over, not sold twice
-    again = await post_form(client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect",
-                            {"method": "cash"})
+    again = await post_form(
+        client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {"method": "cash"}
+    )
     assert again.status_code == 400 and await Sale.count() == 1
     stall = await client.get(f"/stalls/{market.stall}")
     assert "No pre-orders waiting." in stall.text and "Takings <strong>£9.00</strong>" in stall.text
@@ -63,8 +67,11 @@ async def test_prices_come_from_the_database_not_the_form(client) -> None:
     await fill_basket(client, market.day, {market.candle: 1})
     # The team's price changes after the basket was filled: checkout charges the new price.
     await Product.update({Product.published_price_pence: 500}).where(Product.id == market.candle)
-    await post_form(client, "/basket/checkout",
-                    {"name": "Jaya", "email": "jaya@example.org", "price": "1", "total": "1"})
+    await post_form(
+        client,
+        "/basket/checkout",
+        {"name": "Jaya", "email": "jaya@example.org", "price": "1", "total": "1"},
+    )
     order = await order_row()
     assert order["total_pence"] == 500
     assert (await lines_of(order["id"]))[0]["unit_price_pence"] == 500
@@ -97,6 +104,7 @@ async def test_bad_baskets_are_refused_with_a_message_and_nothing_held(client) -
     # Someone else takes the last candles between basket and checkout: nothing is held.
     await fill_basket(client, market.day, {market.candle: 2})
     from clustermarket.market.tables import StallStock
+
     await StallStock.update({StallStock.left: 1}).where(StallStock.product == market.candle)
     late = await check_out(client)
     assert late.status_code == 409 and "not enough Beeswax candle" in late.text
@@ -115,8 +123,9 @@ async def test_the_receipt_link_is_private_and_checkout_needs_the_csrf_token(cli
     market = await open_market()
     assert (await client.get("/orders/not-a-real-token-at-all")).status_code == 404
     await fill_basket(client, market.day, {market.candle: 1})
-    forged = await client.post("/basket/checkout",
-                               data={"name": "Jaya", "email": "jaya@example.org"})
+    forged = await client.post(
+        "/basket/checkout", data={"name": "Jaya", "email": "jaya@example.org"}
+    )
     assert forged.status_code == 403 and await Order.count() == 0
 
 
@@ -203,19 +212,25 @@ async def test_a_closed_stall_takes_no_pre_orders(client) -> None:
 async def test_the_basket_page_changes_quantities_with_or_without_htmx(client) -> None:
     market = await open_market(candles=3, totes=5)
     await fill_basket(client, market.day, {market.candle: 1, market.tote: 1})
-    change = {"day_id": str(market.day), "from": "basket",
-              f"qty_{market.candle}": "3", f"qty_{market.tote}": "1"}
+    change = {
+        "day_id": str(market.day),
+        "from": "basket",
+        f"qty_{market.candle}": "3",
+        f"qty_{market.tote}": "1",
+    }
     panel = await post_form(client, "/basket", change, headers={"HX-Request": "true"})
     assert panel.status_code == 200 and panel.text.startswith('<div id="basket-lines">')
     assert "£19.50" in panel.text and "<html" not in panel.text
-    too_many = await post_form(client, "/basket", {**change, f"qty_{market.candle}": "4"},
-                               headers={"HX-Request": "true"})
+    too_many = await post_form(
+        client, "/basket", {**change, f"qty_{market.candle}": "4"}, headers={"HX-Request": "true"}
+    )
     assert too_many.status_code == 400 and "only 3 left" in too_many.text
     assert '<div id="basket-lines">' in too_many.text and "<html" not in too_many.text
     assert "£19.50" in (await client.get("/basket")).text  # the refused change kept nothing
     # Without JavaScript: a plain post and the whole page; all zeros empties the basket.
-    emptied = await post_form(client, "/basket", {**change, f"qty_{market.candle}": "0",
-                                                  f"qty_{market.tote}": "0"})
+    emptied = await post_form(
+        client, "/basket", {**change, f"qty_{market.candle}": "0", f"qty_{market.tote}": "0"}
+    )
     assert emptied.status_code == 200 and "Your basket is empty" in emptied.text
 
 

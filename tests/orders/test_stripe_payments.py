@@ -52,8 +52,14 @@ async def test_a_completed_payment_is_paid_once_and_collected_as_an_online_sale(
     params = created["params"]
     assert params["mode"] == "payment" and params["metadata"] == {"order_id": str(order["id"])}
     assert params["client_reference_id"] == str(order["id"])
-    assert params["line_items"][0] == {"quantity": "2", "price_data": {
-        "currency": "gbp", "unit_amount": "450", "product_data": {"name": "Beeswax candle"}}}
+    assert params["line_items"][0] == {
+        "quantity": "2",
+        "price_data": {
+            "currency": "gbp",
+            "unit_amount": "450",
+            "product_data": {"name": "Beeswax candle"},
+        },
+    }
     assert params["success_url"].startswith("http://127.0.0.1:8000/orders/")
     assert int(params["expires_at"]) > time.time() + 29 * 60
     assert session["amount_total"] == 1500
@@ -70,8 +76,9 @@ async def test_a_completed_payment_is_paid_once_and_collected_as_an_online_sale(
     assert "Paid, thank you." in back.text
     assert (await order_row())["status"] == OrderStatus.paid
     # The webhook then arrives: recorded, nothing more changes.
-    response = await send_event(client, standin,
-                                standin.event("checkout.session.completed", paid_session))
+    response = await send_event(
+        client, standin, standin.event("checkout.session.completed", paid_session)
+    )
     assert response.status_code == 200 and response.json()["outcome"] == "unchanged"
     row = await order_row()
     assert row["status"] == OrderStatus.paid
@@ -82,12 +89,18 @@ async def test_a_completed_payment_is_paid_once_and_collected_as_an_online_sale(
     await sign_in(client, "ameliab")
     stall = await client.get(f"/stalls/{market.stall}")
     assert f"Order {order['id']} · Jaya" in stall.text and "Paid online" in stall.text
-    await post_form(client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect",
-                    {"method": "cash"})  # a paid order is online whatever is sent
-    sales = await Sale.select(Sale.method, Sale.quantity, Sale.amount_pence).where(
-        Sale.stall == market.stall).order_by(Sale.id)
-    assert sales == [{"method": "online", "quantity": 2, "amount_pence": 900},
-                     {"method": "online", "quantity": 1, "amount_pence": 600}]
+    await post_form(
+        client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {"method": "cash"}
+    )  # a paid order is online whatever is sent
+    sales = (
+        await Sale.select(Sale.method, Sale.quantity, Sale.amount_pence)
+        .where(Sale.stall == market.stall)
+        .order_by(Sale.id)
+    )
+    assert sales == [
+        {"method": "online", "quantity": 2, "amount_pence": 900},
+        {"method": "online", "quantity": 1, "amount_pence": 600},
+    ]
     assert (await order_row())["status"] == OrderStatus.collected
     stall = await client.get(f"/stalls/{market.stall}")
     assert "Online £15.00" in stall.text and "Takings <strong>£15.00</strong>" in stall.text
@@ -118,8 +131,7 @@ async def test_a_bad_signature_is_refused_and_nothing_changes(paying_client, sta
     order, _ = await place_paid_order(paying_client, standin, market, totes=0)
     event = standin.event("checkout.session.completed", standin.pay(order["stripe_session_id"]))
     wrong_secret = await send_event(paying_client, standin, event, secret="whsec_not_ours")
-    too_old = await send_event(paying_client, standin, event,
-                               timestamp=int(time.time()) - 600)
+    too_old = await send_event(paying_client, standin, event, timestamp=int(time.time()) - 600)
     no_header = await paying_client.post(WEBHOOK_PATH, content=b"{}")
     tampered = standin.sign('{"id": "evt_other"}')
     forged = await send_event(paying_client, standin, event, signature=tampered)
@@ -156,8 +168,9 @@ async def test_a_payment_after_expiry_holds_the_stock_again_if_it_is_there(
     order, _ = await place_paid_order(paying_client, standin, market)
     session_id = order["stripe_session_id"]
     completed = standin.event("checkout.session.completed", standin.pay(session_id))
-    expired = standin.event("checkout.session.expired", {**completed["data"]["object"],
-                                                         "status": "expired"})
+    expired = standin.event(
+        "checkout.session.expired", {**completed["data"]["object"], "status": "expired"}
+    )
     # Out of order: the expiry arrives first and gives the stock back...
     await send_event(paying_client, standin, expired)
     assert await left_of(market.stall, market.candle) == 10
@@ -176,10 +189,14 @@ async def test_a_payment_after_expiry_is_refunded_when_the_stock_is_gone(
 ) -> None:
     market = await open_market(candles=2, totes=5)
     order, _ = await place_paid_order(paying_client, standin, market, candles=2, totes=0)
-    completed = standin.event("checkout.session.completed",
-                              standin.pay(order["stripe_session_id"]))
-    await send_event(paying_client, standin, standin.event(
-        "checkout.session.expired", {**completed["data"]["object"], "status": "expired"}))
+    completed = standin.event("checkout.session.completed", standin.pay(order["stripe_session_id"]))
+    await send_event(
+        paying_client,
+        standin,
+        standin.event(
+            "checkout.session.expired", {**completed["data"]["object"], "status": "expired"}
+        ),
+    )
     # The two candles are sold at the stall meanwhile.
     await StallStock.update({StallStock.left: 0}).where(StallStock.product == market.candle)
     response = await send_event(paying_client, standin, completed)
@@ -199,12 +216,12 @@ async def test_a_refund_event_before_the_payment_event_ends_refunded(
     market = await open_market(candles=10)
     order, _ = await place_paid_order(paying_client, standin, market, totes=0)
     session = standin.pay(order["stripe_session_id"])
-    refunded = standin.event("charge.refunded",
-                             standin.charge_refunded(session["payment_intent"], 900))
+    refunded = standin.event(
+        "charge.refunded", standin.charge_refunded(session["payment_intent"], 900)
+    )
     assert (await send_event(paying_client, standin, refunded)).status_code == 200
     assert (await order_row())["status"] == OrderStatus.pending_payment
-    await send_event(paying_client, standin,
-                     standin.event("checkout.session.completed", session))
+    await send_event(paying_client, standin, standin.event("checkout.session.completed", session))
     assert (await order_row())["status"] == OrderStatus.refunded
     assert await left_of(market.stall, market.candle) == 10
 
@@ -252,8 +269,13 @@ async def test_a_refund_made_in_stripe_arrives_as_an_event(paying_client, standi
     partial["refunded"] = False
     await send_event(paying_client, standin, standin.event("charge.refunded", partial))
     assert (await order_row())["status"] == OrderStatus.paid  # a partial refund: noted only
-    refund = {"id": "re_test_dashboard", "object": "refund", "status": "succeeded",
-              "amount": 900, "payment_intent": session["payment_intent"]}
+    refund = {
+        "id": "re_test_dashboard",
+        "object": "refund",
+        "status": "succeeded",
+        "amount": 900,
+        "payment_intent": session["payment_intent"],
+    }
     await send_event(paying_client, standin, standin.event("refund.created", refund))
     assert (await order_row())["status"] == OrderStatus.refunded
     assert await left_of(market.stall, market.candle) == 10
@@ -317,8 +339,13 @@ async def test_a_refund_after_collection_voids_the_online_sales(paying_client, s
     await sign_in(client, "ameliab")
     await post_form(client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {})
     assert await Sale.count() == 1
-    refund = {"id": "re_test_after", "object": "refund", "status": "succeeded", "amount": 900,
-              "payment_intent": session["payment_intent"]}
+    refund = {
+        "id": "re_test_after",
+        "object": "refund",
+        "status": "succeeded",
+        "amount": 900,
+        "payment_intent": session["payment_intent"],
+    }
     await send_event(client, standin, standin.event("refund.created", refund))
     assert (await order_row())["status"] == OrderStatus.refunded
     assert (await Sale.select(Sale.voided_at).first())["voided_at"] is not None
@@ -333,13 +360,17 @@ async def test_paid_and_expired_arriving_together_end_paid_with_the_stock_held_o
     market = await open_market(candles=30)
     for _ in range(3):
         order, _ = await place_paid_order(paying_client, standin, market, totes=0)
-        completed = standin.event("checkout.session.completed",
-                                  standin.pay(order["stripe_session_id"]))
-        expired = standin.event("checkout.session.expired",
-                                {**completed["data"]["object"], "status": "expired"})
-        await asyncio.gather(send_event(paying_client, standin, expired),
-                             send_event(paying_client, standin, completed),
-                             send_event(paying_client, standin, expired))
+        completed = standin.event(
+            "checkout.session.completed", standin.pay(order["stripe_session_id"])
+        )
+        expired = standin.event(
+            "checkout.session.expired", {**completed["data"]["object"], "status": "expired"}
+        )
+        await asyncio.gather(
+            send_event(paying_client, standin, expired),
+            send_event(paying_client, standin, completed),
+            send_event(paying_client, standin, expired),
+        )
         assert (await order_row(order["id"]))["status"] == OrderStatus.paid
     assert await left_of(market.stall, market.candle) == 24 and not standin.refunds
 

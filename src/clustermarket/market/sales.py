@@ -369,10 +369,15 @@ def cash_summary(stall: dict[str, Any], takings: dict[str, int]) -> dict[str, in
 async def take_stock(stall_id: int, product_id: int, quantity: int) -> bool:
     """Hold `quantity` of a product at a stall: one conditional UPDATE, never below zero.
     Call inside `write_transaction()`; False means not enough left and nothing changed."""
-    left = await StallStock.update({StallStock.left: StallStock.left - quantity}).where(
-        (StallStock.stall == stall_id) & (StallStock.product == product_id)
-        & (StallStock.left >= quantity)
-    ).returning(StallStock.left)
+    left = (
+        await StallStock.update({StallStock.left: StallStock.left - quantity})
+        .where(
+            (StallStock.stall == stall_id)
+            & (StallStock.product == product_id)
+            & (StallStock.left >= quantity)
+        )
+        .returning(StallStock.left)
+    )
     return bool(left)
 
 
@@ -384,15 +389,28 @@ async def give_back_stock(stall_id: int, product_id: int, quantity: int) -> None
 
 
 async def record_collected_sale(
-    user: CurrentUser, stall_id: int, product_id: int, quantity: int, unit_price_pence: int,
-    method: str, client_id: str,
+    user: CurrentUser,
+    stall_id: int,
+    product_id: int,
+    quantity: int,
+    unit_price_pence: int,
+    method: str,
+    client_id: str,
 ) -> None:
     """A pre-order line handed over at the stall: a sale whose stock was already held, at the
     price the buyer was charged. `client_id` is made from the line, so it is recorded once."""
     product = await Product.select(Product.unit_cost_pence).where(Product.id == product_id).first()
     await Sale.insert(
-        Sale(client_id=client_id, stall=stall_id, product=product_id, quantity=quantity,
-             unit_price_pence=unit_price_pence, amount_pence=unit_price_pence * quantity,
-             cost_pence=product["unit_cost_pence"] * quantity, method=method,
-             recorded_by=user.id, recorded_at=now())
+        Sale(
+            client_id=client_id,
+            stall=stall_id,
+            product=product_id,
+            quantity=quantity,
+            unit_price_pence=unit_price_pence,
+            amount_pence=unit_price_pence * quantity,
+            cost_pence=product["unit_cost_pence"] * quantity,
+            method=method,
+            recorded_by=user.id,
+            recorded_at=now(),
+        )
     )

@@ -91,8 +91,6 @@ def fits_database(number: int) -> bool:
     return -(2**31) < number < 2**31
 
 
-
-
 # Built once: Piccolo deep-copies a column for every alias (some are on every sale's path).
 _STALL_STATE = (Stall.id, Stall.pitch, Stall.opened_at, Stall.closed_at)
 _DAY_OF_STALL = (

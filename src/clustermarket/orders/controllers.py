@@ -74,7 +74,11 @@ class BasketController(Controller):
     """Signed-out visitors (and anyone else) pre-order from one market day at a time."""
 
     async def _choose(
-        self, request: Request, day_id: int, error: str = "", status: int = 200,
+        self,
+        request: Request,
+        day_id: int,
+        error: str = "",
+        status: int = 200,
         typed: dict[str, str] | None = None,
     ) -> Template:
         day = await market.market_day(day_id)
@@ -84,10 +88,17 @@ class BasketController(Controller):
         for product in products:
             key = str(product["product_id"])
             product["typed"] = (typed or {}).get(f"qty_{key}", in_basket.get(key, ""))
-        return Template("orders/pre_order.html", status_code=status, context={
-            "day": day, "products": products, "error": error,
-            "online": _settings(request).stripe_enabled, "max_per_line": services.MAX_PER_LINE,
-        })
+        return Template(
+            "orders/pre_order.html",
+            status_code=status,
+            context={
+                "day": day,
+                "products": products,
+                "error": error,
+                "online": _settings(request).stripe_enabled,
+                "max_per_line": services.MAX_PER_LINE,
+            },
+        )
 
     @get("/market-days/{day_id:int}/pre-order")
     async def choose(self, request: Request, day_id: FromPath[int]) -> Template:
@@ -126,18 +137,29 @@ class BasketController(Controller):
         return _see_other("/basket")
 
     async def _basket_page(
-        self, request: HTMXRequest, error: str = "", status: int = 200,
-        buyer: BuyerForm | None = None, basket: dict[str, Any] | None = None,
+        self,
+        request: HTMXRequest,
+        error: str = "",
+        status: int = 200,
+        buyer: BuyerForm | None = None,
+        basket: dict[str, Any] | None = None,
         fragment: bool = False,
     ) -> Template:
         lines = await services.basket_lines(basket or _basket(request))
         day = await market.market_day(lines["day"]) if lines["day"] else None
         fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
         name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
-        return Template(name, status_code=status, context={
-            **lines, "day": day, "error": error, "buyer": buyer or BuyerForm(),
-            "online": _settings(request).stripe_enabled,
-        })
+        return Template(
+            name,
+            status_code=status,
+            context={
+                **lines,
+                "day": day,
+                "error": error,
+                "buyer": buyer or BuyerForm(),
+                "online": _settings(request).stripe_enabled,
+            },
+        )
 
     @get("/basket")
     async def show(self, request: Request) -> Template:
@@ -163,8 +185,14 @@ class BasketController(Controller):
         try:
             url = await services.start_checkout(settings, order)
         except OrderError as error:
-            return Template("orders/receipt.html", status_code=503, context={
-                "order": await services.order_by_token(order["token"]), "error": str(error)})
+            return Template(
+                "orders/receipt.html",
+                status_code=503,
+                context={
+                    "order": await services.order_by_token(order["token"]),
+                    "error": str(error),
+                },
+            )
         # A page with a link, not a redirect: the CSP's form-action 'self' would block a
         # redirect from this form post to Stripe's origin.
         return Template("orders/pay.html", context={"order": order, "checkout_url": url})
@@ -190,8 +218,9 @@ class ReceiptController(Controller):
                 order = await services.confirm_from_stripe(_settings(request), order)
             except PaymentError:  # Stripe's event will still settle it
                 error = "We could not check your payment just now: reload this page in a minute."
-        return Template("orders/receipt.html", context={"order": order, "error": error,
-                                                        "returned": True})
+        return Template(
+            "orders/receipt.html", context={"order": order, "error": error, "returned": True}
+        )
 
     @get("/unpaid")
     async def unpaid(self, request: Request, token: FromPath[str]) -> Template:
@@ -204,8 +233,11 @@ class ReceiptController(Controller):
         try:
             await services.cancel_order(_settings(request), order)
         except OrderError as error:
-            return Template("orders/receipt.html", status_code=error.status_code, context={
-                "order": await services.order_by_token(token), "error": str(error)})
+            return Template(
+                "orders/receipt.html",
+                status_code=error.status_code,
+                context={"order": await services.order_by_token(token), "error": str(error)},
+            )
         return _see_other(f"/orders/{token}")
 
 
@@ -215,7 +247,10 @@ class CollectController(Controller):
 
     @post("/{order_id:int}/collect")
     async def collect(
-        self, request: Request, stall_id: FromPath[int], order_id: FromPath[int],
+        self,
+        request: Request,
+        stall_id: FromPath[int],
+        order_id: FromPath[int],
         data: Annotated[CollectForm, Form],
     ) -> Redirect:
         stall = await market.stall_for_worker(request.user, stall_id)
@@ -234,11 +269,19 @@ class StaffOrderController(Controller):
     path = "/staff/orders"
     guards = [requires_staff]
 
-    async def _page(self, request: Request, message: str = "", error: str = "",
-                    status: int = 200) -> Template:
-        return Template("orders/staff.html", status_code=status, context={
-            "orders": await services.staff_orders(request.user), "message": message,
-            "error": error, "online": _settings(request).stripe_enabled})
+    async def _page(
+        self, request: Request, message: str = "", error: str = "", status: int = 200
+    ) -> Template:
+        return Template(
+            "orders/staff.html",
+            status_code=status,
+            context={
+                "orders": await services.staff_orders(request.user),
+                "message": message,
+                "error": error,
+                "online": _settings(request).stripe_enabled,
+            },
+        )
 
     @get("/")
     async def list_orders(self, request: Request) -> Template:
@@ -262,7 +305,6 @@ class StaffOrderController(Controller):
         except OrderError as error:
             return await self._page(request, error=str(error), status=409)
         return await self._page(request, message=message)
-
 
 
 ROUTES = [BasketController, ReceiptController, CollectController, StaffOrderController]

@@ -21,12 +21,15 @@ from clustermarket.timeutil import uk_date
 log = logging.getLogger("clustermarket.orders.mail")
 
 NEWS = {
-    OrderStatus.reserved: ("reserved", "We are keeping your order for you: pay by cash or card "
-                                       "when you collect it at the stall."),
-    OrderStatus.paid: ("paid", "Thank you: your payment went through. Collect your order at "
-                               "the stall on the day."),
-    OrderStatus.refunded: ("refunded", "Your order is refunded; the money goes back to your "
-                                       "card."),
+    OrderStatus.reserved: (
+        "reserved",
+        "We are keeping your order for you: pay by cash or card when you collect it at the stall.",
+    ),
+    OrderStatus.paid: (
+        "paid",
+        "Thank you: your payment went through. Collect your order at the stall on the day.",
+    ),
+    OrderStatus.refunded: ("refunded", "Your order is refunded; the money goes back to your card."),
 }
 
 
@@ -69,10 +72,15 @@ async def notify_buyer(settings: Settings, order_id: int | None) -> bool:
     order = await order_by_id(order_id)
     if order is None or order["status"] not in NEWS or order["emailed_status"] == order["status"]:
         return False
-    claimed = await Order.update({Order.emailed_status: order["status"]}).where(
-        (Order.id == order_id) & (Order.status == order["status"])
-        & (Order.emailed_status != order["status"])
-    ).returning(Order.id)
+    claimed = (
+        await Order.update({Order.emailed_status: order["status"]})
+        .where(
+            (Order.id == order_id)
+            & (Order.status == order["status"])
+            & (Order.emailed_status != order["status"])
+        )
+        .returning(Order.id)
+    )
     if not claimed:
         return False
     try:

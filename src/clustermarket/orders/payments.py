@@ -48,8 +48,12 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 def _failed(what: str, error: stripe.StripeError) -> PaymentError:
     # Only the class and Stripe's request id: never the key or the card details.
-    log.warning("Stripe %s failed: %s (request %s)", what, type(error).__name__,
-                getattr(error, "request_id", None))
+    log.warning(
+        "Stripe %s failed: %s (request %s)",
+        what,
+        type(error).__name__,
+        getattr(error, "request_id", None),
+    )
     return PaymentError("Online payment is not available just now. Please try again later.")
 
 
@@ -78,19 +82,24 @@ async def create_checkout_session(
         "success_url": f"{base}/orders/{order['token']}/paid?session_id={{CHECKOUT_SESSION_ID}}",
         "cancel_url": f"{base}/orders/{order['token']}/unpaid",
         "expires_at": int(
-            (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=CHECKOUT_MINUTES, seconds=30))
-            .timestamp()
+            (
+                dt.datetime.now(dt.UTC) + dt.timedelta(minutes=CHECKOUT_MINUTES, seconds=30)
+            ).timestamp()
         ),
     }
-    return await _call(settings, "checkout session create", lambda api: (
-        api.checkout.sessions.create_async(
+    return await _call(
+        settings,
+        "checkout session create",
+        lambda api: api.checkout.sessions.create_async(
             params=params, options={"idempotency_key": f"order-{order['id']}-checkout"}
-        )
-    ))
+        ),
+    )
 
 
 async def _call(
-    settings: Settings, what: str, call: Callable[[Any], Awaitable[Any]],
+    settings: Settings,
+    what: str,
+    call: Callable[[Any], Awaitable[Any]],
     let_through: tuple[type[stripe.StripeError], ...] = (),
 ) -> dict[str, Any]:
     """One SDK call on a fresh client; Stripe's errors become a PaymentError for the user."""
@@ -104,26 +113,36 @@ async def _call(
 
 
 async def retrieve_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
-    return await _call(settings, "checkout session retrieve",
-                       lambda api: api.checkout.sessions.retrieve_async(session_id))
+    return await _call(
+        settings,
+        "checkout session retrieve",
+        lambda api: api.checkout.sessions.retrieve_async(session_id),
+    )
 
 
 async def expire_checkout_session(settings: Settings, session_id: str) -> dict[str, Any]:
     """Close an open session so it can no longer be paid; the answer says how it ended."""
     try:
-        return await _call(settings, "checkout session expire",
-                           lambda api: api.checkout.sessions.expire_async(session_id),
-                           let_through=(stripe.InvalidRequestError,))
+        return await _call(
+            settings,
+            "checkout session expire",
+            lambda api: api.checkout.sessions.expire_async(session_id),
+            let_through=(stripe.InvalidRequestError,),
+        )
     except stripe.InvalidRequestError:
         # Already expired or completed: Stripe refuses; look at how it really ended.
         return await retrieve_checkout_session(settings, session_id)
 
 
 async def refund_payment(settings: Settings, order_id: int, payment_intent: str) -> dict[str, Any]:
-    return await _call(settings, "refund", lambda api: api.refunds.create_async(
-        params={"payment_intent": payment_intent, "metadata": {"order_id": str(order_id)}},
-        options={"idempotency_key": f"order-{order_id}-refund"},
-    ))
+    return await _call(
+        settings,
+        "refund",
+        lambda api: api.refunds.create_async(
+            params={"payment_intent": payment_intent, "metadata": {"order_id": str(order_id)}},
+            options={"idempotency_key": f"order-{order_id}-refund"},
+        ),
+    )
 
 
 def verify_event(settings: Settings, payload: bytes, signature: str | None) -> dict[str, Any]:

@@ -58,9 +58,11 @@ async def orderable_day(day_id: int) -> dict[str, Any]:
     """A market day the public may pre-order from: not closed, not in the past."""
     if not fits_database(day_id):
         raise NotFound()
-    day = await MarketDay.select(
-        MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status
-    ).where(MarketDay.id == day_id).first()
+    day = (
+        await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
+        .where(MarketDay.id == day_id)
+        .first()
+    )
     if day is None:
         raise NotFound()
     if day["status"] == MarketStatus.closed or day["date"] < today_uk():
@@ -70,16 +72,24 @@ async def orderable_day(day_id: int) -> dict[str, Any]:
 
 async def day_products(day_id: int) -> list[dict[str, Any]]:
     """Every product on sale at the day's stalls, with how many are still available."""
-    return await StallStock.select(
-        StallStock.stall, StallStock.left,
-        StallStock.product.id.as_alias("product_id"),
-        StallStock.product.published_name.as_alias("name"),
-        StallStock.product.published_price_pence.as_alias("price_pence"),
-        StallStock.stall.team.name.as_alias("team_name"),
-    ).where(
-        (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-        & StallStock.stall.closed_at.is_null() & PRODUCT.public_where(StallStock.product)
-    ).order_by(StallStock.stall.team.name).order_by(StallStock.product.published_name)
+    return (
+        await StallStock.select(
+            StallStock.stall,
+            StallStock.left,
+            StallStock.product.id.as_alias("product_id"),
+            StallStock.product.published_name.as_alias("name"),
+            StallStock.product.published_price_pence.as_alias("price_pence"),
+            StallStock.stall.team.name.as_alias("team_name"),
+        )
+        .where(
+            (StallStock.stall.market_day == day_id)
+            & (StallStock.brought > 0)
+            & StallStock.stall.closed_at.is_null()
+            & PRODUCT.public_where(StallStock.product)
+        )
+        .order_by(StallStock.stall.team.name)
+        .order_by(StallStock.product.published_name)
+    )
 
 
 def parse_quantities(form: dict[str, str]) -> dict[int, int]:
@@ -112,7 +122,8 @@ async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any
             problems.append(f"{product['name']}: choose from 0 to {MAX_PER_LINE}.")
         elif quantity > product["left"]:
             problems.append(
-                f"{product['name']} is sold out." if product["left"] == 0
+                f"{product['name']} is sold out."
+                if product["left"] == 0
                 else f"{product['name']}: only {product['left']} left."
             )
     if problems:
@@ -133,9 +144,14 @@ async def basket_lines(basket: dict[str, Any] | None) -> dict[str, Any]:
     for product in await day_products(day_id):
         quantity = wanted.get(product["product_id"], 0)
         if quantity > 0:
-            lines.append({**product, "quantity": quantity,
-                          "amount_pence": quantity * product["price_pence"],
-                          "short": quantity > product["left"]})
+            lines.append(
+                {
+                    **product,
+                    "quantity": quantity,
+                    "amount_pence": quantity * product["price_pence"],
+                    "short": quantity > product["left"],
+                }
+            )
     return {"day": day_id, "lines": lines, "total_pence": sum(x["amount_pence"] for x in lines)}
 
 
@@ -170,12 +186,15 @@ async def place_order(
         stock = {
             row["product_id"]: row
             for row in await StallStock.select(
-                StallStock.stall, StallStock.product.id.as_alias("product_id"),
+                StallStock.stall,
+                StallStock.product.id.as_alias("product_id"),
                 StallStock.product.published_name.as_alias("name"),
                 StallStock.product.published_price_pence.as_alias("price_pence"),
             ).where(
-                (StallStock.stall.market_day == day_id) & (StallStock.brought > 0)
-                & StallStock.product.id.is_in(list(wanted)) & PRODUCT.public_where(StallStock.product)
+                (StallStock.stall.market_day == day_id)
+                & (StallStock.brought > 0)
+                & StallStock.product.id.is_in(list(wanted))
+                & PRODUCT.public_where(StallStock.product)
                 & StallStock.stall.closed_at.is_null()  # a packed-up stall hands nothing over
             )
         }
@@ -183,21 +202,36 @@ async def place_order(
         for product_id, quantity in wanted.items():
             row = stock.get(product_id)
             if row is None or not 1 <= quantity <= MAX_PER_LINE:
-                raise OrderError("Something in your basket is no longer on sale. "
-                                 "Please look again.")
+                raise OrderError(
+                    "Something in your basket is no longer on sale. Please look again."
+                )
             if not await sales.take_stock(row["stall"], product_id, quantity):
-                raise OutOfStock(f"Sorry, not enough {row['name']} left for {quantity}. "
-                                 "Please change your basket.")
-            lines.append({"stall": row["stall"], "product": product_id,
-                          "product_name": row["name"], "quantity": quantity,
-                          "unit_price_pence": row["price_pence"]})
+                raise OutOfStock(
+                    f"Sorry, not enough {row['name']} left for {quantity}. "
+                    "Please change your basket."
+                )
+            lines.append(
+                {
+                    "stall": row["stall"],
+                    "product": product_id,
+                    "product_name": row["name"],
+                    "quantity": quantity,
+                    "unit_price_pence": row["price_pence"],
+                }
+            )
         at = now()
         created = await Order.insert(
-            Order(market_day=day_id, token=token, buyer_name=name, buyer_email=email,
-                  status=OrderStatus.pending_payment if online else OrderStatus.reserved,
-                  online=online,
-                  total_pence=sum(x["quantity"] * x["unit_price_pence"] for x in lines),
-                  created_at=at, updated_at=at)
+            Order(
+                market_day=day_id,
+                token=token,
+                buyer_name=name,
+                buyer_email=email,
+                status=OrderStatus.pending_payment if online else OrderStatus.reserved,
+                online=online,
+                total_pence=sum(x["quantity"] * x["unit_price_pence"] for x in lines),
+                created_at=at,
+                updated_at=at,
+            )
         ).returning(Order.id)
         await OrderLine.insert(*[OrderLine(order=created[0]["id"], **x) for x in lines])
     return await order_by_token(token)
@@ -211,28 +245,52 @@ async def start_checkout(settings: Settings, order: dict[str, Any]) -> str:
     try:
         session = await payments.create_checkout_session(settings, order, order["lines"])
     except payments.PaymentError as error:
-        await _close_in_transaction(order["id"], [OrderStatus.pending_payment],
-                                    OrderStatus.cancelled)
+        await _close_in_transaction(
+            order["id"], [OrderStatus.pending_payment], OrderStatus.cancelled
+        )
         raise OrderError(str(error)) from None
-    await Order.update({Order.stripe_session_id: session["id"],
-                        Order.stripe_checkout_url: session["url"],
-                        Order.updated_at: now()}).where(Order.id == order["id"])
+    await Order.update(
+        {
+            Order.stripe_session_id: session["id"],
+            Order.stripe_checkout_url: session["url"],
+            Order.updated_at: now(),
+        }
+    ).where(Order.id == order["id"])
     return session["url"]
 
 
 # ------------------------------------------------------------------ reading orders
 
 _ORDER_COLUMNS = (
-    Order.id, Order.token, Order.buyer_name, Order.buyer_email, Order.status, Order.online,
-    Order.total_pence, Order.stripe_session_id, Order.stripe_checkout_url,
-    Order.stripe_payment_intent, Order.stripe_refund_id, Order.created_at, Order.paid_at,
-    Order.collected_at, Order.closed_at, Order.emailed_status,
+    Order.id,
+    Order.token,
+    Order.buyer_name,
+    Order.buyer_email,
+    Order.status,
+    Order.online,
+    Order.total_pence,
+    Order.stripe_session_id,
+    Order.stripe_checkout_url,
+    Order.stripe_payment_intent,
+    Order.stripe_refund_id,
+    Order.created_at,
+    Order.paid_at,
+    Order.collected_at,
+    Order.closed_at,
+    Order.emailed_status,
     Order.market_day.id.as_alias("day_id"),
-    Order.market_day.date.as_alias("day_date"), Order.market_day.location.as_alias("day_location"),
+    Order.market_day.date.as_alias("day_date"),
+    Order.market_day.location.as_alias("day_location"),
 )
 _LINE_COLUMNS = (
-    OrderLine.id, OrderLine.order, OrderLine.stall, OrderLine.product, OrderLine.product_name,
-    OrderLine.quantity, OrderLine.unit_price_pence, OrderLine.collected_at,
+    OrderLine.id,
+    OrderLine.order,
+    OrderLine.stall,
+    OrderLine.product,
+    OrderLine.product_name,
+    OrderLine.quantity,
+    OrderLine.unit_price_pence,
+    OrderLine.collected_at,
     OrderLine.stall.team.name.as_alias("team_name"),
     OrderLine.stall.team.school.as_alias("school_id"),
 )
@@ -240,9 +298,13 @@ _LINE_COLUMNS = (
 
 async def _with_lines(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [o["id"] for o in orders]
-    lines = await OrderLine.select(*_LINE_COLUMNS).where(OrderLine.order.is_in(ids)).order_by(
-        OrderLine.id
-    ) if ids else []
+    lines = (
+        await OrderLine.select(*_LINE_COLUMNS)
+        .where(OrderLine.order.is_in(ids))
+        .order_by(OrderLine.id)
+        if ids
+        else []
+    )
     for order in orders:
         order["lines"] = [x for x in lines if x["order"] == order["id"]]
         for line in order["lines"]:
@@ -273,16 +335,26 @@ async def order_by_id(order_id: int) -> dict[str, Any] | None:
 
 
 async def _close_order(
-    order_id: int, from_statuses: list[OrderStatus], to: OrderStatus,
-    user_id: int | None = None, **extra: Any,
+    order_id: int,
+    from_statuses: list[OrderStatus],
+    to: OrderStatus,
+    user_id: int | None = None,
+    **extra: Any,
 ) -> bool:
     """Inside a write transaction: move the order on and give back the stock it still holds.
     The conditional UPDATE makes this happen once, whoever asks how often."""
-    changed = await Order.update(
-        {Order.status: to, Order.closed_at: now(), Order.updated_at: now(),
-         Order.closed_by: user_id, **{getattr(Order, k): v for k, v in extra.items()}}
-    ).where((Order.id == order_id) & Order.status.is_in(list(from_statuses))).returning(
-        Order.id
+    changed = (
+        await Order.update(
+            {
+                Order.status: to,
+                Order.closed_at: now(),
+                Order.updated_at: now(),
+                Order.closed_by: user_id,
+                **{getattr(Order, k): v for k, v in extra.items()},
+            }
+        )
+        .where((Order.id == order_id) & Order.status.is_in(list(from_statuses)))
+        .returning(Order.id)
     )
     if not changed:
         return False
@@ -294,7 +366,10 @@ async def _close_order(
 
 
 async def _close_in_transaction(
-    order_id: int, from_statuses: list[OrderStatus], to: OrderStatus, user_id: int | None = None,
+    order_id: int,
+    from_statuses: list[OrderStatus],
+    to: OrderStatus,
+    user_id: int | None = None,
     **extra: Any,
 ) -> bool:
     async with write_transaction():
@@ -325,21 +400,31 @@ async def _settle_paid(order: dict[str, Any], session: dict[str, Any]) -> str:
     pi = pi.get("id") if isinstance(pi, dict) else pi
     order_id = order["id"]
     # Lock the order row (PostgreSQL) and read its status now, not as it was before.
-    locked = await Order.update({Order.updated_at: now()}).where(Order.id == order_id).returning(
-        Order.status
+    locked = (
+        await Order.update({Order.updated_at: now()})
+        .where(Order.id == order_id)
+        .returning(Order.status)
     )
     status = locked[0]["status"]
-    paid = {Order.status: OrderStatus.paid, Order.paid_at: now(), Order.updated_at: now(),
-            Order.stripe_payment_intent: pi, Order.stripe_session_id: session["id"]}
+    paid = {
+        Order.status: OrderStatus.paid,
+        Order.paid_at: now(),
+        Order.updated_at: now(),
+        Order.stripe_payment_intent: pi,
+        Order.stripe_session_id: session["id"],
+    }
     if await _refund_seen_first(pi):  # the refund's event overtook the payment's
         if status in HOLDING:
-            await _close_order(order_id, list(HOLDING), OrderStatus.refunded,
-                               stripe_payment_intent=pi)
+            await _close_order(
+                order_id, list(HOLDING), OrderStatus.refunded, stripe_payment_intent=pi
+            )
         return "refunded before paid"
     if status == OrderStatus.pending_payment:
-        done = await Order.update(paid).where(
-            (Order.id == order_id) & (Order.status == OrderStatus.pending_payment)
-        ).returning(Order.id)
+        done = (
+            await Order.update(paid)
+            .where((Order.id == order_id) & (Order.status == OrderStatus.pending_payment))
+            .returning(Order.id)
+        )
         return "paid" if done else "unchanged"
     if status in (OrderStatus.expired, OrderStatus.cancelled):
         # Paid after we gave the stock back: hold it again if it is all still there,
@@ -400,8 +485,9 @@ async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
         return "ignored"
     if await StripeEvent.exists().where(StripeEvent.event_id == event_id):
         return "duplicate"
-    record = StripeEvent(event_id=event_id, type=event_type[:100], order=None,
-                         payment_intent=None, received_at=now())
+    record = StripeEvent(
+        event_id=event_id, type=event_type[:100], order=None, payment_intent=None, received_at=now()
+    )
     try:
         async with write_transaction():
             # Looked up inside the transaction, so a concurrent event's effect is seen.
@@ -437,20 +523,23 @@ async def _event_order(
     return None, None
 
 
-async def _refund_late_payment(
-    settings: Settings, record: StripeEvent, late: _NeedsRefund
-) -> str:
+async def _refund_late_payment(settings: Settings, record: StripeEvent, late: _NeedsRefund) -> str:
     """Outside the rolled-back transaction: refund through Stripe (idempotent, so a retried
     delivery cannot refund twice), then record the event and the refund together."""
     refund = await payments.refund_payment(settings, late.order_id, late.payment_intent)
     async with write_transaction():
         await StripeEvent.insert(record)
         await Order.update(
-            {Order.status: OrderStatus.refunded, Order.updated_at: now(),
-             Order.stripe_payment_intent: late.payment_intent,
-             Order.stripe_refund_id: refund.get("id")}
-        ).where((Order.id == late.order_id)
-                & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled]))
+            {
+                Order.status: OrderStatus.refunded,
+                Order.updated_at: now(),
+                Order.stripe_payment_intent: late.payment_intent,
+                Order.stripe_refund_id: refund.get("id"),
+            }
+        ).where(
+            (Order.id == late.order_id)
+            & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled])
+        )
     return "paid too late: refunded"
 
 
@@ -473,17 +562,27 @@ async def _apply(event_type: str, obj: dict[str, Any], order: dict[str, Any] | N
 async def _mark_refunded(order_id: int, refund_id: str | None, user_id: int | None = None) -> str:
     """Inside a write transaction. A paid order gives its stock back; a collected one keeps
     its stock (the goods were handed over) and its sales are voided, so takings drop."""
-    if await _close_order(order_id, [OrderStatus.paid], OrderStatus.refunded, user_id,
-                          stripe_refund_id=refund_id):
+    if await _close_order(
+        order_id, [OrderStatus.paid], OrderStatus.refunded, user_id, stripe_refund_id=refund_id
+    ):
         return "refunded"
-    changed = await Order.update(
-        {Order.status: OrderStatus.refunded, Order.closed_at: now(), Order.updated_at: now(),
-         Order.stripe_refund_id: refund_id}
-    ).where((Order.id == order_id) & (Order.status == OrderStatus.collected)).returning(Order.id)
+    changed = (
+        await Order.update(
+            {
+                Order.status: OrderStatus.refunded,
+                Order.closed_at: now(),
+                Order.updated_at: now(),
+                Order.stripe_refund_id: refund_id,
+            }
+        )
+        .where((Order.id == order_id) & (Order.status == OrderStatus.collected))
+        .returning(Order.id)
+    )
     if not changed:
         return "unchanged"
-    line_ids = [x["id"] for x in await OrderLine.select(OrderLine.id).where(
-        OrderLine.order == order_id)]
+    line_ids = [
+        x["id"] for x in await OrderLine.select(OrderLine.id).where(OrderLine.order == order_id)
+    ]
     await Sale.update({Sale.voided_at: now(), Sale.voided_by: user_id}).where(
         Sale.client_id.is_in([line_sale_id(x) for x in line_ids]) & Sale.voided_at.is_null()
     )
@@ -498,15 +597,19 @@ async def expire_overdue_checkouts(settings: Settings, limit: int = 10) -> int:
     an online order still waiting well after its session's end is checked with Stripe and
     either settled as paid or expired, so its stock does not stay held for nothing."""
     cutoff = now() - dt.timedelta(minutes=payments.CHECKOUT_MINUTES + 5)
-    overdue = await Order.select(*_ORDER_COLUMNS).where(
-        (Order.status == OrderStatus.pending_payment) & (Order.created_at < cutoff)
-    ).order_by(Order.id).limit(limit)
+    overdue = (
+        await Order.select(*_ORDER_COLUMNS)
+        .where((Order.status == OrderStatus.pending_payment) & (Order.created_at < cutoff))
+        .order_by(Order.id)
+        .limit(limit)
+    )
     closed = 0
     for order in overdue:
         if order["stripe_session_id"]:
             try:
                 session = await payments.expire_checkout_session(
-                    settings, order["stripe_session_id"])
+                    settings, order["stripe_session_id"]
+                )
             except payments.PaymentError:
                 continue  # Stripe unreachable: try again next time
             if session.get("payment_status") == "paid":
@@ -514,9 +617,9 @@ async def expire_overdue_checkouts(settings: Settings, limit: int = 10) -> int:
                     await _settle_paid(order, session)
                 continue
         closed += await _close_in_transaction(
-            order["id"], [OrderStatus.pending_payment], OrderStatus.expired)
+            order["id"], [OrderStatus.pending_payment], OrderStatus.expired
+        )
     return closed
-
 
 
 async def cancel_order(
@@ -525,8 +628,9 @@ async def cancel_order(
     """Cancel a reservation, or an online order whose payment has not finished."""
     user_id = user.id if user else None
     if order["status"] == OrderStatus.reserved:
-        await _close_in_transaction(order["id"], [OrderStatus.reserved], OrderStatus.cancelled,
-                                    user_id)
+        await _close_in_transaction(
+            order["id"], [OrderStatus.reserved], OrderStatus.cancelled, user_id
+        )
         return "The reservation is cancelled and its stock is back on sale."
     if order["status"] != OrderStatus.pending_payment:
         status = order["status"].replace("_", " ")
@@ -540,8 +644,9 @@ async def cancel_order(
             async with write_transaction():
                 await _settle_paid(order, session)
             raise OrderError("This order was paid just now, so it was not cancelled.")
-    await _close_in_transaction(order["id"], [OrderStatus.pending_payment],
-                                OrderStatus.cancelled, user_id)
+    await _close_in_transaction(
+        order["id"], [OrderStatus.pending_payment], OrderStatus.cancelled, user_id
+    )
     return "The order is cancelled and its stock is back on sale."
 
 
@@ -569,9 +674,11 @@ async def staff_orders(user: CurrentUser) -> list[dict[str, Any]]:
     """Orders with something from the user's school (the admin: all), newest first."""
     query = Order.select(*_ORDER_COLUMNS).order_by(Order.id, ascending=False).limit(200)
     if not user.is_admin:
-        ids = await OrderLine.select(OrderLine.order).where(
-            OrderLine.stall.team.school == (user.school_id or 0)
-        ).distinct()
+        ids = (
+            await OrderLine.select(OrderLine.order)
+            .where(OrderLine.stall.team.school == (user.school_id or 0))
+            .distinct()
+        )
         query = query.where(Order.id.is_in([r["order"] for r in ids] or [0]))
     return await _with_lines(await query)
 
@@ -600,20 +707,35 @@ def first_name(buyer_name: str) -> str:
 
 async def orders_to_collect(stall_id: int) -> list[dict[str, Any]]:
     """Paid and reserved pre-orders with something still to hand over at this stall."""
-    rows = await OrderLine.select(
-        OrderLine.order.id.as_alias("order_id"), OrderLine.order.buyer_name.as_alias("buyer"),
-        OrderLine.order.status.as_alias("status"), OrderLine.product_name, OrderLine.quantity,
-        OrderLine.unit_price_pence,
-    ).where(
-        (OrderLine.stall == stall_id) & OrderLine.collected_at.is_null()
-        & OrderLine.order.status.is_in([OrderStatus.paid, OrderStatus.reserved])
-    ).order_by(OrderLine.order.id).order_by(OrderLine.id)
+    rows = (
+        await OrderLine.select(
+            OrderLine.order.id.as_alias("order_id"),
+            OrderLine.order.buyer_name.as_alias("buyer"),
+            OrderLine.order.status.as_alias("status"),
+            OrderLine.product_name,
+            OrderLine.quantity,
+            OrderLine.unit_price_pence,
+        )
+        .where(
+            (OrderLine.stall == stall_id)
+            & OrderLine.collected_at.is_null()
+            & OrderLine.order.status.is_in([OrderStatus.paid, OrderStatus.reserved])
+        )
+        .order_by(OrderLine.order.id)
+        .order_by(OrderLine.id)
+    )
     orders: dict[int, dict[str, Any]] = {}
     for row in rows:
-        order = orders.setdefault(row["order_id"], {
-            "id": row["order_id"], "first_name": first_name(row["buyer"]),
-            "status": row["status"], "lines": [], "amount_pence": 0,
-        })
+        order = orders.setdefault(
+            row["order_id"],
+            {
+                "id": row["order_id"],
+                "first_name": first_name(row["buyer"]),
+                "status": row["status"],
+                "lines": [],
+                "amount_pence": 0,
+            },
+        )
         order["lines"].append(row)
         order["amount_pence"] += row["quantity"] * row["unit_price_pence"]
     return list(orders.values())
@@ -629,29 +751,42 @@ async def collect_order(
         raise NotFound()
     async with write_transaction():
         # Touching the order row first locks it (PostgreSQL), so a refund cannot cross this.
-        touched = await Order.update({Order.updated_at: now()}).where(
-            (Order.id == order_id)
-            & Order.status.is_in([OrderStatus.paid, OrderStatus.reserved])
-        ).returning(Order.status)
+        touched = (
+            await Order.update({Order.updated_at: now()})
+            .where(
+                (Order.id == order_id)
+                & Order.status.is_in([OrderStatus.paid, OrderStatus.reserved])
+            )
+            .returning(Order.status)
+        )
         if not touched:
             raise OrderError("This pre-order cannot be collected: it is not paid or reserved.")
         if touched[0]["status"] == OrderStatus.paid:
             method = PaymentMethod.online
         elif method not in (PaymentMethod.cash, PaymentMethod.card):
             raise OrderError("This order is to be paid now: choose cash or card.")
-        lines = await OrderLine.update(
-            {OrderLine.collected_at: now(), OrderLine.collected_by: user.id}
-        ).where(
-            (OrderLine.order == order_id) & (OrderLine.stall == stall["id"])
-            & OrderLine.collected_at.is_null()
-        ).returning(OrderLine.id, OrderLine.product, OrderLine.quantity,
-                    OrderLine.unit_price_pence)
+        lines = (
+            await OrderLine.update({OrderLine.collected_at: now(), OrderLine.collected_by: user.id})
+            .where(
+                (OrderLine.order == order_id)
+                & (OrderLine.stall == stall["id"])
+                & OrderLine.collected_at.is_null()
+            )
+            .returning(
+                OrderLine.id, OrderLine.product, OrderLine.quantity, OrderLine.unit_price_pence
+            )
+        )
         if not lines:
             raise OrderError("Nothing of this order is left to collect at this stall.")
         for line in lines:
             await sales.record_collected_sale(
-                user, stall["id"], line["product"], line["quantity"], line["unit_price_pence"],
-                method, line_sale_id(line["id"]),
+                user,
+                stall["id"],
+                line["product"],
+                line["quantity"],
+                line["unit_price_pence"],
+                method,
+                line_sale_id(line["id"]),
             )
         if not await OrderLine.exists().where(
             (OrderLine.order == order_id) & OrderLine.collected_at.is_null()
@@ -660,4 +795,3 @@ async def collect_order(
                 {Order.status: OrderStatus.collected, Order.collected_at: now()}
             ).where(Order.id == order_id)
     return f"Order {order_id} collected ({method})."
-
