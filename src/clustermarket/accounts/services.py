@@ -387,21 +387,24 @@ async def _school_for_staff(actor: CurrentUser, school_id: int) -> dict[str, Any
     return school
 
 
+# What a teacher sees of a pupil account (the list row, the data page, the login card).
+_PUPIL_COLUMNS = (
+    User.id,
+    User.username,
+    User.first_name,
+    User.last_name,
+    User.year_group,
+    User.active,
+    User.photo_consent,
+    User.school,
+    User.last_login_at,
+)
+
+
 async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
     """A pupil this teacher may manage, or NotFound (also for another school's pupil)."""
     row = (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.year_group,
-            User.active,
-            User.photo_consent,
-            User.school,
-            User.last_login_at,
-            User.school.name.as_alias("school_name"),
-        )
+        await User.select(*_PUPIL_COLUMNS, User.school.name.as_alias("school_name"))
         .where((User.id == pupil_id) & (User.role == Role.pupil))
         .first()
     )
@@ -412,16 +415,7 @@ async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
 
 async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
     return (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.year_group,
-            User.active,
-            User.photo_consent,
-            User.last_login_at,
-        )
+        await User.select(*_PUPIL_COLUMNS)
         .where((User.school == school_id) & (User.role == Role.pupil))
         .order_by(User.last_name)
         .order_by(User.first_name)
