@@ -261,3 +261,26 @@ async def test_only_the_team_collects_and_only_while_the_stall_is_open(client) -
     assert (await order_row())["status"] == OrderStatus.reserved
     assert [x["collected_at"] is not None for x in await lines_of(order["id"])] == [True, False]
     assert await Sale.count() == 1
+
+
+async def test_closing_the_market_day_lapses_uncollected_reservations(client) -> None:
+    from clustermarket.accounts.tables import Role
+    from tests.conftest import make_client, make_user
+
+    market = await open_market(candles=10, totes=5)
+    await fill_basket(client, market.day, {market.candle: 3})
+    await check_out(client, "Jaya Patel", "jaya@example.org")
+    assert await left_of(market.stall, market.candle) == 7
+
+    await make_user("admin", role=Role.admin, school=None)
+    async with make_client() as admin:
+        await sign_in(admin, "admin")
+        response = await post_form(
+            admin, f"/admin/market-days/{market.day}/status", {"status": "closed"}
+        )
+        assert response.status_code == 200, response.text
+    order = await order_row()
+    assert order["status"] == OrderStatus.expired
+    assert await left_of(market.stall, market.candle) == 10
+    receipt = await client.get(f"/orders/{order['token']}")
+    assert "Expired." in receipt.text

@@ -115,6 +115,11 @@ class AdminMarketController(Controller):
             await services.advance_status(day_id, data.status)
         except MarketError as error:
             return await self._manage(day_id, str(error), 409)
+        if data.status == MarketStatus.closed:
+            # Uncollected pay-at-the-stall reservations lapse with the market.
+            from clustermarket.orders.services import expire_reservations_of_day
+
+            await expire_reservations_of_day(day_id)
         return Redirect(path=f"/admin/market-days/{day_id}")
 
     @post("/{day_id:int}/stalls")

@@ -622,6 +622,20 @@ async def expire_overdue_checkouts(settings: Settings, limit: int = 10) -> int:
     return closed
 
 
+async def expire_reservations_of_day(day_id: int) -> int:
+    """When a market day closes, reservations nobody collected lapse (no money was taken).
+    Paid orders stay as they are: a teacher refunds or hands them over later."""
+    reserved = await Order.select(Order.id).where(
+        (Order.market_day == day_id) & (Order.status == OrderStatus.reserved)
+    )
+    expired = 0
+    for row in reserved:
+        expired += await _close_in_transaction(
+            row["id"], [OrderStatus.reserved], OrderStatus.expired
+        )
+    return expired
+
+
 async def cancel_order(
     settings: Settings, order: dict[str, Any], user: CurrentUser | None = None
 ) -> str:
