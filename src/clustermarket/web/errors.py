@@ -6,6 +6,7 @@ import logging
 from http import HTTPStatus
 from urllib.parse import quote
 
+from asyncpg.exceptions import DataError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import ClientRedirect
@@ -82,6 +83,13 @@ def not_found_handler(request: Request, exc: NotFound) -> Response:
     return _render(request, 404, DEFAULT_MESSAGES[404])
 
 
+def out_of_range_handler(request: Request, exc: Exception) -> Response:
+    """An id or number typed into a URL or form that no column can hold (asyncpg refuses a
+    value beyond 32 bits, SQLite beyond 64): the user's input is wrong, not the server."""
+    log.warning("Out-of-range value on %s %s: %s", request.method, request.url.path, exc)
+    return _render(request, 400, "A number in that request is too large. Please check it.")
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.url.path)
     return _render(request, HTTP_500_INTERNAL_SERVER_ERROR, DEFAULT_MESSAGES[500])
@@ -90,5 +98,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     HTTPException: http_exception_handler,
     NotFound: not_found_handler,
+    DataError: out_of_range_handler,
+    OverflowError: out_of_range_handler,
     Exception: internal_error_handler,
 }
