@@ -11,3 +11,15 @@ def group_rows(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str,
     for row in rows:
         grouped[row[key]].append(row)
     return dict(grouped)
+
+
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def parse_row_id(text: str | None) -> int | None:
+    """A row id typed into a form or query (ASCII digits, within range), else None."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None

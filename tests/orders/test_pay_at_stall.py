@@ -284,3 +284,20 @@ async def test_closing_the_market_day_lapses_uncollected_reservations(client) ->
     assert await left_of(market.stall, market.candle) == 10
     receipt = await client.get(f"/orders/{order['token']}")
     assert "Expired." in receipt.text
+
+
+async def test_a_collected_pre_order_cannot_be_undone_at_the_stall(client) -> None:
+    market = await open_market(candles=10, totes=5)
+    await fill_basket(client, market.day, {market.candle: 2})
+    await check_out(client, "Jaya Patel", "jaya@example.org")
+    order = await order_row()
+    await sign_in(client, "ameliab")
+    await post_form(
+        client, f"/stalls/{market.stall}/pre-orders/{order['id']}/collect", {"method": "cash"}
+    )
+    sale = await Sale.select().where(Sale.stall == market.stall).first()
+    undo = await post_form(client, f"/stalls/{market.stall}/sales/{sale['id']}/void", {})
+    assert 400 <= undo.status_code < 500
+    assert "This is a collected pre-order" in undo.text
+    assert await left_of(market.stall, market.candle) == 8
+    assert (await Sale.select(Sale.voided_at).first())["voided_at"] is None

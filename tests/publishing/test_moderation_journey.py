@@ -300,3 +300,33 @@ async def test_bad_product_input_keeps_what_was_typed(client) -> None:
     assert "Give the product a name of 2 to 120 characters." in page.text
     assert 'value="four pounds"' in page.text and "Hand-poured in a jar." in page.text
     assert await Product.count() == 0
+
+
+async def test_approval_publishes_only_the_version_the_teacher_saw(client) -> None:
+    team = await make_team()
+    await sign_in(client, "ameliab")
+    product_id = await pupil_drafts_product(client, team)
+    await post_form(client, f"/products/{product_id}/submit", {})
+    async with make_client() as teacher:
+        await sign_in(teacher, "staylor")
+        queue = await teacher.get("/moderation")
+        seen = re.search(r'name="version" value="(\d+)"', queue.text).group(1)
+
+        # Meanwhile the pupils change it and send it again.
+        await post_form(client, f"/products/{product_id}/edit", {**PRODUCT_FORM, "name": "Sneaky"})
+        await post_form(client, f"/products/{product_id}/submit", {})
+
+        stale = await post_form(
+            teacher,
+            f"/moderation/product/{product_id}/approve",
+            {"version": seen},
+            headers={"HX-Request": "true"},
+        )
+        assert stale.status_code == 400
+        assert "please look at the new version" in stale.text
+        assert (await Product.select(Product.is_public).first())["is_public"] is False
+        fresh = re.search(r'name="version" value="(\d+)"', (await teacher.get("/moderation")).text)
+        await post_form(
+            teacher, f"/moderation/product/{product_id}/approve", {"version": fresh.group(1)}
+        )
+    assert (await Product.select(Product.published_name).first())["published_name"] == "Sneaky"

@@ -36,3 +36,16 @@ async def test_huge_ids_in_urls_and_forms_are_answered_with_a_4xx(client) -> Non
             client, "/pupils/new", {"class_list": "Ava Stone", "school": str(number)}
         )
         assert page.status_code < 500
+
+
+async def test_odd_numbers_typed_into_forms_get_a_message(client) -> None:
+    from tests.market.helpers import open_market
+
+    market = await open_market(candles=5, totes=5)
+    await sign_in(client, "ameliab")
+    for amount in ("sNaN", "1e999999999", "NaN", "-Infinity", "²"):
+        response = await post_form(client, f"/stalls/{market.stall}/open", {"amount": amount})
+        assert 400 <= response.status_code < 500, amount
+        assert "type an amount in pounds" in response.text
+    ideas = await client.get("/ideas?school=%C2%B2")
+    assert ideas.status_code < 500

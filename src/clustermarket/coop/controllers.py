@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.coop import services
 from clustermarket.coop.services import CoopError
+from clustermarket.rows import parse_row_id
 from clustermarket.sharing.tables import Idea
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.forms import Form
@@ -130,7 +131,7 @@ async def put_to_vote(request: Request, data: Annotated[BallotForm, Form]) -> Te
     try:
         ballot_id = await services.put_to_vote(
             request.user,
-            int(data.idea) if data.idea.isdigit() else 0,
+            parse_row_id(data.idea) or 0,
             data.question,
             data.closes_at,
         )

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from clustermarket.market import services
 from clustermarket.market.services import MarketError
 from clustermarket.market.tables import MarketStatus
+from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -58,7 +59,7 @@ def _parse(kind: Any, raw: str) -> Any:
 
 
 def _int_or_none(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
+    return parse_row_id(raw)
 
 
 class AdminMarketController(Controller):

@@ -6,12 +6,12 @@ import datetime as dt
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import asyncpg
 from piccolo.query.functions.aggregate import Count, Sum
 
+from clustermarket import money
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
 from clustermarket.market.services import (
@@ -54,15 +54,13 @@ class SaleOutcome:
 
 def parse_pounds(raw: str, what: str, maximum: int = MAX_CASH_PENCE) -> int:
     """Pounds typed in a form ("12", "12.50", "£12.5") as pence, or a MarketError."""
-    text = (raw or "").strip().removeprefix("£").replace(",", "")
     try:
-        pounds = Decimal(text)
-    except InvalidOperation:
+        pence = money.parse_pounds(raw or "")
+    except money.MoneyError:
         raise MarketError(f"{what}: type an amount in pounds, like 12.50.") from None
-    pence = pounds * 100
-    if pence != pence.to_integral_value() or not 0 <= pence <= maximum:
+    if pence > maximum:
         raise MarketError(f"{what}: type an amount from £0 to {format_pence(maximum)}.")
-    return int(pence)
+    return pence
 
 
 def _check_can_sell(state: dict[str, Any]) -> None:
@@ -253,6 +251,13 @@ async def void_sale(user: CurrentUser, stall: dict[str, Any], sale_id: int) -> d
     if stall["day_status"] != MarketStatus.open or stall["closed_at"] is not None:
         raise MarketError("The stall is closed: sales can no longer be undone.")
     sale = await _stall_sale(stall, sale_id)
+    from clustermarket.orders.services import is_pre_order_sale  # orders builds on market
+
+    if await is_pre_order_sale(stall["id"], sale["client_id"]):
+        raise MarketError(
+            "This is a collected pre-order: the items were handed over. "
+            "A teacher refunds or cancels it from Pre-orders."
+        )
     cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
     async with write_transaction():
         voided = (

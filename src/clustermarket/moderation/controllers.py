@@ -71,6 +71,7 @@ async def queue(request: Request, tab: FromQuery[str] = "waiting") -> Template:
 class DecisionForm:
     feedback: str = ""
     release_held: str = ""
+    version: str = ""  # the sending the teacher saw (see services.version_of)
 
 
 ACTIONS = ("approve", "reject", "hide", "restore")
@@ -92,7 +93,13 @@ async def decide(
     error, done = None, ""
     try:
         if action == "approve":
-            await services.approve(user, kind, content_id, release_held=data.release_held == "on")
+            await services.approve(
+                user,
+                kind,
+                content_id,
+                release_held=data.release_held == "on",
+                seen_version=data.version,
+            )
             done = (
                 "Approved: it is live on the website."
                 if kind.editable

@@ -4,6 +4,7 @@ Every action is written to the moderation log; the permission rule is `may_moder
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
@@ -188,12 +189,33 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     return ContentStatus.pending
 
 
+def version_of(row: dict[str, Any]) -> str:
+    """Which sending of an item the teacher is looking at (its submission time): approval
+    must publish that version, not one the pupils sent again after the page was drawn."""
+    stamp = row.get("submitted_at")
+    if stamp is None:
+        return ""
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return str(int(stamp.timestamp() * 1_000_000))
+
+
 async def approve(
-    actor: CurrentUser, kind: ContentKind, content_id: int, *, release_held: bool = False
+    actor: CurrentUser,
+    kind: ContentKind,
+    content_id: int,
+    *,
+    release_held: bool = False,
+    seen_version: str = "",
 ) -> dict[str, Any]:
     row = await _load_for_moderator(actor, kind, content_id)
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
+    if seen_version and seen_version != version_of(row):
+        raise ModerationError(
+            "The pupils changed this and sent it again after you opened the page: "
+            "please look at the new version."
+        )
     async with kind.table._meta.db.transaction():
         await _publish(kind, row, release_held)
         await _log(actor, kind, row, "approve", "held photos released" if release_held else "")
@@ -319,6 +341,7 @@ async def moderation_items(
         row["tallies"] = tallies.get(row["id"], [])
         row["flags"] = flags.get(row["id"], [])
         row["can_decide"] = may_moderate(actor, row["school_id"])
+        row["version"] = version_of(row)
     return rows
 
 

@@ -715,6 +715,14 @@ def line_sale_id(line_id: int) -> str:
     return str(uuid.uuid5(LINE_SALE_IDS, f"order-line-{line_id}"))
 
 
+async def is_pre_order_sale(stall_id: int, client_id: str) -> bool:
+    """Whether a stall's sale is a collected pre-order line (undone only through the order)."""
+    lines = await OrderLine.select(OrderLine.id).where(
+        (OrderLine.stall == stall_id) & OrderLine.collected_at.is_not_null()
+    )
+    return client_id in {line_sale_id(line["id"]) for line in lines}
+
+
 def first_name(buyer_name: str) -> str:
     return (buyer_name.split() or [""])[0]
 

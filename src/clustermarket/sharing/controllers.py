@@ -17,6 +17,7 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.media.services import media_dir
 from clustermarket.moderation.content import kind_named
 from clustermarket.moderation.services import TextProblems, waiting_count
+from clustermarket.rows import parse_row_id
 from clustermarket.schools.services import all_schools
 from clustermarket.sharing import ideas
 from clustermarket.sharing.flags import FlagError, flag_item
@@ -47,7 +48,7 @@ async def ideas_board(
 ) -> Template:
     user: CurrentUser = request.user
     order = order if order in ideas.ORDERS else "newest"
-    school_id = int(school) if school.isdigit() else None
+    school_id = parse_row_id(school)
     context = {
         "ideas": await ideas.ideas_board(user, school_id=school_id, tag=tag, order=order),
         "schools": await all_schools(),

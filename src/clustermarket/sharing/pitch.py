@@ -12,6 +12,7 @@ from clustermarket.catalogue.tables import Product
 from clustermarket.moderation.content import FEEDBACK
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
+from clustermarket.rows import parse_row_id
 from clustermarket.sharing.ideas import SharingError, author_columns, may_post, with_author_names
 from clustermarket.sharing.tables import PitchEntry, PitchFeedback, PitchRound
 from clustermarket.teams.services import team_for_worker
@@ -141,18 +142,19 @@ async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str)
     if not round_row["open"]:
         raise SharingError("This pitch round has closed.")
     kind, _, raw_id = item.partition(":")
-    if kind not in ("product", "project") or not raw_id.isdigit():
+    item_id = parse_row_id(raw_id)
+    if kind not in ("product", "project") or item_id is None:
         raise SharingError("Please choose a product or project.")
     table = Product if kind == "product" else Project
     row = (
         await table.select(table.team)
-        .where((table.id == int(raw_id)) & (table.is_public == True))
+        .where((table.id == item_id) & (table.is_public == True))
         .first()
     )
     if row is None or await team_for_worker(actor, row["team"]) is None:
         raise SharingError("Please choose one of your team's live products or projects.")
     column = PitchEntry.product if kind == "product" else PitchEntry.project
-    if await PitchEntry.exists().where((PitchEntry.round == round_id) & (column == int(raw_id))):
+    if await PitchEntry.exists().where((PitchEntry.round == round_id) & (column == item_id)):
         raise SharingError("That is already in this round.")
     question = question.strip()
     if len(question) > 300:
@@ -164,7 +166,7 @@ async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str)
             question=question,
             created_by=actor.id,
             created_at=now(),
-            **{kind: int(raw_id)},
+            **{kind: item_id},
         )
     ).returning(PitchEntry.id)
     return entry["id"]

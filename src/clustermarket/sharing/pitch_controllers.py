@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.market.tables import MarketDay
 from clustermarket.moderation.services import TextProblems
+from clustermarket.rows import parse_row_id
 from clustermarket.sharing import pitch
 from clustermarket.sharing.controllers import SIGNED_IN, WAITING, problem_text
 from clustermarket.sharing.ideas import SharingError
@@ -61,7 +62,7 @@ async def open_round(request: Request, data: Annotated[RoundForm, Form]) -> Temp
             request.user,
             title=data.title,
             closes_at=data.closes_at,
-            market_day_id=int(data.market_day) if data.market_day.isdigit() else None,
+            market_day_id=parse_row_id(data.market_day),
         )
     except SharingError as error:
         return await _rounds_page(request.user, data, str(error))
