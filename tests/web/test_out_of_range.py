@@ -46,6 +46,6 @@ async def test_odd_numbers_typed_into_forms_get_a_message(client) -> None:
     for amount in ("sNaN", "1e999999999", "NaN", "-Infinity", "²"):
         response = await post_form(client, f"/stalls/{market.stall}/open", {"amount": amount})
         assert 400 <= response.status_code < 500, amount
-        assert "type an amount in pounds" in response.text
+        assert "type an amount" in response.text
     ideas = await client.get("/ideas?school=%C2%B2")
     assert ideas.status_code < 500

@@ -54,12 +54,17 @@ class SaleOutcome:
 
 def parse_pounds(raw: str, what: str, maximum: int = MAX_CASH_PENCE) -> int:
     """Pounds typed in a form ("12", "12.50", "£12.5") as pence, or a MarketError."""
+    out_of_range = MarketError(f"{what}: type an amount from £0 to {format_pence(maximum)}.")
+    if (raw or "").strip().startswith("-"):
+        raise out_of_range
     try:
         pence = money.parse_pounds(raw or "")
-    except money.MoneyError:
-        raise MarketError(f"{what}: type an amount in pounds, like 12.50.") from None
+    except money.MoneyError as error:
+        if str(error) == money.NOT_AN_AMOUNT:
+            raise MarketError(f"{what}: type an amount in pounds, like 12.50.") from None
+        raise out_of_range from None  # fractions of a penny, or far too much
     if pence > maximum:
-        raise MarketError(f"{what}: type an amount from £0 to {format_pence(maximum)}.")
+        raise out_of_range
     return pence
 
 
