@@ -301,3 +301,33 @@ async def test_a_collected_pre_order_cannot_be_undone_at_the_stall(client) -> No
     assert "This is a collected pre-order" in undo.text
     assert await left_of(market.stall, market.candle) == 8
     assert (await Sale.select(Sale.voided_at).first())["voided_at"] is None
+
+
+async def test_a_teacher_cannot_cancel_another_schools_part_of_a_mixed_order(client) -> None:
+    from clustermarket.accounts.tables import Role
+    from tests.conftest import make_client, make_user
+    from tests.market.helpers import make_product, make_stall, make_team
+
+    market = await open_market(candles=10, totes=5)
+    other_team = await make_team("erpingham-bees", school="erpingham")
+    feeder = await make_product(other_team, "Bird feeder", 300, 60)
+    other_stall = await make_stall(market.day, other_team, {feeder: 5})
+    await fill_basket(client, market.day, {market.candle: 1, feeder: 2})
+    await check_out(client, "Jaya Patel", "jaya@example.org")
+    order = await order_row()
+
+    await make_user("staylor", role=Role.teacher)
+    async with make_client() as teacher:
+        await sign_in(teacher, "staylor")
+        refused = await post_form(teacher, f"/staff/orders/{order['id']}/cancel", {})
+        assert refused.status_code == 409
+        assert "the cluster admin refunds or cancels it" in refused.text
+    assert (await order_row())["status"] == OrderStatus.reserved
+    assert await left_of(other_stall, feeder) == 3
+
+    await make_user("admin", role=Role.admin, school=None)
+    async with make_client() as admin:
+        await sign_in(admin, "admin")
+        await post_form(admin, f"/staff/orders/{order['id']}/cancel", {})
+    assert (await order_row())["status"] == OrderStatus.cancelled
+    assert await left_of(other_stall, feeder) == 5

@@ -299,8 +299,8 @@ class StaffOrderController(Controller):
 
     @post("/{order_id:int}/cancel")
     async def cancel(self, request: Request, order_id: FromPath[int]) -> Template:
-        order = await services.staff_order(request.user, order_id)
         try:
+            order = await services.order_to_act_on(request.user, order_id)
             message = await services.cancel_order(_settings(request), order, request.user)
         except OrderError as error:
             return await self._page(request, error=str(error), status=409)

@@ -666,7 +666,7 @@ async def cancel_order(
 
 async def refund_order(settings: Settings, user: CurrentUser, order_id: int) -> str:
     """A teacher or admin refunds a paid, not yet collected order through Stripe."""
-    order = await staff_order(user, order_id)
+    order = await order_to_act_on(user, order_id)
     if order["status"] != OrderStatus.paid or not order["stripe_payment_intent"]:
         raise OrderError("Only an order paid online and not yet collected can be refunded here.")
     if any(line["collected_at"] for line in order["lines"]):
@@ -704,6 +704,17 @@ async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
     order = (await _with_lines([order]))[0]
     if not user.is_admin and all(x["school_id"] != user.school_id for x in order["lines"]):
         raise NotFound()
+    return order
+
+
+async def order_to_act_on(user: CurrentUser, order_id: int) -> dict[str, Any]:
+    """An order this user may refund or cancel: a teacher only when every line is from their
+    school (a mixed order is the cluster admin's), the admin always."""
+    order = await staff_order(user, order_id)
+    if not user.is_admin and any(x["school_id"] != user.school_id for x in order["lines"]):
+        raise OrderError(
+            "This order includes another school's stall: the cluster admin refunds or cancels it."
+        )
     return order
 
 
