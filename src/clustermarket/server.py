@@ -30,6 +30,7 @@ from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
 from clustermarket.orders.webhooks import ROUTES as WEBHOOK_ROUTES
+from clustermarket.orders.webhooks import WEBHOOK_PATH
 from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
@@ -44,7 +45,7 @@ from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.templating import template_config
 
-STRIPE_WEBHOOK_PATH = "/stripe/webhook"
+STRIPE_WEBHOOK_PATH = WEBHOOK_PATH  # the one path exempt from CSRF
 
 
 def _stores(settings: Settings) -> StoreRegistry:

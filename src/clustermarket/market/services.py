@@ -14,7 +14,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
-from clustermarket.rows import group_rows
+from clustermarket.rows import MAX_ROW_ID, group_rows
 from clustermarket.schools.tables import Cluster
 from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team, TeamKind
@@ -88,7 +88,7 @@ def one_connection():
 
 def fits_database(number: int) -> bool:
     """Ids and counts are 32-bit integers: a bigger one typed in must not reach the database."""
-    return -(2**31) < number < 2**31
+    return -MAX_ROW_ID <= number <= MAX_ROW_ID
 
 
 # Built once: Piccolo deep-copies a column for every alias (some are on every sale's path).
