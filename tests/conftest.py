@@ -19,6 +19,8 @@ os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ["PASSWORD_HASH_PROFILE"] = "fast"
 # No pool: the test client runs the app on its own event loop (see STACK_NOTES).
 os.environ["DATABASE_POOL_SIZE"] = "0"
+# Jobs run when a test says so (`run_due_jobs`), not from a loop racing the test.
+os.environ["JOBS_IN_APP"] = "0"
 for name in (
     "REDIS_URL",
     "STRIPE_SECRET_KEY",

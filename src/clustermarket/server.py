@@ -24,6 +24,8 @@ from clustermarket.accounts.controllers import (
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
+from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
+from clustermarket.jobs.embedded import EmbeddedRunner
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
@@ -73,10 +75,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     from piccolo_conf import DB
 
+    jobs = EmbeddedRunner(settings)
+
     async def on_startup() -> None:
         await open_pool(DB, settings)
+        if settings.jobs_in_app:
+            jobs.start()
 
     async def on_shutdown() -> None:
+        await jobs.stop()
         await close_pool(DB)
 
     session_config = RotatingSessionConfig(
@@ -120,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *COOP_ROUTES,
             *ORDER_ROUTES,
             *WEBHOOK_ROUTES,
+            *JOB_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

@@ -43,6 +43,10 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     mail_from: str = "Cluster Market <market@localhost>"
+    # Background jobs (issue 14): run by a loop in each app process (the embedded default),
+    # or only by `python -m clustermarket worker` (SAQ) when REDIS_URL is set.
+    jobs_in_app: bool = True
+    web_workers: int = 1  # WEB_CONCURRENCY: how many app processes serve (for check --deploy)
 
     @property
     def production(self) -> bool:
@@ -80,6 +84,15 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}")
     return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError(f"{name} must be 1 or 0, not {raw!r}")
+    return raw in ("1", "true", "yes")
 
 
 def _secret_key(env: dict[str, str], app_env: str, data_dir: Path) -> str:
@@ -169,6 +182,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_username=env.get("SMTP_USERNAME", "").strip() or None,
         smtp_password=env.get("SMTP_PASSWORD", "") or None,
         mail_from=env.get("MAIL_FROM", "").strip() or "Cluster Market <market@localhost>",
+        jobs_in_app=_flag(env, "JOBS_IN_APP", default=not redis_url),
+        web_workers=_int(env, "WEB_CONCURRENCY", 1, minimum=1),
     )
 
 

@@ -1,11 +1,13 @@
 """Buyers get an e-mail with their private link when an order is reserved, paid or refunded:
-once per status, through the configured SMTP server (a local one here)."""
+once per status, through the configured SMTP server (a local one here), sent by the
+background job queued with the change (`run_jobs` plays the job runner)."""
 
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from clustermarket.jobs.runner import run_due_jobs
 from tests.conftest import make_client, post_form, sign_in
 from tests.market.helpers import make_teacher, open_market
 from tests.orders.helpers import (
@@ -17,6 +19,11 @@ from tests.orders.helpers import (
     send_event,
 )
 from tests.orders.smtp_sink import SmtpSink
+
+
+async def run_jobs(client: AsyncTestClient) -> int:
+    """What the job runner does a moment later: run every job due, with the app's settings."""
+    return await run_due_jobs(client.app.state.settings)
 
 
 @pytest.fixture
@@ -43,6 +50,7 @@ async def test_no_smtp_server_no_email_and_the_order_still_works(client, sink) -
     market = await open_market()
     await fill_basket(client, market.day, {market.candle: 1})
     assert (await check_out(client)).status_code == 303
+    await run_jobs(client)
     assert sink.messages == []
 
 
@@ -51,6 +59,8 @@ async def test_a_reservation_is_emailed_with_the_private_link(sink) -> None:
     async with make_client(smtp_host="127.0.0.1", smtp_port=sink.port) as client:
         await fill_basket(client, market.day, {market.candle: 2})
         await check_out(client, "Jaya Patel", "jaya@example.org")
+        assert sink.messages == []  # the checkout did not wait for the mail server
+        await run_jobs(client)
     order = await order_row()
     [message] = sink.messages
     assert message["To"] == "jaya@example.org"
@@ -58,6 +68,8 @@ async def test_a_reservation_is_emailed_with_the_private_link(sink) -> None:
     body = message.get_payload(decode=True).decode()
     assert f"/orders/{order['token']}" in body and "2 x Beeswax candle" in body
     assert "Total £9.00" in body
+    assert message["Message-ID"] == f"<order-{order['id']}-reserved@127.0.0.1>"
+    assert order["emailed_status"] == "reserved"
 
 
 async def test_paid_and_refunded_are_emailed_once_each(mailing_client, standin, sink) -> None:
@@ -67,16 +79,20 @@ async def test_paid_and_refunded_are_emailed_once_each(mailing_client, standin, 
     await fill_basket(client, market.day, {market.candle: 1})
     await check_out(client)
     order = await order_row()
+    await run_jobs(client)
     assert sink.messages == []  # not yet paid: nothing to say
     event = standin.event("checkout.session.completed", standin.pay(order["stripe_session_id"]))
     for _ in range(3):
         await send_event(client, standin, event)
     await client.get(f"/orders/{order['token']}/paid")
+    await run_jobs(client)
+    await run_jobs(client)
     assert [m["Subject"] for m in sink.messages] == [
         f"Your Cluster Market order {order['id']} is paid"
     ]
     await sign_in(client, "staylor")
     await post_form(client, f"/staff/orders/{order['id']}/refund", {})
+    await run_jobs(client)
     assert sink.messages[-1]["Subject"].endswith("is refunded") and len(sink.messages) == 2
 
 

@@ -17,7 +17,6 @@ from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders import services
-from clustermarket.orders.mail import notify_buyer
 from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
 from clustermarket.settings import Settings
@@ -180,7 +179,6 @@ class BasketController(Controller):
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
         if not order["online"]:
-            await notify_buyer(settings, order["id"])
             return _see_other(f"/orders/{order['token']}")
         try:
             url = await services.start_checkout(settings, order)

@@ -1,9 +1,13 @@
 """Buyer e-mails through the configured SMTP server (none configured: none sent).
 
-An e-mail goes out when an order becomes reserved, paid or refunded, once per status: a
-conditional UPDATE of `emailed_status` decides who sends, so a repeated event sends nothing.
-Sending is best effort and after the order's own transaction: a mail server that is down
-never undoes a payment. The receipt page stays the buyer's record."""
+An e-mail goes out when an order becomes reserved, paid or refunded, once per status. The
+order's write transaction calls `queue_receipt`, which writes an outbox job (key
+`receipt-<order>-<status>`, so a repeated event queues nothing) in that same transaction;
+the job runner sends it later (`send_receipt`), so no request waits on the mail server, and a
+mail server that is down only delays the e-mail (the job is retried). The order is marked
+e-mailed only after the server took the message; the Message-ID is stable per order and
+status, so a retry after an unclear failure is recognisable as the same e-mail.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlsplit
 
+from clustermarket.jobs.outbox import enqueue
 from clustermarket.money import format_pence
 from clustermarket.orders.tables import Order, OrderStatus
 from clustermarket.settings import Settings
@@ -33,8 +39,16 @@ NEWS = {
 }
 
 
-def receipt_message(settings: Settings, order: dict[str, Any]) -> EmailMessage:
-    word, news = NEWS[OrderStatus(order["status"])]
+def message_id(settings: Settings, order_id: int, status: str) -> str:
+    host = urlsplit(settings.public_url).hostname or "localhost"
+    return f"<order-{order_id}-{status}@{host}>"
+
+
+def receipt_message(
+    settings: Settings, order: dict[str, Any], status: str | None = None
+) -> EmailMessage:
+    status = status or order["status"]
+    word, news = NEWS[OrderStatus(status)]
     lines = "\n".join(
         f"  {x['quantity']} x {x['product_name']} ({x['team_name']})  "
         f"{format_pence(x['amount_pence'])}"
@@ -44,6 +58,7 @@ def receipt_message(settings: Settings, order: dict[str, Any]) -> EmailMessage:
     message["Subject"] = f"Your Cluster Market order {order['id']} is {word}"
     message["From"] = settings.mail_from
     message["To"] = order["buyer_email"]
+    message["Message-ID"] = message_id(settings, order["id"], status)
     message.set_content(
         f"Hello {order['buyer_name']},\n\n{news}\n\n"
         f"Market: {uk_date(order['day_date'])}, {order['day_location']}\n{lines}\n"
@@ -63,29 +78,31 @@ def _send(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def notify_buyer(settings: Settings, order_id: int | None) -> bool:
-    """E-mail the buyer about the order's current status, if not done yet; True if sent."""
+async def queue_receipt(order_id: int | None) -> None:
+    """Inside the order's write transaction: queue the e-mail about its status now."""
+    if order_id is None:
+        return
+    row = await Order.select(Order.status).where(Order.id == order_id).first()
+    if row and row["status"] in NEWS:
+        status = row["status"]
+        await enqueue(
+            "orders.receipt",
+            {"order_id": order_id, "status": status},
+            key=f"receipt-{order_id}-{status}",
+        )
+
+
+async def send_receipt(settings: Settings, order_id: int, status: str) -> bool:
+    """The job: e-mail the buyer the news of `status`; True if sent. A mail server error
+    raises, so the job is tried again later."""
     from clustermarket.orders.services import order_by_id
 
-    if not settings.smtp_host or order_id is None:
+    if not settings.smtp_host:
         return False
     order = await order_by_id(order_id)
-    if order is None or order["status"] not in NEWS or order["emailed_status"] == order["status"]:
-        return False
-    claimed = (
-        await Order.update({Order.emailed_status: order["status"]})
-        .where(
-            (Order.id == order_id)
-            & (Order.status == order["status"])
-            & (Order.emailed_status != order["status"])
-        )
-        .returning(Order.id)
-    )
-    if not claimed:
-        return False
-    try:
-        await asyncio.to_thread(_send, settings, receipt_message(settings, order))
-    except (OSError, smtplib.SMTPException) as error:
-        log.warning("Receipt e-mail for order %s not sent: %s", order_id, type(error).__name__)
-        return False
+    if order is None or order["emailed_status"] == status:
+        return False  # gone, or sent already (the job's own record was lost in a crash)
+    await asyncio.to_thread(_send, settings, receipt_message(settings, order, status))
+    await Order.update({Order.emailed_status: status}).where(Order.id == order_id)
+    log.info("Receipt e-mail for order %s (%s) sent", order_id, status)
     return True

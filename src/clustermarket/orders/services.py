@@ -234,6 +234,7 @@ async def place_order(
             )
         ).returning(Order.id)
         await OrderLine.insert(*[OrderLine(order=created[0]["id"], **x) for x in lines])
+        await mail.queue_receipt(created[0]["id"])
     return await order_by_token(token)
 
 
@@ -450,9 +451,9 @@ async def confirm_from_stripe(settings: Settings, order: dict[str, Any]) -> dict
         try:
             async with write_transaction():
                 await _settle_paid(order, session)
+                await mail.queue_receipt(order["id"])
         except _NeedsRefund:  # cannot happen from pending_payment; kept for safety
             pass
-        await mail.notify_buyer(settings, order["id"])
     return await order_by_token(order["token"])
 
 
@@ -495,12 +496,11 @@ async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
             record.order = order["id"] if order else None
             await StripeEvent.insert(record)
             outcome = await _apply(event_type, obj, order)
+            await mail.queue_receipt(record.order)
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
         return "duplicate"  # the same event delivered twice at once: the other one applied it
     except _NeedsRefund as late:
         outcome = await _refund_late_payment(settings, record, late)
-    if order:
-        await mail.notify_buyer(settings, order["id"])
     return outcome
 
 
@@ -540,6 +540,7 @@ async def _refund_late_payment(settings: Settings, record: StripeEvent, late: _N
             (Order.id == late.order_id)
             & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled])
         )
+        await mail.queue_receipt(late.order_id)
     return "paid too late: refunded"
 
 
@@ -615,6 +616,7 @@ async def expire_overdue_checkouts(settings: Settings, limit: int = 10) -> int:
             if session.get("payment_status") == "paid":
                 async with write_transaction():
                     await _settle_paid(order, session)
+                    await mail.queue_receipt(order["id"])
                 continue
         closed += await _close_in_transaction(
             order["id"], [OrderStatus.pending_payment], OrderStatus.expired
@@ -657,6 +659,7 @@ async def cancel_order(
         if session.get("payment_status") == "paid":
             async with write_transaction():
                 await _settle_paid(order, session)
+                await mail.queue_receipt(order["id"])
             raise OrderError("This order was paid just now, so it was not cancelled.")
     await _close_in_transaction(
         order["id"], [OrderStatus.pending_payment], OrderStatus.cancelled, user_id
@@ -677,7 +680,7 @@ async def refund_order(settings: Settings, user: CurrentUser, order_id: int) -> 
         raise OrderError(str(error)) from None
     async with write_transaction():
         await _mark_refunded(order_id, refund.get("id"), user.id)
-    await mail.notify_buyer(settings, order_id)
+        await mail.queue_receipt(order_id)
     return f"Order {order_id} is refunded and its stock is back on sale."
 
 

@@ -7,6 +7,7 @@ from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.services import public_products
+from clustermarket.jobs.admin import queue_counts
 from clustermarket.market.services import next_market_day
 from clustermarket.moderation.services import waiting_count
 from clustermarket.projects.services import public_projects
@@ -42,6 +43,7 @@ async def dashboard(request: Request) -> Template:
             if user.is_staff
             else [],
             "waiting": await waiting_count(user) if user.is_staff else 0,
+            "jobs": await queue_counts() if user.is_admin else None,
         },
     )
 

@@ -1,0 +1,46 @@
+"""Scheduled jobs: each period's run is one outbox row whose key names the period, so any
+number of schedulers (app processes, SAQ workers) queue it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from clustermarket.jobs.outbox import enqueue
+from clustermarket.timeutil import UK, now
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: str
+    every: dt.timedelta | None  # None: nightly, just after midnight UK time
+
+    def period(self, at: dt.datetime) -> str:
+        if self.every is None:
+            return at.astimezone(UK).date().isoformat()
+        seconds = int(self.every.total_seconds())
+        return str(int(at.timestamp()) // seconds * seconds)
+
+
+SCHEDULES = (
+    # A missed `checkout.session.expired` event: settle or expire overdue checkouts.
+    Schedule("orders.expire_checkouts", dt.timedelta(minutes=5)),
+    # Pay-at-the-stall reservations nobody collected lapse after their market day.
+    Schedule("orders.lapse_reservations", None),
+)
+
+
+def period_keys(at: dt.datetime | None = None) -> dict[str, Schedule]:
+    at = at or now()
+    return {f"schedule:{s.kind}:{s.period(at)}": s for s in SCHEDULES}
+
+
+async def queue_scheduled(seen: set[str], at: dt.datetime | None = None) -> int:
+    """Queue this period's scheduled jobs not queued yet (`seen` spares repeated inserts)."""
+    added = 0
+    for key, schedule in period_keys(at).items():
+        if key in seen:
+            continue
+        added += await enqueue(schedule.kind, {}, key=key)
+        seen.add(key)
+    return added
