@@ -1,4 +1,5 @@
-"""Commands: `python -m clustermarket migrate | demo | create-admin | serve-check`."""
+"""Commands: `python -m clustermarket migrate | demo | create-admin | worker | backup | restore |
+check`."""
 
 from __future__ import annotations
 
@@ -77,6 +78,22 @@ def create_admin(username: str, first_name: str, last_name: str, email: str, pas
     except AccountError as error:
         sys.exit(str(error))
     click.echo(f"Admin {username.lower()} created.")
+
+
+@main.command()
+def worker() -> None:
+    """Run background jobs: the SAQ worker (REDIS_URL set), else the table runner alone."""
+    settings = _settings()
+    if settings.redis_url:
+        from clustermarket.jobs.saq_engine import run_worker
+
+        click.echo("Job worker (SAQ, Redis) started; Ctrl-C stops it.")
+        run_worker(settings)
+        return
+    from clustermarket.jobs.embedded import run_forever
+
+    click.echo("Job worker (from the database table) started; Ctrl-C stops it.")
+    asyncio.run(run_forever(settings))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,18 @@ API_KEY = "sk_test_orders_0123456789"
 WEBHOOK_SECRET = "whsec_test_orders_0123456789"
 
 
+def stripe_and_mail(standin: StripeStandIn, smtp_port: int, **more: Any) -> dict[str, Any]:
+    """Settings for an app taking Stripe payments (the stand-in) and mailing buyers."""
+    return {
+        "stripe_secret_key": API_KEY,
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": standin.url,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port,
+        **more,
+    }
+
+
 async def fill_basket(client: AsyncTestClient, day: int, quantities: dict[int, int | str]):
     await client.get(f"/market-days/{day}/pre-order")
     return await post_form(

@@ -17,6 +17,7 @@ from tests.orders.helpers import (
     fill_basket,
     order_row,
     send_event,
+    stripe_and_mail,
 )
 from tests.orders.smtp_sink import SmtpSink
 
@@ -36,12 +37,7 @@ def sink() -> Iterator[SmtpSink]:
 @pytest.fixture
 async def mailing_client(sink, standin) -> AsyncIterator[AsyncTestClient]:
     async with make_client(
-        stripe_secret_key=API_KEY,
-        stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=standin.url,
-        smtp_host="127.0.0.1",
-        smtp_port=sink.port,
-        mail_from="Cluster Market <market@example.org>",
+        **stripe_and_mail(standin, sink.port, mail_from="Cluster Market <market@example.org>")
     ) as client:
         yield client
 

@@ -26,7 +26,7 @@ class EmbeddedRunner:
         await queue_scheduled(self.seen)
         return await run_due_jobs(self.settings)
 
-    async def _loop(self) -> None:
+    async def run(self) -> None:
         while True:
             try:
                 await self.tick()
@@ -35,10 +35,22 @@ class EmbeddedRunner:
             await asyncio.sleep(self.interval)
 
     def start(self) -> None:
-        self.task = asyncio.create_task(self._loop(), name="clustermarket-jobs")
+        self.task = asyncio.create_task(self.run(), name="clustermarket-jobs")
 
     async def stop(self) -> None:
         if self.task:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
+
+
+async def run_forever(settings: Settings) -> None:
+    """`python -m clustermarket worker` without Redis: this loop alone, in its own process."""
+    from clustermarket.db import close_pool, open_pool
+    from piccolo_conf import DB
+
+    await open_pool(DB, settings)
+    try:
+        await EmbeddedRunner(settings).run()
+    finally:
+        await close_pool(DB)
