@@ -4,6 +4,7 @@ check`."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 import click
@@ -84,6 +85,10 @@ def create_admin(username: str, first_name: str, last_name: str, email: str, pas
 def worker() -> None:
     """Run background jobs: the SAQ worker (REDIS_URL set), else the table runner alone."""
     settings = _settings()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("saq").setLevel(logging.WARNING)  # not a line per job every 5 s
     if settings.redis_url:
         from clustermarket.jobs.saq_engine import run_worker
 

@@ -30,15 +30,14 @@ def backoff(attempts: int) -> dt.timedelta:
     return BACKOFF[min(attempts, len(BACKOFF)) - 1]
 
 
-async def due_job_ids(at: dt.datetime | None = None, limit: int = 20) -> list[int]:
-    rows = (
-        await Job.select(Job.id)
+async def due_jobs(at: dt.datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    return (
+        await Job.select(Job.id, Job.attempts, Job.run_after)
         .where(Job.status.is_in(list(_CLAIMABLE)) & (Job.run_after <= (at or now())))
         .order_by(Job.run_after)
         .order_by(Job.id)
         .limit(limit)
     )
-    return [row["id"] for row in rows]
 
 
 async def claim(job_id: int, at: dt.datetime | None = None) -> dict[str, Any] | None:
@@ -104,10 +103,10 @@ async def run_job(settings: Settings, job_id: int, at: dt.datetime | None = None
 async def run_due_jobs(settings: Settings, at: dt.datetime | None = None) -> int:
     """Run every job due now (or at `at`); returns how many this call ran."""
     ran = 0
-    while ids := await due_job_ids(at):
+    while due := await due_jobs(at):
         progressed = False
-        for job_id in ids:
-            if await run_job(settings, job_id, at) is not None:
+        for row in due:
+            if await run_job(settings, row["id"], at) is not None:
                 ran += 1
                 progressed = True
         if not progressed:

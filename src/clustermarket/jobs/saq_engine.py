@@ -13,47 +13,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
+from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin, Worker
 
-from clustermarket.jobs.runner import due_job_ids, run_job
+from clustermarket.jobs.runner import due_jobs, run_job
 from clustermarket.jobs.schedule import queue_scheduled
 from clustermarket.settings import Settings, get_settings
 
 QUEUE = "clustermarket"
 
 
+def _settings(ctx: dict[str, Any]) -> Settings:
+    return ctx.get("settings") or get_settings()
+
+
 async def run_outbox_job(ctx: dict[str, Any], *, job_id: int) -> str | None:
-    status = await run_job(get_settings(), job_id)
+    status = await run_job(_settings(ctx), job_id)
     return status.value if status else None
 
 
 async def relay(ctx: dict[str, Any]) -> int:
-    queue = ctx["queue"]
+    """Queue this period's scheduled jobs, then hand each due row to SAQ once per try."""
+    queue = ctx["worker"].queue
     await queue_scheduled(set())
     handed = 0
-    for job_id in await due_job_ids(limit=200):
-        row_try = await _attempts(job_id)
-        job = await queue.enqueue(
-            "run_outbox_job", job_id=job_id, key=f"outbox-{job_id}-{row_try}", retries=1
-        )
+    for row in await due_jobs(limit=200):
+        key = f"outbox-{row['id']}-{row['attempts']}-{int(row['run_after'].timestamp())}"
+        job = await queue.enqueue("run_outbox_job", job_id=row["id"], key=key, retries=1)
         handed += job is not None
     return handed
 
 
-async def _attempts(job_id: int) -> int:
-    from clustermarket.jobs.tables import Job
-
-    row = await Job.select(Job.attempts).where(Job.id == job_id).first()
-    return row["attempts"] if row else 0
-
-
-def saq_config(settings: Settings) -> SAQConfig:
+def saq_config(settings: Settings, queue: str = QUEUE) -> SAQConfig:
     return SAQConfig(
         use_server_lifespan=False,  # the app processes only serve; `worker` runs the jobs
         web_enabled=False,
         queue_configs=[
             QueueConfig(
-                name=QUEUE,
+                name=queue,
                 dsn=settings.redis_url,
                 tasks=[run_outbox_job, relay],
                 scheduled_tasks=[CronJob(function=relay, cron="* * * * * */5", timeout=300)],
@@ -63,8 +59,11 @@ def saq_config(settings: Settings) -> SAQConfig:
     )
 
 
-def saq_plugin(settings: Settings) -> SAQPlugin:
-    return SAQPlugin(config=saq_config(settings))
+def saq_worker(settings: Settings, queue: str = QUEUE) -> Worker:
+    """The SAQ worker for the outbox, its job functions given these settings."""
+    worker = SAQPlugin(config=saq_config(settings, queue)).get_workers()[queue]
+    worker.context["settings"] = settings
+    return worker
 
 
 def run_worker(settings: Settings) -> None:
@@ -74,8 +73,7 @@ def run_worker(settings: Settings) -> None:
     from clustermarket.db import close_pool, open_pool
     from piccolo_conf import DB
 
-    plugin = saq_plugin(settings)
-    worker = plugin.get_workers()[QUEUE]
+    worker = saq_worker(settings)
 
     async def startup(_ctx: dict[str, Any]) -> None:
         await open_pool(DB, settings)
