@@ -20,7 +20,12 @@ migrate: install
 	$(BIN)/python -m clustermarket migrate
 
 # Migrates, loads the demo data on the first start (an empty database), then serves.
-run: migrate
+# In production (APP_ENV=production) it first refuses to start on a `check --deploy` error.
+run: install
+	@if [ "$${APP_ENV:-}" = production ]; then \
+	  WEB_CONCURRENCY=$(WORKERS) $(BIN)/python -m clustermarket check --deploy \
+	  || { echo "Refusing to start in production: fix the errors above."; exit 1; }; fi
+	$(BIN)/python -m clustermarket migrate
 	$(BIN)/python -m clustermarket demo --if-empty
 	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import click
 
@@ -99,6 +100,59 @@ def worker() -> None:
 
     click.echo("Job worker (from the database table) started; Ctrl-C stops it.")
     asyncio.run(run_forever(settings))
+
+
+@main.command("backup")
+@click.argument("into", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(into: Path) -> None:
+    """Back up the database and uploaded images into a new folder under INTO (safe while
+    the app serves)."""
+    from clustermarket.ops.backup import BackupError, backup
+
+    try:
+        folder = backup(_settings(), into)
+    except BackupError as error:
+        sys.exit(f"Backup failed: {error}")
+    click.echo(f"Backup written to {folder}")
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+def restore_command(folder: Path, yes: bool) -> None:
+    """Replace the database and add the images from a backup FOLDER (stop the app first)."""
+    from clustermarket.ops.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        click.confirm(f"Replace the data of {_safe_url(settings.database_url)}?", abort=True)
+    try:
+        manifest = restore(settings, folder)
+    except BackupError as error:
+        sys.exit(f"Restore failed: {error}")
+    click.echo(f"Restored the backup of {manifest['at']}.")
+
+
+def _safe_url(url: str) -> str:
+    import re
+
+    return re.sub(r"//[^@/]*@", "//***@", url)
+
+
+@main.command("check")
+@click.option("--deploy", is_flag=True, required=True, help="Check the production settings.")
+@click.option("--workers", type=int, default=None, help="App workers (default WEB_CONCURRENCY).")
+def check_command(deploy: bool, workers: int | None) -> None:
+    """List unsafe production settings; exit status 1 when there is an error."""
+    from clustermarket.ops.deploy_check import deploy_problems
+
+    problems = deploy_problems(_settings(), workers=workers)
+    for problem in problems:
+        click.echo(problem.line())
+    errors = sum(p.level == "error" for p in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s).")
+    if errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

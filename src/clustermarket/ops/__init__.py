@@ -1,0 +1,1 @@
+"""Running the installation: backups and restores, the deploy check."""
