@@ -62,17 +62,18 @@ async def test_a_backup_during_a_burst_of_sales_restores_every_sale(
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     (settings.media_dir / "photo-of-a-candle.webp").write_bytes(b"RIFF....WEBP")
     recorded: list[str] = []
-    stop = asyncio.Event()
+    stop, warmed_up = asyncio.Event(), asyncio.Event()
 
     async def till(product: int) -> None:  # one stall phone tapping sales
         while not stop.is_set():
             client_id = str(uuid.uuid4())
             await sales.record_sale(pupil, market.stall, product, 1, "cash", client_id)
             recorded.append(client_id)
+            if len(recorded) >= 15:
+                warmed_up.set()
 
     tills = [asyncio.create_task(till(p)) for p in (market.candle, market.tote, market.candle)]
-    while len(recorded) < 15:
-        await asyncio.sleep(0.01)
+    await warmed_up.wait()
     before = list(recorded)  # committed before the backup began
     folder = await asyncio.to_thread(backup, settings, tmp_path / "backups")
     during = len(recorded) - len(before)
