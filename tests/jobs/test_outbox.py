@@ -135,6 +135,7 @@ async def test_a_job_failed_after_every_try_shows_to_the_admin_who_tries_again(
     assert "1 failed" in (await shop.get("/dashboard")).text
     page = (await shop.get("/admin/jobs")).text
     assert "orders.receipt" in page and "refused" in page.lower() and "Try again" in page
+    assert "Last backup: none yet" in page
 
     sink.up()
     response = await post_form(shop, f"/admin/jobs/{job['id']}/retry", {})

@@ -87,3 +87,15 @@ async def test_two_runners_at_once_run_each_job_once(settings) -> None:
     assert sum(ran) == 6
     rows = await Job.select(Job.status, Job.attempts).where(Job.key.like("race-%"))
     assert {(r["status"], r["attempts"]) for r in rows} == {("done", 1)}
+
+
+async def test_a_job_named_by_its_function_path_runs_and_an_unknown_one_fails(settings) -> None:
+    from clustermarket.jobs.outbox import enqueue
+
+    await enqueue("clustermarket.orders.jobs:lapse_reservations", {}, key="by-path")
+    await enqueue("clustermarket.orders.jobs:no_such_job", {}, key="unknown")
+    await run_due_jobs(settings)
+    rows = {r["key"]: r for r in await Job.select().where(Job.key.is_in(["by-path", "unknown"]))}
+    assert rows["by-path"]["status"] == JobStatus.done
+    assert rows["unknown"]["status"] == JobStatus.waiting
+    assert "No job function" in rows["unknown"]["last_error"]

@@ -1,4 +1,5 @@
-"""Admin only: the background jobs that failed after every try, with "try again"."""
+"""Admin only: the background jobs that failed after every try, with "try again"; the time
+of the last backup."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from clustermarket.jobs import admin
+from clustermarket.ops.backup import last_backup_at
 from clustermarket.web.auth import requires_admin
 
 
 @get("/admin/jobs", guards=[requires_admin])
-async def jobs_page() -> Template:
+async def jobs_page(request: Request) -> Template:
     return Template(
         "jobs/admin.html",
-        context={"counts": await admin.queue_counts(), "failed": await admin.failed_jobs()},
+        context={
+            "counts": await admin.queue_counts(),
+            "failed": await admin.failed_jobs(),
+            "last_backup": last_backup_at(request.app.state.settings),
+        },
     )
 
 

@@ -7,7 +7,9 @@ with the change or not at all (a crash between them cannot lose it or send it tw
         ...the change...
         await enqueue("orders.receipt", {"order_id": 7, "status": "paid"}, key="receipt-7-paid")
 
-- `kind` names a job function in `jobs/registry.py` (`JOBS`); `payload` is JSON-able.
+- `kind` names the job function, `async def f(settings, payload) -> None`: a short name
+  listed in `jobs/registry.py`, or its path, e.g. `"clustermarket.orders.jobs:send_receipt"`
+  (then nothing else to register). `payload` is JSON-able: ids, not rows.
 - `key` is unique across all jobs: queueing the same news twice (a repeated webhook, a double
   click) is one job. Give the key the facts that make the news, e.g. order id and status.
 - `delay` puts the first run off. The job runs at least once (retried with backoff, then

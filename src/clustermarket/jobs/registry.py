@@ -1,8 +1,12 @@
 """Job kinds and their functions: `async def f(settings, payload) -> None`; raising means
-"try again later". Imported lazily, so the domains may import `jobs.outbox` freely."""
+"try again later". Imported lazily, so the domains may import `jobs.outbox` freely.
+
+A kind is a short name listed in `job_functions()`, or the function's own path
+`"clustermarket.<module>:<function>"` (no listing needed: a new job is one `enqueue` line)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,3 +23,13 @@ def job_functions() -> dict[str, JobFunction]:
         "orders.expire_checkouts": order_jobs.expire_checkouts,
         "orders.lapse_reservations": order_jobs.lapse_reservations,
     }
+
+
+def job_function(kind: str) -> JobFunction | None:
+    if ":" in kind and kind.startswith("clustermarket."):
+        module, _, name = kind.partition(":")
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            return None
+    return job_functions().get(kind)

@@ -12,7 +12,7 @@ import logging
 import traceback
 from typing import Any
 
-from clustermarket.jobs.registry import job_functions
+from clustermarket.jobs.registry import job_function
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now
@@ -66,7 +66,7 @@ def _payload(raw: Any) -> dict[str, Any]:
 
 async def run_claimed(settings: Settings, job: dict[str, Any], at: dt.datetime | None = None):
     """Run a claimed job and record how it went; returns its new status."""
-    function = job_functions().get(job["kind"])
+    function = job_function(job["kind"])
     try:
         if function is None:
             raise LookupError(f"No job function for {job['kind']!r}")
