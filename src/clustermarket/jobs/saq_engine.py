@@ -52,7 +52,9 @@ def saq_config(settings: Settings, queue: str = QUEUE) -> SAQConfig:
                 name=queue,
                 dsn=settings.redis_url,
                 tasks=[run_outbox_job, relay],
-                scheduled_tasks=[CronJob(function=relay, cron="* * * * * */5", timeout=300)],
+                # A short timeout: a relay lost with a killed worker is swept (and
+                # the next one runs) within a minute or two.
+                scheduled_tasks=[CronJob(function=relay, cron="* * * * * */5", timeout=30)],
                 concurrency=10,
             )
         ],
