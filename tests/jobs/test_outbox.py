@@ -156,3 +156,31 @@ async def test_only_the_admin_sees_the_jobs(shop) -> None:
     await make_user("staylor", role="teacher")
     await sign_in(shop, "staylor")
     assert (await shop.get("/admin/jobs")).status_code in (403, 404)
+
+
+async def test_a_worker_that_dies_mid_job_is_replaced_and_the_email_still_goes_once(
+    shop, standin, sink
+) -> None:
+    """Killed after sending but before recording it: the order says it was e-mailed, so the
+    rerun sends nothing. Killed before sending: the job is due again after its lease."""
+    from clustermarket.jobs.runner import LEASE, claim
+    from clustermarket.orders.tables import Order
+
+    market = await open_market()
+    first = await paid_order(shop, standin, market, "Jaya Patel")
+    await send_event(shop, standin, first["event"])
+    second = await paid_order(shop, standin, market, "Tom Reed")
+    await send_event(shop, standin, second["event"])
+    sink.up()
+    jobs = await jobs_of()
+    for job in jobs:  # both claimed by a worker that then died
+        assert await claim(job["id"]) is not None
+    # The first one's e-mail had gone out and the order was marked; the job was not.
+    await Order.update({Order.emailed_status: "paid"}).where(Order.id == first["order"]["id"])
+    assert await run_due_jobs(shop.app.state.settings) == 0  # still leased
+    later = now() + LEASE + dt.timedelta(seconds=1)
+    assert await run_due_jobs(shop.app.state.settings, later) == 2
+    assert [m["Subject"] for m in sink.messages] == [
+        f"Your Cluster Market order {second['order']['id']} is paid"
+    ]
+    assert [(j["status"], j["attempts"]) for j in await jobs_of()] == [("done", 2)] * 2
