@@ -46,7 +46,9 @@ async def migrate(settings: Settings) -> None:
 
 async def open_pool(engine: Engine, settings: Settings) -> None:
     if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
-        await engine.start_connection_pool(max_size=settings.database_pool_size)
+        size = settings.database_pool_size
+        # asyncpg keeps ten idle connections by default, more than a small pool may hold.
+        await engine.start_connection_pool(min_size=min(size, 2), max_size=size)
 
 
 async def close_pool(engine: Engine) -> None:
