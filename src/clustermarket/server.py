@@ -40,6 +40,7 @@ from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
+from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_config.middleware,
             DefineMiddleware(SessionUserMiddleware, exclude=["^/static/", "^/health$"]),
             login_rate_limit.middleware,
+            CSRFTokenGuard(csrf),  # before Litestar's CSRF check (non-ASCII tokens)
         ],
         before_send=[security_headers(settings.https)],
         csrf_config=csrf,
