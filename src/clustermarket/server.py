@@ -42,6 +42,7 @@ from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
+from clustermarket.web.forms import refuse_control_characters
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.templating import template_config
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CSRFTokenGuard(csrf),  # before Litestar's CSRF check (non-ASCII tokens)
         ],
         before_send=[security_headers(settings.https)],
+        before_request=refuse_control_characters,  # one check for every form's text
         csrf_config=csrf,
         stores=_stores(settings),
         plugins=[HTMXPlugin()],

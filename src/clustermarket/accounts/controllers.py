@@ -19,6 +19,7 @@ from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
 from clustermarket.web.forms import Form
 from clustermarket.web.sessions import rotate_session_id
+from clustermarket.web.urls import local_path
 
 
 @dataclass
@@ -30,9 +31,7 @@ class LoginForm:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/dashboard"
+    return local_path(target, "/dashboard")
 
 
 def _throttle(request: Request) -> LoginThrottle:
@@ -45,7 +44,7 @@ class AuthController(Controller):
     async def login_page(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:
         if request.user:
             return Redirect(path=safe_next(next))
-        return Template("accounts/login.html", context={"next": next, "username": ""})
+        return Template("accounts/login.html", context={"next": safe_next(next), "username": ""})
 
     @post("/login")
     async def login(
@@ -53,7 +52,7 @@ class AuthController(Controller):
     ) -> Template | Redirect:
         throttle = _throttle(request)
         username = data.username.strip().lower()
-        context: dict[str, Any] = {"next": data.next, "username": data.username.strip()}
+        context: dict[str, Any] = {"next": safe_next(data.next), "username": data.username.strip()}
         if not username or not data.password:
             context["error"] = "Type your username and your password."
             return Template("accounts/login.html", context=context, status_code=400)

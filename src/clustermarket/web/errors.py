@@ -6,7 +6,11 @@ import logging
 from http import HTTPStatus
 from urllib.parse import quote
 
-from asyncpg.exceptions import DataError
+from asyncpg.exceptions import (
+    CharacterNotInRepertoireError,
+    DataError,
+    UntranslatableCharacterError,
+)
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import ClientRedirect
@@ -14,6 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE
 
 log = logging.getLogger("clustermarket")
 
@@ -87,6 +92,8 @@ def out_of_range_handler(request: Request, exc: Exception) -> Response:
     """An id or number typed into a URL or form that no column can hold (asyncpg refuses a
     value beyond 32 bits, SQLite beyond 64): the user's input is wrong, not the server."""
     log.warning("Out-of-range value on %s %s: %s", request.method, request.url.path, exc)
+    if isinstance(exc, CharacterNotInRepertoireError | UntranslatableCharacterError):
+        return _render(request, 400, CONTROL_CHARACTER_MESSAGE)  # a backstop: forms are checked
     return _render(request, 400, "A number in that request is too large. Please check it.")
 
 
