@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -274,10 +275,9 @@ class StaffController(Controller):
     ) -> Redirect:
         account = await services.staff_for_admin(request.user, user_id)
         if account["id"] == request.user.id:
-            flash(request, "You cannot deactivate your own account.", "error")
-        else:
-            await services.set_account_active(request.user, account, data.value == "on")
-            flash(request, "Account updated.", "success")
+            raise ClientException("You cannot deactivate your own account.")
+        await services.set_account_active(request.user, account, data.value == "on")
+        flash(request, "Account updated.", "success")
         return Redirect(path="/admin/staff")
 
 

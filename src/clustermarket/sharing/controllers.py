@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -153,8 +154,7 @@ async def react(request: HTMXRequest, idea_id: FromPath[int], kind: FromPath[str
     try:
         idea = await ideas.toggle_reaction(request.user, idea_id, kind)
     except SharingError as error:
-        flash(request, str(error), "error")
-        return Redirect(path=f"/ideas/{idea_id}")
+        raise ClientException(str(error)) from None
     if request.htmx:
         return Template("sharing/_reactions.html", context={"idea": idea})
     return Redirect(path=f"/ideas/{idea_id}")

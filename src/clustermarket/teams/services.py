@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.accounts.services import CurrentUser
+from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
 
 
@@ -149,7 +149,13 @@ async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, rol
 async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int) -> None:
     if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
         raise TeamError("Only a teacher of this school can change the team.")
-    await TeamMember.delete().where((TeamMember.id == member_id) & (TeamMember.team == team["id"]))
+    removed = (
+        await TeamMember.delete()
+        .where((TeamMember.id == member_id) & (TeamMember.team == team["id"]))
+        .returning(TeamMember.id)
+    )
+    if not removed:  # another team's member, or gone already: say so, never "removed"
+        raise NotFound()
 
 
 async def public_team(slug: str) -> dict[str, Any] | None:
