@@ -16,6 +16,12 @@ from clustermarket.settings import Settings
 
 # A stopped PostgreSQL must fail a request (or a test run) within seconds, not hang.
 POSTGRES_CONNECT_TIMEOUT = 5
+# SQLite's busy timeout: commands (migrate, demo) wait up to 30 s for another writer; a web
+# request waits 5 s and then answers 503 "try again in a minute" rather than hanging for half
+# a minute. Writers of the one server process queue in-process (market/services.py), so the
+# busy wait only ever covers another process (a command, a second worker) holding the lock.
+COMMAND_BUSY_TIMEOUT = 30
+WEB_BUSY_TIMEOUT = 5
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -25,8 +31,13 @@ def make_engine(settings: Settings) -> Engine:
         )
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    # `timeout` is sqlite3's busy timeout: writers wait up to 30 s for the lock.
-    return SQLiteEngine(path=str(path), timeout=30)
+    return SQLiteEngine(path=str(path), timeout=COMMAND_BUSY_TIMEOUT)
+
+
+def use_web_busy_timeout(engine: Engine) -> None:
+    """The web app's shorter busy timeout (the engine passes it to each new connection)."""
+    if isinstance(engine, SQLiteEngine):
+        engine.connection_kwargs["timeout"] = WEB_BUSY_TIMEOUT
 
 
 def enable_sqlite_wal(settings: Settings) -> None:

@@ -23,7 +23,7 @@ from clustermarket.accounts.controllers import (
 )
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
-from clustermarket.db import close_pool, open_pool
+from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
@@ -74,6 +74,8 @@ def _is_login_post(request: Request) -> bool:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     from piccolo_conf import DB
+
+    use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
 
     async def on_startup() -> None:
         await open_pool(DB, settings)

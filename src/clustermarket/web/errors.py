@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE
+from clustermarket.web.outage import OUTAGE_HANDLERS
 
 log = logging.getLogger("clustermarket")
 
@@ -31,6 +32,7 @@ TITLES = {
     413: "That is too big",
     429: "Too many tries",
     500: "Something went wrong on our side",
+    503: "Please try again in a minute",
 }
 DEFAULT_MESSAGES = {
     403: "Your account cannot open this page. If you think it should, ask your teacher.",
@@ -40,7 +42,9 @@ DEFAULT_MESSAGES = {
 }
 
 
-def _render(request: Request, status: int, message: str) -> Response:
+def render_error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     is_htmx = bool(request.headers.get("hx-request"))
     return Template(
         template_name="errors/_message.html" if is_htmx else "errors/error.html",
@@ -50,7 +54,11 @@ def _render(request: Request, status: int, message: str) -> Response:
             "message": message,
         },
         status_code=status,
+        headers=headers,
     )
+
+
+_render = render_error
 
 
 def _sign_in_first(request: Request) -> Response:
@@ -103,6 +111,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
+    **OUTAGE_HANDLERS,  # database or Redis unreachable or busy: 503 with Retry-After
     HTTPException: http_exception_handler,
     NotFound: not_found_handler,
     DataError: out_of_range_handler,
