@@ -50,3 +50,15 @@ async def test_the_right_token_still_works_and_a_wrong_ascii_one_is_still_refuse
     wrong = await client.post("/logout", data={"_csrf_token": "0" * 128})
     assert wrong.status_code == 403
     await sign_in(client, "ameliab")  # a normal form post with the real token
+
+
+async def test_reloading_the_page_replaces_a_broken_cookie_so_the_form_works_again(client) -> None:
+    await make_user("ameliab")
+    await client.get("/login")
+    good = csrf_token(client)
+    client.cookies.delete("csrftoken")
+    page = await client.get("/login", headers={"cookie": f"csrftoken={good[:-1]}é".encode()})
+    assert page.status_code == 200
+    fresh = page.cookies.get("csrftoken")
+    assert fresh and fresh.isascii() and f'value="{fresh}"' in page.text
+    await sign_in(client, "ameliab")  # the fresh cookie and the page's token match

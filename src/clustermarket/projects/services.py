@@ -96,14 +96,15 @@ async def remove_tally(project_id: int, tally_id: int) -> None:
     """Out of the draft; a published tally keeps counting until the next approval.
     NotFound if the tally is not this project's (nothing changes)."""
     this_one = (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
-    taken = (
-        await ImpactTally.update({ImpactTally.in_draft: False})
-        .where(this_one)
-        .returning(ImpactTally.id)
-    )
-    if not taken:
-        raise NotFound()
-    await ImpactTally.delete().where(this_one & (ImpactTally.published == False))
+    async with ImpactTally._meta.db.transaction():
+        taken = (
+            await ImpactTally.update({ImpactTally.in_draft: False})
+            .where(this_one)
+            .returning(ImpactTally.id)
+        )
+        if not taken:
+            raise NotFound()
+        await ImpactTally.delete().where(this_one & (ImpactTally.published == False))
 
 
 # ----------------------------------------------------------------------------- public

@@ -87,19 +87,22 @@ async def create_team(
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
-    rows = await Team.insert(
-        Team(
-            school=school_id,
-            name=name,
-            slug=slug,
-            kind=kind,
-            description=description.strip()[:2000],
-            created_at=now(),
-        )
-    ).returning(Team.id, Team.slug)
-    team_id = rows[0]["id"]
-    if actor.is_teacher:
-        await TeamMember.insert(TeamMember(team=team_id, user=actor.id, role=MemberRole.supervisor))
+    async with Team._meta.db.transaction():  # the team and its supervisor, or neither
+        rows = await Team.insert(
+            Team(
+                school=school_id,
+                name=name,
+                slug=slug,
+                kind=kind,
+                description=description.strip()[:2000],
+                created_at=now(),
+            )
+        ).returning(Team.id, Team.slug)
+        team_id = rows[0]["id"]
+        if actor.is_teacher:
+            await TeamMember.insert(
+                TeamMember(team=team_id, user=actor.id, role=MemberRole.supervisor)
+            )
     return {"id": team_id, "slug": rows[0]["slug"]}
 
 

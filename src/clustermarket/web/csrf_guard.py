@@ -25,8 +25,13 @@ class CSRFTokenGuard(ASGIMiddleware):
         self.exclude_path_pattern = tuple(config.exclude or ())
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope["method"] not in self.config.safe_methods:  # type: ignore[typeddict-item]
-            request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        if scope["method"] in self.config.safe_methods:  # type: ignore[typeddict-item]
+            if not request.cookies.get(self.config.cookie_name, "").isascii():
+                # Forget the broken cookie (the parsed cookies are shared through the scope),
+                # so Litestar sets a fresh one and "reload the page" really mends the form.
+                request.cookies.pop(self.config.cookie_name)
+        else:
             values = [
                 request.cookies.get(self.config.cookie_name),
                 request.headers.get(self.config.header_name),
