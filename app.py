@@ -5,9 +5,14 @@ import sys
 from clustermarket.settings import SettingsError, get_settings
 
 try:
-    get_settings()
+    settings = get_settings()
 except SettingsError as error:  # one line naming the setting, not a traceback
     sys.exit(f"Setting error: {error}")
+
+from clustermarket.db import database_problem  # noqa: E402
+
+if problem := database_problem(settings):  # a wrong host or port: one line too
+    sys.exit(f"Setting error: {problem}")
 
 from clustermarket.server import create_app  # noqa: E402
 

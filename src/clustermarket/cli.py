@@ -15,9 +15,14 @@ from clustermarket.settings import SettingsError, get_settings
 
 def _settings():
     try:
-        return get_settings()
+        settings = get_settings()
     except SettingsError as error:
         sys.exit(f"Setting error: {error}")
+    from clustermarket.db import database_problem
+
+    if problem := database_problem(settings):
+        sys.exit(f"Setting error: {problem}")
+    return settings
 
 
 @click.group()

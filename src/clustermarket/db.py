@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -12,6 +16,12 @@ from clustermarket.settings import Settings
 
 # A stopped PostgreSQL must fail a request (or a test run) within seconds, not hang.
 POSTGRES_CONNECT_TIMEOUT = 5
+# SQLite's busy timeout: commands (migrate, demo) wait up to 30 s for another writer; a web
+# request waits 5 s and then answers 503 "try again in a minute" rather than hanging for half
+# a minute. Writers of the one server process queue in-process (market/services.py), so the
+# busy wait only ever covers another process (a command, a second worker) holding the lock.
+COMMAND_BUSY_TIMEOUT = 30
+WEB_BUSY_TIMEOUT = 5
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -21,8 +31,13 @@ def make_engine(settings: Settings) -> Engine:
         )
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    # `timeout` is sqlite3's busy timeout: writers wait up to 30 s for the lock.
-    return SQLiteEngine(path=str(path), timeout=30)
+    return SQLiteEngine(path=str(path), timeout=COMMAND_BUSY_TIMEOUT)
+
+
+def use_web_busy_timeout(engine: Engine) -> None:
+    """The web app's shorter busy timeout (the engine passes it to each new connection)."""
+    if isinstance(engine, SQLiteEngine):
+        engine.connection_kwargs["timeout"] = WEB_BUSY_TIMEOUT
 
 
 def enable_sqlite_wal(settings: Settings) -> None:
@@ -54,3 +69,43 @@ async def open_pool(engine: Engine, settings: Settings) -> None:
 async def close_pool(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, socket.gaierror):
+        return "the host name is not known"
+    if isinstance(error, ConnectionRefusedError):
+        return "the connection was refused: is PostgreSQL running on that port?"
+    if isinstance(error, TimeoutError):
+        return f"no answer within {POSTGRES_CONNECT_TIMEOUT} seconds"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+async def connection_problem(settings: Settings) -> str | None:
+    """One line naming DATABASE_URL and why the database cannot be opened; None if it can."""
+    if settings.is_postgres:
+        import asyncpg
+
+        where = urlsplit(settings.database_url)
+        try:
+            conn = await asyncpg.connect(settings.database_url, timeout=POSTGRES_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, asyncpg.PostgresError, ValueError) as error:
+            host = f"{where.hostname or 'localhost'}:{where.port or 5432}"
+            return f"DATABASE_URL: cannot open PostgreSQL at {host} ({_reason(error)})"
+        await conn.close()
+        return None
+    try:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(settings.sqlite_path).close()
+    except (OSError, sqlite3.Error) as error:
+        return (
+            f"DATABASE_URL: cannot open the SQLite file {settings.sqlite_path} ({_reason(error)})"
+        )
+    return None
+
+
+def database_problem(settings: Settings) -> str | None:
+    """`connection_problem` from synchronous start-up code, even where an event loop is
+    already running (uvicorn imports `app` inside its loop): it runs on its own thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, connection_problem(settings)).result()

@@ -23,7 +23,7 @@ from clustermarket.accounts.controllers import (
 )
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
-from clustermarket.db import close_pool, open_pool
+from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
@@ -42,7 +42,9 @@ from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
+from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
+from clustermarket.web.forms import refuse_control_characters
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.templating import template_config
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     from piccolo_conf import DB
 
     jobs = EmbeddedRunner(settings)
+    use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
 
     async def on_startup() -> None:
         await open_pool(DB, settings)
@@ -141,8 +144,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_config.middleware,
             DefineMiddleware(SessionUserMiddleware, exclude=["^/static/", "^/health$"]),
             login_rate_limit.middleware,
+            CSRFTokenGuard(csrf),  # before Litestar's CSRF check (non-ASCII tokens)
         ],
         before_send=[security_headers(settings.https)],
+        before_request=refuse_control_characters,  # one check for every form's text
         csrf_config=csrf,
         stores=_stores(settings),
         plugins=[HTMXPlugin()],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -19,6 +20,7 @@ from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
 from clustermarket.web.forms import Form
 from clustermarket.web.sessions import rotate_session_id
+from clustermarket.web.urls import local_path
 
 
 @dataclass
@@ -30,9 +32,7 @@ class LoginForm:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/dashboard"
+    return local_path(target, "/dashboard")
 
 
 def _throttle(request: Request) -> LoginThrottle:
@@ -45,7 +45,7 @@ class AuthController(Controller):
     async def login_page(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:
         if request.user:
             return Redirect(path=safe_next(next))
-        return Template("accounts/login.html", context={"next": next, "username": ""})
+        return Template("accounts/login.html", context={"next": safe_next(next), "username": ""})
 
     @post("/login")
     async def login(
@@ -53,7 +53,7 @@ class AuthController(Controller):
     ) -> Template | Redirect:
         throttle = _throttle(request)
         username = data.username.strip().lower()
-        context: dict[str, Any] = {"next": data.next, "username": data.username.strip()}
+        context: dict[str, Any] = {"next": safe_next(data.next), "username": data.username.strip()}
         if not username or not data.password:
             context["error"] = "Type your username and your password."
             return Template("accounts/login.html", context=context, status_code=400)
@@ -275,10 +275,9 @@ class StaffController(Controller):
     ) -> Redirect:
         account = await services.staff_for_admin(request.user, user_id)
         if account["id"] == request.user.id:
-            flash(request, "You cannot deactivate your own account.", "error")
-        else:
-            await services.set_account_active(request.user, account, data.value == "on")
-            flash(request, "Account updated.", "success")
+            raise ClientException("You cannot deactivate your own account.")
+        await services.set_account_active(request.user, account, data.value == "on")
+        flash(request, "Account updated.", "success")
         return Redirect(path="/admin/staff")
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -119,10 +119,9 @@ async def decide_group(
         raise NotFoundException()
     try:
         await services.decide_group(request.user, group_id, decision == "approve")
-    except CoopError as error:
-        flash(request, str(error), "error")
-    else:
-        flash(request, "Approved." if decision == "approve" else "Declined.", "success")
+    except CoopError as error:  # decided already: a conflict with its reason, not a success
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    flash(request, "Approved." if decision == "approve" else "Declined.", "success")
     return Redirect(path="/admin/coop")
 
 

@@ -66,9 +66,10 @@ def photo_routes(kind: ContentKind) -> list[Any]:
         request: Request, content_id: FromPath[int], photo_id: FromPath[int]
     ) -> Redirect:
         await content_for_worker(request.user, kind, content_id)
-        if await services.remove_photo_from_draft(kind.name, content_id, photo_id):
-            await after_edit(request.user, kind, content_id)
-            flash(request, "Photo removed.", "success")
+        if not await services.remove_photo_from_draft(kind.name, content_id, photo_id):
+            raise NotFound()  # not a photo of this item: nothing changed, so no success
+        await after_edit(request.user, kind, content_id)
+        flash(request, "Photo removed.", "success")
         return Redirect(path=f"/{kind.name}s/{content_id}/edit#photos")
 
     return [add_photo, remove_photo]

@@ -458,7 +458,10 @@ async def confirm_from_stripe(settings: Settings, order: dict[str, Any]) -> dict
 
 
 def _event_order_id(obj: dict[str, Any]) -> int | None:
-    raw = (obj.get("metadata") or {}).get("order_id") or obj.get("client_reference_id")
+    metadata = obj.get("metadata")
+    raw = (metadata.get("order_id") if isinstance(metadata, dict) else None) or obj.get(
+        "client_reference_id"
+    )
     try:
         order_id = int(raw)
     except (TypeError, ValueError):
@@ -471,8 +474,9 @@ def _refund_facts(event_type: str, obj: dict[str, Any]) -> tuple[str | None, str
     if event_type == "charge.refunded":
         if not obj.get("refunded"):
             return None, None  # a partial refund: recorded, not acted on
-        refunds = (obj.get("refunds") or {}).get("data") or [{}]
-        return obj.get("payment_intent"), refunds[0].get("id")
+        refunds = obj.get("refunds")
+        first = (refunds.get("data") or [{}])[0] if isinstance(refunds, dict) else {}
+        return obj.get("payment_intent"), first.get("id") if isinstance(first, dict) else None
     if obj.get("status") == "succeeded":
         return obj.get("payment_intent"), obj.get("id")
     return None, None
@@ -481,9 +485,10 @@ def _refund_facts(event_type: str, obj: dict[str, Any]) -> tuple[str | None, str
 async def handle_event(settings: Settings, event: dict[str, Any]) -> str:
     """Apply one verified event exactly once, whatever the order of arrival."""
     event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
-    obj = (event.get("data") or {}).get("object") or {}
-    if not event_id.startswith("evt_") or len(event_id) > 255:
-        return "ignored"
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not event_id.startswith("evt_") or len(event_id) > 255 or not isinstance(obj, dict):
+        return "ignored"  # not an event we could act on (signed, so Stripe is told 200)
     if await StripeEvent.exists().where(StripeEvent.event_id == event_id):
         return "duplicate"
     record = StripeEvent(
@@ -527,20 +532,26 @@ async def _refund_late_payment(settings: Settings, record: StripeEvent, late: _N
     """Outside the rolled-back transaction: refund through Stripe (idempotent, so a retried
     delivery cannot refund twice), then record the event and the refund together."""
     refund = await payments.refund_payment(settings, late.order_id, late.payment_intent)
-    async with write_transaction():
-        await StripeEvent.insert(record)
-        await Order.update(
-            {
-                Order.status: OrderStatus.refunded,
-                Order.updated_at: now(),
-                Order.stripe_payment_intent: late.payment_intent,
-                Order.stripe_refund_id: refund.get("id"),
-            }
-        ).where(
-            (Order.id == late.order_id)
-            & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled])
-        )
-        await mail.queue_receipt(late.order_id)
+    # A fresh row: the rolled-back insert left an id on `record` that SQLite may reuse.
+    names = [c._meta.name for c in StripeEvent._meta.non_default_columns]
+    record = StripeEvent(**{name: getattr(record, name) for name in names})
+    try:
+        async with write_transaction():
+            await StripeEvent.insert(record)
+            await Order.update(
+                {
+                    Order.status: OrderStatus.refunded,
+                    Order.updated_at: now(),
+                    Order.stripe_payment_intent: late.payment_intent,
+                    Order.stripe_refund_id: refund.get("id"),
+                }
+            ).where(
+                (Order.id == late.order_id)
+                & Order.status.is_in([OrderStatus.expired, OrderStatus.cancelled])
+            )
+            await mail.queue_receipt(late.order_id)
+    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
+        return "duplicate"  # the same event at the same moment: the other delivery recorded it
     return "paid too late: refunded"
 
 

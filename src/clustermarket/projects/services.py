@@ -93,13 +93,18 @@ async def add_tally(project_id: int, quantity: int, unit: str, label: str) -> No
 
 
 async def remove_tally(project_id: int, tally_id: int) -> None:
-    """Out of the draft; a published tally keeps counting until the next approval."""
-    await ImpactTally.update({ImpactTally.in_draft: False}).where(
-        (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
-    )
-    await ImpactTally.delete().where(
-        (ImpactTally.id == tally_id) & (ImpactTally.published == False)
-    )
+    """Out of the draft; a published tally keeps counting until the next approval.
+    NotFound if the tally is not this project's (nothing changes)."""
+    this_one = (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
+    async with ImpactTally._meta.db.transaction():
+        taken = (
+            await ImpactTally.update({ImpactTally.in_draft: False})
+            .where(this_one)
+            .returning(ImpactTally.id)
+        )
+        if not taken:
+            raise NotFound()
+        await ImpactTally.delete().where(this_one & (ImpactTally.published == False))
 
 
 # ----------------------------------------------------------------------------- public

@@ -3,11 +3,12 @@ notifications. Signed-in users only: a visitor is sent to sign in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -27,6 +28,7 @@ from clustermarket.sharing.tables import IdeaTag
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.urls import local_path
 
 SIGNED_IN = [requires_signed_in]
 WAITING = "Sent to your teacher. Only you can see it until they approve it."
@@ -152,8 +154,7 @@ async def react(request: HTMXRequest, idea_id: FromPath[int], kind: FromPath[str
     try:
         idea = await ideas.toggle_reaction(request.user, idea_id, kind)
     except SharingError as error:
-        flash(request, str(error), "error")
-        return Redirect(path=f"/ideas/{idea_id}")
+        raise ClientException(str(error)) from None
     if request.htmx:
         return Template("sharing/_reactions.html", context={"idea": idea})
     return Redirect(path=f"/ideas/{idea_id}")
@@ -212,7 +213,7 @@ class FlagForm:
 
 
 def _safe_back(path: str) -> str:
-    return path if path.startswith("/") and not path.startswith("//") else "/ideas"
+    return local_path(path, "/ideas")
 
 
 @get("/flag/{kind_name:str}/{content_id:int}", guards=SIGNED_IN)
@@ -222,7 +223,11 @@ async def flag_form(
     kind_named(kind_name)
     return Template(
         "sharing/flag.html",
-        context={"kind": kind_name, "content_id": content_id, "form": FlagForm(back=back)},
+        context={
+            "kind": kind_name,
+            "content_id": content_id,
+            "form": FlagForm(back=_safe_back(back)),
+        },
     )
 
 
@@ -241,7 +246,7 @@ async def flag(
             context={
                 "kind": kind_name,
                 "content_id": content_id,
-                "form": data,
+                "form": replace(data, back=_safe_back(data.back)),
                 "error": str(error),
             },
             status_code=400,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser
@@ -15,6 +15,7 @@ from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools
 from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
 
 
 @get("/", name="home")
@@ -49,8 +50,16 @@ async def dashboard(request: Request) -> Template:
 
 
 @get("/health", include_in_schema=False)
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+async def health(request: Request) -> Response:
+    """200 when the database (and Redis, when configured) answer; 503 naming what is down."""
+    down = await unavailable_services(request.app)
+    if down:
+        return Response(
+            {"status": "unavailable", "down": down},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return Response({"status": "ok"})
 
 
 ROUTES = [home, dashboard, health]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -111,9 +112,9 @@ class TeamWorkspaceController(Controller):
             if data.user is None:
                 raise TeamError("Choose someone to add.")
             await services.add_member(request.user, team, data.user, data.role)
-            flash(request, "Team updated.", "success")
-        except TeamError as error:
-            flash(request, str(error), "error")
+        except TeamError as error:  # refused: a 400 with the reason, not a success's redirect
+            raise ClientException(str(error)) from None
+        flash(request, "Team updated.", "success")
         return Redirect(path=f"/teams/{team_id}/workspace#members")
 
     @post("/{team_id:int}/members/{member_id:int}/remove", guards=[requires_staff])
@@ -123,9 +124,9 @@ class TeamWorkspaceController(Controller):
         team = await _worker_team(request, team_id)
         try:
             await services.remove_member(request.user, team, member_id)
-            flash(request, "Removed from the team.", "success")
         except TeamError as error:
-            flash(request, str(error), "error")
+            raise ClientException(str(error)) from None
+        flash(request, "Removed from the team.", "success")
         return Redirect(path=f"/teams/{team_id}/workspace#members")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.accounts.services import CurrentUser
+from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
 
 
@@ -87,19 +87,22 @@ async def create_team(
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
-    rows = await Team.insert(
-        Team(
-            school=school_id,
-            name=name,
-            slug=slug,
-            kind=kind,
-            description=description.strip()[:2000],
-            created_at=now(),
-        )
-    ).returning(Team.id, Team.slug)
-    team_id = rows[0]["id"]
-    if actor.is_teacher:
-        await TeamMember.insert(TeamMember(team=team_id, user=actor.id, role=MemberRole.supervisor))
+    async with Team._meta.db.transaction():  # the team and its supervisor, or neither
+        rows = await Team.insert(
+            Team(
+                school=school_id,
+                name=name,
+                slug=slug,
+                kind=kind,
+                description=description.strip()[:2000],
+                created_at=now(),
+            )
+        ).returning(Team.id, Team.slug)
+        team_id = rows[0]["id"]
+        if actor.is_teacher:
+            await TeamMember.insert(
+                TeamMember(team=team_id, user=actor.id, role=MemberRole.supervisor)
+            )
     return {"id": team_id, "slug": rows[0]["slug"]}
 
 
@@ -149,7 +152,13 @@ async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, rol
 async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int) -> None:
     if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
         raise TeamError("Only a teacher of this school can change the team.")
-    await TeamMember.delete().where((TeamMember.id == member_id) & (TeamMember.team == team["id"]))
+    removed = (
+        await TeamMember.delete()
+        .where((TeamMember.id == member_id) & (TeamMember.team == team["id"]))
+        .returning(TeamMember.id)
+    )
+    if not removed:  # another team's member, or gone already: say so, never "removed"
+        raise NotFound()
 
 
 async def public_team(slug: str) -> dict[str, Any] | None:

@@ -6,7 +6,11 @@ import logging
 from http import HTTPStatus
 from urllib.parse import quote
 
-from asyncpg.exceptions import DataError
+from asyncpg.exceptions import (
+    CharacterNotInRepertoireError,
+    DataError,
+    UntranslatableCharacterError,
+)
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import ClientRedirect
@@ -14,6 +18,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE
+from clustermarket.web.outage import OUTAGE_HANDLERS
 
 log = logging.getLogger("clustermarket")
 
@@ -26,6 +32,7 @@ TITLES = {
     413: "That is too big",
     429: "Too many tries",
     500: "Something went wrong on our side",
+    503: "Please try again in a minute",
 }
 DEFAULT_MESSAGES = {
     403: "Your account cannot open this page. If you think it should, ask your teacher.",
@@ -35,7 +42,9 @@ DEFAULT_MESSAGES = {
 }
 
 
-def _render(request: Request, status: int, message: str) -> Response:
+def render_error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     is_htmx = bool(request.headers.get("hx-request"))
     return Template(
         template_name="errors/_message.html" if is_htmx else "errors/error.html",
@@ -45,7 +54,11 @@ def _render(request: Request, status: int, message: str) -> Response:
             "message": message,
         },
         status_code=status,
+        headers=headers,
     )
+
+
+_render = render_error
 
 
 def _sign_in_first(request: Request) -> Response:
@@ -87,6 +100,8 @@ def out_of_range_handler(request: Request, exc: Exception) -> Response:
     """An id or number typed into a URL or form that no column can hold (asyncpg refuses a
     value beyond 32 bits, SQLite beyond 64): the user's input is wrong, not the server."""
     log.warning("Out-of-range value on %s %s: %s", request.method, request.url.path, exc)
+    if isinstance(exc, CharacterNotInRepertoireError | UntranslatableCharacterError):
+        return _render(request, 400, CONTROL_CHARACTER_MESSAGE)  # a backstop: forms are checked
     return _render(request, 400, "A number in that request is too large. Please check it.")
 
 
@@ -96,6 +111,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
+    **OUTAGE_HANDLERS,  # database or Redis unreachable or busy: 503 with Retry-After
     HTTPException: http_exception_handler,
     NotFound: not_found_handler,
     DataError: out_of_range_handler,
