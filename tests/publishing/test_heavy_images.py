@@ -60,6 +60,10 @@ def test_a_png_at_the_pixel_ceiling_is_accepted() -> None:
     assert clean_image(flat_png(side, "P")).width == MAX_SIDE
 
 
+def _reset_peak(pid: int) -> None:
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM starts again from now
+
+
 def _status(pid: int) -> dict[str, int]:
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -90,7 +94,7 @@ async def test_sixteen_parallel_heavy_uploads_stay_under_the_memory_ceiling(real
 
         await upload(products[0], flat_png(64))  # warm-up: Pillow's libraries loaded
         assert (await visitor.get("/")).status_code == 200
-        Path(f"/proc/{server.pid}/clear_refs").write_text("5")  # reset the peak to now
+        _reset_peak(server.pid)
         before = _status(server.pid)["VmRSS"]
 
         burst = asyncio.gather(
