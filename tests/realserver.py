@@ -43,7 +43,7 @@ class RealServer:
             "SECRET_KEY": get_settings().secret_key,
             "PASSWORD_HASH_PROFILE": "fast",
             "PUBLIC_URL": self.url,
-            "DATABASE_POOL_SIZE": "5",
+            "DATABASE_POOL_SIZE": "10",  # asyncpg opens 10 at least
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -141,3 +141,22 @@ async def test_a_flood_of_sign_in_posts_from_one_address_is_refused() -> None:
         assert "Too many tries" in response.text
         # Other pages still work for that address.
         assert (await client.get("/")).status_code == 200
+
+
+def test_the_sign_in_rate_limit_check_runs_on_the_event_loop() -> None:
+    """A plain function would be run in a worker thread on every request of the site."""
+    from litestar.middleware import DefineMiddleware
+    from litestar.middleware.rate_limit import RateLimitConfig
+    from litestar.utils.sync import AsyncCallable
+
+    from clustermarket.server import create_app
+    from clustermarket.settings import get_settings
+
+    app = create_app(get_settings())
+    [config] = [
+        m.kwargs["config"]
+        for m in app.middleware
+        if isinstance(m, DefineMiddleware) and isinstance(m.kwargs.get("config"), RateLimitConfig)
+    ]
+    assert config.check_throttle_handler is not None
+    assert not isinstance(config.check_throttle_handler, AsyncCallable)
