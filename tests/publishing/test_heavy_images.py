@@ -123,3 +123,18 @@ async def test_sixteen_parallel_heavy_uploads_stay_under_the_memory_ceiling(real
     assert peak - before < MEMORY_CEILING_MB
     assert page_times, "the burst ended before the public page was asked"
     assert sorted(page_times)[len(page_times) // 2] < 1.0  # the median answer: prompt
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"IMAGE_DECODE_SLOTS": "0"}, "IMAGE_DECODE_SLOTS"),
+        ({"IMAGE_MAX_PIXELS": "lots"}, "IMAGE_MAX_PIXELS"),
+        ({"IMAGE_MAX_PIXELS": "1000"}, "IMAGE_MAX_PIXELS"),
+    ],
+)
+def test_a_wrong_image_setting_is_named(tmp_path: Path, env: dict, named: str) -> None:
+    from clustermarket.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match=named):
+        load_settings({"DATA_DIR": str(tmp_path), **env})
