@@ -209,3 +209,17 @@ async def test_one_child_cannot_lock_out_the_school(store_settings) -> None:
             await _try(address, "ameliab", "wrong-pass")
             await _try(address, "oliverg", "wrong-pass")
         assert (await _try(address, "isla", "password-123")).status_code == 302
+
+
+async def test_the_admins_password_reset_lifts_a_teachers_pause(store_settings) -> None:
+    await make_user("admin1", role=Role.admin, school=None)
+    teacher_id = await make_user("staylor", role=Role.teacher)
+    async with (
+        make_client(**store_settings) as teacher,
+        make_client(**store_settings) as admin,
+    ):
+        await _pause(teacher, "staylor")
+        await sign_in(admin, "admin1")
+        card = await post_form(admin, f"/admin/staff/{teacher_id}/reset", {})
+        [(_, password)] = cards_in(card.text)
+        assert (await _try(teacher, "staylor", password)).status_code == 302
