@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -89,8 +90,10 @@ async def seed_rows() -> dict[Any, list[dict[str, Any]]]:
 
 @pytest.fixture(autouse=True)
 async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
-    """Every test starts from the freshly migrated database."""
+    """Every test starts from the freshly migrated database (and no sessions or counters)."""
     from piccolo_conf import DB
+
+    shutil.rmtree(os.path.join(_TMP, "stores"), ignore_errors=True)
 
     tables = _tables()
     names = [t._meta.tablename for t in tables]
@@ -253,3 +256,6 @@ def png_bytes(size: tuple[int, int] = (64, 48), color: str = "green") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="PNG")
     return out.getvalue()
+
+
+from tests.realserver import real_server  # noqa: E402, F401  (a real uvicorn process)

@@ -12,7 +12,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
+from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.controllers import (
@@ -21,6 +21,7 @@ from clustermarket.accounts.controllers import (
     PupilDataController,
     StaffController,
 )
+from clustermarket.accounts.pauses import ROUTES as PAUSE_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
@@ -47,6 +48,7 @@ from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import refuse_control_characters
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
+from clustermarket.web.stores import start_store_cleanup, stop_store_cleanup
 from clustermarket.web.templating import template_config
 
 STRIPE_WEBHOOK_PATH = WEBHOOK_PATH  # the one path exempt from CSRF
@@ -66,10 +68,14 @@ def _stores(settings: Settings) -> StoreRegistry:
             return root.with_namespace(name)
 
         return StoreRegistry(default_factory=redis_factory)
-    return StoreRegistry(default_factory=lambda _name: MemoryStore())
+    # One worker without Redis: files under DATA_DIR, so a restart signs nobody out.
+    return StoreRegistry(
+        default_factory=lambda name: FileStore(settings.data_dir / "stores" / name)
+    )
 
 
-def _is_login_post(request: Request) -> bool:
+async def _is_login_post(request: Request) -> bool:
+    # async: Litestar would run a plain function in a worker thread on every request.
     return request.method == "POST" and request.url.path == "/login"
 
 
@@ -80,13 +86,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     jobs = EmbeddedRunner(settings)
     use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
 
-    async def on_startup() -> None:
+    async def on_startup(app: Litestar) -> None:
         await open_pool(DB, settings)
+        await start_store_cleanup(app, settings)
         if settings.jobs_in_app:
             jobs.start()
 
-    async def on_shutdown() -> None:
+    async def on_shutdown(app: Litestar) -> None:
         await jobs.stop()
+        await stop_store_cleanup(app)
         await close_pool(DB)
 
     session_config = RotatingSessionConfig(
@@ -97,8 +105,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         samesite="lax",
         max_age=60 * 60 * 12,  # a school day and evening; class computers are shared
     )
+    # A flood guard only; the sign-in rules themselves are in accounts/signin_limits.py.
     login_rate_limit = RateLimitConfig(
-        rate_limit=("minute", settings.login_limit_per_address),
+        rate_limit=("minute", settings.login_flood_per_address),
         store="rate_limit",
         check_throttle_handler=_is_login_post,
         set_rate_limit_headers=False,
@@ -131,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ORDER_ROUTES,
             *WEBHOOK_ROUTES,
             *JOB_ROUTES,
+            *PAUSE_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

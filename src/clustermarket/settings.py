@@ -37,6 +37,9 @@ class Settings:
     password_hash_profile: str
     login_limit_per_address: int
     login_limit_per_username: int
+    login_flood_per_address: int = 300
+    image_decode_slots: int = 2
+    image_max_pixels: int = 16_000_000
     # Buyer e-mails (issue 6): sent only when SMTP_HOST is set.
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -177,6 +180,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         password_hash_profile=profile,
         login_limit_per_address=_int(env, "LOGIN_LIMIT_PER_ADDRESS", 60, minimum=1),
         login_limit_per_username=_int(env, "LOGIN_LIMIT_PER_USERNAME", 10, minimum=1),
+        login_flood_per_address=_int(env, "LOGIN_FLOOD_PER_ADDRESS", 300, minimum=1),
+        image_decode_slots=_int(env, "IMAGE_DECODE_SLOTS", 2, minimum=1),
+        image_max_pixels=_int(env, "IMAGE_MAX_PIXELS", 16_000_000, minimum=1_000_000),
         smtp_host=env.get("SMTP_HOST", "").strip() or None,
         smtp_port=_int(env, "SMTP_PORT", 25, minimum=1),
         smtp_username=env.get("SMTP_USERNAME", "").strip() or None,

@@ -128,11 +128,12 @@ async def test_too_many_wrong_passwords_for_one_username_are_refused() -> None:
         await sign_in(client, "oliverg")
 
 
-async def test_too_many_sign_in_attempts_from_one_address_are_refused() -> None:
+async def test_a_flood_of_sign_in_posts_from_one_address_is_refused() -> None:
+    """Litestar's rate limit stays as a flood guard, far above what a class needs."""
     await make_user("ameliab")
-    async with make_client(login_limit_per_address=4) as client:
-        for _ in range(4):
-            await post_form(client, "/login", {"username": "x", "password": "yyyyyyyy"})
+    async with make_client(login_flood_per_address=4) as client:
+        for n in range(4):
+            await post_form(client, "/login", {"username": f"x{n}", "password": "yyyyyyyy"})
         response = await post_form(
             client, "/login", {"username": "ameliab", "password": "password-123"}
         )
@@ -140,3 +141,22 @@ async def test_too_many_sign_in_attempts_from_one_address_are_refused() -> None:
         assert "Too many tries" in response.text
         # Other pages still work for that address.
         assert (await client.get("/")).status_code == 200
+
+
+def test_the_sign_in_rate_limit_check_runs_on_the_event_loop() -> None:
+    """A plain function would be run in a worker thread on every request of the site."""
+    from litestar.middleware import DefineMiddleware
+    from litestar.middleware.rate_limit import RateLimitConfig
+    from litestar.utils.sync import AsyncCallable
+
+    from clustermarket.server import create_app
+    from clustermarket.settings import get_settings
+
+    app = create_app(get_settings())
+    [config] = [
+        m.kwargs["config"]
+        for m in app.middleware
+        if isinstance(m, DefineMiddleware) and isinstance(m.kwargs.get("config"), RateLimitConfig)
+    ]
+    assert config.check_throttle_handler is not None
+    assert not isinstance(config.check_throttle_handler, AsyncCallable)

@@ -11,11 +11,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.stores.base import Store
 
 from clustermarket.accounts import services
+from clustermarket.accounts.pauses import lift_pause, paused_pupils
 from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
-from clustermarket.accounts.throttle import LoginThrottle
+from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
 from clustermarket.web.forms import Form
@@ -35,9 +35,8 @@ def safe_next(target: str | None) -> str:
     return local_path(target, "/dashboard")
 
 
-def _throttle(request: Request) -> LoginThrottle:
-    store: Store = request.app.stores.get("rate_limit")
-    return LoginThrottle(store, request.app.state.settings.login_limit_per_username)
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 class AuthController(Controller):
@@ -51,26 +50,33 @@ class AuthController(Controller):
     async def login(
         self, request: Request, data: Annotated[LoginForm, Form]
     ) -> Template | Redirect:
-        throttle = _throttle(request)
         username = data.username.strip().lower()
         context: dict[str, Any] = {"next": safe_next(data.next), "username": data.username.strip()}
         if not username or not data.password:
             context["error"] = "Type your username and your password."
             return Template("accounts/login.html", context=context, status_code=400)
-        if await throttle.blocked(username):
+        user, verdict = await limiter_for(request.app).attempt(
+            username,
+            _client_address(request),
+            lambda: services.authenticate(username, data.password),
+        )
+        if not verdict.allowed:
+            wait = wait_text(verdict.wait_seconds)
             context["error"] = (
-                "Too many wrong passwords for this username. Wait 15 minutes, "
-                "or ask your teacher to give you a new password."
+                f"Too many tries with wrong passwords from this network. Wait {wait}, "
+                "then try again, or ask your teacher."
+                if verdict.by_address
+                else f"Too many wrong passwords for this username. Wait {wait} and try again, "
+                "or ask your teacher to unlock it or give you a new password."
             )
             return Template("accounts/login.html", context=context, status_code=429)
-        user = await services.authenticate(username, data.password)
         if user is None:
-            await throttle.failed(username)
             context["error"] = (
                 "That username and password do not match. Check the spelling and try again."
             )
+            if verdict.pause_next:
+                context["error"] += f" (This username now waits {wait_text(verdict.pause_next)}.)"
             return Template("accounts/login.html", context=context, status_code=400)
-        await throttle.succeeded(username)
         request.set_session({SESSION_USER: user.id, SESSION_EPOCH: user.session_epoch})
         rotate_session_id(request.session)
         return Redirect(path=safe_next(data.next))
@@ -109,7 +115,12 @@ class PupilController(Controller):
         schools = await all_schools() if user.is_admin else []
         return Template(
             "accounts/pupils.html",
-            context={"pupils": pupils, "schools": schools, "school_id": school_id},
+            context={
+                "pupils": pupils,
+                "schools": schools,
+                "school_id": school_id,
+                "paused": await paused_pupils(request.app, pupils),
+            },
         )
 
     @get("/new")
@@ -148,6 +159,7 @@ class PupilController(Controller):
     @post("/{pupil_id:int}/reset")
     async def reset_password(self, request: Request, pupil_id: FromPath[int]) -> Template:
         card = await services.reset_pupil_password(request.user, pupil_id)
+        await lift_pause(request.app, card.username)
         return Template("accounts/cards.html", context={"cards": [card], "created": False})
 
     @post("/{pupil_id:int}/active")
@@ -264,6 +276,7 @@ class StaffController(Controller):
     async def reset_staff_password(self, request: Request, user_id: FromPath[int]) -> Template:
         account = await services.staff_for_admin(request.user, user_id)
         card = await services.issue_new_password(request.user, account)
+        await lift_pause(request.app, account["username"])
         return Template(
             "accounts/cards.html",
             context={"cards": [card], "created": False, "back": "/admin/staff"},

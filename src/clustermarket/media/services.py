@@ -6,11 +6,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
-
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import User
-from clustermarket.media.images import clean_image
+from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
 from clustermarket.rows import group_rows
 from clustermarket.settings import get_settings
@@ -37,7 +35,7 @@ async def add_photo(
     )
     if count >= MAX_PHOTOS:
         raise PhotoError(f"At most {MAX_PHOTOS} photos each. Remove one first.")
-    clean = await anyio.to_thread.run_sync(clean_image, data)  # raises ImageRejected
+    clean = await clean_upload(data)  # raises ImageRejected
     name = secrets.token_urlsafe(18)
     file_name, thumb_name = f"{name}.jpg", f"{name}-thumb.jpg"
     folder = media_dir()

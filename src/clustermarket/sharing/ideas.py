@@ -9,12 +9,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import anyio.to_thread
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
-from clustermarket.media.images import ImageRejected, clean_image
+from clustermarket.media.images import ImageRejected, clean_upload
 from clustermarket.media.services import media_dir
 from clustermarket.moderation.content import COMMENT, IDEA
 from clustermarket.moderation.services import send_new
@@ -101,7 +100,7 @@ async def post_idea(
     clean = None
     if photo:
         try:
-            clean = await anyio.to_thread.run_sync(clean_image, photo)
+            clean = await clean_upload(photo)
         except ImageRejected as error:
             raise SharingError(str(error)) from None
         name = secrets.token_urlsafe(18)

@@ -1,0 +1,45 @@
+"""A teacher sees which pupils are paused after wrong passwords, and unlocks them (logged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
+
+from clustermarket.accounts.services import CurrentUser, _log_account, pupil_for_staff
+from clustermarket.accounts.signin_limits import limiter_for, wait_text
+from clustermarket.web.auth import requires_staff
+
+
+async def paused_pupils(app: Litestar, pupils: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    left = await limiter_for(app).paused([pupil["username"] for pupil in pupils])
+    return [
+        {**pupil, "wait": wait_text(left[pupil["username"]])}
+        for pupil in pupils
+        if pupil["username"] in left
+    ]
+
+
+async def lift_pause(app: Litestar, username: str) -> None:
+    """After a password reset, or on the teacher's unlock: the account may sign in at once."""
+    await limiter_for(app).lift(username)
+
+
+async def unlock_account(app: Litestar, actor: CurrentUser, account: dict[str, Any]) -> None:
+    await lift_pause(app, account["username"])
+    await _log_account(actor, "unlock", account)
+
+
+@post("/pupils/{pupil_id:int}/unlock", guards=[requires_staff])
+async def unlock_pupil(request: Request, pupil_id: FromPath[int]) -> Redirect:
+    pupil = await pupil_for_staff(request.user, pupil_id)
+    await unlock_account(request.app, request.user, pupil)
+    flash(request, f"{pupil['first_name']} {pupil['last_name']} can sign in again now.", "success")
+    school = f"?school={pupil['school']}" if request.user.is_admin else ""
+    return Redirect(path=f"/pupils{school}", status_code=303)
+
+
+ROUTES = [unlock_pupil]
