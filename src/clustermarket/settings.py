@@ -43,6 +43,9 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     mail_from: str = "Cluster Market <market@localhost>"
+    # Hoarding limits for reservations paid at the stall without a mail server (issue 16).
+    reservations_per_buyer: int = 2
+    reserved_units_per_product: int = 4
 
     @property
     def production(self) -> bool:
@@ -169,6 +172,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_username=env.get("SMTP_USERNAME", "").strip() or None,
         smtp_password=env.get("SMTP_PASSWORD", "") or None,
         mail_from=env.get("MAIL_FROM", "").strip() or "Cluster Market <market@localhost>",
+        reservations_per_buyer=_int(env, "RESERVATIONS_PER_BUYER", 2, minimum=1),
+        reserved_units_per_product=_int(env, "RESERVED_UNITS_PER_PRODUCT", 4, minimum=1),
     )
 
 

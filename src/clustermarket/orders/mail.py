@@ -40,17 +40,26 @@ def receipt_message(settings: Settings, order: dict[str, Any]) -> EmailMessage:
         f"{format_pence(x['amount_pence'])}"
         for x in order["lines"]
     )
-    message = EmailMessage()
-    message["Subject"] = f"Your Cluster Market order {order['id']} is {word}"
-    message["From"] = settings.mail_from
-    message["To"] = order["buyer_email"]
-    message.set_content(
-        f"Hello {order['buyer_name']},\n\n{news}\n\n"
+    return buyer_message(
+        settings,
+        order,
+        f"Your Cluster Market order {order['id']} is {word}",
+        f"{news}\n\n"
         f"Market: {uk_date(order['day_date'])}, {order['day_location']}\n{lines}\n"
         f"  Total {format_pence(order['total_pence'])}\n\n"
         f"Your order page (keep this link private):\n"
-        f"{settings.public_url}/orders/{order['token']}\n\nAylsham Cluster Market\n"
+        f"{settings.public_url}/orders/{order['token']}\n\nAylsham Cluster Market\n",
     )
+
+
+def buyer_message(
+    settings: Settings, order: dict[str, Any], subject: str, body: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.mail_from
+    message["To"] = order["buyer_email"]
+    message.set_content(f"Hello {order['buyer_name']},\n\n{body}")
     return message
 
 
