@@ -241,6 +241,21 @@ async def test_confirming_after_the_allowance_ran_out_reserves_nothing(sink) -> 
     assert (await stock_row(market.stall, market.candle))["preordered"] == 2
 
 
+async def test_a_buyer_cancels_an_unconfirmed_reservation_and_the_link_dies(sink) -> None:
+    market = await open_market(candles=10)
+    async with make_client(smtp_host="127.0.0.1", smtp_port=sink.port) as buyer:
+        await fill_basket(buyer, market.day, {market.candle: 2})
+        done = await check_out(buyer)
+        token = token_in(done.headers["location"])
+        await sign_in(buyer, "ameliab")  # the stall has nothing to hand over yet
+        assert "No pre-orders waiting." in (await buyer.get(f"/stalls/{market.stall}")).text
+        cancelled = await post_form(buyer, f"/orders/{token}/cancel", {}, follow_redirects=False)
+        assert cancelled.status_code == 303
+        assert (await buyer.get(confirm_link(sink.messages[-1]))).status_code == 404
+    assert (await order_row())["status"] == OrderStatus.cancelled
+    assert await left_of(market.stall, market.candle) == 10
+
+
 async def test_a_mail_server_that_is_down_reserves_nothing_and_keeps_the_basket() -> None:
     market = await open_market(candles=10)
     async with make_client(smtp_host="127.0.0.1", smtp_port=1) as buyer:

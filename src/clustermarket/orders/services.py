@@ -130,20 +130,21 @@ async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any
         if quantity < 0 or quantity > MAX_PER_LINE:
             problems.append(f"{product['name']}: choose from 0 to {MAX_PER_LINE}.")
         elif quantity > product["left"]:
-            problems.append(
-                f"{product['name']} is sold out."
-                if product["stall_left"] == 0
-                else f"{product['name']}: no more can be pre-ordered; the stall sells the rest "
-                "on the day."
-                if product["left"] == 0
-                else f"{product['name']}: only {product['left']} left to pre-order."
-            )
+            problems.append(_too_many(product))
     if problems:
         raise OrderError(" ".join(problems))
     items = {str(p): q for p, q in quantities.items() if q > 0}
     if not items:
         raise OrderError("Choose at least one product (a quantity of 1 or more).")
     return {"day": day_id, "items": items}
+
+
+def _too_many(product: dict[str, Any]) -> str:
+    if product["stall_left"] == 0:
+        return f"{product['name']} is sold out."
+    if product["left"] == 0:  # the rest is the stall's (market/allowance.py)
+        return f"{product['name']}: no more can be pre-ordered; the stall sells the rest."
+    return f"{product['name']}: only {product['left']} left to pre-order."
 
 
 async def basket_lines(basket: dict[str, Any] | None) -> dict[str, Any]:
@@ -674,7 +675,12 @@ async def cancel_order(
     user_id = user.id if user else None
     if order["status"] == OrderStatus.unconfirmed:  # holds nothing: nothing to give back
         await Order.update(
-            {Order.status: OrderStatus.cancelled, Order.closed_at: now(), Order.closed_by: user_id}
+            {
+                Order.status: OrderStatus.cancelled,
+                Order.closed_at: now(),
+                Order.closed_by: user_id,
+                Order.confirm_token: None,  # the e-mailed link stops working
+            }
         ).where((Order.id == order["id"]) & (Order.status == OrderStatus.unconfirmed))
         return "The reservation is cancelled."
     if order["status"] == OrderStatus.reserved:
