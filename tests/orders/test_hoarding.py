@@ -143,6 +143,29 @@ async def test_many_buyers_at_once_never_pass_the_allowance() -> None:
     assert (row["left"], row["preordered"]) == (14, 6)
 
 
+async def test_taps_and_pre_orders_at_once_share_the_stock_and_keep_the_stalls_part() -> None:
+    market = await open_market(candles=10, pre_orders={"candle": 4})
+    seller = await pupil()
+
+    async def tap():
+        try:
+            return await record_sale(seller, market.stall, market.candle, 1, "cash", new_sale_id())
+        except SoldOut:
+            return None
+
+    async def pre_order(i: int):
+        try:
+            return await place_order(False, basket(market, 1), f"B{i}", f"b{i}@example.org")
+        except OutOfStock:
+            return None
+
+    results = await asyncio.gather(*[tap() for _ in range(20)], *[pre_order(i) for i in range(20)])
+    sold = sum(r is not None for r in results[:20])
+    row = await stock_row(market.stall, market.candle)
+    assert row["left"] == 0 and sold + row["preordered"] == 10
+    assert row["preordered"] <= 4 and sold >= 6 and await Sale.count() == sold
+
+
 async def test_a_cancelled_reservation_gives_its_allowance_back(client) -> None:
     market = await open_market(candles=10, pre_orders={"candle": 2})
     order = await place_order(False, basket(market, 2), "A", "a@example.org")
