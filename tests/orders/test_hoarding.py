@@ -68,7 +68,7 @@ async def test_the_team_sets_the_allowance_and_the_stall_sells_what_is_kept_back
     market = await open_market(candles=10, pre_orders={"candle": None})
     await sign_in(client, "ameliab")
     form = await client.get(f"/stalls/{market.stall}/stock")
-    assert "Beeswax candle: how many may be pre-ordered (blank: half, that is 5)" in form.text
+    assert "of which may be pre-ordered (blank: half, that is 5)" in form.text
     saved = await post_form(
         client,
         f"/stalls/{market.stall}/stock",
