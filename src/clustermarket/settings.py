@@ -50,6 +50,9 @@ class Settings:
     # or only by `python -m clustermarket worker` (SAQ) when REDIS_URL is set.
     jobs_in_app: bool = True
     web_workers: int = 1  # WEB_CONCURRENCY: how many app processes serve (for check --deploy)
+    # Hoarding limits for reservations paid at the stall without a mail server (issue 16).
+    reservations_per_buyer: int = 2
+    reserved_units_per_product: int = 4
 
     @property
     def production(self) -> bool:
@@ -190,6 +193,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mail_from=env.get("MAIL_FROM", "").strip() or "Cluster Market <market@localhost>",
         jobs_in_app=_flag(env, "JOBS_IN_APP", default=not redis_url),
         web_workers=_int(env, "WEB_CONCURRENCY", 1, minimum=1),
+        reservations_per_buyer=_int(env, "RESERVATIONS_PER_BUYER", 2, minimum=1),
+        reserved_units_per_product=_int(env, "RESERVED_UNITS_PER_PRODUCT", 4, minimum=1),
     )
 
 

@@ -75,13 +75,28 @@ async def make_day(status: MarketStatus = MarketStatus.open, date: dt.date | Non
 
 
 async def make_stall(
-    day: int, team: int, stock: dict[int, int], float_pence: int | None = 2000
+    day: int,
+    team: int,
+    stock: dict[int, int],
+    float_pence: int | None = 2000,
+    pre_orders: dict[int, int | None] | None = None,
 ) -> int:
+    """`pre_orders`: each product's pre-order allowance (None: the default, half); products
+    not named may be pre-ordered in full, as the tests written before the allowance expect."""
     opened = {"float_pence": float_pence, "opened_at": now()} if float_pence is not None else {}
     rows = await Stall.insert(Stall(market_day=day, team=team, **opened)).returning(Stall.id)
     stall = rows[0]["id"]
     for product, count in stock.items():
-        await StallStock.insert(StallStock(stall=stall, product=product, brought=count, left=count))
+        allowance = (pre_orders or {}).get(product, count)
+        await StallStock.insert(
+            StallStock(
+                stall=stall,
+                product=product,
+                brought=count,
+                left=count,
+                preorder_allowance=allowance,
+            )
+        )
     return stall
 
 
@@ -91,13 +106,17 @@ async def open_market(
     status: MarketStatus = MarketStatus.open,
     members: tuple[str, ...] = ("ameliab",),
     float_pence: int | None = 2000,
+    pre_orders: dict[str, int | None] | None = None,
 ) -> Market:
-    """Aylsham Makers (pupil `ameliab`) at an open market day with an opened stall."""
+    """Aylsham Makers (pupil `ameliab`) at an open market day with an opened stall.
+    `pre_orders`: {"candle"/"tote": allowance}; not named: all may be pre-ordered."""
     team = await make_team("aylsham-makers", members=members)
     candle = await make_product(team, "Beeswax candle", 450, 180)
     tote = await make_product(team, "Printed tote bag", 600, 250)
     day = await make_day(status)
-    stall = await make_stall(day, team, {candle: candles, tote: totes}, float_pence)
+    ids = {"candle": candle, "tote": tote}
+    allowances = {ids[name]: n for name, n in (pre_orders or {}).items()}
+    stall = await make_stall(day, team, {candle: candles, tote: totes}, float_pence, allowances)
     return Market(day=day, team=team, stall=stall, candle=candle, tote=tote)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from clustermarket.jobs.runner import run_due_jobs
 from clustermarket.orders.tables import Order, OrderLine
 from tests.conftest import post_form
 from tests.orders.stripe_standin import StripeStandIn
@@ -79,3 +80,8 @@ async def send_event(
         content=payload.encode(),
         headers={"Stripe-Signature": header, "Content-Type": "application/json"},
     )
+
+
+async def run_jobs(client: AsyncTestClient) -> int:
+    """What the job runner does a moment later: run every job due, with the app's settings."""
+    return await run_due_jobs(client.app.state.settings)

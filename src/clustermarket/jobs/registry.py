@@ -17,9 +17,11 @@ JobFunction = Callable[[Settings, dict[str, Any]], Awaitable[None]]
 
 def job_functions() -> dict[str, JobFunction]:
     from clustermarket.orders import jobs as order_jobs
+    from clustermarket.orders import reservations
 
     return {
         "orders.receipt": order_jobs.send_receipt,
+        "orders.confirmation": reservations.send_confirmation,
         "orders.expire_checkouts": order_jobs.expire_checkouts,
         "orders.lapse_reservations": order_jobs.lapse_reservations,
     }

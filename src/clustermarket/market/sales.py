@@ -14,6 +14,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket import money
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
+from clustermarket.market import allowance
 from clustermarket.market.services import (
     MarketError,
     fits_database,
@@ -377,14 +378,21 @@ def cash_summary(stall: dict[str, Any], takings: dict[str, int]) -> dict[str, in
 
 
 async def take_stock(stall_id: int, product_id: int, quantity: int) -> bool:
-    """Hold `quantity` of a product at a stall: one conditional UPDATE, never below zero.
+    """Hold `quantity` of a product at a stall for a pre-order: one conditional UPDATE, never
+    below zero and never past the team's pre-order allowance (market/allowance.py).
     Call inside `write_transaction()`; False means not enough left and nothing changed."""
     left = (
-        await StallStock.update({StallStock.left: StallStock.left - quantity})
+        await StallStock.update(
+            {
+                StallStock.left: StallStock.left - quantity,
+                StallStock.preordered: StallStock.preordered + quantity,
+            }
+        )
         .where(
             (StallStock.stall == stall_id)
             & (StallStock.product == product_id)
             & (StallStock.left >= quantity)
+            & allowance.room_for(quantity)
         )
         .returning(StallStock.left)
     )
@@ -393,9 +401,12 @@ async def take_stock(stall_id: int, product_id: int, quantity: int) -> bool:
 
 async def give_back_stock(stall_id: int, product_id: int, quantity: int) -> None:
     """Return held stock; the caller guards with a status change so it happens once."""
-    await StallStock.update({StallStock.left: StallStock.left + quantity}).where(
-        (StallStock.stall == stall_id) & (StallStock.product == product_id)
-    )
+    await StallStock.update(
+        {
+            StallStock.left: StallStock.left + quantity,
+            StallStock.preordered: StallStock.preordered - quantity,
+        }
+    ).where((StallStock.stall == stall_id) & (StallStock.product == product_id))
 
 
 async def record_collected_sale(

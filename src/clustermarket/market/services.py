@@ -12,6 +12,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
+from clustermarket.market import allowance
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import MAX_ROW_ID, group_rows
@@ -289,12 +290,20 @@ async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
     stock = {
         row["product"]: row
         for row in await StallStock.select(
-            StallStock.product, StallStock.brought, StallStock.left
+            StallStock.product,
+            StallStock.brought,
+            StallStock.left,
+            StallStock.preorder_allowance,
+            StallStock.preordered,
         ).where(StallStock.stall == stall["id"])
     }
+    empty = {"brought": 0, "left": 0, "preorder_allowance": None, "preordered": 0}
     for product in products:
-        row = stock.get(product["id"], {"brought": 0, "left": 0})
+        row = stock.get(product["id"], empty)
         product["brought"], product["sold"] = row["brought"], row["brought"] - row["left"]
+        product["allowance_set"] = row["preorder_allowance"]
+        product["allowance"] = allowance.effective(row)
+        product["preordered"] = row["preordered"]
     return products
 
 
@@ -310,8 +319,14 @@ def parse_count(raw: str, what: str, maximum: int) -> int:
     return value
 
 
-async def set_stock(stall: dict[str, Any], quantities: dict[int, int]) -> None:
-    """Say how many of each product the stall brings. All or nothing; never below what sold."""
+async def set_stock(
+    stall: dict[str, Any],
+    quantities: dict[int, int],
+    allowances: dict[int, int | None] | None = None,
+) -> None:
+    """Say how many of each product the stall brings, and how many of them may be pre-ordered
+    (None: the default, half). All or nothing; never below what sold or was pre-ordered."""
+    allowances = allowances or {}
     if stall["day_status"] == MarketStatus.closed or stall["closed_at"] is not None:
         raise MarketError("This stall is closed: its stock can no longer change.")
     products = {p["id"]: p for p in await stock_form(stall)}
@@ -325,12 +340,15 @@ async def set_stock(stall: dict[str, Any], quantities: dict[int, int]) -> None:
                 f"{products[product_id]['name']}: {products[product_id]['sold']} already sold, "
                 "so the stall cannot have brought fewer."
             )
+        allowance.check(products[product_id], brought, allowances.get(product_id))
     async with write_transaction():
         for product_id, brought in quantities.items():
-            await _set_one_stock(stall["id"], product_id, brought)
+            await _set_one_stock(stall["id"], product_id, brought, allowances.get(product_id))
 
 
-async def _set_one_stock(stall_id: int, product_id: int, brought: int) -> None:
+async def _set_one_stock(
+    stall_id: int, product_id: int, brought: int, pre_orders: int | None = None
+) -> None:
     row = (
         await StallStock.select(StallStock.id, StallStock.brought)
         .where((StallStock.stall == stall_id) & (StallStock.product == product_id))
@@ -338,17 +356,31 @@ async def _set_one_stock(stall_id: int, product_id: int, brought: int) -> None:
     )
     if row is None:
         await StallStock.insert(
-            StallStock(stall=stall_id, product=product_id, brought=brought, left=brought)
+            StallStock(
+                stall=stall_id,
+                product=product_id,
+                brought=brought,
+                left=brought,
+                preorder_allowance=pre_orders,
+            )
         )
         return
     change = brought - row["brought"]
-    # One conditional UPDATE: a sale that lands meanwhile is never lost or oversold.
+    # One conditional UPDATE: a sale or pre-order that lands meanwhile is never lost or oversold.
     updated = (
         await StallStock.update(
-            {StallStock.brought: brought, StallStock.left: StallStock.left + change}
+            {
+                StallStock.brought: brought,
+                StallStock.left: StallStock.left + change,
+                StallStock.preorder_allowance: pre_orders,
+            }
         )
-        .where((StallStock.id == row["id"]) & (StallStock.left >= -change))
+        .where(
+            (StallStock.id == row["id"])
+            & (StallStock.left >= -change)
+            & allowance.keeps_what_was_pre_ordered(brought, pre_orders)
+        )
         .returning(StallStock.id)
     )
     if not updated:
-        raise MarketError("More were sold meanwhile than that. Please look again.")
+        raise MarketError("More were sold or pre-ordered meanwhile than that. Please look again.")

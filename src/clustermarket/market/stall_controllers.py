@@ -171,6 +171,10 @@ class StallController(Controller):
         products = await services.stock_form(stall)
         for product in products:
             product["typed"] = (typed or {}).get(f"qty_{product['id']}", product["brought"])
+            set_before = product["allowance_set"]
+            product["typed_pre"] = (typed or {}).get(
+                f"pre_{product['id']}", "" if set_before is None else set_before
+            )
         return Template(
             "market/stock.html",
             context={"stall": stall, "products": products, "error": error},
@@ -186,15 +190,25 @@ class StallController(Controller):
     @post("/stock")
     async def set_stock(self, request: Request, stall_id: FromPath[int]) -> Template | Redirect:
         stall = await services.stall_for_worker(request.user, stall_id)
-        form = {k: v for k, v in (await request.form()).items() if k.startswith("qty_")}
+        form = {k: v for k, v in (await request.form()).items() if k.startswith(("qty_", "pre_"))}
         try:
             quantities = {
                 _whole(key.removeprefix("qty_"), "The product"): services.parse_count(
                     value, "How many", services.MAX_STOCK
                 )
                 for key, value in form.items()
+                if key.startswith("qty_")
             }
-            await services.set_stock(stall, quantities)
+            allowances = {  # blank: the default (half of what is brought)
+                _whole(key.removeprefix("pre_"), "The product"): services.parse_count(
+                    value, "How many may be pre-ordered", services.MAX_STOCK
+                )
+                if str(value).strip()
+                else None
+                for key, value in form.items()
+                if key.startswith("pre_")
+            }
+            await services.set_stock(stall, quantities, allowances)
         except MarketError as error:
             return await self._stock_page(request, stall, str(error), 400, form)
         return Redirect(path=f"/stalls/{stall_id}")

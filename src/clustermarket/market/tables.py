@@ -48,6 +48,12 @@ class StallStock(Table):
     product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
     brought = Integer(default=0)
     left = Integer(default=0)
+    # How many may be pre-ordered (the rest is kept for selling at the stall), set by the
+    # team; NULL means the default, half of what is brought (rounded down).
+    preorder_allowance = Integer(null=True, default=None)
+    # Units taken by pre-orders that were not given back (held or collected); moves only with
+    # `left`, in the same conditional UPDATE, so it never passes the allowance.
+    preordered = Integer(default=0)
 
 
 class PaymentMethod(str, Enum):

@@ -16,7 +16,7 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import services
+from clustermarket.orders import reservations, services
 from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
 from clustermarket.settings import Settings
@@ -172,8 +172,12 @@ class BasketController(Controller):
         if not await _order_allowed(request):
             raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
         try:
-            order = await services.place_order(
-                settings.stripe_enabled, _basket(request) or {}, data.name, data.email
+            order = await reservations.place(
+                settings,
+                _basket(request) or {},
+                data.name,
+                data.email,
+                request.client.host if request.client else "unknown",
             )
         except OrderError as error:
             return await self._basket_page(request, str(error), error.status_code, data)
@@ -239,6 +243,31 @@ class ReceiptController(Controller):
         return _see_other(f"/orders/{token}")
 
 
+class ConfirmController(Controller):
+    """The link e-mailed for a reservation: opening it shows the order and a Confirm button
+    (a page, so a mail scanner that opens links confirms nothing); confirming holds the stock."""
+
+    path = "/confirm-order/{token:str}"
+
+    @get("/")
+    async def show(self, token: FromPath[str]) -> Template:
+        order = await reservations.order_to_confirm(token)
+        return Template("orders/receipt.html", context={"order": order, "confirm_token": token})
+
+    @post("/")
+    async def confirm(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+        order = await reservations.order_to_confirm(token)
+        try:
+            await reservations.confirm(_settings(request), token)
+        except OrderError as error:
+            return Template(
+                "orders/receipt.html",
+                status_code=error.status_code,
+                context={"order": await services.order_by_id(order["id"]), "error": str(error)},
+            )
+        return _see_other(f"/orders/{order['token']}")
+
+
 class CollectController(Controller):
     path = "/stalls/{stall_id:int}/pre-orders"
     guards = [requires_signed_in]
@@ -285,7 +314,28 @@ class StaffOrderController(Controller):
     async def list_orders(self, request: Request) -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
+        await reservations.lapse_unconfirmed()
         return await self._page(request)
+
+    @post("/{order_id:int}/release")
+    async def release(self, request: HTMXRequest, order_id: FromPath[int]) -> Template:
+        """Give a reservation's stock back; with htmx only the order's row comes back."""
+        message, error, status = "", "", 200
+        try:
+            message = await reservations.release(request.user, order_id)
+        except OrderError as refused:
+            error, status = str(refused), refused.status_code
+        if not request.htmx:
+            return await self._page(request, message=message, error=error, status=status)
+        return Template(
+            "orders/_staff_order.html",
+            status_code=status,
+            context={
+                "order": await services.staff_order(request.user, order_id),
+                "message": message,
+                "error": error,
+            },
+        )
 
     @post("/{order_id:int}/refund")
     async def refund(self, request: Request, order_id: FromPath[int]) -> Template:
@@ -305,4 +355,10 @@ class StaffOrderController(Controller):
         return await self._page(request, message=message)
 
 
-ROUTES = [BasketController, ReceiptController, CollectController, StaffOrderController]
+ROUTES = [
+    BasketController,
+    ReceiptController,
+    ConfirmController,
+    CollectController,
+    StaffOrderController,
+]

@@ -16,7 +16,11 @@ async def send_receipt(settings: Settings, payload: dict[str, Any]) -> None:
 
 
 async def expire_checkouts(settings: Settings, payload: dict[str, Any]) -> None:
-    """Every few minutes: online orders whose checkout ended without news are settled."""
+    """Every few minutes: online orders whose checkout ended without news are settled, and
+    reservations whose confirmation link ran out lapse (they held nothing)."""
+    from clustermarket.orders.reservations import lapse_unconfirmed
+
+    await lapse_unconfirmed()
     if settings.stripe_enabled:
         await services.expire_overdue_checkouts(settings, limit=100)
 

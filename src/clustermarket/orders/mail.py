@@ -1,6 +1,7 @@
 """Buyer e-mails through the configured SMTP server (none configured: none sent).
 
-An e-mail goes out when an order becomes reserved, paid or refunded, once per status. The
+An e-mail goes out when an order becomes reserved, paid or refunded, once per status (and,
+for a reservation to confirm by e-mail, the confirmation link when it is placed). The
 order's write transaction calls `queue_receipt`, which writes an outbox job (key
 `receipt-<order>-<status>`, so a repeated event queues nothing) in that same transaction;
 the job runner sends it later (`send_receipt`), so no request waits on the mail server, and a
@@ -54,18 +55,29 @@ def receipt_message(
         f"{format_pence(x['amount_pence'])}"
         for x in order["lines"]
     )
-    message = EmailMessage()
-    message["Subject"] = f"Your Cluster Market order {order['id']} is {word}"
-    message["From"] = settings.mail_from
-    message["To"] = order["buyer_email"]
-    message["Message-ID"] = message_id(settings, order["id"], status)
-    message.set_content(
-        f"Hello {order['buyer_name']},\n\n{news}\n\n"
+    return buyer_message(
+        settings,
+        order,
+        status,
+        f"Your Cluster Market order {order['id']} is {word}",
+        f"{news}\n\n"
         f"Market: {uk_date(order['day_date'])}, {order['day_location']}\n{lines}\n"
         f"  Total {format_pence(order['total_pence'])}\n\n"
         f"Your order page (keep this link private):\n"
-        f"{settings.public_url}/orders/{order['token']}\n\nAylsham Cluster Market\n"
+        f"{settings.public_url}/orders/{order['token']}\n\nAylsham Cluster Market\n",
     )
+
+
+def buyer_message(
+    settings: Settings, order: dict[str, Any], status: str, subject: str, body: str
+) -> EmailMessage:
+    """An e-mail to the buyer about the order's `status` (its Message-ID is stable per both)."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.mail_from
+    message["To"] = order["buyer_email"]
+    message["Message-ID"] = message_id(settings, order["id"], status)
+    message.set_content(f"Hello {order['buyer_name']},\n\n{body}")
     return message
 
 
@@ -83,7 +95,10 @@ async def queue_receipt(order_id: int | None) -> None:
     if order_id is None:
         return
     row = await Order.select(Order.status).where(Order.id == order_id).first()
-    if row and row["status"] in NEWS:
+    if row and row["status"] == OrderStatus.unconfirmed:
+        # The buyer confirms from this e-mail (orders/reservations.py) before anything is held.
+        await enqueue("orders.confirmation", {"order_id": order_id}, key=f"confirmation-{order_id}")
+    elif row and row["status"] in NEWS:
         status = row["status"]
         await enqueue(
             "orders.receipt",

@@ -17,12 +17,13 @@ import re
 import secrets
 import sqlite3
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.market import sales
+from clustermarket.market import allowance, sales
 from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, PaymentMethod, Sale, StallStock
 from clustermarket.moderation.content import PRODUCT
@@ -71,11 +72,15 @@ async def orderable_day(day_id: int) -> dict[str, Any]:
 
 
 async def day_products(day_id: int) -> list[dict[str, Any]]:
-    """Every product on sale at the day's stalls, with how many are still available."""
-    return (
+    """Every product on sale at the day's stalls, with how many can still be pre-ordered
+    (`left`: within the team's pre-order allowance; `stall_left`: all the stall has left)."""
+    products = (
         await StallStock.select(
             StallStock.stall,
             StallStock.left,
+            StallStock.brought,
+            StallStock.preorder_allowance,
+            StallStock.preordered,
             StallStock.product.id.as_alias("product_id"),
             StallStock.product.published_name.as_alias("name"),
             StallStock.product.published_price_pence.as_alias("price_pence"),
@@ -90,6 +95,10 @@ async def day_products(day_id: int) -> list[dict[str, Any]]:
         .order_by(StallStock.stall.team.name)
         .order_by(StallStock.product.published_name)
     )
+    for product in products:
+        product["stall_left"] = product["left"]
+        product["left"] = allowance.left_to_pre_order(product)
+    return products
 
 
 def parse_quantities(form: dict[str, str]) -> dict[int, int]:
@@ -121,17 +130,21 @@ async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any
         if quantity < 0 or quantity > MAX_PER_LINE:
             problems.append(f"{product['name']}: choose from 0 to {MAX_PER_LINE}.")
         elif quantity > product["left"]:
-            problems.append(
-                f"{product['name']} is sold out."
-                if product["left"] == 0
-                else f"{product['name']}: only {product['left']} left."
-            )
+            problems.append(_too_many(product))
     if problems:
         raise OrderError(" ".join(problems))
     items = {str(p): q for p, q in quantities.items() if q > 0}
     if not items:
         raise OrderError("Choose at least one product (a quantity of 1 or more).")
     return {"day": day_id, "items": items}
+
+
+def _too_many(product: dict[str, Any]) -> str:
+    if product["stall_left"] == 0:
+        return f"{product['name']} is sold out."
+    if product["left"] == 0:  # the rest is the stall's (market/allowance.py)
+        return f"{product['name']}: no more can be pre-ordered; the stall sells the rest."
+    return f"{product['name']}: only {product['left']} left to pre-order."
 
 
 async def basket_lines(basket: dict[str, Any] | None) -> dict[str, Any]:
@@ -171,10 +184,19 @@ def check_buyer(name: str, email: str) -> tuple[str, str]:
 
 
 async def place_order(
-    online: bool, basket: dict[str, Any], name: str, email: str
+    online: bool,
+    basket: dict[str, Any],
+    name: str,
+    email: str,
+    *,
+    hold: bool = True,
+    before_hold: Callable[[int, dict[int, int]], Awaitable[None]] | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Create the order and hold its stock, all or nothing. Online orders wait for payment;
-    the others are reserved, to be paid at the stall."""
+    the others are reserved, to be paid at the stall. `hold=False` makes a reservation that
+    holds nothing until the buyer confirms it; `before_hold(day, wanted)` checks the buyer's
+    limits inside the same write transaction (orders/reservations.py)."""
     name, email = check_buyer(name, email)
     if not basket or not basket.get("items"):
         raise OrderError("Your basket is empty.")
@@ -183,6 +205,8 @@ async def place_order(
     wanted = {int(p): int(q) for p, q in basket["items"].items()}
     token = secrets.token_urlsafe(24)
     async with write_transaction():
+        if before_hold:
+            await before_hold(day_id, wanted)
         stock = {
             row["product_id"]: row
             for row in await StallStock.select(
@@ -205,9 +229,9 @@ async def place_order(
                 raise OrderError(
                     "Something in your basket is no longer on sale. Please look again."
                 )
-            if not await sales.take_stock(row["stall"], product_id, quantity):
+            if hold and not await sales.take_stock(row["stall"], product_id, quantity):
                 raise OutOfStock(
-                    f"Sorry, not enough {row['name']} left for {quantity}. "
+                    f"Sorry, not enough {row['name']} left to pre-order for {quantity}. "
                     "Please change your basket."
                 )
             lines.append(
@@ -226,11 +250,14 @@ async def place_order(
                 token=token,
                 buyer_name=name,
                 buyer_email=email,
-                status=OrderStatus.pending_payment if online else OrderStatus.reserved,
+                status=OrderStatus.pending_payment
+                if online
+                else (OrderStatus.reserved if hold else OrderStatus.unconfirmed),
                 online=online,
                 total_pence=sum(x["quantity"] * x["unit_price_pence"] for x in lines),
                 created_at=at,
                 updated_at=at,
+                **(fields or {}),
             )
         ).returning(Order.id)
         await OrderLine.insert(*[OrderLine(order=created[0]["id"], **x) for x in lines])
@@ -292,6 +319,7 @@ _LINE_COLUMNS = (
     OrderLine.quantity,
     OrderLine.unit_price_pence,
     OrderLine.collected_at,
+    OrderLine.released_at,
     OrderLine.stall.team.name.as_alias("team_name"),
     OrderLine.stall.team.school.as_alias("school_id"),
 )
@@ -361,7 +389,11 @@ async def _close_order(
         return False
     for line in await OrderLine.select(
         OrderLine.stall, OrderLine.product, OrderLine.quantity
-    ).where((OrderLine.order == order_id) & OrderLine.collected_at.is_null()):
+    ).where(
+        (OrderLine.order == order_id)
+        & OrderLine.collected_at.is_null()
+        & OrderLine.released_at.is_null()  # a teacher gave it back already
+    ):
         await sales.give_back_stock(line["stall"], line["product"], line["quantity"])
     return True
 
@@ -654,6 +686,16 @@ async def cancel_order(
 ) -> str:
     """Cancel a reservation, or an online order whose payment has not finished."""
     user_id = user.id if user else None
+    if order["status"] == OrderStatus.unconfirmed:  # holds nothing: nothing to give back
+        await Order.update(
+            {
+                Order.status: OrderStatus.cancelled,
+                Order.closed_at: now(),
+                Order.closed_by: user_id,
+                Order.confirm_token: None,  # the e-mailed link stops working
+            }
+        ).where((Order.id == order["id"]) & (Order.status == OrderStatus.unconfirmed))
+        return "The reservation is cancelled."
     if order["status"] == OrderStatus.reserved:
         await _close_in_transaction(
             order["id"], [OrderStatus.reserved], OrderStatus.cancelled, user_id
@@ -766,6 +808,7 @@ async def orders_to_collect(stall_id: int) -> list[dict[str, Any]]:
         .where(
             (OrderLine.stall == stall_id)
             & OrderLine.collected_at.is_null()
+            & OrderLine.released_at.is_null()
             & OrderLine.order.status.is_in([OrderStatus.paid, OrderStatus.reserved])
         )
         .order_by(OrderLine.order.id)
@@ -818,6 +861,7 @@ async def collect_order(
                 (OrderLine.order == order_id)
                 & (OrderLine.stall == stall["id"])
                 & OrderLine.collected_at.is_null()
+                & OrderLine.released_at.is_null()
             )
             .returning(
                 OrderLine.id, OrderLine.product, OrderLine.quantity, OrderLine.unit_price_pence
@@ -836,7 +880,9 @@ async def collect_order(
                 line_sale_id(line["id"]),
             )
         if not await OrderLine.exists().where(
-            (OrderLine.order == order_id) & OrderLine.collected_at.is_null()
+            (OrderLine.order == order_id)
+            & OrderLine.collected_at.is_null()
+            & OrderLine.released_at.is_null()
         ):
             await Order.update(
                 {Order.status: OrderStatus.collected, Order.collected_at: now()}

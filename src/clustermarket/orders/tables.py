@@ -10,6 +10,7 @@ from clustermarket.market.tables import MarketDay, Stall
 
 
 class OrderStatus(str, Enum):  # noqa: UP042 - like the other domains' choices
+    unconfirmed = "unconfirmed"  # a reservation waiting for the buyer's e-mail link: holds nothing
     reserved = "reserved"  # no online payment: stock held, paid at the stall
     pending_payment = "pending_payment"  # a Checkout Session is open: stock held
     paid = "paid"
@@ -45,6 +46,14 @@ class Order(Table, tablename="pre_order"):
     closed_at = Timestamptz(null=True, default=None)  # expired, cancelled or refunded
     closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     emailed_status = Varchar(length=16, default="")  # the status the buyer was last e-mailed
+    # Hoarding limits (orders/reservations.py): the e-mail address made comparable and a keyed
+    # hash of the client address, never the address itself.
+    buyer_key = Varchar(length=254, default="", index=True)
+    address_key = Varchar(length=64, default="", index=True)
+    # The single-use link that confirms an unconfirmed reservation, and when it stops working
+    # (random, so unique in practice; SQLite cannot add a UNIQUE column to a table).
+    confirm_token = Varchar(length=64, null=True, default=None, index=True)
+    confirm_expires_at = Timestamptz(null=True, default=None)
 
 
 class OrderLine(Table):
@@ -59,6 +68,9 @@ class OrderLine(Table):
     unit_price_pence = Integer()
     collected_at = Timestamptz(null=True, default=None)
     collected_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # A teacher of the stall's school gave the line's stock back (the buyer's receipt says so).
+    released_at = Timestamptz(null=True, default=None)
+    released_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
 
 
 class StripeEvent(Table):
