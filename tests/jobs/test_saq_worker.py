@@ -1,6 +1,6 @@
 """Several workers: with REDIS_URL set, the SAQ worker (`python -m clustermarket worker`)
 runs the outbox: its relay hands due rows to SAQ and its task claims each row, so an e-mail
-queued with a reservation arrives once, with no app process running jobs."""
+queued with a reservation (its confirmation link) arrives once, with no app process running jobs."""
 
 from __future__ import annotations
 
@@ -28,16 +28,14 @@ async def test_the_saq_worker_sends_a_queued_email_once(sink) -> None:
     # The same news queued again (say, by a second app worker) is still one job.
     order = await order_row()
     assert not await enqueue(
-        "orders.receipt",
-        {"order_id": order["id"], "status": "reserved"},
-        key=f"receipt-{order['id']}-reserved",
+        "orders.confirmation", {"order_id": order["id"]}, key=f"confirmation-{order['id']}"
     )
     worker = saq_worker(replace(settings), queue=f"test-{uuid.uuid4().hex[:8]}")
     await worker.queue.connect()
     running = asyncio.create_task(worker.start())
     try:
         for _ in range(100):
-            job = await Job.select().where(Job.kind == "orders.receipt").first()
+            job = await Job.select().where(Job.kind == "orders.confirmation").first()
             if job["status"] == JobStatus.done:
                 break
             await asyncio.sleep(0.2)
@@ -47,5 +45,5 @@ async def test_the_saq_worker_sends_a_queued_email_once(sink) -> None:
         await worker.queue.disconnect()
     assert job["status"] == JobStatus.done and job["attempts"] == 1
     assert [m["Subject"] for m in sink.messages] == [
-        f"Your Cluster Market order {order['id']} is reserved"
+        f"Please confirm your Cluster Market order {order['id']}"
     ]

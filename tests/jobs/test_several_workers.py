@@ -1,6 +1,7 @@
 """Several workers, really: two app workers (uvicorn) and one job worker (SAQ) on PostgreSQL
-and Redis. Buyers race for the last candles across both app workers; every reservation
-that got stock is e-mailed exactly once, by the job worker."""
+and Redis. Buyers reserve across both app workers and each gets one confirmation e-mail from
+the job worker; then they race to confirm the last candles: every reservation that got stock
+is e-mailed exactly once."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from clustermarket.jobs.saq_engine import QUEUE
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.orders.tables import Order
 from clustermarket.settings import PROJECT_ROOT, get_settings
-from tests.conftest import REDIS_TEST_URL
+from tests.conftest import REDIS_TEST_URL, post_form
 from tests.jobs.mail_sink import free_port
 from tests.market.helpers import left_of, open_market
 from tests.orders.helpers import check_out, fill_basket
+from tests.orders.test_hoarding import confirm_link
 
 pytestmark = pytest.mark.skipif(
     not get_settings().is_postgres, reason="several workers need PostgreSQL (DATABASE_URL)"
@@ -104,16 +106,32 @@ async def test_a_race_across_two_app_workers_emails_each_reservation_once(
             return response.status_code
 
     answers = await asyncio.gather(*(buyer(n) for n in range(12)))
+    assert answers == [303] * 12  # placed, holding nothing until confirmed
+    await _until_sent(sink, 12)
+    links = [confirm_link(m) for m in sink.messages[:12]]
+    assert len(set(links)) == 12
+
+    async def confirm(link: str) -> int:
+        async with httpx.AsyncClient(base_url=cluster, timeout=30) as client:
+            await client.get(link)
+            return (await post_form(client, link, {})).status_code
+
+    confirmed = await asyncio.gather(*(confirm(link) for link in links))
     reserved = await Order.select(Order.id).where(Order.status == "reserved")
-    assert len(reserved) == 5 and answers.count(303) == 5  # the others were told: sold out
+    assert len(reserved) == 5 and confirmed.count(303) == 5  # the others were told: sold out
     assert await left_of(market.stall, market.candle) == 0
 
-    for _ in range(150):  # the job worker picks them up within seconds
-        if len(sink.messages) >= 5 and await Job.count().where(Job.status != "done") == 0:
-            break
-        await asyncio.sleep(0.2)
+    await _until_sent(sink, 12 + 5)
     await asyncio.sleep(1)  # and nothing more comes
-    subjects = sorted(m["Subject"] for m in sink.messages)
+    subjects = sorted(m["Subject"] for m in sink.messages[12:])
     assert subjects == sorted(f"Your Cluster Market order {r['id']} is reserved" for r in reserved)
-    jobs = await Job.select(Job.status, Job.attempts).where(Job.kind == "orders.receipt")
-    assert [(j["status"], j["attempts"]) for j in jobs] == [(JobStatus.done, 1)] * 5
+    for kind, count in (("orders.confirmation", 12), ("orders.receipt", 5)):
+        jobs = await Job.select(Job.status, Job.attempts).where(Job.kind == kind)
+        assert [(j["status"], j["attempts"]) for j in jobs] == [(JobStatus.done, 1)] * count
+
+
+async def _until_sent(sink, count: int) -> None:
+    for _ in range(150):  # the job worker picks them up within seconds
+        if len(sink.messages) >= count and await Job.count().where(Job.status != "done") == 0:
+            return
+        await asyncio.sleep(0.2)
