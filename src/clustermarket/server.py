@@ -15,12 +15,15 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
+from clustermarket.accounts.class_controllers import ClassController
 from clustermarket.accounts.controllers import (
     AuthController,
     PupilController,
     PupilDataController,
     StaffController,
 )
+from clustermarket.accounts.picture_controllers import PictureSignInController, is_picture_sign_in
+from clustermarket.accounts.rollover_controllers import RolloverController
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
@@ -66,7 +69,8 @@ def _stores(settings: Settings) -> StoreRegistry:
 
 
 def _is_login_post(request: Request) -> bool:
-    return request.method == "POST" and request.url.path == "/login"
+    path = request.url.path
+    return request.method == "POST" and (path == "/login" or is_picture_sign_in(path))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -124,6 +128,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PupilController,
             PupilDataController,
             StaffController,
+            ClassController,
+            RolloverController,
+            PictureSignInController,
             SchoolController,
             create_static_files_router(
                 path="/static", directories=[PROJECT_ROOT / "static"], name="static"

@@ -1,0 +1,334 @@
+"""Classes: a school's group of pupils with a year group, a sign-in kind and a sign-in link.
+
+Teachers act on their own school's classes only (NotFound otherwise); admins on any school's.
+Every change to a class or to a pupil's sign-in is written to the moderation log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from clustermarket.accounts import picture_pin
+from clustermarket.accounts.services import (
+    AccountError,
+    CurrentUser,
+    NotFound,
+    _log_account,
+    create_pupils_from_class_list,
+    short_name,
+)
+from clustermarket.accounts.tables import Role, SchoolClass, SignInKind, User
+from clustermarket.moderation.log import log_action
+from clustermarket.schools.tables import School
+from clustermarket.timeutil import now
+
+# No look-alike characters: a teacher may read the code aloud or type it from a card.
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 10
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def year_label(year_group: int | None) -> str:
+    if year_group is None:
+        return ""
+    return "Reception" if year_group == 0 else f"Year {year_group}"
+
+
+_CLASS_COLUMNS = (
+    SchoolClass.id,
+    SchoolClass.name,
+    SchoolClass.year_group,
+    SchoolClass.sign_in_kind,
+    SchoolClass.code,
+    SchoolClass.school,
+    SchoolClass.school.name.as_alias("school_name"),
+    SchoolClass.school.slug.as_alias("school_slug"),
+)
+
+
+async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
+    """The school's classes with how many pupils each has (two queries, any number of rows)."""
+    classes = (
+        await SchoolClass.select(*_CLASS_COLUMNS)
+        .where(SchoolClass.school == school_id)
+        .order_by(SchoolClass.year_group)
+        .order_by(SchoolClass.name)
+    )
+    pupils = await User.select(User.school_class).where(
+        (User.school == school_id) & (User.role == Role.pupil)
+    )
+    counts: dict[int | None, int] = {}
+    for row in pupils:
+        counts[row["school_class"]] = counts.get(row["school_class"], 0) + 1
+    return [{**c, "pupil_count": counts.get(c["id"], 0)} for c in classes]
+
+
+async def class_by_link(school_slug: str, code: str) -> dict[str, Any] | None:
+    """The class a sign-in link opens, or None (a changed code is simply not found)."""
+    if not code or len(code) > 32:
+        return None
+    return (
+        await SchoolClass.select(*_CLASS_COLUMNS)
+        .where((SchoolClass.code == code) & (SchoolClass.school.slug == school_slug))
+        .first()
+    )
+
+
+async def class_for_staff(actor: CurrentUser, class_id: int) -> dict[str, Any]:
+    row = await SchoolClass.select(*_CLASS_COLUMNS).where(SchoolClass.id == class_id).first()
+    if row is None or (not actor.is_admin and row["school"] != actor.school_id):
+        raise NotFound()
+    return row
+
+
+async def _log(actor: CurrentUser, action: str, school_class: dict[str, Any]) -> None:
+    await log_action(
+        actor_id=actor.id,
+        action=f"class.{action}",
+        subject_type="class",
+        subject_id=school_class["id"],
+        subject_label=school_class["name"],
+        school_id=school_class["school"],
+    )
+
+
+def _check_fields(name: str, year_group: int | None, kind: str) -> str:
+    name = " ".join(name.split())
+    if not name or len(name) > 80:
+        raise AccountError("Give the class a name of up to 80 letters, e.g. Year 3 Hedgehogs.")
+    if year_group is not None and not 0 <= year_group <= 13:
+        raise AccountError("Choose a year group from Reception to Year 13.")
+    if kind not in (SignInKind.password, SignInKind.picture):
+        raise AccountError("Choose how the class signs in: password or picture PIN.")
+    return name
+
+
+async def create_class(
+    actor: CurrentUser, school_id: int | None, name: str, year_group: int | None, kind: str
+) -> dict[str, Any]:
+    if school_id is None:
+        raise AccountError("Choose the school this class belongs to.")
+    if not actor.is_admin and actor.school_id != school_id:
+        raise NotFound()
+    if not await School.exists().where(School.id == school_id):
+        raise AccountError("Choose the school this class belongs to.")
+    name = _check_fields(name, year_group, kind)
+    rows = await SchoolClass.insert(
+        SchoolClass(
+            school=school_id,
+            name=name,
+            year_group=year_group,
+            sign_in_kind=kind,
+            code=new_code(),
+            created_at=now(),
+        )
+    ).returning(SchoolClass.id)
+    created = await class_for_staff(actor, rows[0]["id"])
+    await _log(actor, "create", created)
+    return created
+
+
+async def set_sign_in_kind(actor: CurrentUser, class_id: int, kind: str) -> dict[str, Any]:
+    school_class = await class_for_staff(actor, class_id)
+    _check_fields(school_class["name"], school_class["year_group"], kind)
+    await SchoolClass.update({SchoolClass.sign_in_kind: kind}).where(SchoolClass.id == class_id)
+    await _log(actor, f"sign_in_{kind}", school_class)
+    return {**school_class, "sign_in_kind": kind}
+
+
+async def change_code(actor: CurrentUser, class_id: int) -> dict[str, Any]:
+    """A new sign-in link; the old one stops working at once."""
+    school_class = await class_for_staff(actor, class_id)
+    code = new_code()
+    await SchoolClass.update({SchoolClass.code: code}).where(SchoolClass.id == class_id)
+    await _log(actor, "new_code", school_class)
+    return {**school_class, "code": code}
+
+
+_PUPIL_COLUMNS = (
+    User.id,
+    User.username,
+    User.first_name,
+    User.last_name,
+    User.year_group,
+    User.active,
+    User.school,
+    User.school_class,
+    User.pin_paused_until,
+    User.left_on,
+)
+
+
+async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await User.select(*_PUPIL_COLUMNS)
+        .where((User.school_class == class_id) & (User.role == Role.pupil))
+        .order_by(User.first_name)
+        .order_by(User.last_name)
+    )
+    current = now()
+    for row in rows:
+        until = row["pin_paused_until"]
+        row["paused_until"] = until if until and until > current else None
+        row["short_name"] = short_name(row["first_name"], row["last_name"])
+    return rows
+
+
+async def class_pupil_for_staff(
+    actor: CurrentUser, class_id: int, pupil_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    school_class = await class_for_staff(actor, class_id)
+    pupil = (
+        await User.select(*_PUPIL_COLUMNS)
+        .where((User.id == pupil_id) & (User.school_class == class_id) & (User.role == Role.pupil))
+        .first()
+    )
+    if pupil is None:
+        raise NotFound()
+    return school_class, pupil
+
+
+async def unlock_pupil(actor: CurrentUser, class_id: int, pupil_id: int) -> None:
+    _, pupil = await class_pupil_for_staff(actor, class_id, pupil_id)
+    await picture_pin.unpause(pupil_id)
+    await _log_account(actor, "unpause_pin", pupil)
+
+
+# ------------------------------------------------------------------------ login cards
+
+
+@dataclass(frozen=True)
+class ClassCard:
+    """A login card: for a picture class the PIN, for a password class the password."""
+
+    first_name: str
+    last_name: str
+    username: str
+    school_name: str
+    class_name: str
+    pin: list[str] | None = None
+    password: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.first_name, self.last_name)
+
+
+async def _new_pins(pupil_ids: list[int]) -> dict[int, list[str]]:
+    """A new picture PIN for each pupil; older sessions end and any pause is lifted."""
+    pins = {pupil_id: picture_pin.generate_pin() for pupil_id in pupil_ids}
+    hashes = {pupil_id: await picture_pin.hash_pin(pin) for pupil_id, pin in pins.items()}
+    async with User._meta.db.transaction():
+        for pupil_id, pin_hash in hashes.items():
+            await User.update(
+                {
+                    User.pin_hash: pin_hash,
+                    User.pin_failures: 0,
+                    User.pin_paused_until: None,
+                    User.session_epoch: User.session_epoch + 1,
+                }
+            ).where(User.id == pupil_id)
+    return pins
+
+
+async def new_picture_pin(actor: CurrentUser, class_id: int, pupil_id: int) -> list[ClassCard]:
+    school_class, pupil = await class_pupil_for_staff(actor, class_id, pupil_id)
+    pins = await _new_pins([pupil_id])
+    await _log_account(actor, "new_picture_pin", pupil)
+    return [_card(school_class, pupil, pin=pins[pupil_id])]
+
+
+async def new_class_cards(actor: CurrentUser, class_id: int) -> list[ClassCard]:
+    """Cards for the whole class: PINs are stored only as hashes, so printing the class's
+    cards again gives every pupil a new picture PIN (password classes: a new password)."""
+    from clustermarket.accounts.services import issue_new_password
+
+    school_class = await class_for_staff(actor, class_id)
+    pupils = [p for p in await pupils_of_class(class_id) if p["active"]]
+    if school_class["sign_in_kind"] == SignInKind.picture:
+        pins = await _new_pins([p["id"] for p in pupils])
+        for pupil in pupils:
+            await _log_account(actor, "new_picture_pin", pupil)
+        return [_card(school_class, p, pin=pins[p["id"]]) for p in pupils]
+    cards = []
+    for pupil in pupils:
+        login = await issue_new_password(
+            actor, {**pupil, "school_name": school_class["school_name"]}
+        )
+        cards.append(_card(school_class, pupil, password=login.password))
+    return cards
+
+
+def _card(
+    school_class: dict[str, Any],
+    pupil: dict[str, Any],
+    pin: list[str] | None = None,
+    password: str | None = None,
+) -> ClassCard:
+    return ClassCard(
+        first_name=pupil["first_name"],
+        last_name=pupil["last_name"],
+        username=pupil["username"],
+        school_name=school_class["school_name"],
+        class_name=school_class["name"],
+        pin=pin,
+        password=password,
+    )
+
+
+async def add_class_list(actor: CurrentUser, class_id: int, text: str) -> list[ClassCard]:
+    """Paste a class list into a class: accounts are made as on the pupils page (all or
+    nothing), join the class, and a picture class's pupils get their picture PINs."""
+    school_class = await class_for_staff(actor, class_id)
+    logins = await create_pupils_from_class_list(actor, school_class["school"], text)
+    usernames = [login.username for login in logins]
+    values: dict[Any, Any] = {User.school_class: class_id}
+    if school_class["year_group"] is not None:
+        values[User.year_group] = school_class["year_group"]
+    await User.update(values).where(User.username.is_in(usernames))
+    if school_class["sign_in_kind"] != SignInKind.picture:
+        return [
+            ClassCard(
+                login.first_name,
+                login.last_name,
+                login.username,
+                school_class["school_name"],
+                school_class["name"],
+                password=login.password,
+            )
+            for login in logins
+        ]
+    rows = await User.select(User.id, User.username).where(User.username.is_in(usernames))
+    ids = {row["username"]: row["id"] for row in rows}
+    pins = await _new_pins(list(ids.values()))
+    return [
+        ClassCard(
+            login.first_name,
+            login.last_name,
+            login.username,
+            school_class["school_name"],
+            school_class["name"],
+            pin=pins[ids[login.username]],
+        )
+        for login in logins
+    ]
+
+
+async def move_pupil(actor: CurrentUser, pupil_id: int, class_id: int | None) -> None:
+    """Put a pupil of this school into one of its classes (or none)."""
+    from clustermarket.accounts.services import pupil_for_staff
+
+    pupil = await pupil_for_staff(actor, pupil_id)
+    values: dict[Any, Any] = {User.school_class: None}
+    if class_id is not None:
+        school_class = await class_for_staff(actor, class_id)
+        if school_class["school"] != pupil["school"]:
+            raise NotFound()
+        values = {User.school_class: class_id, User.year_group: school_class["year_group"]}
+    await User.update(values).where(User.id == pupil_id)
+    await _log_account(actor, "move_class", pupil)

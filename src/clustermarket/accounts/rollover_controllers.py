@@ -1,0 +1,7 @@
+"""The summer rollover (filled in below)."""
+
+from litestar import Controller
+
+
+class RolloverController(Controller):
+    path = "/classes/rollover"
