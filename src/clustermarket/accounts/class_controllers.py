@@ -52,7 +52,7 @@ def parse_year(text: str) -> int | None:
     raise AccountError("Choose a year group from Reception to Year 13.")
 
 
-def _school(user: CurrentUser, school: str | int | None) -> int | None:
+def school_choice(user: CurrentUser, school: str | int | None) -> int | None:
     if not user.is_admin:
         return user.school_id
     return int(school) if str(school or "").isdigit() and len(str(school)) < 10 else None
@@ -80,14 +80,14 @@ class ClassController(Controller):
 
     @get("/")
     async def list_classes(self, request: Request, school: FromQuery[str] = "") -> Template:
-        return await self._list(request.user, _school(request.user, school), ClassForm())
+        return await self._list(request.user, school_choice(request.user, school), ClassForm())
 
     @post("/")
     async def create_class(
         self, request: Request, data: Annotated[ClassForm, Form]
     ) -> Template | Redirect:
         user: CurrentUser = request.user
-        school_id = _school(user, data.school)
+        school_id = school_choice(user, data.school)
         try:
             created = await classes.create_class(
                 user, school_id, data.name, parse_year(data.year_group), data.sign_in_kind

@@ -332,3 +332,31 @@ async def move_pupil(actor: CurrentUser, pupil_id: int, class_id: int | None) ->
         values = {User.school_class: class_id, User.year_group: school_class["year_group"]}
     await User.update(values).where(User.id == pupil_id)
     await _log_account(actor, "move_class", pupil)
+
+
+async def give_pupils_year_classes(school_id: int) -> None:
+    """Pupils of a school without a class join a class named for their year group (made if
+    missing): how the migration placed every existing pupil, used for new demo schools too."""
+    pupils = await User.select(User.id, User.year_group).where(
+        (User.school == school_id) & (User.role == Role.pupil) & User.school_class.is_null()
+    )
+    existing = {
+        c["year_group"]: c["id"]
+        for c in await SchoolClass.select(SchoolClass.id, SchoolClass.year_group).where(
+            SchoolClass.school == school_id
+        )
+    }
+    for pupil in pupils:
+        year = pupil["year_group"]
+        if year not in existing:
+            rows = await SchoolClass.insert(
+                SchoolClass(
+                    school=school_id,
+                    name=year_label(year) or "Pupils without a year group",
+                    year_group=year,
+                    code=new_code(),
+                    created_at=now(),
+                )
+            ).returning(SchoolClass.id)
+            existing[year] = rows[0]["id"]
+        await User.update({User.school_class: existing[year]}).where(User.id == pupil["id"])
