@@ -13,9 +13,9 @@ TEACHER = ("mwood", "teacher-demo-4", "Mia", "Wood", "john-of-gaunt")
 # Demo data only (never loaded in production): a fixed link and PINs the README can print.
 OWLS_CODE = "owlsdemo22"
 OWLS = [
-    ("poppyh", "Poppy", "Hart", ["apple", "cat", "sun", "tree"]),
-    ("leom", "Leo", "Marsh", ["fish", "star", "house", "boat"]),
-    ("avam", "Ava", "Marsh", ["ball", "bird", "flower", "car"]),
+    ("lilyh", "Lily", "Hart", ["apple", "cat", "sun", "tree"]),
+    ("theob", "Theo", "Bird", ["fish", "star", "house", "boat"]),
+    ("avaq", "Ava", "Quinn", ["ball", "bird", "flower", "car"]),
 ]
 ERPINGHAM = [
     ("eviec", "river-otter-31", "Evie", "Clark", 3),

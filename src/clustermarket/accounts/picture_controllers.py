@@ -95,7 +95,10 @@ class PictureSignInController(Controller):
 
     @get("/")
     async def class_names(self, school: FromPath[str], code: FromPath[str]) -> Template:
-        school_class = await _class(school, code)
+        school_class = await classes.class_by_link(school, code)
+        if school_class is None:
+            # An old link (the teacher made a new one) or a mistyped one: say what to do.
+            return Template("accounts/class_link_gone.html", status_code=404)
         names = (
             await picture_pin.tap_list(school_class["id"])
             if school_class["sign_in_kind"] == SignInKind.picture
