@@ -41,6 +41,7 @@ from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
 from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
+from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.errors import EXCEPTION_HANDLERS
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *SITE_ROUTES,
+            *PRIVACY_ROUTES,
             *MODERATION_ROUTES,
             *TEAM_ROUTES,
             *CATALOGUE_ROUTES,

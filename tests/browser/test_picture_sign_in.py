@@ -151,3 +151,18 @@ async def test_teacher_sets_up_a_picture_class_prints_cards_and_changes_the_link
     response = await other.goto(link)
     assert response is not None and response.status == 404
     await expect(other.get_by_role("main")).to_contain_text("does not work any more")
+
+
+async def test_a_child_finds_what_we_keep_from_the_class_sign_in_page(phone_page: Page) -> None:
+    page = phone_page
+    await page.goto(OWLS)
+    await page.get_by_role("link", name="What we keep about you").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What Cluster Market keeps about you"
+    )
+    await check_page(page, "privacy-young")
+    await page.get_by_role("link", name="longer notice").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Privacy notice (parents, carers and staff)"
+    )
+    await check_page(page, "privacy")
