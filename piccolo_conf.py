@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.sharing.piccolo_app",
         "clustermarket.coop.piccolo_app",
         "clustermarket.orders.piccolo_app",
+        "clustermarket.transition.piccolo_app",
     ]
 )

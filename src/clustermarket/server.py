@@ -43,6 +43,7 @@ from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
+from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.security import security_headers
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             *SITE_ROUTES,
             *PRIVACY_ROUTES,
+            *TRANSITION_ROUTES,
             *MODERATION_ROUTES,
             *TEAM_ROUTES,
             *CATALOGUE_ROUTES,

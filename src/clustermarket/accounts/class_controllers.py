@@ -18,6 +18,7 @@ from clustermarket.accounts import classes, picture_pin
 from clustermarket.accounts.cards import card_context
 from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
 from clustermarket.accounts.tables import SignInKind
+from clustermarket.rows import parse_row_id
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.forms import Form
@@ -55,7 +56,7 @@ def parse_year(text: str) -> int | None:
 def school_choice(user: CurrentUser, school: str | int | None) -> int | None:
     if not user.is_admin:
         return user.school_id
-    return int(school) if str(school or "").isdigit() and len(str(school)) < 10 else None
+    return parse_row_id(str(school or ""))
 
 
 class ClassController(Controller):

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts import rollover
 from clustermarket.accounts.class_controllers import school_choice
 from clustermarket.accounts.services import AccountError, CurrentUser
+from clustermarket.rows import parse_row_id
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_staff
 
@@ -69,7 +70,7 @@ class RolloverController(Controller):
     @post("/hand-over")
     async def hand_over(self, request: Request) -> Redirect:
         form, school_id = await self._form(request)
-        ids = [int(v) for v in form.getall("pupil", []) if v.isdigit() and len(v) < 10]
+        ids = [i for i in map(parse_row_id, form.getall("pupil", [])) if i is not None]
         try:
             count = await rollover.hand_over(request.user, school_id, ids)
             flash(request, f"{count} pupil(s) handed over to Aylsham High.", "success")
