@@ -97,7 +97,7 @@ async def test_five_wrong_pins_pause_that_pupil_and_only_that_pupil(
     # Mrs Wood sees that Ava is paused, and unpauses her.
     teacher = await open_page("desktop")
     await sign_in(teacher, "mwood", "teacher-demo-4")
-    await teacher.get_by_role("link", name="Classes").click()
+    await teacher.get_by_role("link", name="Classes", exact=True).first.click()
     await teacher.get_by_role("link", name="Year 2 Owls").click()
     await expect(teacher.get_by_text(re.compile("Paused until"))).to_have_count(1)
     await check_page(teacher, "class-with-paused-pupil")
@@ -117,7 +117,7 @@ async def test_teacher_sets_up_a_picture_class_prints_cards_and_changes_the_link
     started = time.monotonic()
     teacher = await open_page("desktop")
     await sign_in(teacher, "mwood", "teacher-demo-4")
-    await teacher.get_by_role("link", name="Classes").click()
+    await teacher.get_by_role("link", name="Classes", exact=True).first.click()
     await teacher.get_by_label("Class name").fill("Year 2 Foxes")
     await teacher.get_by_label("Year group").select_option("2")
     await teacher.get_by_label("Picture PIN").check()
