@@ -168,3 +168,40 @@ async def test_the_migration_gives_existing_pupils_a_class_from_their_year_group
         "oliverg": "Year 4",
         "islab": "Pupils without a year group",
     }
+
+
+async def test_picture_pin_checks_count_towards_the_per_address_limit() -> None:
+    found = await picture_class()
+    async with make_client(login_limit_per_address=3) as client:
+        for name in ("Poppy", "Leo", "Ava"):
+            response = await tap_pictures(client, found, name, ["cat", "cat", "cat", "cat"])
+            assert response.status_code in (400, 302)
+        # The fourth whole PIN from this address is refused, even a right one; the taps
+        # before the last one are not counted.
+        response = await tap_pictures(client, found, "Poppy", found["cards"]["Poppy"].pin)
+        assert response.status_code == 429 and "Too many tries" in response.text
+
+
+async def test_a_teacher_moves_a_pupil_of_the_school_into_a_class(client) -> None:
+    found = await picture_class()
+    actor = await as_user("mwood")
+    school = await school_id("john-of-gaunt")
+    year_1 = await classes.create_class(actor, school, "Year 1 Ants", 1, "picture")
+    await sign_in(client, "mwood")
+    page = await client.get(f"/classes/{year_1['id']}")
+    assert "Ava Marsh (Year 2 Owls)" in page.text
+    await post_form(client, f"/classes/{year_1['id']}/members", {"pupil": str(found["ids"]["Ava"])})
+    ava = (
+        await User.select(User.school_class, User.year_group)
+        .where(User.id == found["ids"]["Ava"])
+        .first()
+    )
+    assert ava == {"school_class": year_1["id"], "year_group": 1}
+    assert await ModerationLog.exists().where(ModerationLog.action == "account.move_class")
+    # A pupil of another school cannot be moved in: not found, nothing changed.
+    other = await make_user("ameliab", school="buxton")
+    response = await post_form(client, f"/classes/{year_1['id']}/members", {"pupil": str(other)})
+    assert response.status_code == 404
+    assert (await User.select(User.school_class).where(User.id == other).first())[
+        "school_class"
+    ] is None

@@ -38,6 +38,11 @@ class KindForm:
 
 
 @dataclass
+class MemberForm:
+    pupil: str = ""
+
+
+@dataclass
 class PasteForm:
     class_list: str = ""
 
@@ -107,11 +112,13 @@ class ClassController(Controller):
     ) -> Template:
         school_class = await classes.class_for_staff(request.user, class_id)
         settings = request.app.state.settings
+        others = await classes.pupils_not_in_class(school_class["school"], class_id)
         return Template(
             "accounts/class.html",
             context={
                 "class": school_class,
                 "pupils": await classes.pupils_of_class(class_id),
+                "others": others,
                 "link": f"{settings.public_url}/sign-in/{school_class['school_slug']}/"
                 f"{school_class['code']}",
                 "year_label": classes.year_label,
@@ -159,6 +166,18 @@ class ClassController(Controller):
         except ClassListError as error:
             return await self._page(request, class_id, data.class_list, error.problems)
         return await self._cards(request, class_id, cards, created=True)
+
+    @post("/{class_id:int}/members")
+    async def add_member(
+        self, request: Request, class_id: FromPath[int], data: Annotated[MemberForm, Form]
+    ) -> Redirect:
+        pupil_id = parse_row_id(data.pupil)
+        if pupil_id is None:
+            flash(request, "Choose a pupil to move into this class.", "error")
+        else:
+            await classes.move_pupil(request.user, pupil_id, class_id)
+            flash(request, "The pupil is now in this class.", "success")
+        return Redirect(path=f"/classes/{class_id}")
 
     @post("/{class_id:int}/cards")
     async def class_cards(self, request: Request, class_id: FromPath[int]) -> Template:

@@ -179,6 +179,27 @@ async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+async def pupils_not_in_class(school_id: int, class_id: int) -> list[dict[str, Any]]:
+    """The school's other active pupils (current ones, not leavers), with their class name."""
+    return (
+        await User.select(
+            User.id,
+            User.first_name,
+            User.last_name,
+            User.school_class.name.as_alias("class_name"),
+        )
+        .where(
+            (User.school == school_id)
+            & (User.role == Role.pupil)
+            & (User.active == True)  # noqa: E712
+            & User.left_on.is_null()
+            & ((User.school_class != class_id) | User.school_class.is_null())
+        )
+        .order_by(User.first_name)
+        .order_by(User.last_name)
+    )
+
+
 async def class_pupil_for_staff(
     actor: CurrentUser, class_id: int, pupil_id: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
