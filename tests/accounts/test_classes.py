@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from clustermarket.accounts import classes
+from clustermarket.accounts import cards, classes
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.moderation.tables import ModerationLog
 from tests.conftest import as_user, make_client, make_user, post_form, school_id, sign_in
@@ -19,8 +19,8 @@ async def picture_class(teacher: str = "mwood", school: str = "john-of-gaunt") -
         await make_user(teacher, role=Role.teacher, school=school, first_name="Mia")
     actor = await as_user(teacher)
     made = await classes.create_class(actor, await school_id(school), "Year 2 Owls", 2, "picture")
-    cards = await classes.add_class_list(actor, made["id"], YEAR_2)
-    pupils = {c.first_name: c for c in cards}
+    made_cards = await cards.add_class_list(actor, made["id"], YEAR_2)
+    pupils = {c.first_name: c for c in made_cards}
     ids = {
         r["first_name"]: r["id"]
         for r in await User.select(User.id, User.first_name).where(User.school_class == made["id"])

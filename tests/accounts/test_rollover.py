@@ -4,7 +4,7 @@ work), and Jack, who was not handed over, is erased after the date the admin set
 
 from __future__ import annotations
 
-from clustermarket.accounts import classes
+from clustermarket.accounts import cards, classes
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.moderation.content import IDEA, PROJECT
 from clustermarket.moderation.services import (
@@ -34,7 +34,7 @@ async def erpingham_classes() -> dict[str, int]:
     ids = {}
     for name, year, names in ERPINGHAM:
         made = await classes.create_class(actor, school, name, year, "password")
-        await classes.add_class_list(actor, made["id"], names)
+        await cards.add_class_list(actor, made["id"], names)
         ids[name] = made["id"]
     return ids
 

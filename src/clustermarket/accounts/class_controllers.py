@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from clustermarket.accounts import cards as login_cards
 from clustermarket.accounts import classes, picture_pin
 from clustermarket.accounts.cards import card_context
 from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
@@ -162,7 +163,7 @@ class ClassController(Controller):
         self, request: Request, class_id: FromPath[int], data: Annotated[PasteForm, Form]
     ) -> Template:
         try:
-            cards = await classes.add_class_list(request.user, class_id, data.class_list)
+            cards = await login_cards.add_class_list(request.user, class_id, data.class_list)
         except ClassListError as error:
             return await self._page(request, class_id, data.class_list, error.problems)
         return await self._cards(request, class_id, cards, created=True)
@@ -181,14 +182,14 @@ class ClassController(Controller):
 
     @post("/{class_id:int}/cards")
     async def class_cards(self, request: Request, class_id: FromPath[int]) -> Template:
-        cards = await classes.new_class_cards(request.user, class_id)
+        cards = await login_cards.new_class_cards(request.user, class_id)
         return await self._cards(request, class_id, cards)
 
     @post("/{class_id:int}/pupils/{pupil_id:int}/pin")
     async def new_pin(
         self, request: Request, class_id: FromPath[int], pupil_id: FromPath[int]
     ) -> Template:
-        cards = await classes.new_picture_pin(request.user, class_id, pupil_id)
+        cards = await login_cards.new_picture_pin(request.user, class_id, pupil_id)
         return await self._cards(request, class_id, cards)
 
     @post("/{class_id:int}/pupils/{pupil_id:int}/unlock")

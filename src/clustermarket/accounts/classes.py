@@ -7,7 +7,6 @@ Every change to a class or to a pupil's sign-in is written to the moderation log
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from clustermarket.accounts import picture_pin
@@ -16,7 +15,6 @@ from clustermarket.accounts.services import (
     CurrentUser,
     NotFound,
     _log_account,
-    create_pupils_from_class_list,
     short_name,
 )
 from clustermarket.accounts.tables import Role, SchoolClass, SignInKind, User
@@ -218,126 +216,6 @@ async def unlock_pupil(actor: CurrentUser, class_id: int, pupil_id: int) -> None
     _, pupil = await class_pupil_for_staff(actor, class_id, pupil_id)
     await picture_pin.unpause(pupil_id)
     await _log_account(actor, "unpause_pin", pupil)
-
-
-# ------------------------------------------------------------------------ login cards
-
-
-@dataclass(frozen=True)
-class ClassCard:
-    """A login card: for a picture class the PIN, for a password class the password."""
-
-    first_name: str
-    last_name: str
-    username: str
-    school_name: str
-    class_name: str
-    pin: list[str] | None = None
-    password: str | None = None
-
-    @property
-    def short_name(self) -> str:
-        return short_name(self.first_name, self.last_name)
-
-
-async def _new_pins(pupil_ids: list[int]) -> dict[int, list[str]]:
-    """A new picture PIN for each pupil; older sessions end and any pause is lifted."""
-    pins = {pupil_id: picture_pin.generate_pin() for pupil_id in pupil_ids}
-    hashes = {pupil_id: await picture_pin.hash_pin(pin) for pupil_id, pin in pins.items()}
-    async with User._meta.db.transaction():
-        for pupil_id, pin_hash in hashes.items():
-            await User.update(
-                {
-                    User.pin_hash: pin_hash,
-                    User.pin_failures: 0,
-                    User.pin_paused_until: None,
-                    User.session_epoch: User.session_epoch + 1,
-                }
-            ).where(User.id == pupil_id)
-    return pins
-
-
-async def new_picture_pin(actor: CurrentUser, class_id: int, pupil_id: int) -> list[ClassCard]:
-    school_class, pupil = await class_pupil_for_staff(actor, class_id, pupil_id)
-    pins = await _new_pins([pupil_id])
-    await _log_account(actor, "new_picture_pin", pupil)
-    return [_card(school_class, pupil, pin=pins[pupil_id])]
-
-
-async def new_class_cards(actor: CurrentUser, class_id: int) -> list[ClassCard]:
-    """Cards for the whole class: PINs are stored only as hashes, so printing the class's
-    cards again gives every pupil a new picture PIN (password classes: a new password)."""
-    from clustermarket.accounts.services import issue_new_password
-
-    school_class = await class_for_staff(actor, class_id)
-    pupils = [p for p in await pupils_of_class(class_id) if p["active"]]
-    if school_class["sign_in_kind"] == SignInKind.picture:
-        pins = await _new_pins([p["id"] for p in pupils])
-        for pupil in pupils:
-            await _log_account(actor, "new_picture_pin", pupil)
-        return [_card(school_class, p, pin=pins[p["id"]]) for p in pupils]
-    cards = []
-    for pupil in pupils:
-        login = await issue_new_password(
-            actor, {**pupil, "school_name": school_class["school_name"]}
-        )
-        cards.append(_card(school_class, pupil, password=login.password))
-    return cards
-
-
-def _card(
-    school_class: dict[str, Any],
-    pupil: dict[str, Any],
-    pin: list[str] | None = None,
-    password: str | None = None,
-) -> ClassCard:
-    return ClassCard(
-        first_name=pupil["first_name"],
-        last_name=pupil["last_name"],
-        username=pupil["username"],
-        school_name=school_class["school_name"],
-        class_name=school_class["name"],
-        pin=pin,
-        password=password,
-    )
-
-
-async def add_class_list(actor: CurrentUser, class_id: int, text: str) -> list[ClassCard]:
-    """Paste a class list into a class: accounts are made as on the pupils page (all or
-    nothing), join the class, and a picture class's pupils get their picture PINs."""
-    school_class = await class_for_staff(actor, class_id)
-    logins = await create_pupils_from_class_list(actor, school_class["school"], text)
-    usernames = [login.username for login in logins]
-    values: dict[Any, Any] = {User.school_class: class_id}
-    if school_class["year_group"] is not None:
-        values[User.year_group] = school_class["year_group"]
-    await User.update(values).where(User.username.is_in(usernames))
-    if school_class["sign_in_kind"] != SignInKind.picture:
-        return [
-            ClassCard(
-                login.first_name,
-                login.last_name,
-                login.username,
-                school_class["school_name"],
-                school_class["name"],
-                password=login.password,
-            )
-            for login in logins
-        ]
-    rows = await User.select(User.id, User.username).where(User.username.is_in(usernames))
-    ids = {row["username"]: row["id"] for row in rows}
-    pins = await _new_pins(list(ids.values()))
-    return [
-        ClassCard(
-            login.first_name,
-            login.last_name,
-            login.username,
-            school_class["school_name"],
-            school_class["name"],
-            pin=pins[ids[login.username]],
-        )
-        for login in logins
-    ]
 
 
 async def move_pupil(actor: CurrentUser, pupil_id: int, class_id: int | None) -> None:
