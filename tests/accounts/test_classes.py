@@ -137,7 +137,7 @@ async def test_a_changed_class_code_stops_the_old_link_and_a_new_pin_replaces_th
     assert (await client.get(f"/sign-in/john-of-gaunt/{new['code']}")).status_code == 200
 
     card = await post_form(
-        client, f"/classes/{found['class']['id']}/pupils/{found['ids']['Ava']}/pin", {}
+        client, f"/classes/{found['class']['id']}/pupils/{found['ids']['Ava']}/card", {}
     )
     assert card.status_code == 200 and "Ava M." in card.text
     assert await ModerationLog.exists().where(ModerationLog.action == "account.new_picture_pin")
@@ -205,3 +205,28 @@ async def test_a_teacher_moves_a_pupil_of_the_school_into_a_class(client) -> Non
     assert (await User.select(User.school_class).where(User.id == other).first())[
         "school_class"
     ] is None
+
+
+async def test_a_password_class_card_and_the_export_keeps_no_secret(client) -> None:
+    await make_user("pshah", role=Role.teacher, school="erpingham", first_name="Priya")
+    actor = await as_user("pshah")
+    made = await classes.create_class(
+        actor, await school_id("erpingham"), "Year 5 Owls", 5, "password"
+    )
+    await cards.add_class_list(actor, made["id"], "Freya Scott")
+    freya = (await User.select(User.id).where(User.username == "freyas").first())["id"]
+    await sign_in(client, "pshah")
+    card = await post_form(client, f"/classes/{made['id']}/pupils/{freya}/card", {})
+    password = re.search(r"<dt>Password</dt><dd><code>([^<]+)</code>", card.text).group(1)
+    assert "<svg" in card.text and "/sign-in/erpingham/" in card.text
+    # The class link of a password class sends the child to the username form.
+    names = await client.get(f"/sign-in/erpingham/{made['code']}")
+    assert 'href="/login"' in names.text and "Freya" not in names.text
+    # The export holds neither the password nor any hash.
+    await cards.new_card(actor, made["id"], freya)  # (a second reset: still only hashes kept)
+    await classes.set_sign_in_kind(actor, made["id"], "picture")
+    await cards.new_card(actor, made["id"], freya)
+    export = await client.get(f"/pupils/{freya}/data/export")
+    assert export.status_code == 200
+    assert "argon2" not in export.text and password not in export.text
+    assert '"pin_hash"' not in export.text and '"password_hash"' not in export.text

@@ -80,8 +80,16 @@ async def _new_pins(pupil_ids: list[int]) -> dict[int, list[str]]:
     return pins
 
 
-async def new_picture_pin(actor: CurrentUser, class_id: int, pupil_id: int) -> list[ClassCard]:
+async def new_card(actor: CurrentUser, class_id: int, pupil_id: int) -> list[ClassCard]:
+    """One pupil's card again: a new picture PIN, or a new password in a password class."""
+    from clustermarket.accounts.services import issue_new_password
+
     school_class, pupil = await class_pupil_for_staff(actor, class_id, pupil_id)
+    if school_class["sign_in_kind"] != SignInKind.picture:
+        login = await issue_new_password(
+            actor, {**pupil, "school_name": school_class["school_name"]}
+        )
+        return [_card(school_class, pupil, password=login.password)]
     pins = await _new_pins([pupil_id])
     await _log_account(actor, "new_picture_pin", pupil)
     return [_card(school_class, pupil, pin=pins[pupil_id])]

@@ -185,11 +185,11 @@ class ClassController(Controller):
         cards = await login_cards.new_class_cards(request.user, class_id)
         return await self._cards(request, class_id, cards)
 
-    @post("/{class_id:int}/pupils/{pupil_id:int}/pin")
-    async def new_pin(
+    @post("/{class_id:int}/pupils/{pupil_id:int}/card")
+    async def new_card(
         self, request: Request, class_id: FromPath[int], pupil_id: FromPath[int]
     ) -> Template:
-        cards = await login_cards.new_picture_pin(request.user, class_id, pupil_id)
+        cards = await login_cards.new_card(request.user, class_id, pupil_id)
         return await self._cards(request, class_id, cards)
 
     @post("/{class_id:int}/pupils/{pupil_id:int}/unlock")

@@ -164,7 +164,7 @@ _PUPIL_COLUMNS = (
 
 async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
     rows = (
-        await User.select(*_PUPIL_COLUMNS)
+        await User.select(*_PUPIL_COLUMNS, User.pin_hash)
         .where((User.school_class == class_id) & (User.role == Role.pupil))
         .order_by(User.first_name)
         .order_by(User.last_name)
@@ -173,6 +173,7 @@ async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
     for row in rows:
         until = row["pin_paused_until"]
         row["paused_until"] = until if until and until > current else None
+        row["has_pin"] = row.pop("pin_hash") is not None
         row["short_name"] = short_name(row["first_name"], row["last_name"])
     return rows
 
