@@ -29,3 +29,16 @@ async def test_every_page_and_every_sign_in_page_links_to_the_notices(client) ->
         page = await client.get(url)
         assert page.status_code == 200, url
         assert 'href="/privacy"' in page.text and 'href="/privacy/young"' in page.text, url
+
+
+def test_every_safeguard_in_the_dpia_points_at_a_test_that_exists() -> None:
+    import re
+
+    from clustermarket.settings import PROJECT_ROOT
+
+    dpia = (PROJECT_ROOT / "docs" / "dpia.md").read_text()
+    references = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", dpia)
+    assert len(references) >= 15
+    for path, name in references:
+        source = (PROJECT_ROOT / path).read_text()
+        assert re.search(rf"def {name}\(", source), f"{path}::{name} is not a test"
