@@ -87,6 +87,8 @@ async def test_a_year_2_child_signs_in_with_name_and_pictures(client) -> None:
     names = await client.get(link(found))
     assert names.status_code == 200
     assert "Poppy H." in names.text and "Hart" not in names.text
+    assert names.headers["x-robots-tag"] == "noindex, nofollow"
+    assert names.headers["cache-control"] == "no-store"
     pin = found["cards"]["Poppy"].pin
     # The first three taps only collect; the fourth checks.
     response = await tap_pictures(client, found, "Poppy", pin)

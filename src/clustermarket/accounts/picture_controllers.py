@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -92,6 +93,11 @@ def _paused_message(until: Any) -> str:
 
 class PictureSignInController(Controller):
     path = "/sign-in/{school:str}/{code:str}"
+    # The link is the class's key: keep it out of search engines and shared caches.
+    response_headers = [
+        ResponseHeader(name="X-Robots-Tag", value="noindex, nofollow"),
+        ResponseHeader(name="Cache-Control", value="no-store"),
+    ]
 
     @get("/")
     async def class_names(self, school: FromPath[str], code: FromPath[str]) -> Template:
