@@ -143,29 +143,17 @@ async def add_class_list(actor: CurrentUser, class_id: int, text: str) -> list[C
     if school_class["year_group"] is not None:
         values[User.year_group] = school_class["year_group"]
     await User.update(values).where(User.username.is_in(usernames))
-    if school_class["sign_in_kind"] != SignInKind.picture:
-        return [
-            ClassCard(
-                login.first_name,
-                login.last_name,
-                login.username,
-                school_class["school_name"],
-                school_class["name"],
-                password=login.password,
-            )
-            for login in logins
-        ]
-    rows = await User.select(User.id, User.username).where(User.username.is_in(usernames))
-    ids = {row["username"]: row["id"] for row in rows}
-    pins = await _new_pins(list(ids.values()))
+    pins: dict[str, list[str]] = {}
+    if school_class["sign_in_kind"] == SignInKind.picture:
+        rows = await User.select(User.id, User.username).where(User.username.is_in(usernames))
+        by_id = await _new_pins([row["id"] for row in rows])
+        pins = {row["username"]: by_id[row["id"]] for row in rows}
     return [
-        ClassCard(
-            login.first_name,
-            login.last_name,
-            login.username,
-            school_class["school_name"],
-            school_class["name"],
-            pin=pins[ids[login.username]],
+        _card(
+            school_class,
+            vars(login),
+            pin=pins.get(login.username),
+            password=None if pins else login.password,
         )
         for login in logins
     ]
