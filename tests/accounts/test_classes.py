@@ -232,3 +232,21 @@ async def test_a_password_class_card_and_the_export_keeps_no_secret(client) -> N
     assert export.status_code == 200
     assert "argon2" not in export.text and password not in export.text
     assert '"pin_hash"' not in export.text and '"password_hash"' not in export.text
+
+
+async def test_five_wrong_pins_at_once_still_pause_the_pupil() -> None:
+    """Taps on several class computers at the same moment: no wrong PIN is lost."""
+    import asyncio
+
+    from clustermarket.accounts import picture_pin
+
+    found = await picture_class()
+    leo = found["ids"]["Leo"]
+    row = await User.select(User.pin_hash).where(User.id == leo).first()
+    wrong = ["cat"] * 4 if found["cards"]["Leo"].pin != ["cat"] * 4 else ["sun"] * 4
+    results = await asyncio.gather(
+        *[picture_pin.check_pin(leo, row["pin_hash"], wrong) for _ in range(5)]
+    )
+    assert not any(r.ok for r in results)
+    assert await picture_pin.paused_until(leo) is not None
+    assert await picture_pin.paused_until(found["ids"]["Ava"]) is None
