@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.coop.piccolo_app",
         "clustermarket.orders.piccolo_app",
         "clustermarket.jobs.piccolo_app",
+        "clustermarket.transition.piccolo_app",
     ]
 )

@@ -15,6 +15,7 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
 
+from clustermarket.accounts.class_controllers import ClassController
 from clustermarket.accounts.controllers import (
     AuthController,
     PupilController,
@@ -22,6 +23,8 @@ from clustermarket.accounts.controllers import (
     StaffController,
 )
 from clustermarket.accounts.pauses import ROUTES as PAUSE_ROUTES
+from clustermarket.accounts.picture_controllers import PictureSignInController, is_picture_sign_in
+from clustermarket.accounts.rollover_controllers import RolloverController
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
@@ -41,7 +44,9 @@ from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
 from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
+from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
+from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
@@ -76,7 +81,8 @@ def _stores(settings: Settings) -> StoreRegistry:
 
 async def _is_login_post(request: Request) -> bool:
     # async: Litestar would run a plain function in a worker thread on every request.
-    return request.method == "POST" and request.url.path == "/login"
+    path = request.url.path
+    return request.method == "POST" and (path == "/login" or is_picture_sign_in(path))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -126,6 +132,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *SITE_ROUTES,
+            *PRIVACY_ROUTES,
+            *TRANSITION_ROUTES,
             *MODERATION_ROUTES,
             *TEAM_ROUTES,
             *CATALOGUE_ROUTES,
@@ -145,6 +153,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PupilController,
             PupilDataController,
             StaffController,
+            ClassController,
+            RolloverController,
+            PictureSignInController,
             SchoolController,
             create_static_files_router(
                 path="/static", directories=[PROJECT_ROOT / "static"], name="static"

@@ -585,6 +585,9 @@ async def create_staff_account(
 # ------------------------------------------------------------- UK GDPR: export and erase
 
 
+_SECRETS = ("password_hash", "pin_hash")  # never exported, even as hashes
+
+
 async def export_pupil_data(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
     """Everything stored about a pupil: the account and every row of every table that
     points at it (memberships, content they created, photos, sales they recorded, posts...).
@@ -595,7 +598,7 @@ async def export_pupil_data(actor: CurrentUser, pupil_id: int) -> dict[str, Any]
 
     pupil = await pupil_for_staff(actor, pupil_id)
     account = (
-        await User.select(*[c for c in User._meta.columns if c._meta.name != "password_hash"])
+        await User.select(*[c for c in User._meta.columns if c._meta.name not in _SECRETS])
         .where(User.id == pupil_id)
         .first()
     )

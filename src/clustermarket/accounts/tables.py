@@ -1,6 +1,6 @@
 from enum import Enum
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -12,6 +12,23 @@ class Role(str, Enum):
     teacher = "teacher"
     admin = "admin"
     community = "community"
+
+
+class SignInKind(str, Enum):
+    password = "password"
+    picture = "picture"
+
+
+class SchoolClass(Table, tablename="school_class"):
+    """A school's class ("Year 3 Hedgehogs"); its sign-in link carries `code`."""
+
+    school = ForeignKey(references=School, on_delete=OnDelete.cascade)
+    name = Varchar(length=80)
+    year_group = Integer(null=True, default=None)
+    sign_in_kind = Varchar(length=12, choices=SignInKind, default=SignInKind.password)
+    # Random and unguessable; a new one ends the old link at once.
+    code = Varchar(length=32, unique=True)
+    created_at = Timestamptz()
 
 
 class User(Table, tablename="app_user"):
@@ -32,3 +49,13 @@ class User(Table, tablename="app_user"):
     session_epoch = Integer(default=0)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+    # Issue 12: the pupil's class, picture PIN (argon2 hash) and its wrong-PIN pause.
+    school_class = ForeignKey(
+        references=SchoolClass, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    pin_hash = Varchar(length=255, null=True, default=None)
+    pin_failures = Integer(default=0)
+    pin_paused_until = Timestamptz(null=True, default=None)
+    # Set by the summer rollover for leavers; the account is erased after `erase_after`.
+    left_on = Date(null=True, default=None)
+    erase_after = Date(null=True, default=None)

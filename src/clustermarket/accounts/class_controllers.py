@@ -1,0 +1,211 @@
+"""Teachers' class pages: create classes, paste class lists, sign-in kind and link, cards.
+
+Access: staff only (guard); a teacher sees only their school's classes (the services answer
+NotFound for any other), an admin chooses the school.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts import cards as login_cards
+from clustermarket.accounts import classes, picture_pin
+from clustermarket.accounts.cards import card_context
+from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
+from clustermarket.accounts.tables import SignInKind
+from clustermarket.rows import parse_row_id
+from clustermarket.schools.services import all_schools
+from clustermarket.web.auth import requires_staff
+from clustermarket.web.forms import Form
+
+
+@dataclass
+class ClassForm:
+    name: str = ""
+    year_group: str = ""
+    sign_in_kind: str = SignInKind.password
+    school: str = ""
+
+
+@dataclass
+class KindForm:
+    sign_in_kind: str = ""
+
+
+@dataclass
+class MemberForm:
+    pupil: str = ""
+
+
+@dataclass
+class PasteForm:
+    class_list: str = ""
+
+
+def parse_year(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text.upper() == "R":
+        return 0
+    if text.isdigit() and len(text) <= 2:
+        return int(text)
+    raise AccountError("Choose a year group from Reception to Year 13.")
+
+
+def school_choice(user: CurrentUser, school: str | int | None) -> int | None:
+    if not user.is_admin:
+        return user.school_id
+    return parse_row_id(str(school or ""))
+
+
+class ClassController(Controller):
+    path = "/classes"
+    guards = [requires_staff]
+
+    async def _list(
+        self, user: CurrentUser, school_id: int | None, form: ClassForm, error: str = ""
+    ) -> Template:
+        return Template(
+            "accounts/classes.html",
+            context={
+                "classes": await classes.classes_of_school(school_id) if school_id else [],
+                "schools": await all_schools() if user.is_admin else [],
+                "school_id": school_id,
+                "form": form,
+                "error": error,
+                "year_label": classes.year_label,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/")
+    async def list_classes(self, request: Request, school: FromQuery[str] = "") -> Template:
+        return await self._list(request.user, school_choice(request.user, school), ClassForm())
+
+    @post("/")
+    async def create_class(
+        self, request: Request, data: Annotated[ClassForm, Form]
+    ) -> Template | Redirect:
+        user: CurrentUser = request.user
+        school_id = school_choice(user, data.school)
+        try:
+            created = await classes.create_class(
+                user, school_id, data.name, parse_year(data.year_group), data.sign_in_kind
+            )
+        except AccountError as error:
+            return await self._list(user, school_id, data, str(error))
+        flash(request, f"Class {created['name']} created.", "success")
+        return Redirect(path=f"/classes/{created['id']}")
+
+    async def _page(
+        self,
+        request: Request,
+        class_id: int,
+        text: str = "",
+        problems: list[str] | None = None,
+    ) -> Template:
+        school_class = await classes.class_for_staff(request.user, class_id)
+        settings = request.app.state.settings
+        others = await classes.pupils_not_in_class(school_class["school"], class_id)
+        return Template(
+            "accounts/class.html",
+            context={
+                "class": school_class,
+                "pupils": await classes.pupils_of_class(class_id),
+                "others": others,
+                "link": f"{settings.public_url}/sign-in/{school_class['school_slug']}/"
+                f"{school_class['code']}",
+                "year_label": classes.year_label,
+                "text": text,
+                "problems": problems or [],
+            },
+            status_code=400 if problems else 200,
+        )
+
+    @get("/{class_id:int}")
+    async def class_page(self, request: Request, class_id: FromPath[int]) -> Template:
+        return await self._page(request, class_id)
+
+    @get("/{class_id:int}/print")
+    async def class_print(self, request: Request, class_id: FromPath[int]) -> Template:
+        school_class = await classes.class_for_staff(request.user, class_id)
+        return Template(
+            "accounts/class_print.html",
+            context={"class": school_class, "pupils": await classes.pupils_of_class(class_id)},
+        )
+
+    @post("/{class_id:int}/kind")
+    async def set_kind(
+        self, request: Request, class_id: FromPath[int], data: Annotated[KindForm, Form]
+    ) -> Redirect:
+        try:
+            await classes.set_sign_in_kind(request.user, class_id, data.sign_in_kind)
+            flash(request, "Sign-in kind saved.", "success")
+        except AccountError as error:
+            flash(request, str(error), "error")
+        return Redirect(path=f"/classes/{class_id}")
+
+    @post("/{class_id:int}/code")
+    async def change_code(self, request: Request, class_id: FromPath[int]) -> Redirect:
+        await classes.change_code(request.user, class_id)
+        flash(request, "The class has a new sign-in link; the old one no longer works.", "success")
+        return Redirect(path=f"/classes/{class_id}")
+
+    @post("/{class_id:int}/pupils")
+    async def paste_list(
+        self, request: Request, class_id: FromPath[int], data: Annotated[PasteForm, Form]
+    ) -> Template:
+        try:
+            cards = await login_cards.add_class_list(request.user, class_id, data.class_list)
+        except ClassListError as error:
+            return await self._page(request, class_id, data.class_list, error.problems)
+        return await self._cards(request, class_id, cards, created=True)
+
+    @post("/{class_id:int}/members")
+    async def add_member(
+        self, request: Request, class_id: FromPath[int], data: Annotated[MemberForm, Form]
+    ) -> Redirect:
+        pupil_id = parse_row_id(data.pupil)
+        if pupil_id is None:
+            flash(request, "Choose a pupil to move into this class.", "error")
+        else:
+            await classes.move_pupil(request.user, pupil_id, class_id)
+            flash(request, "The pupil is now in this class.", "success")
+        return Redirect(path=f"/classes/{class_id}")
+
+    @post("/{class_id:int}/cards")
+    async def class_cards(self, request: Request, class_id: FromPath[int]) -> Template:
+        cards = await login_cards.new_class_cards(request.user, class_id)
+        return await self._cards(request, class_id, cards)
+
+    @post("/{class_id:int}/pupils/{pupil_id:int}/card")
+    async def new_card(
+        self, request: Request, class_id: FromPath[int], pupil_id: FromPath[int]
+    ) -> Template:
+        cards = await login_cards.new_card(request.user, class_id, pupil_id)
+        return await self._cards(request, class_id, cards)
+
+    @post("/{class_id:int}/pupils/{pupil_id:int}/unlock")
+    async def unlock(
+        self, request: Request, class_id: FromPath[int], pupil_id: FromPath[int]
+    ) -> Redirect:
+        await classes.unlock_pupil(request.user, class_id, pupil_id)
+        flash(request, "Unpaused: the pupil can sign in again.", "success")
+        return Redirect(path=f"/classes/{class_id}")
+
+    async def _cards(
+        self, request: Request, class_id: int, cards: list[Any], created: bool = False
+    ) -> Template:
+        school_class = await classes.class_for_staff(request.user, class_id)
+        context = card_context(request.app.state.settings.public_url, school_class, cards)
+        return Template(
+            "accounts/class_cards.html",
+            context={**context, "created": created, "pictures": picture_pin.LABELS},
+        )

@@ -1,0 +1,35 @@
+"""The privacy notices: docs/privacy.md (parents and staff) and docs/privacy-young.md (pupils),
+rendered from the same files the project ships, so there is one text to keep true."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from litestar import get
+from litestar.response import Template
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from clustermarket.settings import PROJECT_ROOT
+
+NOTICES = {"privacy": "privacy.md", "privacy-young": "privacy-young.md"}
+
+
+@lru_cache(maxsize=len(NOTICES))
+def notice_html(name: str) -> Markup:
+    text = (PROJECT_ROOT / "docs" / NOTICES[name]).read_text(encoding="utf-8")
+    # Our own files; raw HTML in them is still not passed through.
+    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
+@get("/privacy", name="privacy")
+async def privacy() -> Template:
+    return Template("site/privacy.html", context={"body": notice_html("privacy")})
+
+
+@get("/privacy/young", name="privacy-young")
+async def privacy_young() -> Template:
+    return Template("site/privacy.html", context={"body": notice_html("privacy-young")})
+
+
+ROUTES = [privacy, privacy_young]

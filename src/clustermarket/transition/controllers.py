@@ -1,0 +1,48 @@
+"""Transition days: High teachers invite Year 6 pupils to follow a team; pupils see them."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from clustermarket.accounts.services import AccountError, NotFound
+from clustermarket.rows import parse_row_id
+from clustermarket.transition import services
+from clustermarket.web.auth import requires_signed_in, requires_staff
+
+
+@get("/transition", guards=[requires_signed_in])
+async def transition_page(request: Request) -> Template:
+    if request.user.is_staff:
+        try:
+            context = await services.invite_page(request.user)
+        except NotFound:  # other schools' staff: the High runs these days
+            return Template("transition/staff.html", context={"not_high": True})
+        return Template("transition/staff.html", context=context)
+    teams = await services.followed_teams(request.user)
+    return Template("transition/pupil.html", context={"teams": teams})
+
+
+@post("/transition/invite", guards=[requires_staff])
+async def invite(request: Request) -> Redirect:
+    form = await request.form()
+    team_id = parse_row_id(form.get("team", ""))
+    ids = [i for i in map(parse_row_id, form.getall("pupil", [])) if i is not None]
+    try:
+        count = await services.invite(request.user, team_id, ids)
+        flash(request, f"{count} pupil(s) invited to follow the team.", "success")
+    except AccountError as error:
+        flash(request, str(error), "error")
+    return Redirect(path="/transition")
+
+
+@post("/transition/follows/{follow_id:int}/remove", guards=[requires_staff])
+async def remove(request: Request, follow_id: FromPath[int]) -> Redirect:
+    await services.remove(request.user, follow_id)
+    flash(request, "Invitation removed.", "success")
+    return Redirect(path="/transition")
+
+
+ROUTES = [transition_page, invite, remove]

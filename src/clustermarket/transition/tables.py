@@ -1,0 +1,15 @@
+from piccolo.columns import ForeignKey, Timestamptz
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from clustermarket.accounts.tables import User
+from clustermarket.teams.tables import Team
+
+
+class TeamFollower(Table):
+    """A Year 6 pupil of another school invited to follow an Aylsham High team before moving."""
+
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    pupil = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    invited_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
