@@ -172,9 +172,9 @@ async def test_the_migration_gives_existing_pupils_a_class_from_their_year_group
     }
 
 
-async def test_picture_pin_checks_count_towards_the_per_address_limit() -> None:
+async def test_picture_pin_checks_count_towards_the_per_address_flood_guard() -> None:
     found = await picture_class()
-    async with make_client(login_limit_per_address=3) as client:
+    async with make_client(login_flood_per_address=3) as client:
         for name in ("Poppy", "Leo", "Ava"):
             response = await tap_pictures(client, found, name, ["cat", "cat", "cat", "cat"])
             assert response.status_code in (400, 302)
