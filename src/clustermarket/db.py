@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -94,9 +95,13 @@ async def connection_problem(settings: Settings) -> str | None:
             return f"DATABASE_URL: cannot open PostgreSQL at {host} ({_reason(error)})"
         await conn.close()
         return None
+    path = settings.sqlite_path
     try:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        sqlite3.connect(settings.sqlite_path).close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            sqlite3.connect(f"file:{path}?mode=rw", uri=True).close()
+        elif not os.access(path.parent, os.W_OK):  # checked without making the file yet
+            raise PermissionError(f"cannot write in {path.parent}")
     except (OSError, sqlite3.Error) as error:
         return (
             f"DATABASE_URL: cannot open the SQLite file {settings.sqlite_path} ({_reason(error)})"
