@@ -9,19 +9,20 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
-from litestar.plugins.htmx import HTMXRequest
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import services
+from clustermarket.orders import services, shop
 from clustermarket.orders.mail import notify_buyer
 from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.htmx import page_or_fragment
 
 BASKET = "basket"
 ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
@@ -75,33 +76,40 @@ class BasketController(Controller):
 
     async def _choose(
         self,
-        request: Request,
+        request: HTMXRequest,
         day_id: int,
         error: str = "",
         status: int = 200,
-        typed: dict[str, str] | None = None,
+        check: shop.QuantityCheck | None = None,
     ) -> Template:
+        """The market's shop: the page, or to htmx its grid and basket bar."""
         day = await market.market_day(day_id)
-        products = await services.day_products(day_id)
         basket = _basket(request)
-        in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
+        products = await shop.shop_products(day_id, basket)
         for product in products:
-            key = str(product["product_id"])
-            product["typed"] = (typed or {}).get(f"qty_{key}", in_basket.get(key, ""))
-        return Template(
+            key = product["product_id"]
+            product["typed"] = (check.typed if check else {}).get(key, str(product["in_basket"]))
+            product["error"] = (check.errors if check else {}).get(key, "")
+        if check and check.errors and not error:
+            error = "Some quantities could not be changed: see the messages by them."
+        return page_or_fragment(
+            request,
             "orders/pre_order.html",
-            status_code=status,
-            context={
+            "orders/_shop.html",
+            {
                 "day": day,
                 "products": products,
                 "error": error,
                 "online": _settings(request).stripe_enabled,
                 "max_per_line": services.MAX_PER_LINE,
+                "basket": await shop.basket_summary(basket),
+                "other_day": bool(basket) and basket.get("day") != day_id,
             },
+            status,
         )
 
     @get("/market-days/{day_id:int}/pre-order")
-    async def choose(self, request: Request, day_id: FromPath[int]) -> Template:
+    async def choose(self, request: HTMXRequest, day_id: FromPath[int]) -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
         try:
@@ -111,30 +119,45 @@ class BasketController(Controller):
         return await self._choose(request, day_id)
 
     @post("/basket")
-    async def fill(self, request: HTMXRequest) -> Template | Redirect:
-        """From the pre-order page (replaces the basket) or the basket page (changes it; with
-        htmx only the basket's lines come back)."""
-        form = dict(await request.form())
+    async def fill(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        """From the shop (− / +, typed quantities, "Check out"), a product page ("Add") or the
+        basket page (changes it; with htmx only the basket's lines come back). Lines that can
+        be honoured change; the others keep their quantity and get a message."""
+        form = {k: str(v) for k, v in dict(await request.form()).items()}
         try:
-            day_id = int(str(form.get("day_id", "")).strip())
+            day_id = int(form.get("day_id", "").strip())
         except ValueError:
             raise NotFound() from None
-        typed = {k: str(v) for k, v in form.items() if k.startswith("qty_")}
         from_basket = form.get("from") == "basket"
         try:
-            quantities = services.parse_quantities(typed)
-            if from_basket and quantities and not any(quantities.values()):
-                _keep_basket(request, None)  # every line set to 0: the basket is emptied
-                return _see_other("/basket")
-            basket = await services.check_basket(day_id, quantities)
+            check = await shop.check_quantities(day_id, form, _basket(request))
         except OrderError as error:
             if from_basket:
                 return await self._basket_page(request, str(error), error.status_code)
-            return await self._choose(request, day_id, str(error), error.status_code, typed)
+            return await self._choose(request, day_id, str(error), error.status_code)
+        basket = shop.basket_of(day_id, check)
         _keep_basket(request, basket)
-        if from_basket and request.htmx:
-            return await self._basket_page(request, basket=basket, fragment=True)
-        return _see_other("/basket")
+        status = 400 if check.errors else 200
+        if from_basket:
+            if basket is None and not check.errors:
+                return _see_other("/basket")  # every line set to 0: the basket is emptied
+            if request.htmx or check.errors:
+                return await self._basket_page(
+                    request, status=status, basket=basket, fragment=bool(request.htmx), check=check
+                )
+            return _see_other("/basket")
+        if check.errors:
+            return await self._choose(request, day_id, status=status, check=check)
+        if "step" in form or "update" in form:  # still shopping
+            if request.htmx:
+                return await self._choose(request, day_id)
+            card = form.get("step", "").partition(":")[0]
+            return _see_other(f"/market-days/{day_id}/pre-order#product-{card}")
+        if basket is None:
+            return await self._choose(
+                request, day_id, "Choose at least one product (a quantity of 1 or more).", 400
+            )
+        return ClientRedirect("/basket") if request.htmx else _see_other("/basket")
 
     async def _basket_page(
         self,
@@ -144,8 +167,15 @@ class BasketController(Controller):
         buyer: BuyerForm | None = None,
         basket: dict[str, Any] | None = None,
         fragment: bool = False,
+        check: shop.QuantityCheck | None = None,
     ) -> Template:
         lines = await services.basket_lines(basket or _basket(request))
+        for line in lines["lines"]:
+            key = line["product_id"]
+            line["typed"] = (check.typed if check else {}).get(key, str(line["quantity"]))
+            line["error"] = (check.errors if check else {}).get(key, "")
+        if check and check.errors and not error:
+            error = "Some quantities could not be changed: see the messages by them."
         day = await market.market_day(lines["day"]) if lines["day"] else None
         fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
         name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
@@ -154,6 +184,7 @@ class BasketController(Controller):
             status_code=status,
             context={
                 **lines,
+                "count": sum(x["quantity"] for x in lines["lines"]),
                 "day": day,
                 "error": error,
                 "buyer": buyer or BuyerForm(),
@@ -161,15 +192,42 @@ class BasketController(Controller):
             },
         )
 
+    async def _typed_changes(self, request: HTMXRequest, buyer: BuyerForm) -> Template | None:
+        """Quantities typed on the basket page and sent with "Reserve" / "Pay" but never
+        applied: nothing is ordered that the page did not show. They are applied (where they
+        can be) and the basket is shown again with its new total."""
+        form = {k: str(v) for k, v in dict(await request.form()).items() if k.startswith("qty_")}
+        basket = _basket(request)
+        if not form or not basket:
+            return None
+        try:
+            check = await shop.check_quantities(int(basket["day"]), form, basket)
+        except OrderError as error:
+            return await self._basket_page(request, str(error), error.status_code, buyer)
+        if not check.errors and check.items == basket.get("items"):
+            return None
+        new_basket = shop.basket_of(int(basket["day"]), check)
+        _keep_basket(request, new_basket)
+        message = (
+            "" if check.errors else "Your basket changed: check the new total, then order again."
+        )
+        return await self._basket_page(request, message, 409, buyer, basket=new_basket, check=check)
+
     @get("/basket")
     async def show(self, request: Request) -> Template:
         return await self._basket_page(request)
 
     @post("/basket/checkout")
     async def checkout(
-        self, request: Request, data: Annotated[BuyerForm, Form]
-    ) -> Template | Redirect:
+        self, request: HTMXRequest, data: Annotated[BuyerForm, Form]
+    ) -> Template | Redirect | ClientRedirect:
+        """Place the order. With htmx the browser is sent on by script (to the receipt, or
+        straight to Stripe's payment page: no extra tap); without it, a redirect or a page
+        with the payment link."""
         settings = _settings(request)
+        changed = await self._typed_changes(request, data)
+        if changed:
+            return changed
         if not await _order_allowed(request):
             raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
         try:
@@ -179,12 +237,15 @@ class BasketController(Controller):
         except OrderError as error:
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
+        receipt = f"/orders/{order['token']}"
         if not order["online"]:
             await notify_buyer(settings, order["id"])
-            return _see_other(f"/orders/{order['token']}")
+            return ClientRedirect(receipt) if request.htmx else _see_other(receipt)
         try:
             url = await services.start_checkout(settings, order)
         except OrderError as error:
+            if request.htmx:
+                return ClientRedirect(receipt)
             return Template(
                 "orders/receipt.html",
                 status_code=503,
@@ -193,6 +254,8 @@ class BasketController(Controller):
                     "error": str(error),
                 },
             )
+        if request.htmx:
+            return ClientRedirect(url)
         # A page with a link, not a redirect: the CSP's form-action 'self' would block a
         # redirect from this form post to Stripe's origin.
         return Template("orders/pay.html", context={"order": order, "checkout_url": url})
