@@ -10,16 +10,18 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import services, shop
+from clustermarket.orders import services, shop, windows
+from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.mail import notify_buyer
 from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
+from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
@@ -86,6 +88,7 @@ class BasketController(Controller):
         day = await market.market_day(day_id)
         basket = _basket(request)
         products = await shop.shop_products(day_id, basket)
+        shut = windows.why_shut(await windows.window_of(day_id))
         for product in products:
             key = product["product_id"]
             product["typed"] = (check.typed if check else {}).get(key, str(product["in_basket"]))
@@ -104,6 +107,7 @@ class BasketController(Controller):
                 "max_per_line": services.MAX_PER_LINE,
                 "basket": await shop.basket_summary(basket),
                 "other_day": bool(basket) and basket.get("day") != day_id,
+                "shut": shut,
             },
             status,
         )
@@ -130,6 +134,7 @@ class BasketController(Controller):
             raise NotFound() from None
         from_basket = form.get("from") == "basket"
         try:
+            await windows.check_open(day_id)
             check = await shop.check_quantities(day_id, form, _basket(request))
         except OrderError as error:
             if from_basket:
@@ -230,11 +235,21 @@ class BasketController(Controller):
             return changed
         if not await _order_allowed(request):
             raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
+        basket = _basket(request) or {}
+        day_id = int(basket["day"]) if basket.get("items") else None
+        try:
+            services.check_buyer(data.name, data.email)
+            if day_id:  # the window and the cap of orders (windows.py)
+                await windows.take_place(day_id)
+        except OrderError as error:
+            return await self._basket_page(request, str(error), error.status_code, data)
         try:
             order = await services.place_order(
-                settings.stripe_enabled, _basket(request) or {}, data.name, data.email
+                settings.stripe_enabled, basket, data.name, data.email
             )
         except OrderError as error:
+            if day_id:
+                await windows.give_back_place(day_id)
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
         receipt = f"/orders/{order['token']}"
@@ -283,6 +298,17 @@ class ReceiptController(Controller):
                 error = "We could not check your payment just now: reload this page in a minute."
         return Template(
             "orders/receipt.html", context={"order": order, "error": error, "returned": True}
+        )
+
+    @get("/calendar.ics")
+    async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
+        """ "Add to calendar": when and where to collect the order."""
+        order = await services.order_by_token(token)
+        receipt = f"{_settings(request).public_url}/orders/{token}"
+        return Response(
+            order_calendar(order, receipt),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="pre-order-{order["id"]}.ics"'},
         )
 
     @get("/unpaid")
@@ -370,4 +396,10 @@ class StaffOrderController(Controller):
         return await self._page(request, message=message)
 
 
-ROUTES = [BasketController, ReceiptController, CollectController, StaffOrderController]
+ROUTES = [
+    BasketController,
+    ReceiptController,
+    CollectController,
+    StaffOrderController,
+    *WINDOW_ROUTES,
+]
