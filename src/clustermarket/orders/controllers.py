@@ -16,7 +16,8 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import services, shop, windows
+from clustermarket.orders import buyers, services, shop, windows
+from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.mail import notify_buyer
 from clustermarket.orders.payments import PaymentError
@@ -192,7 +193,8 @@ class BasketController(Controller):
                 "count": sum(x["quantity"] for x in lines["lines"]),
                 "day": day,
                 "error": error,
-                "buyer": buyer or BuyerForm(),
+                "buyer": buyer
+                or BuyerForm(**await buyers.buyer_details(request.scope.get("user"))),
                 "online": _settings(request).stripe_enabled,
             },
         )
@@ -252,6 +254,7 @@ class BasketController(Controller):
                 await windows.give_back_place(day_id)
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
+        await buyers.link_to_account(order["id"], request.scope.get("user"))
         receipt = f"/orders/{order['token']}"
         if not order["online"]:
             await notify_buyer(settings, order["id"])
@@ -402,4 +405,5 @@ ROUTES = [
     CollectController,
     StaffOrderController,
     *WINDOW_ROUTES,
+    *BUYER_ROUTES,
 ]
