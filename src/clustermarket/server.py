@@ -41,6 +41,7 @@ from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.errors import EXCEPTION_HANDLERS
+from clustermarket.web.forms import FORM_BODY_LIMIT
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.templating import template_config
@@ -102,8 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_httponly=True,  # pages carry the token; no script needs the cookie
         exclude=[STRIPE_WEBHOOK_PATH],
     )
-    # Photos are at most 8 MB (media/images.py); the rest of a form is small.
-    max_body = 10 * 1024 * 1024
+    # Photos are at most 8 MB (media/images.py); photo forms allow more (web/forms.py).
+    max_body = FORM_BODY_LIMIT
     return Litestar(
         route_handlers=[
             *SITE_ROUTES,
