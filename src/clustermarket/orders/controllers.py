@@ -16,7 +16,7 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import buyers, services, shop, windows
+from clustermarket.orders import buyers, members, services, shop, windows
 from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.mail import notify_buyer
@@ -183,6 +183,8 @@ class BasketController(Controller):
         if check and check.errors and not error:
             error = "Some quantities could not be changed: see the messages by them."
         day = await market.market_day(lines["day"]) if lines["day"] else None
+        percent = await members.discount_for(request.scope.get("user"), lines["day"])
+        member = members.member_total(lines["lines"], percent) if percent else None
         fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
         name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
         return Template(
@@ -191,6 +193,7 @@ class BasketController(Controller):
             context={
                 **lines,
                 "count": sum(x["quantity"] for x in lines["lines"]),
+                "member": member,
                 "day": day,
                 "error": error,
                 "buyer": buyer
@@ -255,6 +258,10 @@ class BasketController(Controller):
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
         await buyers.link_to_account(order["id"], request.scope.get("user"))
+        percent = await members.discount_for(request.scope.get("user"), order["day_id"])
+        if percent:  # the co-op member price, computed here (members.py)
+            await members.apply_member_price(order["id"], percent)
+            order = await services.order_by_token(order["token"])
         receipt = f"/orders/{order['token']}"
         if not order["online"]:
             await notify_buyer(settings, order["id"])
@@ -287,7 +294,10 @@ class ReceiptController(Controller):
     @get("/")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
         order = await services.order_by_token(token)
-        return Template("orders/receipt.html", context={"order": order})
+        return Template(
+            "orders/receipt.html",
+            context={"order": order, **await members.receipt_discount(order)},
+        )
 
     @get("/paid")
     async def paid(self, request: Request, token: FromPath[str]) -> Template:
@@ -300,7 +310,13 @@ class ReceiptController(Controller):
             except PaymentError:  # Stripe's event will still settle it
                 error = "We could not check your payment just now: reload this page in a minute."
         return Template(
-            "orders/receipt.html", context={"order": order, "error": error, "returned": True}
+            "orders/receipt.html",
+            context={
+                "order": order,
+                "error": error,
+                "returned": True,
+                **await members.receipt_discount(order),
+            },
         )
 
     @get("/calendar.ics")

@@ -84,6 +84,7 @@ class PreOrderWindow(Table, tablename="pre_order_window"):
     closes_at = Timestamptz(null=True, default=None)
     max_orders = Integer(null=True, default=None)
     orders_taken = Integer(default=0)
+    member_discount_percent = Integer(null=True, default=None)  # co-op members, 1 to 50
 
 
 class BuyerAccount(Table, tablename="pre_order_buyer"):
@@ -92,3 +93,12 @@ class BuyerAccount(Table, tablename="pre_order_buyer"):
 
     order = ForeignKey(references=Order, null=False, unique=True, on_delete=OnDelete.cascade)
     account = ForeignKey(references=User, null=False, index=True, on_delete=OnDelete.cascade)
+
+
+class MemberPrice(Table, tablename="pre_order_member_price"):
+    """A line sold at the co-op member price: the full price it would have had and the
+    discount, so the reports can show takings at full price and the discount given."""
+
+    line = ForeignKey(references=OrderLine, null=False, unique=True, on_delete=OnDelete.cascade)
+    full_unit_price_pence = Integer()
+    percent = Integer()

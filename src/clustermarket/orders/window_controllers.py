@@ -21,6 +21,7 @@ class WindowForm:
     opens_at: str = ""
     closes_at: str = ""
     max_orders: str = ""
+    member_discount: str = ""
 
 
 class PreOrderWindowController(Controller):
@@ -40,6 +41,7 @@ class PreOrderWindowController(Controller):
             windows.form_value(window.get("opens_at")),
             windows.form_value(window.get("closes_at")),
             str(window["max_orders"]) if window.get("max_orders") else "",
+            str(window.get("member_discount_percent") or ""),
         )
         return Template(
             "orders/window.html",
@@ -64,7 +66,9 @@ class PreOrderWindowController(Controller):
     ) -> Template:
         await market.market_day(day_id)  # 404 for a day that is not there
         try:
-            await windows.set_window(day_id, data.opens_at, data.closes_at, data.max_orders)
+            await windows.set_window(
+                day_id, data.opens_at, data.closes_at, data.max_orders, data.member_discount
+            )
         except OrderError as error:
             return await self._page(day_id, data, error=str(error), status=400)
         return await self._page(day_id, message="Saved.")

@@ -19,6 +19,7 @@ from clustermarket.orders.tables import PreOrderWindow
 from clustermarket.timeutil import UK, now, uk_time
 
 TIME_FORMAT = "%A %-d %B at %H:%M"
+MAX_DISCOUNT = 50  # percent
 
 
 class PreOrdersShut(OrderError):
@@ -100,7 +101,9 @@ def parse_local_time(text: str, label: str) -> dt.datetime | None:
     return value.replace(tzinfo=UK).astimezone(dt.UTC)
 
 
-async def set_window(day_id: int, opens: str, closes: str, max_orders: str) -> dict[str, Any]:
+async def set_window(
+    day_id: int, opens: str, closes: str, max_orders: str, discount: str = ""
+) -> dict[str, Any]:
     """Save the admin's window and cap for a market day (OrderError naming what is wrong)."""
     problems = []
     try:
@@ -122,9 +125,17 @@ async def set_window(day_id: int, opens: str, closes: str, max_orders: str) -> d
             problems.append("The most orders: a whole number from 1 to 10000, or blank.")
         else:
             cap = int(text)
+    percent = None
+    if (discount or "").strip():
+        text = discount.strip().removesuffix("%").strip()
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_DISCOUNT:
+            problems.append(f"The member discount: a whole percent from 1 to {MAX_DISCOUNT}.")
+        else:
+            percent = int(text)
     if problems:
         raise OrderError(" ".join(problems))
     values = {
+        PreOrderWindow.member_discount_percent: percent,
         PreOrderWindow.opens_at: opens_at,
         PreOrderWindow.closes_at: closes_at,
         PreOrderWindow.max_orders: cap,
@@ -138,7 +149,11 @@ async def set_window(day_id: int, opens: str, closes: str, max_orders: str) -> d
         if not updated:
             await PreOrderWindow.insert(
                 PreOrderWindow(
-                    market_day=day_id, opens_at=opens_at, closes_at=closes_at, max_orders=cap
+                    market_day=day_id,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    max_orders=cap,
+                    member_discount_percent=percent,
                 )
             )
     return await window_of(day_id) or {}
