@@ -90,12 +90,7 @@ class BasketController(Controller):
         basket = _basket(request)
         products = await shop.shop_products(day_id, basket)
         shut = windows.why_shut(await windows.window_of(day_id))
-        for product in products:
-            key = product["product_id"]
-            product["typed"] = (check.typed if check else {}).get(key, str(product["in_basket"]))
-            product["error"] = (check.errors if check else {}).get(key, "")
-        if check and check.errors and not error:
-            error = "Some quantities could not be changed: see the messages by them."
+        error = error or shop.mark_fields(products, check, "in_basket")
         return page_or_fragment(
             request,
             "orders/pre_order.html",
@@ -176,12 +171,7 @@ class BasketController(Controller):
         check: shop.QuantityCheck | None = None,
     ) -> Template:
         lines = await services.basket_lines(basket or _basket(request))
-        for line in lines["lines"]:
-            key = line["product_id"]
-            line["typed"] = (check.typed if check else {}).get(key, str(line["quantity"]))
-            line["error"] = (check.errors if check else {}).get(key, "")
-        if check and check.errors and not error:
-            error = "Some quantities could not be changed: see the messages by them."
+        error = error or shop.mark_fields(lines["lines"], check, "quantity")
         day = await market.market_day(lines["day"]) if lines["day"] else None
         percent = await members.discount_for(request.scope.get("user"), lines["day"])
         member = members.member_total(lines["lines"], percent) if percent else None

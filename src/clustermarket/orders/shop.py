@@ -108,6 +108,16 @@ def _kept(error: str, quantity: int) -> str:
     return f"{error} Your basket keeps {quantity}." if quantity else error
 
 
+def mark_fields(rows: list[dict[str, Any]], check: QuantityCheck | None, kept: str) -> str:
+    """Each row's field shows what was typed (if refused) or the basket's quantity (`kept`),
+    with its message; returns the summary for the top of the page ("" if all went in)."""
+    typed, errors = (check.typed, check.errors) if check else ({}, {})
+    for row in rows:
+        row["typed"] = typed.get(row["product_id"], str(row[kept]))
+        row["error"] = errors.get(row["product_id"], "")
+    return "Some quantities could not be changed: see the messages by them." if errors else ""
+
+
 def basket_of(day_id: int, check: QuantityCheck) -> dict[str, Any] | None:
     return {"day": day_id, "items": check.items} if check.items else None
 
