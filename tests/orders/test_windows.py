@@ -50,6 +50,9 @@ async def test_the_admin_sets_when_pre_orders_open_and_close(client) -> None:
     expected = opens.astimezone(UK).strftime("%A %-d %B at %H:%M")
     assert f"Pre-orders open on {expected}." in shop.text
     assert 'class="shop-grid"' not in shop.text
+    product = await client.get(f"/products/{market.candle}")
+    assert f"Pre-orders open on {expected}." in product.text
+    assert "Add to my basket" not in product.text
     refused = await fill_basket(client, market.day, {market.candle: 1})
     assert refused.status_code == 409 and "Pre-orders open on" in refused.text
 

@@ -17,6 +17,7 @@ from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.orders import services
 from clustermarket.orders.services import MAX_PER_LINE, OrderError
+from clustermarket.orders.windows import why_shut, window_of
 from clustermarket.timeutil import today_uk
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: int() takes others too
@@ -165,6 +166,8 @@ async def pre_order_offer(product_id: int) -> dict[str, Any]:
         .order_by(StallStock.stall.market_day.date)
         .first()
     )
+    if row:
+        row["shut"] = why_shut(await window_of(row["day_id"]))
     return {"pre_order": row} if row else {}
 
 
