@@ -50,7 +50,7 @@ from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
-from clustermarket.web.forms import refuse_control_characters
+from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.stores import start_store_cleanup, stop_store_cleanup
@@ -127,8 +127,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_httponly=True,  # pages carry the token; no script needs the cookie
         exclude=[STRIPE_WEBHOOK_PATH],
     )
-    # Photos are at most 8 MB (media/images.py); the rest of a form is small.
-    max_body = 10 * 1024 * 1024
+    # Photos are at most 8 MB (media/images.py); photo forms allow more (web/forms.py).
+    max_body = FORM_BODY_LIMIT
     return Litestar(
         route_handlers=[
             *SITE_ROUTES,

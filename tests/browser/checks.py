@@ -1,8 +1,10 @@
 """What every page a journey visits must pass, and the screenshots anyone can look at.
 
 `await check_page(page, "home")` is the one line a journey calls on each page: axe-core finds
-no serious or critical violation, nothing scrolls sideways, no script error or CSP violation
-happened, and a full-page screenshot is saved under test-output/screenshots/.
+no serious or critical violation, nothing scrolls sideways, every visible element lies inside
+a 360 px wide screen (pages met on a computer are re-laid at 360 px for that check too), no
+script error, console error or CSP violation happened, and a full-page screenshot is saved
+under test-output/screenshots/.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ _EXPECTED_CONSOLE = re.compile(
 )
 
 
+PHONE_WIDTH = 360
+_CSP = "csp-violation:"
+# Added to every page before its own scripts: each CSP violation is logged (as "csp-violation:
+# <directive> <blocked URI>"), so the console listener above records it as a problem.
+CSP_LISTENER = f"""document.addEventListener('securitypolicyviolation', e => console.info(
+    '{_CSP} ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile
+    + ':' + e.lineNumber));"""
+
+
 @dataclass
 class PageInfo:
     test: str
@@ -59,6 +70,14 @@ def register_page(page: Page, test: str, size: str) -> None:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: info.problems.append(f"script error: {error}"))
+    # A CSP violation is reported to the page as an event even when the console says nothing
+    # (report-only policies, violations inside swapped fragments): count those too.
+    page.on(
+        "console",
+        lambda m: (
+            info.problems.append(f"CSP report: {m.text}") if m.text.startswith(_CSP) else None
+        ),
+    )
     page.on("close", lambda _page: _pages.pop(page, None))
 
 
@@ -134,6 +153,72 @@ async def assert_no_horizontal_scroll(page: Page) -> None:
     )
 
 
+async def assert_inside_viewport(page: Page) -> None:
+    """Every visible element lies within the screen's width: nothing cut off, also inside a
+    sideways-scrolling box (which the page's own scroll width does not show). Names what
+    sticks out and by how much."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    outside = await page.evaluate(
+        """(width) => {
+            const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + (el.className && typeof el.className === 'string'
+                   ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const shown = {visibilityProperty: true, opacityProperty: true};
+                if (!el.checkVisibility(shown)) continue;
+                const box = el.getBoundingClientRect();
+                if (box.width <= 1 || box.height <= 1) continue;  // visually hidden text
+                if (box.left < -1 || box.right > width + 1) {
+                    const text = (el.innerText || el.getAttribute('aria-label') || '').trim();
+                    out.push(`${name(el)} [${Math.round(box.left)}..${Math.round(box.right)}]`
+                             + (text ? ` "${text.slice(0, 40)}"` : ''));
+                }
+            }
+            return out;
+        }""",
+        viewport["width"],
+    )
+    assert not outside, (
+        f"{page.url} at {viewport['width']} px: {len(outside)} element(s) not inside the "
+        "screen:\n" + "\n".join(outside[:12])
+    )
+
+
+async def assert_small_header(page: Page) -> None:
+    """With its menu closed, the site header takes at most an eighth of the screen's height."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = await page.evaluate(
+        """() => {
+            const header = document.querySelector('.site-header');
+            if (!header || header.querySelector('details[open]')) return 0;
+            return header.getBoundingClientRect().height;
+        }"""
+    )
+    assert height <= viewport["height"] / 8, (
+        f"{page.url}: the header is {height:.0f} px high at {viewport['width']} px "
+        f"(at most {viewport['height'] / 8:.0f})"
+    )
+
+
+async def assert_fits_a_phone(page: Page) -> None:
+    """The page laid out at 360 x 740, as a phone shows it; then back to its own size."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    if viewport["width"] <= PHONE_WIDTH:
+        await assert_inside_viewport(page)
+        await assert_small_header(page)
+        return
+    await page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        await assert_inside_viewport(page)
+        await assert_small_header(page)
+    finally:
+        await page.set_viewport_size(viewport)
+
+
 async def assert_focus_visible(target: Locator) -> None:
     """The element has the keyboard focus and shows it with a clear outline (WCAG 2.4.7)."""
     await expect(target).to_be_focused()
@@ -158,4 +243,5 @@ async def check_page(page: Page, label: str) -> None:
     await save_screenshot(page, label)
     assert_no_script_problems(page)
     await assert_no_horizontal_scroll(page)
+    await assert_fits_a_phone(page)
     await assert_accessible(page, label)

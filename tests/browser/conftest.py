@@ -22,7 +22,7 @@ import pytest
 from playwright.async_api import Browser, Error, Page, async_playwright
 
 from clustermarket.settings import PROJECT_ROOT
-from tests.browser.checks import OUTPUT_DIR, register_page, sizes
+from tests.browser.checks import CSP_LISTENER, OUTPUT_DIR, register_page, sizes
 from tests.orders.stripe_standin import StripeStandIn
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -238,6 +238,7 @@ async def open_page(
     async def _open(size: str = "desktop") -> Page:
         context = await browser.new_context(base_url=app_server, **sizes[size])
         context.set_default_timeout(10_000)
+        await context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         page = await context.new_page()
         register_page(page, output_name(request.node), size)

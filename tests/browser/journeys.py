@@ -34,6 +34,14 @@ async def sign_in(page: Page, username: str, password: str) -> None:
     await expect(page).to_have_url("/dashboard")
 
 
+async def go_by_menu(page: Page, link: str) -> None:
+    """Follow a link of the site menu; on a phone first open it with its one Menu button."""
+    menu = page.locator("summary", has_text="Menu")
+    if await menu.is_visible():
+        await menu.click()
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+
+
 async def try_sign_in(page: Page, username: str, password: str) -> None:
     """Sign in expecting to be refused: the message is shown and we stay on /login."""
     await page.goto("/login")

@@ -5,6 +5,7 @@ from playwright.async_api import expect
 
 from tests.browser.checks import check_page
 from tests.browser.conftest import OpenPage
+from tests.browser.journeys import go_by_menu
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -17,7 +18,7 @@ async def test_visitor_browses_the_schools(open_page: OpenPage, size: str) -> No
     await expect(page.get_by_role("heading", name="Next market day")).to_be_visible()
     await check_page(page, "home")
 
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Schools").click()
+    await go_by_menu(page, "Schools")
     await expect(page).to_have_url("/schools")
     await expect(page.get_by_role("main").get_by_role("listitem")).to_have_count(10)
     await check_page(page, "schools")

@@ -4,7 +4,14 @@ from playwright.async_api import Page, expect
 
 from tests.browser.checks import check_page, save_screenshot
 from tests.browser.conftest import OpenPage
-from tests.browser.journeys import TEACHER, create_pupils, no_reload, sign_in, try_sign_in
+from tests.browser.journeys import (
+    TEACHER,
+    create_pupils,
+    go_by_menu,
+    no_reload,
+    sign_in,
+    try_sign_in,
+)
 
 
 async def test_teacher_creates_accounts_and_a_pupil_signs_in_with_the_card(
@@ -83,6 +90,6 @@ async def test_teacher_deactivates_a_pupil_inline_without_a_reload(open_page: Op
 
 async def test_teacher_sees_the_pupil_list_on_a_phone(phone_page: Page) -> None:
     await sign_in(phone_page, *TEACHER)
-    await phone_page.get_by_role("link", name="Pupil accounts").first.tap()
+    await go_by_menu(phone_page, "Pupil accounts")
     await expect(phone_page.get_by_role("row", name="Amelia Brown")).to_be_visible()
     await check_page(phone_page, "pupils")

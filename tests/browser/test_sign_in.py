@@ -3,7 +3,7 @@
 from playwright.async_api import Page, expect
 
 from tests.browser.checks import assert_focus_visible, check_page, save_screenshot
-from tests.browser.journeys import PARENT, PUPIL, tab_to
+from tests.browser.journeys import PARENT, PUPIL, go_by_menu, tab_to
 
 
 async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None:
@@ -58,7 +58,7 @@ async def test_pupil_signs_in_with_the_keyboard_only(desktop_page: Page) -> None
 async def test_parent_signs_in_on_a_phone(phone_page: Page) -> None:
     page = phone_page
     await page.goto("/")
-    await page.get_by_role("link", name="Sign in").tap()
+    await go_by_menu(page, "Sign in")
     await check_page(page, "login")
     await page.get_by_label("Username").fill(PARENT[0])
     await page.get_by_label("Password").fill(PARENT[1])

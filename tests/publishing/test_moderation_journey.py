@@ -208,7 +208,7 @@ async def test_reject_needs_feedback_hide_and_restore_are_logged(client) -> None
 
         log = await teacher.get("/moderation/log")
         for action in ("approve", "hide", "restore"):
-            assert f"<td>{action}</td>" in log.text
+            assert f'<td data-label="What">{action}</td>' in log.text
         assert "Looks like a real brand name" in log.text
     rows = await ModerationLog.select(ModerationLog.action, ModerationLog.actor.username).where(
         ModerationLog.subject_id == product_id

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.catalogue import services
+from clustermarket.catalogue.extras import product_extras
 from clustermarket.catalogue.services import ProductInput
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
@@ -132,8 +133,9 @@ async def product_list(
 
 @get("/products/{product_id:int}")
 async def product_page(product_id: FromPath[int]) -> Template:
+    product = await services.public_product(product_id)
     return Template(
-        "catalogue/show.html", context={"product": await services.public_product(product_id)}
+        "catalogue/show.html", context={"product": product, **await product_extras(product_id)}
     )
 
 

@@ -21,7 +21,7 @@ from clustermarket.moderation.services import after_edit, content_for_worker
 from clustermarket.projects.tables import Project
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
-from clustermarket.web.forms import Multipart
+from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Multipart
 
 
 @dataclass
@@ -34,7 +34,12 @@ def photo_routes(kind: ContentKind) -> list[Any]:
     """Add and remove photos on one kind of content (products, projects)."""
     base = f"/{kind.name}s/{{content_id:int}}"
 
-    @post(f"{base}/photos", guards=[requires_signed_in], name=f"{kind.name}-photo-add")
+    @post(
+        f"{base}/photos",
+        guards=[requires_signed_in],
+        name=f"{kind.name}-photo-add",
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+    )
     async def add_photo(
         request: Request, content_id: FromPath[int], data: Annotated[PhotoUpload, Multipart]
     ) -> Redirect:

@@ -9,18 +9,22 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
-from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Response, Template
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import reservations, services
+from clustermarket.orders import buyers, members, reservations, services, shop, windows
+from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
+from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.services import OrderError
+from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.htmx import page_or_fragment
 
 BASKET = "basket"
 ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
@@ -74,33 +78,37 @@ class BasketController(Controller):
 
     async def _choose(
         self,
-        request: Request,
+        request: HTMXRequest,
         day_id: int,
         error: str = "",
         status: int = 200,
-        typed: dict[str, str] | None = None,
+        check: shop.QuantityCheck | None = None,
     ) -> Template:
+        """The market's shop: the page, or to htmx its grid and basket bar."""
         day = await market.market_day(day_id)
-        products = await services.day_products(day_id)
         basket = _basket(request)
-        in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
-        for product in products:
-            key = str(product["product_id"])
-            product["typed"] = (typed or {}).get(f"qty_{key}", in_basket.get(key, ""))
-        return Template(
+        products = await shop.shop_products(day_id, basket)
+        shut = windows.why_shut(await windows.window_of(day_id))
+        error = error or shop.mark_fields(products, check, "in_basket")
+        return page_or_fragment(
+            request,
             "orders/pre_order.html",
-            status_code=status,
-            context={
+            "orders/_shop.html",
+            {
                 "day": day,
                 "products": products,
                 "error": error,
                 "online": _settings(request).stripe_enabled,
                 "max_per_line": services.MAX_PER_LINE,
+                "basket": await shop.basket_summary(basket),
+                "other_day": bool(basket) and basket.get("day") != day_id,
+                "shut": shut,
             },
+            status,
         )
 
     @get("/market-days/{day_id:int}/pre-order")
-    async def choose(self, request: Request, day_id: FromPath[int]) -> Template:
+    async def choose(self, request: HTMXRequest, day_id: FromPath[int]) -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
         try:
@@ -110,30 +118,46 @@ class BasketController(Controller):
         return await self._choose(request, day_id)
 
     @post("/basket")
-    async def fill(self, request: HTMXRequest) -> Template | Redirect:
-        """From the pre-order page (replaces the basket) or the basket page (changes it; with
-        htmx only the basket's lines come back)."""
-        form = dict(await request.form())
+    async def fill(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        """From the shop (− / +, typed quantities, "Check out"), a product page ("Add") or the
+        basket page (changes it; with htmx only the basket's lines come back). Lines that can
+        be honoured change; the others keep their quantity and get a message."""
+        form = {k: str(v) for k, v in dict(await request.form()).items()}
         try:
-            day_id = int(str(form.get("day_id", "")).strip())
+            day_id = int(form.get("day_id", "").strip())
         except ValueError:
             raise NotFound() from None
-        typed = {k: str(v) for k, v in form.items() if k.startswith("qty_")}
         from_basket = form.get("from") == "basket"
         try:
-            quantities = services.parse_quantities(typed)
-            if from_basket and quantities and not any(quantities.values()):
-                _keep_basket(request, None)  # every line set to 0: the basket is emptied
-                return _see_other("/basket")
-            basket = await services.check_basket(day_id, quantities)
+            await windows.check_open(day_id)
+            check = await shop.check_quantities(day_id, form, _basket(request))
         except OrderError as error:
             if from_basket:
                 return await self._basket_page(request, str(error), error.status_code)
-            return await self._choose(request, day_id, str(error), error.status_code, typed)
+            return await self._choose(request, day_id, str(error), error.status_code)
+        basket = shop.basket_of(day_id, check)
         _keep_basket(request, basket)
-        if from_basket and request.htmx:
-            return await self._basket_page(request, basket=basket, fragment=True)
-        return _see_other("/basket")
+        status = 400 if check.errors else 200
+        if from_basket:
+            if basket is None and not check.errors:
+                return _see_other("/basket")  # every line set to 0: the basket is emptied
+            if request.htmx or check.errors:
+                return await self._basket_page(
+                    request, status=status, basket=basket, fragment=bool(request.htmx), check=check
+                )
+            return _see_other("/basket")
+        if check.errors:
+            return await self._choose(request, day_id, status=status, check=check)
+        if "step" in form or "update" in form:  # still shopping
+            if request.htmx:
+                return await self._choose(request, day_id)
+            card = form.get("step", "").partition(":")[0]
+            return _see_other(f"/market-days/{day_id}/pre-order#product-{card}")
+        if basket is None:
+            return await self._choose(
+                request, day_id, "Choose at least one product (a quantity of 1 or more).", 400
+            )
+        return ClientRedirect("/basket") if request.htmx else _see_other("/basket")
 
     async def _basket_page(
         self,
@@ -143,9 +167,13 @@ class BasketController(Controller):
         buyer: BuyerForm | None = None,
         basket: dict[str, Any] | None = None,
         fragment: bool = False,
+        check: shop.QuantityCheck | None = None,
     ) -> Template:
         lines = await services.basket_lines(basket or _basket(request))
+        error = error or shop.mark_fields(lines["lines"], check, "quantity")
         day = await market.market_day(lines["day"]) if lines["day"] else None
+        percent = await members.discount_for(request.scope.get("user"), lines["day"])
+        member = members.member_total(lines["lines"], percent) if percent else None
         fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
         name = "orders/_basket_lines.html" if fragment else "orders/basket.html"
         return Template(
@@ -153,12 +181,36 @@ class BasketController(Controller):
             status_code=status,
             context={
                 **lines,
+                "count": sum(x["quantity"] for x in lines["lines"]),
+                "member": member,
                 "day": day,
                 "error": error,
-                "buyer": buyer or BuyerForm(),
+                "buyer": buyer
+                or BuyerForm(**await buyers.buyer_details(request.scope.get("user"))),
                 "online": _settings(request).stripe_enabled,
             },
         )
+
+    async def _typed_changes(self, request: HTMXRequest, buyer: BuyerForm) -> Template | None:
+        """Quantities typed on the basket page and sent with "Reserve" / "Pay" but never
+        applied: nothing is ordered that the page did not show. They are applied (where they
+        can be) and the basket is shown again with its new total."""
+        form = {k: str(v) for k, v in dict(await request.form()).items() if k.startswith("qty_")}
+        basket = _basket(request)
+        if not form or not basket:
+            return None
+        try:
+            check = await shop.check_quantities(int(basket["day"]), form, basket)
+        except OrderError as error:
+            return await self._basket_page(request, str(error), error.status_code, buyer)
+        if not check.errors and check.items == basket.get("items"):
+            return None
+        new_basket = shop.basket_of(int(basket["day"]), check)
+        _keep_basket(request, new_basket)
+        message = (
+            "" if check.errors else "Your basket changed: check the new total, then order again."
+        )
+        return await self._basket_page(request, message, 409, buyer, basket=new_basket, check=check)
 
     @get("/basket")
     async def show(self, request: Request) -> Template:
@@ -166,27 +218,51 @@ class BasketController(Controller):
 
     @post("/basket/checkout")
     async def checkout(
-        self, request: Request, data: Annotated[BuyerForm, Form]
-    ) -> Template | Redirect:
+        self, request: HTMXRequest, data: Annotated[BuyerForm, Form]
+    ) -> Template | Redirect | ClientRedirect:
+        """Place the order. With htmx the browser is sent on by script (to the receipt, or
+        straight to Stripe's payment page: no extra tap); without it, a redirect or a page
+        with the payment link."""
         settings = _settings(request)
+        changed = await self._typed_changes(request, data)
+        if changed:
+            return changed
         if not await _order_allowed(request):
             raise HTTPException(status_code=429, detail="Too many pre-orders from here.")
+        basket = _basket(request) or {}
+        day_id = int(basket["day"]) if basket.get("items") else None
+        try:
+            services.check_buyer(data.name, data.email)
+            if day_id:  # the window and the cap of orders (windows.py)
+                await windows.take_place(day_id)
+        except OrderError as error:
+            return await self._basket_page(request, str(error), error.status_code, data)
         try:
             order = await reservations.place(
                 settings,
-                _basket(request) or {},
+                basket,
                 data.name,
                 data.email,
                 request.client.host if request.client else "unknown",
             )
         except OrderError as error:
+            if day_id:
+                await windows.give_back_place(day_id)
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
+        await buyers.link_to_account(order["id"], request.scope.get("user"))
+        percent = await members.discount_for(request.scope.get("user"), order["day_id"])
+        if percent:  # the co-op member price, computed here (members.py)
+            await members.apply_member_price(order["id"], percent)
+            order = await services.order_by_token(order["token"])
+        receipt = f"/orders/{order['token']}"
         if not order["online"]:
-            return _see_other(f"/orders/{order['token']}")
+            return ClientRedirect(receipt) if request.htmx else _see_other(receipt)
         try:
             url = await services.start_checkout(settings, order)
         except OrderError as error:
+            if request.htmx:
+                return ClientRedirect(receipt)
             return Template(
                 "orders/receipt.html",
                 status_code=503,
@@ -195,6 +271,8 @@ class BasketController(Controller):
                     "error": str(error),
                 },
             )
+        if request.htmx:
+            return ClientRedirect(url)
         # A page with a link, not a redirect: the CSP's form-action 'self' would block a
         # redirect from this form post to Stripe's origin.
         return Template("orders/pay.html", context={"order": order, "checkout_url": url})
@@ -208,7 +286,10 @@ class ReceiptController(Controller):
     @get("/")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
         order = await services.order_by_token(token)
-        return Template("orders/receipt.html", context={"order": order})
+        return Template(
+            "orders/receipt.html",
+            context={"order": order, **await members.receipt_discount(order)},
+        )
 
     @get("/paid")
     async def paid(self, request: Request, token: FromPath[str]) -> Template:
@@ -221,7 +302,24 @@ class ReceiptController(Controller):
             except PaymentError:  # Stripe's event will still settle it
                 error = "We could not check your payment just now: reload this page in a minute."
         return Template(
-            "orders/receipt.html", context={"order": order, "error": error, "returned": True}
+            "orders/receipt.html",
+            context={
+                "order": order,
+                "error": error,
+                "returned": True,
+                **await members.receipt_discount(order),
+            },
+        )
+
+    @get("/calendar.ics")
+    async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
+        """ "Add to calendar": when and where to collect the order."""
+        order = await services.order_by_token(token)
+        receipt = f"{_settings(request).public_url}/orders/{token}"
+        return Response(
+            order_calendar(order, receipt),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="pre-order-{order["id"]}.ics"'},
         )
 
     @get("/unpaid")
@@ -361,4 +459,6 @@ ROUTES = [
     ConfirmController,
     CollectController,
     StaffOrderController,
+    *WINDOW_ROUTES,
+    *BUYER_ROUTES,
 ]

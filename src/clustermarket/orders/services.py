@@ -309,6 +309,8 @@ _ORDER_COLUMNS = (
     Order.market_day.id.as_alias("day_id"),
     Order.market_day.date.as_alias("day_date"),
     Order.market_day.location.as_alias("day_location"),
+    Order.market_day.opens.as_alias("day_opens"),
+    Order.market_day.closes.as_alias("day_closes"),
 )
 _LINE_COLUMNS = (
     OrderLine.id,

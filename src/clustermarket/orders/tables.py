@@ -82,3 +82,35 @@ class StripeEvent(Table):
     order = ForeignKey(references=Order, null=True, on_delete=OnDelete.set_null)
     payment_intent = Varchar(length=255, null=True, default=None, index=True)
     received_at = Timestamptz()
+
+
+class PreOrderWindow(Table, tablename="pre_order_window"):
+    """When a market day takes pre-orders, and how many (set by the admin). No row, or empty
+    columns: open until the market is over, no cap. `orders_taken` counts the orders placed,
+    raised by one conditional UPDATE, so the cap holds under concurrent checkouts."""
+
+    market_day = ForeignKey(
+        references=MarketDay, null=False, unique=True, on_delete=OnDelete.cascade
+    )
+    opens_at = Timestamptz(null=True, default=None)
+    closes_at = Timestamptz(null=True, default=None)
+    max_orders = Integer(null=True, default=None)
+    orders_taken = Integer(default=0)
+    member_discount_percent = Integer(null=True, default=None)  # co-op members, 1 to 50
+
+
+class BuyerAccount(Table, tablename="pre_order_buyer"):
+    """The signed-in community account an order was placed from ("My orders"). Its own table,
+    so an order placed signed out stays as it was: private receipt link only."""
+
+    order = ForeignKey(references=Order, null=False, unique=True, on_delete=OnDelete.cascade)
+    account = ForeignKey(references=User, null=False, index=True, on_delete=OnDelete.cascade)
+
+
+class MemberPrice(Table, tablename="pre_order_member_price"):
+    """A line sold at the co-op member price: the full price it would have had and the
+    discount, so the reports can show takings at full price and the discount given."""
+
+    line = ForeignKey(references=OrderLine, null=False, unique=True, on_delete=OnDelete.cascade)
+    full_unit_price_pence = Integer()
+    percent = Integer()

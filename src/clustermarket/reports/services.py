@@ -14,6 +14,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count, Sum
 
 from clustermarket.market.tables import Sale
+from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
 
 
@@ -103,6 +104,42 @@ async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str
     )
 
 
+async def _member_prices(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+    """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
+    refunded): takings at full price against the discount given, per market day and team."""
+    line = MemberPrice.line
+    where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
+    if school_id is not None:
+        where &= line.stall.team.school == school_id
+    if day_id is not None:
+        where &= line.order.market_day == day_id
+    rows = await MemberPrice.select(
+        line.order.market_day.date.as_alias("market_day"),
+        line.stall.team.name.as_alias("team"),
+        line.quantity.as_alias("units"),
+        MemberPrice.full_unit_price_pence.as_alias("full"),
+        line.unit_price_pence.as_alias("paid"),
+    ).where(where)
+    totals: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        key = (r["market_day"], r["team"])
+        row = totals.setdefault(
+            key,
+            {
+                **dict(zip(("market_day", "team"), key, strict=True)),
+                "units": 0,
+                "full_pence": 0,
+                "discount_pence": 0,
+                "takings_pence": 0,
+            },
+        )
+        row["units"] += r["units"]
+        row["full_pence"] += r["full"] * r["units"]
+        row["takings_pence"] += r["paid"] * r["units"]
+        row["discount_pence"] = row["full_pence"] - row["takings_pence"]
+    return [totals[k] for k in sorted(totals)]
+
+
 def _day(row: dict[str, Any]) -> str:
     return row["market_day"].strftime("%-d %b %Y")
 
@@ -163,6 +200,21 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['method']}",
             "takings_pence",
             _by_method,
+        ),
+        Report(
+            "member-prices",
+            "Co-op member prices (pre-orders)",
+            [
+                ("market_day", "Market day"),
+                ("team", "Team"),
+                ("units", "Units"),
+                ("full_pence", "At full price"),
+                ("discount_pence", "Member discount given"),
+                ("takings_pence", "Takings"),
+            ],
+            lambda r: f"{_day(r)} · {r['team']}",
+            "discount_pence",
+            _member_prices,
         ),
     ]
 }

@@ -26,7 +26,7 @@ from clustermarket.sharing.ideas import SharingError
 from clustermarket.sharing.notifications import mark_all_read, notifications_for, unread_count
 from clustermarket.sharing.tables import IdeaTag
 from clustermarket.web.auth import requires_signed_in
-from clustermarket.web.forms import Form, Multipart
+from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.urls import local_path
 
@@ -74,7 +74,7 @@ async def new_idea_form() -> Template:
     return Template("sharing/new_idea.html", context={"form": IdeaForm(), "error": None})
 
 
-@post("/ideas/new", guards=SIGNED_IN)
+@post("/ideas/new", guards=SIGNED_IN, request_max_body_size=UPLOAD_BODY_LIMIT)
 async def post_idea(request: Request, data: Annotated[IdeaForm, Multipart]) -> Template | Redirect:
     user: CurrentUser = request.user
     photo = await data.photo.read() if data.photo and data.photo.filename else None

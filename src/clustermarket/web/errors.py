@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE
+from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE, TOO_BIG
 from clustermarket.web.outage import OUTAGE_HANDLERS
 
 log = logging.getLogger("clustermarket")
@@ -38,6 +38,7 @@ DEFAULT_MESSAGES = {
     403: "Your account cannot open this page. If you think it should, ask your teacher.",
     404: "It may have moved, or the address may be mistyped.",
     429: "Please wait a minute, then try again.",
+    413: TOO_BIG,
     500: "It is not your fault. Please try again in a moment.",
 }
 
@@ -80,7 +81,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     message = DEFAULT_MESSAGES.get(status, "")
     # Our own exceptions carry a sentence for the user; framework defaults are generic.
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
-    if exc.detail and exc.detail != phrase and status not in (404, 405, 429):
+    if exc.detail and exc.detail != phrase and status not in (404, 405, 413, 429):
         message = exc.detail
     if isinstance(exc, ValidationException):
         message = "Some of what was sent was not valid. Please check the form and try again."
