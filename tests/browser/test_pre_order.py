@@ -83,7 +83,7 @@ async def test_quantities_the_stall_cannot_honour_are_never_ordered(
     await expect(field).to_have_value("2")
     message = buyer.locator("#product-" + (await field.get_attribute("id")).removeprefix("qty-"))
     for typed, says in [
-        ("99", r"Bird feeder: only \d+ left\. Your basket keeps 2\."),
+        ("99", r"Bird feeder: only \d+ left to pre-order\. Your basket keeps 2\."),
         ("-3", r"Bird feeder: choose from 0 to \d+\. Your basket keeps 2\."),
         ("1.5", r"Bird feeder: type a whole number, like 2\. Your basket keeps 2\."),
     ]:

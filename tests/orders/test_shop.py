@@ -41,7 +41,7 @@ async def test_the_home_page_and_the_product_page_lead_to_the_shop(client) -> No
         client, "/basket", {"day_id": str(market.day), "add": "1", f"qty_{market.candle}": "1"}
     )
     assert too_many.status_code == 400
-    assert "Beeswax candle: only 3 left. Your basket keeps 3." in too_many.text
+    assert "Beeswax candle: only 3 left to pre-order. Your basket keeps 3." in too_many.text
 
 
 async def test_the_shop_is_a_grid_of_cards_with_steps_that_work_without_javascript(
@@ -79,7 +79,7 @@ async def test_the_shop_is_a_grid_of_cards_with_steps_that_work_without_javascri
     # "+" beyond what is left is refused by its card; the basket keeps 3 at most.
     for _ in range(3):
         last = await step(client, market.day, market.candle, "1")
-    assert last.status_code == 400 and "Beeswax candle: only 3 left." in last.text
+    assert last.status_code == 400 and "Beeswax candle: only 3 left to pre-order." in last.text
     assert "3 items</strong> · <strong>£13.50" in last.text
 
     checkout = await post_form(
@@ -97,12 +97,12 @@ async def test_bad_quantities_get_a_message_by_their_field_and_are_never_ordered
     await step(client, market.day, market.candle, "1")
     await step(client, market.day, market.candle, "1")
     for typed, says in [
-        ("99", "Beeswax candle: only 30 left. Your basket keeps 2."),
+        ("99", "Beeswax candle: only 30 left to pre-order. Your basket keeps 2."),
         ("25", "Beeswax candle: at most 20 per order. Your basket keeps 2."),
         ("-3", "Beeswax candle: choose from 0 to 20. Your basket keeps 2."),
         ("1.5", "Beeswax candle: type a whole number, like 2. Your basket keeps 2."),
         ("٣", "Beeswax candle: type a whole number, like 2. Your basket keeps 2."),
-        ("6", "Printed tote bag: only 5 left."),
+        ("6", "Printed tote bag: only 5 left to pre-order."),
     ]:
         field = f"qty_{market.tote}" if typed == "6" else f"qty_{market.candle}"
         refused = await post_form(

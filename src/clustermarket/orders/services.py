@@ -130,7 +130,7 @@ async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any
         if quantity < 0 or quantity > MAX_PER_LINE:
             problems.append(f"{product['name']}: choose from 0 to {MAX_PER_LINE}.")
         elif quantity > product["left"]:
-            problems.append(_too_many(product))
+            problems.append(too_many_message(product))
     if problems:
         raise OrderError(" ".join(problems))
     items = {str(p): q for p, q in quantities.items() if q > 0}
@@ -139,7 +139,7 @@ async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any
     return {"day": day_id, "items": items}
 
 
-def _too_many(product: dict[str, Any]) -> str:
+def too_many_message(product: dict[str, Any]) -> str:
     if product["stall_left"] == 0:
         return f"{product['name']} is sold out."
     if product["left"] == 0:  # the rest is the stall's (market/allowance.py)

@@ -52,7 +52,7 @@ def read_quantity(raw: str, product: dict[str, Any]) -> tuple[int | None, str]:
     if quantity < 0:
         return None, f"{name}: choose from 0 to {limit}."
     if quantity > left:
-        return None, f"{name} is sold out." if left == 0 else f"{name}: only {left} left."
+        return None, services.too_many_message(product)
     if quantity > MAX_PER_LINE:
         return None, f"{name}: at most {MAX_PER_LINE} per order."
     return quantity, ""
