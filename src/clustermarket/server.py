@@ -26,6 +26,7 @@ from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
+from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MEDIA_ROUTES,
             *MARKET_ROUTES,
             *STALL_ROUTES,
+            *TILL_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
             *PITCH_ROUTES,
