@@ -86,7 +86,8 @@ class TillController(Controller):
                     "repeated": outcome.repeated,
                     "message": outcome.message,
                     "ticket": ticket_json(outcome.ticket),
-                }
+                },
+                status_code=200,
             )
         return await self._page(request, stall_id, message=outcome.message, last=outcome.ticket)
 
@@ -115,7 +116,7 @@ class TillController(Controller):
         words = ", ".join(f"{x['quantity']} × {x['name']}" for x in ticket["lines"])
         if _wants_json(request):
             state = await self._state(stall_id, request)
-            return Response(state | {"message": f"Undone: {words}."})
+            return Response(state | {"message": f"Undone: {words}."}, status_code=200)
         return await self._page(request, stall_id, message=f"Undone: {words}.")
 
     @get("/till.webmanifest", media_type="application/manifest+json")
@@ -137,7 +138,7 @@ class TillController(Controller):
         return Response(json.dumps(body), media_type="application/manifest+json")
 
 
-@get("/stalls/sw.js", media_type="text/javascript", cache_control=None)
+@get("/stalls/sw.js", media_type="text/javascript")
 async def service_worker() -> Response:
     """The till's service worker (the file in static/till/), served where its scope covers
     every stall's till."""
