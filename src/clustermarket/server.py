@@ -15,6 +15,7 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
+from clustermarket.accounts.confirm_controllers import ROUTES as ACCOUNT_CONFIRM_ROUTES
 from clustermarket.accounts.controllers import (
     AuthController,
     PupilController,
@@ -24,6 +25,7 @@ from clustermarket.accounts.controllers import (
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
+from clustermarket.market.confirm_controllers import ROUTES as CONFIRM_ROUTES
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES
@@ -116,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MARKET_ROUTES,
             *STALL_ROUTES,
             *TILL_ROUTES,
+            *CONFIRM_ROUTES,
+            *ACCOUNT_CONFIRM_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
             *PITCH_ROUTES,

@@ -17,7 +17,7 @@ async def test_pupil_sells_at_the_stall_on_a_phone(open_page: OpenPage) -> None:
     planned = admin.get_by_role("row").filter(has_text="planned").first
     await planned.get_by_role("link").click()
     await admin.get_by_role("button", name="Open the market day").click()
-    await expect(admin.get_by_role("button", name="Close the market day")).to_be_visible()
+    await expect(admin.get_by_role("link", name="Close the market day")).to_be_visible()
     await check_page(admin, "market-day-open")
 
     # A pupil at the stall, on a phone: the team's market page, then the stall.

@@ -24,7 +24,7 @@ async def _open_market_day(open_page: OpenPage) -> None:
     planned = admin.get_by_role("row").filter(has_text="planned").first
     await planned.get_by_role("link").click()
     await admin.get_by_role("button", name="Open the market day").click()
-    await expect(admin.get_by_role("button", name="Close the market day")).to_be_visible()
+    await expect(admin.get_by_role("link", name="Close the market day")).to_be_visible()
 
 
 async def open_till(open_page: OpenPage, stock: dict[str, int]) -> Page:
@@ -269,3 +269,34 @@ async def test_an_offline_sale_beyond_the_stock_is_recorded_and_flagged(
 
 def _money(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page: OpenPage) -> None:
+    pupil = await open_till(open_page, {CANDLE: 5, TOTE: 5})
+    await _service_worker_ready(pupil)
+    await pupil.context.set_offline(True)
+    await _add(pupil, TOTE)
+    await pupil.get_by_role("button", name="Card", exact=True).tap()
+    warnings: list[str] = []
+
+    async def dismiss(dialog) -> None:
+        warnings.append(dialog.message)
+        await dialog.dismiss()
+
+    pupil.on("dialog", dismiss)
+    await pupil.get_by_role("link", name="Close the stall (on the stall page)").tap()
+    await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
+    assert warnings and "1 sale is still waiting to send" in warnings[0]
+    assert pupil.url.endswith("/till")  # stayed: nothing discarded
+    _forget_offline_noise(pupil)
+    await pupil.context.set_offline(False)
+    await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
+
+    await pupil.get_by_role("link", name="Close the stall (on the stall page)").tap()
+    await pupil.get_by_label("Cash counted in the tin (£)").fill("20.00")
+    await pupil.get_by_role("button", name="Close the stall").tap()
+    await expect(pupil.get_by_role("heading", level=1)).to_contain_text("Close the stall of")
+    await expect(pupil.locator("main")).to_contain_text("Selling stops at this stall")
+    await check_page(pupil, "close-stall-confirm")
+    await pupil.get_by_role("button", name="Yes, close the stall").tap()
+    await expect(pupil.locator(".cash-count")).to_contain_text("Stall closed: the cash count")
