@@ -25,7 +25,7 @@ from clustermarket.accounts.controllers import (
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
-from clustermarket.market.confirm_controllers import ROUTES as CONFIRM_ROUTES
+from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES

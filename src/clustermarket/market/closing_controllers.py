@@ -1,4 +1,4 @@
-"""Second steps: closing a stall (its team) and closing a market day (the admin)."""
+"""The end of a stall's day: closing it (a second step), its summary; closing a market day."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from litestar.response import Template
 
 from clustermarket.market import sales, services
 from clustermarket.market.services import MarketError
+from clustermarket.market.stall_summary import stall_summary
 from clustermarket.market.tables import MarketStatus, Sale
 from clustermarket.money import format_pence
 from clustermarket.web.auth import requires_admin, requires_signed_in
@@ -89,4 +90,13 @@ class ConfirmMarketDayController(Controller):
         return confirm.page()
 
 
-ROUTES = [confirm_close_stall, ConfirmMarketDayController]
+@get("/stalls/{stall_id:int}/summary", guards=[requires_signed_in])
+async def summary(request: Request, stall_id: FromPath[int]) -> Template:
+    """The printable end-of-day summary (linked from the stall page)."""
+    stall = await services.stall_for_worker(request.user, stall_id)
+    return Template(
+        "market/stall_summary.html", context={"stall": stall, **await stall_summary(stall)}
+    )
+
+
+ROUTES = [confirm_close_stall, ConfirmMarketDayController, summary]
