@@ -16,7 +16,7 @@ async def test_a_plain_form_sells_a_ticket_and_shows_the_change(client) -> None:
     await sign_in(client, "ameliab")
     page = await client.get(f"/stalls/{market.stall}/till")
     assert page.status_code == 200
-    assert "Aylsham Makers" in page.text and 'href="/stalls/%d"' % market.stall in page.text
+    assert "Aylsham Makers" in page.text and f'href="/stalls/{market.stall}"' in page.text
     assert 'class="site-header"' not in page.text  # the stall's own screen, no site menu
     ticket_id = re.search(r'name="ticket_id" value="([0-9a-f-]{36})"', page.text).group(1)
     form = {
