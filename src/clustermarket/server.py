@@ -27,6 +27,8 @@ from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool
 from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
+from clustermarket.market.day_admin_controllers import ROUTES as DAY_ADMIN_ROUTES
+from clustermarket.market.expense_controllers import ROUTES as EXPENSE_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
@@ -119,6 +121,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *STALL_ROUTES,
             *TILL_ROUTES,
             *CONFIRM_ROUTES,
+            *DAY_ADMIN_ROUTES,
+            *EXPENSE_ROUTES,
             *ACCOUNT_CONFIRM_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
