@@ -4,6 +4,7 @@
 const CACHE = "till-v1";
 const FILES = [
   "/static/till/till.js",
+  "/static/till/pending.js",
   "/static/till/till.css",
   "/static/css/site.css",
   "/static/img/logo.svg",

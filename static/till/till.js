@@ -84,7 +84,8 @@ let ticket = new Map(); // product id → quantity
 let custom = null; // { pence, label }
 let last = null; // the last ticket made on this phone
 let sending = false;
-let unreachable = false; // the last attempt found no signal (or the server busy)
+let unreachable = false; // the last attempt found no signal
+let busy = false; // the server answered 503 (or 502, 504, 429): try again after Retry-After
 let notBefore = 0; // Retry-After
 const canSell = !form.querySelector(".pay-buttons button").disabled;
 
@@ -195,7 +196,8 @@ function drawBanner() {
   if (pending.length) {
     const n = pending.length;
     const words = `${n} sale${n === 1 ? "" : "s"} waiting to send (oldest ${ukTime(pending[0].made_at)})`;
-    parts.push(unreachable || !navigator.onLine ? `Offline — ${words}` : `Sending — ${words}`);
+    const state = unreachable || !navigator.onLine ? "Offline" : busy ? "Server busy" : "Sending";
+    parts.push(`${state} — ${words}`);
   }
   if (refused.length) {
     parts.push(`${refused.length} offline sale${refused.length === 1 ? "" : "s"} kept on this phone: ${refused[0].refused} Tell your teacher.`);
@@ -357,10 +359,11 @@ async function flush() {
       const result = await sendOne(entry);
       if (result === "done") {
         queue = queue.filter((e) => e !== entry);
-        unreachable = false;
+        unreachable = busy = false;
         await dropEntry(entry.ticket_id);
       } else if (result === "offline" || result === "later") {
-        unreachable = true;
+        unreachable = result === "offline";
+        busy = result === "later";
         if (!entry.offline) {
           entry.offline = true; // it was handed over without the server: a fact from now on
           await saveEntry(entry);
@@ -424,6 +427,7 @@ function start() {
   loadEntries().then((entries) => {
     queue = entries.filter((e) => e.ticket_id).sort((a, b) => a.made_at.localeCompare(b.made_at));
     draw();
+    root.dataset.ready = "1"; // the queue kept on the phone is on screen
     flush();
   });
   if ("serviceWorker" in navigator) {
@@ -434,7 +438,6 @@ function start() {
       .then((cache) => cache.add(location.pathname))
       .catch(() => {});
   }
-  root.dataset.ready = "1";
 }
 
 start();

@@ -230,6 +230,7 @@ async def test_selling_on_with_no_signal(open_page: OpenPage) -> None:
         queued,
     )
     await pupil.reload()
+    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
     await expect(banner).to_be_hidden(timeout=15_000)
     assert await _queued(pupil) == []
     assert await _takings(pupil) == (expected, before[1] + 5)
@@ -271,6 +272,31 @@ def _money(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
 
 
+async def test_a_busy_server_answering_503_keeps_the_sale_until_it_is_recorded_once(
+    open_page: OpenPage,
+) -> None:
+    pupil = await open_till(open_page, {CANDLE: 5, TOTE: 5})
+    before = await _takings(pupil)
+    answered: list[int] = []
+
+    async def busy(route) -> None:
+        answered.append(503)
+        await route.fulfill(status=503, headers={"Retry-After": "1"}, body="Busy")
+
+    await pupil.route("**/tickets", busy)
+    await _add(pupil, TOTE, 2)
+    await pupil.get_by_role("button", name="Card", exact=True).tap()
+    await expect(pupil.locator("#till-banner")).to_contain_text(
+        "Server busy — 1 sale waiting to send"
+    )
+    assert answered and await _takings(pupil) == before
+    _info(pupil).problems.clear()  # the 503s are the point of this test
+    await pupil.unroute("**/tickets", busy)
+    await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
+    assert await _takings(pupil) == (before[0] + 1200, before[1] + 1)
+    assert await _left(pupil, TOTE) == 3
+
+
 async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page: OpenPage) -> None:
     pupil = await open_till(open_page, {CANDLE: 5, TOTE: 5})
     await _service_worker_ready(pupil)
@@ -288,6 +314,15 @@ async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page
     await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
     assert warnings and "1 sale is still waiting to send" in warnings[0]
     assert pupil.url.endswith("/till")  # stayed: nothing discarded
+    await pupil.get_by_role("button", name="Sign out").tap()
+
+    async def asked() -> int:
+        return len(warnings)
+
+    await _eventually(asked, 2)
+    assert "1 sale is still waiting to send" in warnings[1]
+    await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
+    assert pupil.url.endswith("/till")
     _forget_offline_noise(pupil)
     await pupil.context.set_offline(False)
     await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
