@@ -346,9 +346,21 @@ async function sendOne(entry) {
   if (!data) return "later"; // not the till's answer (say, a sign-in page): keep it
   if (data.ok) {
     keepServer(data);
+    if (!data.repeated) listTicket(data.ticket);
     return "done";
   }
   return { error: data.error || `The server answered ${response.status}.` };
+}
+
+function listTicket(t) {
+  const li = document.createElement("li");
+  li.dataset.ticket = t.id;
+  const words = t.lines.map((line) => `${line.quantity} × ${line.name}`).join(", ");
+  const flag = t.flagged ? " · sold offline beyond the counted stock" : "";
+  const span = document.createElement("span");
+  span.textContent = `${words} · ${money(t.total_pence)} · ${t.method} · ${ukTime(t.recorded_at)}${flag}`;
+  li.append(span);
+  $("recent-tickets").prepend(li);
 }
 
 async function flush() {
