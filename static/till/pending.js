@@ -1,25 +1,14 @@
 // On every signed-in page: signing out, or closing a stall, while a till on this phone still
 // has sales waiting to send asks first. The sales stay on the phone either way.
-const FORMS = 'form[action="/logout"], form[action$="/closing"]';
+import { waitingCount } from "./queue.js";
 
-function waitingSales() {
-  return new Promise((resolve) => {
-    const open = indexedDB.open("cluster-market-till", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("queue", { keyPath: "ticket_id" });
-    open.onerror = () => resolve(0);
-    open.onsuccess = () => {
-      const all = open.result.transaction("queue").objectStore("queue").getAll();
-      all.onsuccess = () => resolve(all.result.filter((entry) => !entry.refused).length);
-      all.onerror = () => resolve(0);
-    };
-  });
-}
+const FORMS = 'form[action="/logout"], form[action$="/closing"]';
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.matches(FORMS) || form.dataset.asked) return;
   event.preventDefault();
-  const n = await waitingSales();
+  const n = await waitingCount();
   const go =
     !n ||
     window.confirm(

@@ -1,10 +1,12 @@
 /* The till's service worker: once a stall's till has been opened with a signal, the page and
    its files load from the phone. Tills are fetched from the network first (fresh stock counts)
    and fall back to the copy kept here; static files are served from here and refreshed. */
-const CACHE = "till-v1";
+const CACHE = "till-v1"; // the page asks for this name too (till.js)
 const FILES = [
   "/static/till/till.js",
   "/static/till/pending.js",
+  "/static/till/queue.js",
+  "/static/till/helpers.js",
   "/static/till/till.css",
   "/static/css/site.css",
   "/static/img/logo.svg",

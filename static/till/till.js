@@ -2,6 +2,9 @@
 // wait in IndexedDB (with their ids) until the server has recorded them, in order, exactly
 // once. Without this script the till is a plain form (quantities, then Cash or Card).
 
+import { money, newId, parsePence, ukTime } from "./helpers.js";
+import { dropEntry, loadEntries, saveEntry } from "./queue.js";
+
 const root = document.getElementById("till");
 const form = document.getElementById("till-form");
 const stallId = root.dataset.stall;
@@ -10,48 +13,6 @@ const STATE_KEY = `till-state-${stallId}`;
 const RETRY_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
-const pounds = (pence) => `£${(Math.floor(Math.abs(pence) / 100)).toLocaleString("en-GB")}.${String(Math.abs(pence) % 100).padStart(2, "0")}`;
-const money = (pence) => (pence < 0 ? "-" : "") + pounds(pence);
-const ukTime = (iso) =>
-  new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
-
-function parsePence(raw) {
-  const text = (raw || "").trim().replace(/^£/, "");
-  if (!/^\d{1,4}(\.\d{1,2})?$/.test(text)) return null;
-  const [whole, part = ""] = text.split(".");
-  return Number(whole) * 100 + Number(part.padEnd(2, "0"));
-}
-
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-// ------------------------------------------------------------------ the queue in IndexedDB
-
-const dbReady = new Promise((resolve, reject) => {
-  const open = indexedDB.open("cluster-market-till", 1);
-  open.onupgradeneeded = () => open.result.createObjectStore("queue", { keyPath: "ticket_id" });
-  open.onsuccess = () => resolve(open.result);
-  open.onerror = () => reject(open.error);
-});
-
-async function store(mode, work) {
-  const db = await dbReady;
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction("queue", mode);
-    const request = work(tx.objectStore("queue"));
-    tx.oncomplete = () => resolve(request && request.result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
-const saveEntry = (entry) => store("readwrite", (s) => s.put(entry));
-const dropEntry = (id) => store("readwrite", (s) => s.delete(id));
-const loadEntries = () => store("readonly", (s) => s.getAll());
 
 // ------------------------------------------------------------------ state
 
