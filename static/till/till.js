@@ -310,6 +310,7 @@ async function sendOne(entry) {
     if (!data.repeated) listTicket(data.ticket);
     return "done";
   }
+  if (data.left) keepServer(data); // the server's counts correct the phone's
   return { error: data.error || `The server answered ${response.status}.` };
 }
 

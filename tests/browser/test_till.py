@@ -149,7 +149,13 @@ async def test_a_three_line_cash_ticket_with_change(open_page: OpenPage) -> None
     await expect(lines).to_have_count(3)
     await expect(pupil.locator("#ticket-total")).to_have_text("£16.50")
     await pupil.get_by_label("Handed over (£)").fill("20")
-    await expect(pupil.locator("#change")).to_have_text("£3.50")  # beside the box, large
+    await expect(pupil.locator("#change")).to_have_text("£3.50")
+    handed = await pupil.get_by_label("Handed over (£)").bounding_box()
+    change = await pupil.locator("#change").bounding_box()
+    assert change["x"] > handed["x"] + handed["width"]  # right beside the box ...
+    assert abs(change["y"] - handed["y"]) < handed["height"]
+    assert change["height"] >= 30  # ... and large
+    await check_page(pupil, "till-ticket-built")
     await pupil.get_by_role("button", name="Cash", exact=True).tap()
     await expect(pupil.locator(".till-change-done")).to_have_text("Change due £3.50")
     await expect(pupil.locator("#takings-total")).to_have_text(re.compile(r"£"))
@@ -295,6 +301,31 @@ async def test_a_busy_server_answering_503_keeps_the_sale_until_it_is_recorded_o
     await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
     assert await _takings(pupil) == (before[0] + 1200, before[1] + 1)
     assert await _left(pupil, TOTE) == 3
+
+
+async def test_a_ticket_refused_online_comes_back_with_the_count_corrected(
+    open_page: OpenPage,
+) -> None:
+    pupil = await open_till(open_page, {CANDLE: 1, TOTE: 5})
+    other = await open_page("phone")  # another phone of the team sells the last candle
+    await sign_in(other, *PUPIL)
+    await other.goto(pupil.url)
+    await _add(other, CANDLE)
+    await other.get_by_role("button", name="Cash", exact=True).tap()
+    await _eventually(lambda: _left(other, CANDLE), 0)
+    before = await _takings(pupil)
+
+    await _add(pupil, CANDLE)  # this phone still shows one left
+    await _add(pupil, TOTE)
+    await pupil.get_by_role("button", name="Card", exact=True).tap()
+    message = pupil.locator("#till-message")
+    await expect(message).to_contain_text("Not recorded: Beeswax candle is sold out.")
+    await expect(pupil.locator("#ticket-lines li")).to_have_count(2)  # the ticket is back
+    await expect(_tile(pupil, CANDLE)).to_contain_text("Sold out")
+    assert await _takings(pupil) == before
+    await pupil.get_by_role("button", name="One fewer Beeswax candle").tap()
+    await pupil.get_by_role("button", name="Card", exact=True).tap()
+    await _eventually(lambda: _takings(pupil), (before[0] + 600, before[1] + 1))
 
 
 async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page: OpenPage) -> None:

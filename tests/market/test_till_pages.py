@@ -129,6 +129,9 @@ async def test_concurrent_tickets_through_the_app_sell_exactly_the_last_units() 
         for phone in phones:
             await phone.__aexit__(None, None, None)
     assert Counter(a.status_code for a in answers) == {200: 4, 409: 20}
+    refused = next(a.json() for a in answers if a.status_code == 409)
+    assert refused["error"] == "Beeswax candle is sold out." or "left" in refused["error"]
+    assert refused["ok"] is False and "left" in refused
     assert await Sale.count() == 4
     assert await left_of(market.stall, market.candle) == 0
 

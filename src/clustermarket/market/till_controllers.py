@@ -73,8 +73,11 @@ class TillController(Controller):
         try:
             outcome = await record_ticket(request.user, stall_id, parse_ticket_form(form))
         except MarketError as error:
-            if _wants_json(request):
-                return Response({"ok": False, "error": str(error)}, status_code=_status_for(error))
+            if _wants_json(request):  # with what is left, so the phone corrects its counts
+                state = await self._state(stall_id, request)
+                return Response(
+                    state | {"ok": False, "error": str(error)}, status_code=_status_for(error)
+                )
             return await self._page(
                 request, stall_id, error=str(error), typed=form, status=_status_for(error)
             )
