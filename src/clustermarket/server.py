@@ -16,6 +16,7 @@ from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.class_controllers import ClassController
+from clustermarket.accounts.confirm_controllers import ROUTES as ACCOUNT_CONFIRM_ROUTES
 from clustermarket.accounts.controllers import (
     AuthController,
     PupilController,
@@ -30,8 +31,12 @@ from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
+from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
+from clustermarket.market.day_admin_controllers import ROUTES as DAY_ADMIN_ROUTES
+from clustermarket.market.expense_controllers import ROUTES as EXPENSE_ROUTES
 from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
+from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
 from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
@@ -141,6 +146,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MEDIA_ROUTES,
             *MARKET_ROUTES,
             *STALL_ROUTES,
+            *TILL_ROUTES,
+            *CONFIRM_ROUTES,
+            *DAY_ADMIN_ROUTES,
+            *EXPENSE_ROUTES,
+            *ACCOUNT_CONFIRM_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
             *PITCH_ROUTES,

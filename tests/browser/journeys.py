@@ -42,6 +42,15 @@ async def go_by_menu(page: Page, link: str) -> None:
     await page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
 
 
+async def go_to_stall(pupil: Page) -> str:
+    """From the dashboard to the team's stall on the open market day; returns its URL."""
+    await pupil.get_by_role("link", name="Aylsham Makers: stall, money and profit").tap()
+    open_stall = pupil.get_by_role("listitem").filter(has_text="market open")
+    await open_stall.get_by_role("link").first.tap()
+    await pupil.wait_for_url("**/stalls/*")
+    return pupil.url
+
+
 async def try_sign_in(page: Page, username: str, password: str) -> None:
     """Sign in expecting to be refused: the message is shown and we stay on /login."""
     await page.goto("/login")

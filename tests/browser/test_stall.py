@@ -4,7 +4,7 @@ from playwright.async_api import expect
 
 from tests.browser.checks import check_page
 from tests.browser.conftest import OpenPage
-from tests.browser.journeys import PUPIL, no_reload, sign_in, tab_to
+from tests.browser.journeys import PUPIL, go_to_stall, no_reload, sign_in, tab_to
 
 ADMIN = ("admin", "cluster-admin-demo")
 
@@ -17,17 +17,13 @@ async def test_pupil_sells_at_the_stall_on_a_phone(open_page: OpenPage) -> None:
     planned = admin.get_by_role("row").filter(has_text="planned").first
     await planned.get_by_role("link").click()
     await admin.get_by_role("button", name="Open the market day").click()
-    await expect(admin.get_by_role("button", name="Close the market day")).to_be_visible()
+    await expect(admin.get_by_role("link", name="Close the market day")).to_be_visible()
     await check_page(admin, "market-day-open")
 
     # A pupil at the stall, on a phone: the team's market page, then the stall.
     pupil = await open_page("phone")
     await sign_in(pupil, *PUPIL)
-    await pupil.get_by_role("link", name="Aylsham Makers: stall, money and profit").tap()
-    open_stall = pupil.get_by_role("listitem").filter(has_text="market open")
-    await open_stall.get_by_role("link").first.tap()
-    await pupil.wait_for_url("**/stalls/*")
-    stall_url = pupil.url
+    stall_url = await go_to_stall(pupil)
 
     # Only two tote bags came today.
     await pupil.get_by_role("link", name="What we bring").tap()

@@ -21,7 +21,14 @@ from clustermarket.market.services import (
     stall_for_worker,
     write_transaction,
 )
-from clustermarket.market.tables import MarketStatus, PaymentMethod, Sale, Stall, StallStock
+from clustermarket.market.tables import (
+    MarketStatus,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    Stall,
+    StallStock,
+)
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import format_pence
 from clustermarket.timeutil import now
@@ -227,6 +234,7 @@ async def _sell(
     price = stock["price_pence"]
     sale = Sale(
         client_id=client_id,
+        ticket=client_id,
         stall=stall_id,
         product=product_id,
         quantity=quantity,
@@ -348,7 +356,9 @@ async def stall_takings(stall_id: int) -> dict[str, int]:
     """Takings of the sales that stand (voided ones left out), per method and in total."""
     rows = (
         await Sale.select(
-            Sale.method, Sum(Sale.amount_pence).as_alias("amount"), Count(Sale.id).as_alias("n")
+            Sale.method,
+            Sum(Sale.amount_pence).as_alias("amount"),
+            Count(distinct=[Sale.ticket]).as_alias("n"),  # a ticket of several lines is one sale
         )
         .where((Sale.stall == stall_id) & Sale.voided_at.is_null())
         .group_by(Sale.method)
@@ -424,6 +434,8 @@ async def record_collected_sale(
     await Sale.insert(
         Sale(
             client_id=client_id,
+            ticket=client_id,
+            kind=SaleKind.preorder,
             stall=stall_id,
             product=product_id,
             quantity=quantity,

@@ -144,19 +144,29 @@ async def market_day(day_id: int) -> dict[str, Any]:
     return day
 
 
-async def create_market_day(
+def check_market_day(
     date: dt.date | None, location: str, opens: dt.time | None, closes: dt.time | None
-) -> int:
+) -> str:
+    """The cleaned place, or a MarketError naming every problem (a past date is one)."""
     location = location.strip()
     problems = []
     if date is None:
         problems.append("Give the date of the market.")
+    elif date < today_uk():
+        problems.append(f"{date:%-d %B %Y} is in the past: give the date of a coming market.")
     if not location or len(location) > 200:
         problems.append("Say where the market is (up to 200 characters).")
     if opens is None or closes is None or opens >= closes:
         problems.append("The market must open before it closes.")
     if problems:
         raise MarketError(" ".join(problems))
+    return location
+
+
+async def create_market_day(
+    date: dt.date | None, location: str, opens: dt.time | None, closes: dt.time | None
+) -> int:
+    location = check_market_day(date, location, opens, closes)
     cluster = await Cluster.select(Cluster.id).order_by(Cluster.id).first()
     rows = await MarketDay.insert(
         MarketDay(

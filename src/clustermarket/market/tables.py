@@ -1,6 +1,6 @@
 from enum import Enum
 
-from piccolo.columns import Date, ForeignKey, Integer, Time, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Time, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -62,13 +62,25 @@ class PaymentMethod(str, Enum):
     online = "online"  # a paid pre-order collected at the stall
 
 
+class SaleKind(str, Enum):
+    product = "product"
+    custom = "custom"  # a custom amount (e.g. a donation): no product, no stock
+    preorder = "preorder"  # a pre-order line collected at the stall (undone via the order)
+
+
 class Sale(Table):
-    """One tap at the stall. `client_id` is made on the page, so a retried request records
-    nothing new. Price and cost are copied at the moment of sale. A voided sale is kept."""
+    """One line of a ticket (a customer's purchase). `ticket` and `client_id` are made on the
+    phone, so a retried request records nothing new. Price and cost are copied at the moment
+    of sale. A voided sale is kept."""
 
     client_id = Varchar(length=36, unique=True)
+    ticket = Varchar(length=36, index=True, default="")  # the ticket's id, shared by its lines
     stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
-    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.restrict)
+    kind = Varchar(length=8, choices=SaleKind, default=SaleKind.product)
+    label = Varchar(length=60, default="")  # a custom amount's words, e.g. "Donation"
+    offline = Boolean(default=False)  # made on the phone without a signal, sent later
+    beyond_stock = Boolean(default=False)  # sold offline beyond the counted stock: flagged
     quantity = Integer()
     unit_price_pence = Integer()
     amount_pence = Integer()  # quantity × unit price

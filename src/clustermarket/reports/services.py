@@ -75,18 +75,24 @@ async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str
 
 
 async def _by_product(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    return (
+    rows = (
         await Sale.select(
             Sale.stall.team.name.as_alias("team"),
             Sale.product.name.as_alias("product"),
+            Sale.label,
             _UNITS,
             _TAKINGS,
         )
         .where(_standing_sales(school_id, day_id))
-        .group_by(Sale.stall.team.name, Sale.product.name)
+        .group_by(Sale.stall.team.name, Sale.product.name, Sale.label)
         .order_by(Sale.stall.team.name)
         .order_by(Sale.product.name)
     )
+    for row in rows:  # a ticket's custom amount (a donation) has no product: say so
+        label = row.pop("label")
+        if row["product"] is None:
+            row["product"] = f"Custom amount: {label}"
+    return rows
 
 
 async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
@@ -94,7 +100,7 @@ async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str
         await Sale.select(
             _DAY.as_alias("market_day"),
             Sale.method,
-            Count(Sale.id).as_alias("sales"),
+            Count(distinct=[Sale.ticket]).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
         .where(_standing_sales(school_id, day_id))

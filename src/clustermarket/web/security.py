@@ -9,7 +9,7 @@ from litestar.types import Message, Scope
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; object-src 'none'"
+    "base-uri 'self'; object-src 'none'; worker-src 'self'; manifest-src 'self'"
 )
 
 

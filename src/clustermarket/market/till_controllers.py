@@ -1,0 +1,155 @@
+"""The full-screen till: tickets of several lines, cash with change or card, undo a ticket.
+
+Access as for the stall screen: only someone who may work for the stall's team (404 for
+anyone else). A plain form post gets the page back; the phone's script asks for JSON
+(`Accept: application/json`) and keeps offline tickets queued until they are recorded."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from clustermarket.market import services
+from clustermarket.market.services import MarketError
+from clustermarket.market.stall_controllers import _status_for
+from clustermarket.market.tickets import record_ticket, void_ticket
+from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen
+from clustermarket.settings import PROJECT_ROOT
+from clustermarket.timeutil import now
+from clustermarket.web.auth import requires_signed_in
+
+STATIC = PROJECT_ROOT / "static" / "till"
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+class TillController(Controller):
+    path = "/stalls/{stall_id:int}"
+    guards = [requires_signed_in]
+
+    async def _page(
+        self,
+        request: Request,
+        stall_id: int,
+        *,
+        message: str = "",
+        error: str = "",
+        last: dict[str, Any] | None = None,
+        typed: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        async with services.one_connection():
+            stall = await services.stall_for_worker(request.user, stall_id)
+            screen = await till_screen(stall)
+        for product in screen["products"]:
+            product["typed"] = (typed or {}).get(f"qty_{product['id']}", "")
+        return Template(
+            "market/till.html",
+            context={
+                "stall": stall,
+                **screen,
+                "message": message,
+                "error": error,
+                "last": last,
+                "typed": typed or {},
+                "now_iso": now().isoformat(),
+            },
+            status_code=status,
+        )
+
+    @get("/till")
+    async def show(self, request: Request, stall_id: FromPath[int]) -> Template:
+        return await self._page(request, stall_id)
+
+    @post("/tickets")
+    async def sell(self, request: Request, stall_id: FromPath[int]) -> Template | Response:
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        try:
+            outcome = await record_ticket(request.user, stall_id, parse_ticket_form(form))
+        except MarketError as error:
+            if _wants_json(request):  # with what is left, so the phone corrects its counts
+                state = await self._state(stall_id, request)
+                return Response(
+                    state | {"ok": False, "error": str(error)}, status_code=_status_for(error)
+                )
+            return await self._page(
+                request, stall_id, error=str(error), typed=form, status=_status_for(error)
+            )
+        if _wants_json(request):
+            state = await self._state(stall_id, request)
+            return Response(
+                state
+                | {
+                    "repeated": outcome.repeated,
+                    "message": outcome.message,
+                    "ticket": ticket_json(outcome.ticket),
+                },
+                status_code=200,
+            )
+        return await self._page(request, stall_id, message=outcome.message, last=outcome.ticket)
+
+    async def _state(self, stall_id: int, request: Request) -> dict[str, Any]:
+        """What the phone keeps from the server: what is left, the takings."""
+        async with services.one_connection():
+            stall = await services.stall_for_worker(request.user, stall_id)
+            screen = await till_screen(stall)
+        return {
+            "ok": True,
+            "left": {str(p["id"]): p["left"] for p in screen["products"]},
+            "takings": screen["takings"],
+        }
+
+    @post("/tickets/{ticket_id:str}/void")
+    async def void(
+        self, request: Request, stall_id: FromPath[int], ticket_id: FromPath[str]
+    ) -> Template | Response:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        try:
+            ticket = await void_ticket(request.user, stall, ticket_id)
+        except MarketError as error:
+            if _wants_json(request):
+                return Response({"ok": False, "error": str(error)}, status_code=409)
+            return await self._page(request, stall_id, error=str(error), status=409)
+        words = ", ".join(f"{x['quantity']} × {x['name']}" for x in ticket["lines"])
+        if _wants_json(request):
+            state = await self._state(stall_id, request)
+            return Response(state | {"message": f"Undone: {words}."}, status_code=200)
+        return await self._page(request, stall_id, message=f"Undone: {words}.")
+
+    @get("/till.webmanifest", media_type="application/manifest+json")
+    async def manifest(self, request: Request, stall_id: FromPath[int]) -> Response:
+        stall = await services.stall_for_worker(request.user, stall_id)
+        body = {
+            "name": f"Stall till: {stall['team']['name']}",
+            "short_name": "Stall till",
+            "start_url": f"/stalls/{stall_id}/till",
+            "scope": "/stalls/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1d5c3a",
+            "icons": [
+                {"src": "/static/till/icon-192.png", "sizes": "192x192", "type": "image/png"},
+                {"src": "/static/till/icon-512.png", "sizes": "512x512", "type": "image/png"},
+            ],
+        }
+        return Response(json.dumps(body), media_type="application/manifest+json")
+
+
+@get("/stalls/sw.js", media_type="text/javascript")
+async def service_worker() -> Response:
+    """The till's service worker (the file in static/till/), served where its scope covers
+    every stall's till."""
+    return Response(
+        (STATIC / "sw.js").read_text(),
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache"},
+    )
+
+
+ROUTES = [TillController, service_worker]
