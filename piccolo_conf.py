@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.orders.piccolo_app",
         "clustermarket.jobs.piccolo_app",
         "clustermarket.transition.piccolo_app",
+        "clustermarket.calendar.piccolo_app",
     ]
 )

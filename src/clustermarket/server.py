@@ -26,6 +26,7 @@ from clustermarket.accounts.controllers import (
 from clustermarket.accounts.pauses import ROUTES as PAUSE_ROUTES
 from clustermarket.accounts.picture_controllers import PictureSignInController, is_picture_sign_in
 from clustermarket.accounts.rollover_controllers import RolloverController
+from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SITE_ROUTES,
             *PRIVACY_ROUTES,
             *TRANSITION_ROUTES,
+            *CALENDAR_ROUTES,
             *MODERATION_ROUTES,
             *TEAM_ROUTES,
             *CATALOGUE_ROUTES,

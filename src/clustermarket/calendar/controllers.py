@@ -1,0 +1,144 @@
+"""The calendar's pages: public events, an event with what will be presented, the iCalendar
+feed, team sign-ups and the admin's event forms. Thin: the work is in the services."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response, Template
+
+from clustermarket.calendar import admin, services, signups
+from clustermarket.calendar.feed import public_feed
+from clustermarket.web.auth import requires_admin, requires_signed_in
+
+FEED_PATH = "/events.ics"
+
+
+@get("/events")
+async def events_page(request: Request) -> Template:
+    items = await services.calendar_items(request.user)
+    return Template("calendar/events.html", context={"items": items, "feed_path": FEED_PATH})
+
+
+@get(FEED_PATH)
+async def events_feed(request: Request) -> Response[bytes]:
+    body = await public_feed(request.app.state.settings.public_url)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="aylsham-cluster-events.ics"'},
+    )
+
+
+async def _event_page(
+    request: Request, event_id: int, error: str = "", status: int = 200
+) -> Template:
+    event = await services.visible_event(request.user, event_id)
+    context = {
+        "event": event,
+        "presentations": await signups.presentations(event_id),
+        "work": await signups.work_to_offer(request.user),
+        "error": error,
+    }
+    return Template("calendar/event.html", context=context, status_code=status)
+
+
+@get("/events/{event_id:int}")
+async def event_page(request: Request, event_id: FromPath[int]) -> Template:
+    return await _event_page(request, event_id)
+
+
+@post("/events/{event_id:int}/signups", guards=[requires_signed_in])
+async def sign_up(request: Request, event_id: FromPath[int]) -> Template | Redirect:
+    form = await request.form()
+    try:
+        await signups.sign_up(request.user, event_id, form.get("work", ""))
+    except signups.SignupError as error:
+        return await _event_page(request, event_id, str(error), status=400)
+    flash(request, "Your team is signed up to present.", "success")
+    return Redirect(path=f"/events/{event_id}")
+
+
+@post("/events/{event_id:int}/signups/{signup_id:int}/withdraw", guards=[requires_signed_in])
+async def withdraw(request: Request, event_id: FromPath[int], signup_id: FromPath[int]) -> Redirect:
+    await signups.withdraw(request.user, event_id, signup_id)
+    flash(request, "The sign-up is withdrawn.", "success")
+    return Redirect(path=f"/events/{event_id}")
+
+
+# ------------------------------------------------------------------ the admin's forms
+
+
+async def _form_page(
+    template: str, form: admin.EventForm, error: str = "", status: int = 200, **extra
+) -> Template:
+    context = {
+        "form": form,
+        "error": error,
+        "kinds": admin.ADMIN_KINDS,
+        "schools": await admin.school_choices(),
+        **extra,
+    }
+    return Template(template, context=context, status_code=status)
+
+
+@get("/admin/events", guards=[requires_admin])
+async def admin_events() -> Template:
+    return await _form_page(
+        "calendar/admin_events.html", admin.EventForm(), events=await admin.all_events()
+    )
+
+
+@post("/admin/events", guards=[requires_admin])
+async def create_event(request: Request) -> Template | Redirect:
+    form = admin.EventForm.from_post(await request.form())
+    try:
+        event_id = await admin.create_event(request.user, form)
+    except admin.EventError as error:
+        return await _form_page(
+            "calendar/admin_events.html", form, str(error), 400, events=await admin.all_events()
+        )
+    flash(request, "Event added to the calendar.", "success")
+    return Redirect(path=f"/events/{event_id}")
+
+
+@get("/admin/events/{event_id:int}", guards=[requires_admin])
+async def edit_event_page(event_id: FromPath[int]) -> Template:
+    return await _form_page(
+        "calendar/edit_event.html", await admin.edit_form(event_id), event_id=event_id
+    )
+
+
+@post("/admin/events/{event_id:int}", guards=[requires_admin])
+async def edit_event(request: Request, event_id: FromPath[int]) -> Template | Redirect:
+    form = admin.EventForm.from_post(await request.form())
+    try:
+        await admin.update_event(event_id, form)
+    except admin.EventError as error:
+        return await _form_page(
+            "calendar/edit_event.html", form, str(error), 400, event_id=event_id
+        )
+    flash(request, "Event saved.", "success")
+    return Redirect(path=f"/events/{event_id}")
+
+
+@post("/admin/events/{event_id:int}/remove", guards=[requires_admin])
+async def remove_event(request: Request, event_id: FromPath[int]) -> Redirect:
+    await admin.remove_event(event_id)
+    flash(request, "Event removed from the calendar.", "success")
+    return Redirect(path="/admin/events")
+
+
+ROUTES = [
+    events_page,
+    events_feed,
+    event_page,
+    sign_up,
+    withdraw,
+    admin_events,
+    create_event,
+    edit_event_page,
+    edit_event,
+    remove_event,
+]

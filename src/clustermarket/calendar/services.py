@@ -1,0 +1,120 @@
+"""The cluster calendar: events of the cluster with the market days read from `market` (never
+copied), what the public sees of them, and who may see a private event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.accounts.tables import Role
+from clustermarket.calendar.tables import Event, EventKind, EventSchool
+from clustermarket.market.tables import MarketDay
+from clustermarket.rows import MAX_ROW_ID, group_rows
+from clustermarket.timeutil import UK, now, today_uk
+
+KIND_LABELS = {
+    EventKind.market_day: "Market day",
+    EventKind.eco_meetup: "Eco meet-up",
+    EventKind.family_learning: "Family Learning Day",
+    EventKind.grapevine: "The Grapevine",
+    EventKind.transition: "Transition day",
+    EventKind.sports: "Sports competition",
+}
+
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.kind,
+    Event.title,
+    Event.description,
+    Event.starts_at,
+    Event.ends_at,
+    Event.place,
+    Event.is_public,
+)
+
+
+def sees_private(user: CurrentUser | None) -> bool:
+    """Private events (e.g. transition days) are for signed-in cluster users: pupils and
+    staff, not community accounts or visitors."""
+    return user is not None and user.role != Role.community
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
+
+
+def _event_item(row: dict[str, Any], schools: list[str]) -> dict[str, Any]:
+    return {
+        **row,
+        "starts_at": aware(row["starts_at"]),
+        "ends_at": aware(row["ends_at"]),
+        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "url": f"/events/{row['id']}",
+        "schools": schools,
+    }
+
+
+def _market_item(day: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": day["id"],
+        "kind": EventKind.market_day.value,
+        "kind_label": KIND_LABELS[EventKind.market_day],
+        "title": "Cluster Market at the farmers' market",
+        "description": "Our enterprise teams sell what they have made.",
+        "starts_at": dt.datetime.combine(day["date"], day["opens"], tzinfo=UK),
+        "ends_at": dt.datetime.combine(day["date"], day["closes"], tzinfo=UK),
+        "place": day["location"],
+        "is_public": True,
+        "url": f"/market-days/{day['id']}",
+        "schools": [],
+    }
+
+
+async def _schools_of(event_ids: list[int]) -> dict[int, list[str]]:
+    if not event_ids:
+        return {}
+    rows = (
+        await EventSchool.select(EventSchool.event, EventSchool.school.name.as_alias("name"))
+        .where(EventSchool.event.is_in(event_ids))
+        .order_by(EventSchool.school.name)
+    )
+    return {k: [r["name"] for r in v] for k, v in group_rows(rows, "event").items()}
+
+
+async def calendar_items(
+    user: CurrentUser | None, upcoming_only: bool = True
+) -> list[dict[str, Any]]:
+    """Events the user may see and every market day, soonest first: three queries whatever
+    the number of events."""
+    events = Event.select(*_EVENT_COLUMNS)
+    days = MarketDay.select(
+        MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes
+    )
+    if upcoming_only:
+        events = events.where(Event.ends_at >= now())
+        days = days.where(MarketDay.date >= today_uk())
+    if not sees_private(user):
+        events = events.where(Event.is_public == True)  # noqa: E712
+    event_rows = await events
+    schools = await _schools_of([row["id"] for row in event_rows])
+    items = [_event_item(row, schools.get(row["id"], [])) for row in event_rows]
+    items += [_market_item(day) for day in await days]
+    return sorted(items, key=lambda item: (item["starts_at"], item["title"]))
+
+
+async def event_row(event_id: int) -> dict[str, Any]:
+    if not 0 < event_id <= MAX_ROW_ID:
+        raise NotFound()
+    row = await Event.select(*_EVENT_COLUMNS).where(Event.id == event_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def visible_event(user: CurrentUser | None, event_id: int) -> dict[str, Any]:
+    """The event with its schools; a private one is 404 to those who may not see it."""
+    row = await event_row(event_id)
+    if not row["is_public"] and not sees_private(user):
+        raise NotFound()
+    return _event_item(row, (await _schools_of([event_id])).get(event_id, []))

@@ -1,0 +1,138 @@
+"""Teams sign up to present an approved project or product at an event. The event page shows
+approved work only: every read filters with moderation's `public_where` of the kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.calendar.services import visible_event
+from clustermarket.calendar.tables import EventSignup
+from clustermarket.catalogue.tables import Product
+from clustermarket.moderation.content import PRODUCT, PROJECT, ContentKind
+from clustermarket.projects.tables import Project
+from clustermarket.rows import MAX_ROW_ID, parse_row_id
+from clustermarket.teams.services import team_for_worker
+from clustermarket.teams.tables import Team, TeamMember
+from clustermarket.timeutil import now
+
+
+class SignupError(ValueError):
+    """A sign-up the page explains (shown to the user, never a 500)."""
+
+
+_KINDS: dict[str, ContentKind] = {"project": PROJECT, "product": PRODUCT}
+
+
+async def presentations(event_id: int) -> list[dict[str, Any]]:
+    """What will be presented: approved projects and products only, by team (one query)."""
+    rows = (
+        await EventSignup.select(
+            EventSignup.id,
+            EventSignup.team.id.as_alias("team_id"),
+            EventSignup.team.name.as_alias("team_name"),
+            EventSignup.team.slug.as_alias("team_slug"),
+            EventSignup.team.school.name.as_alias("school_name"),
+            EventSignup.project.id.as_alias("project_id"),
+            EventSignup.project.published_title.as_alias("project_title"),
+            EventSignup.product.id.as_alias("product_id"),
+            EventSignup.product.published_name.as_alias("product_name"),
+        )
+        .where(EventSignup.event == event_id)
+        .where(
+            (EventSignup.project.is_not_null() & PROJECT.public_where(EventSignup.project))
+            | (EventSignup.product.is_not_null() & PRODUCT.public_where(EventSignup.product))
+        )
+        .order_by(EventSignup.team.name)
+        .order_by(EventSignup.id)
+    )
+    for row in rows:
+        if row["project_id"]:
+            row.update(title=row["project_title"], url=PROJECT.url(row["project_id"]))
+        else:
+            row.update(title=row["product_name"], url=PRODUCT.url(row["product_id"]))
+    return rows
+
+
+async def _teams_for(user: CurrentUser) -> list[int]:
+    """The teams a pupil belongs to, or a teacher's school's teams."""
+    if user.is_teacher:
+        rows = await Team.select(Team.id).where(Team.school == user.school_id)
+    elif user.is_pupil:
+        rows = await TeamMember.select(TeamMember.team.id.as_alias("id")).where(
+            TeamMember.user == user.id
+        )
+    else:
+        return []
+    return [row["id"] for row in rows]
+
+
+async def work_to_offer(user: CurrentUser | None) -> list[dict[str, Any]]:
+    """The approved work of the user's teams, as choices for the sign-up form."""
+    if user is None:
+        return []
+    team_ids = await _teams_for(user)
+    if not team_ids:
+        return []
+    projects = await Project.select(
+        Project.id, Project.published_title.as_alias("title"), Project.team.name.as_alias("team")
+    ).where(Project.team.is_in(team_ids) & PROJECT.public_where())
+    products = await Product.select(
+        Product.id, Product.published_name.as_alias("title"), Product.team.name.as_alias("team")
+    ).where(Product.team.is_in(team_ids) & PRODUCT.public_where())
+    choices = [
+        {"value": f"project:{p['id']}", "label": f"{p['team']}: {p['title']} (project)"}
+        for p in projects
+    ] + [
+        {"value": f"product:{p['id']}", "label": f"{p['team']}: {p['title']} (product)"}
+        for p in products
+    ]
+    return sorted(choices, key=lambda c: c["label"])
+
+
+async def sign_up(user: CurrentUser, event_id: int, choice: str) -> int:
+    """A pupil or teacher of the team signs it up to present an approved piece of work."""
+    event = await visible_event(user, event_id)
+    if event["ends_at"] < now():
+        raise SignupError("This event is over: sign up for a coming one.")
+    kind_name, _, raw_id = (choice or "").partition(":")
+    kind, item_id = _KINDS.get(kind_name), parse_row_id(raw_id)
+    if kind is None or item_id is None:
+        raise SignupError("Choose the project or product your team will present.")
+    item = (
+        await kind.table.select(kind.table.id, kind.table.team)
+        .where((kind.table.id == item_id) & kind.public_where())
+        .first()
+    )
+    if item is None:
+        raise SignupError("Only work a teacher has approved can be presented. Choose another.")
+    if not (user.is_pupil or user.is_teacher) or not await team_for_worker(user, item["team"]):
+        raise SignupError("Only a pupil or teacher of the team can sign it up.")
+    column = EventSignup.project if kind is PROJECT else EventSignup.product
+    if await EventSignup.exists().where((EventSignup.event == event_id) & (column == item_id)):
+        raise SignupError("That work is already signed up for this event.")
+    rows = await EventSignup.insert(
+        EventSignup(
+            event=event_id,
+            team=item["team"],
+            project=item_id if kind is PROJECT else None,
+            product=item_id if kind is PRODUCT else None,
+            signed_up_by=user.id,
+            created_at=now(),
+        )
+    ).returning(EventSignup.id)
+    return rows[0]["id"]
+
+
+async def withdraw(user: CurrentUser, event_id: int, signup_id: int) -> None:
+    """A teacher of the team (or the admin) withdraws a sign-up; others get a 404."""
+    if not 0 < signup_id <= MAX_ROW_ID:
+        raise NotFound()
+    row = (
+        await EventSignup.select(EventSignup.id, EventSignup.team)
+        .where((EventSignup.id == signup_id) & (EventSignup.event == event_id))
+        .first()
+    )
+    if row is None or not user.is_staff or not await team_for_worker(user, row["team"]):
+        raise NotFound()
+    await EventSignup.delete().where(EventSignup.id == signup_id)
