@@ -436,6 +436,9 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     )
     await load_demo_market(cluster_id, teams, users)
     await _demo_sharing(users, teams, schools)
+    from clustermarket.calendar.demo import load_demo_events  # issue 13 item 5
+
+    await load_demo_events(users, schools)
     from clustermarket.accounts.demo_classes import load_demo_classes  # issue 12
     from clustermarket.orders.demo import load_demo_orders  # issue 6: a reserved pre-order
 

@@ -10,6 +10,7 @@ from icalendar import Calendar
 from clustermarket.accounts.tables import Role
 from clustermarket.calendar.tables import Event, EventSchool, EventSignup
 from clustermarket.market.services import create_market_day
+from clustermarket.market.tables import MarketDay
 from clustermarket.moderation.content import PROJECT
 from clustermarket.moderation.services import hide, submit_for_approval
 from clustermarket.projects.services import create_project
@@ -260,3 +261,27 @@ async def test_a_wrong_event_form_says_why_and_keeps_what_was_typed(client) -> N
     assert bad_school.status_code == 400 and "schools" in bad_school.text
     assert await Event.count() == 0
     await admin.__aexit__(None, None, None)
+
+
+async def test_the_demo_calendar_has_the_seeds_events(client) -> None:
+    from clustermarket.demo import load_demo_data
+
+    await load_demo_data()
+    page = await client.get("/events")
+    for title in (
+        "Autumn eco meet-up",
+        "Spring eco meet-up",
+        "Summer eco meet-up",
+        "Rotary Family Learning Day",
+        "The Grapevine Saturday school",
+        "Inter-school sports competition",
+        "Aylsham Market Place",
+    ):
+        assert title in page.text, title
+    assert "Year 6 transition day" not in page.text  # private
+    autumn = (await Event.select(Event.id).where(Event.title == "Autumn eco meet-up").first())["id"]
+    assert "Bottle-top recycling" in (await client.get(f"/events/{autumn}")).text
+    feed = Calendar.from_ical((await client.get("/events.ics")).content)
+    summaries = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")]
+    assert len(summaries) == 6 + await MarketDay.count()
+    assert not any("transition" in s.lower() for s in summaries)
