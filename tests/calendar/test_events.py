@@ -215,10 +215,12 @@ async def test_a_teacher_withdraws_a_sign_up_and_a_pupil_cannot(client) -> None:
     async with make_client() as other_school:
         await make_user("pshah", role=Role.teacher, school="erpingham")
         await sign_in(other_school, "pshah")
+        assert "Withdraw" not in (await other_school.get(f"/events/{event}")).text
         response = await post_form(other_school, f"/events/{event}/signups/{signup}/withdraw", {})
         assert response.status_code == 404 and await EventSignup.count() == 1
     async with make_client() as teacher:
         await sign_in(teacher, "staylor")
+        assert "Withdraw" in (await teacher.get(f"/events/{event}")).text
         response = await post_form(teacher, f"/events/{event}/signups/{signup}/withdraw", {})
         assert response.status_code == 200 and await EventSignup.count() == 0
 

@@ -33,6 +33,7 @@ async def presentations(event_id: int) -> list[dict[str, Any]]:
             EventSignup.team.name.as_alias("team_name"),
             EventSignup.team.slug.as_alias("team_slug"),
             EventSignup.team.school.name.as_alias("school_name"),
+            EventSignup.team.school.as_alias("school_id"),
             EventSignup.project.id.as_alias("project_id"),
             EventSignup.project.published_title.as_alias("project_title"),
             EventSignup.product.id.as_alias("product_id"),
