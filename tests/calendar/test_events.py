@@ -240,6 +240,8 @@ async def test_only_the_admin_edits_events(client) -> None:
     gone = await post_form(client, f"/admin/events/{event}/remove", {})
     assert gone.status_code == 403 and await Event.count() == 1
 
+    assert 'href="/admin/events"' in (await admin.get("/dashboard")).text
+    assert 'href="/admin/events"' not in (await client.get("/dashboard")).text
     renamed = await post_form(
         admin, f"/admin/events/{event}", event_form("Cluster sports day", kind="sports")
     )
