@@ -44,6 +44,10 @@ async def test_leavers_past_their_date_are_erased_by_the_nightly_job(settings) -
     ).where(ModerationLog.action.is_in(["account.erase", "school.erase_leavers"]))
     assert sorted(r["action"] for r in log) == ["account.erase", "school.erase_leavers"]
     assert all(r["actor"] is None for r in log)  # the nightly job, not a person
+    batch = await ModerationLog.select(ModerationLog.reason).where(
+        ModerationLog.action == "school.erase_leavers"
+    )
+    assert batch == [{"reason": "the nightly job: their erase date has passed"}]
     assert "jackb" not in str(await ModerationLog.select(ModerationLog.subject_label))
 
 

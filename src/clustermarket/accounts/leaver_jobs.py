@@ -26,6 +26,7 @@ NIGHTLY = CurrentUser(
     school_name=None,
     session_epoch=0,
 )
+NIGHTLY_REASON = "the nightly job: their erase date has passed"
 
 
 async def schools_with_due_leavers() -> list[int]:
@@ -45,5 +46,5 @@ async def schools_with_due_leavers() -> list[int]:
 async def erase_leavers(settings: Settings, payload: dict[str, Any]) -> None:
     """The job: erase every school's leavers whose date has passed."""
     for school_id in await schools_with_due_leavers():
-        erased = await erase_due_leavers(NIGHTLY, school_id)
+        erased = await erase_due_leavers(NIGHTLY, school_id, NIGHTLY_REASON)
         log.info("Nightly erase: %s leavers of school %s erased", erased, school_id)
