@@ -10,10 +10,12 @@ from clustermarket.accounts.tables import Role, User
 from clustermarket.jobs.runner import run_due_jobs
 from clustermarket.jobs.schedule import queue_scheduled
 from clustermarket.jobs.tables import Job, JobStatus
+from clustermarket.market.tables import Sale
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.timeutil import now, today_uk
 from tests.accounts.test_rollover import erpingham_classes
 from tests.conftest import as_user, make_user, school_id, sign_in
+from tests.market.helpers import open_market, tap
 
 
 async def leavers_of_erpingham() -> None:
@@ -26,8 +28,14 @@ async def set_erase_after(username: str, day: dt.date) -> None:
     await User.update({User.erase_after: day}).where(User.username == username)
 
 
-async def test_leavers_past_their_date_are_erased_by_the_nightly_job(settings) -> None:
+async def test_leavers_past_their_date_are_erased_by_the_nightly_job(client, settings) -> None:
     await leavers_of_erpingham()
+    # A sale Jack recorded at a stall: the team's takings stay after he is erased.
+    market = await open_market()
+    await sign_in(client, "ameliab")
+    await tap(client, market.stall, market.candle, quantity="2")
+    jack = (await User.select(User.id).where(User.username == "jackb").first())["id"]
+    await Sale.update({Sale.recorded_by: jack}).where(Sale.stall == market.stall)
     await set_erase_after("jackb", today_uk() - dt.timedelta(days=1))  # past: erased tonight
     await set_erase_after("harryp", today_uk() + dt.timedelta(days=30))  # not yet
 
@@ -49,6 +57,8 @@ async def test_leavers_past_their_date_are_erased_by_the_nightly_job(settings) -
     )
     assert batch == [{"reason": "the nightly job: their erase date has passed"}]
     assert "jackb" not in str(await ModerationLog.select(ModerationLog.subject_label))
+    sales = await Sale.select(Sale.amount_pence, Sale.recorded_by).where(Sale.stall == market.stall)
+    assert sales == [{"amount_pence": 900, "recorded_by": None}]
 
 
 async def test_a_night_with_nobody_due_erases_nobody(settings) -> None:
