@@ -27,7 +27,7 @@ run: install
 	  || { echo "Refusing to start in production: fix the errors above."; exit 1; }; fi
 	$(BIN)/python -m clustermarket migrate
 	$(BIN)/python -m clustermarket demo --if-empty
-	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
+	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers --no-access-log
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -57,6 +57,7 @@ from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
+from clustermarket.web.request_log import RequestLog
 from clustermarket.web.security import security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.stores import start_store_cleanup, stop_store_cleanup
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Photos are at most 8 MB (media/images.py); photo forms allow more (web/forms.py).
     max_body = FORM_BODY_LIMIT
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *SITE_ROUTES,
             *PRIVACY_ROUTES,
@@ -195,6 +196,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         logging_config=None,
     )
+    app.asgi_handler = RequestLog(app.asgi_handler)  # one line per request, around everything
+    return app
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -79,7 +79,7 @@ async def test_health_names_redis_when_it_is_configured_and_down(postgres_down) 
     async with make_client(redis_url="redis://127.0.0.1:1/0") as client:
         health = await bounded(client.get("/health"))
     assert health.status_code == 503
-    assert health.json()["down"] == ["database", "redis"]
+    assert health.json()["down"] == ["database", "redis", "queue"]
 
 
 @pytest.fixture

@@ -297,7 +297,7 @@ async def set_erase_date(actor: CurrentUser, school_id: int | None, erase_after:
     return len(rows)
 
 
-async def erase_due_leavers(actor: CurrentUser, school_id: int | None) -> int:
+async def erase_due_leavers(actor: CurrentUser, school_id: int | None, reason: str = "") -> int:
     """Erase every leaver whose date has passed, with the existing erase (logged there)."""
     listed = await leavers(actor, school_id)
     for pupil in listed["due"]:
@@ -310,5 +310,6 @@ async def erase_due_leavers(actor: CurrentUser, school_id: int | None) -> int:
             listed["school"]["id"],
             f"{len(listed['due'])} leavers erased",
             listed["school"]["id"],
+            reason,
         )
     return len(listed["due"])

@@ -13,6 +13,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.coop.mail import queue_decision
 from clustermarket.coop.tables import Ballot, CommunityGroup, GroupStatus, Vote, VoteChoice
 from clustermarket.moderation.log import log_action
 from clustermarket.sharing.pitch import is_open, parse_uk_datetime
@@ -63,27 +64,29 @@ async def decide_group(actor: CurrentUser, group_id: int, approve: bool) -> None
     if not actor.is_admin:
         raise NotFound()
     status = GroupStatus.approved if approve else GroupStatus.declined
-    updated = (
-        await CommunityGroup.update(
-            {
-                CommunityGroup.status: status,
-                CommunityGroup.decided_by: actor.id,
-                CommunityGroup.decided_at: now(),
-            }
+    async with CommunityGroup._meta.db.transaction():  # the e-mail is queued with the decision
+        updated = (
+            await CommunityGroup.update(
+                {
+                    CommunityGroup.status: status,
+                    CommunityGroup.decided_by: actor.id,
+                    CommunityGroup.decided_at: now(),
+                }
+            )
+            .where((CommunityGroup.id == group_id) & (CommunityGroup.status == GroupStatus.pending))
+            .returning(CommunityGroup.name)
         )
-        .where((CommunityGroup.id == group_id) & (CommunityGroup.status == GroupStatus.pending))
-        .returning(CommunityGroup.name)
-    )
-    if not updated:
-        raise CoopError("That application was already decided.")
-    await log_action(
-        actor_id=actor.id,
-        action=f"group_{status.value}",
-        subject_type="community_group",
-        subject_id=group_id,
-        subject_label=updated[0]["name"],
-        school_id=None,
-    )
+        if not updated:
+            raise CoopError("That application was already decided.")
+        await log_action(
+            actor_id=actor.id,
+            action=f"group_{status.value}",
+            subject_type="community_group",
+            subject_id=group_id,
+            subject_label=updated[0]["name"],
+            school_id=None,
+        )
+        await queue_decision(group_id)
 
 
 async def put_to_vote(actor: CurrentUser, idea_id: int, question: str, closes_at: str) -> int:

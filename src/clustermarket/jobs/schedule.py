@@ -27,6 +27,8 @@ SCHEDULES = (
     Schedule("orders.expire_checkouts", dt.timedelta(minutes=5)),
     # Pay-at-the-stall reservations nobody collected lapse after their market day.
     Schedule("orders.lapse_reservations", None),
+    # Leavers past their erase date are erased (accounts/leaver_jobs.py).
+    Schedule("accounts.erase_leavers", None),
 )
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import smtplib
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
+from clustermarket.jobs.mail import send_email
 from clustermarket.jobs.outbox import enqueue
 from clustermarket.money import format_pence
 from clustermarket.orders.tables import Order, OrderStatus
@@ -82,12 +82,7 @@ def buyer_message(
 
 
 def _send(settings: Settings, message: EmailMessage) -> None:
-    with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:
-        if settings.smtp_port == 587:
-            smtp.starttls()
-        if settings.smtp_username:
-            smtp.login(settings.smtp_username, settings.smtp_password or "")
-        smtp.send_message(message)
+    send_email(settings, message)
 
 
 async def queue_receipt(order_id: int | None) -> None:

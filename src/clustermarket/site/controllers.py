@@ -10,6 +10,7 @@ from clustermarket.catalogue.services import public_products
 from clustermarket.jobs.admin import queue_counts
 from clustermarket.market.services import next_market_day
 from clustermarket.moderation.services import waiting_count
+from clustermarket.ops.backup import last_backup_at
 from clustermarket.projects.services import public_projects
 from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools
@@ -45,6 +46,7 @@ async def dashboard(request: Request) -> Template:
             else [],
             "waiting": await waiting_count(user) if user.is_staff else 0,
             "jobs": await queue_counts() if user.is_admin else None,
+            "last_backup": last_backup_at(request.app.state.settings) if user.is_admin else None,
         },
     )
 

@@ -79,7 +79,8 @@ HEALTH_CHECK_SECONDS = 5
 
 
 async def unavailable_services(app: Any) -> list[str]:
-    """What the health check finds down: "database" and/or "redis" (when configured)."""
+    """What the health check finds down: "database", "redis" (when configured), "queue"."""
+    from clustermarket.jobs.health import check_queue
     from clustermarket.schools.tables import School
 
     down = []
@@ -94,4 +95,11 @@ async def unavailable_services(app: Any) -> list[str]:
         except Exception as error:
             log.warning("Health check: Redis unavailable: %s", type(error).__name__)
             down.append("redis")
+    try:
+        await check_queue(
+            app.state.settings, database_up="database" not in down, seconds=HEALTH_CHECK_SECONDS
+        )
+    except Exception as error:
+        log.warning("Health check: job queue unavailable: %s", type(error).__name__)
+        down.append("queue")
     return down
