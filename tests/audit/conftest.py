@@ -1,0 +1,44 @@
+"""The outside audit kept in the suite. Modules that use the `world` fixture share one
+migrated database with the demo data (built once per module), instead of a fresh database
+per test; every other test here starts from a clean database as elsewhere."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from clustermarket.server import create_app
+from clustermarket.settings import get_settings
+from tests.audit.counts import COUNTS, LABELS
+from tests.audit.world import World, build_world, close_world
+from tests.conftest import reset_database
+
+
+@pytest.fixture(autouse=True)
+async def clean_db(request: pytest.FixtureRequest, seed_rows: dict[Any, list]) -> None:
+    """The per-test wipe, except for tests of the shared world (the module built it)."""
+    if "world" not in request.fixturenames:
+        await reset_database(seed_rows)
+
+
+@pytest.fixture(scope="module")
+async def world(seed_rows: dict[Any, list]) -> AsyncIterator[World]:
+    await reset_database(seed_rows)
+    built = await build_world(lambda: create_app(get_settings()))
+    yield built
+    await close_world(built)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not COUNTS:
+        return
+    terminalreporter.section("audit counts")
+    for key, label in LABELS.items():
+        if COUNTS.get(key):
+            terminalreporter.write_line(f"{COUNTS[key]:>6}  {label}")
+    if os.environ.get("AUDIT_COUNTS_FILE"):
+        with open(os.environ["AUDIT_COUNTS_FILE"], "w") as out:
+            out.writelines(f"{key} {COUNTS[key]}\n" for key in LABELS if COUNTS.get(key))
