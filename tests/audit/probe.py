@@ -37,3 +37,25 @@ def outcome(response: Any) -> str:
     if status in (403, 404):
         return NO
     return OK
+
+
+# What web/security.py sets on every answer; the audit checks each answer it gets.
+SECURITY_HEADERS = {
+    "content-security-policy": "frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "permissions-policy": "camera=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def missing_security_headers(response: Any) -> list[str]:
+    from tests.audit.counts import COUNTS
+
+    COUNTS["headers"] += 1
+    return [
+        name
+        for name, part in SECURITY_HEADERS.items()
+        if part not in response.headers.get(name, "")
+    ]

@@ -12,7 +12,7 @@ import pytest
 from clustermarket.server import create_app
 from tests.audit.counts import COUNTS
 from tests.audit.expected import EXPECTED, LOGIN, MIRROR, NO, OK
-from tests.audit.probe import outcome, send
+from tests.audit.probe import missing_security_headers, outcome, send
 from tests.audit.routes import (
     Route,
     app_routes,
@@ -74,6 +74,7 @@ async def test_each_role_gets_its_expected_answer(world: World, route: Route) ->
         answer = await send(world.clients[role], route, url(route, ids), plausible_form(route, ids))
         COUNTS["matrix"] += 1
         got[role] = outcome(answer)
+        assert not missing_security_headers(answer), f"{role}: {answer.status_code}"
     assert got == {role: expected[role] for role in roles}
     if before is not None:
         assert await snapshot() == before, "a refused request changed the database"
