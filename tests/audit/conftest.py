@@ -9,12 +9,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from clustermarket.server import create_app
 from clustermarket.settings import get_settings
 from tests.audit.counts import COUNTS, LABELS
 from tests.audit.world import World, build_world, close_world
 from tests.conftest import reset_database
+
+# The fuzz's example counts: "ci" (the default) keeps the run short and repeatable;
+# HYPOTHESIS_PROFILE=deep for a longer hunt.
+_FUZZ = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("ci", max_examples=15, derandomize=True, **_FUZZ)
+settings.register_profile("deep", max_examples=300, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

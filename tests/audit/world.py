@@ -45,7 +45,7 @@ TEAM_SLUGS = {"A": "aylsham-makers", "B": "erpingham-bees"}
 
 @dataclass
 class World:
-    ids: dict[str, dict[str, Any]]  # side ("A"/"B") -> path parameter name -> value
+    ids: dict[str, Any]  # side ("A"/"B") -> path parameter name -> value
     clients: dict[str, AsyncTestClient] = field(default_factory=dict)
 
 
@@ -257,6 +257,9 @@ async def build_world(make_app: Any) -> World:
     )
     await MarketDay.update({MarketDay.status: MarketStatus.open}).where(MarketDay.id == day)
     world = World(ids={"A": await _side("A", day), "B": await _side("B", day)})
+    spare = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    world.ids["spare_pupil"] = spare["isla"]  # school A, but not a role of the matrix
+    world.ids["spare_teacher"] = spare["jcole"]
     for role, username in ROLES.items():
         client = AsyncTestClient(app=make_app(), base_url="http://testserver.local")
         await client.__aenter__()
