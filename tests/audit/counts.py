@@ -5,7 +5,8 @@ from collections import Counter
 COUNTS: Counter[str] = Counter()
 
 LABELS = {
-    "matrix": "route × role requests",
+    "cells": "routes × roles with an expected answer",
+    "matrix": "route × role requests sent (unsafe ones only as roles that must be refused)",
     "idor": "IDOR requests (other school, missing, 0, -1, huge, not a number)",
     "csrf": "CSRF probes",
     "headers": "responses checked for security headers",
