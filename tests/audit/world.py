@@ -19,7 +19,7 @@ from clustermarket.coop.tables import Ballot, CommunityGroup
 from clustermarket.demo import PEOPLE, load_demo_data
 from clustermarket.market.sales import open_stall, record_sale
 from clustermarket.market.services import stall_for_worker
-from clustermarket.market.tables import MarketDay, MarketStatus, Sale, Stall
+from clustermarket.market.tables import MarketDay, MarketStatus, Sale, Stall, StallStock
 from clustermarket.media.tables import Photo
 from clustermarket.orders.services import place_order
 from clustermarket.orders.tables import Order, OrderLine
@@ -106,14 +106,7 @@ async def _side(side: str, day_id: int) -> dict[str, Any]:
         .first()
     )
     team_id = team["id"]
-    pupil, teacher = (
-        (ROLES["pupil_a"], ROLES["teacher_a"])
-        if side == "A"
-        else (
-            ROLES["pupil_b"],
-            ROLES["teacher_b"],
-        )
-    )
+    pupil, teacher = ROLES[f"pupil_{side.lower()}"], ROLES[f"teacher_{side.lower()}"]
     users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
     product = await _owner_with_photo(Product, team_id, "product")
     project = await _owner_with_photo(Project, team_id, "project")
@@ -127,91 +120,18 @@ async def _side(side: str, day_id: int) -> dict[str, Any]:
         await moderation.approve(await load_session_user(admin["id"], 0), PROJECT, project)
     if not await ImpactTally.exists().where(ImpactTally.project == project):
         await ImpactTally.insert(ImpactTally(project=project, quantity=3, unit="trees", label="x"))
-    stall = await _first(
-        Stall.select(Stall.id).where((Stall.team == team_id) & (Stall.market_day == day_id)),
-        f"stall of team {side}",
-    )
-    seller = await load_session_user(users[pupil], 0)
-    worker_stall = await stall_for_worker(seller, stall)
-    await open_stall(worker_stall, 1000)
-    stock = await Stall.select(Stall.id).where(Stall.id == stall).first()
-    assert stock
-    from clustermarket.market.tables import StallStock
-
-    sold = await StallStock.select(StallStock.product).where(StallStock.stall == stall).first()
-    await record_sale(
-        seller, stall, sold["product"], 1, "cash", f"00000000-0000-4000-9000-00000000000{side}"
-    )
-    sale = await _first(Sale.select(Sale.id).where(Sale.stall == stall), f"sale {side}")
-    basket = {"day": day_id, "items": {str(sold["product"]): 1}}
-    await place_order(False, basket, "Audit Buyer", f"buyer-{side.lower()}@example.org")
-    order = await _first(
-        Order.select(Order.id)
-        .where(Order.id.is_in(OrderLine.select(OrderLine.order).where(OrderLine.stall == stall)))
-        .order_by(Order.id, ascending=False),
-        f"order at stall {side}",
-    )
-    token = (await Order.select(Order.token).where(Order.id == order).first())["token"]
-    school = team["school"]
-    if not await Idea.exists().where(Idea.author == users[pupil]):
-        await Idea.insert(
-            Idea(
-                author=users[pupil],
-                school=school,
-                tag="general",
-                title="Audit idea",
-                created_at=now(),
-            )
-        )
-    idea = await _first(Idea.select(Idea.id).where(Idea.author == users[pupil]), f"idea {side}")
-    if not await Comment.exists().where(Comment.author == users[pupil]):
-        await Comment.insert(
-            Comment(
-                target_type="idea",
-                target_id=idea,
-                author=users[pupil],
-                school=school,
-                receiving_school=school,
-                body="Audit comment",
-                created_at=now(),
-            )
-        )
-    round_id = await _first(PitchRound.select(PitchRound.id), "pitch round")
-    if not await PitchEntry.exists().where(PitchEntry.team == team_id):
-        await PitchEntry.insert(
-            PitchEntry(
-                round=round_id,
-                team=team_id,
-                product=product,
-                question="Audit?",
-                created_by=users[pupil],
-                created_at=now(),
-            )
-        )
-    entry = await _first(
-        PitchEntry.select(PitchEntry.id).where(PitchEntry.team == team_id), f"pitch entry {side}"
-    )
+    market = await _market_rows(side, team_id, day_id, users[pupil])
+    sharing = await _sharing_rows(side, team, product, users[pupil], users)
     photo = await _photo_of(team_id, "product", product)
     photo_row = await Photo.select().where(Photo.id == photo).first()
     member = next(users[u] for u in ("oliverg", "freyas") if (side == "A") == (u == "oliverg"))
-    if not await PitchFeedback.exists().where(PitchFeedback.entry == entry):
-        author = users[ROLES["pupil_a"]]
-        await PitchFeedback.insert(
-            PitchFeedback(
-                entry=entry,
-                author=author,
-                school=team["school"],
-                receiving_school=team["school"],
-                works_well="Nice.",
-                even_better_if="cheaper.",
-                created_at=now(),
-            )
-        )
     # The idea shows the product's (published) photo, so its photo route has a file to serve.
     await Idea.update(
         {Idea.photo_name: photo_row["file_name"], Idea.thumb_name: photo_row["thumb_name"]}
-    ).where(Idea.id == idea)
+    ).where(Idea.id == sharing["idea_id"])
     return {
+        **market,
+        **sharing,
         "team_id": team_id,
         "slug": team["slug"],
         "school_id": team["school"],
@@ -228,22 +148,106 @@ async def _side(side: str, day_id: int) -> dict[str, Any]:
         "project_photo_id": await _photo_of(team_id, "project", project),
         "photo_name": photo_row["file_name"],
         "day_id": day_id,
-        "stall_id": stall,
-        "sale_id": sale,
-        "order_id": order,
-        "token": token,
+        "ballot_id": await _first(Ballot.select(Ballot.id), "ballot"),
+        "group_id": await _first(CommunityGroup.select(CommunityGroup.id), "community group"),
+    }
+
+
+async def _market_rows(side: str, team_id: int, day_id: int, pupil_id: int) -> dict[str, Any]:
+    """The team's stall on the open day, opened, with one sale and one reserved order."""
+    stall = await _first(
+        Stall.select(Stall.id).where((Stall.team == team_id) & (Stall.market_day == day_id)),
+        f"stall of team {side}",
+    )
+    seller = await load_session_user(pupil_id, 0)
+    worker_stall = await stall_for_worker(seller, stall)
+    await open_stall(worker_stall, 1000)
+    sold = await StallStock.select(StallStock.product).where(StallStock.stall == stall).first()
+    await record_sale(
+        seller, stall, sold["product"], 1, "cash", f"00000000-0000-4000-9000-00000000000{side}"
+    )
+    sale = await _first(Sale.select(Sale.id).where(Sale.stall == stall), f"sale {side}")
+    basket = {"day": day_id, "items": {str(sold["product"]): 1}}
+    await place_order(False, basket, "Audit Buyer", f"buyer-{side.lower()}@example.org")
+    order = await _first(
+        Order.select(Order.id)
+        .where(Order.id.is_in(OrderLine.select(OrderLine.order).where(OrderLine.stall == stall)))
+        .order_by(Order.id, ascending=False),
+        f"order at stall {side}",
+    )
+    token = (await Order.select(Order.token).where(Order.id == order).first())["token"]
+    return {"stall_id": stall, "sale_id": sale, "order_id": order, "token": token}
+
+
+async def _sharing_rows(
+    side: str, team: dict[str, Any], product: int, pupil_id: int, users: dict[str, int]
+) -> dict[str, Any]:
+    """The pupil's idea and comment, the team's pitch entry and feedback on it (pending ones
+    are made when the demo has none)."""
+    team_id = team["id"]
+    school = team["school"]
+    if not await Idea.exists().where(Idea.author == pupil_id):
+        await Idea.insert(
+            Idea(
+                author=pupil_id,
+                school=school,
+                tag="general",
+                title="Audit idea",
+                created_at=now(),
+            )
+        )
+    idea = await _first(Idea.select(Idea.id).where(Idea.author == pupil_id), f"idea {side}")
+    if not await Comment.exists().where(Comment.author == pupil_id):
+        await Comment.insert(
+            Comment(
+                target_type="idea",
+                target_id=idea,
+                author=pupil_id,
+                school=school,
+                receiving_school=school,
+                body="Audit comment",
+                created_at=now(),
+            )
+        )
+    round_id = await _first(PitchRound.select(PitchRound.id), "pitch round")
+    if not await PitchEntry.exists().where(PitchEntry.team == team_id):
+        await PitchEntry.insert(
+            PitchEntry(
+                round=round_id,
+                team=team_id,
+                product=product,
+                question="Audit?",
+                created_by=pupil_id,
+                created_at=now(),
+            )
+        )
+    entry = await _first(
+        PitchEntry.select(PitchEntry.id).where(PitchEntry.team == team_id), f"pitch entry {side}"
+    )
+    if not await PitchFeedback.exists().where(PitchFeedback.entry == entry):
+        author = users[ROLES["pupil_a"]]
+        await PitchFeedback.insert(
+            PitchFeedback(
+                entry=entry,
+                author=author,
+                school=team["school"],
+                receiving_school=team["school"],
+                works_well="Nice.",
+                even_better_if="cheaper.",
+                created_at=now(),
+            )
+        )
+    return {
         "idea_id": idea,
         "comment_id": await _first(
-            Comment.select(Comment.id).where(Comment.author == users[pupil]), f"comment {side}"
+            Comment.select(Comment.id).where(Comment.author == pupil_id), f"comment {side}"
         ),
+        "round_id": round_id,
         "entry_id": entry,
         "feedback_id": await _first(
             PitchFeedback.select(PitchFeedback.id).where(PitchFeedback.entry == entry),
             f"pitch feedback {side}",
         ),
-        "round_id": round_id,
-        "ballot_id": await _first(Ballot.select(Ballot.id), "ballot"),
-        "group_id": await _first(CommunityGroup.select(CommunityGroup.id), "community group"),
     }
 
 
