@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, settings
 from clustermarket.server import create_app
 from clustermarket.settings import get_settings
 from tests.audit.counts import COUNTS, LABELS
-from tests.audit.world import World, build_world, close_world
-from tests.conftest import reset_database
+from tests.audit.world import World, build_world_rows, close_world, sign_in_roles
+from tests.conftest import _tables, reset_database
 
 # The fuzz's example counts: "ci" (the default) keeps the run short and repeatable;
 # HYPOTHESIS_PROFILE=deep for a longer hunt.
@@ -32,10 +32,20 @@ async def clean_db(request: pytest.FixtureRequest, seed_rows: dict[Any, list]) -
         await reset_database(seed_rows)
 
 
-@pytest.fixture(scope="module")
-async def world(seed_rows: dict[Any, list]) -> AsyncIterator[World]:
+@pytest.fixture(scope="session")
+async def world_rows(seed_rows: dict[Any, list]) -> tuple[dict[str, Any], dict[Any, list]]:
+    """The world's rows, built once through the app's services and kept to restore."""
     await reset_database(seed_rows)
-    built = await build_world(lambda: create_app(get_settings()))
+    ids = await build_world_rows()
+    return ids, {table: await table.select() for table in _tables()}
+
+
+@pytest.fixture(scope="module")
+async def world(world_rows: tuple[dict[str, Any], dict[Any, list]]) -> AsyncIterator[World]:
+    """Each module starts from the world as built (restored row by row), signed in afresh."""
+    ids, rows = world_rows
+    await reset_database(rows)
+    built = await sign_in_roles(ids, lambda: create_app(get_settings()))
     yield built
     await close_world(built)
 

@@ -1,8 +1,9 @@
 """A Hypothesis fuzz of every form in the app's route list: random and hostile strings and
 numbers (NUL, right-to-left marks, emoji, very long, negative, sNaN, huge) in each field,
 posted as a role that may use the form (which a sensible form first shows is let
-through: the allowed side of the matrix for unsafe routes). Never a 500, and nothing of the other school that
-was already saved changes. Example counts come from the Hypothesis profile (conftest.py)."""
+through: the allowed side of the matrix for unsafe routes). Never a 500, and nothing of
+the other school that was already saved changes. Example counts come from the Hypothesis
+profile (conftest.py)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ Side "A" is Aylsham High (its team Aylsham Makers); side "B" is another school, 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -251,19 +252,25 @@ async def _sharing_rows(
     }
 
 
-async def build_world(make_app: Any) -> World:
-    """Demo data, the next market day open with a sale and an order at each side's stall, and
-    a signed-in client per role (each with its own app: clients cannot share a lifespan)."""
+async def build_world_rows() -> dict[str, Any]:
+    """Demo data, the next market day open with a sale and an order at each side's stall;
+    returns the ids of each side's rows."""
     await load_demo_data()
     day = await _first(
         MarketDay.select(MarketDay.id).where(MarketDay.status == MarketStatus.planned),
         "planned market day",
     )
     await MarketDay.update({MarketDay.status: MarketStatus.open}).where(MarketDay.id == day)
-    world = World(ids={"A": await _side("A", day), "B": await _side("B", day)})
+    ids: dict[str, Any] = {"A": await _side("A", day), "B": await _side("B", day)}
     spare = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
-    world.ids["spare_pupil"] = spare["isla"]  # school A, but not a role of the matrix
-    world.ids["spare_teacher"] = spare["jcole"]
+    ids["spare_pupil"] = spare["isla"]  # school A, but not a role of the matrix
+    ids["spare_teacher"] = spare["jcole"]
+    return ids
+
+
+async def sign_in_roles(ids: dict[str, Any], make_app: Any) -> World:
+    """A signed-in client per role (each with its own app: clients cannot share a lifespan)."""
+    world = World(ids=copy.deepcopy(ids))
     for role, username in ROLES.items():
         client = AsyncTestClient(app=make_app(), base_url="http://testserver.local")
         await client.__aenter__()
