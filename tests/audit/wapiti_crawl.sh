@@ -64,8 +64,9 @@ scan() {  # username password
     --store-session "$WORK/session-$1" -f txt -o "$WORK/report-$1.txt" -v 0 || true
 }
 
-scan staylor teacher-demo-1
+# The pupil first: the teacher's scan may deactivate the pupil or reset their password.
 scan ameliab apple-otter-12
+scan staylor teacher-demo-1
 
 requests=$(grep -c '" [0-9][0-9][0-9]' "$LOG" || true)
 errors=$(grep -c '" 5[0-9][0-9]' "$LOG" || true)
