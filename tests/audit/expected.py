@@ -33,6 +33,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # site, sign-in, schools, teams
     ("GET", "/"): ANYONE,
     ("GET", "/health"): ANYONE,
+    ("GET", "/privacy"): ANYONE,
+    ("GET", "/privacy/young"): ANYONE,
     ("GET", "/static/{file_path}"): ANYONE,
     ("GET", "/dashboard"): SIGNED_IN,
     ("GET", "/login"): ANYONE,  # signed in: sent on to the dashboard
@@ -60,6 +62,37 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff/{user_id}/active"): ADMIN,
     ("POST", "/admin/staff/{user_id}/reset"): ADMIN,
+    ("GET", "/pupils/{pupil_id}/new-password"): SCHOOL_A_STAFF,  # the second step
+    ("POST", "/pupils/{pupil_id}/unlock"): SCHOOL_A_STAFF,
+    # classes, picture sign-in, the summer rollover (a teacher: their own school's)
+    ("GET", "/classes"): STAFF,
+    ("POST", "/classes"): STAFF,
+    ("GET", "/classes/{class_id}"): SCHOOL_A_STAFF,
+    ("GET", "/classes/{class_id}/print"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/kind"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/code"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/pupils"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/members"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/cards"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/pupils/{pupil_id}/card"): SCHOOL_A_STAFF,
+    ("POST", "/classes/{class_id}/pupils/{pupil_id}/unlock"): SCHOOL_A_STAFF,
+    ("GET", "/classes/rollover"): STAFF,
+    ("POST", "/classes/rollover"): STAFF,
+    ("POST", "/classes/rollover/hand-over"): STAFF,
+    ("POST", "/classes/rollover/erase-date"): STAFF,
+    ("POST", "/classes/rollover/erase"): STAFF,
+    # the class's link is its key: whoever holds it (the child taps a name, then pictures)
+    ("GET", "/sign-in/{school}/{code}"): ANYONE,
+    ("GET", "/sign-in/{school}/{code}/{pupil_id}"): ANYONE,
+    ("POST", "/sign-in/{school}/{code}/{pupil_id}"): ANYONE,
+    ("POST", "/sign-in/{school}/{code}/{pupil_id}/pick"): ANYONE,
+    # transition days: Aylsham High's teachers (school A) invite; the invited pupils see
+    ("GET", "/transition"): SIGNED_IN,
+    ("POST", "/transition/invite"): SCHOOL_A_STAFF,
+    ("POST", "/transition/follows/{follow_id}/remove"): SCHOOL_A_STAFF,
+    # background jobs
+    ("GET", "/admin/jobs"): ADMIN,
+    ("POST", "/admin/jobs/{job_id}/retry"): ADMIN,
     # catalogue, projects, photos, moderation
     ("GET", "/products"): ANYONE,
     ("GET", "/products/{product_id}"): ANYONE,
@@ -93,17 +126,35 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/market-days/{day_id}"): ADMIN,
     ("POST", "/admin/market-days/{day_id}/stalls"): ADMIN,
     ("POST", "/admin/market-days/{day_id}/status"): ADMIN,
+    ("GET", "/admin/market-days/{day_id}/closing"): ADMIN,
+    ("GET", "/admin/market-days/{day_id}/edit"): ADMIN,
+    ("POST", "/admin/market-days/{day_id}/edit"): ADMIN,
+    ("POST", "/admin/market-days/{day_id}/remove"): ADMIN,
+    ("POST", "/admin/market-days/{day_id}/stalls/{stall_id}/remove"): ADMIN,
+    ("GET", "/admin/market-days/{day_id}/pre-orders"): ADMIN,
+    ("POST", "/admin/market-days/{day_id}/pre-orders"): ADMIN,
     ("GET", "/stalls/{stall_id}"): TEAM_A,
     ("GET", "/stalls/{stall_id}/stock"): TEAM_A,
     ("POST", "/stalls/{stall_id}/stock"): TEAM_A,
     ("POST", "/stalls/{stall_id}/open"): TEAM_A,
     ("POST", "/stalls/{stall_id}/close"): TEAM_A,
+    ("GET", "/stalls/{stall_id}/closing"): TEAM_A,
+    ("GET", "/stalls/{stall_id}/summary"): TEAM_A,
+    ("GET", "/stalls/{stall_id}/till"): TEAM_A,
+    ("GET", "/stalls/{stall_id}/till.webmanifest"): TEAM_A,
+    ("POST", "/stalls/{stall_id}/tickets"): TEAM_A,
+    ("POST", "/stalls/{stall_id}/tickets/{ticket_id}/void"): TEAM_A,
+    ("GET", "/stalls/sw.js"): ANYONE,  # the till's service worker: a static script
     ("POST", "/stalls/{stall_id}/sales"): TEAM_A,
     ("POST", "/stalls/{stall_id}/sales/{sale_id}/void"): TEAM_A,
     ("POST", "/stalls/{stall_id}/sales/{sale_id}/change"): TEAM_A,
     ("POST", "/stalls/{stall_id}/pre-orders/{order_id}/collect"): TEAM_A,
     ("GET", "/teams/{team_id}/market"): TEAM_A,
     ("POST", "/teams/{team_id}/market/expenses"): TEAM_A,
+    # a recorded cost is corrected or removed by the team's teachers (pupils record them)
+    ("GET", "/teams/{team_id}/market/expenses/{expense_id}"): SCHOOL_A_STAFF,
+    ("POST", "/teams/{team_id}/market/expenses/{expense_id}"): SCHOOL_A_STAFF,
+    ("POST", "/teams/{team_id}/market/expenses/{expense_id}/remove"): SCHOOL_A_STAFF,
     ("GET", "/reports"): STAFF,  # each teacher sees their own school's figures
     ("GET", "/reports/{slug}/csv"): STAFF,
     # pre-orders and payment
@@ -115,9 +166,14 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/orders/{token}/paid"): ANYONE,
     ("GET", "/orders/{token}/unpaid"): ANYONE,
     ("POST", "/orders/{token}/cancel"): ANYONE,
+    ("GET", "/orders/{token}/calendar.ics"): ANYONE,
+    ("GET", "/confirm-order/{token}"): ANYONE,  # the e-mailed link is the buyer's key
+    ("POST", "/confirm-order/{token}"): ANYONE,
+    ("GET", "/my/orders"): SIGNED_IN,  # a buyer's own orders (others: none)
     ("GET", "/staff/orders"): STAFF,
     ("POST", "/staff/orders/{order_id}/cancel"): SCHOOL_A_STAFF,
     ("POST", "/staff/orders/{order_id}/refund"): SCHOOL_A_STAFF,
+    ("POST", "/staff/orders/{order_id}/release"): SCHOOL_A_STAFF,
     ("POST", "/stripe/webhook"): ANYONE,  # no CSRF; a Stripe signature instead
     # sharing: ideas, feedback, flags, pitch rounds, notifications
     ("GET", "/ideas"): SIGNED_IN,

@@ -115,7 +115,9 @@ def plausible_form(route: Route, ids: dict[str, Any]) -> dict[str, str]:
     for name, kind in route.fields:
         if kind == "file":
             continue
-        if name in ("user", "team"):
+        if name == "pupil":
+            form[name] = str(ids["pupil_id"])
+        elif name in ("user", "team"):
             form[name] = str(ids["member_id"] if name == "user" else ids["team_id"])
         elif name in ("school",):
             form[name] = str(ids["school_id"])
@@ -138,6 +140,8 @@ def param_value(route: Route, name: str, ids: dict[str, Any]) -> Any:
             "schools": "aylsham-high" if ids["side"] == "A" else "erpingham",
             "reports": "methods",
         }.get(first, ids["slug"])
+    if name == "token" and first == "confirm-order":
+        return ids["confirm_token"]
     if name == "target_id":
         return ids["product_id"]
     if name == "name":

@@ -5,8 +5,6 @@ Never a 500, never another school's data, and a refused unsafe request changes n
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from clustermarket.server import create_app
@@ -25,17 +23,6 @@ from tests.audit.world import ROLES, World, snapshot
 ROUTES = app_routes(create_app())
 REFUSED_STATUSES = {400, 403, 404}
 
-# Faults being fixed on other branches: a missing or other team's row in these answers with
-# the success redirect (nothing changes). Each case is a strict xfail until its fix merges;
-# then remove the entry.
-_SUCCESS_LOOKING = "fixed on branch errors: a refused removal answers with the success redirect"
-KNOWN_FAULTS = {
-    (("POST", "/products/{content_id}/photos/{photo_id}/remove"), "photo_id"): _SUCCESS_LOOKING,
-    (("POST", "/projects/{content_id}/photos/{photo_id}/remove"), "photo_id"): _SUCCESS_LOOKING,
-    (("POST", "/projects/{project_id}/tallies/{tally_id}/remove"), "tally_id"): _SUCCESS_LOOKING,
-    (("POST", "/teams/{team_id}/members/{member_id}/remove"), "member_id"): _SUCCESS_LOOKING,
-}
-KNOWN_VARIANTS = ("other school's row", "missing", "zero", "negative")
 # Pages that show only a form and nothing of the row, whatever the id (posting it refuses).
 FORM_ONLY = {("GET", "/flag/{kind_name}/{content_id}")}
 
@@ -105,8 +92,6 @@ async def test_other_schools_ids_and_odd_ids_are_refused(world: World, route: Ro
     wrong: list[str] = []
     for role in ("pupil_a", "teacher_a"):
         for param, variant, value in idor_variants(route, theirs):
-            if (route.key, param) in KNOWN_FAULTS and variant in KNOWN_VARIANTS:
-                continue  # test_known_idor_faults
             allowed = _idor_expectation(route, role, variant)
             if allowed is None:
                 continue
@@ -133,38 +118,6 @@ async def test_other_schools_ids_and_odd_ids_are_refused(world: World, route: Ro
         assert await snapshot() == before, "an IDOR request changed the database"
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param((key, param, variant), marks=pytest.mark.xfail(strict=True, reason=reason))
-        for (key, param), reason in KNOWN_FAULTS.items()
-        for variant in KNOWN_VARIANTS
-    ],
-    ids=lambda case: f"{case[0][0]} {case[0][1]} {case[1]} {case[2]}",
-)
-async def test_known_idor_faults(world: World, case: Any) -> None:
-    key, param, variant = case
-    route = next(route for route in ROUTES if route.key == key)
-    value = next(
-        v for p, name, v in idor_variants(route, world.ids["B"]) if (p, name) == (param, variant)
-    )
-    before = await snapshot()
-    answer = await send(
-        world.clients["teacher_a"],
-        route,
-        url(route, world.ids["A"], override=(param, value)),
-        plausible_form(route, world.ids["A"]),
-    )
-    COUNTS["idor"] += 1
-    assert await snapshot() == before
-    assert answer.status_code in REFUSED_STATUSES
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="fixed on branch errors: adding another school's pupil to a team answers with the "
-    "success redirect",
-)
 async def test_a_teacher_cannot_add_another_schools_pupil_to_a_team(world: World) -> None:
     route = next(r for r in ROUTES if r.key == ("POST", "/teams/{team_id}/members"))
     before = await snapshot()

@@ -28,6 +28,7 @@ from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.sharing.tables import Comment, Idea, PitchEntry, PitchFeedback, PitchRound
 from clustermarket.teams.tables import Team
 from clustermarket.timeutil import now
+from tests.audit.later_rows import later_rows
 from tests.conftest import _tables, post_form
 
 # The seven roles of the matrix: name -> demo username (None: a visitor).
@@ -133,6 +134,7 @@ async def _side(side: str, day_id: int) -> dict[str, Any]:
     return {
         **market,
         **sharing,
+        **await later_rows(side, team, users[pupil], market, users),
         "team_id": team_id,
         "slug": team["slug"],
         "school_id": team["school"],
@@ -177,7 +179,13 @@ async def _market_rows(side: str, team_id: int, day_id: int, pupil_id: int) -> d
         f"order at stall {side}",
     )
     token = (await Order.select(Order.token).where(Order.id == order).first())["token"]
-    return {"stall_id": stall, "sale_id": sale, "order_id": order, "token": token}
+    return {
+        "stall_id": stall,
+        "sale_id": sale,
+        "order_id": order,
+        "token": token,
+        "basket": basket,
+    }
 
 
 async def _sharing_rows(
