@@ -84,6 +84,7 @@ async def later_rows(
         "school": school["slug"],
         "code": code,
         "class_id": class_id,
+        "class_pupil_id": pupil_id,
         "expense_id": expense[0]["id"],
         "job_id": job[0]["id"],
         "follow_id": follow[0]["id"],

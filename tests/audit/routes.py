@@ -146,6 +146,8 @@ def param_value(route: Route, name: str, ids: dict[str, Any]) -> Any:
         return ids["product_id"]
     if name == "name":
         return ids["photo_name"]
+    if name == "pupil_id" and first in ("sign-in", "classes"):
+        return ids["class_pupil_id"]  # the pupil in the side's class
     if name == "photo_id" and first == "projects":
         return ids["project_photo_id"]
     return ids[name]

@@ -64,7 +64,7 @@ async def test_a_hostile_upload_is_cleaned_or_refused_with_a_message(
     await Photo.delete().where(Photo.id == row["id"])
 
 
-async def test_a_body_over_the_size_limit_is_refused_with_a_message(world: World) -> None:
+async def test_a_photo_over_the_image_limit_is_refused_by_name(world: World) -> None:
     client = world.clients["teacher_a"]
     product = world.ids["A"]["product_id"]
     answer = await client.post(
@@ -73,5 +73,18 @@ async def test_a_body_over_the_size_limit_is_refused_with_a_message(world: World
         data={"alt_text": "giant", "_csrf_token": csrf_of(client)},
     )
     COUNTS["uploads"] += 1
+    assert answer.status_code < 500
+    assert "That photo is too big" in answer.text
+
+
+async def test_a_body_over_the_size_limit_is_refused_with_a_message(world: World) -> None:
+    client = world.clients["teacher_a"]
+    product = world.ids["A"]["product_id"]
+    answer = await client.post(
+        f"/products/{product}/edit",
+        files={"name": ("giant.txt", b"x" * (11 * 1024 * 1024), "text/plain")},
+        data={"_csrf_token": csrf_of(client)},
+    )
+    COUNTS["uploads"] += 1
     assert answer.status_code == 413
-    assert "That is too big" in answer.text
+    assert "That was more than a form can send" in answer.text
