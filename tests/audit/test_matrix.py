@@ -126,3 +126,17 @@ async def test_a_teacher_cannot_add_another_schools_pupil_to_a_team(world: World
     COUNTS["idor"] += 1
     assert await snapshot() == before
     assert answer.status_code in REFUSED_STATUSES
+
+
+async def test_another_stalls_ticket_cannot_be_undone(world: World) -> None:
+    """The ticket id is a word, not a number: the IDOR variants above do not reach it."""
+    route = next(
+        r for r in ROUTES if r.key == ("POST", "/stalls/{stall_id}/tickets/{ticket_id}/void")
+    )
+    before = await snapshot()
+    for role in ("pupil_a", "teacher_a"):
+        target = url(route, world.ids["A"], override=("ticket_id", world.ids["B"]["ticket_id"]))
+        answer = await send(world.clients[role], route, target)
+        COUNTS["idor"] += 1
+        assert answer.status_code in {*REFUSED_STATUSES, 409}, (role, answer.status_code)
+    assert await snapshot() == before
