@@ -91,6 +91,11 @@ async def seed_rows() -> dict[Any, list[dict[str, Any]]]:
 @pytest.fixture(autouse=True)
 async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
     """Every test starts from the freshly migrated database (and no sessions or counters)."""
+    await reset_database(seed_rows)
+
+
+async def reset_database(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
+    """Back to the freshly migrated database (tests/audit shares one per module)."""
     from piccolo_conf import DB
 
     shutil.rmtree(os.path.join(_TMP, "stores"), ignore_errors=True)

@@ -172,6 +172,7 @@ class ClassController(Controller):
     async def add_member(
         self, request: Request, class_id: FromPath[int], data: Annotated[MemberForm, Form]
     ) -> Redirect:
+        await classes.class_for_staff(request.user, class_id)  # another school's: not found
         pupil_id = parse_row_id(data.pupil)
         if pupil_id is None:
             flash(request, "Choose a pupil to move into this class.", "error")

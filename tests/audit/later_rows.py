@@ -1,0 +1,93 @@
+"""The audit world's rows for the routes merged after the audit was written: a picture-PIN
+class with the side's pupil in it, a team cost, a failed background job, a transition
+follower, the sale's ticket and an unconfirmed reservation's e-mailed link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from clustermarket.accounts import picture_pin
+from clustermarket.accounts.tables import SchoolClass, SignInKind, User
+from clustermarket.jobs.tables import Job, JobStatus
+from clustermarket.market.tables import Expense, ExpenseKind, Sale
+from clustermarket.orders.services import place_order
+from clustermarket.schools.tables import School
+from clustermarket.timeutil import now
+from clustermarket.transition.tables import TeamFollower
+
+# A pupil who is not a role of the matrix follows the side's team (transition days).
+FOLLOWERS = {"A": "ruby", "B": "freyas"}
+
+
+async def later_rows(
+    side: str, team: dict[str, Any], pupil_id: int, sale: dict[str, Any], users: dict[str, int]
+) -> dict[str, Any]:
+    school = await School.select(School.slug).where(School.id == team["school"]).first()
+    stamp = now()
+    code = f"audit-class-{side.lower()}-0123456789abcdef"
+    pupil = await User.select(User.year_group).where(User.id == pupil_id).first()
+    made = await SchoolClass.insert(
+        SchoolClass(
+            school=team["school"],
+            name=f"Audit class {side}",
+            year_group=pupil["year_group"],
+            sign_in_kind=SignInKind.picture,
+            code=code,
+            created_at=stamp,
+        )
+    ).returning(SchoolClass.id)
+    class_id = made[0]["id"]
+    pin = [name for name, _ in picture_pin.PICTURES[: picture_pin.PIN_LENGTH]]
+    await User.update(
+        {User.school_class: class_id, User.pin_hash: await picture_pin.hash_pin(pin)}
+    ).where(User.id == pupil_id)
+    expense = await Expense.insert(
+        Expense(
+            team=team["id"],
+            kind=ExpenseKind.materials,
+            description="Audit cost",
+            amount_pence=250,
+            recorded_by=pupil_id,
+            recorded_at=stamp,
+        )
+    ).returning(Expense.id)
+    job = await Job.insert(
+        Job(
+            kind="audit",
+            key=f"audit-{side}",
+            status=JobStatus.failed,
+            attempts=5,
+            run_after=stamp,
+            last_error="audit",
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    ).returning(Job.id)
+    follow = await TeamFollower.insert(
+        TeamFollower(team=team["id"], pupil=users[FOLLOWERS[side]], created_at=stamp)
+    ).returning(TeamFollower.id)
+    ticket = await Sale.select(Sale.ticket).where(Sale.id == sale["sale_id"]).first()
+    confirm_token = f"audit-confirm-{side.lower()}-0123456789abcdef0123456789"
+    await place_order(
+        False,
+        sale["basket"],
+        "Audit Buyer",
+        f"confirm-{side.lower()}@example.org",
+        hold=False,
+        fields={
+            "confirm_token": confirm_token,
+            "confirm_expires_at": stamp + dt.timedelta(days=3650),
+        },
+    )
+    return {
+        "school": school["slug"],
+        "code": code,
+        "class_id": class_id,
+        "class_pupil_id": pupil_id,
+        "expense_id": expense[0]["id"],
+        "job_id": job[0]["id"],
+        "follow_id": follow[0]["id"],
+        "ticket_id": ticket["ticket"],
+        "confirm_token": confirm_token,
+    }
