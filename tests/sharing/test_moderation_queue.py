@@ -112,6 +112,8 @@ async def test_every_item_shows_its_author_class_and_what_it_answers(people) -> 
     # the answered product's photo, inline, captioned by its description
     assert page.count('<img src="/media/') == 2 and 'alt="A candle in a jar"' in page
     assert "Select for approval" in page and "Approve selected" in page
+    live = (await story["taylor"].get("/moderation?tab=live")).text
+    assert "Select for approval" not in live and "Approve selected" not in live
 
 
 async def test_the_queue_costs_the_same_queries_for_four_items_or_eight(people) -> None:
