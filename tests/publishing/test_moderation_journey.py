@@ -65,7 +65,10 @@ async def test_the_whole_journey_from_draft_to_public(client) -> None:
         queue = await teacher.get("/moderation")
         assert "Beeswax candle" in queue.text and "Aylsham Makers" in queue.text
         assert "photograph the work, not the child" in queue.text
-        assert "Amelia" not in queue.text  # no pupil name beside the photos
+        # The teacher sees who sent it (issue 13), in the item's header only: the photos are
+        # described by their own text, never captioned with the pupil's name.
+        assert "By <strong>Amelia B.</strong>" in queue.text and "Brown" not in queue.text
+        assert not re.search(r'<img[^>]*alt="[^"]*Amelia', queue.text)
         row = await post_form(
             teacher,
             f"/moderation/product/{product_id}/reject",

@@ -14,9 +14,12 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation import services
+from clustermarket.moderation.bulk_controllers import approve_selected
 from clustermarket.moderation.content import KINDS, ContentKind, kind_named
 from clustermarket.moderation.log import log_entries
+from clustermarket.moderation.queue_context import class_choices
 from clustermarket.moderation.services import ModerationError, TextProblems
+from clustermarket.moderation.waits import waits_by_school
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.forms import Form
 
@@ -57,14 +60,31 @@ def submit_route(kind: ContentKind) -> Any:
 
 
 @get("/moderation", guards=[requires_staff])
-async def queue(request: Request, tab: FromQuery[str] = "waiting") -> Template:
+async def queue(
+    request: Request,
+    tab: FromQuery[str] = "waiting",
+    kind: FromQuery[str] = "",
+    class_id: FromQuery[str] = "",
+) -> Template:
+    """The queue, filtered by kind and by the author's class (a plain GET form)."""
     user: CurrentUser = request.user
     tab = tab if tab in TABS else "waiting"
+    kind = kind if kind in KINDS else ""
+    classes = await class_choices(user)
+    chosen = int(class_id) if class_id.isdigit() else None
+    chosen = chosen if any(c["id"] == chosen for c in classes) else None
     items: list[dict[str, Any]] = []
-    for kind in KINDS.values():
-        items += await services.moderation_items(user, kind, TABS[tab], flagged=tab == "flagged")
+    for each in KINDS.values():
+        if kind and each.name != kind:
+            continue
+        items += await services.moderation_items(
+            user, each, TABS[tab], flagged=tab == "flagged", class_id=chosen
+        )
     items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
-    return Template("moderation/queue.html", context={"items": items, "tab": tab})
+    context = {"items": items, "tab": tab, "kind": kind, "class_id": chosen, "classes": classes}
+    if user.is_admin:
+        context["waits"] = await waits_by_school()
+    return Template("moderation/queue.html", context=context)
 
 
 @dataclass
@@ -139,6 +159,7 @@ async def moderation_log(request: Request) -> Template:
 
 ROUTES = [
     queue,
+    approve_selected,
     decide,
     moderation_log,
     *[submit_route(kind) for kind in KINDS.values() if kind.editable],

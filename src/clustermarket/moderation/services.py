@@ -12,6 +12,7 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.media.services import photos_for, publish_draft_photos
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind, published_values
 from clustermarket.moderation.log import log_action
+from clustermarket.moderation.queue_context import add_context, author_columns, class_filter
 from clustermarket.moderation.wordfilter import problems_in
 from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
 from clustermarket.sharing.flags import close_flags, flagged_ids_query, open_flags, open_flags_for
@@ -311,20 +312,24 @@ async def moderation_items(
     content_id: int | None = None,
     *,
     flagged: bool = False,
+    class_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """Items of one kind in these statuses that `actor` moderates, with their draft photos
     (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
-    items, one entry each however many flags). A fixed number of queries."""
+    items, one entry each however many flags), their author and what they answer
+    (`queue_context`; `class_id`: only that class's pupils' work). A fixed number of queries."""
     table = kind.table
     where = kind.status.is_in(statuses)
     if content_id is not None:
         where &= table._meta.primary_key == content_id
     if flagged:
         where &= table._meta.primary_key.is_in(flagged_ids_query(kind.name))
+    if class_id is not None:
+        where &= class_filter(kind, class_id)
     if not actor.is_admin:
         where &= _scope(actor, kind)
     rows = (
-        await table.select(*table.all_columns(), *_context_columns(kind))
+        await table.select(*table.all_columns(), *_context_columns(kind), *author_columns(kind))
         .where(where)
         .order_by(table.submitted_at)  # type: ignore[attr-defined]
     )
@@ -332,6 +337,7 @@ async def moderation_items(
     photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
     tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
     flags = await open_flags(kind.name, ids)
+    await add_context(kind, rows)
     for row in rows:
         row.setdefault("team_name", "")
         row.setdefault("receiving_school_id", None)

@@ -1,0 +1,189 @@
+"""What the moderation queue shows beside each item, so a teacher can follow it up.
+
+The author (first name, last initial, class) comes in the queue's own select by joins
+(`author_columns`); what a comment or a piece of pitch feedback answers (its title, link, team
+and first photo) comes from `add_answers`: a fixed number of queries per kind however many
+items there are. Staff-only: the queue is never public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns import Column
+
+from clustermarket.accounts.classes import year_label
+from clustermarket.accounts.services import short_name
+from clustermarket.catalogue.tables import Product
+from clustermarket.media.services import photos_for
+from clustermarket.moderation.content import COMMENT, FEEDBACK, ContentKind
+from clustermarket.projects.tables import Project
+from clustermarket.sharing.tables import Idea, PitchFeedback
+
+
+def author_columns(kind: ContentKind) -> list[Column]:
+    author = kind.author
+    return [
+        author.first_name.as_alias("author_first_name"),
+        author.last_name.as_alias("author_last_name"),
+        author.role.as_alias("author_role"),
+        author.school_class.as_alias("author_class_id"),
+        author.school_class.name.as_alias("author_class_name"),
+        author.school_class.year_group.as_alias("author_class_year"),
+    ]
+
+
+def class_filter(kind: ContentKind, class_id: int) -> Any:
+    """Only items written by pupils of this class."""
+    return kind.author.school_class == class_id
+
+
+def author_label(row: dict[str, Any]) -> str:
+    """ "Amelia B. (Year 5 Otters)"; a teacher's own work shows their short name only."""
+    if not row.get("author_first_name"):
+        return "a former member"
+    name = short_name(row["author_first_name"], row.get("author_last_name") or "")
+    if row.get("author_class_name"):
+        year = year_label(row.get("author_class_year"))
+        klass = row["author_class_name"]
+        if year and year.lower() not in klass.lower():
+            klass = f"{year} {klass}"
+        return f"{name} ({klass})"
+    if row.get("author_role") in ("teacher", "admin"):
+        return f"{name} (staff)"
+    return name
+
+
+def _first_thumb(photos: dict[int, list[dict[str, Any]]], owner_id: int | None) -> dict | None:
+    found = photos.get(owner_id or 0) or []
+    return found[0] if found else None
+
+
+async def _titles(table: Any, title: Column, published: Column | None, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    columns = [table.id, title.as_alias("title")]
+    if published is not None:
+        columns.append(published.as_alias("published"))
+    if table is not Idea:
+        columns.append(table.team.name.as_alias("team_name"))
+    else:
+        columns.append(table.thumb_name)
+    rows = await table.select(*columns).where(table.id.is_in(list(ids)))
+    return {r["id"]: r for r in rows}
+
+
+async def _comment_answers(rows: list[dict[str, Any]]) -> None:
+    wanted: dict[str, set[int]] = {"idea": set(), "product": set(), "project": set()}
+    for row in rows:
+        if row["target_type"] in wanted:
+            wanted[row["target_type"]].add(row["target_id"])
+    found = {
+        "idea": await _titles(Idea, Idea.title, None, wanted["idea"]),
+        "product": await _titles(Product, Product.name, Product.published_name, wanted["product"]),
+        "project": await _titles(
+            Project, Project.title, Project.published_title, wanted["project"]
+        ),
+    }
+    photos = {
+        "product": await photos_for("product", list(wanted["product"]), published=True),
+        "project": await photos_for("project", list(wanted["project"]), published=True),
+    }
+    for row in rows:
+        kind, target = row["target_type"], row["target_id"]
+        answered = found.get(kind, {}).get(target)
+        if answered is None:
+            continue
+        thumb = None
+        if kind == "idea":
+            if answered.get("thumb_name"):
+                thumb = {"src": f"/ideas/{target}/photo/thumb", "alt": answered["title"]}
+        else:
+            photo = _first_thumb(photos[kind], target)
+            if photo:
+                thumb = {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
+        row["answers"] = {
+            "what": kind,
+            "title": answered.get("published") or answered["title"],
+            "url": f"/{kind}s/{target}",
+            "team_name": answered.get("team_name", ""),
+            "thumb": thumb,
+        }
+
+
+async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
+    entry = PitchFeedback.entry
+    found = await PitchFeedback.select(
+        PitchFeedback.id,
+        PitchFeedback.entry.as_alias("entry_id"),
+        entry.team.name.as_alias("team_name"),
+        entry.product.as_alias("product_id"),
+        entry.product.name.as_alias("product_name"),
+        entry.product.published_name.as_alias("product_published"),
+        entry.project.as_alias("project_id"),
+        entry.project.title.as_alias("project_title"),
+        entry.project.published_title.as_alias("project_published"),
+    ).where(PitchFeedback.id.is_in([r["id"] for r in rows]))
+    by_id = {f["id"]: f for f in found}
+    product_ids = [f["product_id"] for f in found if f["product_id"]]
+    project_ids = [f["project_id"] for f in found if f["project_id"]]
+    photos = {
+        "product": await photos_for("product", product_ids, published=True),
+        "project": await photos_for("project", project_ids, published=True),
+    }
+    for row in rows:
+        answered = by_id.get(row["id"])
+        if answered is None:
+            continue
+        if answered["product_id"]:
+            what, owner = "product", answered["product_id"]
+            title = answered["product_published"] or answered["product_name"]
+        else:
+            what, owner = "project", answered["project_id"]
+            title = answered["project_published"] or answered["project_title"]
+        photo = _first_thumb(photos[what], owner)
+        row["answers"] = {
+            "what": f"pitch entry ({what})",
+            "title": title or "",
+            "url": f"/pitch/entries/{answered['entry_id']}",
+            "team_name": answered["team_name"] or "",
+            "thumb": {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
+            if photo
+            else None,
+        }
+
+
+async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
+    """Name each row's author and, for comments and feedback, what it answers."""
+    for row in rows:
+        row["author_label"] = author_label(row)
+        row["answers"] = None
+    if not rows:
+        return
+    if kind is COMMENT:
+        await _comment_answers(rows)
+    elif kind is FEEDBACK:
+        await _feedback_answers(rows)
+
+
+async def class_choices(actor: Any) -> list[dict[str, Any]]:
+    """The classes the queue can be filtered by: the teacher's school's; every school's for
+    the admin (named with their school)."""
+    from clustermarket.accounts.tables import SchoolClass
+
+    query = SchoolClass.select(
+        SchoolClass.id,
+        SchoolClass.name,
+        SchoolClass.year_group,
+        SchoolClass.school.name.as_alias("school_name"),
+    ).order_by(SchoolClass.school.name)
+    if not actor.is_admin:
+        query = query.where(SchoolClass.school == actor.school_id)
+    rows = await query.order_by(SchoolClass.year_group).order_by(SchoolClass.name)
+    for row in rows:
+        label = row["name"]
+        year = year_label(row["year_group"])
+        if year and year.lower() not in label.lower():
+            label = f"{year} {label}"
+        row["label"] = f"{label} ({row['school_name']})" if actor.is_admin else label
+    return rows
