@@ -118,6 +118,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/moderation"): STAFF,
     ("GET", "/moderation/log"): STAFF,
     ("POST", "/moderation/{kind_name}/{content_id}/{action}"): SCHOOL_A_STAFF,
+    ("POST", "/moderation/approve-selected"): STAFF,  # each item: its own school's teacher
     # market days, stalls, money, reports
     ("GET", "/market-days"): ANYONE,
     ("GET", "/market-days/{day_id}"): ANYONE,
@@ -207,6 +208,19 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/coop"): ADMIN,
     ("POST", "/admin/coop/groups/{group_id}/{decision}"): ADMIN,
     ("POST", "/admin/coop/votes"): ADMIN,
+    # the cluster calendar (events belong to the cluster, like market days)
+    ("GET", "/events"): ANYONE,
+    ("GET", "/events.ics"): ANYONE,
+    ("GET", "/events/{event_id}"): ANYONE,  # a public event; private ones: signed-in cluster
+    # any signed-in user reaches the form; only a pupil or teacher of the chosen work's team
+    # gets it signed up (the work decides: tests/calendar/test_events.py)
+    ("POST", "/events/{event_id}/signups"): SIGNED_IN,
+    ("POST", "/events/{event_id}/signups/{signup_id}/withdraw"): SCHOOL_A_STAFF,
+    ("GET", "/admin/events"): ADMIN,
+    ("POST", "/admin/events"): ADMIN,
+    ("GET", "/admin/events/{event_id}"): ADMIN,
+    ("POST", "/admin/events/{event_id}"): ADMIN,
+    ("POST", "/admin/events/{event_id}/remove"): ADMIN,
 }
 
 # Mirror images: a school-A role asking for school B's row is answered like this role was.

@@ -1,6 +1,7 @@
 """The audit world's rows for the routes merged after the audit was written: a picture-PIN
 class with the side's pupil in it, a team cost, a failed background job, a transition
-follower, the sale's ticket and an unconfirmed reservation's e-mailed link."""
+follower, the sale's ticket, an unconfirmed reservation's e-mailed link, and a coming public
+event with the side's team signed up to present its product."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 from clustermarket.accounts import picture_pin
 from clustermarket.accounts.tables import SchoolClass, SignInKind, User
+from clustermarket.calendar.tables import Event, EventKind, EventSignup
+from clustermarket.catalogue.tables import Product
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.market.tables import Expense, ExpenseKind, Sale
 from clustermarket.orders.services import place_order
@@ -80,7 +83,29 @@ async def later_rows(
             "confirm_expires_at": stamp + dt.timedelta(days=3650),
         },
     )
+    event = await Event.insert(
+        Event(
+            kind=EventKind.eco_meetup,
+            title=f"Audit meet-up {side}",
+            starts_at=stamp + dt.timedelta(days=30),
+            ends_at=stamp + dt.timedelta(days=30, hours=2),
+            place="Aylsham",
+            is_public=True,
+            created_at=stamp,
+        )
+    ).returning(Event.id)
+    product = (
+        await Product.select(Product.id)
+        .where(Product.team == team["id"])
+        .order_by(Product.id)
+        .first()
+    )
+    signup = await EventSignup.insert(
+        EventSignup(event=event[0]["id"], team=team["id"], product=product["id"], created_at=stamp)
+    ).returning(EventSignup.id)
     return {
+        "event_id": event[0]["id"],
+        "signup_id": signup[0]["id"],
         "school": school["slug"],
         "code": code,
         "class_id": class_id,

@@ -168,7 +168,7 @@ def url(route: Route, ids: dict[str, Any], override: tuple[str, Any] | None = No
 def idor_variants(route: Route, other: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """(parameter, variant name, value) for each numeric path id."""
     for name in route.numeric_params:
-        if name != "day_id":  # market days belong to the cluster, not a school
+        if name not in ("day_id", "event_id"):  # market days and events: the cluster's
             yield name, "other school's row", param_value(route, name, other)
         yield name, "missing", 987654
         yield name, "zero", 0
