@@ -22,6 +22,7 @@ from clustermarket.accounts.services import (
     short_name,
 )
 from clustermarket.accounts.tables import SignInKind, User
+from clustermarket.transactions import write_transaction
 
 
 def class_link(public_url: str, school_class: dict[str, Any]) -> str:
@@ -67,7 +68,7 @@ async def _new_pins(pupil_ids: list[int]) -> dict[int, list[str]]:
     """A new picture PIN for each pupil; older sessions end and any pause is lifted."""
     pins = {pupil_id: picture_pin.generate_pin() for pupil_id in pupil_ids}
     hashes = {pupil_id: await picture_pin.hash_pin(pin) for pupil_id, pin in pins.items()}
-    async with User._meta.db.transaction():
+    async with write_transaction():
         for pupil_id, pin_hash in hashes.items():
             await User.update(
                 {

@@ -31,6 +31,7 @@ from clustermarket.moderation.log import log_action
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import UK, today_uk
+from clustermarket.transactions import write_transaction
 
 HIGH_SCHOOL = "aylsham-high"
 # The last year group of each phase: its class leaves in the summer.
@@ -144,7 +145,7 @@ async def run_rollover(
         erase_after = preview["erase_after"]
     school = preview["school"]
     left_on = today_uk()
-    async with User._meta.db.transaction():
+    async with write_transaction():
         for change in preview["changes"]:
             if change.leaving:
                 ids = [p["id"] for p in change.pupils]
@@ -252,7 +253,7 @@ async def hand_over(actor: CurrentUser, school_id: int | None, pupil_ids: list[i
     high = await School.select(School.id, School.name).where(School.slug == HIGH_SCHOOL).first()
     old_school = listed["school"]["id"]
     old_teams = Team.select(Team.id).where(Team.school == old_school)
-    async with User._meta.db.transaction():
+    async with write_transaction():
         for pupil in chosen:
             await User.update(
                 {

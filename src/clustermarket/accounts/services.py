@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+import asyncpg
 
 from clustermarket.accounts.passwords import (
     generate_password,
@@ -18,6 +21,7 @@ from clustermarket.moderation.log import log_action
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
+from clustermarket.transactions import write_transaction
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 MAX_CLASS_LIST = 100
@@ -330,23 +334,13 @@ async def _free_usernames(rows: list[ClassListRow]) -> list[str]:
     ]
 
 
-async def create_pupils_from_class_list(
-    actor: CurrentUser, school_id: int, text: str
-) -> list[LoginCard]:
-    """Make an account per line and return the login cards (passwords are shown only now).
-
-    All or nothing: any problem in the list creates no account and lists every problem."""
-    school = await _school_for_staff(actor, school_id)
-    rows, problems = parse_class_list(text)
-    problems += await _check_class_list(rows, school_id)
-    if problems:
-        raise ClassListError(problems)
-
-    usernames = await _free_usernames(rows)
-    passwords = [generate_password() for _ in rows]
-    hashes = [await hash_password(p) for p in passwords]
+async def _insert_pupils(
+    actor: CurrentUser, school_id: int, rows: list[Any], hashes: list[str]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The accounts and their log rows in one transaction (usernames chosen just before)."""
     created = now()
-    async with User._meta.db.transaction():
+    async with write_transaction():  # SQLite: chosen and taken while holding the write lock
+        usernames = await _free_usernames(rows)
         inserted = await User.insert(
             *[
                 User(
@@ -371,6 +365,33 @@ async def create_pupils_from_class_list(
                 subject_label=item["username"],
                 school_id=school_id,
             )
+    return usernames, inserted
+
+
+async def create_pupils_from_class_list(
+    actor: CurrentUser, school_id: int, text: str
+) -> list[LoginCard]:
+    """Make an account per line and return the login cards (passwords are shown only now).
+
+    All or nothing: any problem in the list creates no account and lists every problem."""
+    school = await _school_for_staff(actor, school_id)
+    rows, problems = parse_class_list(text)
+    problems += await _check_class_list(rows, school_id)
+    if problems:
+        raise ClassListError(problems)
+
+    passwords = [generate_password() for _ in rows]
+    hashes = [await hash_password(p) for p in passwords]
+    for _ in range(3):  # another list made the same username meanwhile: choose again
+        try:
+            usernames, inserted = await _insert_pupils(actor, school_id, rows, hashes)
+            break
+        except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
+            continue
+    else:
+        raise ClassListError(
+            ["Other accounts were being made at the same moment: please send the list again."]
+        )
     return [
         LoginCard(r.first_name, r.last_name, u, p, r.year_group, school["name"])
         for r, u, p in zip(rows, usernames, passwords, strict=True)
@@ -622,7 +643,7 @@ async def erase_pupil(actor: CurrentUser, pupil_id: int, confirm_username: str) 
     pupil = await pupil_for_staff(actor, pupil_id)
     if confirm_username.strip().lower() != pupil["username"]:
         raise AccountError(f"Type the username {pupil['username']} to confirm.")
-    async with User._meta.db.transaction():
+    async with write_transaction():
         await log_action(
             actor_id=actor.id,
             action="account.erase",

@@ -12,6 +12,7 @@ from clustermarket.calendar.tables import Event, EventKind, EventSchool
 from clustermarket.rows import parse_row_id
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import UK, now
+from clustermarket.transactions import write_transaction
 
 # Market days are made on the market-day pages; the calendar reads them from there.
 ADMIN_KINDS = [(k.value, label) for k, label in KIND_LABELS.items() if k != EventKind.market_day]
@@ -120,7 +121,7 @@ async def _set_schools(event_id: int, school_ids: list[int]) -> None:
 
 async def create_event(admin: CurrentUser, form: EventForm) -> int:
     values = await _checked(form)
-    async with Event._meta.db.transaction():
+    async with write_transaction():
         rows = await Event.insert(
             Event(
                 **{c._meta.name: v for c, v in values.items()},
@@ -141,7 +142,7 @@ async def edit_form(event_id: int) -> EventForm:
 async def update_event(event_id: int, form: EventForm) -> None:
     await event_row(event_id)
     values = await _checked(form)
-    async with Event._meta.db.transaction():
+    async with write_transaction():
         await Event.update(values).where(Event.id == event_id)
         await _set_schools(event_id, form.schools)
 

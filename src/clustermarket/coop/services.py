@@ -19,6 +19,7 @@ from clustermarket.moderation.log import log_action
 from clustermarket.sharing.pitch import is_open, parse_uk_datetime
 from clustermarket.sharing.tables import Idea
 from clustermarket.timeutil import now
+from clustermarket.transactions import write_transaction
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -64,7 +65,7 @@ async def decide_group(actor: CurrentUser, group_id: int, approve: bool) -> None
     if not actor.is_admin:
         raise NotFound()
     status = GroupStatus.approved if approve else GroupStatus.declined
-    async with CommunityGroup._meta.db.transaction():  # the e-mail is queued with the decision
+    async with write_transaction():  # the e-mail is queued with the decision
         updated = (
             await CommunityGroup.update(
                 {

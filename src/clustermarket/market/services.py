@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import weakref
 from contextlib import nullcontext
 from typing import Any
 
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
@@ -20,6 +18,7 @@ from clustermarket.schools.tables import Cluster
 from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team, TeamKind
 from clustermarket.timeutil import today_uk
+from clustermarket.transactions import write_transaction  # noqa: F401 (used here and by importers)
 
 MAX_STOCK = 1000  # per product per stall: more than any school team makes in a month
 LOW_STOCK = 5  # the public page says "only N left" from here down
@@ -28,55 +27,6 @@ NEXT_STATUS = {MarketStatus.planned: MarketStatus.open, MarketStatus.open: Marke
 
 class MarketError(Exception):
     """A request that cannot be done; the message is for the user and nothing was changed."""
-
-
-_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-class _QueuedImmediateTransaction(SQLiteTransaction):
-    """BEGIN IMMEDIATE, but first wait in this process's queue of writers.
-
-    SQLite's own busy wait sleeps in steps of up to 100 ms, so many writers of one process
-    queue on an asyncio lock instead; the connection is opened before joining the queue,
-    so the lock is held only for the transaction's own statements."""
-
-    _holds_lock = False
-
-    async def begin(self) -> None:
-        lock = _sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-        await lock.acquire()
-        self._lock, self._holds_lock = lock, True
-        try:
-            await super().begin()
-        except BaseException:
-            self._release()
-            await self.connection.close()
-            raise
-
-    def _release(self) -> None:
-        if self._holds_lock:
-            self._holds_lock = False
-            self._lock.release()
-
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        try:
-            return await super().__aexit__(exception_type, exception, traceback)
-        finally:
-            self._release()
-
-
-def write_transaction():
-    """A transaction for writes that must not race.
-
-    SQLite: an immediate transaction (the write lock taken at BEGIN), queued per process;
-    PostgreSQL needs only a plain transaction, because every counter moves by one conditional
-    UPDATE."""
-    db = MarketDay._meta.db
-    if isinstance(db, SQLiteEngine):
-        return _QueuedImmediateTransaction(engine=db, transaction_type=TransactionType.immediate)
-    return db.transaction()
 
 
 def one_connection():

@@ -12,7 +12,7 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation import services
 from clustermarket.moderation.content import KINDS, ContentKind
 from clustermarket.moderation.services import ModerationError
-from clustermarket.moderation.tables import ModerationLog
+from clustermarket.transactions import write_transaction
 
 MAX_AT_ONCE = 100
 
@@ -64,7 +64,7 @@ async def approve_selected(actor: CurrentUser, values: list[str]) -> int:
             f"{', '.join(changed).capitalize()} changed or was dealt with since you opened "
             "the page. Nothing was approved; look at the queue again."
         )
-    async with ModerationLog._meta.db.transaction():
+    async with write_transaction():
         for kind, content_id, version in picks:
             await services.approve(actor, kind, content_id, seen_version=version)
     return len(picks)

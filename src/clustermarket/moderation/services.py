@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.media.services import photos_for, publish_draft_photos
@@ -19,6 +21,7 @@ from clustermarket.sharing.flags import close_flags, flagged_ids_query, open_fla
 from clustermarket.sharing.notifications import after_decision
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import now
+from clustermarket.transactions import write_transaction
 
 
 class ModerationError(Exception):
@@ -171,7 +174,7 @@ async def submit_for_approval(actor: CurrentUser, kind: ContentKind, content_id:
     Returns the new status. The caller has checked that `actor` may work for the team."""
     row = await _load(kind, content_id)
     if actor.is_staff:
-        async with kind.table._meta.db.transaction():
+        async with write_transaction():
             # Held photos (a pupil without photo consent) are released only by the explicit
             # tick in the moderation queue, never as a side effect of a teacher's edit.
             await _publish(kind, row, release_held=False)
@@ -201,6 +204,18 @@ def version_of(row: dict[str, Any]) -> str:
     return str(int(stamp.timestamp() * 1_000_000))
 
 
+async def _still_pending(kind: ContentKind, content_id: int) -> None:
+    """Inside the decision's write transaction: a decision taken meanwhile (the other button
+    pressed at the same moment) wins, and this one is refused. SQLite: the write lock is held
+    already; PostgreSQL: the row is locked until the transaction ends."""
+    query = kind.table.select(kind.status).where(kind.table.id == content_id)
+    if isinstance(kind.table._meta.db, PostgresEngine):
+        query = query.lock_rows()
+    row = await query.first()
+    if row is None or row["status"] != ContentStatus.pending:
+        raise ModerationError("This was already dealt with, or changed since it was sent.")
+
+
 async def approve(
     actor: CurrentUser,
     kind: ContentKind,
@@ -217,7 +232,8 @@ async def approve(
             "The pupils changed this and sent it again after you opened the page: "
             "please look at the new version."
         )
-    async with kind.table._meta.db.transaction():
+    async with write_transaction():
+        await _still_pending(kind, content_id)
         await _publish(kind, row, release_held)
         await _log(actor, kind, row, "approve", "held photos released" if release_held else "")
         await after_decision(kind.name, row, "approve")
@@ -233,7 +249,8 @@ async def reject(
     row = await _load_for_moderator(actor, kind, content_id)
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
-    async with kind.table._meta.db.transaction():
+    async with write_transaction():
+        await _still_pending(kind, content_id)
         await _update(
             kind,
             content_id,
@@ -256,7 +273,7 @@ async def hide(
     )
     if not row["is_public"] and not keep_hidden:
         raise ModerationError("This is not on the public site.")
-    async with kind.table._meta.db.transaction():
+    async with write_transaction():
         if not keep_hidden:
             await _update(
                 kind,
@@ -278,7 +295,7 @@ async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dic
     row = await _load_for_moderator(actor, kind, content_id)
     if row["status"] != ContentStatus.hidden or not row[kind.published_title._meta.name]:
         raise ModerationError("Only hidden content can be restored.")
-    async with kind.table._meta.db.transaction():
+    async with write_transaction():
         await _update(
             kind,
             content_id,
@@ -388,7 +405,7 @@ async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]
             "submitted_at": stamp,
         },
     )
-    async with table._meta.db.transaction():
+    async with write_transaction():
         [inserted] = await table.insert(row).returning(table._meta.primary_key)
         content_id = inserted["id"]
         if live:

@@ -14,6 +14,7 @@ from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.projects.tallies import MAX_TALLY, tallies_for
 from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
+from clustermarket.transactions import write_transaction
 
 
 @dataclass
@@ -96,7 +97,7 @@ async def remove_tally(project_id: int, tally_id: int) -> None:
     """Out of the draft; a published tally keeps counting until the next approval.
     NotFound if the tally is not this project's (nothing changes)."""
     this_one = (ImpactTally.id == tally_id) & (ImpactTally.project == project_id)
-    async with ImpactTally._meta.db.transaction():
+    async with write_transaction():
         taken = (
             await ImpactTally.update({ImpactTally.in_draft: False})
             .where(this_one)

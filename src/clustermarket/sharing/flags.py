@@ -15,6 +15,7 @@ from clustermarket.rows import group_rows
 from clustermarket.sharing.notifications import notify
 from clustermarket.sharing.tables import Flag
 from clustermarket.timeutil import now
+from clustermarket.transactions import write_transaction
 
 HIDE_AFTER = 3  # distinct reporters
 FLAGGABLE = ("idea", "comment", "feedback", "product", "project")
@@ -86,7 +87,7 @@ async def flag_item(actor: CurrentUser, kind_name: str, subject_id: int, reason:
     )
     if item is None or not item["is_public"]:
         raise NotFound()
-    async with Flag._meta.db.transaction():
+    async with write_transaction():
         await Flag.insert(
             Flag(
                 subject_type=kind_name,

@@ -6,6 +6,7 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
+from clustermarket.transactions import write_transaction
 
 
 async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
@@ -87,7 +88,7 @@ async def create_team(
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
-    async with Team._meta.db.transaction():  # the team and its supervisor, or neither
+    async with write_transaction():  # the team and its supervisor, or neither
         rows = await Team.insert(
             Team(
                 school=school_id,
