@@ -118,6 +118,16 @@ async def decide_group(
         raise NotFound()
     status = GroupStatus.approved if approve else GroupStatus.declined
     password_hash = await members.unusable_password_hash() if approve else ""
+    try:
+        return await _decide(actor, group_id, status, password_hash, mail)
+    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):  # a username taken meanwhile
+        raise CoopError("Another change was saved at the same moment: please try again.") from None
+
+
+async def _decide(
+    actor: CurrentUser, group_id: int, status: GroupStatus, password_hash: str, mail: bool
+) -> Decision:
+    approve = status == GroupStatus.approved
     async with write_transaction():  # the account and the e-mail come with the decision
         updated = (
             await CommunityGroup.update(
