@@ -64,3 +64,28 @@ async def test_a_member_votes_on_a_phone_and_sees_the_result_after_closing(
     await expect(parent.locator("#turnout")).to_contain_text("Turnout:")
     await expect(parent.locator("#turnout")).to_contain_text("(2 of ")
     await check_page(parent, "ballot-result-phone")
+
+
+async def test_an_approved_groups_contact_chooses_a_password_on_a_phone(
+    open_page: OpenPage,
+) -> None:
+    admin = await open_page("desktop")
+    await sign_in(admin, *ADMIN)
+    await admin.goto("/admin/coop")
+    rotary = admin.locator("li", has_text="Aylsham Rotary Club")
+    await rotary.get_by_role("button", name="Approve").click()
+    await expect(admin.get_by_text("username rotary")).to_be_visible()
+    link = await admin.get_by_role("textbox", name="Link").input_value()
+    assert "/coop/welcome/" in link
+
+    contact = await open_page("phone")
+    await contact.goto(link)
+    await expect(contact.get_by_text("Your username is rotary")).to_be_visible()
+    await check_page(contact, "contact-welcome-phone")
+    await contact.get_by_label("New password").fill("rotary-club-2026")
+    await contact.get_by_label("The same password again").fill("rotary-club-2026")
+    await contact.get_by_role("button", name="Set my password").click()
+    await expect(contact.get_by_text("Your password is set. Sign in as rotary.")).to_be_visible()
+    await sign_in(contact, "rotary", "rotary-club-2026")
+    await contact.goto("/coop")
+    await expect(contact.get_by_role("heading", name="Ballots")).to_be_visible()
