@@ -1,5 +1,5 @@
 """The co-op member price: the admin may set a member discount for a market day; every
-signed-in account is a member of the co-operative trust (coop/services.py). The discount is
+signed-in account is a member of the co-operative trust (coop/members.py). The discount is
 computed here, on the server, inside the transaction that places the order
 (services.place_order): each line's unit price is the member price (so Stripe, the stall's
 collection sales and the takings all use what was paid), and the full price is kept beside
