@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from clustermarket.accounts.services import create_pupils_from_class_list
+from clustermarket.accounts.class_lists import create_pupils_from_class_list
 from clustermarket.accounts.tables import User
 from clustermarket.moderation import services as moderation
 from clustermarket.moderation.content import PRODUCT

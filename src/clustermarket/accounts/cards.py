@@ -14,13 +14,9 @@ import segno
 from markupsafe import Markup
 
 from clustermarket.accounts import picture_pin
+from clustermarket.accounts.class_lists import create_pupils_from_class_list
 from clustermarket.accounts.classes import class_for_staff, class_pupil_for_staff, pupils_of_class
-from clustermarket.accounts.services import (
-    CurrentUser,
-    _log_account,
-    create_pupils_from_class_list,
-    short_name,
-)
+from clustermarket.accounts.services import CurrentUser, _log_account, short_name
 from clustermarket.accounts.tables import SignInKind, User
 from clustermarket.transactions import write_transaction
 

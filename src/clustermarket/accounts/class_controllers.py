@@ -17,7 +17,8 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts import cards as login_cards
 from clustermarket.accounts import classes, picture_pin
 from clustermarket.accounts.cards import card_context
-from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
+from clustermarket.accounts.class_lists import ClassListError
+from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.tables import SignInKind
 from clustermarket.rows import parse_row_id
 from clustermarket.schools.services import all_schools

@@ -12,9 +12,10 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from clustermarket.accounts import services
+from clustermarket.accounts import class_lists, pupil_data, services, staff
+from clustermarket.accounts.class_lists import ClassListError
 from clustermarket.accounts.pauses import lift_pause, paused_pupils
-from clustermarket.accounts.services import AccountError, ClassListError, CurrentUser
+from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
@@ -150,7 +151,9 @@ class PupilController(Controller):
             context["problems"] = ["Choose the school these pupils belong to."]
             return Template("accounts/new_pupils.html", context=context, status_code=400)
         try:
-            cards = await services.create_pupils_from_class_list(user, school_id, data.class_list)
+            cards = await class_lists.create_pupils_from_class_list(
+                user, school_id, data.class_list
+            )
         except ClassListError as error:
             context["problems"] = error.problems
             return Template("accounts/new_pupils.html", context=context, status_code=400)
@@ -195,7 +198,7 @@ class PupilDataController(Controller):
 
     @get("/export")
     async def export(self, request: Request, pupil_id: FromPath[int]) -> Response:
-        data = await services.export_pupil_data(request.user, pupil_id)
+        data = await pupil_data.export_pupil_data(request.user, pupil_id)
         name = data["account"]["username"]
         return Response(
             content=data,
@@ -211,7 +214,7 @@ class PupilDataController(Controller):
         self, request: Request, pupil_id: FromPath[int], data: Annotated[EraseForm, Form]
     ) -> Template | Redirect:
         try:
-            await services.erase_pupil(request.user, pupil_id, data.confirm)
+            await pupil_data.erase_pupil(request.user, pupil_id, data.confirm)
         except AccountError as error:
             pupil = await services.pupil_for_staff(request.user, pupil_id)
             return Template(
@@ -242,7 +245,7 @@ class StaffController(Controller):
         return Template(
             "accounts/staff.html",
             context={
-                "staff": await services.staff_accounts(),
+                "staff": await staff.staff_accounts(),
                 "schools": await all_schools(),
                 "form": form,
                 "error": error,
@@ -257,7 +260,7 @@ class StaffController(Controller):
     @post("/")
     async def create_staff(self, request: Request, data: Annotated[StaffForm, Form]) -> Template:
         try:
-            card = await services.create_staff_account(
+            card = await staff.create_staff_account(
                 request.user,
                 first_name=data.first_name,
                 last_name=data.last_name,
@@ -274,7 +277,7 @@ class StaffController(Controller):
 
     @post("/{user_id:int}/reset")
     async def reset_staff_password(self, request: Request, user_id: FromPath[int]) -> Template:
-        account = await services.staff_for_admin(request.user, user_id)
+        account = await staff.staff_for_admin(request.user, user_id)
         card = await services.issue_new_password(request.user, account)
         await lift_pause(request.app, account["username"])
         return Template(
@@ -286,7 +289,7 @@ class StaffController(Controller):
     async def set_staff_active(
         self, request: Request, user_id: FromPath[int], data: Annotated[ToggleForm, Form]
     ) -> Redirect:
-        account = await services.staff_for_admin(request.user, user_id)
+        account = await staff.staff_for_admin(request.user, user_id)
         if account["id"] == request.user.id:
             raise ClientException("You cannot deactivate your own account.")
         await services.set_account_active(request.user, account, data.value == "on")

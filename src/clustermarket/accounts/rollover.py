@@ -19,13 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustermarket.accounts.classes import year_label
-from clustermarket.accounts.services import (
-    AccountError,
-    CurrentUser,
-    NotFound,
-    erase_pupil,
-    short_name,
-)
+from clustermarket.accounts.pupil_data import erase_pupil
+from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.moderation.log import log_action
 from clustermarket.moderation.tables import ModerationLog

@@ -18,6 +18,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from clustermarket.accounts.class_lists import first_free, usernames_starting
 from clustermarket.accounts.passwords import hash_password
 from clustermarket.accounts.tables import Role, User
 from clustermarket.coop.tables import Vote, WelcomeLink
@@ -66,13 +67,7 @@ async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[in
     if existing:
         return existing["id"], False
     base = _username_base(email)
-    taken = {
-        r["username"]
-        for r in await User.select(User.username).where(User.username.like(f"{base}%"))
-    }
-    username = next(
-        name for name in (base, *(f"{base}{n}" for n in range(2, 10_000))) if name not in taken
-    )
+    username = first_free(base, await usernames_starting(base))
     first, _, last = group["contact_name"].strip().partition(" ")
     [row] = await User.insert(
         User(
