@@ -18,7 +18,7 @@ from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
 HIDE_AFTER = 3  # distinct reporters
-FLAGGABLE = ("idea", "comment", "feedback", "product", "project")
+FLAGGABLE = ("idea", "comment", "feedback", "product", "project", "forum")
 
 
 class FlagError(ValueError):
