@@ -208,6 +208,14 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/coop"): ADMIN,
     ("POST", "/admin/coop/groups/{group_id}/{decision}"): ADMIN,
     ("POST", "/admin/coop/votes"): ADMIN,
+    # the members' forum (every signed-in account is a co-op member; threads are the
+    # cluster's, like ideas: tests/forum/test_forum.py)
+    ("GET", "/forum"): SIGNED_IN,
+    ("GET", "/forum/new"): SIGNED_IN,
+    ("POST", "/forum/new"): SIGNED_IN,
+    ("GET", "/forum/{thread_id}"): SIGNED_IN,
+    ("POST", "/forum/{thread_id}/replies"): SIGNED_IN,
+    ("GET", "/forum/posts/{post_id}"): SIGNED_IN,
     # the cluster calendar (events belong to the cluster, like market days)
     ("GET", "/events"): ANYONE,
     ("GET", "/events.ics"): ANYONE,

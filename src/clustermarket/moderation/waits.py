@@ -31,7 +31,7 @@ async def waits_by_school() -> list[dict[str, Any]]:
             if sent.tzinfo is None:
                 sent = sent.replace(tzinfo=dt.UTC)
             school = waits.setdefault(
-                row["school_id"], {"school_name": row["school_name"] or "No school", "waits": []}
+                row["school_id"], {"school_name": row["school_name"] or "No school (adults' forum posts)", "waits": []}
             )
             school["waits"].append(max(at - sent, dt.timedelta(0)))
     result = [
