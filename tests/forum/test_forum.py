@@ -243,3 +243,40 @@ async def test_threads_come_newest_activity_first_a_page_at_a_time(people):
     with QueryCounter() as same:
         await oliver.get("/forum?page=2")
     assert few.count == same.count
+
+
+async def test_authors_are_told_and_members_can_report_a_post(people):
+    await forum_members()
+    admin, jaya, amelia, oliver, taylor = await people(
+        "admin", "jpatel", "ameliab", "oliverk", "staylor"
+    )
+    thread_id = await new_thread(admin, title="Market music", body="Buskers, yes or no?")
+    await reply(jaya, thread_id, "Yes, a brass band")
+    jaya_post = await post_id_of("Yes, a brass band")
+    await decide(admin, "forum", jaya_post, "reject", "Please say more about who would play.")
+    told = await jaya.get("/notifications")
+    assert "The cluster admin sent back your forum post" in told.text
+    await reply(amelia, thread_id, "Our choir could sing")
+    amelia_post = await post_id_of("Our choir could sing")
+    await decide(taylor, "forum", amelia_post, "approve")
+    told = await amelia.get("/notifications")
+    assert "Your forum post" in told.text and f"/forum/posts/{amelia_post}" in told.text
+
+    # Three members report it: it is hidden at once, logged, and the teacher decides.
+    for reporter in (oliver, jaya, admin):
+        response = await post_form(
+            reporter,
+            f"/flag/forum/{amelia_post}",
+            {"reason": "Not kind", "back": f"/forum/{thread_id}"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 302
+    assert "Our choir could sing" not in (await oliver.get(f"/forum/{thread_id}")).text
+    assert [a for a, _ in await log_rows(amelia_post)] == ["approve", "auto_hide"]
+    flagged = await taylor.get("/moderation?tab=flagged&kind=forum")
+    assert f"mod-forum-{amelia_post}" in flagged.text
+
+
+async def test_the_coop_page_leads_to_the_forum(client):
+    page = await client.get("/coop")
+    assert 'href="/forum"' in page.text
