@@ -162,6 +162,9 @@ async def test_a_hidden_thread_takes_its_replies_with_it(people):
     response = await reply(oliver, thread_id, "Sounds fun")
     assert response.status_code == 404
     assert [a for a, _ in await log_rows(opening)] == ["approve", "hide"]
+    own = await amelia.get("/forum")
+    assert "Our school trip" in own.text and "Not published" in own.text
+    assert "Hidden by a moderator" in (await amelia.get(f"/forum/{thread_id}")).text
 
 
 async def test_the_admins_own_post_is_live_at_once_and_logged(people):
@@ -227,7 +230,8 @@ async def test_threads_come_newest_activity_first_a_page_at_a_time(people):
     second = await oliver.get("/forum?page=2")
     assert len(re.findall(r'<a href="/forum/\d+">', second.text)) == 5
     assert "Thread number 0" in second.text and "Waiting thread" not in second.text
-    assert "Waiting thread" in (await jaya.get("/forum")).text
+    own = await jaya.get("/forum")
+    assert "Waiting thread" in own.text and "Waiting for approval" in own.text
 
     # A reply to the oldest thread brings it to the top.
     await reply(admin, ids[0], "Bumping this one")

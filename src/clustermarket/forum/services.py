@@ -183,7 +183,8 @@ async def threads_page(actor: CurrentUser, page: int = 1) -> dict[str, Any]:
                     "id": a["thread_id"],
                     "title": first["title"],
                     "started_by": first["author_name"],
-                    "waiting": not first["is_public"],
+                    # Not live: seen by its author only, with where it stands.
+                    "state": None if first["is_public"] else first["status"],
                     "replies": a["posts"] - 1,
                     "last_at": last["created_at"],
                     "last_by": last["author_name"],
