@@ -460,8 +460,9 @@ async def _demo_sharing(
     users: dict[str, int], teams: dict[str, int], schools: dict[str, int]
 ) -> None:
     """Ideas with comments and reactions across schools, one idea waiting for a teacher, an
-    open pitch round with feedback, an approved community group and an open vote."""
-    from clustermarket.coop.tables import Ballot, CommunityGroup, GroupStatus, Vote
+    open pitch round with feedback, community groups (one approved, one waiting), an open
+    ballot and a closed one with its result."""
+    from clustermarket.coop.tables import CommunityGroup, GroupStatus
     from clustermarket.sharing.tables import (
         Comment,
         Idea,
@@ -602,6 +603,7 @@ async def _demo_sharing(
     await CommunityGroup.insert(
         CommunityGroup(
             name="Aylsham Allotment Society",
+            name_key="aylshamallotmentsociety",
             contact_name="Pat Green",
             contact_email="allotments@example.org",
             offers="Seedlings for the eco groups and a composting talk each spring.",
@@ -609,17 +611,72 @@ async def _demo_sharing(
             decided_by=users["admin"],
             created_at=created,
             decided_at=created,
-        )
-    )
-    ballot = await Ballot.insert(
-        Ballot(
-            idea=compost,
-            question="Should the cluster buy a compost bin for the market?",
-            closes_at=created + dt.timedelta(days=14),
-            created_by=users["admin"],
+        ),
+        CommunityGroup(
+            name="Aylsham Rotary Club",
+            name_key="aylshamrotaryclub",
+            contact_name="Chris Dunn",
+            contact_email="rotary@example.org",
+            offers="Volunteers for the Family Learning Day and a stall at the summer market.",
             created_at=created,
+        ),
+    )
+    await _demo_ballot(
+        "Should the cluster buy a compost bin for the market?",
+        ("Yes", "No"),
+        {"jpatel": 0},
+        idea=compost,
+        opens=created,
+        closes=created + dt.timedelta(days=14),
+        admin=users["admin"],
+        users=users,
+    )
+    await _demo_ballot(
+        "Which charity should the summer market support?",
+        ("Aylsham Food Bank", "Norfolk Wildlife Trust", "East Anglia's Children's Hospices"),
+        {"jpatel": 0, "staylor": 1, "ameliab": 0, "harryp": 2},
+        idea=None,
+        opens=created - dt.timedelta(days=21),
+        closes=created - dt.timedelta(days=7),
+        admin=users["admin"],
+        users=users,
+    )
+
+
+async def _demo_ballot(
+    question: str,
+    labels: tuple[str, ...],
+    votes: dict[str, int],
+    *,
+    idea: int | None,
+    opens: dt.datetime,
+    closes: dt.datetime,
+    admin: int,
+    users: dict[str, int],
+) -> None:
+    from clustermarket.coop.tables import Ballot, BallotOption, Vote
+
+    [ballot] = await Ballot.insert(
+        Ballot(
+            question=question,
+            idea=idea,
+            opens_at=opens,
+            closes_at=closes,
+            created_by=admin,
+            created_at=opens,
         )
     ).returning(Ballot.id)
+    options = await BallotOption.insert(
+        *[BallotOption(ballot=ballot["id"], label=lab, position=n) for n, lab in enumerate(labels)]
+    ).returning(BallotOption.id)
     await Vote.insert(
-        Vote(ballot=ballot[0]["id"], member=users["jpatel"], choice="yes", created_at=created)
+        *[
+            Vote(
+                ballot=ballot["id"],
+                option=options[choice]["id"],
+                member=users[who],
+                created_at=opens,
+            )
+            for who, choice in votes.items()
+        ]
     )

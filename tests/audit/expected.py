@@ -207,7 +207,13 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/coop/votes/{ballot_id}"): SIGNED_IN,
     ("GET", "/admin/coop"): ADMIN,
     ("POST", "/admin/coop/groups/{group_id}/{decision}"): ADMIN,
-    ("POST", "/admin/coop/votes"): ADMIN,
+    ("POST", "/admin/coop/contacts/{group_id}/link"): ADMIN,
+    ("GET", "/admin/coop/ballots"): ADMIN,
+    ("POST", "/admin/coop/ballots"): ADMIN,
+    ("POST", "/admin/coop/ballots/{ballot_id}/close"): ADMIN,
+    # the one-time set-password link of a group's contact (a wrong token: 400 with a reason)
+    ("GET", "/coop/welcome/{token}"): ANYONE,
+    ("POST", "/coop/welcome/{token}"): ANYONE,
     # the members' forum (every signed-in account is a co-op member; threads are the
     # cluster's, like ideas: tests/forum/test_forum.py)
     ("GET", "/forum"): SIGNED_IN,

@@ -1,5 +1,6 @@
 """The audit's world: the demo data (three schools, their teams, products, projects, photos,
-stalls, sales, ideas, pitch round, co-op vote, orders) plus one signed-in client per role.
+stalls, sales, ideas, pitch round, co-op groups and ballots, orders) plus one signed-in
+client per role.
 
 Side "A" is Aylsham High (its team Aylsham Makers); side "B" is another school, Erpingham
 (Erpingham Busy Bees). Every numeric path id of a route has an A row and a B row here."""

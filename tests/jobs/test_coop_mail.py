@@ -5,6 +5,7 @@ contact gets an e-mail through the outbox: queued with the decision, sent by the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from clustermarket.accounts.tables import Role
@@ -76,3 +77,23 @@ async def test_without_a_mail_server_the_decision_job_sends_nothing(sink) -> Non
     await run_due_jobs(replace(get_settings(), smtp_host=None))
     assert (await decision_job(group))["status"] == JobStatus.done
     assert sink.messages == []
+
+
+async def test_the_approval_e_mail_carries_the_contacts_set_password_link(sink) -> None:
+    group = await apply("Aylsham Allotment Society", "pat@allotments.example")
+    await make_user("admin1", role=Role.admin, school=None)
+    mail = {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "jobs_in_app": False}
+    async with make_client(**mail) as admin:
+        await sign_in(admin, "admin1")
+        done = await post_form(admin, f"/admin/coop/groups/{group}/approve", {})
+        assert "member pat" in done.text and "/coop/welcome/" not in done.text
+    sink.up()
+    await run_due_jobs(replace(get_settings(), **mail))
+    [message] = sink.messages
+    body = message.get_payload()
+    assert "Your username is pat." in body
+    path = re.search(r"https?://[^/\s]+(/coop/welcome/\S+)", body).group(1)
+    async with make_client() as pat:
+        chosen = {"password": "compost-heap-42", "password_again": "compost-heap-42"}
+        assert (await post_form(pat, path, chosen, follow_redirects=False)).status_code == 302
+        await sign_in(pat, "pat", "compost-heap-42")

@@ -1,4 +1,6 @@
-"""The co-operative trust: the public application page, votes for members, admin pages."""
+"""The co-operative trust: the public page and application, the admin's decisions on
+community groups, and the contact person's one-time set-password link. Ballots:
+coop/ballot_controllers.py."""
 
 from __future__ import annotations
 
@@ -12,21 +14,25 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.coop import services
-from clustermarket.coop.services import CoopError
-from clustermarket.rows import parse_row_id
-from clustermarket.sharing.tables import Idea
-from clustermarket.web.auth import requires_admin, requires_signed_in
+from clustermarket.coop import ballots, members, services
+from clustermarket.coop.ballot_controllers import ROUTES as BALLOT_ROUTES
+from clustermarket.coop.services import CoopError, Decision
+from clustermarket.settings import Settings
+from clustermarket.web.auth import requires_admin
 from clustermarket.web.forms import Form
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
 
 
 @get("/coop")
 async def coop_home(request: Request) -> Template:
-    """What membership is; members also see the votes."""
+    """What membership is; members also see the ballots."""
     user: CurrentUser | None = request.user
     return Template(
         "coop/home.html",
-        context={"ballots": await services.ballots(user) if user else []},
+        context={"ballots": await ballots.ballots(user) if user else []},
     )
 
 
@@ -38,115 +44,123 @@ class ApplicationForm:
     offers: str = ""
 
 
+def _application_page(form: ApplicationForm, errors: dict[str, str]) -> Template:
+    return Template(
+        "coop/apply.html",
+        context={"form": form, "errors": errors},
+        status_code=400 if errors else 200,
+    )
+
+
 @get("/coop/apply")
 async def application_form() -> Template:
-    return Template("coop/apply.html", context={"form": ApplicationForm(), "errors": {}})
+    return _application_page(ApplicationForm(), {})
 
 
 @post("/coop/apply")
-async def apply(request: Request, data: Annotated[ApplicationForm, Form]) -> Template:
+async def apply(data: Annotated[ApplicationForm, Form]) -> Template:
     errors = services.application_errors(**asdict(data))
     if errors:
-        return Template(
-            "coop/apply.html", context={"form": data, "errors": errors}, status_code=400
-        )
-    await services.apply_as_group(**asdict(data))
-    return Template("coop/applied.html", context={"form": data})
-
-
-@get("/coop/votes/{ballot_id:int}", guards=[requires_signed_in])
-async def ballot_page(request: Request, ballot_id: FromPath[int]) -> Template:
-    return Template(
-        "coop/ballot.html", context={"ballot": await services.ballot_for(request.user, ballot_id)}
-    )
-
-
-@dataclass
-class VoteForm:
-    choice: str = ""
-
-
-@post("/coop/votes/{ballot_id:int}", guards=[requires_signed_in])
-async def vote(
-    request: Request, ballot_id: FromPath[int], data: Annotated[VoteForm, Form]
-) -> Template | Redirect:
+        return _application_page(data, errors)
     try:
-        await services.cast_vote(request.user, ballot_id, data.choice)
-    except CoopError as error:
-        return Template(
-            "coop/ballot.html",
-            context={
-                "ballot": await services.ballot_for(request.user, ballot_id),
-                "error": str(error),
-            },
-            status_code=400,
-        )
-    flash(request, "Thank you: your vote is counted.", "success")
-    return Redirect(path=f"/coop/votes/{ballot_id}")
-
-
-@dataclass
-class BallotForm:
-    idea: str = ""
-    question: str = ""
-    closes_at: str = ""
-
-
-async def _admin_page(form: BallotForm, error: str | None = None) -> Template:
-    ideas = (
-        await Idea.select(Idea.id, Idea.title)
-        .where(Idea.is_public == True)
-        .order_by(Idea.created_at, ascending=False)
-        .limit(200)
-    )
-    return Template(
-        "coop/admin.html",
-        context={"groups": await services.groups(), "ideas": ideas, "form": form, "error": error},
-        status_code=400 if error else 200,
-    )
+        await services.apply_as_group(**asdict(data))
+    except CoopError as error:  # the name matches another group's: keep what was typed
+        return _application_page(data, {"name": str(error)})
+    return Template("coop/applied.html", context={"form": data})
 
 
 @get("/admin/coop", guards=[requires_admin])
 async def coop_admin() -> Template:
-    return await _admin_page(BallotForm())
+    return Template("coop/admin.html", context={"groups": await services.groups()})
+
+
+def _link_page(request: Request, decision: Decision) -> Template:
+    """Shown once: the contact's set-password link, for the admin to pass on."""
+    base = _settings(request).public_url
+    link = members.welcome_url(base, decision.welcome_token) if decision.welcome_token else ""
+    return Template("coop/contact_link.html", context={"decision": decision, "link": link})
 
 
 @post("/admin/coop/groups/{group_id:int}/{decision:str}", guards=[requires_admin])
 async def decide_group(
     request: Request, group_id: FromPath[int], decision: FromPath[str]
-) -> Redirect:
+) -> Template | Redirect:
     if decision not in ("approve", "decline"):
         raise NotFoundException()
+    mail = bool(_settings(request).smtp_host)
     try:
-        await services.decide_group(request.user, group_id, decision == "approve")
+        done = await services.decide_group(request.user, group_id, decision == "approve", mail=mail)
     except CoopError as error:  # decided already: a conflict with its reason, not a success
         raise HTTPException(status_code=409, detail=str(error)) from None
-    flash(request, "Approved." if decision == "approve" else "Declined.", "success")
+    if done.welcome_token:
+        return _link_page(request, done)
+    if done.approved:
+        sent = "The e-mail with the decision is on its way" if mail else "No mail server is set"
+        flash(
+            request,
+            f"Approved. {done.group_name}'s contact is member {done.username}. {sent}.",
+            "success",
+        )
+    else:
+        flash(request, "Declined.", "success")
     return Redirect(path="/admin/coop")
 
 
-@post("/admin/coop/votes", guards=[requires_admin])
-async def put_to_vote(request: Request, data: Annotated[BallotForm, Form]) -> Template | Redirect:
+@post("/admin/coop/contacts/{group_id:int}/link", guards=[requires_admin])
+async def new_contact_link(request: Request, group_id: FromPath[int]) -> Template:
     try:
-        ballot_id = await services.put_to_vote(
-            request.user,
-            parse_row_id(data.idea) or 0,
-            data.question,
-            data.closes_at,
-        )
+        done = await services.new_welcome_link(request.user, group_id)
     except CoopError as error:
-        return await _admin_page(data, str(error))
-    flash(request, "The vote is open to members.", "success")
-    return Redirect(path=f"/coop/votes/{ballot_id}")
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    return _link_page(request, done)
+
+
+@dataclass
+class PasswordForm:
+    password: str = ""
+    password_again: str = ""
+
+
+def _welcome_page(token: str, account: dict | None, error: str | None) -> Template:
+    return Template(
+        "coop/welcome.html",
+        context={"token": token, "account": account, "error": error},
+        status_code=400 if error else 200,
+    )
+
+
+@get("/coop/welcome/{token:str}")
+async def welcome(token: FromPath[str]) -> Template:
+    try:
+        return _welcome_page(token, await members.welcome_account(token), None)
+    except members.WelcomeError as error:
+        return _welcome_page(token, None, str(error))
+
+
+@post("/coop/welcome/{token:str}")
+async def choose_password(
+    request: Request, token: FromPath[str], data: Annotated[PasswordForm, Form]
+) -> Template | Redirect:
+    try:
+        username = await members.use_welcome_link(token, data.password, data.password_again)
+    except members.WelcomeError as error:
+        try:
+            account = await members.welcome_account(token)
+        except members.WelcomeError:
+            account = None
+        return _welcome_page(token, account, str(error))
+    flash(request, f"Your password is set. Sign in as {username}.", "success")
+    return Redirect(path="/login")
 
 
 ROUTES = [
     coop_home,
     application_form,
     apply,
-    ballot_page,
-    vote,
     coop_admin,
     decide_group,
-    put_to_vote,
+    new_contact_link,
+    welcome,
+    choose_password,
+    *BALLOT_ROUTES,
 ]

@@ -2,7 +2,10 @@
 
 `decide_group` queues it (outbox, key `coop-decision-<group>`) in the decision's transaction;
 the job sends it when SMTP_HOST is set (otherwise it is done with nothing sent). Its
-Message-ID is stable per group and decision, so a retry is recognisably the same e-mail."""
+Message-ID is stable per group and decision, so a retry is recognisably the same e-mail.
+An approval tells the contact person their community account's username; for an account
+made by the approval it carries a one-time link to choose a password (made when the job
+runs, so the link itself is stored nowhere but as a hash)."""
 
 from __future__ import annotations
 
@@ -11,10 +14,12 @@ import logging
 from email.message import EmailMessage
 from typing import Any
 
+from clustermarket.coop import members
 from clustermarket.coop.tables import CommunityGroup, GroupStatus
 from clustermarket.jobs.mail import mail_host, send_email
 from clustermarket.jobs.outbox import enqueue
 from clustermarket.settings import Settings
+from clustermarket.transactions import write_transaction
 
 log = logging.getLogger("clustermarket.coop.mail")
 
@@ -33,19 +38,30 @@ NEWS = {
 }
 
 
-async def queue_decision(group_id: int) -> None:
-    """Inside the decision's transaction: queue the applicant's e-mail."""
-    await enqueue(KIND, {"group_id": group_id}, key=f"coop-decision-{group_id}")
+async def queue_decision(group_id: int, *, welcome: bool = False) -> None:
+    """Inside the decision's transaction: queue the applicant's e-mail (`welcome`: with a
+    set-password link for the contact's new account)."""
+    await enqueue(KIND, {"group_id": group_id, "welcome": welcome}, key=f"coop-decision-{group_id}")
 
 
-def decision_message(settings: Settings, group: dict[str, Any]) -> EmailMessage:
+def decision_message(
+    settings: Settings, group: dict[str, Any], account: str = "", link: str = ""
+) -> EmailMessage:
     word, news = NEWS[GroupStatus(group["status"])]
     message = EmailMessage()
     message["Subject"] = f"Your co-op application for {group['name']} is {word}"
     message["From"] = settings.mail_from
     message["To"] = group["contact_email"]
     message["Message-ID"] = f"<coop-group-{group['id']}-{word}@{mail_host(settings)}>"
-    message.set_content(f"Hello {group['contact_name']},\n\n{news}\n\nAylsham Cluster Market\n")
+    body = f"Hello {group['contact_name']},\n\n{news}\n\n"
+    if account:
+        body += (
+            f"You are the group's contact and a member of the trust: you can vote in the "
+            f"members' ballots. Your username is {account}.\n\n"
+        )
+    if link:
+        body += f"Choose your password here (the link works once, for 14 days):\n{link}\n\n"
+    message.set_content(body + "Aylsham Cluster Market\n")
     return message
 
 
@@ -54,9 +70,20 @@ async def send_decision(settings: Settings, payload: dict[str, Any]) -> None:
     if not settings.smtp_host:
         return
     group = (
-        await CommunityGroup.select().where(CommunityGroup.id == int(payload["group_id"])).first()
+        await CommunityGroup.select(
+            *CommunityGroup.all_columns(),
+            CommunityGroup.contact_account.username.as_alias("username"),
+        )
+        .where(CommunityGroup.id == int(payload["group_id"]))
+        .first()
     )
     if group is None or group["status"] not in NEWS:
         return  # gone, or (never) undecided
-    await asyncio.to_thread(send_email, settings, decision_message(settings, group))
+    link = ""
+    if payload.get("welcome") and group["contact_account"]:
+        async with write_transaction():
+            token = await members.issue_welcome_link(group["contact_account"])
+        link = members.welcome_url(settings.public_url, token)
+    message = decision_message(settings, group, group["username"] or "", link)
+    await asyncio.to_thread(send_email, settings, message)
     log.info("Co-op decision e-mail for group %s (%s) sent", group["id"], group["status"])

@@ -1,23 +1,26 @@
-"""Co-operative trust membership and votes.
+"""The co-operative trust's community groups: they apply from a public page; the admin
+approves or declines, and the decision is e-mailed (coop/mail.py). An approved group's
+contact person gets a community-member account (coop/members.py). Ballots: coop/ballots.py.
 
-Members: every signed-in account (pupils, staff, parents' community accounts). Community
-groups apply from a public page; the admin approves or declines. The admin puts a cluster
-idea to a vote; each member votes once (a unique index on ballot and member); results are
-shown only once the vote has closed."""
+A group's name is compared folded (case, spacing, punctuation and accents ignored): a name
+that matches a pending or approved group is refused, by the service and by a partial unique
+index, so two applications sent at the same moment cannot both get in."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+import asyncpg
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.coop import members
 from clustermarket.coop.mail import queue_decision
-from clustermarket.coop.tables import Ballot, CommunityGroup, GroupStatus, Vote, VoteChoice
+from clustermarket.coop.tables import CommunityGroup, GroupStatus
 from clustermarket.moderation.log import log_action
-from clustermarket.sharing.pitch import is_open, parse_uk_datetime
-from clustermarket.sharing.tables import Idea
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
@@ -28,9 +31,16 @@ class CoopError(ValueError):
     """The request cannot be done; the message is for the user."""
 
 
+def name_key(name: str) -> str:
+    """A group's name folded: "The Aylsham  Allotment-Society" ~ "the aylsham allotment society"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\W_]+", "", text)[:120]
+
+
 def application_errors(name: str, contact_name: str, contact_email: str, offers: str) -> dict:
     errors = {}
-    if not 2 <= len(name.strip()) <= 120:
+    if not 2 <= len(name.strip()) <= 120 or len(name_key(name)) < 2:
         errors["name"] = "Please give the group's name."
     if not 2 <= len(contact_name.strip()) <= 120:
         errors["contact_name"] = "Please give the name of the person we should contact."
@@ -41,31 +51,84 @@ def application_errors(name: str, contact_name: str, contact_email: str, offers:
     return errors
 
 
+def _name_taken(existing: str) -> CoopError:
+    return CoopError(
+        f"A group called “{existing}” has already applied or is a member, and this name "
+        "matches it. If you belong to that group, its contact person can reach the cluster's "
+        "coordinator; if yours is another group, please give its full name."
+    )
+
+
+async def _same_name(key: str) -> str | None:
+    row = (
+        await CommunityGroup.select(CommunityGroup.name)
+        .where((CommunityGroup.name_key == key) & (CommunityGroup.status != GroupStatus.declined))
+        .first()
+    )
+    return row["name"] if row else None
+
+
 async def apply_as_group(name: str, contact_name: str, contact_email: str, offers: str) -> int:
-    [row] = await CommunityGroup.insert(
-        CommunityGroup(
-            name=name.strip(),
-            contact_name=contact_name.strip(),
-            contact_email=contact_email.strip(),
-            offers=offers.strip(),
-            created_at=now(),
-        )
-    ).returning(CommunityGroup.id)
+    """Raises CoopError when the name matches a pending or approved group's."""
+    key = name_key(name)
+    if existing := await _same_name(key):
+        raise _name_taken(existing)
+    try:
+        [row] = await CommunityGroup.insert(
+            CommunityGroup(
+                name=name.strip(),
+                name_key=key,
+                contact_name=contact_name.strip(),
+                contact_email=contact_email.strip(),
+                offers=offers.strip(),
+                created_at=now(),
+            )
+        ).returning(CommunityGroup.id)
+    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
+        raise _name_taken(await _same_name(key) or name.strip()) from None  # sent meanwhile
     return row["id"]
 
 
 async def groups(status: str | None = None) -> list[dict[str, Any]]:
-    query = CommunityGroup.select().order_by(CommunityGroup.created_at, ascending=False)
+    query = CommunityGroup.select(
+        *CommunityGroup.all_columns(),
+        CommunityGroup.contact_account.username.as_alias("contact_username"),
+    ).order_by(CommunityGroup.created_at, ascending=False)
     if status:
         query = query.where(CommunityGroup.status == status)
     return await query
 
 
-async def decide_group(actor: CurrentUser, group_id: int, approve: bool) -> None:
+@dataclass(frozen=True)
+class Decision:
+    group_name: str
+    approved: bool
+    username: str | None = None  # the contact's community account, when approved
+    new_account: bool = False
+    welcome_token: str | None = None  # to show the admin once (no mail server)
+
+
+async def decide_group(
+    actor: CurrentUser, group_id: int, approve: bool, *, mail: bool = False
+) -> Decision:
+    """Approve or decline a pending application; the decision is e-mailed (a job). On
+    approval the contact person gets a community account; with `mail` the e-mail carries
+    the set-password link, otherwise the link is returned for the admin to pass on."""
     if not actor.is_admin:
         raise NotFound()
     status = GroupStatus.approved if approve else GroupStatus.declined
-    async with write_transaction():  # the e-mail is queued with the decision
+    password_hash = await members.unusable_password_hash() if approve else ""
+    try:
+        return await _decide(actor, group_id, status, password_hash, mail)
+    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):  # a username taken meanwhile
+        raise CoopError("Another change was saved at the same moment: please try again.") from None
+
+
+async def _decide(
+    actor: CurrentUser, group_id: int, status: GroupStatus, password_hash: str, mail: bool
+) -> Decision:
+    approve = status == GroupStatus.approved
+    async with write_transaction():  # the account and the e-mail come with the decision
         updated = (
             await CommunityGroup.update(
                 {
@@ -75,94 +138,51 @@ async def decide_group(actor: CurrentUser, group_id: int, approve: bool) -> None
                 }
             )
             .where((CommunityGroup.id == group_id) & (CommunityGroup.status == GroupStatus.pending))
-            .returning(CommunityGroup.name)
+            .returning(
+                CommunityGroup.name, CommunityGroup.contact_name, CommunityGroup.contact_email
+            )
         )
         if not updated:
             raise CoopError("That application was already decided.")
+        group = updated[0]
         await log_action(
             actor_id=actor.id,
             action=f"group_{status.value}",
             subject_type="community_group",
             subject_id=group_id,
-            subject_label=updated[0]["name"],
+            subject_label=group["name"],
             school_id=None,
         )
-        await queue_decision(group_id)
+        if not approve:
+            await queue_decision(group_id)
+            return Decision(group["name"], approved=False)
+        account_id, made = await members.contact_account(group, password_hash)
+        await CommunityGroup.update({CommunityGroup.contact_account: account_id}).where(
+            CommunityGroup.id == group_id
+        )
+        token = await members.issue_welcome_link(account_id) if made and not mail else None
+        await queue_decision(group_id, welcome=made)
+    username = await members.username_of(account_id)
+    return Decision(group["name"], True, username, made, token)
 
 
-async def put_to_vote(actor: CurrentUser, idea_id: int, question: str, closes_at: str) -> int:
+async def new_welcome_link(actor: CurrentUser, group_id: int) -> Decision:
+    """A fresh one-time link for an approved group's contact (earlier ones stop working)."""
     if not actor.is_admin:
         raise NotFound()
-    idea = await Idea.select(Idea.title).where((Idea.id == idea_id) & (Idea.is_public == True))
-    if not idea:
-        raise CoopError("Please choose an idea from the ideas board.")
-    question = question.strip() or f"Should the cluster take up “{idea[0]['title']}”?"
-    if len(question) > 200:
-        raise CoopError("Please keep the question under 200 characters.")
-    try:
-        closes = parse_uk_datetime(closes_at)
-    except ValueError as error:
-        raise CoopError(str(error)) from None
-    if closes <= now():
-        raise CoopError("The closing time must be in the future.")
-    [row] = await Ballot.insert(
-        Ballot(
-            idea=idea_id, question=question, closes_at=closes, created_by=actor.id, created_at=now()
+    group = (
+        await CommunityGroup.select(
+            CommunityGroup.name,
+            CommunityGroup.contact_account,
+            CommunityGroup.contact_account.username.as_alias("username"),
         )
-    ).returning(Ballot.id)
-    return row["id"]
-
-
-async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
-    """All votes, newest first, each saying whether it is open and whether `actor` voted."""
-    rows = await Ballot.select(
-        *Ballot.all_columns(), Ballot.idea.title.as_alias("idea_title")
-    ).order_by(Ballot.closes_at, ascending=False)
-    voted = {r["ballot"] for r in await Vote.select(Vote.ballot).where(Vote.member == actor.id)}
-    for row in rows:
-        row["open"] = is_open(row)
-        row["voted"] = row["id"] in voted
-    return rows
-
-
-async def ballot_for(actor: CurrentUser, ballot_id: int) -> dict[str, Any]:
-    row = (
-        await Ballot.select(*Ballot.all_columns(), Ballot.idea.title.as_alias("idea_title"))
-        .where(Ballot.id == ballot_id)
+        .where(CommunityGroup.id == group_id)
         .first()
     )
-    if row is None:
+    if group is None:
         raise NotFound()
-    row["open"] = is_open(row)
-    mine = (
-        await Vote.select(Vote.choice)
-        .where((Vote.ballot == ballot_id) & (Vote.member == actor.id))
-        .first()
-    )
-    row["my_choice"] = mine["choice"] if mine else None
-    row["results"] = None
-    if not row["open"]:
-        counts = {
-            r["choice"]: r["count"]
-            for r in await Vote.select(Vote.choice, Count())
-            .where(Vote.ballot == ballot_id)
-            .group_by(Vote.choice)
-        }
-        row["results"] = {c.value: counts.get(c.value, 0) for c in VoteChoice}
-    return row
-
-
-async def cast_vote(actor: CurrentUser, ballot_id: int, choice: str) -> None:
-    """One member, one vote: the insert does nothing if this member already voted."""
-    if choice not in VoteChoice.__members__:
-        raise CoopError("Please choose yes or no.")
-    ballot = await ballot_for(actor, ballot_id)
-    if not ballot["open"]:
-        raise CoopError("This vote has closed.")
-    inserted = (
-        await Vote.insert(Vote(ballot=ballot_id, member=actor.id, choice=choice, created_at=now()))
-        .on_conflict(action="DO NOTHING")
-        .returning(Vote.id)
-    )
-    if not inserted:
-        raise CoopError("You have already voted on this. Each member has one vote.")
+    if group["contact_account"] is None:
+        raise CoopError("Only an approved group's contact has an account to set a password for.")
+    async with write_transaction():
+        token = await members.issue_welcome_link(group["contact_account"])
+    return Decision(group["name"], True, group["username"], False, token)

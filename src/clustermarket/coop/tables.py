@@ -1,10 +1,11 @@
-"""The co-operative trust: community groups that apply to join, and votes on cluster ideas.
+"""The co-operative trust: community groups that apply to join, and the members' ballots.
 
-Signed-in pupils, staff and parents (community accounts) are members already."""
+Members are every active account: pupils and staff of the schools, and community accounts
+(parents who buy from the market, and the contacts of approved community groups)."""
 
 from enum import Enum
 
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -20,6 +21,9 @@ class GroupStatus(str, Enum):
 
 class CommunityGroup(Table):
     name = Varchar(length=120)
+    # The name folded (case, spacing, punctuation): unique among pending and approved groups
+    # (a partial unique index made by the migration). Null only for duplicates older than it.
+    name_key = Varchar(length=120, null=True, default=None)
     contact_name = Varchar(length=120)
     contact_email = Varchar(length=254)
     offers = Text()
@@ -27,27 +31,47 @@ class CommunityGroup(Table):
     decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
     decided_at = Timestamptz(null=True, default=None)
+    # The contact person's community-member account, made when the group is approved.
+    contact_account = ForeignKey(
+        references=User, null=True, default=None, on_delete=OnDelete.set_null
+    )
 
 
-class VoteChoice(str, Enum):
-    yes = "yes"
-    no = "no"
+class WelcomeLink(Table):
+    """A one-time link for a new community member to choose a password (hash stored only)."""
+
+    account = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
 
 
 class Ballot(Table):
-    """A cluster idea the admin puts to the members' vote, until `closes_at`."""
+    """A question put to the members, open from `opens_at` until `closes_at`.
 
-    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade)
+    At most one ballot per idea (a unique index on `idea`, made by the migration): with one
+    vote per member per ballot, no member votes twice on the same idea."""
+
     question = Varchar(length=200)
+    idea = ForeignKey(references=Idea, null=True, default=None, on_delete=OnDelete.set_null)
+    opens_at = Timestamptz()
     closes_at = Timestamptz()
+    closed_early = Boolean(default=False)
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+
+
+class BallotOption(Table, tablename="ballot_option"):
+    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade)
+    label = Varchar(length=120)
+    position = Integer(default=0)
 
 
 class Vote(Table):
     """One member, one vote: a unique index on (ballot, member), made by the migration."""
 
     ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade)
+    option = ForeignKey(references=BallotOption, null=False, on_delete=OnDelete.cascade)
     member = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
-    choice = Varchar(length=4, choices=VoteChoice)
     created_at = Timestamptz()

@@ -1,9 +1,6 @@
-"""Who may use the members' forum: the co-operative trust's members.
-
-The co-op's rule (README, "the co-operative trust"): students, staff and parents are members
-automatically, and community groups join through an approved application, their contact
-person getting a community account. So every signed-in pupil, teacher, admin and community
-account is a member; a visitor is sent to sign in, and any other account is refused."""
+"""Who may use the members' forum: the co-operative trust's members, by the co-op's own rule
+(`coop/members.py`: pupils and staff automatically, community accounts of parents and of
+approved groups' contacts). A visitor is sent to sign in; any other account is refused."""
 
 from __future__ import annotations
 
@@ -12,9 +9,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.accounts.tables import Role
-
-MEMBER_ROLES = frozenset({Role.pupil, Role.teacher, Role.admin, Role.community})
+from clustermarket.coop.members import MEMBER_ROLES
 
 
 def is_member(user: CurrentUser | None) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import Sale
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
@@ -40,6 +41,13 @@ def _standing_sales(school_id: int | None, day_id: int | None):
 
 _DAY = Sale.stall.market_day.date
 _UNITS = Sum(Sale.quantity).as_alias("units")
+# Units of goods: a custom amount (a donation) is money taken, not an item sold.
+_GOODS_UNITS = QueryString(
+    "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
+    Sale.kind,
+    Sale.quantity,
+    alias="units",
+)
 _TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
 
 
@@ -49,7 +57,7 @@ async def _by_team(school_id: int | None, day_id: int | None) -> list[dict[str, 
             _DAY.as_alias("market_day"),
             Sale.stall.team.name.as_alias("team"),
             Sale.stall.team.school.name.as_alias("school"),
-            _UNITS,
+            _GOODS_UNITS,
             _TAKINGS,
         )
         .where(_standing_sales(school_id, day_id))
@@ -64,7 +72,7 @@ async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str
         await Sale.select(
             _DAY.as_alias("market_day"),
             Sale.stall.team.school.name.as_alias("school"),
-            _UNITS,
+            _GOODS_UNITS,
             _TAKINGS,
         )
         .where(_standing_sales(school_id, day_id))
