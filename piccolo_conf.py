@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "clustermarket.jobs.piccolo_app",
         "clustermarket.transition.piccolo_app",
         "clustermarket.calendar.piccolo_app",
+        "clustermarket.forum.piccolo_app",
     ]
 )

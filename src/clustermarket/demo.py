@@ -439,6 +439,9 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     from clustermarket.calendar.demo import load_demo_events  # issue 13 item 5
 
     await load_demo_events(users, schools)
+    from clustermarket.forum.demo import load_demo_forum  # issue 13 item 4
+
+    await load_demo_forum(users)
     from clustermarket.accounts.demo_classes import load_demo_classes  # issue 12
     from clustermarket.orders.demo import load_demo_orders  # issue 6: a reserved pre-order
 

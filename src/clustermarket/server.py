@@ -30,6 +30,7 @@ from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
+from clustermarket.forum.controllers import ROUTES as FORUM_ROUTES
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
 from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SHARING_ROUTES,
             *PITCH_ROUTES,
             *COOP_ROUTES,
+            *FORUM_ROUTES,
             *ORDER_ROUTES,
             *WEBHOOK_ROUTES,
             *JOB_ROUTES,

@@ -214,6 +214,14 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # the one-time set-password link of a group's contact (a wrong token: 400 with a reason)
     ("GET", "/coop/welcome/{token}"): ANYONE,
     ("POST", "/coop/welcome/{token}"): ANYONE,
+    # the members' forum (every signed-in account is a co-op member; threads are the
+    # cluster's, like ideas: tests/forum/test_forum.py)
+    ("GET", "/forum"): SIGNED_IN,
+    ("GET", "/forum/new"): SIGNED_IN,
+    ("POST", "/forum/new"): SIGNED_IN,
+    ("GET", "/forum/{thread_id}"): SIGNED_IN,
+    ("POST", "/forum/{thread_id}/replies"): SIGNED_IN,
+    ("GET", "/forum/posts/{post_id}"): SIGNED_IN,
     # the cluster calendar (events belong to the cluster, like market days)
     ("GET", "/events"): ANYONE,
     ("GET", "/events.ics"): ANYONE,

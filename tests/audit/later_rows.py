@@ -1,7 +1,8 @@
 """The audit world's rows for the routes merged after the audit was written: a picture-PIN
 class with the side's pupil in it, a team cost, a failed background job, a transition
-follower, the sale's ticket, an unconfirmed reservation's e-mailed link, and a coming public
-event with the side's team signed up to present its product."""
+follower, the sale's ticket, an unconfirmed reservation's e-mailed link, a coming public
+event with the side's team signed up to present its product, and a forum thread the side's
+pupil started (approved, so every member reads it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from clustermarket.accounts import picture_pin
 from clustermarket.accounts.tables import SchoolClass, SignInKind, User
 from clustermarket.calendar.tables import Event, EventKind, EventSignup
-from clustermarket.catalogue.tables import Product
+from clustermarket.catalogue.tables import ContentStatus, Product
+from clustermarket.forum.tables import ForumPost, ForumThread
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.market.tables import Expense, ExpenseKind, Sale
 from clustermarket.orders.services import place_order
@@ -103,7 +105,25 @@ async def later_rows(
     signup = await EventSignup.insert(
         EventSignup(event=event[0]["id"], team=team["id"], product=product["id"], created_at=stamp)
     ).returning(EventSignup.id)
+    thread = await ForumThread.insert(
+        ForumThread(title=f"Audit thread {side}", started_by=pupil_id, created_at=stamp)
+    ).returning(ForumThread.id)
+    post = await ForumPost.insert(
+        ForumPost(
+            thread=thread[0]["id"],
+            opens_thread=True,
+            author=pupil_id,
+            school=team["school"],
+            body="Audit post",
+            status=ContentStatus.approved,
+            is_public=True,
+            created_at=stamp,
+            submitted_at=stamp,
+        )
+    ).returning(ForumPost.id)
     return {
+        "thread_id": thread[0]["id"],
+        "post_id": post[0]["id"],
         "event_id": event[0]["id"],
         "signup_id": signup[0]["id"],
         "school": school["slug"],

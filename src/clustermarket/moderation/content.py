@@ -21,6 +21,7 @@ from piccolo.columns.combination import Combinable
 from piccolo.table import Table
 
 from clustermarket.catalogue.tables import Product
+from clustermarket.forum.tables import ForumPost
 from clustermarket.projects.tables import Project
 from clustermarket.sharing.tables import Comment, Idea, PitchFeedback
 
@@ -139,7 +140,24 @@ FEEDBACK = ContentKind(
     receiving_school=PitchFeedback.receiving_school,
 )
 
-KINDS: dict[str, ContentKind] = {k.name: k for k in (PRODUCT, PROJECT, IDEA, COMMENT, FEEDBACK)}
+# A members' forum post: `school` is a pupil author's school; an adult's post has none, so
+# only the admin moderates it (forum/services.py).
+FORUM_POST = ContentKind(
+    name="forum",
+    table=ForumPost,
+    title=ForumPost.body,
+    published_title=ForumPost.body,
+    published_columns={},
+    checked_text={"post": ForumPost.body},
+    public_where=lambda via=ForumPost: via.is_public == True,
+    url=lambda pk: f"/forum/posts/{pk}",
+    school=ForumPost.school,
+    author=ForumPost.author,
+)
+
+KINDS: dict[str, ContentKind] = {
+    k.name: k for k in (PRODUCT, PROJECT, IDEA, COMMENT, FEEDBACK, FORUM_POST)
+}
 SHARING_KINDS = (IDEA, COMMENT, FEEDBACK)
 
 

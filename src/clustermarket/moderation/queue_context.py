@@ -2,8 +2,8 @@
 
 The author (first name, last initial, class) comes in the queue's own select by joins
 (`author_columns`); what a comment or a piece of pitch feedback answers (its title, link, team
-and first photo) comes from `add_answers`: a fixed number of queries per kind however many
-items there are. Staff-only: the queue is never public.
+and first photo), or the thread of a forum post, comes from `add_context`: a fixed number of
+queries per kind however many items there are. Staff-only: the queue is never public.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from piccolo.columns import Column
 from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.services import short_name
 from clustermarket.catalogue.tables import Product
+from clustermarket.forum.tables import ForumPost
 from clustermarket.media.services import photos_for
-from clustermarket.moderation.content import COMMENT, FEEDBACK, ContentKind
+from clustermarket.moderation.content import COMMENT, FEEDBACK, FORUM_POST, ContentKind
 from clustermarket.projects.tables import Project
 from clustermarket.sharing.tables import Idea, PitchFeedback
 
@@ -153,6 +154,32 @@ async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
         }
 
 
+async def _forum_answers(rows: list[dict[str, Any]]) -> None:
+    """The thread a forum post starts or answers, and its author's school (an adult's post
+    has no moderating school: the admin's queue still says where they are from)."""
+    found = await ForumPost.select(
+        ForumPost.id,
+        ForumPost.thread.as_alias("thread_id"),
+        ForumPost.thread.title.as_alias("thread_title"),
+        ForumPost.author.school.name.as_alias("author_school_name"),
+    ).where(ForumPost.id.is_in([r["id"] for r in rows]))
+    by_id = {f["id"]: f for f in found}
+    for row in rows:
+        post = by_id.get(row["id"])
+        if post is None:
+            continue
+        row["thread_title"] = post["thread_title"]
+        row["author_school_name"] = post["author_school_name"] or ""
+        if not row["opens_thread"]:
+            row["answers"] = {
+                "what": "forum thread",
+                "title": post["thread_title"],
+                "url": f"/forum/{post['thread_id']}",
+                "team_name": "",
+                "thumb": None,
+            }
+
+
 async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
     """Name each row's author and, for comments and feedback, what it answers."""
     for row in rows:
@@ -164,6 +191,8 @@ async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
         await _comment_answers(rows)
     elif kind is FEEDBACK:
         await _feedback_answers(rows)
+    elif kind is FORUM_POST:
+        await _forum_answers(rows)
 
 
 async def class_choices(actor: Any) -> list[dict[str, Any]]:

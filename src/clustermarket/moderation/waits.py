@@ -30,9 +30,8 @@ async def waits_by_school() -> list[dict[str, Any]]:
                 continue
             if sent.tzinfo is None:
                 sent = sent.replace(tzinfo=dt.UTC)
-            school = waits.setdefault(
-                row["school_id"], {"school_name": row["school_name"] or "No school", "waits": []}
-            )
+            name = row["school_name"] or "No school (adults' forum posts)"
+            school = waits.setdefault(row["school_id"], {"school_name": name, "waits": []})
             school["waits"].append(max(at - sent, dt.timedelta(0)))
     result = [
         {

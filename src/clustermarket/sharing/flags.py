@@ -12,13 +12,13 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation.content import KINDS
 from clustermarket.moderation.log import log_action
 from clustermarket.rows import group_rows
-from clustermarket.sharing.notifications import notify
+from clustermarket.sharing.notifications import NOUNS, notify
 from clustermarket.sharing.tables import Flag
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
 HIDE_AFTER = 3  # distinct reporters
-FLAGGABLE = ("idea", "comment", "feedback", "product", "project")
+FLAGGABLE = ("idea", "comment", "feedback", "product", "project", "forum")
 
 
 class FlagError(ValueError):
@@ -59,7 +59,8 @@ async def close_flags(kind_name: str, subject_id: int, outcome: str) -> None:
     result = "hid it" if outcome == "hidden" else "checked it and kept it"
     await notify(
         [r["reporter"] for r in reporters],
-        f"Thank you for your report. A teacher looked at the {kind_name} and {result}.",
+        f"Thank you for your report. A teacher looked at the {NOUNS.get(kind_name, kind_name)} "
+        f"and {result}.",
     )
 
 

@@ -16,6 +16,7 @@ NOUNS = {
     "idea": "idea",
     "comment": "comment",
     "feedback": "pitch feedback",
+    "forum": "forum post",
 }
 
 
@@ -52,9 +53,11 @@ async def after_decision(kind_name: str, row: dict[str, Any], action: str) -> No
         await notify([row[kind.author._meta.name]], f"Your {noun} {label} was approved.", link)
         await _tell_receivers(kind_name, row)
     elif action == "reject":
+        # An adult's forum post has no moderating school: the admin decided it.
+        who = "The cluster admin" if row.get("school_id") is None else "Your teacher"
         await notify(
             [row[kind.author._meta.name]],
-            f"Your teacher sent back your {noun} {label}: {row['feedback']}",
+            f"{who} sent back your {noun} {label}: {row['feedback']}",
             link,
         )
 
