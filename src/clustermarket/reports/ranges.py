@@ -1,0 +1,32 @@
+"""The WHERE conditions every report shares: a date range, a school, sales that stand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.columns import Column
+
+from clustermarket.market.tables import Sale
+from clustermarket.reports.periods import Period
+from clustermarket.timeutil import UK
+
+
+def in_period(date_column: Column, period: Period) -> Any:
+    """A date column (e.g. a market day's date) within the range, both ends included."""
+    return (date_column >= period.start) & (date_column <= period.end)
+
+
+def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The range as moments: from UK midnight on its first day to UK midnight after its last."""
+    start = dt.datetime.combine(period.start, dt.time(), tzinfo=UK)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=UK)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def standing_sales(school_id: int | None, period: Period) -> Any:
+    """Sales not undone, on a market day in the range (of one school's teams, if given)."""
+    where = Sale.voided_at.is_null() & in_period(Sale.stall.market_day.date, period)
+    if school_id is not None:
+        where &= Sale.stall.team.school == school_id
+    return where
