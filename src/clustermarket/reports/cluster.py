@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.market.tables import Expense, ExpenseKind, Sale
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import in_period, instants, standing_sales
+from clustermarket.reports.ranges import expenses_in, in_period, standing_sales
 from clustermarket.schools.tables import School
 
 _ZERO = {
@@ -41,17 +41,12 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
         .where(standing_sales(None, period))
         .group_by(school)
     )
-    # A day's expense belongs to its market day; a general one to the day it was booked.
-    start, end = instants(period)
-    expense_in_range = in_period(Expense.market_day.date, period) | (
-        Expense.market_day.is_null() & (Expense.recorded_at >= start) & (Expense.recorded_at < end)
-    )
     expenses = (
         await Expense.select(
             Expense.team.school.as_alias("school_id"),
             Sum(Expense.amount_pence).as_alias("expenses_pence"),
         )
-        .where((Expense.kind != ExpenseKind.startup) & expense_in_range)
+        .where((Expense.kind != ExpenseKind.startup) & expenses_in(period))
         .group_by(Expense.team.school)
     )
     line_school = OrderLine.stall.team.school

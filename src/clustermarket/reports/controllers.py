@@ -4,24 +4,27 @@ side); CSV of the same rows. Every report takes a date range from the query stri
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import fits_database
-from clustermarket.reports.periods import PRESETS, PeriodError, period_from_query
+from clustermarket.reports.periods import (
+    PRESETS,
+    FromDate,
+    PeriodError,
+    RangeQuery,
+    ToDate,
+    period_from_query,
+    typed_dates,
+)
 from clustermarket.reports.services import Report, as_csv, reports_for, run_report
 from clustermarket.schools.services import all_schools
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
-
-# The range's query names: ?range=term, or ?from=2026-09-01&to=2026-12-31.
-RangeQuery = Annotated[str | None, QueryParameter(name="range")]
-FromDate = Annotated[str | None, QueryParameter(name="from")]
-ToDate = Annotated[str | None, QueryParameter(name="to")]
 
 
 def _report(user: CurrentUser, slug: str) -> Report:
@@ -59,7 +62,7 @@ async def reports_index(
         "presets": PRESETS,
         "schools": await all_schools() if user.is_admin else [],
         "school_id": school_id,
-        "typed": {"from": start or "", "to": end or ""},
+        "typed": typed_dates(None, start, end),
     }
     try:
         period = await period_from_query(range_, start, end, today_uk())
@@ -67,8 +70,7 @@ async def reports_index(
         context.update(error=str(error), period=None, rows=[], chart=None)
         return Template("reports/index.html", context=context, status_code=400)
     context.update(await run_report(chosen, school_id, period), period=period)
-    if period.key != "custom":
-        context["typed"] = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    context["typed"] = typed_dates(period, start, end)
     return Template("reports/index.html", context=context)
 
 

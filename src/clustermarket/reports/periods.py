@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlencode
+
+from litestar.params import QueryParameter
 
 from clustermarket.market.tables import MarketDay
 
@@ -30,6 +33,11 @@ PRESETS = {
 DEFAULT = "year"
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 _FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+# The query names handlers take a range by: ?range=term, or ?from=2026-09-01&to=2026-12-31.
+RangeQuery = Annotated[str | None, QueryParameter(name="range")]
+FromDate = Annotated[str | None, QueryParameter(name="from")]
+ToDate = Annotated[str | None, QueryParameter(name="to")]
 
 
 class PeriodError(ValueError):
@@ -129,3 +137,10 @@ async def period_from_query(
     if preset == "year":
         return school_year(today)
     raise PeriodError("Choose this market, this term, this school year or two dates.")
+
+
+def typed_dates(period: Period | None, start: str | None, end: str | None) -> dict[str, str]:
+    """What the two date boxes show: the dates as typed, else the range's own."""
+    if period is not None and period.key != "custom":
+        return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    return {"from": start or "", "to": end or ""}

@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from clustermarket.market.tables import Sale
+from clustermarket.market.tables import Expense, Sale
 from clustermarket.reports.periods import Period
 from clustermarket.timeutil import UK
 
@@ -30,3 +30,11 @@ def standing_sales(school_id: int | None, period: Period) -> Any:
     if school_id is not None:
         where &= Sale.stall.team.school == school_id
     return where
+
+
+def expenses_in(period: Period) -> Any:
+    """A day's expense belongs to its market day; a general one to the day it was booked."""
+    start, end = instants(period)
+    return in_period(Expense.market_day.date, period) | (
+        Expense.market_day.is_null() & (Expense.recorded_at >= start) & (Expense.recorded_at < end)
+    )
