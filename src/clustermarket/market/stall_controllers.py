@@ -18,16 +18,8 @@ from clustermarket.market import finances, sales, services
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders.services import orders_to_collect
+from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
-from clustermarket.reports.periods import (
-    PRESETS,
-    FromDate,
-    PeriodError,
-    RangeQuery,
-    ToDate,
-    period_from_query,
-    typed_dates,
-)
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_signed_in
@@ -255,7 +247,8 @@ class TeamMarketController(Controller):
         dates: dict[str, Any] | None = None,
     ) -> Template:
         team = await _team_or_404(request, team_id)
-        dates = dates or {"period": None, "range_error": "", "typed": typed_dates(None, "", "")}
+        all_dates = {"period": None, "range_error": "", "typed": periods.typed_dates(None, "", "")}
+        dates = dates or all_dates
         pnl = await finances.profit_and_loss(team_id, dates["period"])
         bars = []
         for line in [*pnl["lines"], pnl["total"]]:
@@ -276,7 +269,7 @@ class TeamMarketController(Controller):
                 "days": await services.all_market_days(),
                 "form": form or ExpenseForm(),
                 "error": error,
-                "presets": PRESETS,
+                "presets": periods.PRESETS,
                 **dates,
             },
             status_code=status,
@@ -287,18 +280,19 @@ class TeamMarketController(Controller):
         self,
         request: Request,
         team_id: FromPath[int],
-        range_: RangeQuery = None,
-        start: FromDate = None,
-        end: ToDate = None,
+        range_: periods.RangeQuery = None,
+        start: periods.FromDate = None,
+        end: periods.ToDate = None,
     ) -> Template:
         """All dates, or the profit and loss of a date range as the reports take it."""
         period, problem = None, ""
         if range_ or start or end:
             try:
-                period = await period_from_query(range_, start, end, today_uk())
-            except PeriodError as error:
+                period = await periods.period_from_query(range_, start, end, today_uk())
+            except periods.PeriodError as error:
                 problem = str(error)
-        dates = {"period": period, "range_error": problem, "typed": typed_dates(period, start, end)}
+        typed = periods.typed_dates(period, start, end)
+        dates = {"period": period, "range_error": problem, "typed": typed}
         return await self._page(request, team_id, status=400 if problem else 200, dates=dates)
 
     @post("/expenses")
