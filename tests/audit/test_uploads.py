@@ -17,7 +17,7 @@ from tests.audit.hostile_files import MAKERS, SCRIPT
 from tests.audit.probe import csrf_of
 from tests.audit.world import World
 
-ERROR_NOTICE = re.compile(r'<p class="notice error" role="alert">([^<]+)</p>')
+ERROR_NOTICE = re.compile(r'<p class="notice error" role="alert"[^>]*>([^<]+)</p>')
 
 
 def test_there_are_at_least_thirty_hostile_files() -> None:

@@ -66,3 +66,43 @@ async def test_product_from_draft_to_the_public_site(open_page: OpenPage, tmp_pa
     await expect(visitor.get_by_role("img", name="A painted pebble")).to_be_visible()
     await expect(visitor.locator("main")).not_to_contain_text("Amelia")
     await check_page(visitor, "product")
+
+
+async def test_a_too_big_or_refused_photo_keeps_what_was_typed(
+    open_page: OpenPage, tmp_path: Path
+) -> None:
+    """Issue 10 item 7: a photo over 8 MB is refused before it is sent (the page stays as it
+    is); a file that is no photo comes back with the message by the field and the words."""
+    pupil = await open_page("phone")
+    await sign_in(pupil, *PUPIL)
+    await pupil.get_by_role("link", name="Aylsham Makers").first.click()
+    await pupil.get_by_role("link", name="New product").click()
+    await pupil.get_by_label("Name").fill("Shell mobile")
+    await pupil.get_by_label("Description").fill("Shells on a driftwood bar.")
+    await pupil.get_by_label("Price (£)").fill("6")
+    await pupil.get_by_label("Cost to make one").fill("1")
+    await pupil.get_by_role("button", name="Save").click()
+    edit_url = pupil.url
+
+    big = tmp_path / "huge.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + b"0" * (9 * 1024 * 1024))
+    photo = pupil.get_by_label("Add a photo")
+    await photo.set_input_files(str(big))
+    await pupil.get_by_label("What does the photo show?").fill("Shells hanging in a window")
+    await pupil.get_by_role("button", name="Upload photo").click()
+    message = await photo.evaluate("input => input.validationMessage")
+    assert "more than 8 MB" in message
+    assert pupil.url == edit_url  # nothing was sent
+    await expect(pupil.get_by_label("What does the photo show?")).to_have_value(
+        "Shells hanging in a window"
+    )
+
+    notes = tmp_path / "notes.jpg"
+    notes.write_bytes(b"this is not a picture")
+    await photo.set_input_files(str(notes))
+    await pupil.get_by_role("button", name="Upload photo").click()
+    await expect(pupil.locator("#photo-error")).to_be_visible()
+    await expect(pupil.get_by_label("What does the photo show?")).to_have_value(
+        "Shells hanging in a window"
+    )
+    await check_page(pupil, "photo-refused")

@@ -75,3 +75,31 @@ async def test_a_signed_in_member_pays_the_member_price_and_the_reports_show_it(
     csv = await client.get("/reports/member-prices/csv")
     assert "15.00,1.50,13.50" in csv.text
     assert await MemberPrice.count() == 2 and await PreOrderWindow.count() == 1
+
+
+async def test_the_member_price_is_written_with_the_order_in_one_transaction() -> None:
+    """The order is never stored at the full price first (a crash between two transactions
+    would have left a member paying full price), and a refused order leaves no discount row."""
+    from clustermarket.orders import reservations
+    from clustermarket.orders.services import OutOfStock
+    from clustermarket.settings import get_settings
+
+    market = await open_market(candles=3, totes=5)
+    basket = {"day": market.day, "items": {str(market.candle): 2, str(market.tote): 1}}
+    order = await reservations.place(
+        get_settings(), basket, "Jo Patel", "jo@example.org", "10.0.0.1", member_percent=10
+    )
+    assert order["total_pence"] == 1350  # as first read back: already the member price
+    full = {x["line"]: x["full_unit_price_pence"] for x in await MemberPrice.select()}
+    assert sorted(full.values()) == [450, 600]
+
+    too_many = {"day": market.day, "items": {str(market.candle): 2}}
+    try:
+        await reservations.place(
+            get_settings(), too_many, "Ann", "ann@example.org", "10.0.0.2", member_percent=10
+        )
+    except OutOfStock:
+        pass
+    else:
+        raise AssertionError("only 1 candle was left")
+    assert await MemberPrice.count() == 2

@@ -33,3 +33,10 @@ async def test_a_ticket_with_a_donation_in_the_reports_and_csv(client) -> None:
     }
     methods = list(csv.reader(io.StringIO((await client.get("/reports/methods/csv")).text)))
     assert {r[1]: (r[2], r[3]) for r in methods[1:]} == {"cash": ("1", "17.50")}
+    # Units sold count goods: the donation is in the takings, not in the units.
+    for slug, key in (("teams", 2), ("schools", 1)):
+        rows = list(csv.reader(io.StringIO((await client.get(f"/reports/{slug}/csv")).text)))
+        header = rows[0]
+        units = [int(r[header.index("Units sold")]) for r in rows[1:]]
+        takings = [r[-1] for r in rows[1:]]
+        assert units == [3] and takings == ["17.50"], (slug, key, rows)

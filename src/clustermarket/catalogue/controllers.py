@@ -14,6 +14,7 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.catalogue import services
 from clustermarket.catalogue.extras import product_extras
 from clustermarket.catalogue.services import ProductInput
+from clustermarket.media.controllers import photo_form
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.moderation.services import after_edit, check_text, content_for_worker
@@ -95,6 +96,7 @@ async def _edit_page(
             "photos": photos.get(product_id, []),
             "word_problems": await check_text(PRODUCT, product_id),
             "kind": "product",
+            "photo_form": photo_form(request, "product", product_id),
         },
     )
 

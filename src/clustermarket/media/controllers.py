@@ -30,6 +30,18 @@ class PhotoUpload:
     alt_text: str = ""
 
 
+_FORM_KEY = "photo_form"
+
+
+def photo_form(request: Request, owner_type: str, owner_id: int) -> dict[str, str]:
+    """What the photo form held when its upload was refused (its message and the typed
+    description), once, for the edit page that shows the form again."""
+    kept = request.session.pop(_FORM_KEY, None) if request.session else None
+    if kept and kept.get("for") == f"{owner_type}:{owner_id}":
+        return {"alt_text": kept.get("alt_text", ""), "error": kept.get("error", "")}
+    return {"alt_text": "", "error": ""}
+
+
 def photo_routes(kind: ContentKind) -> list[Any]:
     """Add and remove photos on one kind of content (products, projects)."""
     base = f"/{kind.name}s/{{content_id:int}}"
@@ -56,7 +68,13 @@ def photo_routes(kind: ContentKind) -> list[Any]:
                 alt_text=data.alt_text,
             )
         except (ImageRejected, PhotoError) as error:
-            flash(request, str(error), "error")
+            # Back to the edit page (POST/redirect/GET) with the message beside the photo
+            # field and the description as typed (photo_form below), not lost in a flash.
+            request.session[_FORM_KEY] = {
+                "for": f"{kind.name}:{content_id}",
+                "alt_text": data.alt_text,
+                "error": str(error),
+            }
         else:
             await after_edit(request.user, kind, content_id)
             flash(request, "Photo added. Remember: photograph the work, not the people.", "success")

@@ -244,6 +244,8 @@ class BasketController(Controller):
                 data.name,
                 data.email,
                 request.client.host if request.client else "unknown",
+                # the co-op member price, computed on the server (members.py)
+                await members.discount_for(request.scope.get("user"), day_id),
             )
         except OrderError as error:
             if day_id:
@@ -251,10 +253,6 @@ class BasketController(Controller):
             return await self._basket_page(request, str(error), error.status_code, data)
         _keep_basket(request, None)
         await buyers.link_to_account(order["id"], request.scope.get("user"))
-        percent = await members.discount_for(request.scope.get("user"), order["day_id"])
-        if percent:  # the co-op member price, computed here (members.py)
-            await members.apply_member_price(order["id"], percent)
-            order = await services.order_by_token(order["token"])
         receipt = f"/orders/{order['token']}"
         if not order["online"]:
             return ClientRedirect(receipt) if request.htmx else _see_other(receipt)

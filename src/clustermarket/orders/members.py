@@ -1,8 +1,9 @@
 """The co-op member price: the admin may set a member discount for a market day; every
 signed-in account is a member of the co-operative trust (coop/services.py). The discount is
-computed here, on the server, when the order is placed: each line's unit price becomes the
-member price (so Stripe, the stall's collection sales and the takings all use what was
-paid), and the full price is kept beside it for the reports.
+computed here, on the server, inside the transaction that places the order
+(services.place_order): each line's unit price is the member price (so Stripe, the stall's
+collection sales and the takings all use what was paid), and the full price is kept beside
+it for the reports.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.market.services import write_transaction
-from clustermarket.orders.tables import MemberPrice, Order, OrderLine, PreOrderWindow
+from clustermarket.orders.tables import MemberPrice, OrderLine, PreOrderWindow
 
 
 def is_member(user: CurrentUser | None) -> bool:
@@ -20,6 +20,8 @@ def is_member(user: CurrentUser | None) -> bool:
 
 def member_unit_price(price_pence: int, percent: int) -> int:
     """The price less the discount, rounded to the nearest penny (halves to the buyer)."""
+    if not percent:
+        return price_pence
     return price_pence - (price_pence * percent + 50) // 100
 
 
@@ -43,31 +45,22 @@ def member_total(lines: list[dict[str, Any]], percent: int) -> dict[str, Any]:
     return {"percent": percent, "total_pence": total, "saving_pence": full - total}
 
 
-async def apply_member_price(order_id: int, percent: int) -> None:
-    """Turn a just-placed order's lines into member prices, keeping the full prices."""
-    async with write_transaction():
-        lines = await OrderLine.select(OrderLine.id, OrderLine.unit_price_pence).where(
-            OrderLine.order == order_id
-        )
-        for line in lines:
-            price = member_unit_price(line["unit_price_pence"], percent)
-            await OrderLine.update({OrderLine.unit_price_pence: price}).where(
-                OrderLine.id == line["id"]
+async def keep_full_prices(order_id: int, percent: int, stock: dict[int, Any]) -> None:
+    """Inside place_order's write transaction: beside each member-priced line, the full
+    price it had (`stock` maps product id to its row with `price_pence`), for the reports."""
+    lines = await OrderLine.select(OrderLine.id, OrderLine.product).where(
+        OrderLine.order == order_id
+    )
+    await MemberPrice.insert(
+        *[
+            MemberPrice(
+                line=x["id"],
+                full_unit_price_pence=stock[x["product"]]["price_pence"],
+                percent=percent,
             )
-        await MemberPrice.insert(
-            *[
-                MemberPrice(
-                    line=x["id"], full_unit_price_pence=x["unit_price_pence"], percent=percent
-                )
-                for x in lines
-            ]
-        )
-        paid = await OrderLine.select(OrderLine.quantity, OrderLine.unit_price_pence).where(
-            OrderLine.order == order_id
-        )
-        await Order.update(
-            {Order.total_pence: sum(x["quantity"] * x["unit_price_pence"] for x in paid)}
-        ).where(Order.id == order_id)
+            for x in lines
+        ]
+    )
 
 
 async def receipt_discount(order: dict[str, Any]) -> dict[str, Any]:

@@ -62,14 +62,21 @@ def address_key(settings: Settings, host: str) -> str:
 
 
 async def place(
-    settings: Settings, basket: dict[str, Any], name: str, email: str, host: str
+    settings: Settings,
+    basket: dict[str, Any],
+    name: str,
+    email: str,
+    host: str,
+    member_percent: int = 0,
 ) -> dict[str, Any]:
     """Place a pre-order in the mode the settings choose: online (Stripe), a reservation to
-    confirm by e-mail (SMTP), or a capped reservation held at once."""
+    confirm by e-mail (SMTP), or a capped reservation held at once; `member_percent` is the
+    co-op member discount (members.py), applied in the same transaction."""
     name, email = services.check_buyer(name, email)
     keys = {"buyer_key": email_key(email), "address_key": address_key(settings, host)}
+    price = {"member_percent": member_percent}
     if settings.stripe_enabled:
-        return await services.place_order(True, basket, name, email, fields=keys)
+        return await services.place_order(True, basket, name, email, fields=keys, **price)
     if settings.smtp_host:
         token = secrets.token_urlsafe(32)
         order = await services.place_order(
@@ -83,6 +90,7 @@ async def place(
                 "confirm_token": token,
                 "confirm_expires_at": now() + dt.timedelta(hours=CONFIRM_HOURS),
             },
+            **price,
         )
         return order  # the confirmation e-mail was queued with the order (orders/mail.py)
 
@@ -90,7 +98,7 @@ async def place(
         await _check_caps(settings, keys, day_id, wanted)
 
     return await services.place_order(
-        False, basket, name, email, before_hold=within_caps, fields=keys
+        False, basket, name, email, before_hold=within_caps, fields=keys, **price
     )
 
 

@@ -27,7 +27,7 @@ from clustermarket.market import allowance, sales
 from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, PaymentMethod, Sale, StallStock
 from clustermarket.moderation.content import PRODUCT
-from clustermarket.orders import mail, payments
+from clustermarket.orders import mail, members, payments
 from clustermarket.orders.tables import HOLDING, Order, OrderLine, OrderStatus, StripeEvent
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now, today_uk
@@ -192,11 +192,14 @@ async def place_order(
     hold: bool = True,
     before_hold: Callable[[int, dict[int, int]], Awaitable[None]] | None = None,
     fields: dict[str, Any] | None = None,
+    member_percent: int = 0,
 ) -> dict[str, Any]:
     """Create the order and hold its stock, all or nothing. Online orders wait for payment;
     the others are reserved, to be paid at the stall. `hold=False` makes a reservation that
     holds nothing until the buyer confirms it; `before_hold(day, wanted)` checks the buyer's
-    limits inside the same write transaction (orders/reservations.py)."""
+    limits inside the same write transaction (orders/reservations.py). `member_percent` is
+    the co-op member discount (members.py): each line is priced at the member price in the
+    same transaction, so the order is never seen, paid or e-mailed at the full price."""
     name, email = check_buyer(name, email)
     if not basket or not basket.get("items"):
         raise OrderError("Your basket is empty.")
@@ -240,7 +243,9 @@ async def place_order(
                     "product": product_id,
                     "product_name": row["name"],
                     "quantity": quantity,
-                    "unit_price_pence": row["price_pence"],
+                    "unit_price_pence": members.member_unit_price(
+                        row["price_pence"], member_percent
+                    ),
                 }
             )
         at = now()
@@ -261,6 +266,8 @@ async def place_order(
             )
         ).returning(Order.id)
         await OrderLine.insert(*[OrderLine(order=created[0]["id"], **x) for x in lines])
+        if member_percent:
+            await members.keep_full_prices(created[0]["id"], member_percent, stock)
         await mail.queue_receipt(created[0]["id"])
     return await order_by_token(token)
 

@@ -12,6 +12,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.media.controllers import photo_form
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PROJECT
 from clustermarket.moderation.services import after_edit, check_text, content_for_worker
@@ -92,6 +93,7 @@ async def _edit_page(
         "tally_form": tally_form or TallyForm(),
         "word_problems": await check_text(PROJECT, project_id),
         "kind": "project",
+        "photo_form": photo_form(request, "project", project_id),
     }
     return Template("projects/edit.html", status_code=status_code, context=context)
 

@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.market.tables import Expense, ExpenseKind, Sale
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import expenses_in, in_period, standing_sales
+from clustermarket.reports.ranges import expenses_in, goods_units, in_period, standing_sales
 from clustermarket.schools.tables import School
 
 _ZERO = {
@@ -34,7 +34,7 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
             school.as_alias("school_id"),
             Count(distinct=[Sale.stall.team]).as_alias("teams"),
             Count(distinct=[Sale.ticket]).as_alias("sales"),  # a ticket is one sale
-            Sum(Sale.quantity).as_alias("units"),
+            goods_units(),
             Sum(Sale.amount_pence).as_alias("takings_pence"),
             Sum(Sale.cost_pence).as_alias("cost_pence"),
         )

@@ -1,4 +1,5 @@
-"""The WHERE conditions every report shares: a date range, a school, sales that stand."""
+"""What every report shares: the WHERE conditions (a date range, a school, sales that stand)
+and how units of goods are counted."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import Expense, Sale
 from clustermarket.reports.periods import Period
@@ -37,4 +39,14 @@ def expenses_in(period: Period) -> Any:
     start, end = instants(period)
     return in_period(Expense.market_day.date, period) | (
         Expense.market_day.is_null() & (Expense.recorded_at >= start) & (Expense.recorded_at < end)
+    )
+
+
+def goods_units(alias: str = "units") -> QueryString:
+    """Units of goods sold: a custom amount (a donation) is money taken, not an item sold."""
+    return QueryString(
+        "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
+        Sale.kind,
+        Sale.quantity,
+        alias=alias,
     )

@@ -23,7 +23,7 @@ from clustermarket.reports.charts import bar_chart
 from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import in_period, standing_sales
+from clustermarket.reports.ranges import goods_units, in_period, standing_sales
 
 RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
 
@@ -42,7 +42,7 @@ class Report:
 
 
 _DAY = Sale.stall.market_day.date
-_UNITS = Sum(Sale.quantity).as_alias("units")
+_GOODS_UNITS = goods_units()
 _TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
 
 
@@ -52,7 +52,7 @@ async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]
             _DAY.as_alias("market_day"),
             Sale.stall.team.name.as_alias("team"),
             Sale.stall.team.school.name.as_alias("school"),
-            _UNITS,
+            _GOODS_UNITS,
             _TAKINGS,
         )
         .where(standing_sales(school_id, period))
@@ -67,7 +67,7 @@ async def _by_school(school_id: int | None, period: Period) -> list[dict[str, An
         await Sale.select(
             _DAY.as_alias("market_day"),
             Sale.stall.team.school.name.as_alias("school"),
-            _UNITS,
+            _GOODS_UNITS,
             _TAKINGS,
         )
         .where(standing_sales(school_id, period))
