@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import Sale
+from clustermarket.money import format_pence
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
 from clustermarket.reports.cluster import by_school_side_by_side
@@ -129,7 +130,7 @@ def _day(row: dict[str, Any]) -> str:
 
 def _product_label(row: dict[str, Any]) -> str:
     price = row["price_pence"]
-    return row["product"] if price is None else f"{row['product']} at £{price / 100:.2f}"
+    return row["product"] if price is None else f"{row['product']} at {format_pence(price)}"
 
 
 REPORTS = {
