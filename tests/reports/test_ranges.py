@@ -36,7 +36,7 @@ async def sales_on_three_days():
     await sold(stalls["today"], candle, 1, 450, 180)
     await sold(stalls["other_term"], candle, 2, 600, 180)
     await sold(stalls["last_year"], candle, 5, 300, 180)
-    return today
+    return today, days
 
 
 def takings(text: str) -> int:
@@ -47,7 +47,7 @@ def takings(text: str) -> int:
 
 
 async def test_each_preset_and_two_dates_choose_their_market_days(client) -> None:
-    today = await sales_on_three_days()
+    today, days = await sales_on_three_days()
     await make_teacher()
     await sign_in(client, "staylor")
 
@@ -65,6 +65,12 @@ async def test_each_preset_and_two_dates_choose_their_market_days(client) -> Non
     # Two dates, also as a teacher types them without a date picker (day/month/year).
     last_year = school_year_start(today) - dt.timedelta(days=20)
     assert await csv_takings(f"from={last_year:%d/%m/%Y}&to={last_year:%d/%m/%Y}") == 1500
+
+    # One market day from the list.
+    assert await csv_takings(f"day={days['other_term']}") == 1200
+    one_day = await client.get(f"/reports?report=methods&day={days['last_year']}")
+    assert f"/reports/methods/csv?day={days['last_year']}" in one_day.text
+    assert f'<option value="{days["last_year"]}" selected>' in one_day.text
 
     page = await client.get("/reports?report=teams&range=year")
     assert page.status_code == 200
@@ -108,6 +114,8 @@ async def test_dates_that_make_no_range_are_a_message_on_the_page(client) -> Non
         "to=yesterday": "Give both dates",
         "from=1850-01-01&to=2026-01-01": "between 2000 and 2100",
         "range=fortnight": "Choose this market, this term, this school year or two dates",
+        "day=99999": "Choose a market day from the list",
+        "day=1e9": "Choose a market day from the list",
         "from=%3Cscript%3E&to=2026-01-01": "is not a date",
     }
     for query, message in cases.items():

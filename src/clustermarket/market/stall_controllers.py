@@ -266,7 +266,8 @@ class TeamMarketController(Controller):
                 "chart": bar_chart("Profit and loss", bars),
                 "expenses": await finances.expenses_of_team(team_id),
                 "kinds": finances.EXPENSE_KINDS,
-                "days": await services.all_market_days(),
+                "days": (days := await services.all_market_days()),
+                "market_days": days,
                 "form": form or ExpenseForm(),
                 "error": error,
                 "presets": periods.PRESETS,
@@ -283,12 +284,13 @@ class TeamMarketController(Controller):
         range_: periods.RangeQuery = None,
         start: periods.FromDate = None,
         end: periods.ToDate = None,
+        day: periods.DayQuery = None,
     ) -> Template:
         """All dates, or the profit and loss of a date range as the reports take it."""
         period, problem = None, ""
-        if range_ or start or end:
+        if range_ or start or end or day:
             try:
-                period = await periods.period_from_query(range_, start, end, today_uk())
+                period = await periods.period_from_query(range_, start, end, today_uk(), day)
             except periods.PeriodError as error:
                 problem = str(error)
         typed = periods.typed_dates(period, start, end)

@@ -11,9 +11,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.market.services import fits_database
+from clustermarket.market.services import all_market_days, fits_database
 from clustermarket.reports.periods import (
     PRESETS,
+    DayQuery,
     FromDate,
     PeriodError,
     RangeQuery,
@@ -52,6 +53,7 @@ async def reports_index(
     range_: RangeQuery = None,
     start: FromDate = None,
     end: ToDate = None,
+    day: DayQuery = None,
 ) -> Template:
     user: CurrentUser = request.user
     chosen = _report(user, report)
@@ -61,11 +63,12 @@ async def reports_index(
         "report": chosen,
         "presets": PRESETS,
         "schools": await all_schools() if user.is_admin else [],
+        "market_days": await all_market_days(),
         "school_id": school_id,
         "typed": typed_dates(None, start, end),
     }
     try:
-        period = await period_from_query(range_, start, end, today_uk())
+        period = await period_from_query(range_, start, end, today_uk(), day)
     except PeriodError as error:
         context.update(error=str(error), period=None, rows=[], chart=None)
         return Template("reports/index.html", context=context, status_code=400)
@@ -82,11 +85,12 @@ async def report_csv(
     range_: RangeQuery = None,
     start: FromDate = None,
     end: ToDate = None,
+    day: DayQuery = None,
 ) -> Response:
     report = _report(request.user, slug)
     school_id = _school(request.user, school)
     try:
-        period = await period_from_query(range_, start, end, today_uk())
+        period = await period_from_query(range_, start, end, today_uk(), day)
     except PeriodError as error:
         return Response(content=str(error), media_type="text/plain", status_code=400)
     rows = await report.rows(school_id, period)

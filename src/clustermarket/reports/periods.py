@@ -1,9 +1,10 @@
-"""The date range every report and CSV takes: a preset or any two dates, from the query string.
+"""The date range every report and CSV takes: a preset, a market day or any two dates.
 
 `?range=market` (the latest market day), `?range=term` (this school term), `?range=year`
-(this school year, 1 September to 31 August) or `?from=2026-09-01&to=2026-10-31` (any two
-dates, both included). The range stays in the query string, so a link or a CSV export keeps it.
-A sale belongs to the range of its market day's date."""
+(this school year, 1 September to 31 August), `?day=<id>` (one market day from the list) or
+`?from=2026-09-01&to=2026-10-31` (any two dates, both included). The range stays in the query
+string, so a link or a CSV export keeps it. A sale belongs to the range of its market day's
+date."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ _FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 RangeQuery = Annotated[str | None, QueryParameter(name="range")]
 FromDate = Annotated[str | None, QueryParameter(name="from")]
 ToDate = Annotated[str | None, QueryParameter(name="to")]
+DayQuery = Annotated[str | None, QueryParameter(name="day")]
 
 
 class PeriodError(ValueError):
@@ -46,10 +48,11 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    key: str  # a preset's key, or "custom"
+    key: str  # a preset's key, "day" (one market day chosen) or "custom"
     start: dt.date
     end: dt.date
     name: str  # e.g. "Autumn term 2026"
+    day_id: int | None = None  # the market day chosen
 
     @property
     def label(self) -> str:
@@ -62,6 +65,8 @@ class Period:
         """The query-string part that names this range again (for links and the CSV)."""
         if self.key == "custom":
             return urlencode({"from": self.start.isoformat(), "to": self.end.isoformat()})
+        if self.key == "day":
+            return urlencode({"day": self.day_id})
         return urlencode({"range": self.key})
 
     def slug(self) -> str:
@@ -116,11 +121,23 @@ def parse_date(text: str, which: str) -> dt.date:
     )
 
 
+async def market_day_period(day: str) -> Period:
+    day_id = int(day) if day.strip().isdigit() and len(day.strip()) < 10 else None
+    row = day_id and await MarketDay.select(MarketDay.date).where(MarketDay.id == day_id).first()
+    if not row:
+        raise PeriodError("Choose a market day from the list.")
+    return Period("day", row["date"], row["date"], "Market day", day_id)
+
+
 async def period_from_query(
-    preset: str | None, start: str | None, end: str | None, today: dt.date
+    preset: str | None,
+    start: str | None,
+    end: str | None,
+    today: dt.date,
+    day: str | None = None,
 ) -> Period:
-    """The range a request asks for. Two dates win over a preset; nothing asked: the default.
-    Raises PeriodError with a message for the page (never a 500)."""
+    """The range a request asks for. Two dates win over a market day, a market day over a
+    preset; nothing asked: the default. Raises PeriodError with a message for the page."""
     start, end = (start or "").strip(), (end or "").strip()
     if start or end or preset == "custom":
         if not start or not end:
@@ -129,6 +146,8 @@ async def period_from_query(
         if first > last:
             raise PeriodError("The first date is after the last date: swap them round.")
         return Period("custom", first, last, "")
+    if day:
+        return await market_day_period(day)
     preset = preset or DEFAULT
     if preset == "market":
         return await latest_market(today)
@@ -141,6 +160,6 @@ async def period_from_query(
 
 def typed_dates(period: Period | None, start: str | None, end: str | None) -> dict[str, str]:
     """What the two date boxes show: the dates as typed, else the range's own."""
-    if period is not None and period.key != "custom":
+    if period is not None and period.key != "custom":  # a preset or a market day
         return {"from": period.start.isoformat(), "to": period.end.isoformat()}
     return {"from": start or "", "to": end or ""}
