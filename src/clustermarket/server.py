@@ -15,6 +15,7 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
 
+from clustermarket.accounts.account_controllers import ROUTES as ACCOUNT_PAGE_ROUTES
 from clustermarket.accounts.class_controllers import ClassController
 from clustermarket.accounts.confirm_controllers import ROUTES as ACCOUNT_CONFIRM_ROUTES
 from clustermarket.accounts.controllers import (
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DAY_ADMIN_ROUTES,
             *EXPENSE_ROUTES,
             *ACCOUNT_CONFIRM_ROUTES,
+            *ACCOUNT_PAGE_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
             *PITCH_ROUTES,

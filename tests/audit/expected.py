@@ -58,6 +58,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/pupils/{pupil_id}/data"): SCHOOL_A_STAFF,
     ("GET", "/pupils/{pupil_id}/data/export"): SCHOOL_A_STAFF,
     ("POST", "/pupils/{pupil_id}/data/erase"): SCHOOL_A_STAFF,
+    ("GET", "/account"): STAFF,  # a staff member's own settings: the daily moderation e-mail
+    ("POST", "/account"): STAFF,
     ("GET", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff/{user_id}/active"): ADMIN,

@@ -16,6 +16,9 @@ async def test_admin_reads_every_list_on_a_phone(open_page: OpenPage) -> None:
     pages = [
         ("/moderation/log", "moderation-log", "Moderation log"),
         ("/reports", "reports", "Reports"),
+        ("/reports?report=cluster&range=year", "reports-cluster", "Reports"),
+        ("/reports?report=products&range=year", "reports-products", "Reports"),
+        ("/account", "account", "My account"),
         ("/staff/orders", "staff-orders", "Pre-orders"),
         ("/admin/market-days", "admin-market-days", "Market days"),
         ("/admin/staff", "admin-staff", "Staff"),

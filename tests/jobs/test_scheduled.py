@@ -7,11 +7,11 @@ import asyncio
 import datetime as dt
 
 from clustermarket.jobs.runner import run_due_jobs
-from clustermarket.jobs.schedule import queue_scheduled
+from clustermarket.jobs.schedule import Schedule, queue_scheduled
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.market.tables import MarketDay, StallStock
 from clustermarket.orders.tables import Order
-from clustermarket.timeutil import now, today_uk
+from clustermarket.timeutil import UK, now, today_uk
 from tests.conftest import make_client
 from tests.market.helpers import left_of, open_market
 from tests.orders.helpers import API_KEY, WEBHOOK_SECRET, check_out, fill_basket, order_row
@@ -20,11 +20,21 @@ from tests.orders.helpers import API_KEY, WEBHOOK_SECRET, check_out, fill_basket
 async def test_each_period_is_queued_once_whatever_the_number_of_schedulers() -> None:
     at = now()
     first, second = set(), set()
-    assert await queue_scheduled(first, at) == 3
+    assert await queue_scheduled(first, at) == 4
     assert await queue_scheduled(second, at) == 0  # another process, same period
     assert await queue_scheduled(first, at + dt.timedelta(minutes=5)) == 1  # next 5 minutes
-    assert await queue_scheduled(set(), at + dt.timedelta(days=1)) == 3  # a new night too
+    assert await queue_scheduled(set(), at + dt.timedelta(days=1)) == 4  # a new night too
     assert await Job.count().where(Job.kind == "orders.lapse_reservations") == 2
+
+
+def test_a_daily_job_with_an_hour_waits_for_it_in_uk_time() -> None:
+    digest = Schedule("moderation.queue_digests", None, hour=7)
+    early = dt.datetime(2026, 7, 1, 5, 30, tzinfo=UK)  # summer time: 04:30 UTC
+    assert digest.delay(early) == dt.timedelta(hours=1, minutes=30)
+    assert digest.delay(early.astimezone(dt.UTC)) == dt.timedelta(hours=1, minutes=30)
+    assert digest.delay(dt.datetime(2026, 12, 1, 9, 0, tzinfo=UK)) == dt.timedelta()
+    assert Schedule("accounts.erase_leavers", None).delay(early) == dt.timedelta()
+    assert digest.period(early) == "2026-07-01"
 
 
 async def test_reservations_lapse_after_their_market_day_with_no_page_opened(client) -> None:

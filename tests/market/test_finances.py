@@ -99,3 +99,42 @@ async def test_profit_spans_market_days_and_general_costs() -> None:
         "expenses": 800,
         "profit": -260,
     }
+
+
+async def test_profit_and_loss_for_a_date_range(client) -> None:
+    """The team's money page takes the reports' date ranges: only the market days (and general
+    costs booked) in the range; a range that makes no sense is a message, not a 500."""
+    from tests.market.helpers import make_stall
+    from tests.reports.helpers import expense, sold
+
+    market = await open_market()
+    old_day = await make_day(date=today_uk() - dt.timedelta(days=400))
+    old_stall = await make_stall(old_day, market.team, {market.candle: 9})
+    await sold(market.stall, market.candle, 2, 450, 180)  # today: £9.00, cost £3.60
+    await sold(old_stall, market.candle, 4, 450, 180)  # last year: £18.00
+    await expense(market.team, 300, market.day)
+    await expense(market.team, 150, None)  # a general cost, booked today
+    await expense(market.team, 700, old_day)
+    await expense(market.team, 2500, None, kind="startup")
+
+    year = await profit_and_loss(market.team, await _period("year"))
+    assert [line["revenue"] for line in year["lines"]] == [900, 0]  # today, and "not for a day"
+    assert year["total"]["revenue"] == 900 and year["total"]["expenses"] == 450
+    assert year["total"]["profit"] == 900 - 360 - 450 and year["startup"] == 0
+    everything = await profit_and_loss(market.team)
+    assert everything["total"]["revenue"] == 2700 and everything["startup"] == 2500
+
+    await sign_in(client, "ameliab")
+    page = await client.get(f"/teams/{market.team}/market?range=year")
+    assert page.status_code == 200
+    assert "All in these dates" in page.text and "£9.00" in page.text and "£18.00" not in page.text
+    assert f"/teams/{market.team}/market?range=term" in page.text  # the other choices
+    wrong = await client.get(f"/teams/{market.team}/market?from=2026-05-01&to=2026-04-01")
+    assert wrong.status_code == 400 and "The first date is after the last date" in wrong.text
+    assert "All market days" in wrong.text  # the page still shows the figures for all dates
+
+
+async def _period(key: str):
+    from clustermarket.reports.periods import period_from_query
+
+    return await period_from_query(key, None, None, today_uk())

@@ -26,7 +26,7 @@ async def test_a_ticket_with_a_donation_in_the_reports_and_csv(client) -> None:
     await make_user("admin", role=Role.admin, school=None)
     await sign_in(client, "admin")
     products = list(csv.reader(io.StringIO((await client.get("/reports/products/csv")).text)))
-    assert {r[1]: (r[2], r[3]) for r in products[1:]} == {
+    assert {r[1]: (r[5], r[6]) for r in products[1:]} == {
         "Beeswax candle": ("2", "9.00"),
         "Printed tote bag": ("1", "6.00"),
         "Custom amount: Donation": ("1", "2.50"),

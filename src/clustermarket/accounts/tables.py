@@ -59,3 +59,5 @@ class User(Table, tablename="app_user"):
     # Set by the summer rollover for leavers; the account is erased after `erase_after`.
     left_on = Date(null=True, default=None)
     erase_after = Date(null=True, default=None)
+    # Staff who moderate may ask for one e-mail a day when items wait (moderation/digest.py).
+    digest_opt_in = Boolean(default=False)

@@ -17,6 +17,7 @@ JobFunction = Callable[[Settings, dict[str, Any]], Awaitable[None]]
 
 def job_functions() -> dict[str, JobFunction]:
     from clustermarket.accounts import leaver_jobs
+    from clustermarket.moderation import digest
     from clustermarket.orders import jobs as order_jobs
     from clustermarket.orders import reservations
 
@@ -26,6 +27,7 @@ def job_functions() -> dict[str, JobFunction]:
         "orders.expire_checkouts": order_jobs.expire_checkouts,
         "orders.lapse_reservations": order_jobs.lapse_reservations,
         "accounts.erase_leavers": leaver_jobs.erase_leavers,
+        "moderation.queue_digests": digest.queue_digests,
     }
 
 

@@ -9,6 +9,8 @@ from piccolo.query.functions.aggregate import Sum
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.market.services import MarketError
 from clustermarket.market.tables import Expense, ExpenseKind, MarketDay, Sale
+from clustermarket.reports.periods import Period
+from clustermarket.reports.ranges import expenses_in, in_period
 from clustermarket.timeutil import now
 
 MAX_EXPENSE_PENCE = 1_000_000  # £10,000
@@ -71,10 +73,17 @@ def _line(label: str) -> dict[str, Any]:
     return {"label": label, "revenue": 0, "cost_of_goods": 0, "expenses": 0, "profit": 0}
 
 
-async def profit_and_loss(team_id: int) -> dict[str, Any]:
+async def profit_and_loss(team_id: int, period: Period | None = None) -> dict[str, Any]:
     """Revenue, cost of goods (unit cost × units sold), expenses and profit. Two queries.
+    `period`: only the market days (and general expenses booked) in that date range.
 
-    Start-up money is a debt, not a cost: it is shown beside the profit, not taken from it."""
+    Start-up money is a debt, not a cost: it is shown beside the profit, not taken from it
+    (over all dates only: it is repaid from the business's whole profit)."""
+    sales_where = (Sale.stall.team == team_id) & Sale.voided_at.is_null()
+    expenses_where = Expense.team == team_id
+    if period is not None:
+        sales_where &= in_period(Sale.stall.market_day.date, period)
+        expenses_where &= expenses_in(period) & (Expense.kind != ExpenseKind.startup)
     sales = (
         await Sale.select(
             Sale.stall.market_day.id.as_alias("day_id"),
@@ -82,7 +91,7 @@ async def profit_and_loss(team_id: int) -> dict[str, Any]:
             Sum(Sale.amount_pence).as_alias("revenue"),
             Sum(Sale.cost_pence).as_alias("cost"),
         )
-        .where((Sale.stall.team == team_id) & Sale.voided_at.is_null())
+        .where(sales_where)
         .group_by(Sale.stall.market_day.id, Sale.stall.market_day.date)
     )
     expenses = (
@@ -92,7 +101,7 @@ async def profit_and_loss(team_id: int) -> dict[str, Any]:
             Expense.kind,
             Sum(Expense.amount_pence).as_alias("amount"),
         )
-        .where(Expense.team == team_id)
+        .where(expenses_where)
         .group_by(Expense.market_day.id, Expense.market_day.date, Expense.kind)
     )
     days: dict[int | None, dict[str, Any]] = {}
@@ -112,7 +121,7 @@ async def profit_and_loss(team_id: int) -> dict[str, Any]:
             startup += row["amount"] or 0
             continue
         line_for(row)["expenses"] += row["amount"] or 0
-    total = _line("All market days")
+    total = _line("All market days" if period is None else "All in these dates")
     ordered = sorted(days, key=lambda d: (d is None, dates.get(d) or 0))
     lines = []
     for day_id in ordered:

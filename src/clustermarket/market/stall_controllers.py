@@ -18,8 +18,10 @@ from clustermarket.market import finances, sales, services
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders.services import orders_to_collect
+from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
+from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_signed_in
 
 
@@ -242,9 +244,12 @@ class TeamMarketController(Controller):
         form: ExpenseForm | None = None,
         error: str = "",
         status: int = 200,
+        dates: dict[str, Any] | None = None,
     ) -> Template:
         team = await _team_or_404(request, team_id)
-        pnl = await finances.profit_and_loss(team_id)
+        all_dates = {"period": None, "range_error": "", "typed": periods.typed_dates(None, "", "")}
+        dates = dates or all_dates
+        pnl = await finances.profit_and_loss(team_id, dates["period"])
         bars = []
         for line in [*pnl["lines"], pnl["total"]]:
             bars += [
@@ -261,16 +266,36 @@ class TeamMarketController(Controller):
                 "chart": bar_chart("Profit and loss", bars),
                 "expenses": await finances.expenses_of_team(team_id),
                 "kinds": finances.EXPENSE_KINDS,
-                "days": await services.all_market_days(),
+                "days": (days := await services.all_market_days()),
+                "market_days": days,
                 "form": form or ExpenseForm(),
                 "error": error,
+                "presets": periods.PRESETS,
+                **dates,
             },
             status_code=status,
         )
 
     @get("/")
-    async def show(self, request: Request, team_id: FromPath[int]) -> Template:
-        return await self._page(request, team_id)
+    async def show(
+        self,
+        request: Request,
+        team_id: FromPath[int],
+        range_: periods.RangeQuery = None,
+        start: periods.FromDate = None,
+        end: periods.ToDate = None,
+        day: periods.DayQuery = None,
+    ) -> Template:
+        """All dates, or the profit and loss of a date range as the reports take it."""
+        period, problem = None, ""
+        if range_ or start or end or day:
+            try:
+                period = await periods.period_from_query(range_, start, end, today_uk(), day)
+            except periods.PeriodError as error:
+                problem = str(error)
+        typed = periods.typed_dates(period, start, end)
+        dates = {"period": period, "range_error": problem, "typed": typed}
+        return await self._page(request, team_id, status=400 if problem else 200, dates=dates)
 
     @post("/expenses")
     async def add_expense(

@@ -1,6 +1,10 @@
-"""Reports: teachers see their school's takings, the admin everyone's; CSV of the same rows."""
+"""Reports: teachers see their school's takings, the admin everyone's (and the schools side by
+side); CSV of the same rows. Every report takes a date range from the query string
+(`reports/periods.py`); a range that makes no sense is a message on the page (a 400)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
@@ -8,26 +12,37 @@ from litestar.response import Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import all_market_days, fits_database
-from clustermarket.reports.services import REPORTS, Report, as_csv, run_report
+from clustermarket.reports.periods import (
+    PRESETS,
+    DayQuery,
+    FromDate,
+    PeriodError,
+    RangeQuery,
+    ToDate,
+    period_from_query,
+    typed_dates,
+)
+from clustermarket.reports.services import Report, as_csv, reports_for, run_report
 from clustermarket.schools.services import all_schools
+from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
 
 
-def _report(slug: str) -> Report:
-    if slug not in REPORTS:
+def _report(user: CurrentUser, slug: str) -> Report:
+    reports = reports_for(user.is_admin)
+    if slug not in reports:
         raise NotFound()
-    return REPORTS[slug]
+    return reports[slug]
 
 
-def _scope(user: CurrentUser, school: int | None, day: int | None) -> tuple[int | None, int | None]:
+def _school(user: CurrentUser, school: int | None) -> int | None:
     """Teachers always see their own school; the admin may pick one, or all."""
     school_id = school if user.is_admin else user.school_id
     if user.is_teacher and school_id is None:
         raise NotFound()
-    for number in (school_id, day):
-        if number is not None and not fits_database(number):
-            raise NotFound()
-    return school_id, day
+    if school_id is not None and not fits_database(school_id):
+        raise NotFound()
+    return school_id
 
 
 @get("/reports", guards=[requires_staff])
@@ -35,21 +50,31 @@ async def reports_index(
     request: Request,
     report: FromQuery[str] = "teams",
     school: FromQuery[int | None] = None,
-    day: FromQuery[int | None] = None,
+    range_: RangeQuery = None,
+    start: FromDate = None,
+    end: ToDate = None,
+    day: DayQuery = None,
 ) -> Template:
-    school_id, day_id = _scope(request.user, school, day)
-    result = await run_report(_report(report), school_id, day_id)
-    return Template(
-        "reports/index.html",
-        context={
-            **result,
-            "reports": REPORTS,
-            "days": await all_market_days(),
-            "schools": await all_schools() if request.user.is_admin else [],
-            "school_id": school_id,
-            "day_id": day_id,
-        },
-    )
+    user: CurrentUser = request.user
+    chosen = _report(user, report)
+    school_id = _school(user, school)
+    context: dict[str, Any] = {
+        "reports": reports_for(user.is_admin),
+        "report": chosen,
+        "presets": PRESETS,
+        "schools": await all_schools() if user.is_admin else [],
+        "market_days": await all_market_days(),
+        "school_id": school_id,
+        "typed": typed_dates(None, start, end),
+    }
+    try:
+        period = await period_from_query(range_, start, end, today_uk(), day)
+    except PeriodError as error:
+        context.update(error=str(error), period=None, rows=[], chart=None)
+        return Template("reports/index.html", context=context, status_code=400)
+    context.update(await run_report(chosen, school_id, period), period=period)
+    context["typed"] = typed_dates(period, start, end)
+    return Template("reports/index.html", context=context)
 
 
 @get("/reports/{slug:str}/csv", guards=[requires_staff])
@@ -57,15 +82,26 @@ async def report_csv(
     request: Request,
     slug: FromPath[str],
     school: FromQuery[int | None] = None,
-    day: FromQuery[int | None] = None,
+    range_: RangeQuery = None,
+    start: FromDate = None,
+    end: ToDate = None,
+    day: DayQuery = None,
 ) -> Response:
-    report = _report(slug)
-    school_id, day_id = _scope(request.user, school, day)
-    rows = await report.rows(school_id, day_id)
+    report = _report(request.user, slug)
+    school_id = _school(request.user, school)
+    try:
+        period = await period_from_query(range_, start, end, today_uk(), day)
+    except PeriodError as error:
+        return Response(content=str(error), media_type="text/plain", status_code=400)
+    rows = await report.rows(school_id, period)
     return Response(
         content=as_csv(report, rows),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="cluster-market-{slug}.csv"'},
+        headers={
+            "content-disposition": (
+                f'attachment; filename="cluster-market-{slug}-{period.slug()}.csv"'
+            )
+        },
     )
 
 

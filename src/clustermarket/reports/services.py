@@ -1,6 +1,8 @@
 """Takings reports for teachers (their school) and the admin (all schools).
 
-Every report is rows of plain values: the page, its chart and the CSV file show the same rows.
+Every report is rows of plain values for one date range (`periods.Period`): the page, its
+chart and the CSV file show the same rows. Sums are made by the database (GROUP BY); Python
+only adds figures that compare the summed rows (a product's share of its team's profit).
 Voided sales are left out everywhere."""
 
 from __future__ import annotations
@@ -9,14 +11,22 @@ import csv
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import Sale
+from clustermarket.money import format_pence
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
+from clustermarket.reports.cluster import by_school_side_by_side
+from clustermarket.reports.margins import product_margins
+from clustermarket.reports.periods import Period
+from clustermarket.reports.ranges import goods_units, in_period, standing_sales
+
+RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -26,32 +36,18 @@ class Report:
     columns: list[tuple[str, str]]  # (key, heading)
     chart_label: Callable[[dict[str, Any]], str]
     chart_value: str
-    rows: Callable[[int | None, int | None], Awaitable[list[dict[str, Any]]]]
+    rows: RowsFunction
     chart_is_money: bool = True
-
-
-def _standing_sales(school_id: int | None, day_id: int | None):
-    where = Sale.voided_at.is_null()
-    if school_id is not None:
-        where &= Sale.stall.team.school == school_id
-    if day_id is not None:
-        where &= Sale.stall.market_day == day_id
-    return where
+    admin_only: bool = False  # compares schools: the admin's alone
+    about: str = ""  # one line under the title: what the figures mean
 
 
 _DAY = Sale.stall.market_day.date
-_UNITS = Sum(Sale.quantity).as_alias("units")
-# Units of goods: a custom amount (a donation) is money taken, not an item sold.
-_GOODS_UNITS = QueryString(
-    "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
-    Sale.kind,
-    Sale.quantity,
-    alias="units",
-)
+_GOODS_UNITS = goods_units()
 _TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
 
 
-async def _by_team(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
         await Sale.select(
             _DAY.as_alias("market_day"),
@@ -60,14 +56,14 @@ async def _by_team(school_id: int | None, day_id: int | None) -> list[dict[str, 
             _GOODS_UNITS,
             _TAKINGS,
         )
-        .where(_standing_sales(school_id, day_id))
+        .where(standing_sales(school_id, period))
         .group_by(_DAY, Sale.stall.team.name, Sale.stall.team.school.name)
         .order_by(_DAY)
         .order_by(Sale.stall.team.name)
     )
 
 
-async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+async def _by_school(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
         await Sale.select(
             _DAY.as_alias("market_day"),
@@ -75,35 +71,14 @@ async def _by_school(school_id: int | None, day_id: int | None) -> list[dict[str
             _GOODS_UNITS,
             _TAKINGS,
         )
-        .where(_standing_sales(school_id, day_id))
+        .where(standing_sales(school_id, period))
         .group_by(_DAY, Sale.stall.team.school.name)
         .order_by(_DAY)
         .order_by(Sale.stall.team.school.name)
     )
 
 
-async def _by_product(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
-    rows = (
-        await Sale.select(
-            Sale.stall.team.name.as_alias("team"),
-            Sale.product.name.as_alias("product"),
-            Sale.label,
-            _UNITS,
-            _TAKINGS,
-        )
-        .where(_standing_sales(school_id, day_id))
-        .group_by(Sale.stall.team.name, Sale.product.name, Sale.label)
-        .order_by(Sale.stall.team.name)
-        .order_by(Sale.product.name)
-    )
-    for row in rows:  # a ticket's custom amount (a donation) has no product: say so
-        label = row.pop("label")
-        if row["product"] is None:
-            row["product"] = f"Custom amount: {label}"
-    return rows
-
-
-async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+async def _by_method(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
         await Sale.select(
             _DAY.as_alias("market_day"),
@@ -111,51 +86,51 @@ async def _by_method(school_id: int | None, day_id: int | None) -> list[dict[str
             Count(distinct=[Sale.ticket]).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
-        .where(_standing_sales(school_id, day_id))
+        .where(standing_sales(school_id, period))
         .group_by(_DAY, Sale.method)
         .order_by(_DAY)
         .order_by(Sale.method)
     )
 
 
-async def _member_prices(school_id: int | None, day_id: int | None) -> list[dict[str, Any]]:
+async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
     refunded): takings at full price against the discount given, per market day and team."""
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
+    where &= in_period(line.order.market_day.date, period)
     if school_id is not None:
         where &= line.stall.team.school == school_id
-    if day_id is not None:
-        where &= line.order.market_day == day_id
-    rows = await MemberPrice.select(
-        line.order.market_day.date.as_alias("market_day"),
-        line.stall.team.name.as_alias("team"),
-        line.quantity.as_alias("units"),
-        MemberPrice.full_unit_price_pence.as_alias("full"),
-        line.unit_price_pence.as_alias("paid"),
-    ).where(where)
-    totals: dict[tuple, dict[str, Any]] = {}
-    for r in rows:
-        key = (r["market_day"], r["team"])
-        row = totals.setdefault(
-            key,
-            {
-                **dict(zip(("market_day", "team"), key, strict=True)),
-                "units": 0,
-                "full_pence": 0,
-                "discount_pence": 0,
-                "takings_pence": 0,
-            },
+    day, team = line.order.market_day.date, line.stall.team.name
+    rows = (
+        await MemberPrice.select(
+            day.as_alias("market_day"),
+            team.as_alias("team"),
+            Sum(line.quantity).as_alias("units"),
+            Sum(QueryString("{} * {}", MemberPrice.full_unit_price_pence, line.quantity)).as_alias(
+                "full_pence"
+            ),
+            Sum(QueryString("{} * {}", line.unit_price_pence, line.quantity)).as_alias(
+                "takings_pence"
+            ),
         )
-        row["units"] += r["units"]
-        row["full_pence"] += r["full"] * r["units"]
-        row["takings_pence"] += r["paid"] * r["units"]
-        row["discount_pence"] = row["full_pence"] - row["takings_pence"]
-    return [totals[k] for k in sorted(totals)]
+        .where(where)
+        .group_by(day, team)
+        .order_by(day)
+        .order_by(team)
+    )
+    for row in rows:
+        row["discount_pence"] = (row["full_pence"] or 0) - (row["takings_pence"] or 0)
+    return rows
 
 
 def _day(row: dict[str, Any]) -> str:
     return row["market_day"].strftime("%-d %b %Y")
+
+
+def _product_label(row: dict[str, Any]) -> str:
+    price = row["price_pence"]
+    return row["product"] if price is None else f"{row['product']} at {format_pence(price)}"
 
 
 REPORTS = {
@@ -190,17 +165,26 @@ REPORTS = {
         ),
         Report(
             "products",
-            "Units sold per product",
+            "Products: margin and profit",
             [
                 ("team", "Team"),
                 ("product", "Product"),
+                ("price_pence", "Price"),
+                ("unit_cost_pence", "Unit cost"),
+                ("margin_pence", "Margin per unit"),
                 ("units", "Units sold"),
                 ("takings_pence", "Takings"),
+                ("profit_pence", "Profit"),
+                ("share_percent", "Share of team profit"),
             ],
-            lambda r: r["product"],
-            "units",
-            _by_product,
-            chart_is_money=False,
+            _product_label,
+            "profit_pence",
+            product_margins,
+            about=(
+                "Margin per unit is the price less the unit cost. Profit is takings less the "
+                "cost of the units sold; its share is of the team's profit on sales (before "
+                "other expenses). A product sold at two prices has a row for each."
+            ),
         ),
         Report(
             "methods",
@@ -230,12 +214,41 @@ REPORTS = {
             "discount_pence",
             _member_prices,
         ),
+        Report(
+            "cluster",
+            "Schools side by side",
+            [
+                ("school", "School"),
+                ("teams", "Teams selling"),
+                ("sales", "Sales"),
+                ("units", "Units sold"),
+                ("takings_pence", "Takings"),
+                ("cost_pence", "Cost of goods"),
+                ("expenses_pence", "Expenses"),
+                ("profit_pence", "Profit"),
+                ("preorders", "Pre-orders"),
+                ("preordered_units", "Units pre-ordered"),
+            ],
+            lambda r: r["school"],
+            "profit_pence",
+            by_school_side_by_side,
+            admin_only=True,
+            about=(
+                "Profit is takings less the cost of the goods sold and the expenses booked for "
+                "the range (start-up money to repay is not an expense). A sale is one ticket; "
+                "pre-orders count those paid, reserved or collected."
+            ),
+        ),
     ]
 }
 
 
-async def run_report(report: Report, school_id: int | None, day_id: int | None) -> dict[str, Any]:
-    rows = await report.rows(school_id, day_id)
+def reports_for(is_admin: bool) -> dict[str, Report]:
+    return {slug: r for slug, r in REPORTS.items() if is_admin or not r.admin_only}
+
+
+async def run_report(report: Report, school_id: int | None, period: Period) -> dict[str, Any]:
+    rows = await report.rows(school_id, period)
     bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in rows]
     return {
         "report": report,
@@ -248,17 +261,25 @@ def as_csv(report: Report, rows: list[dict[str, Any]]) -> str:
     """The same rows as the page; money as pounds with two decimals, dates as ISO dates."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [heading + (" (£)" if key.endswith("_pence") else "") for key, heading in report.columns]
-    )
+    writer.writerow([_csv_heading(key, heading) for key, heading in report.columns])
     for row in rows:
         writer.writerow([_csv_value(key, row[key]) for key, _ in report.columns])
     return out.getvalue()
 
 
-def _csv_value(key: str, value: Any) -> str:
+def _csv_heading(key: str, heading: str) -> str:
     if key.endswith("_pence"):
-        return f"{(value or 0) / 100:.2f}"
+        return f"{heading} (£)"
+    return f"{heading} (%)" if key.endswith("_percent") else heading
+
+
+def _csv_value(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key.endswith("_pence"):
+        return f"{value / 100:.2f}"
+    if isinstance(value, int | Decimal):
+        return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     text = str(value)

@@ -1,0 +1,165 @@
+"""The date range every report and CSV takes: a preset, a market day or any two dates.
+
+`?range=market` (the latest market day), `?range=term` (this school term), `?range=year`
+(this school year, 1 September to 31 August), `?day=<id>` (one market day from the list) or
+`?from=2026-09-01&to=2026-10-31` (any two dates, both included). The range stays in the query
+string, so a link or a CSV export keeps it. A sale belongs to the range of its market day's
+date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from litestar.params import QueryParameter
+
+from clustermarket.market.tables import MarketDay
+
+# UK school terms as the reports count them, in one place (month, day) to (month, day), both
+# included. Holidays belong to the term they follow, so every day of the year is in one term;
+# Easter moves, so spring ends on 31 March and summer runs on to the end of the school year.
+TERMS = (
+    ("Autumn term", (9, 1), (12, 31)),
+    ("Spring term", (1, 1), (3, 31)),
+    ("Summer term", (4, 1), (8, 31)),
+)
+SCHOOL_YEAR_STARTS = (9, 1)  # 1 September; the year ends on 31 August
+PRESETS = {
+    "market": "This market",
+    "term": "This term",
+    "year": "This school year",
+}
+DEFAULT = "year"
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+# The query names handlers take a range by: ?range=term, or ?from=2026-09-01&to=2026-12-31.
+RangeQuery = Annotated[str | None, QueryParameter(name="range")]
+FromDate = Annotated[str | None, QueryParameter(name="from")]
+ToDate = Annotated[str | None, QueryParameter(name="to")]
+DayQuery = Annotated[str | None, QueryParameter(name="day")]
+
+
+class PeriodError(ValueError):
+    """The dates asked for cannot make a range; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # a preset's key, "day" (one market day chosen) or "custom"
+    start: dt.date
+    end: dt.date
+    name: str  # e.g. "Autumn term 2026"
+    day_id: int | None = None  # the market day chosen
+
+    @property
+    def label(self) -> str:
+        """ "Autumn term 2026: 1 Sep 2026 to 31 Dec 2026"."""
+        first, last = _short(self.start), _short(self.end)
+        days = first if self.start == self.end else f"{first} to {last}"
+        return f"{self.name}: {days}" if self.name else days
+
+    def query(self) -> str:
+        """The query-string part that names this range again (for links and the CSV)."""
+        if self.key == "custom":
+            return urlencode({"from": self.start.isoformat(), "to": self.end.isoformat()})
+        if self.key == "day":
+            return urlencode({"day": self.day_id})
+        return urlencode({"range": self.key})
+
+    def slug(self) -> str:
+        return f"{self.start.isoformat()}-to-{self.end.isoformat()}"
+
+
+def _short(day: dt.date) -> str:
+    return day.strftime("%-d %b %Y")
+
+
+def school_year(today: dt.date) -> Period:
+    month, day = SCHOOL_YEAR_STARTS
+    first_year = today.year if (today.month, today.day) >= (month, day) else today.year - 1
+    start = dt.date(first_year, month, day)
+    end = dt.date(first_year + 1, month, day) - dt.timedelta(days=1)
+    return Period("year", start, end, f"School year {first_year}–{str(first_year + 1)[2:]}")
+
+
+def school_term(today: dt.date) -> Period:
+    for name, (m1, d1), (m2, d2) in TERMS:
+        start, end = dt.date(today.year, m1, d1), dt.date(today.year, m2, d2)
+        if start <= today <= end:
+            return Period("term", start, end, f"{name} {today.year}")
+    raise AssertionError("TERMS must cover every day of the year")  # pragma: no cover
+
+
+async def latest_market(today: dt.date) -> Period:
+    """The latest market day that has come (today's counts); before the first, the next one."""
+    day = (
+        await MarketDay.select(MarketDay.date)
+        .where(MarketDay.date <= today)
+        .order_by(MarketDay.date, ascending=False)
+        .first()
+    ) or await MarketDay.select(MarketDay.date).order_by(MarketDay.date).first()
+    if day is None:
+        return Period("market", today, today, "No market day yet")
+    return Period("market", day["date"], day["date"], "Market day")
+
+
+def parse_date(text: str, which: str) -> dt.date:
+    text = text.strip()
+    for fmt in _FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if not EARLIEST <= day <= LATEST:
+            raise PeriodError(f"The {which} date must be between 2000 and 2100.")
+        return day
+    raise PeriodError(
+        f"The {which} date “{text[:40]}” is not a date: write it like 2026-09-01 or 01/09/2026."
+    )
+
+
+async def market_day_period(day: str) -> Period:
+    day_id = int(day) if day.strip().isdigit() and len(day.strip()) < 10 else None
+    row = day_id and await MarketDay.select(MarketDay.date).where(MarketDay.id == day_id).first()
+    if not row:
+        raise PeriodError("Choose a market day from the list.")
+    return Period("day", row["date"], row["date"], "Market day", day_id)
+
+
+async def period_from_query(
+    preset: str | None,
+    start: str | None,
+    end: str | None,
+    today: dt.date,
+    day: str | None = None,
+) -> Period:
+    """The range a request asks for. Two dates win over a market day, a market day over a
+    preset; nothing asked: the default. Raises PeriodError with a message for the page."""
+    start, end = (start or "").strip(), (end or "").strip()
+    if start or end or preset == "custom":
+        if not start or not end:
+            raise PeriodError("Give both dates: the first day and the last day of the range.")
+        first, last = parse_date(start, "first"), parse_date(end, "last")
+        if first > last:
+            raise PeriodError("The first date is after the last date: swap them round.")
+        return Period("custom", first, last, "")
+    if day:
+        return await market_day_period(day)
+    preset = preset or DEFAULT
+    if preset == "market":
+        return await latest_market(today)
+    if preset == "term":
+        return school_term(today)
+    if preset == "year":
+        return school_year(today)
+    raise PeriodError("Choose this market, this term, this school year or two dates.")
+
+
+def typed_dates(period: Period | None, start: str | None, end: str | None) -> dict[str, str]:
+    """What the two date boxes show: the dates as typed, else the range's own."""
+    if period is not None and period.key != "custom":  # a preset or a market day
+        return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    return {"from": start or "", "to": end or ""}

@@ -1,0 +1,130 @@
+"""Every report and CSV takes a date range: this market, this term, this school year or any
+two dates; the range stays in the links; dates that make no range are a message, not a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from clustermarket.accounts.tables import Role
+from clustermarket.timeutil import today_uk
+from tests.conftest import make_user, sign_in
+from tests.market.helpers import make_product, make_stall, make_teacher, make_team
+from tests.reports.helpers import csv_rows, day_on, sold
+
+
+def school_year_start(today: dt.date) -> dt.date:
+    return dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def in_year_other_term(today: dt.date) -> dt.date:
+    """A day of this school year that is in another term than today's."""
+    start = school_year_start(today)
+    return start if 4 <= today.month <= 8 else dt.date(start.year + 1, 8, 31)
+
+
+async def sales_on_three_days():
+    """£4.50 today, £12.00 in another term of this school year, £15.00 last school year."""
+    today = today_uk()
+    team = await make_team("aylsham-makers")
+    candle = await make_product(team, "Beeswax candle", 450, 180)
+    days = {
+        "today": await day_on(today),
+        "other_term": await day_on(in_year_other_term(today)),
+        "last_year": await day_on(school_year_start(today) - dt.timedelta(days=20)),
+    }
+    stalls = {name: await make_stall(day, team, {candle: 50}) for name, day in days.items()}
+    await sold(stalls["today"], candle, 1, 450, 180)
+    await sold(stalls["other_term"], candle, 2, 600, 180)
+    await sold(stalls["last_year"], candle, 5, 300, 180)
+    return today, days
+
+
+def takings(text: str) -> int:
+    """The CSV's takings column, in pence."""
+    rows = csv_rows(text)
+    column = rows[0].index("Takings (£)")
+    return sum(round(float(r[column]) * 100) for r in rows[1:])
+
+
+async def test_each_preset_and_two_dates_choose_their_market_days(client) -> None:
+    today, days = await sales_on_three_days()
+    await make_teacher()
+    await sign_in(client, "staylor")
+
+    async def csv_takings(query: str) -> int:
+        answer = await client.get(f"/reports/teams/csv?{query}")
+        assert answer.status_code == 200, answer.text
+        return takings(answer.text)
+
+    assert await csv_takings("range=market") == 450
+    assert await csv_takings("range=term") == 450
+    assert await csv_takings("range=year") == 450 + 1200
+    assert await csv_takings("") == 450 + 1200  # the default is this school year
+    everything = f"from={today - dt.timedelta(days=800)}&to={today + dt.timedelta(days=400)}"
+    assert await csv_takings(everything) == 450 + 1200 + 1500
+    # Two dates, also as a teacher types them without a date picker (day/month/year).
+    last_year = school_year_start(today) - dt.timedelta(days=20)
+    assert await csv_takings(f"from={last_year:%d/%m/%Y}&to={last_year:%d/%m/%Y}") == 1500
+
+    # One market day from the list.
+    assert await csv_takings(f"day={days['other_term']}") == 1200
+    one_day = await client.get(f"/reports?report=methods&day={days['last_year']}")
+    assert f"/reports/methods/csv?day={days['last_year']}" in one_day.text
+    assert f'<option value="{days["last_year"]}" selected>' in one_day.text
+
+    page = await client.get("/reports?report=teams&range=year")
+    assert page.status_code == 200
+    first = school_year_start(today)
+    assert f"{first:%-d %b %Y} to 31 Aug {first.year + 1}" in page.text
+    # The range stays in the links: the CSV and the other reports keep it.
+    assert "/reports/teams/csv?range=year" in page.text
+    assert "/reports?report=products&amp;range=year" in page.text
+
+    custom = await client.get(f"/reports?report=schools&from={today}&to={today}")
+    assert f"/reports/schools/csv?from={today}&amp;to={today}" in custom.text
+    assert f'value="{today}"' in custom.text  # the form shows the dates chosen
+    answer = await client.get(f"/reports/schools/csv?from={today}&to={today}")
+    assert f"cluster-market-schools-{today}-to-{today}.csv" in answer.headers["content-disposition"]
+
+
+async def test_this_market_is_the_latest_market_day_that_has_come(client) -> None:
+    today = today_uk()
+    team = await make_team("aylsham-makers")
+    candle = await make_product(team, "Beeswax candle", 450, 180)
+    earlier = await make_stall(await day_on(today - dt.timedelta(days=30)), team, {candle: 9})
+    later = await make_stall(await day_on(today - dt.timedelta(days=2)), team, {candle: 9})
+    await make_stall(await day_on(today + dt.timedelta(days=28)), team, {candle: 9})
+    await sold(earlier, candle, 1, 450, 180)
+    await sold(later, candle, 3, 450, 180)
+    await make_user("admin", role=Role.admin, school=None)
+    await sign_in(client, "admin")
+    answer = await client.get("/reports/products/csv?range=market")
+    assert takings(answer.text) == 3 * 450
+    page = await client.get("/reports?report=products&range=market")
+    assert f"Market day: {today - dt.timedelta(days=2):%-d %b %Y}" in page.text
+
+
+async def test_dates_that_make_no_range_are_a_message_on_the_page(client) -> None:
+    await make_teacher()
+    await sign_in(client, "staylor")
+    cases = {
+        "from=2026-13-45&to=2026-12-01": "is not a date",
+        "from=2026-12-01&to=2026-09-01": "The first date is after the last date",
+        "from=2026-09-01": "Give both dates",
+        "to=yesterday": "Give both dates",
+        "from=1850-01-01&to=2026-01-01": "between 2000 and 2100",
+        "range=fortnight": "Choose this market, this term, this school year or two dates",
+        "day=99999": "Choose a market day from the list",
+        "day=1e9": "Choose a market day from the list",
+        "from=%3Cscript%3E&to=2026-01-01": "is not a date",
+    }
+    for query, message in cases.items():
+        page = await client.get(f"/reports?report=teams&{query}")
+        assert page.status_code == 400, query
+        assert message in page.text, query
+        assert "<script>" not in page.text
+        answer = await client.get(f"/reports/teams/csv?{query}")
+        assert answer.status_code == 400 and message in answer.text, query
+    # What the teacher typed stays in the form to be put right.
+    page = await client.get("/reports?report=teams&from=2026-12-01&to=2026-09-01")
+    assert 'value="2026-12-01"' in page.text and 'value="2026-09-01"' in page.text
