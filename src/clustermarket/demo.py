@@ -473,6 +473,7 @@ async def _demo_sharing(
     approved = {"status": ContentStatus.approved, "is_public": True}
 
     async def idea(author: str, tag: str, title: str, body: str, **state) -> int:
+        shown = {} if state else {"published_title": title, "published_body": body}
         rows = await Idea.insert(
             Idea(
                 author=users[author],
@@ -483,6 +484,7 @@ async def _demo_sharing(
                 created_at=created,
                 submitted_at=created,
                 **(state or approved),
+                **shown,
             )
         ).returning(Idea.id)
         return rows[0]["id"]
@@ -522,6 +524,7 @@ async def _demo_sharing(
             school=schools[school_of[author]],
             receiving_school=schools[receiving],
             body=body,
+            published_body=body,
             created_at=created,
             submitted_at=created,
             **approved,
@@ -573,6 +576,9 @@ async def _demo_sharing(
         ).returning(PitchEntry.id)
 
         def feedback(author: str, works: str, better: str, **state) -> PitchFeedback:
+            shown = (
+                {} if state else {"published_works_well": works, "published_even_better_if": better}
+            )
             return PitchFeedback(
                 entry=entry[0]["id"],
                 author=users[author],
@@ -583,6 +589,7 @@ async def _demo_sharing(
                 created_at=created,
                 submitted_at=created,
                 **(state or approved),
+                **shown,
             )
 
         await PitchFeedback.insert(

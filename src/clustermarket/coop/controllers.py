@@ -94,7 +94,7 @@ class BallotForm:
 
 async def _admin_page(form: BallotForm, error: str | None = None) -> Template:
     ideas = (
-        await Idea.select(Idea.id, Idea.title)
+        await Idea.select(Idea.id, Idea.published_title.as_alias("title"))
         .where(Idea.is_public == True)
         .order_by(Idea.created_at, ascending=False)
         .limit(200)

@@ -93,7 +93,9 @@ async def decide_group(actor: CurrentUser, group_id: int, approve: bool) -> None
 async def put_to_vote(actor: CurrentUser, idea_id: int, question: str, closes_at: str) -> int:
     if not actor.is_admin:
         raise NotFound()
-    idea = await Idea.select(Idea.title).where((Idea.id == idea_id) & (Idea.is_public == True))
+    idea = await Idea.select(Idea.published_title.as_alias("title")).where(
+        (Idea.id == idea_id) & (Idea.is_public == True)
+    )
     if not idea:
         raise CoopError("Please choose an idea from the ideas board.")
     question = question.strip() or f"Should the cluster take up “{idea[0]['title']}”?"
@@ -116,7 +118,7 @@ async def put_to_vote(actor: CurrentUser, idea_id: int, question: str, closes_at
 async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
     """All votes, newest first, each saying whether it is open and whether `actor` voted."""
     rows = await Ballot.select(
-        *Ballot.all_columns(), Ballot.idea.title.as_alias("idea_title")
+        *Ballot.all_columns(), Ballot.idea.published_title.as_alias("idea_title")
     ).order_by(Ballot.closes_at, ascending=False)
     voted = {r["ballot"] for r in await Vote.select(Vote.ballot).where(Vote.member == actor.id)}
     for row in rows:
@@ -127,7 +129,9 @@ async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
 
 async def ballot_for(actor: CurrentUser, ballot_id: int) -> dict[str, Any]:
     row = (
-        await Ballot.select(*Ballot.all_columns(), Ballot.idea.title.as_alias("idea_title"))
+        await Ballot.select(
+            *Ballot.all_columns(), Ballot.idea.published_title.as_alias("idea_title")
+        )
         .where(Ballot.id == ballot_id)
         .first()
     )

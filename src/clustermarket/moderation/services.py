@@ -394,6 +394,8 @@ async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]
             raise TextProblems(problems)
     live = actor.is_staff
     stamp = now()
+    if live:
+        values = {**values, **published_values(kind, {c._meta.name: v for c, v in values.items()})}
     row = table(
         **{column._meta.name: value for column, value in values.items()},
         **{

@@ -60,6 +60,7 @@ async def close_flags(kind_name: str, subject_id: int, outcome: str) -> None:
     await notify(
         [r["reporter"] for r in reporters],
         f"Thank you for your report. A teacher looked at the {kind_name} and {result}.",
+        "" if outcome == "hidden" else KINDS[kind_name].url(subject_id),  # hidden: nothing to see
     )
 
 
@@ -79,7 +80,7 @@ async def flag_item(actor: CurrentUser, kind_name: str, subject_id: int, reason:
             table._meta.primary_key,
             kind.status,
             table.is_public,  # type: ignore[attr-defined]
-            kind.title.as_alias("label"),
+            kind.published_title.as_alias("label"),
             kind.school.as_alias("school_id"),
         )
         .where(table._meta.primary_key == subject_id)
