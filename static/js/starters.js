@@ -8,7 +8,7 @@ for (const prompt of document.querySelectorAll("[data-starter-for]")) {
   button.type = "button";
   button.className = "starter";
   button.textContent = prompt.textContent;
-  button.setAttribute("aria-label", `Start “${prompt.dataset.starterFor.replace(/_/g, " ")}” with: ${words}`);
+  button.setAttribute("aria-label", `Start with “${words}…”`);
   button.addEventListener("click", () => {
     const start = `${words} `;
     if (!box.value.trim()) box.value = start;

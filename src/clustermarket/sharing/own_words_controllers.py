@@ -23,6 +23,9 @@ from clustermarket.sharing.ideas import SharingError
 from clustermarket.web.forms import Form
 
 
+WAITING_CHANGE = "Sent to your teacher. The box below says who sees what until they approve it."
+
+
 @dataclass
 class OwnWordsForm:
     """Every kind's boxes; each kind reads its own (own_words.FIELDS)."""
@@ -78,15 +81,8 @@ async def _save(
         status = await own_words.edit_own(user, kind, content_id, form)
     except (SharingError, TextProblems, ModerationError) as error:
         return await _edit_page(request, kind, content_id, form, problem_text(error))
-    if status == ContentStatus.approved:
-        flash(request, "Saved. It shows at once.", "success")
-    else:
-        flash(
-            request,
-            "Sent to your teacher. Until they approve it, everyone else sees the version "
-            "they approved before (if there was one).",
-            "success",
-        )
+    done = "Saved. It shows at once." if status == ContentStatus.approved else WAITING_CHANGE
+    flash(request, done, "success")
     return Redirect(path=f"{_path(kind, content_id)}/edit")
 
 
