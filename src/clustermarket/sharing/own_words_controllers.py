@@ -22,7 +22,6 @@ from clustermarket.sharing.controllers import SIGNED_IN, problem_text
 from clustermarket.sharing.ideas import SharingError
 from clustermarket.web.forms import Form
 
-
 WAITING_CHANGE = "Sent to your teacher. The box below says who sees what until they approve it."
 
 
