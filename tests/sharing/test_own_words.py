@@ -263,3 +263,31 @@ async def test_a_notification_links_to_its_subject_and_is_read_when_opened(clien
     # "Mark all as read".
     await post_form(amelia, "/notifications/read", {})
     assert await Notification.count().where(Notification.read == False) == 0
+
+
+async def test_a_teacher_approves_only_the_words_they_read(client, people) -> None:
+    """The pupil changes her idea after the teacher opened the queue: approving what the
+    teacher read is refused, so the change is never published unread."""
+    await two_schools()
+    amelia, taylor = await people("ameliab", "staylor")
+    idea_id = await post_idea(amelia, title="Sell seed bombs", body="Clay and seeds.")
+    queue = (await taylor.get("/moderation")).text
+    version = re.search(r'name="version" value="(\d+)"', queue).group(1)
+    await post_form(
+        amelia, f"/ideas/{idea_id}/edit", {"title": "Sell bath bombs", "body": "Changed."}
+    )
+    stale = await post_form(
+        taylor,
+        f"/moderation/idea/{idea_id}/approve",
+        {"version": version},
+        headers={"HX-Request": "true"},
+    )
+    assert stale.status_code == 400 and "after you opened the page" in stale.text
+    row = await Idea.select().where(Idea.id == idea_id).first()
+    assert (row["status"], row["is_public"], row["published_title"]) == ("pending", False, "")
+    # Unchanged words after approval are not sent again.
+    await decide(taylor, "idea", idea_id, "approve")
+    same = await post_form(
+        amelia, f"/ideas/{idea_id}/edit", {"title": "Sell bath bombs", "body": "Changed."}
+    )
+    assert same.status_code == 400 and "Nothing was changed" in same.text

@@ -56,8 +56,11 @@ async def revise(
     row = await own_item(actor, kind, content_id)
     if row["status"] not in EDITABLE:
         raise ModerationError("A teacher hid this, so it cannot be changed now.")
-    if _unchanged(row, values) and row["status"] != ContentStatus.rejected:
-        return row["status"]
+    if _unchanged(row, values):
+        if row["status"] == ContentStatus.approved:
+            raise ModerationError("Nothing was changed: change something first, then send it.")
+        if row["status"] == ContentStatus.pending:
+            return row["status"]  # already waiting as it is
     if actor.is_pupil:
         problems = problems_in(
             {field: values.get(column, "") for field, column in kind.checked_text.items()}
