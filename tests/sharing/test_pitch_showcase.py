@@ -39,6 +39,8 @@ async def test_a_pitch_entry_shows_photo_price_description_and_starters(client, 
     page = (await oliver.get(entry_url)).text
     assert f'src="/media/{photo["file_name"]}"' in page and 'alt="A candle in a jar"' in page
     assert "£4.50" in page and "Hand-poured." in page
+    listing = (await oliver.get(f"/pitch/rounds/{round_id}")).text
+    assert f'src="/media/{photo["thumb_name"]}"' in listing and "£4.50" in listing
     # The starters are on the page as prompts and placeholders, so they help without
     # JavaScript; the static module (no inline script: the CSP) makes them buttons.
     assert "I like the way…" in page and "Have you thought about…" in page
