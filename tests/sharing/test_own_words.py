@@ -210,6 +210,16 @@ async def test_comments_and_pitch_feedback_are_edited_like_ideas(client, people)
     row = await PitchFeedback.select().first()
     assert (row["works_well"], row["status"]) == ("I like the way it smells", "approved")
     assert "withdraw" in await log_actions()
+    # Once the round has closed, the feedback stays as it is.
+    await PitchRound.update({PitchRound.closes_at: now() - dt.timedelta(minutes=1)}).where(
+        PitchRound.id > 0
+    )
+    closed = await post_form(
+        oliver,
+        f"/pitch/feedback/{feedback_id}/edit",
+        {"works_well": "Late", "even_better_if": "Late"},
+    )
+    assert closed.status_code == 400 and "has closed" in closed.text
 
     # A waiting comment withdrawn: deleted, out of the queue.
     await post_form(oliver, f"/ideas/{idea_id}/comments", {"body": "Second thoughts."})

@@ -65,7 +65,15 @@ def form_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
 
 
 async def edit_own(actor: CurrentUser, kind: ContentKind, content_id: int, form: dict) -> str:
-    return await revisions.revise(actor, kind, content_id, checked_values(kind, form))
+    values = checked_values(kind, form)
+    if kind is FEEDBACK:  # nothing is taken after a pitch round's closing time
+        from clustermarket.sharing.pitch import entry_by_id, round_by_id
+
+        row = await revisions.own_item(actor, kind, content_id)
+        entry = await entry_by_id(row["entry"])
+        if not (await round_by_id(entry["round"]))["open"]:
+            raise SharingError("This pitch round has closed, so its feedback stays as it is.")
+    return await revisions.revise(actor, kind, content_id, values)
 
 
 async def where_it_shows(actor: CurrentUser, kind: ContentKind, row: dict[str, Any]) -> str:
