@@ -477,6 +477,7 @@ async def _demo_sharing(
     approved = {"status": ContentStatus.approved, "is_public": True}
 
     async def idea(author: str, tag: str, title: str, body: str, **state) -> int:
+        shown = {} if state else {"published_title": title, "published_body": body}
         rows = await Idea.insert(
             Idea(
                 author=users[author],
@@ -487,6 +488,7 @@ async def _demo_sharing(
                 created_at=created,
                 submitted_at=created,
                 **(state or approved),
+                **shown,
             )
         ).returning(Idea.id)
         return rows[0]["id"]
@@ -526,6 +528,7 @@ async def _demo_sharing(
             school=schools[school_of[author]],
             receiving_school=schools[receiving],
             body=body,
+            published_body=body,
             created_at=created,
             submitted_at=created,
             **approved,
@@ -577,6 +580,9 @@ async def _demo_sharing(
         ).returning(PitchEntry.id)
 
         def feedback(author: str, works: str, better: str, **state) -> PitchFeedback:
+            shown = (
+                {} if state else {"published_works_well": works, "published_even_better_if": better}
+            )
             return PitchFeedback(
                 entry=entry[0]["id"],
                 author=users[author],
@@ -587,6 +593,7 @@ async def _demo_sharing(
                 created_at=created,
                 submitted_at=created,
                 **(state or approved),
+                **shown,
             )
 
         await PitchFeedback.insert(

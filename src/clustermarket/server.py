@@ -50,6 +50,7 @@ from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
 from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
 from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
+from clustermarket.sharing.own_words_controllers import ROUTES as OWN_WORDS_ROUTES
 from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
 from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ACCOUNT_PAGE_ROUTES,
             *REPORT_ROUTES,
             *SHARING_ROUTES,
+            *OWN_WORDS_ROUTES,
             *PITCH_ROUTES,
             *COOP_ROUTES,
             *FORUM_ROUTES,

@@ -8,6 +8,7 @@ role class that says who gets through (or write a dict of role -> OK / LOGIN / N
   STAFF           teachers (of any school) and the admin
   ADMIN           the cluster admin only
   TEAM_A          who works for the row's team: its pupils, its school's teachers, the admin
+  PUPIL_A_OWN     only the pupil who wrote the row (or whom it notifies)
   SCHOOL_A_STAFF  the row's school's teachers and the admin (pupils: no)
 
 The matrix fills each path id with a row of team A (Aylsham Makers, Aylsham High: see
@@ -28,6 +29,9 @@ ADMIN = {**_VISITOR, **_NOBODY, "admin": OK}
 STAFF = {**ADMIN, "teacher_a": OK, "teacher_b": OK}
 SCHOOL_A_STAFF = {**ADMIN, "teacher_a": OK}
 TEAM_A = {**SCHOOL_A_STAFF, "pupil_a": OK}
+# the row's own author or recipient only (pupil A's words, pupil A's notification): another
+# pupil, teachers and the admin get a 404
+PUPIL_A_OWN = {**ADMIN, "admin": NO, "pupil_a": OK}
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # site, sign-in, schools, teams
@@ -193,6 +197,18 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/flag/{kind_name}/{content_id}"): SIGNED_IN,
     ("GET", "/notifications"): SIGNED_IN,
     ("GET", "/notifications/badge"): SIGNED_IN,
+    ("GET", "/notifications/{notification_id}/open"): PUPIL_A_OWN,
+    ("POST", "/notifications/read"): SIGNED_IN,
+    # a pupil's own idea, comment and pitch feedback: changed or withdrawn by the author only
+    ("GET", "/ideas/{idea_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/ideas/{idea_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/ideas/{idea_id}/withdraw"): PUPIL_A_OWN,
+    ("GET", "/comments/{comment_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/comments/{comment_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/comments/{comment_id}/withdraw"): PUPIL_A_OWN,
+    ("GET", "/pitch/feedback/{feedback_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/pitch/feedback/{feedback_id}/edit"): PUPIL_A_OWN,
+    ("POST", "/pitch/feedback/{feedback_id}/withdraw"): PUPIL_A_OWN,
     ("GET", "/pitch"): SIGNED_IN,
     ("POST", "/pitch/rounds"): ADMIN,
     ("GET", "/pitch/rounds/{round_id}"): SIGNED_IN,

@@ -136,3 +136,31 @@ async def later_rows(
         "ticket_id": ticket["ticket"],
         "confirm_token": confirm_token,
     }
+
+
+async def own_words_rows(ids: dict[str, Any]) -> None:
+    """Each side's pupil's own pitch feedback (on the other side's entry: feedback comes
+    from other schools) and a notification to them, for the author-only routes."""
+    from clustermarket.sharing.tables import Notification, PitchFeedback
+
+    for side, other in (("A", "B"), ("B", "A")):
+        pupil, entry = ids[side]["pupil_id"], ids[other]["entry_id"]
+        mine = (PitchFeedback.author == pupil) & (PitchFeedback.entry == entry)
+        if not await PitchFeedback.exists().where(mine):
+            await PitchFeedback.insert(
+                PitchFeedback(
+                    entry=entry,
+                    author=pupil,
+                    school=ids[side]["school_id"],
+                    receiving_school=ids[other]["school_id"],
+                    works_well="I like the way it looks.",
+                    even_better_if="Have you thought about a lid?",
+                    created_at=now(),
+                )
+            )
+        feedback = await PitchFeedback.select(PitchFeedback.id).where(mine).first()
+        note = await Notification.insert(
+            Notification(user=pupil, text="Audit", link=f"/ideas/{ids[side]['idea_id']}")
+        ).returning(Notification.id)
+        ids[side]["own_feedback_id"] = feedback["id"]
+        ids[side]["notification_id"] = note[0]["id"]

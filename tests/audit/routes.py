@@ -150,6 +150,8 @@ def param_value(route: Route, name: str, ids: dict[str, Any]) -> Any:
         return ids["class_pupil_id"]  # the pupil in the side's class
     if name == "photo_id" and first == "projects":
         return ids["project_photo_id"]
+    if name == "feedback_id" and route.path.endswith(("/edit", "/withdraw")):
+        return ids["own_feedback_id"]  # the side's pupil's own (on the other side's entry)
     return ids[name]
 
 

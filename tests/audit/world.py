@@ -29,7 +29,7 @@ from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.sharing.tables import Comment, Idea, PitchEntry, PitchFeedback, PitchRound
 from clustermarket.teams.tables import Team
 from clustermarket.timeutil import now
-from tests.audit.later_rows import later_rows
+from tests.audit.later_rows import later_rows, own_words_rows
 from tests.conftest import _tables, post_form
 
 # The seven roles of the matrix: name -> demo username (None: a visitor).
@@ -271,6 +271,7 @@ async def build_world_rows() -> dict[str, Any]:
     )
     await MarketDay.update({MarketDay.status: MarketStatus.open}).where(MarketDay.id == day)
     ids: dict[str, Any] = {"A": await _side("A", day), "B": await _side("B", day)}
+    await own_words_rows(ids)
     spare = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
     ids["spare_pupil"] = spare["isla"]  # school A, but not a role of the matrix
     ids["spare_teacher"] = spare["jcole"]

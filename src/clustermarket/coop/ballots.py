@@ -66,7 +66,9 @@ def _is_unique_violation(error: Exception) -> bool:
 
 
 async def _idea_title(idea_id: int) -> str:
-    idea = await Idea.select(Idea.title).where((Idea.id == idea_id) & (Idea.is_public == True))
+    idea = await Idea.select(Idea.published_title.as_alias("title")).where(
+        (Idea.id == idea_id) & (Idea.is_public == True)
+    )
     if not idea:
         raise CoopError("Please choose an idea from the ideas board, or none.")
     if await Ballot.exists().where(Ballot.idea == idea_id):
@@ -78,7 +80,7 @@ async def ideas_without_ballot() -> list[dict[str, Any]]:
     """Published ideas that may still be put to the members (newest 200)."""
     with_ballot = Ballot.select(Ballot.idea).where(Ballot.idea.is_not_null())
     return (
-        await Idea.select(Idea.id, Idea.title)
+        await Idea.select(Idea.id, Idea.published_title.as_alias("title"))
         .where((Idea.is_public == True) & Idea.id.not_in(with_ballot))
         .order_by(Idea.created_at, ascending=False)
         .limit(200)
@@ -175,7 +177,7 @@ async def close_early(actor: CurrentUser, ballot_id: int) -> None:
         )
 
 
-_LIST_COLUMNS = (*Ballot.all_columns(), Ballot.idea.title.as_alias("idea_title"))
+_LIST_COLUMNS = (*Ballot.all_columns(), Ballot.idea.published_title.as_alias("idea_title"))
 
 
 async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:

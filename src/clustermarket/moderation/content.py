@@ -1,9 +1,11 @@
 """The kinds of moderated content, and the one rule for what the public may see.
 
-Products and projects have a working copy (what the team edits) and a published copy (what
-the public sees). Every public query filters with `public_where()` of its kind, nowhere else.
-Ideas, comments and pitch feedback (the sharing kinds) are not edited after sending: they have
-no published copy, and are seen by signed-in cluster users only.
+Every kind has a working copy (what the team or the author edits) and a published copy (what
+everyone else sees): approval copies `published_columns` across, so an edit after approval
+waits for the teacher while the last approved words stay up. Every public query filters
+with `public_where()` of its kind, nowhere else; `as_seen_by()` picks the words a viewer of
+a sharing kind reads. Ideas, comments and pitch feedback (the sharing kinds) are edited by
+their author only, and are seen by signed-in cluster users only.
 
 `school` names the school whose teachers moderate an item: the team's school for products and
 projects, the author's school for the sharing kinds. `receiving_school`, where set, is the
@@ -100,8 +102,8 @@ IDEA = ContentKind(
     name="idea",
     table=Idea,
     title=Idea.title,
-    published_title=Idea.title,
-    published_columns={},
+    published_title=Idea.published_title,
+    published_columns={Idea.title: Idea.published_title, Idea.body: Idea.published_body},
     checked_text={"title": Idea.title, "idea": Idea.body, "photo description": Idea.photo_alt},
     public_where=lambda via=Idea: via.is_public == True,
     url=lambda pk: f"/ideas/{pk}",
@@ -113,8 +115,8 @@ COMMENT = ContentKind(
     name="comment",
     table=Comment,
     title=Comment.body,
-    published_title=Comment.body,
-    published_columns={},
+    published_title=Comment.published_body,
+    published_columns={Comment.body: Comment.published_body},
     checked_text={"comment": Comment.body},
     public_where=lambda via=Comment: via.is_public == True,
     url=lambda pk: f"/comments/{pk}",
@@ -127,8 +129,11 @@ FEEDBACK = ContentKind(
     name="feedback",
     table=PitchFeedback,
     title=PitchFeedback.works_well,
-    published_title=PitchFeedback.works_well,
-    published_columns={},
+    published_title=PitchFeedback.published_works_well,
+    published_columns={
+        PitchFeedback.works_well: PitchFeedback.published_works_well,
+        PitchFeedback.even_better_if: PitchFeedback.published_even_better_if,
+    },
     checked_text={
         "works well": PitchFeedback.works_well,
         "even better if": PitchFeedback.even_better_if,
@@ -175,3 +180,17 @@ def published_values(kind: ContentKind, row: dict[str, Any]) -> dict[Column, Any
     return {
         published: row[working._meta.name] for working, published in kind.published_columns.items()
     }
+
+
+def as_seen_by(kind: ContentKind, rows: list[dict[str, Any]], viewer_id: int) -> None:
+    """The words each viewer reads, in place: the author their own latest words (with its
+    status); everybody else the approved copy, also while an edit waits for the teacher.
+    The rows hold the kind's working and published columns and its author."""
+    author = kind.author._meta.name
+    for row in rows:
+        mine = row[author] == viewer_id
+        # the author's edit of approved words waits (or was sent back): theirs to know
+        row["edit_waiting"] = mine and row["is_public"] and row["status"] != "approved"
+        if not mine:
+            for working, published in kind.published_columns.items():
+                row[working._meta.name] = row[published._meta.name]

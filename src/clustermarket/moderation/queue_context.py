@@ -80,7 +80,7 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
         if row["target_type"] in wanted:
             wanted[row["target_type"]].add(row["target_id"])
     found = {
-        "idea": await _titles(Idea, Idea.title, None, wanted["idea"]),
+        "idea": await _titles(Idea, Idea.title, Idea.published_title, wanted["idea"]),
         "product": await _titles(Product, Product.name, Product.published_name, wanted["product"]),
         "project": await _titles(
             Project, Project.title, Project.published_title, wanted["project"]

@@ -204,15 +204,23 @@ def version_of(row: dict[str, Any]) -> str:
     return str(int(stamp.timestamp() * 1_000_000))
 
 
-async def _still_pending(kind: ContentKind, content_id: int) -> None:
+async def _still_pending(kind: ContentKind, content_id: int, loaded: dict[str, Any]) -> None:
     """Inside the decision's write transaction: a decision taken meanwhile (the other button
-    pressed at the same moment) wins, and this one is refused. SQLite: the write lock is held
-    already; PostgreSQL: the row is locked until the transaction ends."""
-    query = kind.table.select(kind.status).where(kind.table.id == content_id)
+    pressed at the same moment) wins, and this one is refused; so is a decision on words the
+    author changed since `loaded` was read (sharing kinds are changed while they wait).
+    SQLite: the write lock is held already; PostgreSQL: the row is locked until the
+    transaction ends."""
+    query = kind.table.select(kind.status, kind.table.submitted_at).where(  # type: ignore[attr-defined]
+        kind.table.id == content_id
+    )
     if isinstance(kind.table._meta.db, PostgresEngine):
         query = query.lock_rows()
     row = await query.first()
-    if row is None or row["status"] != ContentStatus.pending:
+    if (
+        row is None
+        or row["status"] != ContentStatus.pending
+        or version_of(row) != version_of(loaded)
+    ):
         raise ModerationError("This was already dealt with, or changed since it was sent.")
 
 
@@ -233,7 +241,7 @@ async def approve(
             "please look at the new version."
         )
     async with write_transaction():
-        await _still_pending(kind, content_id)
+        await _still_pending(kind, content_id, row)
         await _publish(kind, row, release_held)
         await _log(actor, kind, row, "approve", "held photos released" if release_held else "")
         await after_decision(kind.name, row, "approve")
@@ -250,7 +258,7 @@ async def reject(
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
     async with write_transaction():
-        await _still_pending(kind, content_id)
+        await _still_pending(kind, content_id, row)
         await _update(
             kind,
             content_id,
@@ -394,6 +402,8 @@ async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]
             raise TextProblems(problems)
     live = actor.is_staff
     stamp = now()
+    if live:
+        values = {**values, **published_values(kind, {c._meta.name: v for c, v in values.items()})}
     row = table(
         **{column._meta.name: value for column, value in values.items()},
         **{

@@ -23,7 +23,12 @@ from clustermarket.schools.services import all_schools
 from clustermarket.sharing import ideas
 from clustermarket.sharing.flags import FlagError, flag_item
 from clustermarket.sharing.ideas import SharingError
-from clustermarket.sharing.notifications import mark_all_read, notifications_for, unread_count
+from clustermarket.sharing.notifications import (
+    mark_all_read,
+    notifications_for,
+    unread_count,
+)
+from clustermarket.sharing.notifications import open_notification as notification_opened
 from clustermarket.sharing.tables import IdeaTag
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
@@ -257,11 +262,26 @@ async def flag(
 
 @get("/notifications", guards=SIGNED_IN)
 async def notifications(request: Request) -> Template:
+    """The list; a notification with a link is marked read when it is opened."""
     user: CurrentUser = request.user
     rows = await notifications_for(user.id)
-    await mark_all_read(user.id)
+    await mark_all_read(user.id, only_without_link=True)
     waiting = await waiting_count(user) if user.is_staff else 0
     return Template("sharing/notifications.html", context={"rows": rows, "waiting": waiting})
+
+
+@get("/notifications/{notification_id:int}/open", guards=SIGNED_IN)
+async def open_notification(request: Request, notification_id: FromPath[int]) -> Redirect:
+    """Mark one's own notification read, then go to what it is about (a local path only)."""
+    link = await notification_opened(request.user.id, notification_id)
+    return Redirect(path=local_path(link, "/notifications"))
+
+
+@post("/notifications/read", guards=SIGNED_IN)
+async def read_all_notifications(request: Request) -> Redirect:
+    await mark_all_read(request.user.id)
+    flash(request, "All marked as read.", "success")
+    return Redirect(path="/notifications")
 
 
 @get("/notifications/badge", guards=SIGNED_IN)
@@ -289,5 +309,7 @@ ROUTES = [
     flag_form,
     flag,
     notifications,
+    open_notification,
+    read_all_notifications,
     notification_badge,
 ]

@@ -61,6 +61,7 @@ async def close_flags(kind_name: str, subject_id: int, outcome: str) -> None:
         [r["reporter"] for r in reporters],
         f"Thank you for your report. A teacher looked at the {NOUNS.get(kind_name, kind_name)} "
         f"and {result}.",
+        "" if outcome == "hidden" else KINDS[kind_name].url(subject_id),  # hidden: nothing to see
     )
 
 
@@ -80,7 +81,7 @@ async def flag_item(actor: CurrentUser, kind_name: str, subject_id: int, reason:
             table._meta.primary_key,
             kind.status,
             table.is_public,  # type: ignore[attr-defined]
-            kind.title.as_alias("label"),
+            kind.published_title.as_alias("label"),
             kind.school.as_alias("school_id"),
         )
         .where(table._meta.primary_key == subject_id)

@@ -1,8 +1,9 @@
 """The ideas board: ideas, comments (also on other schools' products and projects) and
 reactions. Signed-in cluster users only; pupils are shown as first name and last initial.
 
-What a user may see: live items, and their own (with its status: "waiting for your
-teacher", or the teacher's feedback). Lists use a fixed number of queries."""
+What a user may see: live items in their approved words, and their own in their latest
+words (with its status: "waiting for your teacher", or the teacher's feedback; the author
+may change or withdraw them: own_words.py). Lists use a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
 from clustermarket.media.images import ImageRejected, clean_upload
 from clustermarket.media.services import media_dir
-from clustermarket.moderation.content import COMMENT, IDEA
+from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
 from clustermarket.sharing.tables import (
@@ -152,6 +153,7 @@ async def ideas_board(
         .order_by(Idea.created_at, ascending=False)
         .limit(limit)
     )
+    as_seen_by(IDEA, rows, actor.id)
     await _with_counts(actor, rows)
     if order == "discussed":
         rows.sort(key=lambda r: r["comment_count"], reverse=True)  # stable: newest first in ties
@@ -208,6 +210,7 @@ async def idea_for(actor: CurrentUser, idea_id: int) -> dict[str, Any]:
     )
     if not rows:
         raise NotFound()
+    as_seen_by(IDEA, rows, actor.id)
     await _with_counts(actor, rows)
     return rows[0]
 
@@ -284,7 +287,7 @@ async def add_comment(actor: CurrentUser, target_type: str, target_id: int, body
 
 async def comments_on(actor: CurrentUser, target_type: str, target_id: int) -> list[dict[str, Any]]:
     """Live comments, and the actor's own, oldest first: one query."""
-    return with_author_names(
+    rows = with_author_names(
         await Comment.select(*Comment.all_columns(), *author_columns(Comment))
         .where(
             (Comment.target_type == target_type)
@@ -293,6 +296,8 @@ async def comments_on(actor: CurrentUser, target_type: str, target_id: int) -> l
         )
         .order_by(Comment.created_at)
     )
+    as_seen_by(COMMENT, rows, actor.id)
+    return rows
 
 
 async def comment_link(actor: CurrentUser, comment_id: int) -> str:

@@ -1,4 +1,7 @@
-"""In-app notifications: a line of text and a link, per user, read or not."""
+"""In-app notifications: a line of text and a link to what it is about (the idea, product,
+pitch entry, or the author's own page with the teacher's decision), per user. One is marked
+read when it is opened (through `/notifications/{id}/open`); one without a link when the
+list is read."""
 
 from __future__ import annotations
 
@@ -48,8 +51,11 @@ async def after_decision(kind_name: str, row: dict[str, Any], action: str) -> No
     kind = KINDS[kind_name]
     noun = NOUNS[kind_name]
     label = _quote(str(row[kind.title._meta.name] or ""))
-    link = kind.url(row["id"]) + ("/edit" if kind.editable else "")
+    # Products and projects: the team's edit page; the sharing kinds: where it shows once
+    # approved, the author's edit page (with the teacher's feedback) when sent back.
+    edit_page = kind.url(row["id"]) + "/edit"
     if action == "approve":
+        link = edit_page if kind.editable else kind.url(row["id"])
         await notify([row[kind.author._meta.name]], f"Your {noun} {label} was approved.", link)
         await _tell_receivers(kind_name, row)
     elif action == "reject":
@@ -58,7 +64,8 @@ async def after_decision(kind_name: str, row: dict[str, Any], action: str) -> No
         await notify(
             [row[kind.author._meta.name]],
             f"{who} sent back your {noun} {label}: {row['feedback']}",
-            link,
+            # a forum post cannot be changed once sent: its page shows the feedback
+            kind.url(row["id"]) if kind_name == "forum" else edit_page,
         )
 
 
@@ -108,7 +115,23 @@ async def notifications_for(user_id: int, limit: int = 50) -> list[dict[str, Any
     )
 
 
-async def mark_all_read(user_id: int) -> None:
-    await Notification.update({Notification.read: True}).where(
-        (Notification.user == user_id) & (Notification.read == False)
+async def mark_all_read(user_id: int, *, only_without_link: bool = False) -> None:
+    where = (Notification.user == user_id) & (Notification.read == False)
+    if only_without_link:
+        where &= Notification.link == ""
+    await Notification.update({Notification.read: True}).where(where)
+
+
+async def open_notification(user_id: int, notification_id: int) -> str:
+    """Mark the user's own notification read; its link (checked by the caller: a path on
+    this site). NotFound for anyone else's."""
+    from clustermarket.accounts.services import NotFound
+
+    rows = (
+        await Notification.update({Notification.read: True})
+        .where((Notification.id == notification_id) & (Notification.user == user_id))
+        .returning(Notification.link)
     )
+    if not rows:
+        raise NotFound()
+    return rows[0]["link"]

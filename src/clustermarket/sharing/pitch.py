@@ -9,7 +9,8 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
-from clustermarket.moderation.content import FEEDBACK
+from clustermarket.media.services import photos_for
+from clustermarket.moderation.content import FEEDBACK, as_seen_by
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
 from clustermarket.rows import parse_row_id
@@ -79,18 +80,46 @@ async def round_by_id(round_id: int) -> dict[str, Any]:
 
 
 def _entry_columns() -> list[Any]:
+    """The entry with what is being judged: the approved name, price and description of
+    its product (or title and summary of its project), and whether that is still on show."""
     return [
         *PitchEntry.all_columns(),
         PitchEntry.team.name.as_alias("team_name"),
         PitchEntry.team.school.as_alias("school_id"),
         PitchEntry.team.school.name.as_alias("school_name"),
         PitchEntry.product.published_name.as_alias("product_name"),
+        PitchEntry.product.published_price_pence.as_alias("product_price_pence"),
+        PitchEntry.product.published_description.as_alias("product_description"),
+        PitchEntry.product.is_public.as_alias("product_public"),
+        PitchEntry.product.active.as_alias("product_active"),
         PitchEntry.project.published_title.as_alias("project_title"),
+        PitchEntry.project.published_summary.as_alias("project_summary"),
+        PitchEntry.project.is_public.as_alias("project_public"),
     ]
 
 
+async def with_showcase(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry's `on_show` (its product or project is still public) and `photos` (the
+    published ones, only then): two queries however many entries."""
+    for entry in entries:
+        entry["on_show"] = bool(
+            entry["product_public"] and entry["product_active"]
+            if entry["product"]
+            else entry["project_public"]
+        )
+    shown = [e for e in entries if e["on_show"]]
+    photos = {
+        kind: await photos_for(kind, [e[kind] for e in shown if e[kind]], published=True)
+        for kind in ("product", "project")
+    }
+    for entry in entries:
+        kind = "product" if entry["product"] else "project"
+        entry["photos"] = photos[kind].get(entry[kind], []) if entry["on_show"] else []
+    return entries
+
+
 async def entries_of(round_id: int) -> list[dict[str, Any]]:
-    return (
+    return await with_showcase(
         await PitchEntry.select(*_entry_columns())
         .where(PitchEntry.round == round_id)
         .order_by(PitchEntry.id)
@@ -101,7 +130,7 @@ async def entry_by_id(entry_id: int) -> dict[str, Any]:
     row = await PitchEntry.select(*_entry_columns()).where(PitchEntry.id == entry_id).first()
     if row is None:
         raise NotFound()
-    return row
+    return (await with_showcase([row]))[0]
 
 
 async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
@@ -203,11 +232,13 @@ async def feedback_on(actor: CurrentUser, entry: dict[str, Any]) -> list[dict[st
         where &= PitchFeedback.is_public == True
     else:
         where &= PitchFeedback.author == actor.id
-    return with_author_names(
+    rows = with_author_names(
         await PitchFeedback.select(*PitchFeedback.all_columns(), *author_columns(PitchFeedback))
         .where(where)
         .order_by(PitchFeedback.id)
     )
+    as_seen_by(FEEDBACK, rows, actor.id)
+    return rows
 
 
 async def mark_changed(actor: CurrentUser, feedback_id: int, changed: bool) -> int:

@@ -17,6 +17,7 @@ from clustermarket.rows import parse_row_id
 from clustermarket.sharing import pitch
 from clustermarket.sharing.controllers import SIGNED_IN, WAITING, problem_text
 from clustermarket.sharing.ideas import SharingError
+from clustermarket.sharing.own_words import FIELDS
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_admin
@@ -128,6 +129,7 @@ async def _entry_page(
             "round": round_row,
             "is_team": await team_for_worker(user, entry["team"]) is not None,
             "feedback": await pitch.feedback_on(user, entry),
+            "fields": FIELDS["feedback"],  # the two boxes, with their sentence starters
             "form": form,
             "error": error,
         },
@@ -137,7 +139,8 @@ async def _entry_page(
 
 @get("/pitch/entries/{entry_id:int}", guards=SIGNED_IN)
 async def pitch_entry(request: Request, entry_id: FromPath[int]) -> Template:
-    """The team sees all approved feedback here; others answer in the two boxes."""
+    """What is judged (photo, price, description); the team sees all approved feedback
+    here; others answer in the two boxes, helped by sentence starters."""
     return await _entry_page(request.user, entry_id, FeedbackForm())
 
 

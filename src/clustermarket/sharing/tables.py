@@ -1,9 +1,11 @@
 """Sharing across the cluster: ideas, comments, reactions, pitch rounds, flags, notifications.
 
 Ideas, comments and pitch feedback are moderated like products (status, feedback,
-`is_public`), but by a teacher of the author's school, stored in `school`; they are not
-edited after sending, so they have no separate published copy. `is_public` means "visible
-to signed-in cluster users": none of this is ever on the public site."""
+`is_public`), but by a teacher of the author's school, stored in `school`. Like products,
+they keep the approved words in `published_*` columns: the author may edit their words after
+approval, and the edit waits for the teacher while everyone else keeps reading the approved
+copy (moderation/content.py: `published_columns`). `is_public` means "visible to signed-in
+cluster users": none of this is ever on the public site."""
 
 from enum import Enum
 
@@ -31,6 +33,8 @@ class Idea(Table):
     tag = Varchar(length=12, choices=IdeaTag, index=True)
     title = Varchar(length=120)
     body = Text(default="")
+    published_title = Varchar(length=120, default="")
+    published_body = Text(default="")
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
     feedback = Text(default="")
     is_public = Boolean(default=False, index=True)
@@ -60,6 +64,7 @@ class Comment(Table):
     school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
     receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
     body = Text()
+    published_body = Text(default="")
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
     feedback = Text(default="")
     is_public = Boolean(default=False, index=True)
@@ -113,6 +118,8 @@ class PitchFeedback(Table):
     receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
     works_well = Text(default="")
     even_better_if = Text(default="")
+    published_works_well = Text(default="")
+    published_even_better_if = Text(default="")
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
     feedback = Text(default="")
     is_public = Boolean(default=False, index=True)
