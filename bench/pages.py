@@ -2,12 +2,13 @@
 
 Starts two servers on free 127.0.0.1 ports (uvicorn, one worker each): a bare Litestar "hello"
 app, and this app on demo data (a fresh SQLite database, or BENCH_DATABASE_URL: migrated, the
-demo loaded if empty, not wiped). Then, at 20 connections, for the bare route, home, product
-list, a product page, a market day, htmx (the URL the home page loads it from) and a fixed
-page (the privacy notice: no database), three runs each, interleaved: prints the median
-requests/s, the ratio to the bare route and the server's CPU per request (utime + stime of the
-server process over the run / requests). Every request says `Accept-Encoding: gzip, deflate, br`
-like a browser, so compression is paid for where the app does it.
+demo loaded if empty, not wiped; its photos kept in BENCH_DATA_DIR). Then, at 20 connections,
+the bare route, home, product list, a product page, a market day, htmx (the URL the home page
+loads it from) and a fixed page (the privacy notice: no database), each run right after a run
+of the bare route, three times: prints the median requests/s, the median ratio to the bare run
+before it and the server's CPU per request (utime + stime of the server process over the run
+/ requests). Every request says `Accept-Encoding: gzip, deflate, br` like a browser, so
+compression is paid for where the app does it.
 
 Then the weight of each public page with everything it loads (bytes on the wire, headers
 included): a first visit, and the next (the page again; a file with a fresh cache lifetime costs
@@ -44,6 +45,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -192,6 +194,7 @@ def targets(bare: Server, app: Server) -> list[tuple[str, Server, str]]:
 @dataclass
 class Figures:
     rates: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # to the bare run just before
     cpu_ms: list[float] = field(default_factory=list)
     bad: int = 0
 
@@ -199,17 +202,27 @@ class Figures:
 def measure(
     plan: list[tuple[str, Server, str]], runs: int, seconds: float, connections: int
 ) -> dict[str, Figures]:
+    """Each page right after a run of the bare route: on a shared machine the load moves
+    within seconds, so a ratio is taken between neighbours, and the median of those kept."""
     load = load_with_wrk if shutil.which("wrk") else load_with_python
     figures = {label: Figures() for label, _, _ in plan}
+
+    def one(label: str, server: Server, path: str) -> float:
+        pid = server.process.pid
+        cpu_before, started = cpu_seconds(pid), time.perf_counter()
+        requests, bad = load(server.base + path, seconds, connections)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
+        figures[label].rates.append(requests / elapsed)
+        figures[label].cpu_ms.append(cpu * 1000 / max(requests, 1))
+        figures[label].bad += bad
+        return requests / elapsed
+
+    bare = plan[0]
     for _ in range(runs):
-        for label, server, path in plan:
-            pid = server.process.pid
-            cpu_before, started = cpu_seconds(pid), time.perf_counter()
-            requests, bad = load(server.base + path, seconds, connections)
-            elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
-            figures[label].rates.append(requests / elapsed)
-            figures[label].cpu_ms.append(cpu * 1000 / max(requests, 1))
-            figures[label].bad += bad
+        for target in plan[1:]:
+            bare_rate = one(*bare)
+            figures[target[0]].ratios.append(one(*target) / bare_rate)
+    figures[bare[0]].ratios = [1.0]
     return figures
 
 
@@ -264,7 +277,23 @@ def lighthouse_bin() -> Path:
     return binary
 
 
-def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, int]:
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, Any]:
+    """One run; when a category is under 95, two more and the median of the three (as
+    Lighthouse advises: its performance score moves with the machine's load)."""
+    first = lighthouse_once(base, path, preset, scratch)
+    if all(first[c] >= 95 for c in CATEGORIES):
+        return first
+    all_runs = [first] + [lighthouse_once(base, path, preset, scratch) for _ in range(2)]
+    median = {c: statistics.median(r[c] for r in all_runs) for c in CATEGORIES}
+    failing = sorted({a for r in all_runs for a in r["failing"]})
+    performance = "/".join(str(r["performance"]) for r in all_runs)
+    return median | {"failing": failing, "note": f"median of 3 (performance {performance})"}
+
+
+def lighthouse_once(base: str, path: str, preset: str, scratch: Path) -> dict[str, Any]:
     out = scratch / f"lh-{preset}-{re.sub(r'[^a-z0-9]+', '-', path)}.json"
     command = [str(lighthouse_bin()), base + path, "--quiet", "--output=json"]
     command += [f"--output-path={out}", "--max-wait-for-load=60000"]
@@ -275,7 +304,9 @@ def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, in
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     subprocess.run(command, env=env, check=True, capture_output=True)
     report = json.loads(out.read_text())
-    scores = {k: round((v["score"] or 0) * 100) for k, v in report["categories"].items()}
+    scores: dict[str, Any] = {
+        k: round((v["score"] or 0) * 100) for k, v in report["categories"].items()
+    }
     failed = [
         a["id"]
         for a in report["audits"].values()
@@ -283,8 +314,7 @@ def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, in
         and a["score"] < 0.9
         and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
     ]
-    scores["failing"] = failed  # type: ignore[assignment]
-    return scores
+    return scores | {"failing": failed}
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -292,9 +322,14 @@ def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, in
 
 def prepare(root: Path, scratch: Path) -> dict[str, str]:
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
+    # A kept database keeps its demo photos beside it (DATA_DIR/media), run after run.
+    data = scratch
+    if os.environ.get("BENCH_DATABASE_URL"):
+        data = Path(os.environ.get("BENCH_DATA_DIR", f"{tempfile.gettempdir()}/bench-pages-data"))
+        data.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATA_DIR": str(scratch),
+        "DATA_DIR": str(data),
         "DATABASE_URL": database,
         "APP_ENV": "development",
         "PASSWORD_HASH_PROFILE": "fast",
@@ -350,14 +385,14 @@ def main() -> None:
         f"median of {args.runs} run(s) of {args.seconds:g} s; {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    print("\n| page | req/s | ratio to bare | server CPU per request |")
+    print("\n| page | req/s | ratio to the bare run before it | server CPU per request |")
     print("|---|---|---|---|")
-    bare_rate = statistics.median(figures[plan[0][0]].rates)
     for label, _, path in plan:
         f = figures[label]
         rate, cpu = statistics.median(f.rates), statistics.median(f.cpu_ms)
         warn = f" ({f.bad} non-2xx/3xx!)" if f.bad else ""
-        print(f"| {label} `{path}` | {rate:,.0f}{warn} | {rate / bare_rate:.1%} | {cpu:.2f} ms |")
+        ratio = statistics.median(f.ratios)
+        print(f"| {label} `{path}` | {rate:,.0f}{warn} | {ratio:.1%} | {cpu:.3f} ms |")
     print("\n| page | first visit (files) | next visit |")
     print("|---|---|---|")
     for label, (first, again, files) in weights.items():
@@ -368,7 +403,8 @@ def main() -> None:
         for (label, preset), s in scores.items():
             row = " | ".join(str(s.get(k, "-")) for k in ("performance", "accessibility"))
             row += f" | {s.get('best-practices', '-')} | {s.get('seo', '-')}"
-            print(f"| {label}, {preset} | {row} | {', '.join(s['failing']) or '-'} |")
+            note = f" ({s['note']})" if "note" in s else ""
+            print(f"| {label}, {preset}{note} | {row} | {', '.join(s['failing']) or '-'} |")
     else:
         print("\n(Lighthouse skipped)")
     shutil.rmtree(scratch, ignore_errors=True)
