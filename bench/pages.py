@@ -24,7 +24,8 @@ Load comes from `wrk` when installed (apt-get install wrk), else from a small as
 here (which needs more CPU itself: compare ratios within one run only). Lighthouse runs from
 bench/.lighthouse (npm-installed there on first use; not committed) with CHROME_PATH
 (/usr/bin/chromium). Options: --root DIR benchmarks another checkout of the project (its code and
-templates, with this venv), --runs, --seconds, --connections, --no-lighthouse.
+templates, with this venv), --runs, --seconds, --connections, --no-lighthouse, --only WORD
+(only the pages whose label holds WORD, e.g. --only htmx).
 Only ever talks to 127.0.0.1.
 """
 
@@ -355,6 +356,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--only", help="measure only the pages whose label holds this word")
     args = parser.parse_args()
     if args.smoke:
         args.runs, args.seconds, args.no_lighthouse = 1, 0.5, True
@@ -368,11 +370,14 @@ def main() -> None:
     app = start_server("app:app", root, env, scratch / "app.log")
     try:
         plan = targets(bare, app)
+        if args.only:
+            plan = plan[:1] + [t for t in plan[1:] if args.only in t[0]]
         figures = measure(plan, args.runs, args.seconds, args.connections)
-        weights = {label: weigh(app.base, path) for label, s, path in plan[1:5]}
+        pages = [t for t in plan if t[0] in ("home", "product list", "product page", "market day")]
+        weights = {label: weigh(app.base, path) for label, _, path in pages}
         scores = {}
         if not args.no_lighthouse:
-            for label, _, path in plan[1:5]:
+            for label, _, path in pages:
                 for preset in ("mobile", "desktop"):
                     scores[(label, preset)] = lighthouse(app.base, path, preset, scratch)
     finally:
