@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install migrate run test test-browser lint format demo clean
+.PHONY: install migrate run test test-browser lint format demo clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -35,6 +35,11 @@ test: install
 # Only the real-browser tests (Debian's chromium; their own server on SQLite).
 test-browser: install
 	env -u DATABASE_URL $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# The benchmarks (bench/): public pages and static files beside a bare Litestar route, with
+# page weights and Lighthouse scores. BENCH_ARGS=--smoke for a few seconds.
+bench: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests app.py piccolo_conf.py

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar, Request
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
-from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
@@ -48,7 +48,7 @@ from clustermarket.orders.webhooks import WEBHOOK_PATH
 from clustermarket.projects.controllers import ROUTES as PROJECT_ROUTES
 from clustermarket.reports.controllers import ROUTES as REPORT_ROUTES
 from clustermarket.schools.controllers import SchoolController
-from clustermarket.settings import PROJECT_ROOT, Settings, get_settings
+from clustermarket.settings import Settings, get_settings
 from clustermarket.sharing.controllers import ROUTES as SHARING_ROUTES
 from clustermarket.sharing.own_words_controllers import ROUTES as OWN_WORDS_ROUTES
 from clustermarket.sharing.pitch_controllers import ROUTES as PITCH_ROUTES
@@ -61,8 +61,9 @@ from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
 from clustermarket.web.request_log import RequestLog
-from clustermarket.web.security import security_headers
+from clustermarket.web.security import security_header_values, security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
+from clustermarket.web.static import StaticFiles
 from clustermarket.web.stores import start_store_cleanup, stop_store_cleanup
 from clustermarket.web.templating import template_config
 
@@ -176,9 +177,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RolloverController,
             PictureSignInController,
             SchoolController,
-            create_static_files_router(
-                path="/static", directories=[PROJECT_ROOT / "static"], name="static"
-            ),
         ],
         middleware=[
             session_config.middleware,
@@ -189,6 +187,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(settings.https)],
         before_request=refuse_control_characters,  # one check for every form's text
         csrf_config=csrf,
+        # HTML and other text; photos are compressed already, static files in web/static.py.
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, minimum_size=500, exclude=["^/media/"]
+        ),
         stores=_stores(settings),
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
@@ -203,6 +205,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
     )
     app.asgi_handler = RequestLog(app.asgi_handler)  # one line per request, around everything
+    # Static files before all of that: from memory, compressed, hashed names (web/static.py).
+    app.asgi_handler = StaticFiles(app.asgi_handler, security_header_values(settings.https))
     return app
 
 

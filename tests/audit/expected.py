@@ -39,7 +39,6 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/health"): ANYONE,
     ("GET", "/privacy"): ANYONE,
     ("GET", "/privacy/young"): ANYONE,
-    ("GET", "/static/{file_path}"): ANYONE,
     ("GET", "/dashboard"): SIGNED_IN,
     ("GET", "/login"): ANYONE,  # signed in: sent on to the dashboard
     ("POST", "/login"): ANYONE,

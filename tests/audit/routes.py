@@ -23,7 +23,6 @@ FIXED_WORDS = {
     "decision": "approve",
     "size": "thumb",
     "kind": "like",
-    "file_path": "css/site.css",
 }
 
 

@@ -24,12 +24,26 @@ def notice_html(name: str) -> Markup:
 
 @get("/privacy", name="privacy")
 async def privacy() -> Template:
-    return Template("site/privacy.html", context={"body": notice_html("privacy")})
+    return Template(
+        "site/privacy.html",
+        context={
+            "body": notice_html("privacy"),
+            "description": "How Cluster Market and the Aylsham Cluster schools use personal "
+            "data: what is kept, why, for how long, and your rights.",
+        },
+    )
 
 
 @get("/privacy/young", name="privacy-young")
 async def privacy_young() -> Template:
-    return Template("site/privacy.html", context={"body": notice_html("privacy-young")})
+    return Template(
+        "site/privacy.html",
+        context={
+            "body": notice_html("privacy-young"),
+            "description": "Privacy for pupils: what Cluster Market keeps about you, who can "
+            "see it, and how to ask for it to be changed or removed.",
+        },
+    )
 
 
 ROUTES = [privacy, privacy_young]

@@ -13,8 +13,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def security_headers(https: bool):
-    """A `before_send` hook: it sees every response, also 404s that no route handled."""
+def security_header_values(https: bool) -> dict[str, str]:
+    """The headers every answer carries (pages here, static files in web/static.py)."""
     headers = {
         "content-security-policy": CONTENT_SECURITY_POLICY,
         "x-content-type-options": "nosniff",
@@ -25,6 +25,12 @@ def security_headers(https: bool):
     }
     if https:
         headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
+def security_headers(https: bool):
+    """A `before_send` hook: it sees every response, also 404s that no route handled."""
+    headers = security_header_values(https)
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":

@@ -11,8 +11,7 @@ from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
-
-HTMX_SCRIPT = "/static/vendor/htmx-2.0.11.min.js"
+from clustermarket.web.static import static_url
 
 
 @pass_context
@@ -40,7 +39,7 @@ def _configure(engine: Engine) -> None:
     env.globals["short_name"] = short_name
     env.globals["current_user"] = current_user
     env.globals["messages"] = messages
-    env.globals["htmx_script"] = HTMX_SCRIPT
+    env.globals["static_url"] = static_url  # content-hashed URLs, cached for a year
     env.trim_blocks = True
     env.lstrip_blocks = True
 
