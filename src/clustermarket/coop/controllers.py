@@ -18,9 +18,10 @@ from clustermarket.rows import parse_row_id
 from clustermarket.sharing.tables import Idea
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.forms import Form
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
-@get("/coop")
+@get("/coop", opt=PUBLIC_PAGE)
 async def coop_home(request: Request) -> Template:
     """What membership is; members also see the votes."""
     user: CurrentUser | None = request.user
@@ -38,7 +39,7 @@ class ApplicationForm:
     offers: str = ""
 
 
-@get("/coop/apply")
+@get("/coop/apply", opt=PUBLIC_PAGE)
 async def application_form() -> Template:
     return Template("coop/apply.html", context={"form": ApplicationForm(), "errors": {}})
 

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from clustermarket.settings import PROJECT_ROOT
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 NOTICES = {"privacy": "privacy.md", "privacy-young": "privacy-young.md"}
 
@@ -22,12 +23,12 @@ def notice_html(name: str) -> Markup:
     return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
 
 
-@get("/privacy", name="privacy")
+@get("/privacy", name="privacy", opt=PUBLIC_PAGE)
 async def privacy() -> Template:
     return Template("site/privacy.html", context={"body": notice_html("privacy")})
 
 
-@get("/privacy/young", name="privacy-young")
+@get("/privacy/young", name="privacy-young", opt=PUBLIC_PAGE)
 async def privacy_young() -> Template:
     return Template("site/privacy.html", context={"body": notice_html("privacy-young")})
 

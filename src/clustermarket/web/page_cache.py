@@ -1,0 +1,188 @@
+"""Signed-out public pages cached whole, served before the app's middleware runs.
+
+Litestar's response cache runs inside the route, after the session, CSRF and rate-limit
+middleware; this thin ASGI layer sits outside all of them (inside the request log). It caches:
+
+- only GET requests without a session cookie, for routes marked `opt=PUBLIC_PAGE`;
+- only 200 answers without a Set-Cookie of their own (the CSRF cookie is handled here);
+- htmx fragments under their own key (the HX-Request and history-restore headers are in it);
+- in this process's memory (LRU), each page with the content version it was rendered under
+  (web/content_version.py); a page is served only while that version is the current one and
+  for at most MAX_AGE seconds (times on a page, such as an order window closing, move on).
+
+A page that holds a form holds a CSRF token: it is stored with a placeholder in its place,
+and each visitor gets their own token (their cookie's, or a new one with its cookie), exactly
+what Litestar's CSRF middleware gives a GET. Unsafe requests are never cached; one that
+succeeds changes the content version before its answer leaves, so the next page is fresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import Cookie
+from litestar.middleware.csrf import generate_csrf_token
+from litestar.utils.scope.state import ScopeState
+
+from clustermarket.web.content_version import ContentVersion, content_changed
+
+PUBLIC_PAGE = {"public_page": True}  # opt= of a route whose signed-out page may be cached
+MAX_AGE = 30.0
+MAX_PAGES = 512
+MAX_BODY = 512 * 1024
+PLACEHOLDER = b"CSRF-TOKEN-PLACEHOLDER-0b7f5d2c9e".ljust(128, b"-")
+SAFE = ("GET", "HEAD", "OPTIONS", "TRACE")
+CANDIDATE = "page_cache_candidate"  # scope key: this request may be served from the cache
+
+
+@dataclass(frozen=True)
+class Page:
+    version: bytes
+    stored_at: float
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    has_token: bool
+
+
+def _cookies(scope: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, val = part.strip().partition("=")
+                found.setdefault(key, val)
+    return found
+
+
+def _key(scope: dict[str, Any]) -> tuple:
+    hx = restore = host = b""
+    for name, value in scope["headers"]:
+        if name == b"hx-request":
+            hx = value
+        elif name == b"hx-history-restore-request":
+            restore = value
+        elif name == b"host":
+            host = value
+    return (scope["path"], scope["query_string"], hx, restore, host, scope.get("scheme"))
+
+
+class PublicPageCache:
+    def __init__(
+        self, app: Any, version: ContentVersion, csrf: CSRFConfig, session_cookie: str
+    ) -> None:
+        self.app = app
+        self.version = version
+        self.csrf = csrf
+        self.session_cookie = session_cookie
+        self.pages: OrderedDict[tuple, Page] = OrderedDict()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        elif scope["method"] not in SAFE:
+            await self.app(scope, receive, self._changes_content(send))
+        elif scope["method"] != "GET":
+            await self.app(scope, receive, send)
+        else:
+            cookies = _cookies(scope)
+            if self.session_cookie in cookies:
+                await self.app(scope, receive, send)
+            else:
+                await self._get(scope, receive, send, cookies)
+
+    def _changes_content(self, send: Any) -> Any:
+        async def send_after_change(message: dict[str, Any]) -> None:
+            # Before the answer leaves: the client's next page must not be an old one.
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                await content_changed()
+            await send(message)
+
+        return send_after_change
+
+    async def _get(self, scope: dict[str, Any], receive: Any, send: Any, cookies: dict) -> None:
+        try:
+            version = await self.version.current()
+        except Exception:  # Redis away: no cache; the app answers (or reports the outage)
+            await self.app(scope, receive, send)
+            return
+        key = _key(scope)
+        page = self.pages.get(key)
+        if page is not None:
+            if page.version == version and time.monotonic() - page.stored_at < MAX_AGE:
+                self.pages.move_to_end(key)
+                await self._serve(page, cookies, send)
+                return
+            del self.pages[key]
+        scope[CANDIDATE] = True
+        await self._render(scope, receive, send, cookies, key, version)
+
+    async def _render(
+        self, scope: dict, receive: Any, send: Any, cookies: dict, key: tuple, version: bytes
+    ) -> None:
+        """A miss: the app answers; a public page is kept (if it may be) and served."""
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                handler = scope.get("route_handler")
+                if handler is None or not handler.opt.get("public_page"):
+                    scope[CANDIDATE] = False  # not a public page: straight through
+            if not scope[CANDIDATE]:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                start.update(message)
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        if not start:
+            return
+        token = ScopeState.from_scope(scope).csrf_token
+        body = b"".join(chunks)
+        if isinstance(token, str) and token:
+            body = body.replace(token.encode(), PLACEHOLDER)
+        headers, own_cookies = [], False
+        for name, value in start.get("headers") or ():
+            if name.lower() == b"set-cookie":
+                if value.startswith(f"{self.csrf.cookie_name}=".encode()):
+                    continue  # the visitor's token is given below, per visitor
+                own_cookies = True
+            if name.lower() != b"content-length":
+                headers.append((name, value))
+        page = Page(version, time.monotonic(), start["status"], headers, body, PLACEHOLDER in body)
+        if start["status"] == 200 and not own_cookies and len(body) <= MAX_BODY:
+            self.pages[key] = page
+            if len(self.pages) > MAX_PAGES:
+                self.pages.popitem(last=False)
+        await self._serve(page, cookies, send)
+
+    async def _serve(self, page: Page, cookies: dict[str, str], send: Any) -> None:
+        headers, body = list(page.headers), page.body
+        if page.has_token:
+            token = cookies.get(self.csrf.cookie_name, "")
+            if not token or not token.isascii():  # as Litestar's CSRF middleware would
+                token = generate_csrf_token(secret=self.csrf.secret)
+                headers.append((b"set-cookie", self._cookie(token)))
+            body = body.replace(PLACEHOLDER, token.encode("ascii"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": page.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _cookie(self, token: str) -> bytes:
+        config = self.csrf
+        cookie = Cookie(
+            key=config.cookie_name,
+            value=token,
+            path=config.cookie_path,
+            secure=config.cookie_secure,
+            httponly=config.cookie_httponly,
+            samesite=config.cookie_samesite,
+            domain=config.cookie_domain,
+        )
+        return cookie.to_header(header="").encode("latin-1")
