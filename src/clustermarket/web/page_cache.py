@@ -18,6 +18,7 @@ succeeds changes the content version before its answer leaves, so the next page 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class PublicPageCache:
         self.csrf = csrf
         self.session_cookie = session_cookie
         self.pages: OrderedDict[tuple, Page] = OrderedDict()
+        self.rendering: dict[tuple, asyncio.Event] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -112,14 +114,26 @@ class PublicPageCache:
             return
         key = _key(scope)
         page = self.pages.get(key)
-        if page is not None:
-            if page.version == version and time.monotonic() - page.stored_at < MAX_AGE:
-                self.pages.move_to_end(key)
-                await self._serve(page, cookies, send)
-                return
-            del self.pages[key]
+        if page is not None and key in self.rendering:
+            # A known public page being rendered anew: wait for it rather than render it too.
+            await self.rendering[key].wait()
+            page = self.pages.get(key)
+        fresh = page is not None and time.monotonic() - page.stored_at < MAX_AGE
+        if fresh and page.version == version:
+            self.pages.move_to_end(key)
+            await self._serve(page, cookies, send)
+            return
         scope[CANDIDATE] = True
-        await self._render(scope, receive, send, cookies, key, version)
+        if page is None:  # maybe not a public page at all: no waiting on it
+            await self._render(scope, receive, send, cookies, key, version)
+            return
+        rendered = self.rendering[key] = asyncio.Event()
+        try:
+            await self._render(scope, receive, send, cookies, key, version)
+        finally:
+            if self.rendering.get(key) is rendered:
+                del self.rendering[key]
+            rendered.set()
 
     async def _render(
         self, scope: dict, receive: Any, send: Any, cookies: dict, key: tuple, version: bytes
@@ -158,8 +172,11 @@ class PublicPageCache:
         page = Page(version, time.monotonic(), start["status"], headers, body, PLACEHOLDER in body)
         if start["status"] == 200 and not own_cookies and len(body) <= MAX_BODY:
             self.pages[key] = page
+            self.pages.move_to_end(key)
             if len(self.pages) > MAX_PAGES:
                 self.pages.popitem(last=False)
+        else:
+            self.pages.pop(key, None)
         await self._serve(page, cookies, send)
 
     async def _serve(self, page: Page, cookies: dict[str, str], send: Any) -> None:
