@@ -82,6 +82,22 @@ async def test_a_visitor_with_a_cookie_gets_the_token_of_that_cookie(client) -> 
     assert fresh.isascii() and f"csrftoken={fresh}" in broken.headers["set-cookie"]
 
 
+async def test_pages_are_gzipped_with_each_visitors_token_spliced_in(client) -> None:
+    market = await open_market(candles=3)
+    for path in ("/products", f"/products/{market.candle}", f"/products/{market.candle}"):
+        plain = await client.get(path, headers={"accept-encoding": "identity"})
+        packed = await client.get(path, headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip"
+        assert "content-encoding" not in plain.headers
+        assert packed.text == plain.text  # httpx unpacks it; the same page, the same token
+        assert int(packed.headers["content-length"]) < len(plain.content) * 0.6
+    # A cookie that is not a token is never written into the page.
+    odd = await client.get(
+        f"/products/{market.candle}", headers={"cookie": 'csrftoken="><script>x</script>'}
+    )
+    assert "<script>x" not in odd.text and "set-cookie" in odd.headers
+
+
 async def test_the_cache_serves_the_page_and_a_hide_retires_it_for_everyone(client) -> None:
     team = await make_team("aylsham-makers")
     product = await make_product(team, "Beeswax candle", 450, 180)

@@ -14,12 +14,19 @@ A page that holds a form holds a CSRF token: it is stored with a placeholder in 
 and each visitor gets their own token (their cookie's, or a new one with its cookie), exactly
 what Litestar's CSRF middleware gives a GET. Unsafe requests are never cached; one that
 succeeds changes the content version before its answer leaves, so the next page is fresh.
+
+Pages are compressed here (gzip), once per render: the app is asked for the plain page, and
+the parts between tokens are deflated apart, so a visitor's token is spliced in as a stored
+block without compressing the page again for each visitor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import struct
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +44,25 @@ MAX_PAGES = 512
 MAX_BODY = 512 * 1024
 PLACEHOLDER = b"CSRF-TOKEN-PLACEHOLDER-0b7f5d2c9e".ljust(128, b"-")
 SAFE = ("GET", "HEAD", "OPTIONS", "TRACE")
+TOKEN = re.compile(r"[0-9a-f]{1,256}")  # what a real token looks like (hex, nothing to escape)
 CANDIDATE = "page_cache_candidate"  # scope key: this request may be served from the cache
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+LAST_BLOCK = b"\x01\x00\x00\xff\xff"  # an empty final stored block
+COMPRESS_FROM = 600  # bytes; a smaller page is sent as it is
+
+
+def _deflate(part: bytes) -> bytes:
+    """Raw deflate ending byte-aligned and not final, so that parts can follow each other."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(part) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    cookies: dict[str, str]
+    gzip: bool
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,36 @@ class Page:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     has_token: bool
+    deflated: tuple[bytes, ...] = ()  # the parts between the tokens, each deflated
+    crc: int = 0  # of the body, when it holds no token
+
+    @classmethod
+    def of(cls, version: bytes, status: int, headers: list, body: bytes) -> Page:
+        deflated: tuple[bytes, ...] = ()
+        textual = any(n == b"content-type" and v.startswith(b"text/") for n, v in headers)
+        if textual and len(body) >= COMPRESS_FROM:
+            deflated = tuple(_deflate(part) for part in body.split(PLACEHOLDER))
+            headers = [*headers, (b"vary", b"Accept-Encoding")]
+        has_token = PLACEHOLDER in body
+        crc = 0 if has_token else zlib.crc32(body)
+        return cls(version, time.monotonic(), status, headers, body, has_token, deflated, crc)
+
+    def gzipped(self, token: bytes) -> bytes:
+        """The page with this token, gzipped: its deflated parts with the token between."""
+        if not self.has_token:
+            crc, body = self.crc, self.body
+        else:
+            body = self.body.replace(PLACEHOLDER, token)
+            crc = zlib.crc32(body)
+        stored = b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
+        return b"".join(
+            (
+                GZIP_HEADER,
+                stored.join(self.deflated),
+                LAST_BLOCK,
+                struct.pack("<II", crc, len(body) & 0xFFFFFFFF),
+            )
+        )
 
 
 def _cookies(scope: dict[str, Any]) -> dict[str, str]:
@@ -58,6 +113,13 @@ def _cookies(scope: dict[str, Any]) -> dict[str, str]:
                 key, _, val = part.strip().partition("=")
                 found.setdefault(key, val)
     return found
+
+
+def _accepts_gzip(scope: dict[str, Any]) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            return b"gzip" in value
+    return False
 
 
 def _key(scope: dict[str, Any]) -> tuple:
@@ -95,7 +157,7 @@ class PublicPageCache:
             if self.session_cookie in cookies:
                 await self.app(scope, receive, send)
             else:
-                await self._get(scope, receive, send, cookies)
+                await self._get(scope, receive, send, Visitor(cookies, _accepts_gzip(scope)))
 
     def _changes_content(self, send: Any) -> Any:
         async def send_after_change(message: dict[str, Any]) -> None:
@@ -106,7 +168,7 @@ class PublicPageCache:
 
         return send_after_change
 
-    async def _get(self, scope: dict[str, Any], receive: Any, send: Any, cookies: dict) -> None:
+    async def _get(self, scope: dict[str, Any], receive: Any, send: Any, visitor: Visitor) -> None:
         try:
             version = await self.version.current()
         except Exception:  # Redis away: no cache; the app answers (or reports the outage)
@@ -121,22 +183,24 @@ class PublicPageCache:
         fresh = page is not None and time.monotonic() - page.stored_at < MAX_AGE
         if fresh and page.version == version:
             self.pages.move_to_end(key)
-            await self._serve(page, cookies, send)
+            await self._serve(page, visitor, send)
             return
         scope[CANDIDATE] = True
+        # The plain page from the app (its compression, if any, is for uncached answers).
+        scope["headers"] = [h for h in scope["headers"] if h[0] != b"accept-encoding"]
         if page is None:  # maybe not a public page at all: no waiting on it
-            await self._render(scope, receive, send, cookies, key, version)
+            await self._render(scope, receive, send, visitor, key, version)
             return
         rendered = self.rendering[key] = asyncio.Event()
         try:
-            await self._render(scope, receive, send, cookies, key, version)
+            await self._render(scope, receive, send, visitor, key, version)
         finally:
             if self.rendering.get(key) is rendered:
                 del self.rendering[key]
             rendered.set()
 
     async def _render(
-        self, scope: dict, receive: Any, send: Any, cookies: dict, key: tuple, version: bytes
+        self, scope: dict, receive: Any, send: Any, visitor: Visitor, key: tuple, version: bytes
     ) -> None:
         """A miss: the app answers; a public page is kept (if it may be) and served."""
         start: dict[str, Any] = {}
@@ -157,6 +221,11 @@ class PublicPageCache:
         await self.app(scope, receive, capture)
         if not start:
             return
+        if any(name.lower() == b"content-encoding" for name, _ in start.get("headers") or ()):
+            # Compressed all the same (the token inside is this visitor's own): as it came.
+            await send(start)
+            await send({"type": "http.response.body", "body": b"".join(chunks)})
+            return
         token = ScopeState.from_scope(scope).csrf_token
         body = b"".join(chunks)
         if isinstance(token, str) and token:
@@ -169,7 +238,7 @@ class PublicPageCache:
                 own_cookies = True
             if name.lower() != b"content-length":
                 headers.append((name, value))
-        page = Page(version, time.monotonic(), start["status"], headers, body, PLACEHOLDER in body)
+        page = Page.of(version, start["status"], headers, body)
         if start["status"] == 200 and not own_cookies and len(body) <= MAX_BODY:
             self.pages[key] = page
             self.pages.move_to_end(key)
@@ -177,16 +246,21 @@ class PublicPageCache:
                 self.pages.popitem(last=False)
         else:
             self.pages.pop(key, None)
-        await self._serve(page, cookies, send)
+        await self._serve(page, visitor, send)
 
-    async def _serve(self, page: Page, cookies: dict[str, str], send: Any) -> None:
-        headers, body = list(page.headers), page.body
+    async def _serve(self, page: Page, visitor: Visitor, send: Any) -> None:
+        headers, body, token = list(page.headers), page.body, b""
         if page.has_token:
-            token = cookies.get(self.csrf.cookie_name, "")
-            if not token or not token.isascii():  # as Litestar's CSRF middleware would
-                token = generate_csrf_token(secret=self.csrf.secret)
-                headers.append((b"set-cookie", self._cookie(token)))
-            body = body.replace(PLACEHOLDER, token.encode("ascii"))
+            cookie = visitor.cookies.get(self.csrf.cookie_name, "")
+            if not TOKEN.fullmatch(cookie):  # none, or not a token: a new one, as for a GET
+                cookie = generate_csrf_token(secret=self.csrf.secret)
+                headers.append((b"set-cookie", self._cookie(cookie)))
+            token = cookie.encode("ascii")
+        if visitor.gzip and page.deflated:
+            body = page.gzipped(token)
+            headers.append((b"content-encoding", b"gzip"))
+        elif token:
+            body = body.replace(PLACEHOLDER, token)
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": page.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
