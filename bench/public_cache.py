@@ -11,8 +11,8 @@ shared: compare the ratio to the bare route and the CPU per request, not raw req
         .venv/bin/python bench/public_cache.py             # PostgreSQL (migrated, demo if empty)
     .venv/bin/python bench/public_cache.py --smoke         # a few seconds: figures, not truth
 
-Options (environment): SECONDS (5), CONNECTIONS (20), RUNS (3; the median is shown),
-REDIS_URL (the app's stores, and the content version, in Redis).
+Options (environment): DURATION (5 seconds per URL), CONNECTIONS (20), RUNS (3; the median
+is shown), REDIS_URL (the app's stores, and the content version, in Redis).
 Only ever talks to 127.0.0.1.
 """
 
@@ -121,7 +121,7 @@ def public_urls(base: str) -> dict[str, str]:
 
 def main() -> None:
     smoke = "--smoke" in sys.argv
-    seconds = float(os.environ.get("SECONDS", "1" if smoke else "5"))
+    seconds = float(os.environ.get("DURATION", "1" if smoke else "5"))
     runs = int(os.environ.get("RUNS", "1" if smoke else "3"))
     connections = int(os.environ.get("CONNECTIONS", "20"))
     if not shutil.which("wrk"):
