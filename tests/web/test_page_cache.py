@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-import redis
-
 from clustermarket.catalogue.tables import Product
-from tests.conftest import REDIS_TEST_URL, make_client, post_form, sign_in
+from tests.conftest import make_client, post_form, sign_in
 from tests.market.helpers import make_product, make_teacher, make_team, open_market, tap
 
 TOKEN_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -175,18 +172,6 @@ async def test_a_signed_in_user_is_never_served_a_cached_page(client) -> None:
     await sign_in(client, "staylor")
     home = await client.get("/")
     assert "Sign out" in home.text and 'hx-headers=\'{"x-csrftoken"' in home.text
-
-
-@pytest.fixture
-def redis_url() -> str:
-    connection = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        connection.flushdb()
-    except redis.exceptions.ConnectionError as error:
-        pytest.fail(f"Redis at {REDIS_TEST_URL} is not reachable ({error}).")
-    finally:
-        connection.close()
-    return REDIS_TEST_URL
 
 
 async def test_two_app_instances_on_redis_agree(redis_url) -> None:
