@@ -3,6 +3,7 @@ every change the public may see retires them at once, in every app instance."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from clustermarket.catalogue.tables import Product
@@ -185,3 +186,36 @@ async def test_two_app_instances_on_redis_agree(redis_url) -> None:
         await post_form(two, f"/moderation/product/{product}/hide", {"feedback": "A brand name"})
         assert "Beeswax candle" not in (await one.get("/products")).text
         assert (await one.get(f"/products/{product}")).status_code == 404
+
+
+class SlowReads:
+    """The real Redis store, but a read's answer arrives 50 ms after Redis gave it."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def get(self, key: str):
+        value = await self.store.get(key)
+        await asyncio.sleep(0.05)
+        return value
+
+    async def set(self, key: str, value) -> None:
+        await self.store.set(key, value)
+
+
+async def test_shared_reads_of_the_version_never_miss_a_change_made_before(redis_url) -> None:
+    from litestar.stores.redis import RedisStore
+
+    from clustermarket.web.content_version import KEY, RedisVersion
+
+    store = RedisStore.with_client(url=redis_url)
+    version = RedisVersion(SlowReads(store))
+    old = await version.current()
+    under_way = [asyncio.ensure_future(version.current()) for _ in range(5)]
+    await asyncio.sleep(0.01)  # their read has its (old) answer, still on its way
+    await version.bump()
+    new = await store.get(KEY)
+    assert new != old
+    assert await version.current() == new  # came after the change: never the old answer
+    assert set(await asyncio.gather(*under_way)) <= {old, new}
+    await store._redis.aclose()

@@ -56,12 +56,41 @@ class FileVersion:
 
 
 class RedisVersion:
-    """The version in Redis: shared by every worker of the installation."""
+    """The version in Redis: shared by every worker of the installation.
+
+    Reads are shared: a request that comes while a read is under way waits for the next read
+    (started after it came, so it sees every change made before), together with every other
+    request that came meanwhile: one round trip for a burst of requests, not one each."""
 
     def __init__(self, store) -> None:  # a litestar RedisStore (its namespace keeps it apart)
         self.store = store
+        self._reading: asyncio.Future[bytes] | None = None
+        self._next: asyncio.Future[bytes] | None = None
 
     async def current(self) -> bytes:
+        if self._reading is None:
+            return await asyncio.shield(self._start_read())
+        if self._next is None:
+            self._next = asyncio.ensure_future(self._read_after(self._reading))
+        return await asyncio.shield(self._next)
+
+    def _start_read(self) -> asyncio.Future[bytes]:
+        reading = self._reading = asyncio.ensure_future(self._read())
+        reading.add_done_callback(self._done)
+        return reading
+
+    def _done(self, reading: asyncio.Future[bytes]) -> None:
+        if self._reading is reading:
+            self._reading = None
+        if not reading.cancelled():
+            reading.exception()  # retrieved: a failed read is the waiters' to report
+
+    async def _read_after(self, previous: asyncio.Future[bytes]) -> bytes:
+        await asyncio.wait([previous])
+        self._next = None  # who comes from now on waits for a later read
+        return await self._start_read()
+
+    async def _read(self) -> bytes:
         version = await self.store.get(KEY)
         if version is None:  # a fresh (or restarted) Redis: start a version nobody cached
             await self.store.set(KEY, os.urandom(SIZE))
