@@ -46,6 +46,7 @@ PLACEHOLDER = b"CSRF-TOKEN-PLACEHOLDER-0b7f5d2c9e".ljust(128, b"-")
 SAFE = ("GET", "HEAD", "OPTIONS", "TRACE")
 TOKEN = re.compile(r"[0-9a-f]{1,256}")  # what a real token looks like (hex, nothing to escape)
 CANDIDATE = "page_cache_candidate"  # scope key: this request may be served from the cache
+FILES = ("/static/", "/media/")  # files: never pages, and their own caching and compression
 
 
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -151,7 +152,7 @@ class PublicPageCache:
             await self.app(scope, receive, send)
         elif scope["method"] not in SAFE:
             await self.app(scope, receive, self._changes_content(send))
-        elif scope["method"] != "GET":
+        elif scope["method"] != "GET" or scope["path"].startswith(FILES):
             await self.app(scope, receive, send)
         else:
             cookies = _cookies(scope)
