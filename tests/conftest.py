@@ -167,9 +167,9 @@ def csrf_token(client: AsyncTestClient) -> str:
 
 
 async def post_form(client: AsyncTestClient, url: str, data: dict[str, Any], **kwargs: Any):
-    """Post a form the way a browser does: with the CSRF token from a page visit."""
+    """Post a form the way a browser does: with the CSRF token from a page with a form."""
     if not csrf_token(client):
-        await client.get("/")
+        await client.get("/login")
     return await client.post(url, data={**data, "_csrf_token": csrf_token(client)}, **kwargs)
 
 

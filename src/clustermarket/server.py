@@ -56,10 +56,12 @@ from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
+from clustermarket.web import content_version
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
+from clustermarket.web.page_cache import PublicPageCache
 from clustermarket.web.request_log import RequestLog
 from clustermarket.web.security import security_header_values, security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
@@ -70,7 +72,7 @@ from clustermarket.web.templating import template_config
 STRIPE_WEBHOOK_PATH = WEBHOOK_PATH  # the one path exempt from CSRF
 
 
-def _stores(settings: Settings) -> StoreRegistry:
+def store_registry(settings: Settings) -> StoreRegistry:
     """In-process stores for one worker; Redis when several workers must share them."""
     if settings.redis_url:
         from litestar.stores.redis import RedisStore
@@ -102,8 +104,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     jobs = EmbeddedRunner(settings)
     use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
+    stores = store_registry(settings)
+    version = content_version.version_for(settings, stores)
 
     async def on_startup(app: Litestar) -> None:
+        content_version.register(version)
         await open_pool(DB, settings)
         await start_store_cleanup(app, settings)
         if settings.jobs_in_app:
@@ -113,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await jobs.stop()
         await stop_store_cleanup(app)
         await close_pool(DB)
+        content_version.unregister(version)
 
     session_config = RotatingSessionConfig(
         store="sessions",
@@ -191,7 +197,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude=["^/media/"]
         ),
-        stores=_stores(settings),
+        stores=stores,
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         template_config=template_config(),
@@ -204,7 +210,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         logging_config=None,
     )
-    app.asgi_handler = RequestLog(app.asgi_handler)  # one line per request, around everything
+    # Signed-out public pages from memory, before the session, CSRF and rate-limit middleware.
+    pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
+    app.asgi_handler = RequestLog(pages)  # one line per request, around everything
     # Static files before all of that: from memory, compressed, hashed names (web/static.py).
     app.asgi_handler = StaticFiles(app.asgi_handler, security_header_values(settings.https))
     return app

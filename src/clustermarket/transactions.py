@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import weakref
 
+from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 from clustermarket.schools.tables import School
+from clustermarket.web.content_version import content_changed
 
 _sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -46,9 +48,20 @@ class _QueuedImmediateTransaction(SQLiteTransaction):
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         try:
-            return await super().__aexit__(exception_type, exception, traceback)
+            result = await super().__aexit__(exception_type, exception, traceback)
         finally:
             self._release()
+        if exception is None and self._parent is None:
+            await content_changed()
+        return result
+
+
+class _PostgresWriteTransaction(PostgresTransaction):
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        result = await super().__aexit__(exception_type, exception, traceback)
+        if exception is None and self._parent is None:
+            await content_changed()
+        return result
 
 
 def write_transaction():
@@ -60,4 +73,4 @@ def write_transaction():
     db = School._meta.db  # the tables' engine (a test may point them all elsewhere)
     if isinstance(db, SQLiteEngine):
         return _QueuedImmediateTransaction(engine=db, transaction_type=TransactionType.immediate)
-    return db.transaction()
+    return _PostgresWriteTransaction(engine=db)

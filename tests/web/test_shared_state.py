@@ -1,23 +1,6 @@
 """Several workers share sessions and login limits through Redis (REDIS_URL)."""
 
-import pytest
-import redis
-
-from tests.conftest import REDIS_TEST_URL, make_client, make_user, post_form, sign_in
-
-
-@pytest.fixture
-def redis_url() -> str:
-    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError as error:
-        pytest.fail(
-            f"Redis at {REDIS_TEST_URL} is not reachable ({error}); start it to run this test."
-        )
-    finally:
-        client.close()
-    return REDIS_TEST_URL
+from tests.conftest import make_client, make_user, post_form, sign_in
 
 
 async def test_a_session_made_by_one_worker_works_on_another(redis_url) -> None:

@@ -20,6 +20,7 @@ from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
 from clustermarket.web.forms import Form
+from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.sessions import rotate_session_id
 from clustermarket.web.urls import local_path
 
@@ -41,7 +42,7 @@ def _client_address(request: Request) -> str:
 
 
 class AuthController(Controller):
-    @get("/login", name="login")
+    @get("/login", name="login", opt=PUBLIC_PAGE)
     async def login_page(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:
         if request.user:
             return Redirect(path=safe_next(next))

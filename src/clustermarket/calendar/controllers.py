@@ -11,17 +11,18 @@ from litestar.response import Redirect, Response, Template
 from clustermarket.calendar import admin, services, signups
 from clustermarket.calendar.feed import public_feed
 from clustermarket.web.auth import requires_admin, requires_signed_in
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 FEED_PATH = "/events.ics"
 
 
-@get("/events")
+@get("/events", opt=PUBLIC_PAGE)
 async def events_page(request: Request) -> Template:
     items = await services.calendar_items(request.user)
     return Template("calendar/events.html", context={"items": items, "feed_path": FEED_PATH})
 
 
-@get(FEED_PATH)
+@get(FEED_PATH, opt=PUBLIC_PAGE)
 async def events_feed(request: Request) -> Response[bytes]:
     body = await public_feed(request.app.state.settings.public_url)
     return Response(
@@ -44,7 +45,7 @@ async def _event_page(
     return Template("calendar/event.html", context=context, status_code=status)
 
 
-@get("/events/{event_id:int}")
+@get("/events/{event_id:int}", opt=PUBLIC_PAGE)
 async def event_page(request: Request, event_id: FromPath[int]) -> Template:
     return await _event_page(request, event_id)
 

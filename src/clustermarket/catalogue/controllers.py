@@ -23,6 +23,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 def _product_input(row: dict) -> ProductInput:
@@ -120,7 +121,7 @@ async def update_product(
     return Redirect(path=f"/products/{product_id}/edit")
 
 
-@get("/products")
+@get("/products", opt=PUBLIC_PAGE)
 async def product_list(
     request: HTMXRequest, q: FromQuery[str] = "", school: FromQuery[str] = ""
 ) -> Template:
@@ -133,7 +134,7 @@ async def product_list(
     return page_or_fragment(request, "catalogue/list.html", "catalogue/_results.html", context)
 
 
-@get("/products/{product_id:int}")
+@get("/products/{product_id:int}", opt=PUBLIC_PAGE)
 async def product_page(product_id: FromPath[int]) -> Template:
     product = await services.public_product(product_id)
     return Template(

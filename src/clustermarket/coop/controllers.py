@@ -20,13 +20,14 @@ from clustermarket.coop.services import CoopError, Decision
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.forms import Form
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-@get("/coop")
+@get("/coop", opt=PUBLIC_PAGE)
 async def coop_home(request: Request) -> Template:
     """What membership is; members also see the ballots."""
     user: CurrentUser | None = request.user
@@ -52,7 +53,7 @@ def _application_page(form: ApplicationForm, errors: dict[str, str]) -> Template
     )
 
 
-@get("/coop/apply")
+@get("/coop/apply", opt=PUBLIC_PAGE)
 async def application_form() -> Template:
     return _application_page(ApplicationForm(), {})
 

@@ -16,6 +16,7 @@ from clustermarket.jobs.registry import job_function
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now
+from clustermarket.web.content_version import content_changed
 
 log = logging.getLogger("clustermarket.jobs")
 
@@ -91,6 +92,7 @@ async def run_claimed(settings: Settings, job: dict[str, Any], at: dt.datetime |
     await Job.update({Job.status: JobStatus.done, Job.last_error: "", Job.updated_at: now()}).where(
         Job.id == job["id"]
     )
+    await content_changed()  # a job may change what the public sees (stock given back)
     return JobStatus.done
 
 

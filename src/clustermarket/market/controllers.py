@@ -16,6 +16,7 @@ from clustermarket.market.services import MarketError
 from clustermarket.market.tables import MarketStatus
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -23,11 +24,11 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 class PublicMarketController(Controller):
     path = "/market-days"
 
-    @get("/")
+    @get("/", opt=PUBLIC_PAGE)
     async def list_days(self) -> Template:
         return Template("market/days.html", context={"days": await services.all_market_days()})
 
-    @get("/{day_id:int}")
+    @get("/{day_id:int}", opt=PUBLIC_PAGE)
     async def show_day(self, day_id: FromPath[int]) -> Template:
         return Template("market/day.html", context=await services.public_market_day(day_id))
 

@@ -25,6 +25,7 @@ from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 BASKET = "basket"
 ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
@@ -107,7 +108,7 @@ class BasketController(Controller):
             status,
         )
 
-    @get("/market-days/{day_id:int}/pre-order")
+    @get("/market-days/{day_id:int}/pre-order", opt=PUBLIC_PAGE)
     async def choose(self, request: HTMXRequest, day_id: FromPath[int]) -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))

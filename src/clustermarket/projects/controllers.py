@@ -24,6 +24,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 @dataclass
@@ -145,7 +146,7 @@ async def remove_tally(
     return Redirect(path=f"/projects/{project_id}/edit#tallies")
 
 
-@get("/projects")
+@get("/projects", opt=PUBLIC_PAGE)
 async def project_list(
     request: HTMXRequest,
     q: FromQuery[str] = "",
@@ -167,7 +168,7 @@ async def project_list(
     return page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 
 
-@get("/projects/{project_id:int}")
+@get("/projects/{project_id:int}", opt=PUBLIC_PAGE)
 async def project_page(project_id: FromPath[int]) -> Template:
     return Template(
         "projects/show.html", context={"project": await services.public_project(project_id)}

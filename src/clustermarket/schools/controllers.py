@@ -8,16 +8,17 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import public_teams_of_school
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 class SchoolController(Controller):
     path = "/schools"
 
-    @get("/")
+    @get("/", opt=PUBLIC_PAGE)
     async def list_schools(self) -> Template:
         return Template("schools/list.html", context={"schools": await all_schools()})
 
-    @get("/{slug:str}")
+    @get("/{slug:str}", opt=PUBLIC_PAGE)
     async def show_school(self, slug: FromPath[str]) -> Template:
         school = await school_by_slug(slug)
         if school is None:

@@ -17,9 +17,10 @@ from clustermarket.schools.services import all_schools
 from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
-@get("/", name="home")
+@get("/", name="home", opt=PUBLIC_PAGE)
 async def home() -> Template:
     return Template(
         "site/home.html",

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from clustermarket.settings import PROJECT_ROOT
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 NOTICES = {"privacy": "privacy.md", "privacy-young": "privacy-young.md"}
 
@@ -22,7 +23,7 @@ def notice_html(name: str) -> Markup:
     return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
 
 
-@get("/privacy", name="privacy")
+@get("/privacy", name="privacy", opt=PUBLIC_PAGE)
 async def privacy() -> Template:
     return Template(
         "site/privacy.html",
@@ -34,7 +35,7 @@ async def privacy() -> Template:
     )
 
 
-@get("/privacy/young", name="privacy-young")
+@get("/privacy/young", name="privacy-young", opt=PUBLIC_PAGE)
 async def privacy_young() -> Template:
     return Template(
         "site/privacy.html",

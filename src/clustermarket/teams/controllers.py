@@ -21,6 +21,7 @@ from clustermarket.teams import services
 from clustermarket.teams.services import TeamError, team_for_worker
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.forms import Form
+from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 @dataclass
@@ -141,7 +142,7 @@ async def _candidates(school_id: int) -> list[dict[str, Any]]:
     return [{**p, "kind": "pupil"} for p in pupils] + [{**t, "kind": "teacher"} for t in teachers]
 
 
-@get("/teams/{slug:str}")
+@get("/teams/{slug:str}", opt=PUBLIC_PAGE)
 async def public_team_page(slug: FromPath[str]) -> Template:
     team = await services.public_team(slug)
     if team is None:

@@ -37,15 +37,16 @@ def _user(connection: ASGIConnection) -> CurrentUser:
     return user
 
 
-def requires_signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are async: Litestar runs a plain function in a worker thread on every request.
+async def requires_signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     _user(connection)
 
 
-def requires_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not _user(connection).is_staff:
         raise PermissionDeniedException("This page is for teachers.")
 
 
-def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not _user(connection).is_admin:
         raise PermissionDeniedException("This page is for the cluster admin.")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from jinja2 import pass_context
+from typing import Any
+
+from jinja2 import Template, pass_context
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
+from litestar.utils.scope.state import ScopeState
 
 from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
+from clustermarket.web.csrf_guard import TOKEN_RENDERED
 from clustermarket.web.static import static_url
 
 
@@ -31,8 +35,23 @@ def messages(context: Context) -> list[dict[str, str]]:
     return session.pop("_messages", [])
 
 
+class TokenAwareTemplate(Template):
+    """Notes on the request when the page holds its CSRF token (a form, an htmx header), so
+    the token's cookie is sent only then (web/csrf_guard.py)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        out = super().render(*args, **kwargs)
+        request = kwargs.get("request") or (args[0].get("request") if args else None)
+        if request is not None:
+            token = ScopeState.from_scope(request.scope).csrf_token
+            if isinstance(token, str) and token and token in out:
+                request.scope[TOKEN_RENDERED] = True
+        return out
+
+
 def _configure(engine: Engine) -> None:
     env = engine.engine
+    env.template_class = TokenAwareTemplate
     env.filters["money"] = format_pence
     env.filters["uk_time"] = uk_time
     env.filters["uk_date"] = uk_date
