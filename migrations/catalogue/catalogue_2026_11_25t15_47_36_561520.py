@@ -12,9 +12,7 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="catalogue", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="catalogue", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Product",

@@ -57,13 +57,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="coop", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="coop", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Vote", tablename="vote", schema=None, columns=None
-    )
+    manager.add_table(class_name="Vote", tablename="vote", schema=None, columns=None)
 
     manager.add_table(
         class_name="CommunityGroup",
@@ -72,9 +68,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Ballot", tablename="ballot", schema=None, columns=None
-    )
+    manager.add_table(class_name="Ballot", tablename="ballot", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Vote",

@@ -29,9 +29,7 @@ DESCRIPTION = "hoarding limits: confirmation links, buyer keys, released lines"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="orders", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="orders", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Order",
@@ -205,4 +203,3 @@ async def forwards():
     )
 
     return manager
-

@@ -137,17 +137,11 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="sharing", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="sharing", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Comment", tablename="comment", schema=None, columns=None
-    )
+    manager.add_table(class_name="Comment", tablename="comment", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Flag", tablename="flag", schema=None, columns=None
-    )
+    manager.add_table(class_name="Flag", tablename="flag", schema=None, columns=None)
 
     manager.add_table(
         class_name="Notification",
@@ -163,9 +157,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Idea", tablename="idea", schema=None, columns=None
-    )
+    manager.add_table(class_name="Idea", tablename="idea", schema=None, columns=None)
 
     manager.add_table(
         class_name="PitchRound",
@@ -181,9 +173,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Reaction", tablename="reaction", schema=None, columns=None
-    )
+    manager.add_table(class_name="Reaction", tablename="reaction", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Comment",

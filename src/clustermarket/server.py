@@ -30,6 +30,7 @@ from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
+from clustermarket.db_connections import OneConnectionPerRequest
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
 from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
@@ -196,7 +197,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         logging_config=None,
     )
-    app.asgi_handler = RequestLog(app.asgi_handler)  # one line per request, around everything
+    # One database connection per request (db_connections.py); the log line around it all.
+    app.asgi_handler = RequestLog(OneConnectionPerRequest(app.asgi_handler))
     return app
 
 

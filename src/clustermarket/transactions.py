@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import weakref
 
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from clustermarket.db_connections import LentSQLiteTransaction
 from clustermarket.schools.tables import School
 
 _sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -19,12 +20,13 @@ _sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lo
 )
 
 
-class _QueuedImmediateTransaction(SQLiteTransaction):
+class _QueuedImmediateTransaction(LentSQLiteTransaction):
     """BEGIN IMMEDIATE, but first wait in this process's queue of writers.
 
     SQLite's own busy wait sleeps in steps of up to 100 ms, so many writers of one process
     queue on an asyncio lock instead; the connection is opened before joining the queue,
-    so the lock is held only for the transaction's own statements."""
+    so the lock is held only for the transaction's own statements. In a web request the
+    connection is the request's own (clustermarket/db_connections.py)."""
 
     _holds_lock = False
 
@@ -36,7 +38,7 @@ class _QueuedImmediateTransaction(SQLiteTransaction):
             await super().begin()
         except BaseException:
             self._release()
-            await self.connection.close()
+            await self.drop_connection()
             raise
 
     def _release(self) -> None:
