@@ -58,6 +58,10 @@ _BACKFILL = "UPDATE stall SET " + ", ".join(
 
 _WATCHED = "voided_at, amount_pence, method, stall, ticket"
 
+# PostgreSQL: a BEFORE row trigger. It sees the rows an earlier row of the same statement
+# changed (a ticket's lines inserted or voided in one statement), but not its own row yet:
+# so a ticket is counted by its first line that stands and uncounted by its last. (An AFTER
+# row trigger sees the whole statement's changes and would miscount such tickets.)
 _POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION sale_moves_takings() RETURNS trigger AS $$
 BEGIN
@@ -67,11 +71,15 @@ BEGIN
   IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.voided_at IS NULL THEN
     {_update("NEW", "+")};
   END IF;
-  RETURN NULL;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
 END $$ LANGUAGE plpgsql""",
-    "CREATE TRIGGER sale_moves_takings AFTER INSERT OR DELETE OR UPDATE OF "
+    "CREATE TRIGGER sale_moves_takings BEFORE INSERT OR DELETE OR UPDATE OF "
     f"{_WATCHED} ON sale FOR EACH ROW EXECUTE FUNCTION sale_moves_takings()",
 ]
+# SQLite runs row triggers as each row is written, so AFTER triggers see the same.
 _SQLITE = [
     "CREATE TRIGGER sale_takings_insert AFTER INSERT ON sale WHEN NEW.voided_at IS NULL"
     f" BEGIN {_update('NEW', '+')}; END",

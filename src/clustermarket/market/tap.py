@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -34,7 +35,7 @@ from clustermarket.market.sales import (
     _sale_by_client_id,
     takings_of,
 )
-from clustermarket.market.services import MarketError
+from clustermarket.market.services import MarketError, fits_database
 from clustermarket.market.tables import Stall
 from clustermarket.timeutil import now
 
@@ -93,6 +94,11 @@ FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock
 """
 
 
+# Piccolo's raw queries take `{}` placeholders in order: the $n above, numbered once.
+_ORDER = [int(n) - 1 for n in re.findall(r"\$(\d)", _TAP)]
+_TAP = re.sub(r"\$\d", "{}", _TAP)
+
+
 class StaleSession(Exception):
     """The session's user was signed out everywhere or deactivated since it was made."""
 
@@ -110,10 +116,11 @@ async def tap(
 ) -> tuple[SaleOutcome | MarketError, dict[str, Any], dict[str, Any]]:
     """One tap in one round trip: (the outcome or the refusal, the stall, the panel's data).
     The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall."""
+    if not fits_database(stall_id):
+        raise NotFound()
     at = now()
-    rows = await Stall.raw(
-        _TAP, user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, at
-    )
+    params = (user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, at)
+    rows = await Stall.raw(_TAP, *[params[n] for n in _ORDER])
     row = rows[0]
     if row["me"] is None:
         raise StaleSession()
