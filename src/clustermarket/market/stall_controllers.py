@@ -5,8 +5,9 @@ anyone else gets a 404. htmx requests get the panel fragment, plain posts the wh
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 from litestar import Controller, Request, get, post
@@ -23,6 +24,8 @@ from clustermarket.orders.services import orders_to_collect
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,13 +72,24 @@ class StallController(Controller):
     ) -> Template:
         """The page or its panel. `stall` is passed when this request already loaded it and
         changed nothing in the stall row itself (a sale, an undo, change given)."""
-        async with services.one_connection():
-            stall = stall or await services.stall_for_worker(request.user, stall_id)
-            screen = await sales.stall_screen(stall)
+        if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
+            stall, panel = await self._one_statement(tap.screen(request.user, stall_id))
+            screen = sales.panel(stall, **panel)
+        else:
+            async with services.one_connection():
+                stall = stall or await services.stall_for_worker(request.user, stall_id)
+                screen = await sales.stall_screen(stall)
         pre_orders = None
         if not request.htmx:  # issue 6: the full page lists pre-orders to collect
             pre_orders = await orders_to_collect(stall["id"])
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
+
+    @staticmethod
+    async def _one_statement(statement: Awaitable[T]) -> T:
+        try:
+            return await statement
+        except tap.StaleSession:  # signed out everywhere since: as if not signed in
+            raise NotAuthorizedException("Please sign in to see this page.") from None
 
     def _render(
         self,
@@ -129,11 +143,9 @@ class StallController(Controller):
         """PostgreSQL: the sale and the panel's data in one statement (tap.py)."""
         client_id = sales.check_tap(data.sale_id, data.method, quantity)
         try:
-            outcome, stall, panel = await tap.tap(
-                request.user, stall_id, product_id, quantity, data.method, client_id
+            outcome, stall, panel = await self._one_statement(
+                tap.tap(request.user, stall_id, product_id, quantity, data.method, client_id)
             )
-        except tap.StaleSession:
-            raise NotAuthorizedException("Please sign in to see this page.") from None
         except asyncpg.UniqueViolationError:  # the same tap, at the same moment: a repeat
             outcome = await sales.record_sale(
                 request.user, stall_id, product_id, quantity, data.method, client_id

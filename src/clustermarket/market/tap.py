@@ -45,8 +45,8 @@ WITH me AS (
     WHERE u.id = $1 AND u.active AND u.session_epoch = $2
 ), st AS (
     SELECT s.id, s.pitch, s.opened_at, s.closed_at, s.float_pence, s.counted_cash_pence,
-        s.team AS team_id, d.id AS day_id, d.date AS day_date, d.location AS day_location,
-        d.status AS day_status, s.taken_cash_pence, s.taken_card_pence,
+        s.team AS team_id, t.name AS team_name, d.id AS day_id, d.date AS day_date,
+        d.location AS day_location, d.status AS day_status, s.taken_cash_pence, s.taken_card_pence,
         s.taken_online_pence, s.taken_tickets
     FROM stall s JOIN market_day d ON d.id = s.market_day JOIN team t ON t.id = s.team
     JOIN me ON true
@@ -76,7 +76,7 @@ WITH me AS (
 )
 SELECT me.id AS me, st.*, stock.name, stock.price_pence, stock."left" AS left_before,
     (SELECT "left" FROM taken) AS left_after, (SELECT id FROM sold) AS sale_id,
-    (SELECT id FROM earlier) AS earlier_id,
+    (SELECT id FROM earlier) AS earlier_id, $8::timestamptz AS recorded_at,
     (SELECT json_agg(x ORDER BY x.name) FROM (
         SELECT p.id, ss.brought, ss."left", p.published_name AS name,
             p.published_price_pence AS price_pence
@@ -111,15 +111,12 @@ def _when(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
 
-async def tap(
+async def _run(
     user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
-) -> tuple[SaleOutcome | MarketError, dict[str, Any], dict[str, Any]]:
-    """One tap in one round trip: (the outcome or the refusal, the stall, the panel's data).
-    The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     if not fits_database(stall_id):
         raise NotFound()
-    at = now()
-    params = (user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, at)
+    params = (user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now())
     rows = await Stall.raw(_TAP, *[params[n] for n in _ORDER])
     row = rows[0]
     if row["me"] is None:
@@ -127,6 +124,7 @@ async def tap(
     if row["id"] is None:
         raise NotFound()
     stall = {key: row[key] for key in _STALL_KEYS}
+    stall["team"] = {"id": row["team_id"], "name": row["team_name"]}
     products = json.loads(row["products"] or "[]")
     recent = json.loads(row["recent"] or "[]")
     for sale in recent:
@@ -134,8 +132,22 @@ async def tap(
             _when(sale["recorded_at"]),
             _when(sale["voided_at"]),
         )
-    takings = takings_of(row)
-    panel = {"products": products, "takings": takings, "recent": recent}
+    return row, stall, {"products": products, "takings": takings_of(row), "recent": recent}
+
+
+async def screen(user: CurrentUser, stall_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stall and its panel's data in one statement, selling nothing (no product 0)."""
+    _, stall, panel = await _run(user, stall_id, 0, 1, "", "")
+    return stall, panel
+
+
+async def tap(
+    user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
+) -> tuple[SaleOutcome | MarketError, dict[str, Any], dict[str, Any]]:
+    """One tap in one round trip: (the outcome or the refusal, the stall, the panel's data).
+    The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall."""
+    row, stall, panel = await _run(user, stall_id, product_id, quantity, method, client_id)
+    products, recent, takings = panel["products"], panel["recent"], panel["takings"]
     if row["earlier_id"] is not None:  # the same tap again: answered as the first was
         earlier = await _sale_by_client_id(stall_id, client_id)
         return SaleOutcome(sale=earlier, repeated=True, stall=stall), stall, panel
@@ -150,7 +162,7 @@ async def tap(
         "amount_pence": amount,
         "method": method,
         "tendered_pence": None,
-        "recorded_at": at,
+        "recorded_at": row["recorded_at"],
         "voided_at": None,
         "product_name": row["name"],
     }

@@ -362,9 +362,7 @@ async def moderation_items(
     if not actor.is_admin:
         where &= _scope(actor, kind)
     rows = (
-        await table.select(*_columns_of(kind, "queue"))
-        .where(where)
-        .order_by(table.submitted_at)  # type: ignore[attr-defined]
+        await table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
     )
     ids = [r["id"] for r in rows]
     photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
