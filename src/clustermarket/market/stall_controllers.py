@@ -5,13 +5,11 @@ anyone else gets a 404. htmx requests get the panel fragment, plain posts the wh
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -24,8 +22,6 @@ from clustermarket.orders.services import orders_to_collect
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -73,7 +69,7 @@ class StallController(Controller):
         """The page or its panel. `stall` is passed when this request already loaded it and
         changed nothing in the stall row itself (a sale, an undo, change given)."""
         if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
-            stall, panel = await self._one_statement(tap.screen(request.user, stall_id))
+            stall, panel = await tap.screen(request.user, stall_id)
             screen = sales.panel(stall, **panel)
         else:
             async with services.one_connection():
@@ -83,13 +79,6 @@ class StallController(Controller):
         if not request.htmx:  # issue 6: the full page lists pre-orders to collect
             pre_orders = await orders_to_collect(stall["id"])
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
-
-    @staticmethod
-    async def _one_statement(statement: Awaitable[T]) -> T:
-        try:
-            return await statement
-        except tap.StaleSession:  # signed out everywhere since: as if not signed in
-            raise NotAuthorizedException("Please sign in to see this page.") from None
 
     def _render(
         self,
@@ -143,8 +132,8 @@ class StallController(Controller):
         """PostgreSQL: the sale and the panel's data in one statement (tap.py)."""
         client_id = sales.check_tap(data.sale_id, data.method, quantity)
         try:
-            outcome, stall, panel = await self._one_statement(
-                tap.tap(request.user, stall_id, product_id, quantity, data.method, client_id)
+            outcome, stall, panel = await tap.tap(
+                request.user, stall_id, product_id, quantity, data.method, client_id
             )
         except asyncpg.UniqueViolationError:  # the same tap, at the same moment: a repeat
             outcome = await sales.record_sale(

@@ -24,6 +24,7 @@ import json
 import re
 from typing import Any
 
+from litestar.exceptions import NotAuthorizedException
 from piccolo.engine.postgres import PostgresEngine
 
 from clustermarket.accounts.services import CurrentUser, NotFound
@@ -99,8 +100,12 @@ _ORDER = [int(n) - 1 for n in re.findall(r"\$(\d)", _TAP)]
 _TAP = re.sub(r"\$\d", "{}", _TAP)
 
 
-class StaleSession(Exception):
-    """The session's user was signed out everywhere or deactivated since it was made."""
+class StaleSession(NotAuthorizedException):
+    """The session's user was signed out everywhere or deactivated since it was made:
+    answered as for a visitor who is not signed in."""
+
+    def __init__(self) -> None:
+        super().__init__("Please sign in to see this page.")
 
 
 def one_statement_taps() -> bool:
