@@ -382,16 +382,28 @@ async def moderation_items(
     return rows
 
 
+# The badge's count queries depend only on the school (or the admin): Piccolo's `freeze()`
+# keeps each one's SQL, built on first use (a handful of schools, one set each).
+_WAITING: dict[tuple[int | None, bool], list[Any]] = {}
+
+
+def _waiting_queries(actor: CurrentUser) -> list[Any]:
+    key = (actor.school_id, actor.is_admin)
+    if key not in _WAITING:
+        queries = []
+        for kind in KINDS.values():
+            flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
+            where = (kind.status == ContentStatus.pending) | flagged
+            if not actor.is_admin:
+                where &= _scope(actor, kind)
+            queries.append(kind.table.count().where(where).freeze())
+        _WAITING[key] = queries
+    return _WAITING[key]
+
+
 async def waiting_count(actor: CurrentUser) -> int:
     """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
-    total = 0
-    for kind in KINDS.values():
-        flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-        where = (kind.status == ContentStatus.pending) | flagged
-        if not actor.is_admin:
-            where &= _scope(actor, kind)
-        total += await kind.table.count().where(where)
-    return total
+    return sum([await query.run() for query in _waiting_queries(actor)])
 
 
 async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:
