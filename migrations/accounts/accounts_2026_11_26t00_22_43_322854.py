@@ -45,7 +45,9 @@ DESCRIPTION = "classes, picture PINs, leavers"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="accounts", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="SchoolClass",
@@ -136,7 +138,9 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum("SignInKind", {"password": "password", "picture": "picture"}),
+            "choices": Enum(
+                "SignInKind", {"password": "password", "picture": "picture"}
+            ),
             "db_column_name": None,
             "secret": False,
         },

@@ -46,9 +46,13 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="catalogue", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="catalogue", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Product", tablename="product", schema=None, columns=None)
+    manager.add_table(
+        class_name="Product", tablename="product", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Product",

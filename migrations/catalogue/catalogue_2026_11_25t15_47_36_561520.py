@@ -12,7 +12,9 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="catalogue", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="catalogue", description=DESCRIPTION
+    )
 
     manager.add_column(
         table_class_name="Product",

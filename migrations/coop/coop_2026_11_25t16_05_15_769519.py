@@ -57,9 +57,13 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="coop", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="coop", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Vote", tablename="vote", schema=None, columns=None)
+    manager.add_table(
+        class_name="Vote", tablename="vote", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="CommunityGroup",
@@ -68,7 +72,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Ballot", tablename="ballot", schema=None, columns=None)
+    manager.add_table(
+        class_name="Ballot", tablename="ballot", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Vote",

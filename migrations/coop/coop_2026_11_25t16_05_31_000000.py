@@ -15,12 +15,16 @@ async def forwards():
     # Both engines accept a unique index as an ON CONFLICT target.
     async def add_unique_indexes():
         engine = engine_finder()
-        for sql in ("CREATE UNIQUE INDEX vote_one_member_one_vote ON vote (ballot, member)",):
+        for sql in (
+            "CREATE UNIQUE INDEX vote_one_member_one_vote ON vote (ballot, member)",
+        ):
             await engine.run_ddl(sql)
 
     async def drop_unique_indexes():
         engine = engine_finder()
-        for name in ("vote_one_member_one_vote",):
+        for name in (
+            "vote_one_member_one_vote",
+        ):
             await engine.run_ddl(f"DROP INDEX IF EXISTS {name}")
 
     manager.add_raw(add_unique_indexes)

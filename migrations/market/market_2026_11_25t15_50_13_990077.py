@@ -83,7 +83,9 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="market", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="market", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="StallStock",
@@ -92,11 +94,17 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Expense", tablename="expense", schema=None, columns=None)
+    manager.add_table(
+        class_name="Expense", tablename="expense", schema=None, columns=None
+    )
 
-    manager.add_table(class_name="Stall", tablename="stall", schema=None, columns=None)
+    manager.add_table(
+        class_name="Stall", tablename="stall", schema=None, columns=None
+    )
 
-    manager.add_table(class_name="Sale", tablename="sale", schema=None, columns=None)
+    manager.add_table(
+        class_name="Sale", tablename="sale", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="StallStock",

@@ -8,7 +8,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="market", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="market", description=DESCRIPTION
+    )
 
     manager.add_column(
         table_class_name="StallStock",

@@ -45,9 +45,13 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="media", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="media", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Photo", tablename="photo", schema=None, columns=None)
+    manager.add_table(
+        class_name="Photo", tablename="photo", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Photo",
@@ -88,7 +92,9 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum("PhotoOwner", {"product": "product", "project": "project"}),
+            "choices": Enum(
+                "PhotoOwner", {"product": "product", "project": "project"}
+            ),
             "db_column_name": None,
             "secret": False,
         },

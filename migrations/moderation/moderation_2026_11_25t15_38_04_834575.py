@@ -44,7 +44,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="moderation", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="moderation", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="ModerationLog",

@@ -84,11 +84,17 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="orders", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="orders", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Order", tablename="pre_order", schema=None, columns=None)
+    manager.add_table(
+        class_name="Order", tablename="pre_order", schema=None, columns=None
+    )
 
-    manager.add_table(class_name="OrderLine", tablename="order_line", schema=None, columns=None)
+    manager.add_table(
+        class_name="OrderLine", tablename="order_line", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="StripeEvent",

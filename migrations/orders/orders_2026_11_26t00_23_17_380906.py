@@ -29,7 +29,9 @@ DESCRIPTION = "hoarding limits: confirmation links, buyer keys, released lines"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="orders", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="orders", description=DESCRIPTION
+    )
 
     manager.add_column(
         table_class_name="Order",
@@ -203,3 +205,4 @@ async def forwards():
     )
 
     return manager
+

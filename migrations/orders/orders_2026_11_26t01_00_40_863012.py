@@ -27,7 +27,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="orders", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="orders", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="MemberPrice",

@@ -59,9 +59,13 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="projects", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="projects", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Project", tablename="project", schema=None, columns=None)
+    manager.add_table(
+        class_name="Project", tablename="project", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="ImpactTally",

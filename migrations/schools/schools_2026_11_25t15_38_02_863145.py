@@ -28,11 +28,17 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="schools", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="schools", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Cluster", tablename="cluster", schema=None, columns=None)
+    manager.add_table(
+        class_name="Cluster", tablename="cluster", schema=None, columns=None
+    )
 
-    manager.add_table(class_name="School", tablename="school", schema=None, columns=None)
+    manager.add_table(
+        class_name="School", tablename="school", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Cluster",

@@ -8,7 +8,6 @@ ID = "2026-11-25T15:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "seed the Aylsham cluster and its ten schools"
 
-
 # Frozen copies of the tables as they were at this migration.
 class Cluster(Table, tablename="cluster"):
     id = Serial(primary_key=True)
@@ -43,9 +42,9 @@ async def forwards():
 
     async def seed():
         await Cluster.insert(Cluster(name="Aylsham Cluster", slug="aylsham"))
-        cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())[
-            "id"
-        ]
+        cluster_id = (
+            await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first()
+        )["id"]
         await School.insert(
             *[School(cluster=cluster_id, name=n, slug=s, phase=p) for n, s, p in SCHOOLS]
         )

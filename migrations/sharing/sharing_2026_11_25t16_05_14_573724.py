@@ -137,11 +137,17 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="sharing", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="sharing", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Comment", tablename="comment", schema=None, columns=None)
+    manager.add_table(
+        class_name="Comment", tablename="comment", schema=None, columns=None
+    )
 
-    manager.add_table(class_name="Flag", tablename="flag", schema=None, columns=None)
+    manager.add_table(
+        class_name="Flag", tablename="flag", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="Notification",
@@ -157,7 +163,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Idea", tablename="idea", schema=None, columns=None)
+    manager.add_table(
+        class_name="Idea", tablename="idea", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="PitchRound",
@@ -173,7 +181,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Reaction", tablename="reaction", schema=None, columns=None)
+    manager.add_table(
+        class_name="Reaction", tablename="reaction", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Comment",

@@ -16,7 +16,7 @@ async def forwards():
     async def add_unique_indexes():
         engine = engine_finder()
         for sql in (
-            'CREATE UNIQUE INDEX reaction_one_per_user_and_kind ON reaction (idea, "user", kind)',
+            "CREATE UNIQUE INDEX reaction_one_per_user_and_kind ON reaction (idea, \"user\", kind)",
             "CREATE UNIQUE INDEX flag_one_per_reporter ON flag (subject_type, subject_id, reporter)",
         ):
             await engine.run_ddl(sql)

@@ -57,7 +57,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="teams", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="teams", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="TeamMember",
@@ -66,7 +68,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Team", tablename="team", schema=None, columns=None)
+    manager.add_table(
+        class_name="Team", tablename="team", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="TeamMember",
@@ -228,7 +232,9 @@ async def forwards():
             "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
-            "choices": Enum("TeamKind", {"enterprise": "enterprise", "eco": "eco"}),
+            "choices": Enum(
+                "TeamKind", {"enterprise": "enterprise", "eco": "eco"}
+            ),
             "db_column_name": None,
             "secret": False,
         },

@@ -41,7 +41,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="transition", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="transition", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="TeamFollower",
