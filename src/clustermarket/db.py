@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from clustermarket.db_connections import RequestPostgresEngine, RequestSQLiteEngine
 from clustermarket.settings import Settings
 
 # A stopped PostgreSQL must fail a request (or a test run) within seconds, not hang.
@@ -27,12 +28,12 @@ WEB_BUSY_TIMEOUT = 5
 
 def make_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
-        return PostgresEngine(
+        return RequestPostgresEngine(
             config={"dsn": settings.database_url, "timeout": POSTGRES_CONNECT_TIMEOUT}
         )
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(path=str(path), timeout=COMMAND_BUSY_TIMEOUT)
+    return RequestSQLiteEngine(path=str(path), timeout=COMMAND_BUSY_TIMEOUT)
 
 
 def use_web_busy_timeout(engine: Engine) -> None:
@@ -61,6 +62,8 @@ async def migrate(settings: Settings) -> None:
 
 
 async def open_pool(engine: Engine, settings: Settings) -> None:
+    if isinstance(engine, RequestSQLiteEngine):  # long-lived connections kept per worker
+        engine.keep_idle = max(settings.database_pool_size, 0)
     if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
         size = settings.database_pool_size
         # asyncpg keeps ten idle connections by default, more than a small pool may hold.
@@ -68,6 +71,8 @@ async def open_pool(engine: Engine, settings: Settings) -> None:
 
 
 async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, RequestSQLiteEngine):
+        await engine.close_idle()
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 

@@ -31,6 +31,7 @@ from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
+from clustermarket.db_connections import OneConnectionPerRequest
 from clustermarket.forum.controllers import ROUTES as FORUM_ROUTES
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
@@ -210,6 +211,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         logging_config=None,
     )
+    # One database connection per request (db_connections.py).
+    app.asgi_handler = OneConnectionPerRequest(app.asgi_handler)
     # Signed-out public pages from memory, before the session, CSRF and rate-limit middleware.
     pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
     app.asgi_handler = RequestLog(pages)  # one line per request, around everything

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import weakref
 
-from piccolo.engine.postgres import PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from clustermarket.db_connections import LentPostgresTransaction, LentSQLiteTransaction
 from clustermarket.schools.tables import School
 from clustermarket.web.content_version import content_changed
 
@@ -21,12 +21,13 @@ _sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lo
 )
 
 
-class _QueuedImmediateTransaction(SQLiteTransaction):
+class _QueuedImmediateTransaction(LentSQLiteTransaction):
     """BEGIN IMMEDIATE, but first wait in this process's queue of writers.
 
     SQLite's own busy wait sleeps in steps of up to 100 ms, so many writers of one process
     queue on an asyncio lock instead; the connection is opened before joining the queue,
-    so the lock is held only for the transaction's own statements."""
+    so the lock is held only for the transaction's own statements. In a web request the
+    connection is the request's own (clustermarket/db_connections.py)."""
 
     _holds_lock = False
 
@@ -38,7 +39,7 @@ class _QueuedImmediateTransaction(SQLiteTransaction):
             await super().begin()
         except BaseException:
             self._release()
-            await self.connection.close()
+            await self.drop_connection()
             raise
 
     def _release(self) -> None:
@@ -56,7 +57,9 @@ class _QueuedImmediateTransaction(SQLiteTransaction):
         return result
 
 
-class _PostgresWriteTransaction(PostgresTransaction):
+class _PostgresWriteTransaction(LentPostgresTransaction):
+    """In a web request, on the request's own connection (db_connections.py)."""
+
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         result = await super().__aexit__(exception_type, exception, traceback)
         if exception is None and self._parent is None:

@@ -18,7 +18,7 @@ from clustermarket.accounts.pauses import lift_pause, paused_pupils
 from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
-from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER, requires_admin, requires_staff
+from clustermarket.web.auth import requires_admin, requires_staff, session_for
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.sessions import rotate_session_id
@@ -79,7 +79,7 @@ class AuthController(Controller):
             if verdict.pause_next:
                 context["error"] += f" (This username now waits {wait_text(verdict.pause_next)}.)"
             return Template("accounts/login.html", context=context, status_code=400)
-        request.set_session({SESSION_USER: user.id, SESSION_EPOCH: user.session_epoch})
+        request.set_session(session_for(user))
         rotate_session_id(request.session)
         return Redirect(path=safe_next(data.next))
 

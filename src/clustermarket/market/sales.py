@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from piccolo.query.functions.aggregate import Count, Sum
 
 from clustermarket import money
 from clustermarket.accounts.services import CurrentUser, NotFound
@@ -180,6 +179,16 @@ async def _stall_sale(stall: dict[str, Any], sale_id: int) -> dict[str, Any]:
     return sale
 
 
+def check_tap(client_id: str, method: str, quantity: int) -> str:
+    """A tap's input checked before any query; the sale id in its one spelling."""
+    client_id = _valid_client_id(client_id)
+    if method not in TAP_METHODS:
+        raise MarketError("Choose cash or card.")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise MarketError(f"Sell between 1 and {MAX_QUANTITY} at a time.")
+    return client_id
+
+
 async def record_sale(
     user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
 ) -> SaleOutcome:
@@ -187,11 +196,7 @@ async def record_sale(
 
     Only someone who may work for the stall's team sells (NotFound otherwise); that check
     runs inside the sale's transaction, which saves the tap a connection."""
-    client_id = _valid_client_id(client_id)
-    if method not in TAP_METHODS:
-        raise MarketError("Choose cash or card.")
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise MarketError(f"Sell between 1 and {MAX_QUANTITY} at a time.")
+    client_id = check_tap(client_id, method, quantity)
     # The common tap is new: try it first. A repeat is caught by the unique client id (or
     # refused, say as sold out, because the first one took the last) and then answered
     # as the first was. The transaction has rolled back by then: nothing changed.
@@ -325,6 +330,16 @@ async def stall_screen(stall: dict[str, Any]) -> dict[str, Any]:
         .order_by(Sale.id, ascending=False)
         .limit(RECENT_SALES)
     )
+    return panel(stall, products, takings, recent)
+
+
+def panel(
+    stall: dict[str, Any],
+    products: list[dict[str, Any]],
+    takings: dict[str, int],
+    recent: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What the stall screen shows, from its reads (here, or market/tap.py's one statement)."""
     cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
     for sale in recent:
         sale["can_undo"] = sale["voided_at"] is None and _aware(sale["recorded_at"]) >= cutoff
@@ -352,23 +367,30 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+_TAKEN = (
+    Stall.taken_cash_pence,
+    Stall.taken_card_pence,
+    Stall.taken_online_pence,
+    Stall.taken_tickets,
+)
+
+
+def takings_of(row: dict[str, Any]) -> dict[str, int]:
+    """Takings per method and in total, and the number of sales (tickets), from the running
+    totals on the stall row (kept by triggers on `sale`; voided lines left out)."""
+    takings = {method.value: row[f"taken_{method.value}_pence"] for method in PaymentMethod}
+    takings["total"] = sum(takings.values())
+    takings["sales"] = row["taken_tickets"]
+    return takings
+
+
 async def stall_takings(stall_id: int) -> dict[str, int]:
     """Takings of the sales that stand (voided ones left out), per method and in total."""
-    rows = (
-        await Sale.select(
-            Sale.method,
-            Sum(Sale.amount_pence).as_alias("amount"),
-            Count(distinct=[Sale.ticket]).as_alias("n"),  # a ticket of several lines is one sale
-        )
-        .where((Sale.stall == stall_id) & Sale.voided_at.is_null())
-        .group_by(Sale.method)
-    )
-    takings = {method.value: 0 for method in PaymentMethod}
-    for row in rows:
-        takings[row["method"]] = row["amount"] or 0
-    takings["total"] = sum(takings.values())
-    takings["sales"] = sum(row["n"] for row in rows)
-    return takings
+    row = await Stall.select(*_TAKEN).where(Stall.id == stall_id).first()
+    return takings_of(row) if row else takings_of(dict.fromkeys(_TAKEN_NAMES, 0))
+
+
+_TAKEN_NAMES = [column._meta.name for column in _TAKEN]
 
 
 def cash_summary(stall: dict[str, Any], takings: dict[str, int]) -> dict[str, int | None]:

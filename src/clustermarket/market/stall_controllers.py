@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import asyncpg
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.market import finances, sales, services
+from clustermarket.market import finances, sales, services, tap
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
 from clustermarket.orders.services import orders_to_collect
@@ -22,7 +23,7 @@ from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
-from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
 
 
 @dataclass
@@ -69,9 +70,29 @@ class StallController(Controller):
     ) -> Template:
         """The page or its panel. `stall` is passed when this request already loaded it and
         changed nothing in the stall row itself (a sale, an undo, change given)."""
-        async with services.one_connection():
-            stall = stall or await services.stall_for_worker(request.user, stall_id)
-            screen = await sales.stall_screen(stall)
+        if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
+            stall, panel = await tap.screen(request.user, stall_id)
+            screen = sales.panel(stall, **panel)
+        else:
+            async with services.one_connection():
+                stall = stall or await services.stall_for_worker(request.user, stall_id)
+                screen = await sales.stall_screen(stall)
+        pre_orders = None
+        if not request.htmx:  # issue 6: the full page lists pre-orders to collect
+            pre_orders = await orders_to_collect(stall["id"])
+        return self._render(request, stall, screen, message, error, status, change, pre_orders)
+
+    def _render(
+        self,
+        request: HTMXRequest,
+        stall: dict[str, Any],
+        screen: dict[str, Any],
+        message: str = "",
+        error: str = "",
+        status: int = 200,
+        change: dict[str, Any] | None = None,
+        pre_orders: Any = None,
+    ) -> Template:
         context = {
             "stall": stall,
             **screen,
@@ -80,8 +101,8 @@ class StallController(Controller):
             "change": change,
             "cash": sales.cash_summary(stall, screen["takings"]),
         }
-        if not request.htmx:  # issue 6: the full page lists pre-orders to collect
-            context["pre_orders"] = await orders_to_collect(stall["id"])
+        if not request.htmx:
+            context["pre_orders"] = pre_orders
         name = "market/_stall_panel.html" if request.htmx else "market/stall.html"
         return Template(name, context=context, status_code=status)
 
@@ -89,24 +110,48 @@ class StallController(Controller):
     async def show(self, request: HTMXRequest, stall_id: FromPath[int]) -> Template:
         return await self._screen(request, stall_id)
 
-    @post("/sales")
+    @post("/sales", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
     async def sell(
         self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[SaleForm, Form]
     ) -> Template:
         try:
+            product_id = _whole(data.product_id, "The product")
+            quantity = _whole(data.quantity, "The quantity")
+            if tap.one_statement_taps():
+                return await self._tap(request, stall_id, product_id, quantity, data)
             outcome = await sales.record_sale(
-                request.user,
-                stall_id,
-                _whole(data.product_id, "The product"),
-                _whole(data.quantity, "The quantity"),
-                data.method,
-                data.sale_id,
+                request.user, stall_id, product_id, quantity, data.method, data.sale_id
             )
         except MarketError as error:
             return await self._screen(
                 request, stall_id, error=str(error), status=_status_for(error)
             )
         return await self._screen(request, stall_id, message=outcome.message, stall=outcome.stall)
+
+    async def _tap(
+        self, request: HTMXRequest, stall_id: int, product_id: int, quantity: int, data: SaleForm
+    ) -> Template:
+        """PostgreSQL: the sale and the panel's data in one statement (tap.py)."""
+        client_id = sales.check_tap(data.sale_id, data.method, quantity)
+        try:
+            outcome, stall, panel = await tap.tap(
+                request.user, stall_id, product_id, quantity, data.method, client_id
+            )
+        except asyncpg.UniqueViolationError:  # the same tap, at the same moment: a repeat
+            outcome = await sales.record_sale(
+                request.user, stall_id, product_id, quantity, data.method, client_id
+            )
+            return await self._screen(request, stall_id, message=outcome.message)
+        if isinstance(outcome, MarketError):
+            message, error, status = "", str(outcome), _status_for(outcome)
+        else:
+            message, error, status = outcome.message, "", 200
+        if not request.htmx:  # a plain form post: the whole page, with team and pre-orders
+            return await self._screen(
+                request, stall_id, message=message, error=error, status=status
+            )
+        screen = sales.panel(stall, **panel)
+        return self._render(request, stall, screen, message=message, error=error, status=status)
 
     @post("/sales/{sale_id:int}/void")
     async def void(

@@ -38,6 +38,12 @@ class Stall(Table):
     opened_at = Timestamptz(null=True, default=None)
     counted_cash_pence = Integer(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    # Running takings of the sales that stand, kept by triggers on `sale` (migration
+    # 2026-11-26T03:40): per method, and how many tickets (a ticket of several lines is one).
+    taken_cash_pence = Integer(default=0)
+    taken_card_pence = Integer(default=0)
+    taken_online_pence = Integer(default=0)
+    taken_tickets = Integer(default=0)
 
 
 class StallStock(Table):

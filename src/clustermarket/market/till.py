@@ -25,17 +25,21 @@ from clustermarket.money import format_pence
 RECENT_TICKETS = 5
 
 
-async def till_screen(stall: dict[str, Any]) -> dict[str, Any]:
-    """Products (with a thumbnail), takings, the last tickets: four queries."""
-    products = (
-        await StallStock.select(*_SCREEN_COLUMNS)
-        .where((StallStock.stall == stall["id"]) & (StallStock.brought > 0) & _SELLABLE_STOCK)
-        .order_by(_SCREEN_ORDER)
-    )
+async def till_screen(stall: dict[str, Any], read: dict[str, Any] | None = None) -> dict:
+    """Products (with a thumbnail), takings, the last tickets: four queries, two when the
+    products and takings were `read` with the stall (market/tap.py's `screen`)."""
+    if read is None:
+        products = (
+            await StallStock.select(*_SCREEN_COLUMNS)
+            .where((StallStock.stall == stall["id"]) & (StallStock.brought > 0) & _SELLABLE_STOCK)
+            .order_by(_SCREEN_ORDER)
+        )
+        takings = await stall_takings(stall["id"])
+    else:
+        products, takings = read["products"], read["takings"]
     photos = await photos_for("product", [p["id"] for p in products], published=True)
     for product in products:
         product["photo"] = (photos.get(product["id"]) or [None])[0]
-    takings = await stall_takings(stall["id"])
     return {
         "products": products,
         "takings": takings,

@@ -48,6 +48,22 @@ def may_hide(actor: CurrentUser, row: dict[str, Any]) -> bool:
     )
 
 
+# Column lists built once per kind (issue 17): Piccolo deep-copies a joined or aliased
+# column each time one is made, which cost more than the queue's queries themselves.
+_COLUMNS: dict[tuple[str, str], tuple[Any, ...]] = {}
+
+
+def _columns_of(kind: ContentKind, what: str) -> tuple[Any, ...]:
+    """`kind`'s columns for `_load` ("item") or the queue ("queue"), made on first use."""
+    key = (kind.name, what)
+    if key not in _COLUMNS:
+        columns = [*kind.table.all_columns(), *_context_columns(kind)]
+        if what == "queue":
+            columns += author_columns(kind)
+        _COLUMNS[key] = tuple(columns)
+    return _COLUMNS[key]
+
+
 def _context_columns(kind: ContentKind) -> list[Any]:
     """What the queue shows beside an item: its moderating school, its team if any."""
     columns = [kind.school.as_alias("school_id"), kind.school.name.as_alias("school_name")]
@@ -64,7 +80,7 @@ def _context_columns(kind: ContentKind) -> list[Any]:
 async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
     table = kind.table
     row = (
-        await table.select(*table.all_columns(), *_context_columns(kind))
+        await table.select(*_columns_of(kind, "item"))
         .where(table._meta.primary_key == content_id)
         .first()
     )
@@ -354,9 +370,7 @@ async def moderation_items(
     if not actor.is_admin:
         where &= _scope(actor, kind)
     rows = (
-        await table.select(*table.all_columns(), *_context_columns(kind), *author_columns(kind))
-        .where(where)
-        .order_by(table.submitted_at)  # type: ignore[attr-defined]
+        await table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
     )
     ids = [r["id"] for r in rows]
     photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
@@ -376,16 +390,28 @@ async def moderation_items(
     return rows
 
 
+# The badge's count queries depend only on the school (or the admin): Piccolo's `freeze()`
+# keeps each one's SQL, built on first use (a handful of schools, one set each).
+_WAITING: dict[tuple[int | None, bool], list[Any]] = {}
+
+
+def _waiting_queries(actor: CurrentUser) -> list[Any]:
+    key = (actor.school_id, actor.is_admin)
+    if key not in _WAITING:
+        queries = []
+        for kind in KINDS.values():
+            flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
+            where = (kind.status == ContentStatus.pending) | flagged
+            if not actor.is_admin:
+                where &= _scope(actor, kind)
+            queries.append(kind.table.count().where(where).freeze())
+        _WAITING[key] = queries
+    return _WAITING[key]
+
+
 async def waiting_count(actor: CurrentUser) -> int:
     """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
-    total = 0
-    for kind in KINDS.values():
-        flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-        where = (kind.status == ContentStatus.pending) | flagged
-        if not actor.is_admin:
-            where &= _scope(actor, kind)
-        total += await kind.table.count().where(where)
-    return total
+    return sum([await query.run() for query in _waiting_queries(actor)])
 
 
 async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,6 +14,26 @@ from clustermarket.accounts.services import CurrentUser, load_session_user
 
 SESSION_USER = "uid"
 SESSION_EPOCH = "epoch"
+SESSION_WHO = "who"  # the signed-in user's own fields, kept in the (server-side) session
+# A route whose own SQL checks the session's user (active, same epoch) names a function in
+# its `opt` under this key; when it answers True the user is taken from the session alone,
+# without the users query (the sale tap on PostgreSQL: market/tap.py).
+CHECKS_USER_ITSELF = "checks_session_user"
+
+
+def session_for(user: CurrentUser) -> dict[str, Any]:
+    """What a sign-in keeps in the session: the id and epoch, and the user's fields."""
+    return {SESSION_USER: user.id, SESSION_EPOCH: user.session_epoch, SESSION_WHO: asdict(user)}
+
+
+def _from_session(session: dict[str, Any], user_id: int, epoch: int) -> CurrentUser | None:
+    who = session.get(SESSION_WHO)
+    if not isinstance(who, dict) or who.get("id") != user_id or who.get("session_epoch") != epoch:
+        return None
+    try:
+        return CurrentUser(**who)
+    except TypeError:  # a session from an older version of the app
+        return None
 
 
 class SessionUserMiddleware(AbstractAuthenticationMiddleware):
@@ -26,7 +47,11 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
         user_id, epoch = session.get(SESSION_USER), session.get(SESSION_EPOCH)
         user = None
         if isinstance(user_id, int) and isinstance(epoch, int):
-            user = await load_session_user(user_id, epoch)
+            checks_itself = connection.route_handler.opt.get(CHECKS_USER_ITSELF)
+            if checks_itself is not None and checks_itself():
+                user = _from_session(session, user_id, epoch)
+            if user is None:
+                user = await load_session_user(user_id, epoch)
         return AuthenticationResult(user=user, auth=None)
 
 

@@ -1,0 +1,210 @@
+"""Benchmark: the signed-in pages, beside a bare Litestar route in the same run.
+
+Starts the app (uvicorn, one worker, on a free 127.0.0.1 port) on a database holding the
+demo data, and a bare Litestar app answering "hello" the same way; signs in CLIENTS phones
+per page (a pupil or a teacher of the demo) and has them fetch it REQUESTS times in all.
+Prints per page: requests/s, its ratio to the bare route, p50/p95 latency and the server's
+CPU time per request (utime+stime of the server process over the run / requests), the
+figure that holds on a busy machine (issue 17, target 3: every one ≤ 3 ms on PostgreSQL).
+
+    .venv/bin/python bench/signed_in.py                      # a fresh SQLite database
+    createdb -h 127.0.0.1 -U postgres bench_pages            # once: a database kept for this
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_pages \\
+        .venv/bin/python bench/signed_in.py                  # PostgreSQL (demo loaded if empty)
+    .venv/bin/python bench/signed_in.py --smoke              # a few seconds (CI)
+
+Options (environment): CLIENTS (10), REQUESTS (400 per page), REDIS_URL (sessions in Redis,
+as with several workers; by default the one-worker file store). Only talks to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stall_sales import (  # noqa: E402  (the sale tap's bench: same helpers)
+    ROOT,
+    cpu_seconds,
+    free_port,
+    percentile,
+    python,
+    wait_until_up,
+)
+
+SMOKE = "--smoke" in sys.argv
+CLIENTS = 2 if SMOKE else int(os.environ.get("CLIENTS", "10"))
+REQUESTS = 20 if SMOKE else int(os.environ.get("REQUESTS", "400"))
+
+PUPIL = ("ameliab", "apple-otter-12")  # the demo's people (clustermarket/demo.py)
+TEACHER = ("staylor", "teacher-demo-1")
+
+BARE_APP = """
+from litestar import Litestar, get
+
+@get("/", sync_to_thread=False)
+def hello() -> str:
+    return "hello"
+
+@get("/health", sync_to_thread=False)
+def health() -> str:
+    return "ok"
+
+app = Litestar([hello, health])
+"""
+
+FIND = """
+import asyncio
+from clustermarket.market.tables import Stall
+from clustermarket.teams.tables import TeamMember
+
+async def main():
+    team = (await TeamMember.select(TeamMember.team).where(
+        TeamMember.user.username == "ameliab").first())["team"]
+    stall = await Stall.select(Stall.id).where(Stall.team == team).order_by(
+        Stall.market_day.date, ascending=False).first()
+    print(stall["id"])
+
+asyncio.run(main())
+"""
+
+
+def pages(stall: int) -> list[tuple[str, tuple[str, str] | None, str]]:
+    return [
+        ("bare Litestar route", None, "/"),
+        ("dashboard (pupil)", PUPIL, "/dashboard"),
+        ("stall screen", PUPIL, f"/stalls/{stall}"),
+        ("till", PUPIL, f"/stalls/{stall}/till"),
+        ("my orders", PUPIL, "/my/orders"),
+        ("dashboard (teacher)", TEACHER, "/dashboard"),
+        ("moderation queue", TEACHER, "/moderation"),
+    ]
+
+
+async def signed_in_client(base: str, who: tuple[str, str] | None) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    if who is not None:
+        await client.get("/login")
+        answer = await client.post(
+            "/login",
+            data={
+                "username": who[0],
+                "password": who[1],
+                "_csrf_token": client.cookies["csrftoken"],
+            },
+        )
+        if answer.status_code not in (200, 302):
+            sys.exit(f"Sign-in of {who[0]} failed: {answer.status_code}")
+    return client
+
+
+async def fetch(client: httpx.AsyncClient, path: str, n: int) -> list[float]:
+    latencies = []
+    for _ in range(n):
+        started = time.perf_counter()
+        answer = await client.get(path)
+        latencies.append(time.perf_counter() - started)
+        if answer.status_code != 200:
+            sys.exit(f"{path} answered {answer.status_code}: {answer.text[:200]}")
+    return latencies
+
+
+async def measure(base: str, pid: int, who, path: str) -> dict[str, float]:
+    clients = [await signed_in_client(base, who) for _ in range(CLIENTS)]
+    try:
+        await asyncio.gather(*[fetch(c, path, 2) for c in clients])  # warm: templates, plans
+        per_client = [REQUESTS // CLIENTS + (i < REQUESTS % CLIENTS) for i in range(CLIENTS)]
+        cpu_before = cpu_seconds(pid)
+        started = time.perf_counter()
+        results = await asyncio.gather(
+            *[fetch(c, path, n) for c, n in zip(clients, per_client, strict=True)]
+        )
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu_before
+    finally:
+        for client in clients:
+            await client.aclose()
+    latencies = [t for r in results for t in r]
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000,
+        "cpu": cpu / len(latencies) * 1000,
+    }
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", *args, "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", "1", "--no-access-log", "--log-level", "warning"],
+        env=env,
+        cwd=cwd,
+        stderr=subprocess.DEVNULL,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    scratch = tempfile.mkdtemp(prefix="clustermarket-bench-")
+    database = (None if SMOKE else os.environ.get("BENCH_DATABASE_URL")) or (
+        f"sqlite:///{scratch}/bench.sqlite3"
+    )
+    env = {
+        **os.environ,
+        "DATA_DIR": scratch,
+        "DATABASE_URL": database,
+        "APP_ENV": "development",
+        "PASSWORD_HASH_PROFILE": "fast",
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",  # this tree's code, whatever is installed
+        "LOGIN_LIMIT_PER_ADDRESS": "1000",
+        "JOBS_IN_APP": "0",
+    }
+    for command in (["migrate"], ["demo", "--if-empty"]):
+        subprocess.run(
+            [sys.executable, "-m", "clustermarket", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    stall = int(python(FIND, env))
+    Path(scratch, "bare_app.py").write_text(BARE_APP)
+    app, app_base = start(["app:app"], env, ROOT)
+    bare, bare_base = start(["bare_app:app"], {**os.environ, "PYTHONPATH": scratch}, Path(scratch))
+    rows = []
+    try:
+        asyncio.run(wait_until_up(app_base))
+        asyncio.run(wait_until_up(bare_base))
+        for name, who, path in pages(stall):
+            server, base = (bare, bare_base) if who is None else (app, app_base)
+            rows.append((name, path, asyncio.run(measure(base, server.pid, who, path))))
+    finally:
+        for server in (app, bare):
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+    engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    sessions = "Redis" if os.environ.get("REDIS_URL") else "file"
+    print(
+        f"{engine}, sessions in {sessions}, 1 worker, {CLIENTS} clients, {REQUESTS} requests/page"
+    )
+    print("| page | req/s | ratio to bare | p50 ms | p95 ms | server CPU ms/request |")
+    print("|---|---|---|---|---|---|")
+    bare_rps = rows[0][2]["rps"]
+    for name, path, r in rows:
+        print(
+            f"| {name} `{path}` | {r['rps']:.0f} | {r['rps'] / bare_rps:.1%} | {r['p50']:.1f}"
+            f" | {r['p95']:.1f} | {r['cpu']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""The tap and signed-in-pages benchmarks still run (a few seconds each, `--smoke`).
+
+Only that they produce their figures is checked: timings are never asserted in tests."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str) -> str:
+    # The bench sets up its own server: none of the test run's settings (conftest.py).
+    skip = ("DATABASE_URL", "REDIS_URL", "DATABASE_POOL_SIZE", "JOBS_IN_APP", "SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    done = subprocess.run(
+        [sys.executable, f"bench/{script}", "--smoke"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_tap_bench_records_every_tap_once() -> None:
+    out = _run("stall_sales.py")
+    assert re.search(r"server CPU\s+[\d.]+ ms per tap", out), out
+    assert "30 sales, stock down by 30  OK" in out, out
+
+
+def test_the_signed_in_pages_bench_prints_a_row_per_page() -> None:
+    out = _run("signed_in.py")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "`/" in line]
+    assert len(rows) == 7, out
+    for row in rows:
+        assert re.fullmatch(r"\| .+ \| \d+ \| [\d.]+% \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", row), row
