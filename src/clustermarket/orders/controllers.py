@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Response, Template
 
@@ -25,6 +25,7 @@ from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.pagination import page_number
 
 BASKET = "basket"
 ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
@@ -395,13 +396,20 @@ class StaffOrderController(Controller):
     guards = [requires_staff]
 
     async def _page(
-        self, request: Request, message: str = "", error: str = "", status: int = 200
+        self,
+        request: Request,
+        message: str = "",
+        error: str = "",
+        status: int = 200,
+        number: int = 1,
     ) -> Template:
+        orders = await services.staff_orders(request.user, number)
         return Template(
             "orders/staff.html",
             status_code=status,
             context={
-                "orders": await services.staff_orders(request.user),
+                "page": orders,
+                "orders": orders.items,
                 "message": message,
                 "error": error,
                 "online": _settings(request).stripe_enabled,
@@ -409,11 +417,11 @@ class StaffOrderController(Controller):
         )
 
     @get("/")
-    async def list_orders(self, request: Request) -> Template:
+    async def list_orders(self, request: Request, page: FromQuery[str] = "") -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
         await reservations.lapse_unconfirmed()
-        return await self._page(request)
+        return await self._page(request, number=page_number(page))
 
     @post("/{order_id:int}/release")
     async def release(self, request: HTMXRequest, order_id: FromPath[int]) -> Template:

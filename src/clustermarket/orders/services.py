@@ -31,6 +31,7 @@ from clustermarket.orders import mail, payments
 from clustermarket.orders.tables import HOLDING, Order, OrderLine, OrderStatus, StripeEvent
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now, today_uk
+from clustermarket.web.pagination import Page, paginate
 
 log = logging.getLogger("clustermarket.orders")
 
@@ -742,17 +743,22 @@ async def refund_order(settings: Settings, user: CurrentUser, order_id: int) -> 
 # ------------------------------------------------------------------ staff
 
 
-async def staff_orders(user: CurrentUser) -> list[dict[str, Any]]:
-    """Orders with something from the user's school (the admin: all), newest first."""
-    query = Order.select(*_ORDER_COLUMNS).order_by(Order.id, ascending=False).limit(200)
+async def staff_orders(user: CurrentUser, number: int = 1) -> Page:
+    """A page of the orders with something from the user's school (the admin: all), newest
+    first, with the true total: three queries however many orders there are."""
+    where = None
     if not user.is_admin:
-        ids = (
-            await OrderLine.select(OrderLine.order)
-            .where(OrderLine.stall.team.school == (user.school_id or 0))
-            .distinct()
+        school_lines = OrderLine.select(OrderLine.order).where(
+            OrderLine.stall.team.school == (user.school_id or 0)
         )
-        query = query.where(Order.id.is_in([r["order"] for r in ids] or [0]))
-    return await _with_lines(await query)
+        where = Order.id.is_in(school_lines)
+    query = Order.select(*_ORDER_COLUMNS).order_by(Order.id, ascending=False)
+    count = Order.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    page = await paginate(query, await count, number, path="/staff/orders")
+    await _with_lines(page.items)
+    return page
 
 
 async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import all_market_days, fits_database
-from clustermarket.reports.services import REPORTS, Report, as_csv, run_report
+from clustermarket.reports.services import REPORTS, Report, csv_header, csv_rows, run_report
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.csv_stream import csv_download
+from clustermarket.web.pagination import page_number
 
 
 def _report(slug: str) -> Report:
@@ -36,9 +38,10 @@ async def reports_index(
     report: FromQuery[str] = "teams",
     school: FromQuery[int | None] = None,
     day: FromQuery[int | None] = None,
+    page: FromQuery[str] = "",
 ) -> Template:
     school_id, day_id = _scope(request.user, school, day)
-    result = await run_report(_report(report), school_id, day_id)
+    result = await run_report(_report(report), school_id, day_id, page_number(page))
     return Template(
         "reports/index.html",
         context={
@@ -58,15 +61,11 @@ async def report_csv(
     slug: FromPath[str],
     school: FromQuery[int | None] = None,
     day: FromQuery[int | None] = None,
-) -> Response:
+) -> Stream:
     report = _report(slug)
     school_id, day_id = _scope(request.user, school, day)
     rows = await report.rows(school_id, day_id)
-    return Response(
-        content=as_csv(report, rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="cluster-market-{slug}.csv"'},
-    )
+    return csv_download(f"cluster-market-{slug}.csv", csv_header(report), csv_rows(report, rows))
 
 
 ROUTES = [reports_index, report_csv]

@@ -5,9 +5,7 @@ Voided sales are left out everywhere."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +14,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.market.tables import Sale
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
+from clustermarket.web.pagination import Page, clamp
 
 
 @dataclass(frozen=True)
@@ -226,26 +225,36 @@ REPORTS = {
 }
 
 
-async def run_report(report: Report, school_id: int | None, day_id: int | None) -> dict[str, Any]:
+REPORT_ROWS_PER_PAGE = 50
+
+
+async def run_report(
+    report: Report, school_id: int | None, day_id: int | None, number: int = 1
+) -> dict[str, Any]:
+    """The report's rows (aggregated in SQL), a page of them on the page and in its chart."""
     rows = await report.rows(school_id, day_id)
-    bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in rows]
+    size = REPORT_ROWS_PER_PAGE
+    number = clamp(number, len(rows), size)
+    shown = rows[(number - 1) * size : number * size]
+    params = {"report": report.slug, "school": school_id or "", "day": day_id or ""}
+    page = Page(shown, len(rows), number, size, path="/reports", params=params)
+    bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in shown]
     return {
         "report": report,
-        "rows": rows,
+        "rows": shown,
+        "page": page,
         "chart": bar_chart(report.title, bars, money=report.chart_is_money),
     }
 
 
-def as_csv(report: Report, rows: list[dict[str, Any]]) -> str:
+def csv_header(report: Report) -> list[str]:
+    return [heading + (" (£)" if key.endswith("_pence") else "") for key, heading in report.columns]
+
+
+def csv_rows(report: Report, rows: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The same rows as the page; money as pounds with two decimals, dates as ISO dates."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [heading + (" (£)" if key.endswith("_pence") else "") for key, heading in report.columns]
-    )
     for row in rows:
-        writer.writerow([_csv_value(key, row[key]) for key, _ in report.columns])
-    return out.getvalue()
+        yield [_csv_value(key, row[key]) for key, _ in report.columns]
 
 
 def _csv_value(key: str, value: Any) -> str:
