@@ -24,7 +24,7 @@ class CommunityGroup(Table):
     contact_email = Varchar(length=254)
     offers = Text()
     status = Varchar(length=10, choices=GroupStatus, default=GroupStatus.pending, index=True)
-    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
     decided_at = Timestamptz(null=True, default=None)
 
@@ -37,17 +37,17 @@ class VoteChoice(str, Enum):
 class Ballot(Table):
     """A cluster idea the admin puts to the members' vote, until `closes_at`."""
 
-    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade)
+    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade, index=True)
     question = Varchar(length=200)
     closes_at = Timestamptz()
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class Vote(Table):
     """One member, one vote: a unique index on (ballot, member), made by the migration."""
 
-    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade)
-    member = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade, index=True)
+    member = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     choice = Varchar(length=4, choices=VoteChoice)
     created_at = Timestamptz()
