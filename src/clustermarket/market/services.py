@@ -7,6 +7,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
@@ -199,6 +200,12 @@ async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
         & (StallStock.brought > 0)
         & PRODUCT.public_where(StallStock.product)
     )
+    counts = {
+        r["stall"]: r["count"]
+        for r in await StallStock.select(StallStock.stall, Count())
+        .where(where)
+        .group_by(StallStock.stall)
+    }
     items = await paginate(
         StallStock.select(
             StallStock.stall,
@@ -212,7 +219,7 @@ async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
         .order_by(StallStock.stall)
         .order_by(StallStock.product.published_name)
         .order_by(StallStock.id),
-        await StallStock.count().where(where),
+        sum(counts.values()),
         number,
         size=ITEMS_PER_PAGE,
         path=f"/market-days/{day_id}",
@@ -222,7 +229,7 @@ async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
         stall["stock"] = by_stall.get(stall["id"], [])
     # A page shows the stalls whose items it holds; stalls still deciding show on the last.
     last = items.number == items.pages
-    shown = [s for s in stalls if s["stock"] or last]
+    shown = [s for s in stalls if s["stock"] or (last and not counts.get(s["id"]))]
     return {"day": day, "stalls": shown, "page": items, "low_stock": LOW_STOCK}
 
 
