@@ -17,10 +17,12 @@ import re
 import secrets
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import asyncpg
+from piccolo.columns.combination import Combinable
+from piccolo.query import Select
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market import allowance, sales
@@ -72,11 +74,21 @@ async def orderable_day(day_id: int) -> dict[str, Any]:
     return day
 
 
-async def day_products(day_id: int) -> list[dict[str, Any]]:
-    """Every product on sale at the day's stalls, with how many can still be pre-ordered
-    (`left`: within the team's pre-order allowance; `stall_left`: all the stall has left)."""
-    products = (
-        await StallStock.select(
+def _on_sale(day_id: int, only: Iterable[int] | None = None) -> Combinable:
+    where = (
+        (StallStock.stall.market_day == day_id)
+        & (StallStock.brought > 0)
+        & StallStock.stall.closed_at.is_null()
+        & PRODUCT.public_where(StallStock.product)
+    )
+    if only is not None:
+        where &= StallStock.product.is_in(list(only) or [0])
+    return where
+
+
+def _day_products(where: Combinable) -> Select:
+    return (
+        StallStock.select(
             StallStock.stall,
             StallStock.left,
             StallStock.brought,
@@ -87,19 +99,39 @@ async def day_products(day_id: int) -> list[dict[str, Any]]:
             StallStock.product.published_price_pence.as_alias("price_pence"),
             StallStock.stall.team.name.as_alias("team_name"),
         )
-        .where(
-            (StallStock.stall.market_day == day_id)
-            & (StallStock.brought > 0)
-            & StallStock.stall.closed_at.is_null()
-            & PRODUCT.public_where(StallStock.product)
-        )
+        .where(where)
         .order_by(StallStock.stall.team.name)
         .order_by(StallStock.product.published_name)
+        .order_by(StallStock.id)
     )
+
+
+def _with_left(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for product in products:
         product["stall_left"] = product["left"]
         product["left"] = allowance.left_to_pre_order(product)
     return products
+
+
+async def day_products(day_id: int, only: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """The products on sale at the day's stalls (`only` those ids, when given), with how many
+    can still be pre-ordered (`left`: within the team's pre-order allowance; `stall_left`:
+    all the stall has left)."""
+    return _with_left(await _day_products(_on_sale(day_id, only)))
+
+
+async def day_products_page(day_id: int, number: int, size: int) -> Page:
+    """A page of the day's products for the shop, with the true total."""
+    where = _on_sale(day_id)
+    page = await paginate(
+        _day_products(where),
+        await StallStock.count().where(where),
+        number,
+        size=size,
+        path=f"/market-days/{day_id}/pre-order",
+    )
+    _with_left(page.items)
+    return page
 
 
 def parse_quantities(form: dict[str, str]) -> dict[int, int]:
@@ -122,7 +154,7 @@ def parse_quantities(form: dict[str, str]) -> dict[int, int]:
 async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any]:
     """The basket to keep in the session, if every quantity can be had; OrderError if not."""
     await orderable_day(day_id)
-    available = {p["product_id"]: p for p in await day_products(day_id)}
+    available = {p["product_id"]: p for p in await day_products(day_id, quantities)}
     problems = []
     for product_id, quantity in quantities.items():
         product = available.get(product_id)
@@ -155,7 +187,7 @@ async def basket_lines(basket: dict[str, Any] | None) -> dict[str, Any]:
     day_id = int(basket["day"])
     wanted = {int(p): int(q) for p, q in basket["items"].items()}
     lines = []
-    for product in await day_products(day_id):
+    for product in await day_products(day_id, wanted):
         quantity = wanted.get(product["product_id"], 0)
         if quantity > 0:
             lines.append(
