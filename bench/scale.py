@@ -78,6 +78,7 @@ PAGES = [
     ("project list", None, "/projects"),
     ("market days", None, "/market-days"),
     ("market day (next)", None, "/market-days/{day}"),
+    ("pre-order shop (next)", None, "/market-days/{day}/pre-order"),
     ("team page", None, "/teams/{team}"),
     ("ideas board", "pupil", "/ideas"),
     ("ideas, most discussed", "pupil", "/ideas?order=discussed"),

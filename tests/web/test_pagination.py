@@ -287,3 +287,39 @@ async def test_list_pages_cost_the_same_queries_with_few_rows_or_many(client) ->
     many = await counts()
     assert few == many
     assert await User.count() == 4
+
+
+async def test_the_pre_order_shop_pages_its_grid_and_keeps_the_page(client) -> None:
+    from tests.conftest import post_form
+
+    day = await make_day(MarketStatus.open)
+    team = await make_team("aylsham-makers")
+    made = await products(team, 40)
+    await make_stall(day, team, {p: 5 for p in made})
+
+    first = await client.get(f"/market-days/{day}/pre-order")
+    assert "40 products to choose from" in first.text and "Page 1 of 2" in first.text
+    second = await client.get(f"/market-days/{day}/pre-order?page=2")
+    on_second = re.findall(r'name="qty_(\d+)"', second.text)
+    assert len(on_second) == 10 and 'name="page" value="2"' in second.text
+    # "+" on page 2 without JS comes back to page 2, at the card; the basket has it.
+    more = await post_form(
+        client,
+        "/basket",
+        {"day_id": str(day), "page": "2", "step": f"{on_second[0]}:1"},
+        follow_redirects=False,
+    )
+    assert more.status_code == 303
+    assert more.headers["location"] == f"/market-days/{day}/pre-order?page=2#product-{on_second[0]}"
+    again = await client.get(f"/market-days/{day}/pre-order?page=2")
+    assert f'name="qty_{on_second[0]}" value="1"' in again.text
+    assert "1 item</strong>" in again.text
+    # With htmx the fragment comes back for the same page.
+    fragment = await post_form(
+        client,
+        "/basket",
+        {"day_id": str(day), "page": "2", "step": f"{on_second[1]}:1"},
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200 and 'name="page" value="2"' in fragment.text
+    assert "2 items</strong>" in fragment.text
