@@ -29,6 +29,8 @@ SCHEDULES = (
     Schedule("orders.lapse_reservations", None),
     # Leavers past their erase date are erased (accounts/leaver_jobs.py).
     Schedule("accounts.erase_leavers", None),
+    # SQLite's query planner statistics follow the tables as they grow (db.py).
+    Schedule("clustermarket.db:refresh_statistics", None),
 )
 
 
