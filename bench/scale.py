@@ -399,6 +399,11 @@ async def _build_scale(size: Size, demo: dict[str, Any]) -> dict[str, int]:
             for n in range(size.log_rows)
         ],
     )
+    from clustermarket.settings import get_settings
+    from piccolo_conf import DB
+
+    if get_settings().is_postgres:
+        await DB.run_ddl("ANALYZE")  # what autovacuum does within a minute of a bulk load
     return {
         "products": await Product.count(),
         "sales": await Sale.count(),
