@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sqlite3
@@ -71,9 +72,12 @@ def refresh_sqlite_statistics(settings: Settings) -> None:
     product instead of from the day's stalls. PostgreSQL keeps its own (autovacuum)."""
     if settings.is_postgres or not settings.sqlite_path.exists():
         return
-    with sqlite3.connect(settings.sqlite_path, timeout=COMMAND_BUSY_TIMEOUT) as conn:
-        conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
-        conn.execute("ANALYZE")
+    try:
+        with sqlite3.connect(settings.sqlite_path, timeout=WEB_BUSY_TIMEOUT) as conn:
+            conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            conn.execute("ANALYZE")
+    except sqlite3.Error as error:  # a busy or read-only file: the old statistics serve
+        logging.getLogger(__name__).warning("SQLite statistics not refreshed: %s", error)
 
 
 async def refresh_statistics(settings: Settings, payload: dict) -> None:
