@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sqlite3
@@ -59,11 +60,36 @@ async def migrate(settings: Settings) -> None:
     result = await run_forwards(app_name="all")
     if not result.success:
         raise RuntimeError(f"Migrations failed: {result.message}")
+    refresh_sqlite_statistics(settings)
+
+
+# Rows sampled per index: ANALYZE stays a few milliseconds however big the tables grow.
+ANALYSIS_LIMIT = 1000
+
+
+def refresh_sqlite_statistics(settings: Settings) -> None:
+    """SQLite's planner needs statistics to see that a yes/no column (`is_public`, `status`)
+    narrows nothing: without them it may start a market day's page from every public
+    product instead of from the day's stalls. PostgreSQL keeps its own (autovacuum)."""
+    if settings.is_postgres or not settings.sqlite_path.exists():
+        return
+    try:
+        with sqlite3.connect(settings.sqlite_path, timeout=WEB_BUSY_TIMEOUT) as conn:
+            conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            conn.execute("ANALYZE")
+    except sqlite3.Error as error:  # a busy or read-only file: the old statistics serve
+        logging.getLogger(__name__).warning("SQLite statistics not refreshed: %s", error)
+
+
+async def refresh_statistics(settings: Settings, payload: dict) -> None:
+    """The nightly job (jobs/schedule.py): statistics follow the tables as they grow."""
+    await asyncio.to_thread(refresh_sqlite_statistics, settings)
 
 
 async def open_pool(engine: Engine, settings: Settings) -> None:
     if isinstance(engine, RequestSQLiteEngine):  # long-lived connections kept per worker
         engine.keep_idle = max(settings.database_pool_size, 0)
+    refresh_sqlite_statistics(settings)  # at start-up, so the planner sees today's tables
     if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
         size = settings.database_pool_size
         # asyncpg keeps ten idle connections by default, more than a small pool may hold.

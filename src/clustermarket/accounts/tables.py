@@ -22,7 +22,7 @@ class SignInKind(str, Enum):
 class SchoolClass(Table, tablename="school_class"):
     """A school's class ("Year 3 Hedgehogs"); its sign-in link carries `code`."""
 
-    school = ForeignKey(references=School, on_delete=OnDelete.cascade)
+    school = ForeignKey(references=School, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=80)
     year_group = Integer(null=True, default=None)
     sign_in_kind = Varchar(length=12, choices=SignInKind, default=SignInKind.password)
@@ -39,7 +39,7 @@ class User(Table, tablename="app_user"):
     role = Varchar(length=12, choices=Role, index=True)
     first_name = Varchar(length=60)
     last_name = Varchar(length=60)
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict, index=True)
     year_group = Integer(null=True, default=None)
     email = Varchar(length=254, null=True, default=None)
     # Teachers record whether a pupil's photos may be published (issue 3 uses it).
@@ -51,7 +51,7 @@ class User(Table, tablename="app_user"):
     last_login_at = Timestamptz(null=True, default=None)
     # Issue 12: the pupil's class, picture PIN (argon2 hash) and its wrong-PIN pause.
     school_class = ForeignKey(
-        references=SchoolClass, null=True, default=None, on_delete=OnDelete.set_null
+        references=SchoolClass, null=True, default=None, on_delete=OnDelete.set_null, index=True
     )
     pin_hash = Varchar(length=255, null=True, default=None)
     pin_failures = Integer(default=0)

@@ -31,23 +31,23 @@ class Event(Table):
     ends_at = Timestamptz()
     place = Varchar(length=200)
     is_public = Boolean(default=True, index=True)
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class EventSchool(Table):
     """A school taking part in an event."""
 
-    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
-    school = ForeignKey(references=School, null=False, on_delete=OnDelete.cascade)
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
+    school = ForeignKey(references=School, null=False, on_delete=OnDelete.cascade, index=True)
 
 
 class EventSignup(Table):
     """A team will present one project or one product at an event."""
 
-    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
-    project = ForeignKey(references=Project, null=True, on_delete=OnDelete.cascade)
-    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade)
-    signed_up_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
+    project = ForeignKey(references=Project, null=True, on_delete=OnDelete.cascade, index=True)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade, index=True)
+    signed_up_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()

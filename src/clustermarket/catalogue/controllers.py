@@ -24,6 +24,7 @@ from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.pagination import page_number
 
 
 def _product_input(row: dict) -> ProductInput:
@@ -123,14 +124,21 @@ async def update_product(
 
 @get("/products", opt=PUBLIC_PAGE)
 async def product_list(
-    request: HTMXRequest, q: FromQuery[str] = "", school: FromQuery[str] = ""
+    request: HTMXRequest,
+    q: FromQuery[str] = "",
+    school: FromQuery[str] = "",
+    page: FromQuery[str] = "",
 ) -> Template:
     """The public catalogue; htmx asks for the results fragment only, plain GETs get the page."""
     school_row = await school_by_slug(school) if school else None
-    products = await services.public_products(
-        text=q, school_id=school_row["id"] if school_row else None
+    products = await services.public_product_page(
+        page_number(page),
+        text=q,
+        school_id=school_row["id"] if school_row else None,
+        path="/products",
+        params={"q": q, "school": school},
     )
-    context = {"products": products, "q": q, "school": school, "schools": await all_schools()}
+    context = {"page": products, "q": q, "school": school, "schools": await all_schools()}
     return page_or_fragment(request, "catalogue/list.html", "catalogue/_results.html", context)
 
 

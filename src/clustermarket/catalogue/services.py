@@ -15,6 +15,7 @@ from clustermarket.money import MoneyError, parse_pounds
 from clustermarket.teams.tables import TeamKind
 from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
+from clustermarket.web.pagination import Page, paginate
 
 
 @dataclass
@@ -105,10 +106,7 @@ async def _with_thumbs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-async def public_products(
-    *, text: str = "", school_id: int | None = None, team_id: int | None = None, limit: int = 60
-) -> list[dict[str, Any]]:
-    """Approved, active products, newest first; two queries however many rows."""
+def _public_where(text: str, school_id: int | None, team_id: int | None):
     where = PRODUCT.public_where()
     if text.strip():
         where &= text_matches(Product.published_name, text) | text_matches(
@@ -118,13 +116,36 @@ async def public_products(
         where &= Product.team.school == school_id
     if team_id is not None:
         where &= Product.team == team_id
+    return where
+
+
+async def public_products(
+    *, text: str = "", school_id: int | None = None, team_id: int | None = None, limit: int = 60
+) -> list[dict[str, Any]]:
+    """Approved, active products, newest first; two queries however many rows."""
     rows = (
         await Product.select(*_public_columns())
-        .where(where)
+        .where(_public_where(text, school_id, team_id))
         .order_by(Product.id, ascending=False)
         .limit(limit)
     )
     return await _with_thumbs(rows)
+
+
+async def public_product_page(
+    number: int, *, text: str = "", school_id: int | None = None, path: str, params: dict
+) -> Page:
+    """One page of the public catalogue with the true total; three queries."""
+    where = _public_where(text, school_id, None)
+    page = await paginate(
+        Product.select(*_public_columns()).where(where).order_by(Product.id, ascending=False),
+        await Product.count().where(where),
+        number,
+        path=path,
+        params=params,
+    )
+    await _with_thumbs(page.items)
+    return page
 
 
 async def public_product(product_id: int) -> dict[str, Any]:

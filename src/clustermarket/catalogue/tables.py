@@ -26,7 +26,7 @@ class Product(Table):
     private to the team and never published.
     """
 
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=120)
     description = Text(default="")
     price_pence = Integer()
@@ -38,7 +38,7 @@ class Product(Table):
     published_description = Text(default="")
     published_price_pence = Integer(null=True, default=None)
     is_public = Boolean(default=False, index=True)
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     submitted_at = Timestamptz(null=True, default=None)

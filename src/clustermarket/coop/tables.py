@@ -28,19 +28,19 @@ class CommunityGroup(Table):
     contact_email = Varchar(length=254)
     offers = Text()
     status = Varchar(length=10, choices=GroupStatus, default=GroupStatus.pending, index=True)
-    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
     decided_at = Timestamptz(null=True, default=None)
     # The contact person's community-member account, made when the group is approved.
     contact_account = ForeignKey(
-        references=User, null=True, default=None, on_delete=OnDelete.set_null
+        references=User, null=True, default=None, on_delete=OnDelete.set_null, index=True
     )
 
 
 class WelcomeLink(Table):
     """A one-time link for a new community member to choose a password (hash stored only)."""
 
-    account = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    account = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
@@ -54,16 +54,18 @@ class Ballot(Table):
     vote per member per ballot, no member votes twice on the same idea."""
 
     question = Varchar(length=200)
-    idea = ForeignKey(references=Idea, null=True, default=None, on_delete=OnDelete.set_null)
+    idea = ForeignKey(
+        references=Idea, null=True, default=None, on_delete=OnDelete.set_null, index=True
+    )
     opens_at = Timestamptz()
     closes_at = Timestamptz()
     closed_early = Boolean(default=False)
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class BallotOption(Table, tablename="ballot_option"):
-    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade)
+    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade, index=True)
     label = Varchar(length=120)
     position = Integer(default=0)
 
@@ -71,7 +73,7 @@ class BallotOption(Table, tablename="ballot_option"):
 class Vote(Table):
     """One member, one vote: a unique index on (ballot, member), made by the migration."""
 
-    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade)
-    option = ForeignKey(references=BallotOption, null=False, on_delete=OnDelete.cascade)
-    member = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    ballot = ForeignKey(references=Ballot, null=False, on_delete=OnDelete.cascade, index=True)
+    option = ForeignKey(references=BallotOption, null=False, on_delete=OnDelete.cascade, index=True)
+    member = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz()

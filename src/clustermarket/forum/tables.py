@@ -17,16 +17,16 @@ from clustermarket.schools.tables import School
 
 class ForumThread(Table, tablename="forum_thread"):
     title = Varchar(length=120)
-    started_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    started_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class ForumPost(Table, tablename="forum_post"):
     thread = ForeignKey(references=ForumThread, null=False, on_delete=OnDelete.cascade, index=True)
     opens_thread = Boolean(default=False)  # the thread's first post carries its title
-    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     # The school whose teachers moderate it (a pupil's); empty: the admin moderates it.
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict, index=True)
     body = Text()
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
     feedback = Text(default="")

@@ -40,6 +40,8 @@ SCHEDULES = (
     Schedule("accounts.erase_leavers", None),
     # Each opted-in teacher's e-mail of what waits in their queue (moderation/digest.py).
     Schedule("moderation.queue_digests", None, hour=7),
+    # SQLite's query planner statistics follow the tables as they grow (db.py).
+    Schedule("clustermarket.db:refresh_statistics", None),
 )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from clustermarket.market import services
@@ -17,6 +17,7 @@ from clustermarket.market.tables import MarketStatus
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.pagination import page_number
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -25,12 +26,15 @@ class PublicMarketController(Controller):
     path = "/market-days"
 
     @get("/", opt=PUBLIC_PAGE)
-    async def list_days(self) -> Template:
-        return Template("market/days.html", context={"days": await services.all_market_days()})
+    async def list_days(self, page: FromQuery[str] = "") -> Template:
+        days = await services.market_day_page(page_number(page))
+        return Template("market/days.html", context={"page": days, "days": days.items})
 
     @get("/{day_id:int}", opt=PUBLIC_PAGE)
-    async def show_day(self, day_id: FromPath[int]) -> Template:
-        return Template("market/day.html", context=await services.public_market_day(day_id))
+    async def show_day(self, day_id: FromPath[int], page: FromQuery[str] = "") -> Template:
+        return Template(
+            "market/day.html", context=await services.public_market_day(day_id, page_number(page))
+        )
 
 
 @dataclass

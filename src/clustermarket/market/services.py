@@ -7,6 +7,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
@@ -19,6 +20,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team, TeamKind
 from clustermarket.timeutil import today_uk
 from clustermarket.transactions import write_transaction  # noqa: F401 (used here and by importers)
+from clustermarket.web.pagination import Page, paginate
 
 MAX_STOCK = 1000  # per product per stall: more than any school team makes in a month
 LOW_STOCK = 5  # the public page says "only N left" from here down
@@ -185,29 +187,60 @@ async def enterprise_teams() -> list[dict[str, Any]]:
     )
 
 
-async def public_market_day(day_id: int) -> dict[str, Any]:
-    """The public page: each stall and what it brings, how many are left. Three queries."""
+ITEMS_PER_PAGE = 60
+
+
+async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
+    """The public page: each stall and what it brings, how many are left, a page of items at
+    a time (stall by stall) with the true total. Four queries."""
     day = await market_day(day_id)
     stalls = await stalls_of_day(day_id)
-    stock = (
-        await StallStock.select(
+    where = (
+        (StallStock.stall.market_day == day_id)
+        & (StallStock.brought > 0)
+        & PRODUCT.public_where(StallStock.product)
+    )
+    counts = {
+        r["stall"]: r["count"]
+        for r in await StallStock.select(StallStock.stall, Count())
+        .where(where)
+        .group_by(StallStock.stall)
+    }
+    items = await paginate(
+        StallStock.select(
             StallStock.stall,
             StallStock.brought,
             StallStock.left,
             StallStock.product.published_name.as_alias("name"),
             StallStock.product.published_price_pence.as_alias("price_pence"),
         )
-        .where(
-            (StallStock.stall.market_day == day_id)
-            & (StallStock.brought > 0)
-            & PRODUCT.public_where(StallStock.product)
-        )
+        .where(where)
+        .order_by(StallStock.stall.team.name)
+        .order_by(StallStock.stall)
         .order_by(StallStock.product.published_name)
+        .order_by(StallStock.id),
+        sum(counts.values()),
+        number,
+        size=ITEMS_PER_PAGE,
+        path=f"/market-days/{day_id}",
     )
-    by_stall = group_rows(stock, "stall")
+    by_stall = group_rows(items.items, "stall")
     for stall in stalls:
         stall["stock"] = by_stall.get(stall["id"], [])
-    return {"day": day, "stalls": stalls, "low_stock": LOW_STOCK}
+    # A page shows the stalls whose items it holds; stalls still deciding show on the last.
+    last = items.number == items.pages
+    shown = [s for s in stalls if s["stock"] or (last and not counts.get(s["id"]))]
+    return {"day": day, "stalls": shown, "page": items, "low_stock": LOW_STOCK}
+
+
+async def market_day_page(number: int) -> Page:
+    """A page of the market days, newest first, with the true total."""
+    return await paginate(
+        MarketDay.select(*_DAY_COLUMNS).order_by(MarketDay.date, ascending=False),
+        await MarketDay.count(),
+        number,
+        path="/market-days",
+    )
 
 
 # ------------------------------------------------------------------ a team's stalls

@@ -19,7 +19,7 @@ class MarketStatus(str, Enum):
 class MarketDay(Table):
     """A monthly market. `opens`/`closes` are wall-clock times in UK time on `date`."""
 
-    cluster = ForeignKey(references=Cluster, null=False, on_delete=OnDelete.restrict)
+    cluster = ForeignKey(references=Cluster, null=False, on_delete=OnDelete.restrict, index=True)
     date = Date(index=True)
     location = Varchar(length=200)
     opens = Time()
@@ -31,8 +31,10 @@ class Stall(Table):
     """A team's stall on a market day. The team opens it with a cash float and closes it by
     counting the tin; both amounts are pence."""
 
-    market_day = ForeignKey(references=MarketDay, null=False, on_delete=OnDelete.cascade)
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.restrict)
+    market_day = ForeignKey(
+        references=MarketDay, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.restrict, index=True)
     pitch = Varchar(length=60, default="")  # where on the market place, e.g. "By the church"
     float_pence = Integer(null=True, default=None)
     opened_at = Timestamptz(null=True, default=None)
@@ -50,8 +52,8 @@ class StallStock(Table):
     """How many of a product a stall brought, and how many are left. `left` only ever moves
     by a conditional UPDATE, so it never goes below zero."""
 
-    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
-    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade, index=True)
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict, index=True)
     brought = Integer(default=0)
     left = Integer(default=0)
     # How many may be pre-ordered (the rest is kept for selling at the stall), set by the
@@ -81,8 +83,8 @@ class Sale(Table):
 
     client_id = Varchar(length=36, unique=True)
     ticket = Varchar(length=36, index=True, default="")  # the ticket's id, shared by its lines
-    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
-    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.restrict)
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade, index=True)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=8, choices=SaleKind, default=SaleKind.product)
     label = Varchar(length=60, default="")  # a custom amount's words, e.g. "Donation"
     offline = Boolean(default=False)  # made on the phone without a signal, sent later
@@ -93,10 +95,10 @@ class Sale(Table):
     cost_pence = Integer()  # quantity × unit cost, for profit
     method = Varchar(length=8, choices=PaymentMethod)
     tendered_pence = Integer(null=True, default=None)  # cash handed over, for the change
-    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     recorded_at = Timestamptz(index=True)
     voided_at = Timestamptz(null=True, default=None)
-    voided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    voided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
 
 
 class ExpenseKind(str, Enum):
@@ -109,10 +111,12 @@ class ExpenseKind(str, Enum):
 class Expense(Table):
     """A team's cost in pence, for one market day or for the business as a whole."""
 
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
-    market_day = ForeignKey(references=MarketDay, null=True, on_delete=OnDelete.set_null)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
+    market_day = ForeignKey(
+        references=MarketDay, null=True, on_delete=OnDelete.set_null, index=True
+    )
     kind = Varchar(length=12, choices=ExpenseKind)
     description = Varchar(length=200, default="")
     amount_pence = Integer()
-    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     recorded_at = Timestamptz()

@@ -20,7 +20,7 @@ class Photo(Table):
     one to the other). `held`: the uploader has no photo consent on record, so the photo is
     published only when a teacher has looked at it and released it."""
 
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
     owner_type = Varchar(length=10, choices=PhotoOwner)
     owner_id = Integer(index=True)
     file_name = Varchar(length=64, unique=True)
@@ -28,7 +28,7 @@ class Photo(Table):
     width = Integer()
     height = Integer()
     alt_text = Varchar(length=200, default="")
-    uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     held = Boolean(default=False)
     in_draft = Boolean(default=True)
     published = Boolean(default=False)

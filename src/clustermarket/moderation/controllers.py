@@ -22,6 +22,7 @@ from clustermarket.moderation.services import ModerationError, TextProblems
 from clustermarket.moderation.waits import waits_by_school
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.forms import Form
+from clustermarket.web.pagination import page_number
 
 TABS = {
     "waiting": [ContentStatus.pending],
@@ -150,11 +151,13 @@ async def decide(
 
 
 @get("/moderation/log", guards=[requires_staff])
-async def moderation_log(request: Request) -> Template:
+async def moderation_log(request: Request, page: FromQuery[str] = "") -> Template:
     """Teachers read their school's log; admins read everyone's."""
     user: CurrentUser = request.user
-    entries = await log_entries(school_id=None if user.is_admin else user.school_id)
-    return Template("moderation/log.html", context={"entries": entries})
+    entries = await log_entries(
+        school_id=None if user.is_admin else user.school_id, number=page_number(page)
+    )
+    return Template("moderation/log.html", context={"page": entries, "entries": entries.items})
 
 
 ROUTES = [

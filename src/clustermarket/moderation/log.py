@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.timeutil import now
+from clustermarket.web.pagination import Page, paginate
 
 
 async def log_action(
@@ -32,17 +31,16 @@ async def log_action(
     )
 
 
-async def log_entries(*, school_id: int | None, limit: int = 200) -> list[dict[str, Any]]:
-    """Newest first. `school_id=None` means every school (admins)."""
-    query = (
-        ModerationLog.select(
-            ModerationLog.all_columns(),
-            ModerationLog.actor.username.as_alias("actor_username"),
-            ModerationLog.school.name.as_alias("school_name"),
-        )
-        .order_by(ModerationLog.id, ascending=False)
-        .limit(limit)
-    )
-    if school_id is not None:
-        query = query.where(ModerationLog.school == school_id)
-    return await query
+async def log_entries(*, school_id: int | None, number: int = 1) -> Page:
+    """A page of the log, newest first, with the true total. `school_id=None` means every
+    school (admins)."""
+    where = ModerationLog.school == school_id if school_id is not None else None
+    query = ModerationLog.select(
+        ModerationLog.all_columns(),
+        ModerationLog.actor.username.as_alias("actor_username"),
+        ModerationLog.school.name.as_alias("school_name"),
+    ).order_by(ModerationLog.id, ascending=False)
+    count = ModerationLog.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    return await paginate(query, await count, number, size=50, path="/moderation/log")

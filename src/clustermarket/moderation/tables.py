@@ -12,11 +12,11 @@ class ModerationLog(Table):
     Rows are only ever added. `school` is the school whose teachers may read the row.
     """
 
-    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     action = Varchar(length=40, index=True)
     subject_type = Varchar(length=40)
     subject_id = Integer()
     subject_label = Varchar(length=200, default="")
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null, index=True)
     reason = Text(default="")
     created_at = Timestamptz()

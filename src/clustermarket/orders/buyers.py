@@ -3,12 +3,11 @@ under "My orders"; a buyer without an account keeps the private receipt link onl
 
 from __future__ import annotations
 
-from typing import Any
-
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
 from clustermarket.orders.services import _with_lines
 from clustermarket.orders.tables import BuyerAccount
+from clustermarket.web.pagination import Page, paginate
 
 
 def is_buyer_account(user: CurrentUser | None) -> bool:
@@ -28,10 +27,12 @@ async def buyer_details(user: CurrentUser | None) -> dict[str, str]:
     return {"name": f"{user.first_name} {user.last_name}".strip(), "email": row["email"] or ""}
 
 
-async def orders_of(user: CurrentUser) -> list[dict[str, Any]]:
-    """Every order placed from this account, newest first, with its lines (two queries)."""
-    orders = (
-        await BuyerAccount.select(
+async def orders_of(user: CurrentUser, number: int = 1) -> Page:
+    """A page of the orders placed from this account, newest first, with their lines and
+    the true total (three queries)."""
+    where = BuyerAccount.account == user.id
+    page = await paginate(
+        BuyerAccount.select(
             BuyerAccount.order.id.as_alias("id"),
             BuyerAccount.order.token.as_alias("token"),
             BuyerAccount.order.status.as_alias("status"),
@@ -40,7 +41,12 @@ async def orders_of(user: CurrentUser) -> list[dict[str, Any]]:
             BuyerAccount.order.market_day.date.as_alias("day_date"),
             BuyerAccount.order.market_day.location.as_alias("day_location"),
         )
-        .where(BuyerAccount.account == user.id)
+        .where(where)
         .order_by(BuyerAccount.order.created_at, ascending=False)
+        .order_by(BuyerAccount.id, ascending=False),
+        await BuyerAccount.count().where(where),
+        number,
+        path="/my/orders",
     )
-    return await _with_lines(orders)
+    await _with_lines(page.items)
+    return page

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Response, Template
 
@@ -26,6 +26,7 @@ from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.pagination import page_number
 
 BASKET = "basket"
 ORDERS_PER_HOUR = 20  # per address: pre-orders hold stock, so nobody may hoard a stall's stock
@@ -84,11 +85,13 @@ class BasketController(Controller):
         error: str = "",
         status: int = 200,
         check: shop.QuantityCheck | None = None,
+        number: int = 1,
     ) -> Template:
-        """The market's shop: the page, or to htmx its grid and basket bar."""
+        """The market's shop (a page of it): the page, or to htmx its grid and basket bar."""
         day = await market.market_day(day_id)
         basket = _basket(request)
-        products = await shop.shop_products(day_id, basket)
+        page = await shop.shop_products(day_id, basket, number)
+        products = page.items
         shut = windows.why_shut(await windows.window_of(day_id))
         error = error or shop.mark_fields(products, check, "in_basket")
         return page_or_fragment(
@@ -98,6 +101,7 @@ class BasketController(Controller):
             {
                 "day": day,
                 "products": products,
+                "page": page,
                 "error": error,
                 "online": _settings(request).stripe_enabled,
                 "max_per_line": services.MAX_PER_LINE,
@@ -109,14 +113,16 @@ class BasketController(Controller):
         )
 
     @get("/market-days/{day_id:int}/pre-order", opt=PUBLIC_PAGE)
-    async def choose(self, request: HTMXRequest, day_id: FromPath[int]) -> Template:
+    async def choose(
+        self, request: HTMXRequest, day_id: FromPath[int], page: FromQuery[str] = ""
+    ) -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
         try:
             await services.orderable_day(day_id)
         except OrderError as error:
             return await self._choose(request, day_id, str(error), error.status_code)
-        return await self._choose(request, day_id)
+        return await self._choose(request, day_id, number=page_number(page))
 
     @post("/basket")
     async def fill(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
@@ -129,13 +135,14 @@ class BasketController(Controller):
         except ValueError:
             raise NotFound() from None
         from_basket = form.get("from") == "basket"
+        number = page_number(form.get("page"))  # the shop's page the form was sent from
         try:
             await windows.check_open(day_id)
             check = await shop.check_quantities(day_id, form, _basket(request))
         except OrderError as error:
             if from_basket:
                 return await self._basket_page(request, str(error), error.status_code)
-            return await self._choose(request, day_id, str(error), error.status_code)
+            return await self._choose(request, day_id, str(error), error.status_code, number=number)
         basket = shop.basket_of(day_id, check)
         _keep_basket(request, basket)
         status = 400 if check.errors else 200
@@ -148,15 +155,20 @@ class BasketController(Controller):
                 )
             return _see_other("/basket")
         if check.errors:
-            return await self._choose(request, day_id, status=status, check=check)
+            return await self._choose(request, day_id, status=status, check=check, number=number)
         if "step" in form or "update" in form:  # still shopping
             if request.htmx:
-                return await self._choose(request, day_id)
+                return await self._choose(request, day_id, number=number)
             card = form.get("step", "").partition(":")[0]
-            return _see_other(f"/market-days/{day_id}/pre-order#product-{card}")
+            on_page = f"?page={number}" if number > 1 else ""
+            return _see_other(f"/market-days/{day_id}/pre-order{on_page}#product-{card}")
         if basket is None:
             return await self._choose(
-                request, day_id, "Choose at least one product (a quantity of 1 or more).", 400
+                request,
+                day_id,
+                "Choose at least one product (a quantity of 1 or more).",
+                400,
+                number=number,
             )
         return ClientRedirect("/basket") if request.htmx else _see_other("/basket")
 
@@ -394,13 +406,20 @@ class StaffOrderController(Controller):
     guards = [requires_staff]
 
     async def _page(
-        self, request: Request, message: str = "", error: str = "", status: int = 200
+        self,
+        request: Request,
+        message: str = "",
+        error: str = "",
+        status: int = 200,
+        number: int = 1,
     ) -> Template:
+        orders = await services.staff_orders(request.user, number)
         return Template(
             "orders/staff.html",
             status_code=status,
             context={
-                "orders": await services.staff_orders(request.user),
+                "page": orders,
+                "orders": orders.items,
                 "message": message,
                 "error": error,
                 "online": _settings(request).stripe_enabled,
@@ -408,11 +427,11 @@ class StaffOrderController(Controller):
         )
 
     @get("/")
-    async def list_orders(self, request: Request) -> Template:
+    async def list_orders(self, request: Request, page: FromQuery[str] = "") -> Template:
         if _settings(request).stripe_enabled:
             await services.expire_overdue_checkouts(_settings(request))
         await reservations.lapse_unconfirmed()
-        return await self._page(request)
+        return await self._page(request, number=page_number(page))
 
     @post("/{order_id:int}/release")
     async def release(self, request: HTMXRequest, order_id: FromPath[int]) -> Template:

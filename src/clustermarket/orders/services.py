@@ -17,10 +17,12 @@ import re
 import secrets
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import asyncpg
+from piccolo.columns.combination import Combinable
+from piccolo.query import Select
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market import allowance, sales
@@ -31,6 +33,7 @@ from clustermarket.orders import mail, members, payments
 from clustermarket.orders.tables import HOLDING, Order, OrderLine, OrderStatus, StripeEvent
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now, today_uk
+from clustermarket.web.pagination import Page, paginate
 
 log = logging.getLogger("clustermarket.orders")
 
@@ -71,11 +74,21 @@ async def orderable_day(day_id: int) -> dict[str, Any]:
     return day
 
 
-async def day_products(day_id: int) -> list[dict[str, Any]]:
-    """Every product on sale at the day's stalls, with how many can still be pre-ordered
-    (`left`: within the team's pre-order allowance; `stall_left`: all the stall has left)."""
-    products = (
-        await StallStock.select(
+def _on_sale(day_id: int, only: Iterable[int] | None = None) -> Combinable:
+    where = (
+        (StallStock.stall.market_day == day_id)
+        & (StallStock.brought > 0)
+        & StallStock.stall.closed_at.is_null()
+        & PRODUCT.public_where(StallStock.product)
+    )
+    if only is not None:
+        where &= StallStock.product.is_in(list(only) or [0])
+    return where
+
+
+def _day_products(where: Combinable) -> Select:
+    return (
+        StallStock.select(
             StallStock.stall,
             StallStock.left,
             StallStock.brought,
@@ -86,19 +99,39 @@ async def day_products(day_id: int) -> list[dict[str, Any]]:
             StallStock.product.published_price_pence.as_alias("price_pence"),
             StallStock.stall.team.name.as_alias("team_name"),
         )
-        .where(
-            (StallStock.stall.market_day == day_id)
-            & (StallStock.brought > 0)
-            & StallStock.stall.closed_at.is_null()
-            & PRODUCT.public_where(StallStock.product)
-        )
+        .where(where)
         .order_by(StallStock.stall.team.name)
         .order_by(StallStock.product.published_name)
+        .order_by(StallStock.id)
     )
+
+
+def _with_left(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for product in products:
         product["stall_left"] = product["left"]
         product["left"] = allowance.left_to_pre_order(product)
     return products
+
+
+async def day_products(day_id: int, only: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """The products on sale at the day's stalls (`only` those ids, when given), with how many
+    can still be pre-ordered (`left`: within the team's pre-order allowance; `stall_left`:
+    all the stall has left)."""
+    return _with_left(await _day_products(_on_sale(day_id, only)))
+
+
+async def day_products_page(day_id: int, number: int, size: int) -> Page:
+    """A page of the day's products for the shop, with the true total."""
+    where = _on_sale(day_id)
+    page = await paginate(
+        _day_products(where),
+        await StallStock.count().where(where),
+        number,
+        size=size,
+        path=f"/market-days/{day_id}/pre-order",
+    )
+    _with_left(page.items)
+    return page
 
 
 def parse_quantities(form: dict[str, str]) -> dict[int, int]:
@@ -121,7 +154,7 @@ def parse_quantities(form: dict[str, str]) -> dict[int, int]:
 async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any]:
     """The basket to keep in the session, if every quantity can be had; OrderError if not."""
     await orderable_day(day_id)
-    available = {p["product_id"]: p for p in await day_products(day_id)}
+    available = {p["product_id"]: p for p in await day_products(day_id, quantities)}
     problems = []
     for product_id, quantity in quantities.items():
         product = available.get(product_id)
@@ -154,7 +187,7 @@ async def basket_lines(basket: dict[str, Any] | None) -> dict[str, Any]:
     day_id = int(basket["day"])
     wanted = {int(p): int(q) for p, q in basket["items"].items()}
     lines = []
-    for product in await day_products(day_id):
+    for product in await day_products(day_id, wanted):
         quantity = wanted.get(product["product_id"], 0)
         if quantity > 0:
             lines.append(
@@ -749,17 +782,22 @@ async def refund_order(settings: Settings, user: CurrentUser, order_id: int) -> 
 # ------------------------------------------------------------------ staff
 
 
-async def staff_orders(user: CurrentUser) -> list[dict[str, Any]]:
-    """Orders with something from the user's school (the admin: all), newest first."""
-    query = Order.select(*_ORDER_COLUMNS).order_by(Order.id, ascending=False).limit(200)
+async def staff_orders(user: CurrentUser, number: int = 1) -> Page:
+    """A page of the orders with something from the user's school (the admin: all), newest
+    first, with the true total: three queries however many orders there are."""
+    where = None
     if not user.is_admin:
-        ids = (
-            await OrderLine.select(OrderLine.order)
-            .where(OrderLine.stall.team.school == (user.school_id or 0))
-            .distinct()
+        school_lines = OrderLine.select(OrderLine.order).where(
+            OrderLine.stall.team.school == (user.school_id or 0)
         )
-        query = query.where(Order.id.is_in([r["order"] for r in ids] or [0]))
-    return await _with_lines(await query)
+        where = Order.id.is_in(school_lines)
+    query = Order.select(*_ORDER_COLUMNS).order_by(Order.id, ascending=False)
+    count = Order.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    page = await paginate(query, await count, number, path="/staff/orders")
+    await _with_lines(page.items)
+    return page
 
 
 async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:

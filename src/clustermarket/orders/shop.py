@@ -20,6 +20,7 @@ from clustermarket.orders import services
 from clustermarket.orders.services import MAX_PER_LINE, OrderError
 from clustermarket.orders.windows import why_shut, window_of
 from clustermarket.timeutil import today_uk
+from clustermarket.web.pagination import Page
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: int() takes others too
 LOW_STOCK = 5  # "only N left" from here down
@@ -72,7 +73,11 @@ async def check_quantities(
     """Apply the typed quantities (`qty_<product id>`) and a − / + step to the basket of this
     market day. OrderError only for a product that is not on sale that day."""
     await services.orderable_day(day_id)
-    available = {p["product_id"]: p for p in await services.day_products(day_id)}
+    asked = [int(k[4:]) for k in form if k.startswith("qty_") and k[4:].isdigit()]
+    stepped = _step(form)
+    asked += [stepped[0]] if stepped else []
+    only = [p for p in asked if fits_database(p)]
+    available = {p["product_id"]: p for p in await services.day_products(day_id, only)}
     same_day = bool(basket) and basket.get("day") == day_id
     items = {k: int(v) for k, v in (basket or {}).get("items", {}).items()} if same_day else {}
     check = QuantityCheck(items=items)
@@ -124,10 +129,14 @@ def basket_of(day_id: int, check: QuantityCheck) -> dict[str, Any] | None:
     return {"day": day_id, "items": check.items} if check.items else None
 
 
-async def shop_products(day_id: int, basket: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The day's products as shop cards: photo, price, stall, what is left, what the basket
-    holds (one query for the stock, one for the photos)."""
-    products = await services.day_products(day_id)
+SHOP_PAGE_SIZE = 30
+
+
+async def shop_products(day_id: int, basket: dict[str, Any] | None, number: int = 1) -> Page:
+    """A page of the day's products as shop cards: photo, price, stall, what is left, what
+    the basket holds (the count, the stock and the photos: three queries)."""
+    page = await services.day_products_page(day_id, number, SHOP_PAGE_SIZE)
+    products = page.items
     photos = await photos_for("product", [p["product_id"] for p in products], published=True)
     in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
     for product in products:
@@ -135,7 +144,7 @@ async def shop_products(day_id: int, basket: dict[str, Any] | None) -> list[dict
         product["in_basket"] = int(in_basket.get(str(product["product_id"]), 0))
         product["limit"] = min(product["left"], MAX_PER_LINE)
         product["low"] = 0 < product["left"] <= LOW_STOCK
-    return products
+    return page
 
 
 async def basket_summary(basket: dict[str, Any] | None) -> dict[str, Any]:

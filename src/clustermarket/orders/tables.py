@@ -28,7 +28,9 @@ class Order(Table, tablename="pre_order"):
     """A community pre-order for one market day. `token` makes the buyer's private receipt
     link; `online` says whether it is paid through Stripe or at the stall."""
 
-    market_day = ForeignKey(references=MarketDay, null=False, on_delete=OnDelete.restrict)
+    market_day = ForeignKey(
+        references=MarketDay, null=False, on_delete=OnDelete.restrict, index=True
+    )
     token = Varchar(length=64, unique=True)
     buyer_name = Varchar(length=100)
     buyer_email = Varchar(length=254)
@@ -44,7 +46,7 @@ class Order(Table, tablename="pre_order"):
     paid_at = Timestamptz(null=True, default=None)
     collected_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)  # expired, cancelled or refunded
-    closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     emailed_status = Varchar(length=16, default="")  # the status the buyer was last e-mailed
     # Hoarding limits (orders/reservations.py): the e-mail address made comparable and a keyed
     # hash of the client address, never the address itself.
@@ -60,17 +62,17 @@ class OrderLine(Table):
     """One product of an order, at the stall that brings it; the price is copied from the
     database when the order is placed. A line is collected at its stall."""
 
-    order = ForeignKey(references=Order, null=False, on_delete=OnDelete.cascade)
-    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.restrict)
-    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    order = ForeignKey(references=Order, null=False, on_delete=OnDelete.cascade, index=True)
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.restrict, index=True)
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict, index=True)
     product_name = Varchar(length=120)
     quantity = Integer()
     unit_price_pence = Integer()
     collected_at = Timestamptz(null=True, default=None)
-    collected_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    collected_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     # A teacher of the stall's school gave the line's stock back (the buyer's receipt says so).
     released_at = Timestamptz(null=True, default=None)
-    released_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    released_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
 
 
 class StripeEvent(Table):
@@ -79,7 +81,7 @@ class StripeEvent(Table):
 
     event_id = Varchar(length=255, unique=True)
     type = Varchar(length=100)
-    order = ForeignKey(references=Order, null=True, on_delete=OnDelete.set_null)
+    order = ForeignKey(references=Order, null=True, on_delete=OnDelete.set_null, index=True)
     payment_intent = Varchar(length=255, null=True, default=None, index=True)
     received_at = Timestamptz()
 
@@ -90,7 +92,7 @@ class PreOrderWindow(Table, tablename="pre_order_window"):
     raised by one conditional UPDATE, so the cap holds under concurrent checkouts."""
 
     market_day = ForeignKey(
-        references=MarketDay, null=False, unique=True, on_delete=OnDelete.cascade
+        references=MarketDay, null=False, unique=True, on_delete=OnDelete.cascade, index=True
     )
     opens_at = Timestamptz(null=True, default=None)
     closes_at = Timestamptz(null=True, default=None)
@@ -103,7 +105,9 @@ class BuyerAccount(Table, tablename="pre_order_buyer"):
     """The signed-in community account an order was placed from ("My orders"). Its own table,
     so an order placed signed out stays as it was: private receipt link only."""
 
-    order = ForeignKey(references=Order, null=False, unique=True, on_delete=OnDelete.cascade)
+    order = ForeignKey(
+        references=Order, null=False, unique=True, on_delete=OnDelete.cascade, index=True
+    )
     account = ForeignKey(references=User, null=False, index=True, on_delete=OnDelete.cascade)
 
 
@@ -111,6 +115,8 @@ class MemberPrice(Table, tablename="pre_order_member_price"):
     """A line sold at the co-op member price: the full price it would have had and the
     discount, so the reports can show takings at full price and the discount given."""
 
-    line = ForeignKey(references=OrderLine, null=False, unique=True, on_delete=OnDelete.cascade)
+    line = ForeignKey(
+        references=OrderLine, null=False, unique=True, on_delete=OnDelete.cascade, index=True
+    )
     full_unit_price_pence = Integer()
     percent = Integer()

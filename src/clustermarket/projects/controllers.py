@@ -25,6 +25,7 @@ from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.pagination import page_number
 
 
 @dataclass
@@ -152,14 +153,20 @@ async def project_list(
     q: FromQuery[str] = "",
     school: FromQuery[str] = "",
     kind: FromQuery[str] = "",
+    page: FromQuery[str] = "",
 ) -> Template:
     school_row = await school_by_slug(school) if school else None
     kind = kind if kind in ("enterprise", "eco") else ""
-    projects = await services.public_projects(
-        text=q, school_id=school_row["id"] if school_row else None, kind=kind or None
+    projects = await services.public_project_page(
+        page_number(page),
+        text=q,
+        school_id=school_row["id"] if school_row else None,
+        kind=kind or None,
+        path="/projects",
+        params={"q": q, "school": school, "kind": kind},
     )
     context = {
-        "projects": projects,
+        "page": projects,
         "q": q,
         "school": school,
         "kind": kind,

@@ -15,6 +15,7 @@ from clustermarket.projects.tallies import MAX_TALLY, tallies_for
 from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
+from clustermarket.web.pagination import Page, paginate
 
 
 @dataclass
@@ -125,15 +126,7 @@ def _public_columns() -> tuple[Any, ...]:
     )
 
 
-async def public_projects(
-    *,
-    text: str = "",
-    school_id: int | None = None,
-    kind: str | None = None,
-    team_id: int | None = None,
-    limit: int = 60,
-) -> list[dict[str, Any]]:
-    """Approved projects, newest first; two queries however many rows."""
+def _public_where(text: str, school_id: int | None, kind: str | None, team_id: int | None):
     where = PROJECT.public_where()
     if text.strip():
         where &= text_matches(Project.published_title, text) | text_matches(
@@ -145,16 +138,54 @@ async def public_projects(
         where &= Project.team.kind == kind
     if team_id is not None:
         where &= Project.team == team_id
-    rows = (
-        await Project.select(*_public_columns())
-        .where(where)
-        .order_by(Project.id, ascending=False)
-        .limit(limit)
-    )
+    return where
+
+
+async def _with_thumbs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     photos = await photos_for("project", [r["id"] for r in rows], published=True)
     for row in rows:
         row["photo"] = (photos.get(row["id"]) or [None])[0]
     return rows
+
+
+async def public_projects(
+    *,
+    text: str = "",
+    school_id: int | None = None,
+    kind: str | None = None,
+    team_id: int | None = None,
+    limit: int = 60,
+) -> list[dict[str, Any]]:
+    """Approved projects, newest first; two queries however many rows."""
+    rows = (
+        await Project.select(*_public_columns())
+        .where(_public_where(text, school_id, kind, team_id))
+        .order_by(Project.id, ascending=False)
+        .limit(limit)
+    )
+    return await _with_thumbs(rows)
+
+
+async def public_project_page(
+    number: int,
+    *,
+    text: str = "",
+    school_id: int | None = None,
+    kind: str | None = None,
+    path: str,
+    params: dict,
+) -> Page:
+    """One page of the public projects with the true total; three queries."""
+    where = _public_where(text, school_id, kind, None)
+    page = await paginate(
+        Project.select(*_public_columns()).where(where).order_by(Project.id, ascending=False),
+        await Project.count().where(where),
+        number,
+        path=path,
+        params=params,
+    )
+    await _with_thumbs(page.items)
+    return page
 
 
 async def public_project(project_id: int) -> dict[str, Any]:

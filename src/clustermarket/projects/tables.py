@@ -11,7 +11,7 @@ class Project(Table):
     """A team's showcase: what we made, what we learned. Moderated like a Product:
     the working copy (`title`, `summary`, `body`) and the public `published_*` copy."""
 
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
     title = Varchar(length=120)
     summary = Varchar(length=300, default="")
     body = Text(default="")
@@ -21,7 +21,7 @@ class Project(Table):
     published_summary = Varchar(length=300, default="")
     published_body = Text(default="")
     is_public = Boolean(default=False, index=True)
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     submitted_at = Timestamptz(null=True, default=None)
@@ -35,7 +35,7 @@ class ImpactTally(Table):
     published set equal the draft set. Cluster totals add published rows of public projects
     by unit and label."""
 
-    project = ForeignKey(references=Project, null=False, on_delete=OnDelete.cascade)
+    project = ForeignKey(references=Project, null=False, on_delete=OnDelete.cascade, index=True)
     quantity = Integer()
     unit = Varchar(length=40)
     label = Varchar(length=80)

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import all_market_days, fits_database
@@ -22,10 +22,11 @@ from clustermarket.reports.periods import (
     period_from_query,
     typed_dates,
 )
-from clustermarket.reports.services import Report, as_csv, reports_for, run_report
+from clustermarket.reports.services import Report, csv_header, csv_rows, reports_for, run_report
 from clustermarket.schools.services import all_schools
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.csv_stream import csv_download
 
 
 def _report(user: CurrentUser, slug: str) -> Report:
@@ -86,7 +87,7 @@ async def report_csv(
     start: FromDate = None,
     end: ToDate = None,
     day: DayQuery = None,
-) -> Response:
+) -> Response | Stream:
     report = _report(request.user, slug)
     school_id = _school(request.user, school)
     try:
@@ -94,14 +95,8 @@ async def report_csv(
     except PeriodError as error:
         return Response(content=str(error), media_type="text/plain", status_code=400)
     rows = await report.rows(school_id, period)
-    return Response(
-        content=as_csv(report, rows),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": (
-                f'attachment; filename="cluster-market-{slug}-{period.slug()}.csv"'
-            )
-        },
+    return csv_download(
+        f"cluster-market-{slug}-{period.slug()}.csv", csv_header(report), csv_rows(report, rows)
     )
 
 

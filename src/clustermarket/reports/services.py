@@ -7,12 +7,11 @@ Voided sales are left out everywhere."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl
 
 from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.querystring import QueryString
@@ -25,6 +24,7 @@ from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import goods_units, in_period, standing_sales
+from clustermarket.web.pagination import Page, clamp
 
 RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
 
@@ -247,24 +247,37 @@ def reports_for(is_admin: bool) -> dict[str, Report]:
     return {slug: r for slug, r in REPORTS.items() if is_admin or not r.admin_only}
 
 
-async def run_report(report: Report, school_id: int | None, period: Period) -> dict[str, Any]:
+REPORT_ROWS_PER_PAGE = 50
+
+
+async def run_report(
+    report: Report, school_id: int | None, period: Period, number: int = 1
+) -> dict[str, Any]:
+    """The report's rows (aggregated in SQL over the whole range, so shares are of all of
+    them), a page of them on the page and in its chart."""
     rows = await report.rows(school_id, period)
-    bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in rows]
+    size = REPORT_ROWS_PER_PAGE
+    number = clamp(number, len(rows), size)
+    shown = rows[(number - 1) * size : number * size]
+    params = {"report": report.slug, "school": school_id or "", **dict(parse_qsl(period.query()))}
+    page = Page(shown, len(rows), number, size, path="/reports", params=params)
+    bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in shown]
     return {
         "report": report,
-        "rows": rows,
+        "rows": shown,
+        "page": page,
         "chart": bar_chart(report.title, bars, money=report.chart_is_money),
     }
 
 
-def as_csv(report: Report, rows: list[dict[str, Any]]) -> str:
+def csv_header(report: Report) -> list[str]:
+    return [_csv_heading(key, heading) for key, heading in report.columns]
+
+
+def csv_rows(report: Report, rows: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The same rows as the page; money as pounds with two decimals, dates as ISO dates."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_csv_heading(key, heading) for key, heading in report.columns])
     for row in rows:
-        writer.writerow([_csv_value(key, row[key]) for key, _ in report.columns])
-    return out.getvalue()
+        yield [_csv_value(key, row[key]) for key, _ in report.columns]
 
 
 def _csv_heading(key: str, heading: str) -> str:

@@ -20,7 +20,7 @@ class Cluster(Table):
 
 
 class School(Table):
-    cluster = ForeignKey(references=Cluster, null=False, on_delete=OnDelete.restrict)
+    cluster = ForeignKey(references=Cluster, null=False, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=120)
     slug = Varchar(length=60, unique=True)
     phase = Varchar(length=10, choices=Phase)

@@ -33,6 +33,7 @@ from clustermarket.sharing.tables import IdeaTag
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.pagination import page_number
 from clustermarket.web.urls import local_path
 
 SIGNED_IN = [requires_signed_in]
@@ -52,12 +53,22 @@ async def ideas_board(
     school: FromQuery[str] = "",
     tag: FromQuery[str] = "",
     order: FromQuery[str] = "newest",
+    page: FromQuery[str] = "",
 ) -> Template:
     user: CurrentUser = request.user
     order = order if order in ideas.ORDERS else "newest"
     school_id = parse_row_id(school)
+    board = await ideas.ideas_board(
+        user,
+        school_id=school_id,
+        tag=tag,
+        order=order,
+        number=page_number(page),
+        params={"school": school_id or "", "tag": tag, "order": order},
+    )
     context = {
-        "ideas": await ideas.ideas_board(user, school_id=school_id, tag=tag, order=order),
+        "page": board,
+        "ideas": board.items,
         "schools": await all_schools(),
         "tags": [t.value for t in IdeaTag],
         "filters": {"school": school_id, "tag": tag, "order": order},

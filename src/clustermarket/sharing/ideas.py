@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
+from piccolo.querystring import QueryString
 
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
@@ -27,6 +28,7 @@ from clustermarket.sharing.tables import (
     Reaction,
     ReactionKind,
 )
+from clustermarket.web.pagination import Page, paginate
 
 REACTIONS = {
     ReactionKind.like: "👍 Like",
@@ -133,31 +135,42 @@ async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
     return row["photo_name"] if size == "full" else row["thumb_name"]
 
 
+# Most discussed first, in SQL so that every page of the board follows the same order.
+_BY_COMMENTS = QueryString(
+    "(SELECT COUNT(*) FROM comment WHERE comment.target_type = 'idea' "
+    "AND comment.target_id = idea.id AND comment.is_public = true)"
+)
+
+
 async def ideas_board(
     actor: CurrentUser,
     *,
     school_id: int | None = None,
     tag: str | None = None,
     order: str = "newest",
-    limit: int = 100,
-) -> list[dict[str, Any]]:
-    """Live ideas (and the actor's own), newest or most discussed first: four queries."""
+    number: int = 1,
+    params: dict | None = None,
+) -> Page:
+    """A page of live ideas (and the actor's own), newest or most discussed first, with the
+    true total: five queries."""
     where = _visible(Idea, actor)
     if school_id:
         where &= Idea.school == school_id
     if tag in IdeaTag.__members__:
         where &= Idea.tag == tag
-    rows = with_author_names(
-        await Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea))
-        .where(where)
-        .order_by(Idea.created_at, ascending=False)
-        .limit(limit)
+    query = Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea)).where(
+        where
     )
-    as_seen_by(IDEA, rows, actor.id)
-    await _with_counts(actor, rows)
     if order == "discussed":
-        rows.sort(key=lambda r: r["comment_count"], reverse=True)  # stable: newest first in ties
-    return rows
+        query = query.order_by(_BY_COMMENTS, ascending=False)
+    query = query.order_by(Idea.created_at, ascending=False).order_by(Idea.id, ascending=False)
+    page = await paginate(
+        query, await Idea.count().where(where), number, path="/ideas", params=params
+    )
+    with_author_names(page.items)
+    as_seen_by(IDEA, page.items, actor.id)
+    await _with_counts(actor, page.items)
+    return page
 
 
 async def _with_counts(actor: CurrentUser, ideas: list[dict[str, Any]]) -> None:

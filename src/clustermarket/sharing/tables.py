@@ -28,8 +28,10 @@ class IdeaTag(str, Enum):
 
 
 class Idea(Table):
-    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)  # author's
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    school = ForeignKey(
+        references=School, null=True, on_delete=OnDelete.restrict, index=True
+    )  # author's
     tag = Varchar(length=12, choices=IdeaTag, index=True)
     title = Varchar(length=120)
     body = Text(default="")
@@ -38,7 +40,7 @@ class Idea(Table):
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
     feedback = Text(default="")
     is_public = Boolean(default=False, index=True)
-    created_at = Timestamptz()
+    created_at = Timestamptz(index=True)  # the board's order
     submitted_at = Timestamptz(null=True, default=None)
     # An optional photo, cleaned by media/images.py; served only to who may see the idea.
     photo_name = Varchar(length=64, default="")
@@ -60,9 +62,11 @@ class Comment(Table):
 
     target_type = Varchar(length=10, choices=CommentTarget)
     target_id = Integer(index=True)
-    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
-    receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict, index=True)
+    receiving_school = ForeignKey(
+        references=School, null=True, on_delete=OnDelete.set_null, index=True
+    )
     body = Text()
     published_body = Text(default="")
     status = Varchar(length=10, choices=ContentStatus, default=ContentStatus.pending, index=True)
@@ -82,8 +86,8 @@ class Reaction(Table):
     """One per user per kind on an idea (a unique index, made by the migration: Piccolo's
     Unique constraint cannot be added on SQLite); a second click takes it back."""
 
-    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade)
-    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    idea = ForeignKey(references=Idea, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=10, choices=ReactionKind)
 
 
@@ -91,31 +95,35 @@ class PitchRound(Table):
     """Opened by the admin before a market day; feedback is taken until `closes_at`."""
 
     title = Varchar(length=120)
-    market_day = ForeignKey(references=MarketDay, null=True, on_delete=OnDelete.set_null)
+    market_day = ForeignKey(
+        references=MarketDay, null=True, on_delete=OnDelete.set_null, index=True
+    )
     closes_at = Timestamptz()
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class PitchEntry(Table):
     """A team puts a product or project up for feedback in a round."""
 
-    round = ForeignKey(references=PitchRound, null=False, on_delete=OnDelete.cascade)
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
-    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade)
-    project = ForeignKey(references=Project, null=True, on_delete=OnDelete.cascade)
+    round = ForeignKey(references=PitchRound, null=False, on_delete=OnDelete.cascade, index=True)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade, index=True)
+    project = ForeignKey(references=Project, null=True, on_delete=OnDelete.cascade, index=True)
     question = Varchar(length=300, default="")
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
 
 
 class PitchFeedback(Table):
     """'Works well' and 'even better if' from a pupil of another school."""
 
-    entry = ForeignKey(references=PitchEntry, null=False, on_delete=OnDelete.cascade)
-    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
-    receiving_school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null)
+    entry = ForeignKey(references=PitchEntry, null=False, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict, index=True)
+    receiving_school = ForeignKey(
+        references=School, null=True, on_delete=OnDelete.set_null, index=True
+    )
     works_well = Text(default="")
     even_better_if = Text(default="")
     published_works_well = Text(default="")
@@ -135,14 +143,14 @@ class Flag(Table):
 
     subject_type = Varchar(length=10)  # a moderation ContentKind name
     subject_id = Integer(index=True)
-    reporter = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    reporter = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     reason = Text(default="")
     handled = Boolean(default=False, index=True)
     created_at = Timestamptz()
 
 
 class Notification(Table):
-    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     text = Varchar(length=300)
     link = Varchar(length=200, default="")
     read = Boolean(default=False, index=True)

@@ -20,7 +20,7 @@ class MemberRole(str, Enum):
 
 
 class Team(Table):
-    school = ForeignKey(references=School, null=False, on_delete=OnDelete.restrict)
+    school = ForeignKey(references=School, null=False, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=120)
     slug = Varchar(length=80, unique=True)
     kind = Varchar(length=12, choices=TeamKind, index=True)
@@ -29,6 +29,6 @@ class Team(Table):
 
 
 class TeamMember(Table):
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
-    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=12, choices=MemberRole)

@@ -9,7 +9,7 @@ from clustermarket.teams.tables import Team
 class TeamFollower(Table):
     """A Year 6 pupil of another school invited to follow an Aylsham High team before moving."""
 
-    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade)
-    pupil = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
-    invited_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
+    pupil = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
+    invited_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
