@@ -27,6 +27,7 @@ from clustermarket.schools.services import all_schools
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.csv_stream import csv_download
+from clustermarket.web.pagination import page_number
 
 
 def _report(user: CurrentUser, slug: str) -> Report:
@@ -55,6 +56,7 @@ async def reports_index(
     start: FromDate = None,
     end: ToDate = None,
     day: DayQuery = None,
+    page: FromQuery[str] = "",
 ) -> Template:
     user: CurrentUser = request.user
     chosen = _report(user, report)
@@ -73,7 +75,7 @@ async def reports_index(
     except PeriodError as error:
         context.update(error=str(error), period=None, rows=[], chart=None)
         return Template("reports/index.html", context=context, status_code=400)
-    context.update(await run_report(chosen, school_id, period), period=period)
+    context.update(await run_report(chosen, school_id, period, page_number(page)), period=period)
     context["typed"] = typed_dates(period, start, end)
     return Template("reports/index.html", context=context)
 
