@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
 
 from clustermarket.accounts.tables import Role
@@ -58,7 +57,5 @@ async def test_a_large_report_streams_as_csv_with_every_row(client) -> None:
 
     # The page shows the same rows a page at a time, with the true total.
     page = await client.get("/reports?report=products&page=2")
-    assert f"{ROWS_PER_CHUNK + 120} rows, 51–100 shown" in page.text, re.sub(
-        r"\s+", " ", page.text[page.text.find("<main") :]
-    )[:3000]
+    assert f"{ROWS_PER_CHUNK + 120} rows, 51–100 shown" in page.text
     assert "Page 2 of 13" in page.text
