@@ -20,10 +20,11 @@ from tests.orders.helpers import API_KEY, WEBHOOK_SECRET, check_out, fill_basket
 async def test_each_period_is_queued_once_whatever_the_number_of_schedulers() -> None:
     at = now()
     first, second = set(), set()
-    assert await queue_scheduled(first, at) == 4
+    # every 5 minutes: checkouts; nightly: lapses, erasure, SQLite statistics; daily: digests
+    assert await queue_scheduled(first, at) == 5
     assert await queue_scheduled(second, at) == 0  # another process, same period
     assert await queue_scheduled(first, at + dt.timedelta(minutes=5)) == 1  # next 5 minutes
-    assert await queue_scheduled(set(), at + dt.timedelta(days=1)) == 4  # a new night too
+    assert await queue_scheduled(set(), at + dt.timedelta(days=1)) == 5  # a new night too
     assert await Job.count().where(Job.kind == "orders.lapse_reservations") == 2
 
 

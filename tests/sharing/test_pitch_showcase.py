@@ -47,9 +47,12 @@ async def test_a_pitch_entry_shows_photo_price_description_and_starters(client, 
     assert 'placeholder="I like the way…"' in page
     assert 'placeholder="Have you thought about…"' in page
     assert 'data-starter-for="works_well"' in page and 'data-starter-for="even_better_if"' in page
-    assert '<script type="module" src="/static/js/starters.js"></script>' in page
+    script = re.search(
+        r'<script type="module" src="(/static/js/starters\.[0-9a-f]{10}\.js)">', page
+    )
+    assert script, "the starters' module, under its content-hashed name"
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # no inline script
-    assert (await oliver.get("/static/js/starters.js")).status_code == 200
+    assert (await oliver.get(script.group(1))).status_code == 200
     # The same starters when he changes his feedback later.
     await post_form(
         oliver,
