@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from piccolo.engine.postgres import PostgresEngine
 
 from clustermarket.accounts.passwords import (
     generate_password,
@@ -164,6 +165,9 @@ async def _check_class_list(rows: list[ClassListRow], school_id: int) -> list[st
     return problems
 
 
+_USERNAMES_LOCK = 16301  # pg_advisory_xact_lock: usernames chosen by one writer at a time
+
+
 async def usernames_starting(base: str) -> set[str]:
     rows = await User.select(User.username).where(User.username.like(f"{base}%"))
     return {r["username"] for r in rows}
@@ -195,6 +199,8 @@ async def _insert_pupils(
     """The accounts and their log rows in one transaction (usernames chosen just before)."""
     created = now()
     async with write_transaction():  # SQLite: chosen and taken while holding the write lock
+        if isinstance(User._meta.db, PostgresEngine):  # PostgreSQL: one class list at a time
+            await User.raw("SELECT pg_advisory_xact_lock({})", _USERNAMES_LOCK)
         usernames = await _free_usernames(rows)
         inserted = await User.insert(
             *[
