@@ -313,10 +313,8 @@ async def test_an_approval_and_an_edit_at_the_same_moment_never_publish_unread_w
     amelia, taylor = await people("ameliab", "staylor")
     ideas = [await post_idea(amelia, title=f"Seed bombs {n}", body="Clay.") for n in range(4)]
     queue = (await taylor.get("/moderation")).text
-    versions = {
-        int(i): v
-        for i, v in re.findall(r'action="/moderation/idea/(\d+)/approve".*?name="version" value="(\d+)"', queue, re.S)
-    }
+    found = r'action="/moderation/idea/(\d+)/approve".*?name="version" value="(\d+)"'
+    versions = {int(i): v for i, v in re.findall(found, queue, re.S)}
     for n, idea_id in enumerate(ideas):
         approve = post_form(
             taylor,
