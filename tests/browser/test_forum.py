@@ -51,3 +51,18 @@ async def test_a_pupil_replies_on_a_phone_and_the_parent_reads_it_once_approved(
     await expect(post).not_to_contain_text("Brown")
     await expect(post).not_to_contain_text("Waiting")
     await check_page(parent, "forum-thread")
+
+
+async def test_a_long_unbroken_word_and_a_long_title_stay_on_a_phone(open_page: OpenPage) -> None:
+    """A pupil's 300-letter word, a 120-character title with no spaces: wrapped, never a
+    sideways scroll at 360 px."""
+    amelia = await open_page("phone")
+    await sign_in(amelia, *PUPIL)
+    await amelia.goto("/forum/new")
+    await amelia.get_by_label("Title").fill("W" * 120)
+    await amelia.get_by_label("Your post").fill("a" * 300 + " 😀 " + "b" * 300)
+    await amelia.get_by_role("button", name="Send to my teacher").click()
+    await expect(amelia.get_by_role("heading", level=1)).to_have_text("W" * 120)
+    await check_page(amelia, "forum-long-words")
+    await amelia.goto("/forum")
+    await check_page(amelia, "forum-list-long-title")

@@ -5,7 +5,7 @@ from playwright.async_api import expect
 
 from tests.browser.checks import check_page
 from tests.browser.conftest import OpenPage
-from tests.browser.journeys import TEACHER, go_by_menu, sign_in
+from tests.browser.journeys import PUPIL, TEACHER, go_by_menu, sign_in
 
 ADMIN = ("admin", "cluster-admin-demo")
 
@@ -38,3 +38,59 @@ async def test_teacher_reads_team_money_on_a_phone(open_page: OpenPage) -> None:
     await teacher.goto("/teams/1/market")
     await expect(teacher.get_by_role("heading", name="Profit and loss")).to_be_visible()
     await check_page(teacher, "profit-and-loss")
+
+
+async def _each_fits(page, pages: list[tuple[str, str]]) -> None:
+    for path, label in pages:
+        response = await page.goto(path)
+        assert response is not None and response.status < 500, (path, response)
+        await expect(page.get_by_role("heading", level=1)).to_be_visible()
+        await check_page(page, label)
+
+
+async def test_the_new_pages_fit_a_phone(open_page: OpenPage) -> None:
+    """The forum, the co-op and its ballots, reports over each range and the account page,
+    as the admin, a teacher and a pupil (demo data)."""
+    admin = await open_page("phone")
+    await sign_in(admin, *ADMIN)
+    await _each_fits(
+        admin,
+        [
+            ("/admin/coop/ballots", "admin-ballots"),
+            ("/admin/coop", "admin-coop"),
+            ("/coop/votes/1", "ballot-open"),
+            ("/coop/votes/2", "ballot-closed"),
+            ("/reports?range=market", "reports-market"),
+            ("/reports?range=term", "reports-term"),
+            ("/reports?report=cluster&range=term", "reports-cluster-term"),
+            ("/reports?from=2026-09-01&to=2026-12-31", "reports-from-to"),
+            ("/reports?from=2026-02-30&to=2026-12-31", "reports-bad-date"),
+        ],
+    )
+    await expect(admin.locator("main")).to_contain_text("2026-02-30")  # kept as typed
+    teacher = await open_page("phone")
+    await sign_in(teacher, *TEACHER)
+    await _each_fits(
+        teacher,
+        [
+            ("/reports?range=year", "teacher-reports-year"),
+            ("/reports?range=market", "teacher-reports-market"),
+            ("/account", "teacher-account"),
+            ("/forum/new", "teacher-forum-new"),
+        ],
+    )
+    pupil = await open_page("phone")
+    await sign_in(pupil, *PUPIL)
+    await _each_fits(
+        pupil,
+        [
+            ("/forum", "pupil-forum"),
+            ("/forum/2", "pupil-forum-thread"),
+            ("/forum/new", "pupil-forum-new"),
+            ("/coop", "pupil-coop"),
+            ("/coop/votes/1", "pupil-ballot"),
+            ("/ideas/1/edit", "pupil-idea-edit"),
+        ],
+    )
+    visitor = await open_page("phone")
+    await _each_fits(visitor, [("/coop", "visitor-coop"), ("/coop/apply", "coop-apply")])

@@ -11,10 +11,11 @@ import sqlite3
 import asyncpg
 import pytest
 
+from clustermarket.accounts.tables import Role
 from clustermarket.coop import ballots
 from clustermarket.coop.tables import Ballot, BallotOption, Vote
 from clustermarket.timeutil import UK, now, uk_time
-from tests.conftest import as_user, make_client, post_form
+from tests.conftest import as_user, make_client, make_user, post_form
 from tests.sharing.helpers import post_idea, two_schools
 
 
@@ -180,23 +181,65 @@ async def test_an_idea_is_put_to_the_members_once(people) -> None:
     assert f'<option value="{idea_id}"' not in second.text
     assert await Ballot.count() == 1
 
-    # Two admins at once: the unique index lets one ballot in.
+    # Two admins at once (each tapping twice): the unique index lets one ballot in.
     other = await post_idea(taylor, title="Solar panels for the stalls")
-    who = await as_user("admin")
+    await make_user("admin2", role=Role.admin, school=None)
+    admins = [await as_user("admin"), await as_user("admin2")]
     results = await asyncio.gather(
         *[
             ballots.create_ballot(
-                who,
+                admins[n % 2],
                 question="Panels?",
                 options="Yes\nNo",
                 opens_at="",
                 closes_at=uk(dt.timedelta(days=2)),
                 idea_id=other,
             )
-            for _ in range(4)
+            for n in range(4)
         ],
         return_exceptions=True,
     )
-    assert sum(isinstance(r, int) for r in results) == 1
+    assert len({r for r in results if isinstance(r, int)}) == 1
     assert all("has had its ballot" in str(r) for r in results if not isinstance(r, int))
     assert await Ballot.count().where(Ballot.idea == other) == 1
+
+
+async def test_the_same_new_ballot_sent_ten_times_at_once_is_one_ballot(people) -> None:
+    """A double tap on "Set up the ballot": one ballot, one log line, not ten to vote on."""
+    await two_schools()
+    [admin] = await people("admin")
+    await admin.get("/admin/coop/ballots")
+    answers = await asyncio.gather(
+        *[
+            post_form(admin, "/admin/coop/ballots", BALLOT, follow_redirects=False)
+            for _ in range(10)
+        ]
+    )
+    assert {a.status_code for a in answers} == {302}
+    assert len({a.headers["location"] for a in answers}) == 1
+    assert await Ballot.count() == 1 and await BallotOption.count() == 3
+    # Another question is another ballot.
+    await create(admin, question="Shall we plant a hedge?", options="Yes\nNo")
+    assert await Ballot.count() == 2
+
+
+async def test_twenty_members_voting_at_the_same_moment_are_all_counted(people) -> None:
+    await two_schools()
+    [admin] = await people("admin")
+    ballot_id = await create(admin)
+    options = await option_ids(ballot_id)
+    members = []
+    for n in range(20):
+        await make_user(f"member{n}", role=Role.community, school=None)
+        members.append(await as_user(f"member{n}"))
+    results = await asyncio.gather(
+        *[ballots.cast_vote(m, ballot_id, options[n % 3]) for n, m in enumerate(members)],
+        *[ballots.cast_vote(m, ballot_id, options[0]) for m in members[:5]],  # again at once
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 20
+    assert all(isinstance(r, ballots.CoopError) for r in results if r is not None)
+    votes = await Vote.select(Vote.member, Vote.option).where(Vote.ballot == ballot_id)
+    assert sorted(v["member"] for v in votes) == sorted(m.id for m in members)
+    for n, m in enumerate(members[5:], start=5):  # voted once: their own choice counts
+        assert {"member": m.id, "option": options[n % 3]} in votes

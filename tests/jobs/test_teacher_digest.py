@@ -160,6 +160,10 @@ async def test_the_account_page_keeps_the_choice_and_explains_mistakes(client) -
     answer = await post_form(client, "/account", {"email": "sarah at school", "digest": "on"})
     assert answer.status_code == 400 and "does not look right" in answer.text
     assert 'value="sarah at school"' in answer.text and "checked" in answer.text
+    # Half an address is refused too, not stored for the morning's mail to bounce.
+    for half in ("sarah@", "@aylsham.example", "sarah@aylsham", "a@b@aylsham.example"):
+        answer = await post_form(client, "/account", {"email": half, "digest": "on"})
+        assert answer.status_code == 400 and "does not look right" in answer.text, half
     assert not (await User.select(User.digest_opt_in).where(User.username == "staylor"))[0][
         "digest_opt_in"
     ]

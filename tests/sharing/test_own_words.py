@@ -3,6 +3,7 @@ feedback while it waits, and edits it after approval (back to the teacher, while
 keeps reading the approved words); nobody else can. Notifications open through a link that
 marks them read."""
 
+import asyncio
 import datetime as dt
 import re
 
@@ -293,6 +294,15 @@ async def test_a_teacher_approves_only_the_words_they_read(client, people) -> No
         headers={"HX-Request": "true"},
     )
     assert stale.status_code == 400 and "after you opened the page" in stale.text
+    # Sending it back is refused the same way, keeping the feedback typed.
+    stale = await post_form(
+        taylor,
+        f"/moderation/idea/{idea_id}/reject",
+        {"version": version, "feedback": "Which seeds?"},
+        headers={"HX-Request": "true"},
+    )
+    assert stale.status_code == 400 and "after you opened the page" in stale.text
+    assert "Which seeds?" in stale.text
     row = await Idea.select().where(Idea.id == idea_id).first()
     assert (row["status"], row["is_public"], row["published_title"]) == ("pending", False, "")
     # Unchanged words after approval are not sent again.
@@ -301,3 +311,34 @@ async def test_a_teacher_approves_only_the_words_they_read(client, people) -> No
         amelia, f"/ideas/{idea_id}/edit", {"title": "Sell bath bombs", "body": "Changed."}
     )
     assert same.status_code == 400 and "Nothing was changed" in same.text
+
+
+async def test_an_approval_and_an_edit_at_the_same_moment_never_publish_unread_words(
+    client, people
+) -> None:
+    """The teacher approves while the pupil's edit is on its way: whichever lands first, the
+    cluster only ever reads the words the teacher read, and the new words wait."""
+    await two_schools()
+    amelia, taylor = await people("ameliab", "staylor")
+    ideas = [await post_idea(amelia, title=f"Seed bombs {n}", body="Clay.") for n in range(6)]
+    queue = (await taylor.get("/moderation")).text
+    found = r'action="/moderation/idea/(\d+)/approve".*?name="version" value="(\d+)"'
+    versions = {int(i): v for i, v in re.findall(found, queue, re.S)}
+    for n, idea_id in enumerate(ideas):
+        action = "approve" if n < 3 else "reject"  # a sent-back idea is changed the same way
+        approve = post_form(
+            taylor,
+            f"/moderation/idea/{idea_id}/{action}",
+            {"version": versions[idea_id], "feedback": "Say what the bombs are made of."},
+            headers={"HX-Request": "true"},
+        )
+        edit = post_form(
+            amelia, f"/ideas/{idea_id}/edit", {"title": f"Bath bombs {n}", "body": "New."}
+        )
+        answers = await asyncio.gather(*([approve, edit] if n % 2 else [edit, approve]))
+        assert all(a.status_code < 500 for a in answers)
+        row = await Idea.select().where(Idea.id == idea_id).first()
+        # The new words always wait for the teacher; anything public is what was read.
+        assert (row["title"], row["status"]) == (f"Bath bombs {n}", "pending")
+        assert row["published_title"] in ("", f"Seed bombs {n}")
+        assert row["is_public"] == (row["published_title"] == f"Seed bombs {n}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clustermarket.accounts.services import AccountError, CurrentUser, NotFound
@@ -18,9 +19,13 @@ async def digest_settings(actor: CurrentUser) -> dict[str, Any]:
     return {"email": row["email"] or "", "digest": bool(row["digest_opt_in"])}
 
 
+# Someone, one @, a domain with a dot: enough to refuse half an address before mail bounces.
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+
+
 def checked_email(email: str) -> str:
     email = email.strip()
-    if email and ("@" not in email or len(email) > 254 or any(c.isspace() for c in email)):
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
         raise AccountError("That e-mail address does not look right.")
     return email
 

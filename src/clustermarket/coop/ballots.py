@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 
 import asyncpg
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
@@ -27,6 +28,8 @@ from clustermarket.transactions import write_transaction
 
 MAX_OPTIONS = 10
 SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+SAME_BALLOT_WINDOW = dt.timedelta(minutes=1)  # the same question again this soon: a double tap
+_CREATE_LOCK = 16201  # pg_advisory_xact_lock(key, admin): one admin's new ballots one at a time
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -118,6 +121,9 @@ async def create_ballot(
         raise CoopError("The closing time must be after the opening time, and in the future.")
     try:
         async with write_transaction():
+            same = await _just_created(actor, question)
+            if same is not None:
+                return same
             [row] = await Ballot.insert(
                 Ballot(
                     question=question,
@@ -147,6 +153,24 @@ async def create_ballot(
             raise _idea_taken(title) from None
         raise
     return row["id"]
+
+
+async def _just_created(actor: CurrentUser, question: str) -> int | None:
+    """Inside the write transaction: the ballot `actor` set up with this question in the last
+    minute (the form sent twice, or at once), so a double tap is one ballot. SQLite: the write
+    lock is held already; PostgreSQL: one advisory lock per admin."""
+    if isinstance(Ballot._meta.db, PostgresEngine):
+        await Ballot.raw("SELECT pg_advisory_xact_lock({}, {})", _CREATE_LOCK, actor.id)
+    row = (
+        await Ballot.select(Ballot.id)
+        .where(
+            (Ballot.created_by == actor.id)
+            & (Ballot.question == question)
+            & (Ballot.created_at >= now() - SAME_BALLOT_WINDOW)
+        )
+        .first()
+    )
+    return row["id"] if row else None
 
 
 async def close_early(actor: CurrentUser, ballot_id: int) -> None:

@@ -8,9 +8,11 @@ seen when its opening post is. Pages use a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Max
 
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
@@ -24,6 +26,8 @@ from clustermarket.transactions import write_transaction
 
 PAGE_SIZE = 20
 KIND = "forum"  # the moderation ContentKind's name (moderation/content.py)
+SAME_POST_WINDOW = dt.timedelta(minutes=1)  # the same words again this soon: a double submit
+_AUTHOR_LOCK = 16101  # pg_advisory_xact_lock(key, author): one author's posts one at a time
 
 
 class ForumError(ValueError):
@@ -86,6 +90,26 @@ async def _store_post(
     return row["id"]
 
 
+async def _just_posted(actor: CurrentUser, body: str, where: Any) -> dict[str, int] | None:
+    """Inside the write transaction: the post (id, thread) with the same words `actor` posted
+    in the last minute (a double tap, a resent form, the same post sent at once): one post.
+    SQLite: the write lock is held already; PostgreSQL: one advisory lock per author."""
+    if isinstance(ForumPost._meta.db, PostgresEngine):
+        await ForumPost.raw("SELECT pg_advisory_xact_lock({}, {})", _AUTHOR_LOCK, actor.id)
+    row = (
+        await ForumPost.select(ForumPost.id, ForumPost.thread)
+        .where(
+            (ForumPost.author == actor.id)
+            & (ForumPost.body == body)
+            & (ForumPost.created_at >= now() - SAME_POST_WINDOW)
+            & where
+        )
+        .order_by(ForumPost.id)
+        .first()
+    )
+    return row
+
+
 def _filtered(fields: dict[str, str]) -> None:
     problems = problems_in(fields)
     if problems:
@@ -98,6 +122,11 @@ async def start_thread(actor: CurrentUser, title: str, body: str) -> int:
     body = _check(body, "post", 1, 4000)
     _filtered({"title": title, "post": body})
     async with write_transaction():
+        same = await _just_posted(
+            actor, body, (ForumPost.opens_thread == True) & (ForumPost.thread.title == title)
+        )
+        if same is not None:
+            return same["thread"]
         [thread] = await ForumThread.insert(
             ForumThread(title=title, started_by=actor.id, created_at=now())
         ).returning(ForumThread.id)
@@ -111,6 +140,11 @@ async def reply(actor: CurrentUser, thread_id: int, body: str) -> int:
     body = _check(body, "reply", 1, 4000)
     _filtered({"reply": body})
     async with write_transaction():
+        same = await _just_posted(
+            actor, body, (ForumPost.thread == thread_id) & (ForumPost.opens_thread == False)
+        )
+        if same is not None:
+            return same["id"]
         return await _store_post(actor, thread_id, body, opens_thread=False, label=body)
 
 

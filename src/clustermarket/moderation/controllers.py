@@ -127,7 +127,7 @@ async def decide(
                 else "Approved: the cluster can see it now."
             )
         elif action == "reject":
-            await services.reject(user, kind, content_id, data.feedback)
+            await services.reject(user, kind, content_id, data.feedback, seen_version=data.version)
             done = "Sent back with your feedback."
         elif action == "hide":
             await services.hide(user, kind, content_id, data.feedback)

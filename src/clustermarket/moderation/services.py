@@ -240,14 +240,11 @@ async def _still_pending(kind: ContentKind, content_id: int, loaded: dict[str, A
         raise ModerationError("This was already dealt with, or changed since it was sent.")
 
 
-async def approve(
-    actor: CurrentUser,
-    kind: ContentKind,
-    content_id: int,
-    *,
-    release_held: bool = False,
-    seen_version: str = "",
+async def _pending_as_seen(
+    actor: CurrentUser, kind: ContentKind, content_id: int, seen_version: str
 ) -> dict[str, Any]:
+    """The item, still waiting and as the moderator saw it (`seen_version`, when given): a
+    decision is only ever on words the moderator read."""
     row = await _load_for_moderator(actor, kind, content_id)
     if row["status"] != ContentStatus.pending:
         raise ModerationError("This was already dealt with, or changed since it was sent.")
@@ -256,6 +253,18 @@ async def approve(
             "The pupils changed this and sent it again after you opened the page: "
             "please look at the new version."
         )
+    return row
+
+
+async def approve(
+    actor: CurrentUser,
+    kind: ContentKind,
+    content_id: int,
+    *,
+    release_held: bool = False,
+    seen_version: str = "",
+) -> dict[str, Any]:
+    row = await _pending_as_seen(actor, kind, content_id, seen_version)
     async with write_transaction():
         await _still_pending(kind, content_id, row)
         await _publish(kind, row, release_held)
@@ -265,14 +274,17 @@ async def approve(
 
 
 async def reject(
-    actor: CurrentUser, kind: ContentKind, content_id: int, feedback: str
+    actor: CurrentUser,
+    kind: ContentKind,
+    content_id: int,
+    feedback: str,
+    *,
+    seen_version: str = "",
 ) -> dict[str, Any]:
     feedback = feedback.strip()
     if not feedback:
         raise ModerationError("Write a sentence of feedback so the pupils know what to change.")
-    row = await _load_for_moderator(actor, kind, content_id)
-    if row["status"] != ContentStatus.pending:
-        raise ModerationError("This was already dealt with, or changed since it was sent.")
+    row = await _pending_as_seen(actor, kind, content_id, seen_version)
     async with write_transaction():
         await _still_pending(kind, content_id, row)
         await _update(
