@@ -112,69 +112,66 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
         }
 
 
+def answer_columns(kind: ContentKind) -> list[Column]:
+    """What a piece of feedback or a forum post answers, joined into the queue's own select
+    (so the queue runs no further query for it)."""
+    if kind is FEEDBACK:
+        entry = PitchFeedback.entry
+        return [
+            entry.as_alias("entry_id"),
+            entry.team.name.as_alias("entry_team_name"),
+            entry.product.as_alias("entry_product_id"),
+            entry.product.name.as_alias("entry_product_name"),
+            entry.product.published_name.as_alias("entry_product_published"),
+            entry.project.as_alias("entry_project_id"),
+            entry.project.title.as_alias("entry_project_title"),
+            entry.project.published_title.as_alias("entry_project_published"),
+        ]
+    if kind is FORUM_POST:
+        return [
+            ForumPost.thread.as_alias("thread_id"),
+            ForumPost.thread.title.as_alias("thread_title"),
+            ForumPost.author.school.name.as_alias("author_school_name"),
+        ]
+    return []
+
+
 async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
-    entry = PitchFeedback.entry
-    found = await PitchFeedback.select(
-        PitchFeedback.id,
-        PitchFeedback.entry.as_alias("entry_id"),
-        entry.team.name.as_alias("team_name"),
-        entry.product.as_alias("product_id"),
-        entry.product.name.as_alias("product_name"),
-        entry.product.published_name.as_alias("product_published"),
-        entry.project.as_alias("project_id"),
-        entry.project.title.as_alias("project_title"),
-        entry.project.published_title.as_alias("project_published"),
-    ).where(PitchFeedback.id.is_in([r["id"] for r in rows]))
-    by_id = {f["id"]: f for f in found}
-    product_ids = [f["product_id"] for f in found if f["product_id"]]
-    project_ids = [f["project_id"] for f in found if f["project_id"]]
+    product_ids = [r["entry_product_id"] for r in rows if r["entry_product_id"]]
+    project_ids = [r["entry_project_id"] for r in rows if r["entry_project_id"]]
     photos = {
         "product": await photos_for("product", product_ids, published=True),
         "project": await photos_for("project", project_ids, published=True),
     }
     for row in rows:
-        answered = by_id.get(row["id"])
-        if answered is None:
-            continue
-        if answered["product_id"]:
-            what, owner = "product", answered["product_id"]
-            title = answered["product_published"] or answered["product_name"]
+        if row["entry_product_id"]:
+            what, owner = "product", row["entry_product_id"]
+            title = row["entry_product_published"] or row["entry_product_name"]
         else:
-            what, owner = "project", answered["project_id"]
-            title = answered["project_published"] or answered["project_title"]
+            what, owner = "project", row["entry_project_id"]
+            title = row["entry_project_published"] or row["entry_project_title"]
         photo = _first_thumb(photos[what], owner)
         row["answers"] = {
             "what": f"pitch entry ({what})",
             "title": title or "",
-            "url": f"/pitch/entries/{answered['entry_id']}",
-            "team_name": answered["team_name"] or "",
+            "url": f"/pitch/entries/{row['entry_id']}",
+            "team_name": row["entry_team_name"] or "",
             "thumb": {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
             if photo
             else None,
         }
 
 
-async def _forum_answers(rows: list[dict[str, Any]]) -> None:
+def _forum_answers(rows: list[dict[str, Any]]) -> None:
     """The thread a forum post starts or answers, and its author's school (an adult's post
     has no moderating school: the admin's queue still says where they are from)."""
-    found = await ForumPost.select(
-        ForumPost.id,
-        ForumPost.thread.as_alias("thread_id"),
-        ForumPost.thread.title.as_alias("thread_title"),
-        ForumPost.author.school.name.as_alias("author_school_name"),
-    ).where(ForumPost.id.is_in([r["id"] for r in rows]))
-    by_id = {f["id"]: f for f in found}
     for row in rows:
-        post = by_id.get(row["id"])
-        if post is None:
-            continue
-        row["thread_title"] = post["thread_title"]
-        row["author_school_name"] = post["author_school_name"] or ""
+        row["author_school_name"] = row["author_school_name"] or ""
         if not row["opens_thread"]:
             row["answers"] = {
                 "what": "forum thread",
-                "title": post["thread_title"],
-                "url": f"/forum/{post['thread_id']}",
+                "title": row["thread_title"],
+                "url": f"/forum/{row['thread_id']}",
                 "team_name": "",
                 "thumb": None,
             }
@@ -192,7 +189,11 @@ async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
     elif kind is FEEDBACK:
         await _feedback_answers(rows)
     elif kind is FORUM_POST:
-        await _forum_answers(rows)
+        _forum_answers(rows)
+
+
+# Per school (or the admin): frozen on first use, see services._QUEUE.
+_CLASSES: dict[tuple[int | None, bool], Any] = {}
 
 
 async def class_choices(actor: Any) -> list[dict[str, Any]]:
@@ -200,15 +201,18 @@ async def class_choices(actor: Any) -> list[dict[str, Any]]:
     the admin (named with their school)."""
     from clustermarket.accounts.tables import SchoolClass
 
-    query = SchoolClass.select(
-        SchoolClass.id,
-        SchoolClass.name,
-        SchoolClass.year_group,
-        SchoolClass.school.name.as_alias("school_name"),
-    ).order_by(SchoolClass.school.name)
-    if not actor.is_admin:
-        query = query.where(SchoolClass.school == actor.school_id)
-    rows = await query.order_by(SchoolClass.year_group).order_by(SchoolClass.name)
+    key = (actor.school_id, actor.is_admin)
+    if key not in _CLASSES:
+        query = SchoolClass.select(
+            SchoolClass.id,
+            SchoolClass.name,
+            SchoolClass.year_group,
+            SchoolClass.school.name.as_alias("school_name"),
+        ).order_by(SchoolClass.school.name)
+        if not actor.is_admin:
+            query = query.where(SchoolClass.school == actor.school_id)
+        _CLASSES[key] = query.order_by(SchoolClass.year_group).order_by(SchoolClass.name).freeze()
+    rows = await _CLASSES[key].run()
     for row in rows:
         label = row["name"]
         year = year_label(row["year_group"])
