@@ -1,9 +1,10 @@
 """What the moderation queue shows beside each item, so a teacher can follow it up.
 
 The author (first name, last initial, class) comes in the queue's own select by joins
-(`author_columns`); what a comment or a piece of pitch feedback answers (its title, link, team
-and first photo), or the thread of a forum post, comes from `add_context`: a fixed number of
-queries per kind however many items there are. Staff-only: the queue is never public.
+(`author_columns`), and so do the pitch entry a piece of feedback answers and the thread of a
+forum post (`answer_columns`); what a comment answers (its title, link and team) and the first
+photos come from `add_context`: a fixed number of queries per kind however many items there
+are. Staff-only: the queue is never public.
 """
 
 from __future__ import annotations
