@@ -112,23 +112,16 @@ async def photos_for(
     """Photos of many items in one query: the published set, or the working (draft) set."""
     if not owner_ids:
         return {}
-    flag = Photo.published if published else Photo.in_draft
-    rows = (
-        await Photo.select(
-            Photo.id,
-            Photo.owner_id,
-            Photo.file_name,
-            Photo.thumb_name,
-            Photo.width,
-            Photo.height,
-            Photo.alt_text,
-            Photo.held,
-            Photo.published,
-            Photo.in_draft,
-        )
-        .where((Photo.owner_type == owner_type) & Photo.owner_id.is_in(owner_ids) & (flag == True))
-        .order_by(Photo.id)
+    # Written as SQL (the same on both engines): list pages and the moderation queue run it
+    # on every view, and Piccolo would build the select anew each time (issue 17).
+    flag = "published" if published else "in_draft"
+    sql = (
+        "SELECT id, owner_id, file_name, thumb_name, width, height, alt_text, held, published,"
+        f" in_draft FROM photo WHERE owner_type = {{}} AND {flag} = {{}} AND owner_id IN ("
+        + ", ".join(["{}"] * len(owner_ids))
+        + ") ORDER BY id"
     )
+    rows = await Photo.raw(sql, owner_type, True, *owner_ids)
     return group_rows(rows, "owner_id")
 
 

@@ -1,9 +1,10 @@
 """What the moderation queue shows beside each item, so a teacher can follow it up.
 
 The author (first name, last initial, class) comes in the queue's own select by joins
-(`author_columns`); what a comment or a piece of pitch feedback answers (its title, link, team
-and first photo), or the thread of a forum post, comes from `add_context`: a fixed number of
-queries per kind however many items there are. Staff-only: the queue is never public.
+(`author_columns`), and so do the pitch entry a piece of feedback answers and the thread of a
+forum post (`answer_columns`); what a comment answers (its title, link and team) and the first
+photos come from `add_context`: a fixed number of queries per kind however many items there
+are. Staff-only: the queue is never public.
 """
 
 from __future__ import annotations
@@ -60,17 +61,23 @@ def _first_thumb(photos: dict[int, list[dict[str, Any]]], owner_id: int | None) 
     return found[0] if found else None
 
 
-async def _titles(table: Any, title: Column, published: Column | None, ids: set[int]) -> dict:
+# What a comment answers, written as SQL (the same on both engines): Piccolo would build
+# these joined selects anew on every view of the queue (issue 17).
+_TITLES_SQL = {
+    "idea": "SELECT x.id, x.title AS title, x.published_title AS published, x.thumb_name"
+    " FROM idea x WHERE x.id IN ({ids})",
+    "product": "SELECT x.id, x.name AS title, x.published_name AS published, t.name AS team_name"
+    " FROM product x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({ids})",
+    "project": "SELECT x.id, x.title AS title, x.published_title AS published,"
+    " t.name AS team_name FROM project x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({ids})",
+}
+
+
+async def _titles(table: Any, kind: str, ids: set[int]) -> dict:
     if not ids:
         return {}
-    columns = [table.id, title.as_alias("title")]
-    if published is not None:
-        columns.append(published.as_alias("published"))
-    if table is not Idea:
-        columns.append(table.team.name.as_alias("team_name"))
-    else:
-        columns.append(table.thumb_name)
-    rows = await table.select(*columns).where(table.id.is_in(list(ids)))
+    sql = _TITLES_SQL[kind].replace("{ids}", ", ".join(["{}"] * len(ids)))
+    rows = await table.raw(sql, *ids)
     return {r["id"]: r for r in rows}
 
 
@@ -80,11 +87,9 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
         if row["target_type"] in wanted:
             wanted[row["target_type"]].add(row["target_id"])
     found = {
-        "idea": await _titles(Idea, Idea.title, Idea.published_title, wanted["idea"]),
-        "product": await _titles(Product, Product.name, Product.published_name, wanted["product"]),
-        "project": await _titles(
-            Project, Project.title, Project.published_title, wanted["project"]
-        ),
+        "idea": await _titles(Idea, "idea", wanted["idea"]),
+        "product": await _titles(Product, "product", wanted["product"]),
+        "project": await _titles(Project, "project", wanted["project"]),
     }
     photos = {
         "product": await photos_for("product", list(wanted["product"]), published=True),
@@ -112,69 +117,66 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
         }
 
 
+def answer_columns(kind: ContentKind) -> list[Column]:
+    """What a piece of feedback or a forum post answers, joined into the queue's own select
+    (so the queue runs no further query for it)."""
+    if kind is FEEDBACK:
+        entry = PitchFeedback.entry
+        return [
+            entry.as_alias("entry_id"),
+            entry.team.name.as_alias("entry_team_name"),
+            entry.product.as_alias("entry_product_id"),
+            entry.product.name.as_alias("entry_product_name"),
+            entry.product.published_name.as_alias("entry_product_published"),
+            entry.project.as_alias("entry_project_id"),
+            entry.project.title.as_alias("entry_project_title"),
+            entry.project.published_title.as_alias("entry_project_published"),
+        ]
+    if kind is FORUM_POST:
+        return [
+            ForumPost.thread.as_alias("thread_id"),
+            ForumPost.thread.title.as_alias("thread_title"),
+            ForumPost.author.school.name.as_alias("author_school_name"),
+        ]
+    return []
+
+
 async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
-    entry = PitchFeedback.entry
-    found = await PitchFeedback.select(
-        PitchFeedback.id,
-        PitchFeedback.entry.as_alias("entry_id"),
-        entry.team.name.as_alias("team_name"),
-        entry.product.as_alias("product_id"),
-        entry.product.name.as_alias("product_name"),
-        entry.product.published_name.as_alias("product_published"),
-        entry.project.as_alias("project_id"),
-        entry.project.title.as_alias("project_title"),
-        entry.project.published_title.as_alias("project_published"),
-    ).where(PitchFeedback.id.is_in([r["id"] for r in rows]))
-    by_id = {f["id"]: f for f in found}
-    product_ids = [f["product_id"] for f in found if f["product_id"]]
-    project_ids = [f["project_id"] for f in found if f["project_id"]]
+    product_ids = [r["entry_product_id"] for r in rows if r["entry_product_id"]]
+    project_ids = [r["entry_project_id"] for r in rows if r["entry_project_id"]]
     photos = {
         "product": await photos_for("product", product_ids, published=True),
         "project": await photos_for("project", project_ids, published=True),
     }
     for row in rows:
-        answered = by_id.get(row["id"])
-        if answered is None:
-            continue
-        if answered["product_id"]:
-            what, owner = "product", answered["product_id"]
-            title = answered["product_published"] or answered["product_name"]
+        if row["entry_product_id"]:
+            what, owner = "product", row["entry_product_id"]
+            title = row["entry_product_published"] or row["entry_product_name"]
         else:
-            what, owner = "project", answered["project_id"]
-            title = answered["project_published"] or answered["project_title"]
+            what, owner = "project", row["entry_project_id"]
+            title = row["entry_project_published"] or row["entry_project_title"]
         photo = _first_thumb(photos[what], owner)
         row["answers"] = {
             "what": f"pitch entry ({what})",
             "title": title or "",
-            "url": f"/pitch/entries/{answered['entry_id']}",
-            "team_name": answered["team_name"] or "",
+            "url": f"/pitch/entries/{row['entry_id']}",
+            "team_name": row["entry_team_name"] or "",
             "thumb": {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
             if photo
             else None,
         }
 
 
-async def _forum_answers(rows: list[dict[str, Any]]) -> None:
+def _forum_answers(rows: list[dict[str, Any]]) -> None:
     """The thread a forum post starts or answers, and its author's school (an adult's post
     has no moderating school: the admin's queue still says where they are from)."""
-    found = await ForumPost.select(
-        ForumPost.id,
-        ForumPost.thread.as_alias("thread_id"),
-        ForumPost.thread.title.as_alias("thread_title"),
-        ForumPost.author.school.name.as_alias("author_school_name"),
-    ).where(ForumPost.id.is_in([r["id"] for r in rows]))
-    by_id = {f["id"]: f for f in found}
     for row in rows:
-        post = by_id.get(row["id"])
-        if post is None:
-            continue
-        row["thread_title"] = post["thread_title"]
-        row["author_school_name"] = post["author_school_name"] or ""
+        row["author_school_name"] = row["author_school_name"] or ""
         if not row["opens_thread"]:
             row["answers"] = {
                 "what": "forum thread",
-                "title": post["thread_title"],
-                "url": f"/forum/{post['thread_id']}",
+                "title": row["thread_title"],
+                "url": f"/forum/{row['thread_id']}",
                 "team_name": "",
                 "thumb": None,
             }
@@ -192,7 +194,11 @@ async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
     elif kind is FEEDBACK:
         await _feedback_answers(rows)
     elif kind is FORUM_POST:
-        await _forum_answers(rows)
+        _forum_answers(rows)
+
+
+# Per school (or the admin): frozen on first use, see services._QUEUE.
+_CLASSES: dict[tuple[int | None, bool], Any] = {}
 
 
 async def class_choices(actor: Any) -> list[dict[str, Any]]:
@@ -200,15 +206,18 @@ async def class_choices(actor: Any) -> list[dict[str, Any]]:
     the admin (named with their school)."""
     from clustermarket.accounts.tables import SchoolClass
 
-    query = SchoolClass.select(
-        SchoolClass.id,
-        SchoolClass.name,
-        SchoolClass.year_group,
-        SchoolClass.school.name.as_alias("school_name"),
-    ).order_by(SchoolClass.school.name)
-    if not actor.is_admin:
-        query = query.where(SchoolClass.school == actor.school_id)
-    rows = await query.order_by(SchoolClass.year_group).order_by(SchoolClass.name)
+    key = (actor.school_id, actor.is_admin)
+    if key not in _CLASSES:
+        query = SchoolClass.select(
+            SchoolClass.id,
+            SchoolClass.name,
+            SchoolClass.year_group,
+            SchoolClass.school.name.as_alias("school_name"),
+        ).order_by(SchoolClass.school.name)
+        if not actor.is_admin:
+            query = query.where(SchoolClass.school == actor.school_id)
+        _CLASSES[key] = query.order_by(SchoolClass.year_group).order_by(SchoolClass.name).freeze()
+    rows = await _CLASSES[key].run()
     for row in rows:
         label = row["name"]
         year = year_label(row["year_group"])

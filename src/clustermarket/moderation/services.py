@@ -14,7 +14,12 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.media.services import photos_for, publish_draft_photos
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind, published_values
 from clustermarket.moderation.log import log_action
-from clustermarket.moderation.queue_context import add_context, author_columns, class_filter
+from clustermarket.moderation.queue_context import (
+    add_context,
+    answer_columns,
+    author_columns,
+    class_filter,
+)
 from clustermarket.moderation.wordfilter import problems_in
 from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
 from clustermarket.sharing.flags import close_flags, flagged_ids_query, open_flags, open_flags_for
@@ -59,7 +64,7 @@ def _columns_of(kind: ContentKind, what: str) -> tuple[Any, ...]:
     if key not in _COLUMNS:
         columns = [*kind.table.all_columns(), *_context_columns(kind)]
         if what == "queue":
-            columns += author_columns(kind)
+            columns += author_columns(kind) + answer_columns(kind)
         _COLUMNS[key] = tuple(columns)
     return _COLUMNS[key]
 
@@ -358,6 +363,29 @@ def _scope(actor: CurrentUser, kind: ContentKind) -> Any:
     return mine
 
 
+# The queue's select per kind, tab, class filter and school (or the admin), frozen on first
+# use (`freeze()` keeps its SQL): a handful of schools and classes, one set each.
+_QUEUE: dict[tuple[Any, ...], Any] = {}
+
+
+def _queue_query(
+    actor: CurrentUser, kind: ContentKind, key: tuple[Any, ...], content_id: int | None
+) -> Any:
+    """`key`: the kind's name, statuses, flagged, class id, and the actor's school and role."""
+    _name, statuses, flagged, class_id, _school, _admin = key
+    table = kind.table
+    where = kind.status.is_in(list(statuses))
+    if content_id is not None:
+        where &= table._meta.primary_key == content_id
+    if flagged:
+        where &= table._meta.primary_key.is_in(flagged_ids_query(kind.name))
+    if class_id is not None:
+        where &= class_filter(kind, class_id)
+    if not actor.is_admin:
+        where &= _scope(actor, kind)
+    return table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
+
+
 async def moderation_items(
     actor: CurrentUser,
     kind: ContentKind,
@@ -371,19 +399,14 @@ async def moderation_items(
     (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
     items, one entry each however many flags), their author and what they answer
     (`queue_context`; `class_id`: only that class's pupils' work). A fixed number of queries."""
-    table = kind.table
-    where = kind.status.is_in(statuses)
-    if content_id is not None:
-        where &= table._meta.primary_key == content_id
-    if flagged:
-        where &= table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-    if class_id is not None:
-        where &= class_filter(kind, class_id)
-    if not actor.is_admin:
-        where &= _scope(actor, kind)
-    rows = (
-        await table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
-    )
+    key = (kind.name, tuple(statuses), flagged, class_id, actor.school_id, actor.is_admin)
+    if content_id is not None:  # one item, after an action: built each time
+        query = _queue_query(actor, kind, key, content_id)
+    else:
+        if key not in _QUEUE:
+            _QUEUE[key] = _queue_query(actor, kind, key, None).freeze()
+        query = _QUEUE[key]
+    rows = await query.run()
     ids = [r["id"] for r in rows]
     photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
     tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
@@ -402,28 +425,30 @@ async def moderation_items(
     return rows
 
 
-# The badge's count queries depend only on the school (or the admin): Piccolo's `freeze()`
-# keeps each one's SQL, built on first use (a handful of schools, one set each).
-_WAITING: dict[tuple[int | None, bool], list[Any]] = {}
+# The badge's count depends only on the school (or the admin): one statement adding the
+# kinds' counts, its SQL kept by `freeze()`, built on first use (a handful of schools).
+_WAITING: dict[tuple[int | None, bool], Any] = {}
 
 
-def _waiting_queries(actor: CurrentUser) -> list[Any]:
+def _waiting_query(actor: CurrentUser) -> Any:
     key = (actor.school_id, actor.is_admin)
     if key not in _WAITING:
-        queries = []
+        counts = []
         for kind in KINDS.values():
             flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
             where = (kind.status == ContentStatus.pending) | flagged
             if not actor.is_admin:
                 where &= _scope(actor, kind)
-            queries.append(kind.table.count().where(where).freeze())
-        _WAITING[key] = queries
+            counts.append(kind.table.count().where(where).querystrings[0])
+        sql = "SELECT " + " + ".join(["({})"] * len(counts)) + " AS waiting"
+        _WAITING[key] = PROJECT.table.raw(sql, *counts).freeze()
     return _WAITING[key]
 
 
 async def waiting_count(actor: CurrentUser) -> int:
     """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
-    return sum([await query.run() for query in _waiting_queries(actor)])
+    rows = await _waiting_query(actor).run()
+    return int(rows[0]["waiting"] or 0)
 
 
 async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:

@@ -37,11 +37,15 @@ def flagged_ids_query(kind_name: str) -> Any:
 async def open_flags(kind_name: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     if not ids:
         return {}
-    rows = (
-        await Flag.select(Flag.subject_id, Flag.reason, Flag.created_at)
-        .where(_open(kind_name) & Flag.subject_id.is_in(ids))
-        .order_by(Flag.id)
+    # Written as SQL (the same on both engines): the queue runs it for every kind on every
+    # view, and Piccolo would build the select anew each time (issue 17).
+    sql = (
+        "SELECT subject_id, reason, created_at FROM flag"
+        " WHERE subject_type = {} AND handled = {} AND subject_id IN ("
+        + ", ".join(["{}"] * len(ids))
+        + ") ORDER BY id"
     )
+    rows = await Flag.raw(sql, kind_name, False, *ids)
     return group_rows(rows, "subject_id")
 
 

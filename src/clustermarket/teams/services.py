@@ -17,18 +17,17 @@ async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
     )
 
 
+# Every dashboard reads it: written once as SQL (the same on both engines; Piccolo would
+# build the joined select anew each time, costing more than the query).
+_TEAMS_OF_USER_SQL = (
+    "SELECT m.role, t.id AS id, t.name AS name, t.kind AS kind, s.name AS school_name"
+    " FROM team_member m LEFT JOIN team t ON t.id = m.team LEFT JOIN school s ON s.id = t.school"
+    ' WHERE m."user" = {} ORDER BY t.name'
+)
+
+
 async def teams_of_user(user_id: int) -> list[dict[str, Any]]:
-    return (
-        await TeamMember.select(
-            TeamMember.role,
-            TeamMember.team.id.as_alias("id"),
-            TeamMember.team.name.as_alias("name"),
-            TeamMember.team.kind.as_alias("kind"),
-            TeamMember.team.school.name.as_alias("school_name"),
-        )
-        .where(TeamMember.user == user_id)
-        .order_by(TeamMember.team.name)
-    )
+    return await TeamMember.raw(_TEAMS_OF_USER_SQL, user_id)
 
 
 async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
@@ -179,8 +178,14 @@ async def public_team(slug: str) -> dict[str, Any] | None:
     )
 
 
+# Per school (None: every school, the admin's): frozen on first use, a handful of schools.
+_TEAMS_OF_SCHOOL: dict[int | None, Any] = {}
+
+
 async def teams_of_school(school_id: int | None) -> list[dict[str, Any]]:
-    query = Team.select(Team.id, Team.name, Team.kind, Team.school.name.as_alias("school_name"))
-    if school_id is not None:
-        query = query.where(Team.school == school_id)
-    return await query.order_by(Team.name)
+    if school_id not in _TEAMS_OF_SCHOOL:
+        query = Team.select(Team.id, Team.name, Team.kind, Team.school.name.as_alias("school_name"))
+        if school_id is not None:
+            query = query.where(Team.school == school_id)
+        _TEAMS_OF_SCHOOL[school_id] = query.order_by(Team.name).freeze()
+    return await _TEAMS_OF_SCHOOL[school_id].run()
