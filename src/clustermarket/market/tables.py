@@ -101,6 +101,27 @@ class Sale(Table):
     voided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
 
 
+class SaleTotal(Table):
+    """Running totals of the sales that stand, per stall, product, kind, words, unit price and
+    payment method: what the reports sum instead of every sale. Kept by triggers on `sale` in
+    the same transaction as every insert, void, un-void or delete (migration
+    market_2026_11_26t05_00_00_000000). `lines` counts the standing sale lines (a row at 0 is
+    left out of the reports and counts no ticket); `tickets` counts the stall's tickets paid
+    that way, each on a row with lines (only sums over a stall and method mean anything)."""
+
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade, index=True)
+    product = ForeignKey(references=Product, null=True, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=8, choices=SaleKind, default=SaleKind.product)
+    label = Varchar(length=60, default="")
+    unit_price_pence = Integer()
+    method = Varchar(length=8, choices=PaymentMethod)
+    lines = Integer(default=0)
+    quantity = Integer(default=0)
+    amount_pence = Integer(default=0)
+    cost_pence = Integer(default=0)
+    tickets = Integer(default=0)
+
+
 class ExpenseKind(str, Enum):
     materials = "materials"
     stall_fee = "stall_fee"

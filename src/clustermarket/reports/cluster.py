@@ -1,7 +1,8 @@
 """The admin's cluster report: every school side by side for one date range.
 
-Three GROUP BY queries (sales, expenses, pre-orders) and the list of schools; the rows are
-joined by school in Python, one row per school (ten), schools without sales included."""
+Three GROUP BY queries (the sales' running totals, expenses, pre-orders) and the list of
+schools; the rows are joined by school in Python, one row per school (ten), schools without
+sales included."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from clustermarket.market.tables import Expense, ExpenseKind, Sale
+from clustermarket.market.tables import Expense, ExpenseKind, SaleTotal
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import expenses_in, goods_units, in_period, standing_sales
@@ -28,15 +29,15 @@ _ZERO = {
 
 
 async def by_school_side_by_side(_school_id: int | None, period: Period) -> list[dict[str, Any]]:
-    school = Sale.stall.team.school
+    school = SaleTotal.stall.team.school
     sales = (
-        await Sale.select(
+        await SaleTotal.select(
             school.as_alias("school_id"),
-            Count(distinct=[Sale.stall.team]).as_alias("teams"),
-            Count(distinct=[Sale.ticket]).as_alias("sales"),  # a ticket is one sale
+            Count(distinct=[SaleTotal.stall.team]).as_alias("teams"),
+            Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
             goods_units(),
-            Sum(Sale.amount_pence).as_alias("takings_pence"),
-            Sum(Sale.cost_pence).as_alias("cost_pence"),
+            Sum(SaleTotal.amount_pence).as_alias("takings_pence"),
+            Sum(SaleTotal.cost_pence).as_alias("cost_pence"),
         )
         .where(standing_sales(None, period))
         .group_by(school)

@@ -10,19 +10,21 @@ from typing import Any
 from piccolo.query.functions.aggregate import Sum
 from piccolo.querystring import QueryString
 
-from clustermarket.market.tables import Sale
+from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import standing_sales
 
-_TEAM = Sale.stall.team
+_TEAM = SaleTotal.stall.team
 
 
 def _sums() -> list[Any]:
     return [
-        Sum(Sale.quantity).as_alias("units"),
-        Sum(Sale.amount_pence).as_alias("takings_pence"),
-        Sum(Sale.cost_pence).as_alias("cost_pence"),
-        Sum(QueryString("{} - {}", Sale.amount_pence, Sale.cost_pence)).as_alias("profit_pence"),
+        Sum(SaleTotal.quantity).as_alias("units"),
+        Sum(SaleTotal.amount_pence).as_alias("takings_pence"),
+        Sum(SaleTotal.cost_pence).as_alias("cost_pence"),
+        Sum(QueryString("{} - {}", SaleTotal.amount_pence, SaleTotal.cost_pence)).as_alias(
+            "profit_pence"
+        ),
     ]
 
 
@@ -31,28 +33,34 @@ async def product_margins(school_id: int | None, period: Period) -> list[dict[st
     row per team and words. Two queries."""
     where = standing_sales(school_id, period)
     products = (
-        await Sale.select(
+        await SaleTotal.select(
             _TEAM.id.as_alias("team_id"),
             _TEAM.name.as_alias("team"),
-            Sale.product.id.as_alias("product_id"),
-            Sale.product.name.as_alias("product"),
-            Sale.unit_price_pence.as_alias("price_pence"),
+            SaleTotal.product.id.as_alias("product_id"),
+            SaleTotal.product.name.as_alias("product"),
+            SaleTotal.unit_price_pence.as_alias("price_pence"),
             *_sums(),
         )
-        .where(where & Sale.product.is_not_null())
-        .group_by(_TEAM.id, _TEAM.name, Sale.product.id, Sale.product.name, Sale.unit_price_pence)
+        .where(where & SaleTotal.product.is_not_null())
+        .group_by(
+            _TEAM.id,
+            _TEAM.name,
+            SaleTotal.product.id,
+            SaleTotal.product.name,
+            SaleTotal.unit_price_pence,
+        )
         .order_by(_TEAM.name)
-        .order_by(Sale.product.name)
-        .order_by(Sale.unit_price_pence)
+        .order_by(SaleTotal.product.name)
+        .order_by(SaleTotal.unit_price_pence)
     )
     custom = (
-        await Sale.select(
-            _TEAM.id.as_alias("team_id"), _TEAM.name.as_alias("team"), Sale.label, *_sums()
+        await SaleTotal.select(
+            _TEAM.id.as_alias("team_id"), _TEAM.name.as_alias("team"), SaleTotal.label, *_sums()
         )
-        .where(where & Sale.product.is_null())
-        .group_by(_TEAM.id, _TEAM.name, Sale.label)
+        .where(where & SaleTotal.product.is_null())
+        .group_by(_TEAM.id, _TEAM.name, SaleTotal.label)
         .order_by(_TEAM.name)
-        .order_by(Sale.label)
+        .order_by(SaleTotal.label)
     )
     for row in products:
         row["unit_cost_pence"] = rounded_division(row["cost_pence"], row["units"])

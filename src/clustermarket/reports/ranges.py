@@ -1,5 +1,6 @@
 """What every report shares: the WHERE conditions (a date range, a school, sales that stand)
-and how units of goods are counted."""
+and how units of goods are counted. Reports read the running totals (`SaleTotal`, kept by
+triggers on `sale`), a few rows per stall, not every sale."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.querystring import QueryString
 
-from clustermarket.market.tables import Expense, Sale
+from clustermarket.market.tables import Expense, SaleTotal
 from clustermarket.reports.periods import Period
 from clustermarket.timeutil import UK
 
@@ -27,10 +28,11 @@ def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 
 def standing_sales(school_id: int | None, period: Period) -> Any:
-    """Sales not undone, on a market day in the range (of one school's teams, if given)."""
-    where = Sale.voided_at.is_null() & in_period(Sale.stall.market_day.date, period)
+    """Sales not undone (totals with a line standing), on a market day in the range (of one
+    school's teams, if given)."""
+    where = (SaleTotal.lines > 0) & in_period(SaleTotal.stall.market_day.date, period)
     if school_id is not None:
-        where &= Sale.stall.team.school == school_id
+        where &= SaleTotal.stall.team.school == school_id
     return where
 
 
@@ -46,7 +48,7 @@ def goods_units(alias: str = "units") -> QueryString:
     """Units of goods sold: a custom amount (a donation) is money taken, not an item sold."""
     return QueryString(
         "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
-        Sale.kind,
-        Sale.quantity,
+        SaleTotal.kind,
+        SaleTotal.quantity,
         alias=alias,
     )

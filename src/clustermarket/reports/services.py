@@ -3,7 +3,8 @@
 Every report is rows of plain values for one date range (`periods.Period`): the page, its
 chart and the CSV file show the same rows. Sums are made by the database (GROUP BY); Python
 only adds figures that compare the summed rows (a product's share of its team's profit).
-Voided sales are left out everywhere."""
+Voided sales are left out everywhere. The sums are of the running totals per stall,
+product, price and method (`SaleTotal`), not of every sale."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.query.functions.aggregate import Sum
 from piccolo.querystring import QueryString
 
-from clustermarket.market.tables import Sale
+from clustermarket.market.tables import SaleTotal
 from clustermarket.money import format_pence
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
@@ -42,54 +43,54 @@ class Report:
     about: str = ""  # one line under the title: what the figures mean
 
 
-_DAY = Sale.stall.market_day.date
+_DAY = SaleTotal.stall.market_day.date
 _GOODS_UNITS = goods_units()
-_TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")
+_TAKINGS = Sum(SaleTotal.amount_pence).as_alias("takings_pence")
 
 
 async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
-        await Sale.select(
+        await SaleTotal.select(
             _DAY.as_alias("market_day"),
-            Sale.stall.team.name.as_alias("team"),
-            Sale.stall.team.school.name.as_alias("school"),
+            SaleTotal.stall.team.name.as_alias("team"),
+            SaleTotal.stall.team.school.name.as_alias("school"),
             _GOODS_UNITS,
             _TAKINGS,
         )
         .where(standing_sales(school_id, period))
-        .group_by(_DAY, Sale.stall.team.name, Sale.stall.team.school.name)
+        .group_by(_DAY, SaleTotal.stall.team.name, SaleTotal.stall.team.school.name)
         .order_by(_DAY)
-        .order_by(Sale.stall.team.name)
+        .order_by(SaleTotal.stall.team.name)
     )
 
 
 async def _by_school(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
-        await Sale.select(
+        await SaleTotal.select(
             _DAY.as_alias("market_day"),
-            Sale.stall.team.school.name.as_alias("school"),
+            SaleTotal.stall.team.school.name.as_alias("school"),
             _GOODS_UNITS,
             _TAKINGS,
         )
         .where(standing_sales(school_id, period))
-        .group_by(_DAY, Sale.stall.team.school.name)
+        .group_by(_DAY, SaleTotal.stall.team.school.name)
         .order_by(_DAY)
-        .order_by(Sale.stall.team.school.name)
+        .order_by(SaleTotal.stall.team.school.name)
     )
 
 
 async def _by_method(school_id: int | None, period: Period) -> list[dict[str, Any]]:
     return (
-        await Sale.select(
+        await SaleTotal.select(
             _DAY.as_alias("market_day"),
-            Sale.method,
-            Count(distinct=[Sale.ticket]).as_alias("sales"),  # a ticket is one sale
+            SaleTotal.method,
+            Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
         .where(standing_sales(school_id, period))
-        .group_by(_DAY, Sale.method)
+        .group_by(_DAY, SaleTotal.method)
         .order_by(_DAY)
-        .order_by(Sale.method)
+        .order_by(SaleTotal.method)
     )
 
 
