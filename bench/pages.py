@@ -3,8 +3,9 @@
 Starts two servers on free 127.0.0.1 ports (uvicorn, one worker each): a bare Litestar "hello"
 app, and this app on demo data (a fresh SQLite database, or BENCH_DATABASE_URL: migrated, the
 demo loaded if empty, not wiped; its photos kept in BENCH_DATA_DIR). Then, at 20 connections,
-the bare route, home, product list, a product page, a market day, htmx (the URL the home page
-loads it from) and a fixed page (the privacy notice: no database), each run right after a run
+the bare route, home, product list, a product page, a market day and its pre-order shop, the
+projects, schools and events pages, htmx (the URL the home page loads it from) and a fixed page
+(the privacy notice: no database), each run right after a run
 of the bare route, three times: prints the median requests/s, the median ratio to the bare run
 before it and the server's CPU per request (utime + stime of the server process over the run
 / requests). Every request says `Accept-Encoding: gzip, deflate, br` like a browser, so
@@ -186,6 +187,10 @@ def targets(bare: Server, app: Server) -> list[tuple[str, Server, str]]:
         ("product list", app, "/products"),
         ("product page", app, product),
         ("market day", app, day),
+        ("market-day shop (holds a form)", app, f"{day}/pre-order" if day else None),
+        ("projects", app, "/projects"),
+        ("schools", app, "/schools"),
+        ("events", app, "/events"),
         ("htmx from static/", app, htmx),
         ("fixed page (privacy notice)", app, "/privacy"),
     ]

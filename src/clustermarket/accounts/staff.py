@@ -25,19 +25,23 @@ from clustermarket.schools.tables import School
 STAFF_ROLES = (Role.teacher, Role.admin)
 
 
+# What the admin sees of a staff account (the list and the account's page).
+_STAFF_COLUMNS = (
+    User.id,
+    User.username,
+    User.first_name,
+    User.last_name,
+    User.role,
+    User.active,
+    User.school,
+    User.last_login_at,
+    User.school.name.as_alias("school_name"),
+)
+
+
 async def staff_accounts() -> list[dict[str, Any]]:
     return (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.role,
-            User.active,
-            User.school,
-            User.last_login_at,
-            User.school.name.as_alias("school_name"),
-        )
+        await User.select(*_STAFF_COLUMNS)
         .where(User.role.is_in(list(STAFF_ROLES)))
         .order_by(User.last_name)
         .order_by(User.first_name)
@@ -48,16 +52,7 @@ async def staff_for_admin(actor: CurrentUser, user_id: int) -> dict[str, Any]:
     if not actor.is_admin:
         raise NotFound()
     row = (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.role,
-            User.active,
-            User.school,
-            User.school.name.as_alias("school_name"),
-        )
+        await User.select(*_STAFF_COLUMNS)
         .where((User.id == user_id) & User.role.is_in(list(STAFF_ROLES)))
         .first()
     )

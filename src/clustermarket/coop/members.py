@@ -20,6 +20,7 @@ from piccolo.columns.combination import WhereRaw
 
 from clustermarket.accounts.class_lists import first_free, usernames_starting
 from clustermarket.accounts.passwords import hash_password
+from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
 from clustermarket.coop.tables import Vote, WelcomeLink
 from clustermarket.timeutil import now
@@ -28,6 +29,11 @@ from clustermarket.transactions import write_transaction
 MEMBER_ROLES = (Role.pupil, Role.teacher, Role.admin, Role.community)
 WELCOME_DAYS = 14
 MIN_PASSWORD = 10
+
+
+def is_member(user: CurrentUser | None) -> bool:
+    """The one rule for who is a member (the forum, ballots, the member price)."""
+    return user is not None and user.role in MEMBER_ROLES
 
 
 class WelcomeError(ValueError):

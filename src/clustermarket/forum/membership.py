@@ -8,12 +8,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from clustermarket.accounts.services import CurrentUser
-from clustermarket.coop.members import MEMBER_ROLES
-
-
-def is_member(user: CurrentUser | None) -> bool:
-    return user is not None and user.role in MEMBER_ROLES
+from clustermarket.coop.members import is_member
 
 
 def requires_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:

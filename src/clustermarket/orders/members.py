@@ -11,11 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
+from clustermarket.coop.members import is_member
 from clustermarket.orders.tables import MemberPrice, OrderLine, PreOrderWindow
-
-
-def is_member(user: CurrentUser | None) -> bool:
-    return user is not None
 
 
 def member_unit_price(price_pence: int, percent: int) -> int:
