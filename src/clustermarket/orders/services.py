@@ -134,44 +134,6 @@ async def day_products_page(day_id: int, number: int, size: int) -> Page:
     return page
 
 
-def parse_quantities(form: dict[str, str]) -> dict[int, int]:
-    """`qty_<product id>` fields as {product id: quantity}; blank means none."""
-    quantities: dict[int, int] = {}
-    for key, raw in form.items():
-        if not key.startswith("qty_"):
-            continue
-        try:
-            product_id = int(key.removeprefix("qty_"))
-            quantity = int((raw or "").strip() or "0")
-        except ValueError:
-            raise OrderError("Type each quantity as a whole number, like 2.") from None
-        if not fits_database(product_id):
-            raise OrderError("One of those products is not on sale that day.")
-        quantities[product_id] = quantity
-    return quantities
-
-
-async def check_basket(day_id: int, quantities: dict[int, int]) -> dict[str, Any]:
-    """The basket to keep in the session, if every quantity can be had; OrderError if not."""
-    await orderable_day(day_id)
-    available = {p["product_id"]: p for p in await day_products(day_id, quantities)}
-    problems = []
-    for product_id, quantity in quantities.items():
-        product = available.get(product_id)
-        if product is None:
-            raise OrderError("One of those products is not on sale that day.")
-        if quantity < 0 or quantity > MAX_PER_LINE:
-            problems.append(f"{product['name']}: choose from 0 to {MAX_PER_LINE}.")
-        elif quantity > product["left"]:
-            problems.append(too_many_message(product))
-    if problems:
-        raise OrderError(" ".join(problems))
-    items = {str(p): q for p, q in quantities.items() if q > 0}
-    if not items:
-        raise OrderError("Choose at least one product (a quantity of 1 or more).")
-    return {"day": day_id, "items": items}
-
-
 def too_many_message(product: dict[str, Any]) -> str:
     if product["stall_left"] == 0:
         return f"{product['name']} is sold out."
