@@ -16,11 +16,22 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
 from clustermarket.market.services import MarketError
-from clustermarket.orders import buyers, members, reservations, services, shop, windows
+from clustermarket.orders import (
+    buyers,
+    cancelling,
+    collection,
+    members,
+    reading,
+    reservations,
+    services,
+    shop,
+    stripe_events,
+    windows,
+)
 from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
+from clustermarket.orders.errors import OrderError
 from clustermarket.orders.payments import PaymentError
-from clustermarket.orders.services import OrderError
 from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
@@ -117,7 +128,7 @@ class BasketController(Controller):
         self, request: HTMXRequest, day_id: FromPath[int], page: FromQuery[str] = ""
     ) -> Template:
         if _settings(request).stripe_enabled:
-            await services.expire_overdue_checkouts(_settings(request))
+            await cancelling.expire_overdue_checkouts(_settings(request))
         try:
             await services.orderable_day(day_id)
         except OrderError as error:
@@ -278,7 +289,7 @@ class BasketController(Controller):
                 "orders/receipt.html",
                 status_code=503,
                 context={
-                    "order": await services.order_by_token(order["token"]),
+                    "order": await reading.order_by_token(order["token"]),
                     "error": str(error),
                 },
             )
@@ -296,7 +307,7 @@ class ReceiptController(Controller):
 
     @get("/")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         return Template(
             "orders/receipt.html",
             context={"order": order, **await members.receipt_discount(order)},
@@ -305,11 +316,11 @@ class ReceiptController(Controller):
     @get("/paid")
     async def paid(self, request: Request, token: FromPath[str]) -> Template:
         """Stripe's success page: paid only if Stripe itself says so (asked from here)."""
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         error = ""
         if _settings(request).stripe_enabled:
             try:
-                order = await services.confirm_from_stripe(_settings(request), order)
+                order = await stripe_events.confirm_from_stripe(_settings(request), order)
             except PaymentError:  # Stripe's event will still settle it
                 error = "We could not check your payment just now: reload this page in a minute."
         return Template(
@@ -325,7 +336,7 @@ class ReceiptController(Controller):
     @get("/calendar.ics")
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """ "Add to calendar": when and where to collect the order."""
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         receipt = f"{_settings(request).public_url}/orders/{token}"
         return Response(
             order_calendar(order, receipt),
@@ -335,19 +346,19 @@ class ReceiptController(Controller):
 
     @get("/unpaid")
     async def unpaid(self, request: Request, token: FromPath[str]) -> Template:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         return Template("orders/receipt.html", context={"order": order, "came_back": True})
 
     @post("/cancel")
     async def cancel(self, request: Request, token: FromPath[str]) -> Template | Redirect:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         try:
-            await services.cancel_order(_settings(request), order)
+            await cancelling.cancel_order(_settings(request), order)
         except OrderError as error:
             return Template(
                 "orders/receipt.html",
                 status_code=error.status_code,
-                context={"order": await services.order_by_token(token), "error": str(error)},
+                context={"order": await reading.order_by_token(token), "error": str(error)},
             )
         return _see_other(f"/orders/{token}")
 
@@ -372,7 +383,7 @@ class ConfirmController(Controller):
             return Template(
                 "orders/receipt.html",
                 status_code=error.status_code,
-                context={"order": await services.order_by_id(order["id"]), "error": str(error)},
+                context={"order": await reading.order_by_id(order["id"]), "error": str(error)},
             )
         return _see_other(f"/orders/{order['token']}")
 
@@ -391,7 +402,7 @@ class CollectController(Controller):
     ) -> Redirect:
         stall = await market.stall_for_worker(request.user, stall_id)
         try:
-            await services.collect_order(request.user, stall, order_id, data.method)
+            await collection.collect_order(request.user, stall, order_id, data.method)
         except OrderError as error:
             raise HTTPException(status_code=error.status_code, detail=str(error)) from None
         except MarketError as error:
@@ -413,7 +424,7 @@ class StaffOrderController(Controller):
         status: int = 200,
         number: int = 1,
     ) -> Template:
-        orders = await services.staff_orders(request.user, number)
+        orders = await reading.staff_orders(request.user, number)
         return Template(
             "orders/staff.html",
             status_code=status,
@@ -429,7 +440,7 @@ class StaffOrderController(Controller):
     @get("/")
     async def list_orders(self, request: Request, page: FromQuery[str] = "") -> Template:
         if _settings(request).stripe_enabled:
-            await services.expire_overdue_checkouts(_settings(request))
+            await cancelling.expire_overdue_checkouts(_settings(request))
         await reservations.lapse_unconfirmed()
         return await self._page(request, number=page_number(page))
 
@@ -447,7 +458,7 @@ class StaffOrderController(Controller):
             "orders/_staff_order.html",
             status_code=status,
             context={
-                "order": await services.staff_order(request.user, order_id),
+                "order": await reading.staff_order(request.user, order_id),
                 "message": message,
                 "error": error,
             },
@@ -456,7 +467,7 @@ class StaffOrderController(Controller):
     @post("/{order_id:int}/refund")
     async def refund(self, request: Request, order_id: FromPath[int]) -> Template:
         try:
-            message = await services.refund_order(_settings(request), request.user, order_id)
+            message = await cancelling.refund_order(_settings(request), request.user, order_id)
         except OrderError as error:
             return await self._page(request, error=str(error), status=409)
         return await self._page(request, message=message)
@@ -464,8 +475,8 @@ class StaffOrderController(Controller):
     @post("/{order_id:int}/cancel")
     async def cancel(self, request: Request, order_id: FromPath[int]) -> Template:
         try:
-            order = await services.order_to_act_on(request.user, order_id)
-            message = await services.cancel_order(_settings(request), order, request.user)
+            order = await reading.order_to_act_on(request.user, order_id)
+            message = await cancelling.cancel_order(_settings(request), order, request.user)
         except OrderError as error:
             return await self._page(request, error=str(error), status=409)
         return await self._page(request, message=message)
