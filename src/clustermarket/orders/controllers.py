@@ -1,5 +1,5 @@
-"""Pre-order pages: the basket, checkout, the buyer's receipt, the stall's collection and the
-staff's refunds. Thin handlers: parse, call a service, render."""
+"""Pre-order pages for buyers: the basket, checkout, the receipt and confirming a reservation
+(the staff's side is in `staff_controllers.py`). Thin handlers: parse, call a service, render."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from litestar.response import Redirect, Response, Template
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
-from clustermarket.market.services import MarketError
 from clustermarket.orders import (
     buyers,
     cancelling,
-    collection,
     members,
     reading,
     reservations,
@@ -32,9 +30,9 @@ from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.errors import OrderError
 from clustermarket.orders.payments import PaymentError
+from clustermarket.orders.staff_controllers import ROUTES as STAFF_ROUTES
 from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
-from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.pagination import page_number
@@ -79,11 +77,6 @@ def _see_other(path: str) -> Redirect:
 class BuyerForm:
     name: str = ""
     email: str = ""
-
-
-@dataclass
-class CollectForm:
-    method: str = ""
 
 
 class BasketController(Controller):
@@ -388,106 +381,11 @@ class ConfirmController(Controller):
         return _see_other(f"/orders/{order['token']}")
 
 
-class CollectController(Controller):
-    path = "/stalls/{stall_id:int}/pre-orders"
-    guards = [requires_signed_in]
-
-    @post("/{order_id:int}/collect")
-    async def collect(
-        self,
-        request: Request,
-        stall_id: FromPath[int],
-        order_id: FromPath[int],
-        data: Annotated[CollectForm, Form],
-    ) -> Redirect:
-        stall = await market.stall_for_worker(request.user, stall_id)
-        try:
-            await collection.collect_order(request.user, stall, order_id, data.method)
-        except OrderError as error:
-            raise HTTPException(status_code=error.status_code, detail=str(error)) from None
-        except MarketError as error:
-            raise HTTPException(status_code=409, detail=str(error)) from None
-        return _see_other(f"/stalls/{stall_id}")
-
-
-class StaffOrderController(Controller):
-    """Teachers (their school's orders) and the admin: refund and cancel."""
-
-    path = "/staff/orders"
-    guards = [requires_staff]
-
-    async def _page(
-        self,
-        request: Request,
-        message: str = "",
-        error: str = "",
-        status: int = 200,
-        number: int = 1,
-    ) -> Template:
-        orders = await reading.staff_orders(request.user, number)
-        return Template(
-            "orders/staff.html",
-            status_code=status,
-            context={
-                "page": orders,
-                "orders": orders.items,
-                "message": message,
-                "error": error,
-                "online": _settings(request).stripe_enabled,
-            },
-        )
-
-    @get("/")
-    async def list_orders(self, request: Request, page: FromQuery[str] = "") -> Template:
-        if _settings(request).stripe_enabled:
-            await cancelling.expire_overdue_checkouts(_settings(request))
-        await reservations.lapse_unconfirmed()
-        return await self._page(request, number=page_number(page))
-
-    @post("/{order_id:int}/release")
-    async def release(self, request: HTMXRequest, order_id: FromPath[int]) -> Template:
-        """Give a reservation's stock back; with htmx only the order's row comes back."""
-        message, error, status = "", "", 200
-        try:
-            message = await reservations.release(request.user, order_id)
-        except OrderError as refused:
-            error, status = str(refused), refused.status_code
-        if not request.htmx:
-            return await self._page(request, message=message, error=error, status=status)
-        return Template(
-            "orders/_staff_order.html",
-            status_code=status,
-            context={
-                "order": await reading.staff_order(request.user, order_id),
-                "message": message,
-                "error": error,
-            },
-        )
-
-    @post("/{order_id:int}/refund")
-    async def refund(self, request: Request, order_id: FromPath[int]) -> Template:
-        try:
-            message = await cancelling.refund_order(_settings(request), request.user, order_id)
-        except OrderError as error:
-            return await self._page(request, error=str(error), status=409)
-        return await self._page(request, message=message)
-
-    @post("/{order_id:int}/cancel")
-    async def cancel(self, request: Request, order_id: FromPath[int]) -> Template:
-        try:
-            order = await reading.order_to_act_on(request.user, order_id)
-            message = await cancelling.cancel_order(_settings(request), order, request.user)
-        except OrderError as error:
-            return await self._page(request, error=str(error), status=409)
-        return await self._page(request, message=message)
-
-
 ROUTES = [
     BasketController,
     ReceiptController,
     ConfirmController,
-    CollectController,
-    StaffOrderController,
+    *STAFF_ROUTES,
     *WINDOW_ROUTES,
     *BUYER_ROUTES,
 ]
