@@ -6,6 +6,7 @@ sales included."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
@@ -13,7 +14,13 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.market.tables import Expense, ExpenseKind, SaleTotal
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import expenses_in, goods_units, in_period, standing_sales
+from clustermarket.reports.ranges import (
+    expenses_in,
+    frozen_per_range,
+    goods_units,
+    in_period,
+    standing_sales,
+)
 from clustermarket.schools.tables import School
 
 _ZERO = {
@@ -28,10 +35,11 @@ _ZERO = {
 }
 
 
-async def by_school_side_by_side(_school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@frozen_per_range
+def _sales(_school_id: int | None, period: Period) -> Any:
     school = SaleTotal.stall.team.school
-    sales = (
-        await SaleTotal.select(
+    return (
+        SaleTotal.select(
             school.as_alias("school_id"),
             Count(distinct=[SaleTotal.stall.team]).as_alias("teams"),
             Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
@@ -42,17 +50,25 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
         .where(standing_sales(None, period))
         .group_by(school)
     )
-    expenses = (
-        await Expense.select(
+
+
+@frozen_per_range
+def _expenses(_school_id: int | None, period: Period) -> Any:
+    return (
+        Expense.select(
             Expense.team.school.as_alias("school_id"),
             Sum(Expense.amount_pence).as_alias("expenses_pence"),
         )
         .where((Expense.kind != ExpenseKind.startup) & expenses_in(period))
         .group_by(Expense.team.school)
     )
+
+
+@frozen_per_range
+def _preorders(_school_id: int | None, period: Period) -> Any:
     line_school = OrderLine.stall.team.school
-    preorders = (
-        await OrderLine.select(
+    return (
+        OrderLine.select(
             line_school.as_alias("school_id"),
             Count(distinct=[OrderLine.order]).as_alias("preorders"),
             Sum(OrderLine.quantity).as_alias("preordered_units"),
@@ -63,6 +79,17 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
         )
         .group_by(line_school)
     )
+
+
+@cache
+def _schools() -> Any:
+    return School.select(School.id, School.name).order_by(School.name).freeze()
+
+
+async def by_school_side_by_side(_school_id: int | None, period: Period) -> list[dict[str, Any]]:
+    sales = await _sales(None, period)
+    expenses = await _expenses(None, period)
+    preorders = await _preorders(None, period)
     figures: dict[int, dict[str, Any]] = {}
     for rows in (sales, expenses, preorders):
         for row in rows:
@@ -70,7 +97,7 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
                 {key: value or 0 for key, value in row.items()}
             )
     result = []
-    for each in await School.select(School.id, School.name).order_by(School.name):
+    for each in await _schools().run():
         row = {"school": each["name"], **_ZERO, **figures.get(each["id"], {})}
         row["profit_pence"] = row["takings_pence"] - row["cost_pence"] - row["expenses_pence"]
         result.append(row)

@@ -24,7 +24,12 @@ from clustermarket.reports.charts import bar_chart
 from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import goods_units, in_period, standing_sales
+from clustermarket.reports.ranges import (
+    frozen_per_range,
+    goods_units,
+    in_period,
+    standing_sales,
+)
 from clustermarket.web.pagination import Page, clamp
 
 RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
@@ -48,9 +53,10 @@ _GOODS_UNITS = goods_units()
 _TAKINGS = Sum(SaleTotal.amount_pence).as_alias("takings_pence")
 
 
-async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@frozen_per_range
+def _by_team(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
+        SaleTotal.select(
             _DAY.as_alias("market_day"),
             SaleTotal.stall.team.name.as_alias("team"),
             SaleTotal.stall.team.school.name.as_alias("school"),
@@ -64,9 +70,10 @@ async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]
     )
 
 
-async def _by_school(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@frozen_per_range
+def _by_school(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
+        SaleTotal.select(
             _DAY.as_alias("market_day"),
             SaleTotal.stall.team.school.name.as_alias("school"),
             _GOODS_UNITS,
@@ -79,9 +86,10 @@ async def _by_school(school_id: int | None, period: Period) -> list[dict[str, An
     )
 
 
-async def _by_method(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@frozen_per_range
+def _by_method(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
+        SaleTotal.select(
             _DAY.as_alias("market_day"),
             SaleTotal.method,
             Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
@@ -94,17 +102,16 @@ async def _by_method(school_id: int | None, period: Period) -> list[dict[str, An
     )
 
 
-async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
-    """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
-    refunded): takings at full price against the discount given, per market day and team."""
+@frozen_per_range
+def _member_price_sums(school_id: int | None, period: Period) -> Any:
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
     where &= in_period(line.order.market_day.date, period)
     if school_id is not None:
         where &= line.stall.team.school == school_id
     day, team = line.order.market_day.date, line.stall.team.name
-    rows = (
-        await MemberPrice.select(
+    return (
+        MemberPrice.select(
             day.as_alias("market_day"),
             team.as_alias("team"),
             Sum(line.quantity).as_alias("units"),
@@ -120,6 +127,12 @@ async def _member_prices(school_id: int | None, period: Period) -> list[dict[str
         .order_by(day)
         .order_by(team)
     )
+
+
+async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+    """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
+    refunded): takings at full price against the discount given, per market day and team."""
+    rows = await _member_price_sums(school_id, period)
     for row in rows:
         row["discount_pence"] = (row["full_pence"] or 0) - (row["takings_pence"] or 0)
     return rows
