@@ -279,9 +279,22 @@ async def run_report(
     return {
         "report": report,
         "rows": shown,
+        "cells": [[_shown_value(key, row[key]) for key, _ in report.columns] for row in shown],
         "page": page,
         "chart": bar_chart(report.title, bars, money=report.chart_is_money),
     }
+
+
+def _shown_value(key: str, value: Any) -> str:
+    """A figure as the page's table shows it (formatted here once per cell, not in the
+    template: a page of 50 rows has up to 450 cells)."""
+    if value is None:
+        return "–"
+    if key.endswith("_pence"):
+        return format_pence(value)
+    if key.endswith("_percent"):
+        return f"{value}%"
+    return value.strftime("%-d %b %Y") if key == "market_day" else str(value)
 
 
 def csv_header(report: Report) -> list[str]:
