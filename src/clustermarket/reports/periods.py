@@ -159,9 +159,9 @@ async def period_from_query(
     raise PeriodError("Choose this market, this term, this school year or two dates.")
 
 
-# The market days offered in the report's "one market day" list: the latest ones (a year of
+# The market days offered in the report's "one market day" list: the latest ones (a term of
 # weekly markets); an older day is one typed range away, and the list stays one size.
-PICKED_DAYS = 52
+PICKED_DAYS = 15
 
 
 @cache

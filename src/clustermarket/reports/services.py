@@ -30,7 +30,7 @@ from clustermarket.reports.ranges import (
     in_period,
     standing_sales,
 )
-from clustermarket.web.pagination import Page, clamp
+from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
 
@@ -261,7 +261,7 @@ def reports_for(is_admin: bool) -> dict[str, Report]:
     return {slug: r for slug, r in REPORTS.items() if is_admin or not r.admin_only}
 
 
-REPORT_ROWS_PER_PAGE = 50
+REPORT_ROWS_PER_PAGE = PAGE_SIZE  # as every list; the chart draws the same rows
 
 
 async def run_report(
