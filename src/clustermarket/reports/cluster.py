@@ -1,8 +1,8 @@
 """The admin's cluster report: every school side by side for one date range.
 
-Three GROUP BY queries (the sales' running totals, expenses, pre-orders) and the list of
-schools; the rows are joined by school in Python, one row per school (ten), schools without
-sales included."""
+Three GROUP BY queries (the running totals per stall and method, expenses, pre-orders) and
+the list of schools; the rows are joined by school in Python, one row per school (ten),
+schools without sales included."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from clustermarket.market.tables import Expense, ExpenseKind, SaleTotal
+from clustermarket.market.tables import Expense, ExpenseKind, StallMethodTotal
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import (
     expenses_in,
     frozen_per_range,
-    goods_units,
     in_period,
     standing_sales,
 )
@@ -37,17 +36,18 @@ _ZERO = {
 
 @frozen_per_range
 def _sales(_school_id: int | None, period: Period) -> Any:
-    school = SaleTotal.stall.team.school
+    totals = StallMethodTotal
+    school = totals.stall.team.school
     return (
-        SaleTotal.select(
+        totals.select(
             school.as_alias("school_id"),
-            Count(distinct=[SaleTotal.stall.team]).as_alias("teams"),
-            Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
-            goods_units(),
-            Sum(SaleTotal.amount_pence).as_alias("takings_pence"),
-            Sum(SaleTotal.cost_pence).as_alias("cost_pence"),
+            Count(distinct=[totals.stall.team]).as_alias("teams"),
+            Sum(totals.tickets).as_alias("sales"),  # a ticket is one sale
+            Sum(totals.units).as_alias("units"),
+            Sum(totals.amount_pence).as_alias("takings_pence"),
+            Sum(totals.cost_pence).as_alias("cost_pence"),
         )
-        .where(standing_sales(None, period))
+        .where(standing_sales(None, period, totals))
         .group_by(school)
     )
 

@@ -1,6 +1,7 @@
 """What every report shares: the WHERE conditions (a date range, a school, sales that stand)
-and how units of goods are counted. Reports read the running totals (`SaleTotal`, kept by
-triggers on `sale`), a few rows per stall, not every sale."""
+and how units of goods are counted. Reports read running totals kept by triggers: per stall
+and method (`StallMethodTotal`), or per stall, product and price (`SaleTotal`) for the
+products report; never every sale."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo.columns import Column
-from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from clustermarket.market.tables import Expense, SaleTotal
 from clustermarket.reports.periods import Period
@@ -29,12 +30,12 @@ def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def standing_sales(school_id: int | None, period: Period) -> Any:
+def standing_sales(school_id: int | None, period: Period, totals: type[Table] = SaleTotal) -> Any:
     """Sales not undone (totals with a line standing), on a market day in the range (of one
-    school's teams, if given)."""
-    where = (SaleTotal.lines > 0) & in_period(SaleTotal.stall.market_day.date, period)
+    school's teams, if given). `totals`: `SaleTotal` or `StallMethodTotal`."""
+    where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
     if school_id is not None:
-        where &= SaleTotal.stall.team.school == school_id
+        where &= totals.stall.team.school == school_id
     return where
 
 
@@ -43,16 +44,6 @@ def expenses_in(period: Period) -> Any:
     start, end = instants(period)
     return in_period(Expense.market_day.date, period) | (
         Expense.market_day.is_null() & (Expense.recorded_at >= start) & (Expense.recorded_at < end)
-    )
-
-
-def goods_units(alias: str = "units") -> QueryString:
-    """Units of goods sold: a custom amount (a donation) is money taken, not an item sold."""
-    return QueryString(
-        "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
-        SaleTotal.kind,
-        SaleTotal.quantity,
-        alias=alias,
     )
 
 

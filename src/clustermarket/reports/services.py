@@ -3,8 +3,8 @@
 Every report is rows of plain values for one date range (`periods.Period`): the page, its
 chart and the CSV file show the same rows. Sums are made by the database (GROUP BY); Python
 only adds figures that compare the summed rows (a product's share of its team's profit).
-Voided sales are left out everywhere. The sums are of the running totals per stall,
-product, price and method (`SaleTotal`), not of every sale."""
+Voided sales are left out everywhere. The sums are of running totals kept by triggers (per
+stall and method, `StallMethodTotal`; per product and price, `SaleTotal`), not of every sale."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from piccolo.query.functions.aggregate import Sum
 from piccolo.querystring import QueryString
 
-from clustermarket.market.tables import SaleTotal
+from clustermarket.market.tables import StallMethodTotal
 from clustermarket.money import format_pence
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
@@ -26,7 +26,6 @@ from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import (
     frozen_per_range,
-    goods_units,
     in_period,
     standing_sales,
 )
@@ -48,57 +47,61 @@ class Report:
     about: str = ""  # one line under the title: what the figures mean
 
 
-_DAY = SaleTotal.stall.market_day.date
-_GOODS_UNITS = goods_units()
-_TAKINGS = Sum(SaleTotal.amount_pence).as_alias("takings_pence")
+# Teams, schools and methods read the totals per stall and method: one to three rows a stall.
+_TOTALS = StallMethodTotal
+_DAY = _TOTALS.stall.market_day.date
+_TEAM = _TOTALS.stall.team
+_UNITS = Sum(_TOTALS.units).as_alias("units")
+_TAKINGS = Sum(_TOTALS.amount_pence).as_alias("takings_pence")
+
+
+def _standing(school_id: int | None, period: Period) -> Any:
+    return standing_sales(school_id, period, _TOTALS)
 
 
 @frozen_per_range
 def _by_team(school_id: int | None, period: Period) -> Any:
     return (
-        SaleTotal.select(
+        _TOTALS.select(
             _DAY.as_alias("market_day"),
-            SaleTotal.stall.team.name.as_alias("team"),
-            SaleTotal.stall.team.school.name.as_alias("school"),
-            _GOODS_UNITS,
+            _TEAM.name.as_alias("team"),
+            _TEAM.school.name.as_alias("school"),
+            _UNITS,
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.stall.team.name, SaleTotal.stall.team.school.name)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TEAM.name, _TEAM.school.name)
         .order_by(_DAY)
-        .order_by(SaleTotal.stall.team.name)
+        .order_by(_TEAM.name)
     )
 
 
 @frozen_per_range
 def _by_school(school_id: int | None, period: Period) -> Any:
     return (
-        SaleTotal.select(
-            _DAY.as_alias("market_day"),
-            SaleTotal.stall.team.school.name.as_alias("school"),
-            _GOODS_UNITS,
-            _TAKINGS,
+        _TOTALS.select(
+            _DAY.as_alias("market_day"), _TEAM.school.name.as_alias("school"), _UNITS, _TAKINGS
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.stall.team.school.name)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TEAM.school.name)
         .order_by(_DAY)
-        .order_by(SaleTotal.stall.team.school.name)
+        .order_by(_TEAM.school.name)
     )
 
 
 @frozen_per_range
 def _by_method(school_id: int | None, period: Period) -> Any:
     return (
-        SaleTotal.select(
+        _TOTALS.select(
             _DAY.as_alias("market_day"),
-            SaleTotal.method,
-            Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
+            _TOTALS.method,
+            Sum(_TOTALS.tickets).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.method)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TOTALS.method)
         .order_by(_DAY)
-        .order_by(SaleTotal.method)
+        .order_by(_TOTALS.method)
     )
 
 
