@@ -8,6 +8,7 @@ import re
 
 from clustermarket.accounts.tables import Role
 from clustermarket.reports.periods import PICKED_DAYS
+from clustermarket.reports.services import REPORT_ROWS_PER_PAGE
 from clustermarket.timeutil import today_uk
 from tests.conftest import make_user, sign_in
 from tests.market.helpers import make_product, make_stall, make_teacher, make_team
@@ -151,3 +152,32 @@ async def test_the_market_day_list_offers_the_latest_days_and_keeps_an_older_cho
     assert page.status_code == 200
     assert offered(page.text)[-1] == str(oldest)
     assert f'<option value="{oldest}" selected>' in page.text
+
+
+async def test_a_long_report_is_paged_by_the_database_in_the_csvs_order(client) -> None:
+    """The teams report over many market days: each page holds the next rows of the CSV, the
+    true total above them, and a page past the end shows the last page."""
+    today = today_uk()
+    team = await make_team("aylsham-makers")
+    candle = await make_product(team, "Beeswax candle", 450, 180)
+    first_day = school_year_start(today)
+    for n in range(REPORT_ROWS_PER_PAGE + 5):
+        stall = await make_stall(await day_on(first_day + dt.timedelta(days=n)), team, {candle: 9})
+        await sold(stall, candle, 1 + n % 3, 450, 180)
+    await make_teacher()
+    await sign_in(client, "staylor")
+    csv_days = [r[0] for r in csv_rows((await client.get("/reports/teams/csv?range=year")).text)]
+    in_year = len(csv_days) - 1
+    assert in_year == REPORT_ROWS_PER_PAGE + 5
+
+    def shown_days(text: str) -> list[str]:
+        return re.findall(r'<th scope="row">([^<]+)</th>', text)
+
+    first = await client.get("/reports?report=teams&range=year")
+    assert f"{in_year} rows, 1–{REPORT_ROWS_PER_PAGE} shown" in first.text
+    second = await client.get("/reports?report=teams&range=year&page=2")
+    shown = shown_days(first.text) + shown_days(second.text)
+    expected = [dt.date.fromisoformat(d).strftime("%-d %b %Y") for d in csv_days[1:]]
+    assert shown == expected
+    past = await client.get("/reports?report=teams&range=year&page=99")
+    assert shown_days(past.text) == shown_days(second.text)

@@ -6,11 +6,12 @@ products report; never every sale."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from clustermarket.market.tables import Expense, SaleTotal
@@ -47,15 +48,43 @@ def expenses_in(period: Period) -> Any:
     )
 
 
-def frozen_per_range(
-    build: Callable[[int | None, Period], Any],
-) -> Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]:
-    """A report's select, built once per school and range (`freeze()` keeps its SQL): the
-    ranges asked for are a handful a day (this year, this term, a market day), and building
-    a joined select costs more than the database's answer from the running totals."""
-    frozen = lru_cache(maxsize=64)(lambda school_id, period: build(school_id, period).freeze())
+# The number of rows the whole query gives, on each row of a page of it.
+_TOTAL_ROWS = QueryString("COUNT(*) OVER ()", alias="total_rows")
 
-    async def rows(school_id: int | None, period: Period) -> list[dict[str, Any]]:
-        return await frozen(school_id, period).run()
 
-    return rows
+class RangeRows:
+    """A report's rows for a school and range from its select, built once per school and range
+    (`freeze()` keeps its SQL): the ranges asked for are a handful a day (this year, this term,
+    a market day), and building a joined select costs more than the database's answer from
+    the running totals. `page()` asks the database for one page and the true total in one
+    query, so a range of years costs the page what a day costs it."""
+
+    def __init__(self, build: Callable[[int | None, Period], Any]) -> None:
+        self.build = build
+        self._all = lru_cache(maxsize=64)(lambda school, period: build(school, period).freeze())
+        self._page = lru_cache(maxsize=256)(self._page_query)
+
+    def _page_query(self, school_id: int | None, period: Period, number: int, size: int) -> Any:
+        query = self.build(school_id, period).columns(_TOTAL_ROWS)
+        return query.limit(size).offset((number - 1) * size).freeze()
+
+    async def __call__(self, school_id: int | None, period: Period) -> list[dict[str, Any]]:
+        return await self._all(school_id, period).run()
+
+    async def page(
+        self, school_id: int | None, period: Period, number: int, size: int
+    ) -> tuple[list[dict[str, Any]], int, int]:
+        """(the rows of page `number`, the total, the page shown: past the end, the last)."""
+        rows = await self._page(school_id, period, number, size).run()
+        if not rows and number > 1:
+            first = await self._page(school_id, period, 1, size).run()
+            number = max(1, -(-(first[0]["total_rows"] if first else 0) // size))
+            rows = first if number == 1 else await self._page(school_id, period, number, size).run()
+        total = rows[0]["total_rows"] if rows else 0
+        for row in rows:
+            del row["total_rows"]
+        return rows, total, number
+
+
+def frozen_per_range(build: Callable[[int | None, Period], Any]) -> RangeRows:
+    return RangeRows(build)

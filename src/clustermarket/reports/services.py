@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from piccolo.query.functions.aggregate import Sum
@@ -25,6 +25,7 @@ from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import (
+    RangeRows,
     frozen_per_range,
     in_period,
     standing_sales,
@@ -45,6 +46,7 @@ class Report:
     chart_is_money: bool = True
     admin_only: bool = False  # compares schools: the admin's alone
     about: str = ""  # one line under the title: what the figures mean
+    paged_in_sql: bool = False  # `rows` is a RangeRows: the database gives the page alone
 
 
 # Teams, schools and methods read the totals per stall and method: one to three rows a stall.
@@ -73,6 +75,7 @@ def _by_team(school_id: int | None, period: Period) -> Any:
         .group_by(_DAY, _TEAM.name, _TEAM.school.name)
         .order_by(_DAY)
         .order_by(_TEAM.name)
+        .order_by(_TEAM.school.name)  # two teams of one name: pages stay in one order
     )
 
 
@@ -166,6 +169,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['team']}",
             "takings_pence",
             _by_team,
+            paged_in_sql=True,
         ),
         Report(
             "schools",
@@ -179,6 +183,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['school']}",
             "takings_pence",
             _by_school,
+            paged_in_sql=True,
         ),
         Report(
             "products",
@@ -215,6 +220,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['method']}",
             "takings_pence",
             _by_method,
+            paged_in_sql=True,
         ),
         Report(
             "member-prices",
@@ -272,12 +278,16 @@ async def run_report(
 ) -> dict[str, Any]:
     """The report's rows (aggregated in SQL over the whole range, so shares are of all of
     them), a page of them on the page and in its chart."""
-    rows = await report.rows(school_id, period)
     size = REPORT_ROWS_PER_PAGE
-    number = clamp(number, len(rows), size)
-    shown = rows[(number - 1) * size : number * size]
+    if report.paged_in_sql:
+        paged = cast(RangeRows, report.rows)
+        shown, total, number = await paged.page(school_id, period, number, size)
+    else:
+        rows = await report.rows(school_id, period)
+        total, number = len(rows), clamp(number, len(rows), size)
+        shown = rows[(number - 1) * size : number * size]
     params = {"report": report.slug, "school": school_id or "", **dict(parse_qsl(period.query()))}
-    page = Page(shown, len(rows), number, size, path="/reports", params=params)
+    page = Page(shown, total, number, size, path="/reports", params=params)
     bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in shown]
     return {
         "report": report,
