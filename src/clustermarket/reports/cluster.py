@@ -15,8 +15,8 @@ from clustermarket.market.tables import Expense, ExpenseKind, StallMethodTotal
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import (
+    RangeRows,
     expenses_in,
-    frozen_per_range,
     in_period,
     standing_sales,
 )
@@ -34,7 +34,7 @@ _ZERO = {
 }
 
 
-@frozen_per_range
+@RangeRows
 def _sales(_school_id: int | None, period: Period) -> Any:
     totals = StallMethodTotal
     school = totals.stall.team.school
@@ -52,7 +52,7 @@ def _sales(_school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _expenses(_school_id: int | None, period: Period) -> Any:
     return (
         Expense.select(
@@ -64,7 +64,7 @@ def _expenses(_school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _preorders(_school_id: int | None, period: Period) -> Any:
     line_school = OrderLine.stall.team.school
     return (

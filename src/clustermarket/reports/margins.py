@@ -12,7 +12,7 @@ from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import frozen_per_range, standing_sales
+from clustermarket.reports.ranges import RangeRows, standing_sales
 
 _TEAM = SaleTotal.stall.team
 
@@ -28,7 +28,7 @@ def _sums() -> list[Any]:
     ]
 
 
-@frozen_per_range
+@RangeRows
 def _products(school_id: int | None, period: Period) -> Any:
     return (
         SaleTotal.select(
@@ -53,7 +53,7 @@ def _products(school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _custom_amounts(school_id: int | None, period: Period) -> Any:
     return (
         SaleTotal.select(

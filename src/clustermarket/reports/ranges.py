@@ -84,7 +84,3 @@ class RangeRows:
         for row in rows:
             del row["total_rows"]
         return rows, total, number
-
-
-def frozen_per_range(build: Callable[[int | None, Period], Any]) -> RangeRows:
-    return RangeRows(build)

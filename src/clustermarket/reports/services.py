@@ -26,7 +26,6 @@ from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import (
     RangeRows,
-    frozen_per_range,
     in_period,
     standing_sales,
 )
@@ -61,7 +60,7 @@ def _standing(school_id: int | None, period: Period) -> Any:
     return standing_sales(school_id, period, _TOTALS)
 
 
-@frozen_per_range
+@RangeRows
 def _by_team(school_id: int | None, period: Period) -> Any:
     return (
         _TOTALS.select(
@@ -79,7 +78,7 @@ def _by_team(school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _by_school(school_id: int | None, period: Period) -> Any:
     return (
         _TOTALS.select(
@@ -92,7 +91,7 @@ def _by_school(school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _by_method(school_id: int | None, period: Period) -> Any:
     return (
         _TOTALS.select(
@@ -108,7 +107,7 @@ def _by_method(school_id: int | None, period: Period) -> Any:
     )
 
 
-@frozen_per_range
+@RangeRows
 def _member_price_sums(school_id: int | None, period: Period) -> Any:
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
