@@ -1,7 +1,7 @@
 """What every report shares: the WHERE conditions (a date range, a school, sales that stand)
-and how units of goods are counted. Reports read running totals kept by triggers: per stall
-and method (`StallMethodTotal`), or per stall, product and price (`SaleTotal`) for the
-products report; never every sale."""
+and its selects built once (`RangeRows`). Reports read running totals kept by triggers: per
+stall and method (`StallMethodTotal`, where units count goods, not custom amounts), or per
+stall, product and price (`SaleTotal`) for the products report; never every sale."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from piccolo.table import Table
 from clustermarket.market.tables import Expense, SaleTotal
 from clustermarket.reports.periods import Period
 from clustermarket.timeutil import UK
+from clustermarket.web.pagination import clamp
 
 
 def in_period(date_column: Column, period: Period) -> Any:
@@ -78,7 +79,7 @@ class RangeRows:
         rows = await self._page(school_id, period, number, size).run()
         if not rows and number > 1:
             first = await self._page(school_id, period, 1, size).run()
-            number = max(1, -(-(first[0]["total_rows"] if first else 0) // size))
+            number = clamp(number, first[0]["total_rows"] if first else 0, size)
             rows = first if number == 1 else await self._page(school_id, period, number, size).run()
         total = rows[0]["total_rows"] if rows else 0
         for row in rows:
