@@ -59,6 +59,7 @@ from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web import content_version
 from clustermarket.web.auth import SessionUserMiddleware
+from clustermarket.web.clusters import ClusterRouting, requires_cluster
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         template_config=template_config(),
+        guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         state=State({"settings": settings}),
         on_startup=[on_startup],
@@ -215,7 +217,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.asgi_handler = OneConnectionPerRequest(app.asgi_handler)
     # Signed-out public pages from memory, before the session, CSRF and rate-limit middleware.
     pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
-    app.asgi_handler = RequestLog(pages)  # one line per request, around everything
+    # Which cluster the request is for, before everything that depends on it (web/clusters.py).
+    clusters = ClusterRouting(pages, settings.cluster_routing)
+    app.asgi_handler = RequestLog(clusters)  # one line per request, around everything
     # Static files before all of that: from memory, compressed, hashed names (web/static.py).
     app.asgi_handler = StaticFiles(app.asgi_handler, security_header_values(settings.https))
     return app

@@ -19,6 +19,7 @@ from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_admin, requires_staff, session_for
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.sessions import rotate_session_id
@@ -60,7 +61,7 @@ class AuthController(Controller):
         user, verdict = await limiter_for(request.app).attempt(
             username,
             _client_address(request),
-            lambda: services.authenticate(username, data.password),
+            lambda: services.authenticate(username, data.password, current_cluster(request).id),
         )
         if not verdict.allowed:
             wait = wait_text(verdict.wait_seconds)

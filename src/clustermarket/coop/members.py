@@ -55,8 +55,11 @@ def _username_base(email: str) -> str:
     return (base or "member")[:24].ljust(3, "0")
 
 
-async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[int, bool]:
-    """Inside the approval's transaction: the community account of the group's contact.
+async def contact_account(
+    group: dict[str, Any], password_hash: str, cluster_id: int | None
+) -> tuple[int, bool]:
+    """Inside the approval's transaction: the community account of the group's contact, in
+    the approving admin's cluster.
 
     An existing community account with the contact's e-mail is used (no second account for
     one person); otherwise one is made. Returns (account id, made now)."""
@@ -65,6 +68,7 @@ async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[in
         await User.select(User.id)
         .where(
             (User.role == Role.community)
+            & (User.cluster == cluster_id)
             & WhereRaw("lower(email) = {}", email.lower())
             & (User.active == True)
         )
@@ -83,6 +87,7 @@ async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[in
             first_name=first[:60],
             last_name=last.strip()[:60],
             email=email,
+            cluster=cluster_id,
             created_at=now(),
         )
     ).returning(User.id)
