@@ -10,6 +10,7 @@ role class that says who gets through (or write a dict of role -> OK / LOGIN / N
   TEAM_A          who works for the row's team: its pupils, its school's teachers, the admin
   PUPIL_A_OWN     only the pupil who wrote the row (or whom it notifies)
   SCHOOL_A_STAFF  the row's school's teachers and the admin (pupils: no)
+  PLATFORM        the platform admin only: none of the seven roles (tests/clusters signs one in)
 
 The matrix fills each path id with a row of team A (Aylsham Makers, Aylsham High: see
 world.py) and asks as the seven roles of world.ROLES. Refused roles get LOGIN (a visitor:
@@ -32,6 +33,8 @@ TEAM_A = {**SCHOOL_A_STAFF, "pupil_a": OK}
 # the row's own author or recipient only (pupil A's words, pupil A's notification): another
 # pupil, teachers and the admin get a 404
 PUPIL_A_OWN = {**ADMIN, "admin": NO, "pupil_a": OK}
+# above the cluster admin: a platform admin makes clusters (tests/clusters/test_platform.py)
+PLATFORM = {**ADMIN, "admin": NO}
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # site, sign-in, schools, teams
@@ -64,6 +67,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/account"): STAFF,  # a staff member's own settings: the daily moderation e-mail
     ("POST", "/account"): STAFF,
     ("GET", "/admin/staff"): ADMIN,
+    ("GET", "/platform/clusters"): PLATFORM,
+    ("POST", "/platform/clusters"): PLATFORM,
+    ("POST", "/platform/clusters/{cluster_id}/schools"): PLATFORM,
     ("POST", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff/{user_id}/active"): ADMIN,
     ("POST", "/admin/staff/{user_id}/reset"): ADMIN,

@@ -19,6 +19,7 @@ from clustermarket.accounts.passwords import generate_password
 from clustermarket.accounts.services import AccountError, CurrentUser, create_user
 from clustermarket.accounts.tables import Role, User
 from clustermarket.moderation.log import log_action
+from clustermarket.rows import MAX_ROW_ID
 from clustermarket.schools.tables import Cluster, Phase, School
 from clustermarket.transactions import write_transaction
 
@@ -134,8 +135,12 @@ async def _insert_school(cluster_id: int, cluster_slug: str, name: str, phase: P
     return row["id"]
 
 
+async def cluster_exists(cluster_id: int) -> bool:
+    return 0 < cluster_id <= MAX_ROW_ID and await Cluster.exists().where(Cluster.id == cluster_id)
+
+
 async def add_school(actor: CurrentUser | None, cluster_id: int, name: str, phase: str) -> int:
-    """A school for an existing cluster; 404-like ClusterError for a cluster that is not there."""
+    """A school for an existing cluster."""
     school_name, school_phase = _name(name, "school"), parse_phase(phase)
     async with write_transaction():
         cluster = await Cluster.select(Cluster.slug).where(Cluster.id == cluster_id).first()

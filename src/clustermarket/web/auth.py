@@ -88,3 +88,8 @@ async def requires_staff(connection: ASGIConnection, _: BaseRouteHandler) -> Non
 async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not _user(connection).is_admin:
         raise PermissionDeniedException("This page is for the cluster admin.")
+
+
+async def requires_platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not _user(connection).is_platform_admin:
+        raise PermissionDeniedException("This page is for the platform admin.")
