@@ -41,16 +41,31 @@ def migrate() -> None:
 
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
-def demo(if_empty: bool) -> None:
+@click.option(
+    "--second-cluster",
+    is_flag=True,
+    help="Only add a fictional second cluster (Marshwick, /c/marshwick/) beside Aylsham.",
+)
+@click.option("--host", default="", help="With --second-cluster: its host name.")
+def demo(if_empty: bool, second_cluster: bool, host: str) -> None:
     """Fill the database with demo schools' teams, people, products and a market day."""
     from clustermarket.demo import load_demo_data
 
     _settings()
-    signins = asyncio.run(load_demo_data(only_if_empty=if_empty))
-    if signins is None:
-        click.echo("Demo data skipped: the database already has users.")
-        return
-    click.echo("Demo data loaded. Sign in at /login with any of these:")
+    if second_cluster:
+        from clustermarket.clusters.demo import load_second_cluster
+
+        signins = asyncio.run(load_second_cluster(host or None))
+        if signins is None:
+            click.echo("The second demo cluster is there already.")
+            return
+        click.echo("Second demo cluster (marshwick) loaded. Its sign-ins:")
+    else:
+        signins = asyncio.run(load_demo_data(only_if_empty=if_empty))
+        if signins is None:
+            click.echo("Demo data skipped: the database already has users.")
+            return
+        click.echo("Demo data loaded. Sign in at /login with any of these:")
     for role, username, password, who in signins:
         click.echo(f"  {role:<9} {username:<16} {password:<22} {who}")
 

@@ -26,7 +26,7 @@ from clustermarket.coop.tables import Vote, WelcomeLink
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
-MEMBER_ROLES = (Role.pupil, Role.teacher, Role.admin, Role.community)
+MEMBER_ROLES = (Role.pupil, Role.teacher, Role.admin, Role.platform, Role.community)
 WELCOME_DAYS = 14
 MIN_PASSWORD = 10
 

@@ -128,7 +128,7 @@ class ClusterRouting:
             name, prefix = self._strip_prefix(scope)
         cluster = await self.directory.find(self.mode, name)
         scope.setdefault("state", {})[STATE_KEY] = cluster
-        if not prefix:
+        if not prefix or cluster is None:
             await self.app(scope, receive, send)
             return
         token = _url_root.set(prefix)
