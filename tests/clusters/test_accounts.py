@@ -96,3 +96,21 @@ async def test_by_path_one_browser_is_signed_in_only_where_it_signed_in(two_clus
 async def _token(client, page: str = "/login") -> str:
     await client.get(page)
     return client.cookies.get("csrftoken") or ""
+
+
+async def test_wrong_passwords_in_one_cluster_pause_only_that_clusters_account(
+    two_clusters,
+) -> None:
+    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as broadland:
+        token = await _token(broadland)
+        for _ in range(6):
+            await broadland.post(
+                "/login", data={"username": "admin", "password": "wrong", "_csrf_token": token}
+            )
+        paused = await broadland.post(
+            "/login",
+            data={"username": "admin", "password": "broadland-password-1", "_csrf_token": token},
+        )
+        assert paused.status_code == 429
+    async with make_client(f"http://{AYLSHAM_HOST}", cluster_routing="host") as aylsham:
+        await sign_in(aylsham, "admin", "aylsham-password-1")  # not paused by Broadland's tries
