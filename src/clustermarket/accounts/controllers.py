@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts import class_lists, pupil_data, services, staff
 from clustermarket.accounts.class_lists import ClassListError
-from clustermarket.accounts.pauses import limit_key, lift_pause, paused_pupils
+from clustermarket.accounts.pauses import lift_pause, limit_key, paused_pupils
 from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
