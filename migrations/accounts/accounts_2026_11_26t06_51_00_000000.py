@@ -8,8 +8,12 @@ keys off on one connection, copy, drop, rename, indexes again, foreign_key_check
 migration runs outside Piccolo's transaction."""
 
 import sqlite3
+from enum import Enum
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import ForeignKey, Serial, Varchar
+from piccolo.columns.indexes import IndexMethod
 from piccolo.engine import engine_finder
 from piccolo.table import Table
 
@@ -26,6 +30,10 @@ _UNIQUE = 'CREATE UNIQUE INDEX app_user_cluster_username ON "app_user" ("cluster
 
 class AppUser(Table, tablename="app_user", schema=None):
     pass
+
+
+class Cluster(Table, tablename="cluster", schema=None):
+    id = Serial(null=False, primary_key=True, db_column_name="id")
 
 
 async def _postgres() -> None:
@@ -97,9 +105,66 @@ async def _forwards() -> None:
         await _postgres()
 
 
+class _Recorded(MigrationManager):
+    """The raw step changes the table; the changes are also recorded (not run again), so
+    Piccolo's `migrations new --auto` knows the table as it is."""
+
+    async def _run_add_columns(self, backwards: bool = False) -> None:
+        return None
+
+    async def _run_alter_columns(self, backwards: bool = False) -> None:
+        return None
+
+
 async def forwards():
-    manager = MigrationManager(
+    manager = _Recorded(
         migration_id=ID, app_name="accounts", description=DESCRIPTION, wrap_in_transaction=False
     )
     manager.add_raw(_forwards)
+    manager.add_column(
+        table_class_name="User",
+        tablename="app_user",
+        column_name="cluster",
+        db_column_name="cluster",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Cluster,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+    manager.alter_column(
+        table_class_name="User",
+        tablename="app_user",
+        column_name="username",
+        db_column_name="username",
+        params={"unique": False},
+        old_params={"unique": True},
+        column_class=Varchar,
+        old_column_class=Varchar,
+        schema=None,
+    )
+    roles = {"pupil": "pupil", "teacher": "teacher", "admin": "admin", "community": "community"}
+    manager.alter_column(  # a new role, the platform admin (choices only: no SQL)
+        table_class_name="User",
+        tablename="app_user",
+        column_name="role",
+        db_column_name="role",
+        params={"choices": Enum("Role", {**roles, "platform": "platform"})},
+        old_params={"choices": Enum("Role", roles)},
+        column_class=Varchar,
+        old_column_class=Varchar,
+        schema=None,
+    )
     return manager
