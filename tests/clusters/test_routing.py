@@ -94,3 +94,23 @@ def test_hosts_are_matched_without_port_or_case() -> None:
 
     scope = {"headers": [(b"host", b"Aylsham.Example.ORG:8443")]}
     assert _host(scope) == AYLSHAM_HOST
+
+
+def test_only_site_links_get_the_prefix() -> None:
+    from clustermarket.web.clusters import _url_root, prefix_links
+
+    page = (
+        '<a href="/x"> <a href="//cdn.example.org/y"> <link href="/static/s.css"> '
+        "<a href='/z'> <form action=\"/login\"> <a href=\"https://e.org/\"> "
+        '<div hx-post="/q"> <a href="/c/a/done"> <p>width="/2"</p>'
+    )
+    assert prefix_links(page) == page  # no prefix: the page as it was
+    token = _url_root.set("/c/a")
+    try:
+        assert prefix_links(page) == (
+            '<a href="/c/a/x"> <a href="//cdn.example.org/y"> <link href="/static/s.css"> '
+            "<a href='/c/a/z'> <form action=\"/c/a/login\"> <a href=\"https://e.org/\"> "
+            '<div hx-post="/c/a/q"> <a href="/c/a/done"> <p>width="/2"</p>'
+        )
+    finally:
+        _url_root.reset(token)

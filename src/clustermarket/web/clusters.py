@@ -185,9 +185,11 @@ def requires_cluster(*served_anyway: str) -> Any:
     return guard
 
 
-# Attributes whose site paths carry the cluster's prefix under CLUSTER_ROUTING=path.
+# Attributes whose site paths carry the cluster's prefix under CLUSTER_ROUTING=path; never
+# another site's (`//`), the shared static files, or a path prefixed already. The attribute
+# must follow a space or quote: twice as fast as a word boundary (bench/cluster_routing.py).
 _LINK = re.compile(
-    r"""\b(href|action|src|formaction|hx-get|hx-post|hx-put|hx-patch|hx-delete|hx-push-url)"""
+    r"""[\s"'](href|action|src|formaction|hx-get|hx-post|hx-put|hx-patch|hx-delete|hx-push-url)"""
     r"""=(["'])/(?!/|static/|c/)"""
 )
 
@@ -198,4 +200,4 @@ def prefix_links(html: str) -> str:
     root = _url_root.get()
     if not root:
         return html
-    return _LINK.sub(lambda m: f"{m[1]}={m[2]}{root}/", html)
+    return _LINK.sub(lambda m: f"{m[0][0]}{m[1]}={m[2]}{root}/", html)
