@@ -221,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
     # Which cluster the request is for, before everything that depends on it (web/clusters.py).
     clusters = ClusterRouting(pages, settings.cluster_routing)
+    app.on_startup.append(clusters.directory.preload)  # after the pool opens
     app.asgi_handler = RequestLog(clusters)  # one line per request, around everything
     # Static files before all of that: from memory, compressed, hashed names (web/static.py).
     app.asgi_handler = StaticFiles(app.asgi_handler, security_header_values(settings.https))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -29,9 +30,11 @@ from litestar.handlers.base import BaseRouteHandler
 
 from clustermarket.schools.tables import Cluster
 
-ROUTING_MODES = ("single", "host", "path")
+log = logging.getLogger("clustermarket")
+
 PATH_PREFIX = "/c/"
 STATE_KEY = "cluster"
+ERROR_KEY = "cluster_error"  # the database could not be asked: raised again in the app
 RELOAD_AFTER = 1.0  # seconds between reloads caused by unknown names
 
 
@@ -66,6 +69,13 @@ class ClusterDirectory:
         self.by_host = {c.host: c for c in clusters if c.host}
         self.first = clusters[0] if clusters else None
         self.loaded_at = time.monotonic()
+
+    async def preload(self) -> None:
+        """At start-up, so no request pays for it; a database still down is tried again later."""
+        try:
+            await self.reload()
+        except Exception as error:  # noqa: BLE001 - the first request will say what is wrong
+            log.warning("Clusters not loaded at start-up: %s", error)
 
     async def find(self, mode: str, name: str) -> ClusterInfo | None:
         found = self._lookup(mode, name)
@@ -126,8 +136,12 @@ class ClusterRouting:
             name = _host(scope)
         elif self.mode == "path":
             name, prefix = self._strip_prefix(scope)
-        cluster = await self.directory.find(self.mode, name)
-        scope.setdefault("state", {})[STATE_KEY] = cluster
+        state = scope.setdefault("state", {})
+        try:
+            cluster = await self.directory.find(self.mode, name)
+        except Exception as error:  # noqa: BLE001 - e.g. the database is down: the app's
+            cluster, state[ERROR_KEY] = None, error  # outage handlers answer (503)
+        state[STATE_KEY] = cluster
         if not prefix or cluster is None:
             await self.app(scope, receive, send)
             return
@@ -163,9 +177,10 @@ class ClusterRouting:
 
 def current_cluster(connection: ASGIConnection) -> ClusterInfo:
     """The cluster this request is for (the guard below let no request through without one)."""
-    cluster = connection.scope.get("state", {}).get(STATE_KEY)
+    state = connection.scope.get("state", {})
+    cluster = state.get(STATE_KEY)
     if cluster is None:
-        raise UnknownCluster()
+        raise state.get(ERROR_KEY) or UnknownCluster()
     return cluster
 
 
