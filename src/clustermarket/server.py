@@ -97,7 +97,7 @@ def store_registry(settings: Settings) -> StoreRegistry:
 
 async def _is_login_post(request: Request) -> bool:
     # async: Litestar would run a plain function in a worker thread on every request.
-    path = request.url.path
+    path = request.scope["path"]  # without a /c/<slug> prefix (web/clusters.py)
     return request.method == "POST" and (path == "/login" or is_picture_sign_in(path))
 
 
