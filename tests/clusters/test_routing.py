@@ -101,7 +101,7 @@ def test_only_site_links_get_the_prefix() -> None:
 
     page = (
         '<a href="/x"> <a href="//cdn.example.org/y"> <link href="/static/s.css"> '
-        "<a href='/z'> <form action=\"/login\"> <a href=\"https://e.org/\"> "
+        '<a href=\'/z\'> <form action="/login"> <a href="https://e.org/"> '
         '<div hx-post="/q"> <a href="/c/a/done"> <p>width="/2"</p>'
     )
     assert prefix_links(page) == page  # no prefix: the page as it was
@@ -109,8 +109,16 @@ def test_only_site_links_get_the_prefix() -> None:
     try:
         assert prefix_links(page) == (
             '<a href="/c/a/x"> <a href="//cdn.example.org/y"> <link href="/static/s.css"> '
-            "<a href='/c/a/z'> <form action=\"/c/a/login\"> <a href=\"https://e.org/\"> "
+            '<a href=\'/c/a/z\'> <form action="/c/a/login"> <a href="https://e.org/"> '
             '<div hx-post="/c/a/q"> <a href="/c/a/done"> <p>width="/2"</p>'
         )
     finally:
         _url_root.reset(token)
+
+
+async def test_by_path_the_sign_in_flood_guard_still_counts_sign_in_posts() -> None:
+    async with make_client(cluster_routing="path", login_flood_per_address=2) as client:
+        await client.get("/c/aylsham/login")
+        form = {"username": "nobody", "password": "x", "_csrf_token": client.cookies["csrftoken"]}
+        answers = [(await client.post("/c/aylsham/login", data=form)).status_code for _ in range(3)]
+    assert answers == [400, 400, 429]
