@@ -44,7 +44,7 @@ from piccolo.table import sort_table_classes  # noqa: E402
 from clustermarket.accounts.services import create_user  # noqa: E402
 from clustermarket.accounts.tables import Role  # noqa: E402
 from clustermarket.db import migrate  # noqa: E402
-from clustermarket.schools.tables import School  # noqa: E402
+from clustermarket.schools.tables import Cluster, School  # noqa: E402
 from clustermarket.server import create_app  # noqa: E402
 from clustermarket.settings import Settings, get_settings  # noqa: E402
 
@@ -163,8 +163,15 @@ async def make_user(
     password: str = "password-123",
     first_name: str = "Test",
     last_name: str = "Person",
+    cluster_id: int | None = None,
 ) -> int:
+    """An account; without a school, in `cluster_id` (by default the seeded Aylsham cluster)."""
+    if cluster_id is None and school is None:
+        cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())[
+            "id"
+        ]
     return await create_user(
+        cluster_id=cluster_id,
         username=username,
         password=password,
         role=role,

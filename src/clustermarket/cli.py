@@ -1,5 +1,5 @@
-"""Commands: `python -m clustermarket migrate | demo | create-admin | worker | backup | restore |
-check`."""
+"""Commands: `python -m clustermarket migrate | demo | create-admin | cluster create | worker |
+backup | restore | check`."""
 
 from __future__ import annotations
 
@@ -41,16 +41,31 @@ def migrate() -> None:
 
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
-def demo(if_empty: bool) -> None:
+@click.option(
+    "--second-cluster",
+    is_flag=True,
+    help="Only add a fictional second cluster (Marshwick, /c/marshwick/) beside Aylsham.",
+)
+@click.option("--host", default="", help="With --second-cluster: its host name.")
+def demo(if_empty: bool, second_cluster: bool, host: str) -> None:
     """Fill the database with demo schools' teams, people, products and a market day."""
     from clustermarket.demo import load_demo_data
 
     _settings()
-    signins = asyncio.run(load_demo_data(only_if_empty=if_empty))
-    if signins is None:
-        click.echo("Demo data skipped: the database already has users.")
-        return
-    click.echo("Demo data loaded. Sign in at /login with any of these:")
+    if second_cluster:
+        from clustermarket.clusters.demo import load_second_cluster
+
+        signins = asyncio.run(load_second_cluster(host or None))
+        if signins is None:
+            click.echo("The second demo cluster is there already.")
+            return
+        click.echo("Second demo cluster (marshwick) loaded. Its sign-ins:")
+    else:
+        signins = asyncio.run(load_demo_data(only_if_empty=if_empty))
+        if signins is None:
+            click.echo("Demo data skipped: the database already has users.")
+            return
+        click.echo("Demo data loaded. Sign in at /login with any of these:")
     for role, username, password, who in signins:
         click.echo(f"  {role:<9} {username:<16} {password:<22} {who}")
 
@@ -60,31 +75,102 @@ def demo(if_empty: bool) -> None:
 @click.option("--first-name", prompt=True)
 @click.option("--last-name", prompt=True)
 @click.option("--email", default="", help="Optional.")
+@click.option("--cluster", "cluster_slug", default="", help="The cluster (default: the first).")
+@click.option("--platform", is_flag=True, help="A platform admin, who also creates clusters.")
 @click.password_option(
     "--password", envvar="ADMIN_PASSWORD", help="Asked for twice when not given."
 )
-def create_admin(username: str, first_name: str, last_name: str, email: str, password: str) -> None:
-    """Create the cluster admin account (asks for the password twice)."""
+def create_admin(
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    cluster_slug: str,
+    platform: bool,
+    password: str,
+) -> None:
+    """Create a cluster admin (or, with --platform, a platform admin) account."""
     from clustermarket.accounts.services import AccountError, create_user
     from clustermarket.accounts.tables import Role
+    from clustermarket.clusters.services import cluster_id_for
 
     _settings()
     if len(password) < 12:
         sys.exit("The admin password needs at least 12 characters.")
-    try:
-        asyncio.run(
-            create_user(
-                username=username,
-                password=password,
-                role=Role.admin,
-                first_name=first_name,
-                last_name=last_name,
-                email=email or None,
-            )
+
+    async def create() -> None:
+        await create_user(
+            username=username,
+            password=password,
+            role=Role.platform if platform else Role.admin,
+            first_name=first_name,
+            last_name=last_name,
+            email=email or None,
+            cluster_id=await cluster_id_for(cluster_slug),
         )
+
+    try:
+        asyncio.run(create())
     except AccountError as error:
         sys.exit(str(error))
-    click.echo(f"Admin {username.lower()} created.")
+    click.echo(f"{'Platform admin' if platform else 'Admin'} {username.lower()} created.")
+
+
+@main.group()
+def cluster() -> None:
+    """Clusters of schools on this installation (the platform admin's work)."""
+
+
+@cluster.command("create")
+@click.option("--slug", required=True, help="Short name, used in /c/<slug>/ addresses.")
+@click.option("--name", required=True, help="e.g. 'Aylsham Cluster'.")
+@click.option("--host", default="", help="Its host name, for CLUSTER_ROUTING=host.")
+@click.option("--admin-username", required=True, help="The first cluster admin's username.")
+@click.option("--admin-first-name", default="Cluster")
+@click.option("--admin-last-name", default="Admin")
+@click.option("--school", "schools", multiple=True, help="'Name:phase' (infant, junior, ...).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the admin's password from stdin, not make one."
+)
+def cluster_create(
+    slug: str,
+    name: str,
+    host: str,
+    admin_username: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    schools: tuple[str, ...],
+    password_stdin: bool,
+) -> None:
+    """Create a cluster, its schools and its first cluster admin; prints the admin's one-time
+    password unless it is read from stdin."""
+    from clustermarket.clusters.services import ClusterError, create_cluster
+
+    _settings()
+    password = sys.stdin.readline().strip() if password_stdin else None
+    if password_stdin and len(password or "") < 12:
+        sys.exit("The admin password needs at least 12 characters.")
+    parsed = [tuple(s.rsplit(":", 1)) if ":" in s else (s, "") for s in schools]
+    try:
+        made = asyncio.run(
+            create_cluster(
+                name=name,
+                slug=slug,
+                host=host or None,
+                admin_username=admin_username,
+                admin_first_name=admin_first_name,
+                admin_last_name=admin_last_name,
+                admin_password=password,
+                schools=parsed,  # type: ignore[arg-type]
+            )
+        )
+    except ClusterError as error:
+        sys.exit(str(error))
+    click.echo(f"Cluster {made.slug} ({made.name}) created with {len(schools)} school(s).")
+    if password is None:
+        click.echo(f"First admin: {made.admin_username}  one-time password: {made.admin_password}")
+    else:
+        click.echo(f"First admin: {made.admin_username} (password as given)")
 
 
 @main.command()

@@ -363,7 +363,11 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
     if only_if_empty and await User.count() > 0:
         return None
 
-    schools = {s["slug"]: s["id"] for s in await School.select(School.id, School.slug)}
+    cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())["id"]
+    schools = {
+        s["slug"]: s["id"]
+        for s in await School.select(School.id, School.slug).where(School.cluster == cluster_id)
+    }
     users: dict[str, int] = {}
     signins = []
     for role, username, password, first, last, school, year in PEOPLE:
@@ -375,6 +379,7 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
             last_name=last,
             school_id=schools[school] if school else None,
             year_group=year,
+            cluster_id=cluster_id,
         )
         where = next((k for k, v in schools.items() if school == k), "")
         signins.append(
@@ -423,7 +428,6 @@ async def load_demo_data(only_if_empty: bool = False) -> list[tuple[str, str, st
 
     await _demo_projects_and_photos(users, teams)
 
-    cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())["id"]
     await MarketDay.insert(
         MarketDay(
             cluster=cluster_id,

@@ -29,6 +29,7 @@ from clustermarket.accounts.picture_controllers import PictureSignInController, 
 from clustermarket.accounts.rollover_controllers import RolloverController
 from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
+from clustermarket.clusters.controllers import ROUTES as PLATFORM_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
 from clustermarket.db_connections import OneConnectionPerRequest
@@ -60,6 +61,7 @@ from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web import content_version
 from clustermarket.web.auth import SessionUserMiddleware
+from clustermarket.web.clusters import ClusterRouting, requires_cluster
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
@@ -96,7 +98,7 @@ def store_registry(settings: Settings) -> StoreRegistry:
 
 async def _is_login_post(request: Request) -> bool:
     # async: Litestar would run a plain function in a worker thread on every request.
-    path = request.url.path
+    path = request.scope["path"]  # without a /c/<slug> prefix (web/clusters.py)
     return request.method == "POST" and (path == "/login" or is_picture_sign_in(path))
 
 
@@ -178,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *WEBHOOK_ROUTES,
             *JOB_ROUTES,
             *PAUSE_ROUTES,
+            *PLATFORM_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,
@@ -204,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         template_config=template_config(),
+        guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         state=State({"settings": settings}),
         on_startup=[on_startup],
@@ -217,7 +221,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.asgi_handler = OneConnectionPerRequest(app.asgi_handler)
     # Signed-out public pages from memory, before the session, CSRF and rate-limit middleware.
     pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
-    app.asgi_handler = RequestLog(pages)  # one line per request, around everything
+    # Which cluster the request is for, before everything that depends on it (web/clusters.py).
+    clusters = ClusterRouting(pages, settings.cluster_routing)
+    app.on_startup.append(clusters.directory.preload)  # after the pool opens
+    app.asgi_handler = RequestLog(clusters)  # one line per request, around everything
     # Static files before all of that: from memory, compressed, hashed names (web/static.py).
     app.asgi_handler = StaticFiles(app.asgi_handler, security_header_values(settings.https))
     return app

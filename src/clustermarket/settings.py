@@ -53,6 +53,8 @@ class Settings:
     # Hoarding limits for reservations paid at the stall without a mail server (issue 16).
     reservations_per_buyer: int = 2
     reserved_units_per_product: int = 4
+    # How a request names its cluster (issue 15): single | host | path (web/clusters.py).
+    cluster_routing: str = "single"
 
     @property
     def production(self) -> bool:
@@ -168,6 +170,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if webhook_secret and not webhook_secret.startswith("whsec_"):
         raise SettingsError("STRIPE_WEBHOOK_SECRET must start with whsec_")
 
+    cluster_routing = env.get("CLUSTER_ROUTING", "").strip().lower() or "single"
+    if cluster_routing not in ("single", "host", "path"):
+        raise SettingsError(
+            f"CLUSTER_ROUTING must be single, host or path (got {cluster_routing!r})"
+        )
+
     return Settings(
         app_env=app_env,
         data_dir=data_dir,
@@ -195,6 +203,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         web_workers=_int(env, "WEB_CONCURRENCY", 1, minimum=1),
         reservations_per_buyer=_int(env, "RESERVATIONS_PER_BUYER", 2, minimum=1),
         reserved_units_per_product=_int(env, "RESERVED_UNITS_PER_PRODUCT", 4, minimum=1),
+        cluster_routing=cluster_routing,
     )
 
 

@@ -10,9 +10,10 @@ role class that says who gets through (or write a dict of role -> OK / LOGIN / N
   TEAM_A          who works for the row's team: its pupils, its school's teachers, the admin
   PUPIL_A_OWN     only the pupil who wrote the row (or whom it notifies)
   SCHOOL_A_STAFF  the row's school's teachers and the admin (pupils: no)
+  PLATFORM        the platform admin only (makes clusters); not the cluster admin
 
 The matrix fills each path id with a row of team A (Aylsham Makers, Aylsham High: see
-world.py) and asks as the seven roles of world.ROLES. Refused roles get LOGIN (a visitor:
+world.py) and asks as the eight roles of world.ROLES. Refused roles get LOGIN (a visitor:
 sent to sign in) or NO (403 or 404), and an unsafe request that is refused changes nothing.
 By symmetry, a role of school A asking for school B's row gets what the matching role of
 school B got for school A's row (the IDOR test)."""
@@ -23,15 +24,18 @@ OK, LOGIN, NO = "ok", "login", "no"
 
 _VISITOR = {"anonymous": LOGIN}
 _NOBODY = {role: NO for role in ("community", "pupil_a", "pupil_b", "teacher_a", "teacher_b")}
-ANYONE = {role: OK for role in ("anonymous", *_NOBODY, "admin")}
+# a platform admin is a cluster admin too (in their own cluster): their answers are the admin's
+ANYONE = {role: OK for role in ("anonymous", *_NOBODY, "admin", "platform")}
 SIGNED_IN = {**ANYONE, **_VISITOR}
-ADMIN = {**_VISITOR, **_NOBODY, "admin": OK}
+ADMIN = {**_VISITOR, **_NOBODY, "admin": OK, "platform": OK}
 STAFF = {**ADMIN, "teacher_a": OK, "teacher_b": OK}
 SCHOOL_A_STAFF = {**ADMIN, "teacher_a": OK}
 TEAM_A = {**SCHOOL_A_STAFF, "pupil_a": OK}
 # the row's own author or recipient only (pupil A's words, pupil A's notification): another
 # pupil, teachers and the admin get a 404
-PUPIL_A_OWN = {**ADMIN, "admin": NO, "pupil_a": OK}
+PUPIL_A_OWN = {**ADMIN, "admin": NO, "platform": NO, "pupil_a": OK}
+# above the cluster admin: a platform admin makes clusters (issue 15)
+PLATFORM = {**ADMIN, "admin": NO}
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     # site, sign-in, schools, teams
@@ -64,6 +68,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/account"): STAFF,  # a staff member's own settings: the daily moderation e-mail
     ("POST", "/account"): STAFF,
     ("GET", "/admin/staff"): ADMIN,
+    ("GET", "/platform/clusters"): PLATFORM,
+    ("POST", "/platform/clusters"): PLATFORM,
+    ("POST", "/platform/clusters/{cluster_id}/schools"): PLATFORM,
     ("POST", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff/{user_id}/active"): ADMIN,
     ("POST", "/admin/staff/{user_id}/reset"): ADMIN,

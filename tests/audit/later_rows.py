@@ -28,7 +28,9 @@ FOLLOWERS = {"A": "ruby", "B": "freyas"}
 async def later_rows(
     side: str, team: dict[str, Any], pupil_id: int, sale: dict[str, Any], users: dict[str, int]
 ) -> dict[str, Any]:
-    school = await School.select(School.slug).where(School.id == team["school"]).first()
+    school = (
+        await School.select(School.slug, School.cluster).where(School.id == team["school"]).first()
+    )
     stamp = now()
     code = f"audit-class-{side.lower()}-0123456789abcdef"
     pupil = await User.select(User.year_group).where(User.id == pupil_id).first()
@@ -127,6 +129,7 @@ async def later_rows(
         "event_id": event[0]["id"],
         "signup_id": signup[0]["id"],
         "school": school["slug"],
+        "cluster_id": school["cluster"],  # /platform/clusters/{cluster_id}/...
         "code": code,
         "class_id": class_id,
         "class_pupil_id": pupil_id,

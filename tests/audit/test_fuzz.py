@@ -30,7 +30,7 @@ from tests.audit.world import World
 
 FORMS = [r for r in app_routes(create_app()) if r.unsafe and any(k != "file" for _, k in r.fields)]
 # Who posts each form: the first role that may use it.
-POSTERS = ("pupil_a", "teacher_a", "admin", "anonymous", "community")
+POSTERS = ("pupil_a", "teacher_a", "admin", "anonymous", "community", "platform")
 
 HOSTILE = [
     "",

@@ -15,7 +15,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from clustermarket.accounts.services import load_session_user
-from clustermarket.accounts.tables import User
+from clustermarket.accounts.tables import Role, User
 from clustermarket.catalogue.tables import Product
 from clustermarket.coop.tables import Ballot, CommunityGroup
 from clustermarket.demo import PEOPLE, load_demo_data
@@ -30,9 +30,9 @@ from clustermarket.sharing.tables import Comment, Idea, PitchEntry, PitchFeedbac
 from clustermarket.teams.tables import Team
 from clustermarket.timeutil import now
 from tests.audit.later_rows import later_rows, own_words_rows
-from tests.conftest import _tables, post_form
+from tests.conftest import _tables, make_user, post_form
 
-# The seven roles of the matrix: name -> demo username (None: a visitor).
+# The eight roles of the matrix: name -> demo username (None: a visitor).
 ROLES = {
     "anonymous": None,
     "community": "jpatel",
@@ -41,8 +41,9 @@ ROLES = {
     "teacher_a": "staylor",  # a teacher of school A
     "teacher_b": "pshah",  # a teacher of another school
     "admin": "admin",
+    "platform": "root",  # a platform admin of the same cluster (issue 15), made below
 }
-PASSWORDS = {person[1]: person[2] for person in PEOPLE}
+PASSWORDS = {person[1]: person[2] for person in PEOPLE} | {"root": "platform-audit-1"}
 TEAM_SLUGS = {"A": "aylsham-makers", "B": "erpingham-bees"}
 
 
@@ -265,6 +266,7 @@ async def build_world_rows() -> dict[str, Any]:
     """Demo data, the next market day open with a sale and an order at each side's stall;
     returns the ids of each side's rows."""
     await load_demo_data()
+    await make_user("root", Role.platform, school=None, password=PASSWORDS["root"])
     day = await _first(
         MarketDay.select(MarketDay.id).where(MarketDay.status == MarketStatus.planned),
         "planned market day",

@@ -21,6 +21,7 @@ from clustermarket.accounts.services import (
     AccountError,
     CurrentUser,
     LoginCard,
+    cluster_of_school,
     school_for_staff,
 )
 from clustermarket.accounts.tables import Role, User
@@ -202,6 +203,7 @@ async def _insert_pupils(
         if isinstance(User._meta.db, PostgresEngine):  # PostgreSQL: one class list at a time
             await User.raw("SELECT pg_advisory_xact_lock({})", _USERNAMES_LOCK)
         usernames = await _free_usernames(rows)
+        cluster_id = await cluster_of_school(school_id)
         inserted = await User.insert(
             *[
                 User(
@@ -211,6 +213,7 @@ async def _insert_pupils(
                     first_name=r.first_name,
                     last_name=r.last_name,
                     school=school_id,
+                    cluster=cluster_id,
                     year_group=r.year_group,
                     created_at=created,
                 )

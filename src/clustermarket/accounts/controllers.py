@@ -14,11 +14,12 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts import class_lists, pupil_data, services, staff
 from clustermarket.accounts.class_lists import ClassListError
-from clustermarket.accounts.pauses import lift_pause, paused_pupils
+from clustermarket.accounts.pauses import lift_pause, limit_key, paused_pupils
 from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_admin, requires_staff, session_for
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.sessions import rotate_session_id
@@ -57,10 +58,11 @@ class AuthController(Controller):
         if not username or not data.password:
             context["error"] = "Type your username and your password."
             return Template("accounts/login.html", context=context, status_code=400)
+        cluster_id = current_cluster(request).id
         user, verdict = await limiter_for(request.app).attempt(
-            username,
+            limit_key(username, cluster_id),
             _client_address(request),
-            lambda: services.authenticate(username, data.password),
+            lambda: services.authenticate(username, data.password, cluster_id),
         )
         if not verdict.allowed:
             wait = wait_text(verdict.wait_seconds)
@@ -121,7 +123,7 @@ class PupilController(Controller):
                 "pupils": pupils,
                 "schools": schools,
                 "school_id": school_id,
-                "paused": await paused_pupils(request.app, pupils),
+                "paused": await paused_pupils(request.app, pupils, user.cluster_id),
             },
         )
 
@@ -163,7 +165,7 @@ class PupilController(Controller):
     @post("/{pupil_id:int}/reset")
     async def reset_password(self, request: Request, pupil_id: FromPath[int]) -> Template:
         card = await services.reset_pupil_password(request.user, pupil_id)
-        await lift_pause(request.app, card.username)
+        await lift_pause(request.app, card.username, request.user.cluster_id)
         return Template("accounts/cards.html", context={"cards": [card], "created": False})
 
     @post("/{pupil_id:int}/active")
@@ -280,7 +282,7 @@ class StaffController(Controller):
     async def reset_staff_password(self, request: Request, user_id: FromPath[int]) -> Template:
         account = await staff.staff_for_admin(request.user, user_id)
         card = await services.issue_new_password(request.user, account)
-        await lift_pause(request.app, account["username"])
+        await lift_pause(request.app, account["username"], request.user.cluster_id)
         return Template(
             "accounts/cards.html",
             context={"cards": [card], "created": False, "back": "/admin/staff"},

@@ -14,22 +14,30 @@ from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.web.auth import requires_staff
 
 
-async def paused_pupils(app: Litestar, pupils: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    left = await limiter_for(app).paused([pupil["username"] for pupil in pupils])
+def limit_key(username: str, cluster_id: int | None) -> str:
+    """What the sign-in limits count under: usernames are per cluster (issue 15), so are they."""
+    return f"{username.strip().lower()}@{cluster_id}"
+
+
+async def paused_pupils(
+    app: Litestar, pupils: list[dict[str, Any]], cluster_id: int | None
+) -> list[dict[str, Any]]:
+    keys = {pupil["username"]: limit_key(pupil["username"], cluster_id) for pupil in pupils}
+    left = await limiter_for(app).paused(list(keys.values()))
     return [
-        {**pupil, "wait": wait_text(left[pupil["username"]])}
+        {**pupil, "wait": wait_text(left[keys[pupil["username"]]])}
         for pupil in pupils
-        if pupil["username"] in left
+        if keys[pupil["username"]] in left
     ]
 
 
-async def lift_pause(app: Litestar, username: str) -> None:
+async def lift_pause(app: Litestar, username: str, cluster_id: int | None) -> None:
     """After a password reset, or on the teacher's unlock: the account may sign in at once."""
-    await limiter_for(app).lift(username)
+    await limiter_for(app).lift(limit_key(username, cluster_id))
 
 
 async def unlock_account(app: Litestar, actor: CurrentUser, account: dict[str, Any]) -> None:
-    await lift_pause(app, account["username"])
+    await lift_pause(app, account["username"], actor.cluster_id)
     await _log_account(actor, "unlock", account)
 
 

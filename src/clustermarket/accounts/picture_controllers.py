@@ -21,7 +21,8 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts import classes, picture_pin
 from clustermarket.accounts.tables import SignInKind
 from clustermarket.timeutil import uk_time
-from clustermarket.web.auth import SESSION_EPOCH, SESSION_USER
+from clustermarket.web.auth import SESSION_CLUSTER, SESSION_EPOCH, SESSION_USER
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.sessions import rotate_session_id
 
@@ -152,7 +153,13 @@ class PictureSignInController(Controller):
             return _pad(school_class, pupil, picks)
         result = await picture_pin.check_pin(pupil_id, pupil["pin_hash"], picks)
         if result.ok:
-            request.set_session({SESSION_USER: pupil_id, SESSION_EPOCH: pupil["session_epoch"]})
+            request.set_session(
+                {
+                    SESSION_USER: pupil_id,
+                    SESSION_EPOCH: pupil["session_epoch"],
+                    SESSION_CLUSTER: current_cluster(request).id,
+                }
+            )
             rotate_session_id(request.session)
             return Redirect(path="/dashboard")
         if result.paused_until:

@@ -41,6 +41,7 @@ class CurrentUser:
     school_id: int | None
     school_name: str | None
     session_epoch: int
+    cluster_id: int | None = None  # None only for the nightly job's stand-in
 
     @property
     def is_pupil(self) -> bool:
@@ -52,11 +53,16 @@ class CurrentUser:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.admin
+        """A cluster admin; a platform admin is one too, in their own cluster."""
+        return self.role in (Role.admin, Role.platform)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == Role.platform
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.teacher, Role.admin)
+        return self.role in (Role.teacher, Role.admin, Role.platform)
 
     @property
     def short_name(self) -> str:
@@ -78,6 +84,7 @@ _USER_COLUMNS = (
     User.school,
     User.session_epoch,
     User.active,
+    User.cluster,
     User.school.name.as_alias("school_name"),
 )
 
@@ -92,6 +99,7 @@ def _current(row: dict[str, Any]) -> CurrentUser:
         school_id=row["school"],
         school_name=row["school_name"],
         session_epoch=row["session_epoch"],
+        cluster_id=row["cluster"],
     )
 
 
@@ -99,7 +107,7 @@ def _current(row: dict[str, Any]) -> CurrentUser:
 # because Piccolo builds a joined select anew each time, costing more than the query.
 _SESSION_USER_SQL = (
     "SELECT u.id, u.username, u.role, u.first_name, u.last_name, u.school,"
-    " u.session_epoch, u.active, s.name AS school_name"
+    " u.session_epoch, u.active, u.cluster, s.name AS school_name"
     " FROM app_user u LEFT JOIN school s ON s.id = u.school WHERE u.id = {}"
 )
 
@@ -113,11 +121,12 @@ async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
     return _current(row)
 
 
-async def authenticate(username: str, password: str) -> CurrentUser | None:
+async def authenticate(username: str, password: str, cluster_id: int) -> CurrentUser | None:
+    """The account with this username in this cluster, if the password is right."""
     username = username.strip().lower()
     row = (
         await User.select(*_USER_COLUMNS, User.password_hash)
-        .where(User.username == username)
+        .where((User.username == username) & (User.cluster == cluster_id))
         .first()
     )
     if row is None:
@@ -139,7 +148,10 @@ async def create_user(
     school_id: int | None = None,
     year_group: int | None = None,
     email: str | None = None,
+    cluster_id: int | None = None,
 ) -> int:
+    """A new account in the school's cluster, or (no school: admins, community members) in
+    `cluster_id`; the username must be free in that cluster."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise AccountError(
@@ -150,7 +162,11 @@ async def create_user(
         raise AccountError("Pupils and teachers belong to a school.")
     if len(password) < 8:
         raise AccountError("A password needs at least 8 characters.")
-    if await User.exists().where(User.username == username):
+    if school_id is not None:
+        cluster_id = await cluster_of_school(school_id)
+    if cluster_id is None:
+        raise AccountError("An account without a school needs its cluster.")
+    if await User.exists().where((User.username == username) & (User.cluster == cluster_id)):
         raise AccountError(f"The username {username} is taken.")
     rows = await User.insert(
         User(
@@ -162,10 +178,18 @@ async def create_user(
             school=school_id,
             year_group=year_group,
             email=email,
+            cluster=cluster_id,
             created_at=now(),
         )
     ).returning(User.id)
     return rows[0]["id"]
+
+
+async def cluster_of_school(school_id: int) -> int:
+    row = await School.select(School.cluster).where(School.id == school_id).first()
+    if row is None:
+        raise AccountError("That school does not exist.")
+    return row["cluster"]
 
 
 @dataclass(frozen=True)

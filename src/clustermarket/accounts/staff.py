@@ -101,6 +101,7 @@ async def create_staff_account(
         last_name=last_name,
         school_id=school["id"] if school else None,
         email=email or None,
+        cluster_id=actor.cluster_id,  # an admin without a school: the actor's cluster
     )
     await _log_account(
         actor,

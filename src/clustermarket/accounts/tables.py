@@ -4,7 +4,7 @@ from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Var
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from clustermarket.schools.tables import School
+from clustermarket.schools.tables import Cluster, School
 
 
 class Role(str, Enum):
@@ -12,6 +12,7 @@ class Role(str, Enum):
     teacher = "teacher"
     admin = "admin"
     community = "community"
+    platform = "platform"  # above the cluster admins: makes clusters (issue 15)
 
 
 class SignInKind(str, Enum):
@@ -32,9 +33,15 @@ class SchoolClass(Table, tablename="school_class"):
 
 
 class User(Table, tablename="app_user"):
-    """Anyone who signs in. Pupils have no e-mail; their teacher made their account."""
+    """Anyone who signs in. Pupils have no e-mail; their teacher made their account.
 
-    username = Varchar(length=60, unique=True)  # always stored lower-case
+    Every account belongs to one cluster (issue 15): a pupil's or teacher's is their school's,
+    set from the school when the account is made; an admin's or community member's is the
+    cluster they were made in. Usernames are unique per cluster (index
+    `app_user_cluster_username`), and a session is good in its account's cluster only."""
+
+    username = Varchar(length=60)  # always stored lower-case; unique with `cluster`
+    cluster = ForeignKey(references=Cluster, null=False, on_delete=OnDelete.restrict)
     password_hash = Varchar(length=255)
     role = Varchar(length=12, choices=Role, index=True)
     first_name = Varchar(length=60)

@@ -26,7 +26,7 @@ from clustermarket.coop.tables import Vote, WelcomeLink
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
-MEMBER_ROLES = (Role.pupil, Role.teacher, Role.admin, Role.community)
+MEMBER_ROLES = (Role.pupil, Role.teacher, Role.admin, Role.platform, Role.community)
 WELCOME_DAYS = 14
 MIN_PASSWORD = 10
 
@@ -55,8 +55,11 @@ def _username_base(email: str) -> str:
     return (base or "member")[:24].ljust(3, "0")
 
 
-async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[int, bool]:
-    """Inside the approval's transaction: the community account of the group's contact.
+async def contact_account(
+    group: dict[str, Any], password_hash: str, cluster_id: int | None
+) -> tuple[int, bool]:
+    """Inside the approval's transaction: the community account of the group's contact, in
+    the approving admin's cluster.
 
     An existing community account with the contact's e-mail is used (no second account for
     one person); otherwise one is made. Returns (account id, made now)."""
@@ -65,6 +68,7 @@ async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[in
         await User.select(User.id)
         .where(
             (User.role == Role.community)
+            & (User.cluster == cluster_id)
             & WhereRaw("lower(email) = {}", email.lower())
             & (User.active == True)
         )
@@ -83,6 +87,7 @@ async def contact_account(group: dict[str, Any], password_hash: str) -> tuple[in
             first_name=first[:60],
             last_name=last.strip()[:60],
             email=email,
+            cluster=cluster_id,
             created_at=now(),
         )
     ).returning(User.id)

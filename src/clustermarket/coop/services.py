@@ -156,7 +156,7 @@ async def _decide(
         if not approve:
             await queue_decision(group_id)
             return Decision(group["name"], approved=False)
-        account_id, made = await members.contact_account(group, password_hash)
+        account_id, made = await members.contact_account(group, password_hash, actor.cluster_id)
         await CommunityGroup.update({CommunityGroup.contact_account: account_id}).where(
             CommunityGroup.id == group_id
         )

@@ -158,7 +158,12 @@ def _author_columns() -> list[Any]:
     ]
 
 
-WHO = {"teacher": "staff", "admin": "cluster admin", "community": "member"}
+WHO = {
+    "teacher": "staff",
+    "admin": "cluster admin",
+    "platform": "cluster admin",
+    "community": "member",
+}
 
 
 def _named(row: dict[str, Any]) -> dict[str, Any]:

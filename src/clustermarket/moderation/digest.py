@@ -105,12 +105,12 @@ async def queue_digests(settings: Settings, payload: dict[str, Any]) -> None:
     staff = await User.select(User.id, User.role, User.school).where(
         (User.digest_opt_in == True)  # noqa: E712 - Piccolo builds SQL from ==
         & (User.active == True)  # noqa: E712
-        & User.role.is_in([Role.teacher, Role.admin])
+        & User.role.is_in([Role.teacher, Role.admin, Role.platform])
         & User.email.is_not_null()
         & (User.email != "")
     )
     for person in staff:
-        if person["role"] == Role.admin or person["school"] in schools:
+        if person["role"] in (Role.admin, Role.platform) or person["school"] in schools:
             await enqueue(
                 SEND_KIND,
                 {"user_id": person["id"], "day": day},

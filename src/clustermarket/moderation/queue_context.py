@@ -51,7 +51,7 @@ def author_label(row: dict[str, Any]) -> str:
         if year and year.lower() not in klass.lower():
             klass = f"{year} {klass}"
         return f"{name} ({klass})"
-    if row.get("author_role") in ("teacher", "admin"):
+    if row.get("author_role") in ("teacher", "admin", "platform"):
         return f"{name} (staff)"
     return name
 

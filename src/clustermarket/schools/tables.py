@@ -13,10 +13,12 @@ class Phase(str, Enum):
 
 
 class Cluster(Table):
-    """A group of schools that share one market; the Aylsham cluster today, others later."""
+    """A group of schools that share one market; one installation serves many (issue 15)."""
 
     name = Varchar(length=120)
     slug = Varchar(length=60, unique=True)
+    # Lower-case; names the cluster when CLUSTER_ROUTING=host (unique index `cluster_host`).
+    host = Varchar(length=253, null=True, default=None)
 
 
 class School(Table):

@@ -11,10 +11,12 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from clustermarket.accounts.services import CurrentUser, load_session_user
+from clustermarket.web.clusters import cluster_or_none
 
 SESSION_USER = "uid"
 SESSION_EPOCH = "epoch"
 SESSION_WHO = "who"  # the signed-in user's own fields, kept in the (server-side) session
+SESSION_CLUSTER = "cluster"  # the cluster signed in to: elsewhere the session is worth nothing
 # A route whose own SQL checks the session's user (active, same epoch) names a function in
 # its `opt` under this key; when it answers True the user is taken from the session alone,
 # without the users query (the sale tap on PostgreSQL: market/tap.py).
@@ -22,8 +24,13 @@ CHECKS_USER_ITSELF = "checks_session_user"
 
 
 def session_for(user: CurrentUser) -> dict[str, Any]:
-    """What a sign-in keeps in the session: the id and epoch, and the user's fields."""
-    return {SESSION_USER: user.id, SESSION_EPOCH: user.session_epoch, SESSION_WHO: asdict(user)}
+    """What a sign-in keeps in the session: the id, epoch and cluster, and the user's fields."""
+    return {
+        SESSION_USER: user.id,
+        SESSION_EPOCH: user.session_epoch,
+        SESSION_CLUSTER: user.cluster_id,
+        SESSION_WHO: asdict(user),
+    }
 
 
 def _from_session(session: dict[str, Any], user_id: int, epoch: int) -> CurrentUser | None:
@@ -45,13 +52,19 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         session: dict[str, Any] = connection.scope.get("session") or {}
         user_id, epoch = session.get(SESSION_USER), session.get(SESSION_EPOCH)
+        cluster = cluster_or_none(connection.scope)
         user = None
-        if isinstance(user_id, int) and isinstance(epoch, int):
+        # A session made in another cluster (another host or /c/ prefix) is a visitor's here.
+        if cluster is None or session.get(SESSION_CLUSTER) != cluster.id:
+            pass
+        elif isinstance(user_id, int) and isinstance(epoch, int):
             checks_itself = connection.route_handler.opt.get(CHECKS_USER_ITSELF)
             if checks_itself is not None and checks_itself():
                 user = _from_session(session, user_id, epoch)
             if user is None:
                 user = await load_session_user(user_id, epoch)
+            if user is not None and user.cluster_id != cluster.id:
+                user = None
         return AuthenticationResult(user=user, auth=None)
 
 
@@ -75,3 +88,8 @@ async def requires_staff(connection: ASGIConnection, _: BaseRouteHandler) -> Non
 async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not _user(connection).is_admin:
         raise PermissionDeniedException("This page is for the cluster admin.")
+
+
+async def requires_platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not _user(connection).is_platform_admin:
+        raise PermissionDeniedException("This page is for the platform admin.")

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.web.clusters import UnknownCluster
 from clustermarket.web.forms import CONTROL_CHARACTER_MESSAGE, TOO_BIG
 from clustermarket.web.outage import OUTAGE_HANDLERS
 
@@ -97,6 +98,15 @@ def not_found_handler(request: Request, exc: NotFound) -> Response:
     return _render(request, 404, DEFAULT_MESSAGES[404])
 
 
+def unknown_cluster_handler(request: Request, exc: Exception) -> Response:
+    return _render(
+        request,
+        404,
+        "No cluster is served at this address. Check the address you were given by your "
+        "school or cluster.",
+    )
+
+
 def out_of_range_handler(request: Request, exc: Exception) -> Response:
     """An id or number typed into a URL or form that no column can hold (asyncpg refuses a
     value beyond 32 bits, SQLite beyond 64): the user's input is wrong, not the server."""
@@ -115,6 +125,7 @@ EXCEPTION_HANDLERS = {
     **OUTAGE_HANDLERS,  # database or Redis unreachable or busy: 503 with Retry-After
     HTTPException: http_exception_handler,
     NotFound: not_found_handler,
+    UnknownCluster: unknown_cluster_handler,
     DataError: out_of_range_handler,
     OverflowError: out_of_range_handler,
     Exception: internal_error_handler,

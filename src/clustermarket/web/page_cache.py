@@ -132,7 +132,9 @@ def _key(scope: dict[str, Any]) -> tuple:
             restore = value
         elif name == b"host":
             host = value
-    return (scope["path"], scope["query_string"], hx, restore, host, scope.get("scheme"))
+    # root_path: the cluster's prefix under CLUSTER_ROUTING=path (web/clusters.py).
+    path = scope.get("root_path", "") + scope["path"]
+    return (path, scope["query_string"], hx, restore, host, scope.get("scheme"))
 
 
 class PublicPageCache:

@@ -14,6 +14,7 @@ from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
+from clustermarket.web.clusters import prefix_links
 from clustermarket.web.csrf_guard import TOKEN_RENDERED
 from clustermarket.web.static import static_url
 
@@ -40,7 +41,7 @@ class TokenAwareTemplate(Template):
     the token's cookie is sent only then (web/csrf_guard.py)."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        out = super().render(*args, **kwargs)
+        out = prefix_links(super().render(*args, **kwargs))  # CLUSTER_ROUTING=path only
         request = kwargs.get("request") or (args[0].get("request") if args else None)
         if request is not None:
             token = ScopeState.from_scope(request.scope).csrf_token

@@ -1,0 +1,218 @@
+"""Which cluster a request is for (issue 15), decided once, in front of the app.
+
+CLUSTER_ROUTING chooses how a request names its cluster:
+- `single` (the default): the installation's one cluster (the first made); today's URLs.
+- `host`: the host name (`aylsham.example.org`), matched against `cluster.host`.
+- `path`: a prefix `/c/<slug>/...`. The prefix moves from `path` into `root_path`, so the app
+  routes `/schools` as ever while `request.url` keeps the whole address; site links in
+  rendered pages (`prefix_links`, called by web/templating.py) and redirects get the prefix
+  on the way out. (The till's scripts still name fixed paths: not yet under a prefix.)
+
+The resolved cluster is in the scope's state; `current_cluster(connection)` is the one way to
+read it. A request for no known cluster reaches no handler: the `requires_cluster` guard
+answers 404 with a page saying so (the health check and the Stripe webhook need no cluster).
+Clusters are held in memory per process; an unknown name reloads them (at most once a second),
+so a cluster made on another worker is found on its first request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from clustermarket.schools.tables import Cluster
+
+log = logging.getLogger("clustermarket")
+
+PATH_PREFIX = "/c/"
+STATE_KEY = "cluster"
+ERROR_KEY = "cluster_error"  # the database could not be asked: raised again in the app
+RELOAD_AFTER = 1.0  # seconds between reloads caused by unknown names
+
+
+class UnknownCluster(Exception):
+    """No cluster is served at this address."""
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    id: int
+    slug: str
+    name: str
+    host: str | None
+
+
+class ClusterDirectory:
+    """The installation's clusters, by id, slug and host, read from the database on demand."""
+
+    def __init__(self) -> None:
+        self.by_slug: dict[str, ClusterInfo] = {}
+        self.by_host: dict[str, ClusterInfo] = {}
+        self.first: ClusterInfo | None = None
+        self.loaded_at = 0.0
+        self.lock = asyncio.Lock()
+
+    async def reload(self) -> None:
+        rows = await Cluster.select(Cluster.id, Cluster.slug, Cluster.name, Cluster.host).order_by(
+            Cluster.id
+        )
+        clusters = [ClusterInfo(r["id"], r["slug"], r["name"], r["host"]) for r in rows]
+        self.by_slug = {c.slug: c for c in clusters}
+        self.by_host = {c.host: c for c in clusters if c.host}
+        self.first = clusters[0] if clusters else None
+        self.loaded_at = time.monotonic()
+
+    async def preload(self) -> None:
+        """At start-up, so no request pays for it; a database still down is tried again later."""
+        try:
+            await self.reload()
+        except Exception as error:  # noqa: BLE001 - the first request will say what is wrong
+            log.warning("Clusters not loaded at start-up: %s", error)
+
+    async def find(self, mode: str, name: str) -> ClusterInfo | None:
+        found = self._lookup(mode, name)
+        if found is None and time.monotonic() - self.loaded_at > RELOAD_AFTER:
+            async with self.lock:
+                if time.monotonic() - self.loaded_at > RELOAD_AFTER:
+                    await self.reload()
+            found = self._lookup(mode, name)
+        return found
+
+    def _lookup(self, mode: str, name: str) -> ClusterInfo | None:
+        if mode == "host":
+            return self.by_host.get(name)
+        if mode == "path":
+            return self.by_slug.get(name)
+        return self.first
+
+
+def _host(scope: dict[str, Any]) -> str:
+    for key, value in scope["headers"]:
+        if key == b"host":
+            return value.decode("latin-1").rsplit(":", 1)[0].strip().lower().rstrip(".")
+    return ""
+
+
+# The path prefix of the request being served ("" unless CLUSTER_ROUTING=path), for links.
+_url_root: contextvars.ContextVar[str] = contextvars.ContextVar("url_root", default="")
+
+
+def url_root() -> str:
+    return _url_root.get()
+
+
+_REDIRECT_HEADERS = {b"location", b"hx-redirect", b"hx-location", b"hx-push-url"}
+
+
+def _prefixed(value: bytes, prefix: bytes) -> bytes:
+    """A site path gets the cluster's prefix; other addresses and prefixed paths stay."""
+    if value.startswith(b"/") and not value.startswith((b"//", b"/c/", b"/static/")):
+        return prefix + value
+    return value
+
+
+class ClusterRouting:
+    """ASGI layer: finds the request's cluster and puts it in the scope's state."""
+
+    def __init__(self, app: Any, mode: str) -> None:
+        self.app = app
+        self.mode = mode
+        self.directory = ClusterDirectory()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        name, prefix = "", ""
+        if self.mode == "host":
+            name = _host(scope)
+        elif self.mode == "path":
+            name, prefix = self._strip_prefix(scope)
+        state = scope.setdefault("state", {})
+        try:
+            cluster = await self.directory.find(self.mode, name)
+        except Exception as error:  # noqa: BLE001 - e.g. the database is down: the app's
+            cluster, state[ERROR_KEY] = None, error  # outage handlers answer (503)
+        state[STATE_KEY] = cluster
+        if not prefix or cluster is None:
+            await self.app(scope, receive, send)
+            return
+        token = _url_root.set(prefix)
+        try:
+            await self.app(scope, receive, self._prefix_redirects(send, prefix.encode()))
+        finally:
+            _url_root.reset(token)
+
+    def _strip_prefix(self, scope: dict[str, Any]) -> tuple[str, str]:
+        path: str = scope["path"]
+        if not path.startswith(PATH_PREFIX):
+            return "", ""
+        slug, _, rest = path[len(PATH_PREFIX) :].partition("/")
+        prefix = PATH_PREFIX + slug
+        scope["path"] = "/" + rest
+        scope["raw_path"] = scope["path"].encode()
+        scope["root_path"] = scope.get("root_path", "") + prefix
+        return slug, prefix
+
+    @staticmethod
+    def _prefix_redirects(send: Any, prefix: bytes) -> Any:
+        async def send_prefixed(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (k, _prefixed(v, prefix) if k.lower() in _REDIRECT_HEADERS else v)
+                    for k, v in message.get("headers", [])
+                ]
+            await send(message)
+
+        return send_prefixed
+
+
+def current_cluster(connection: ASGIConnection) -> ClusterInfo:
+    """The cluster this request is for (the guard below let no request through without one)."""
+    state = connection.scope.get("state", {})
+    cluster = state.get(STATE_KEY)
+    if cluster is None:
+        raise state.get(ERROR_KEY) or UnknownCluster()
+    return cluster
+
+
+def cluster_or_none(scope: dict[str, Any]) -> ClusterInfo | None:
+    """For the layers that run before the guard (the session's user)."""
+    return scope.get("state", {}).get(STATE_KEY)
+
+
+def requires_cluster(*served_anyway: str) -> Any:
+    """The app's guard: no handler runs without a cluster, except at the paths given (the
+    health check; the Stripe webhook, whose events name their own orders)."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if connection.scope["path"] not in served_anyway:
+            current_cluster(connection)
+
+    return guard
+
+
+# Attributes whose site paths carry the cluster's prefix under CLUSTER_ROUTING=path; never
+# another site's (`//`), the shared static files, or a path prefixed already. The attribute
+# must follow a space or quote: twice as fast as a word boundary (bench/cluster_routing.py).
+_LINK = re.compile(
+    r"""[\s"'](href|action|src|formaction|hx-get|hx-post|hx-put|hx-patch|hx-delete|hx-push-url)"""
+    r"""=(["'])/(?!/|static/|c/)"""
+)
+
+
+def prefix_links(html: str) -> str:
+    """Under CLUSTER_ROUTING=path, every rendered page's site links (`href="/schools"`, also
+    those made in code) get the request's prefix; otherwise the page is returned as it is."""
+    root = _url_root.get()
+    if not root:
+        return html
+    return _LINK.sub(lambda m: f"{m[0][0]}{m[1]}={m[2]}{root}/", html)
