@@ -14,8 +14,8 @@ server, so the figures measured them as much as the server.
         .venv/bin/python bench/stall_sales.py                 # PostgreSQL (migrated, not wiped)
 
 `--smoke`: 3 clients, 30 taps, a fresh SQLite database (a few seconds; CI runs it).
-Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (ticket,sale), WORKERS (1; with more, the workers
-share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
+Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (ticket,sale), WORKERS (1; with
+more, the workers share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
 PROFILE=/tmp/x.prof (runs the server under cProfile).
 Only ever talks to 127.0.0.1.
 """
@@ -204,7 +204,7 @@ async def drive(
 ) -> list[float]:
     per_phone = [taps // len(cookies) + (i < taps % len(cookies)) for i in range(len(cookies))]
     results = await asyncio.gather(
-        *[phone(port, c, kind, stall, product, n) for c, n in zip(cookies, per_phone)]
+        *[phone(port, c, kind, stall, product, n) for c, n in zip(cookies, per_phone, strict=True)]
     )
     return [t for r in results for t in r]
 
