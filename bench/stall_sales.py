@@ -215,6 +215,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (0 if none can be read): the
+    database's share of the two cores, beside the web process's."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
@@ -275,10 +290,13 @@ def main() -> None:
         cookies = asyncio.run(sign_in_all(port, run, CLIENTS))
         for kind in KINDS:
             cpu_before = cpu_seconds(server.pid) if WORKERS == 1 else 0.0
+            database_before, own_before = postgres_cpu_seconds(), time.process_time()
             started = time.perf_counter()
             latencies = asyncio.run(drive(port, cookies, kind, stall, product, REQUESTS))
             elapsed = time.perf_counter() - started
             cpu = cpu_seconds(server.pid) - cpu_before if WORKERS == 1 else 0.0
+            database = postgres_cpu_seconds() - database_before
+            own = time.process_time() - own_before
             taps += len(latencies)
             print(f"  {WHAT[kind]}")
             print(f"    requests/s  {len(latencies) / elapsed:8.1f}")
@@ -286,6 +304,9 @@ def main() -> None:
                 print(f"    p{p:<2}        {percentile(latencies, p) * 1000:8.1f} ms")
             if cpu:
                 print(f"    server CPU  {cpu / len(latencies) * 1000:8.2f} ms per tap")
+            if database and engine == "PostgreSQL":  # every database on this machine
+                print(f"    PostgreSQL  {database / len(latencies) * 1000:8.2f} ms per tap (CPU)")
+            print(f"    clients     {own / len(latencies) * 1000:8.2f} ms per tap (CPU)")
     finally:
         server.send_signal(signal.SIGINT)  # a clean stop: uvicorn shuts down, cProfile writes
         server.wait(timeout=30)

@@ -26,7 +26,7 @@ from clustermarket.market.tickets import (
     ticket_of_stall,
     void_ticket,
 )
-from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen
+from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen, till_state
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import now
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
@@ -146,8 +146,9 @@ class TillController(Controller):
         if tap.one_statement_taps():
             _, panel = await tap.screen(request.user, stall_id)
             return _state(panel)
-        _, screen = await _till(request, stall_id)
-        return _state(screen)
+        async with services.one_connection():
+            stall = await services.stall_for_worker(request.user, stall_id)
+            return _state(await till_state(stall))
 
     @post("/tickets/{ticket_id:str}/void")
     async def void(
