@@ -48,10 +48,12 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
     ) -> None:
-        if isinstance(scope_session, dict) and not scope_session:
-            if not connection.cookies.get(self.config.key):
-                return  # a visitor with nothing to keep: no cookie, nothing stored
-            scope_session = Empty
+        if isinstance(scope_session, dict):
+            scope_session.pop(RENEWED, None)  # only a mark: alone it keeps nothing
+            if not scope_session:
+                if not connection.cookies.get(self.config.key):
+                    return  # a visitor with nothing to keep: no cookie, nothing stored
+                scope_session = Empty
         if isinstance(scope_session, dict):
             scope_session[RENEWED] = int(time.time() // RENEW_EVERY)
             loaded = connection.scope.get(_LOADED)  # type: ignore[call-overload]
