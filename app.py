@@ -1,5 +1,6 @@
 """`litestar run` and uvicorn find `app` here."""
 
+import gc
 import sys
 
 from clustermarket.settings import SettingsError, get_settings
@@ -17,3 +18,8 @@ if problem := database_problem(settings):  # a wrong host or port: one line too
 from clustermarket.server import create_app  # noqa: E402
 
 app = create_app()
+
+# What the imports and the app built live for the whole process: out of the garbage
+# collector's sight, so that its full passes (which stop every request) stay short.
+gc.collect()
+gc.freeze()

@@ -1,17 +1,21 @@
 """Benchmark: how cheap is a sale tap? Not a test; run it by hand.
 
 Starts the app as a real server (uvicorn on a free 127.0.0.1 port), prepares an open market
-day with a stall holding plenty of stock, signs in CLIENTS pupils' phones and has them tap the
-sale endpoint (the htmx request a phone sends) for REQUESTS taps in all. Prints requests/s and
-p50/p95/p99 latency, then checks that every tap was recorded exactly once.
+day with a stall holding plenty of stock, signs in CLIENTS pupils' phones and has them tap
+without pause, REQUESTS taps in all per kind: first the till's one-line ticket (the JSON POST
+its script sends), then the stall screen's htmx sale button. Prints requests/s, p50/p95/p99
+latency and the server process's CPU per tap for each, then checks that every tap was
+recorded exactly once. The phones are a lean client (raw HTTP/1.1 over kept-alive sockets,
+gzip accepted as a browser does): on two cores, httpx clients cost about as much CPU as the
+server, so the figures measured them as much as the server.
 
     .venv/bin/python bench/stall_sales.py                     # fresh SQLite database
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_market \\
         .venv/bin/python bench/stall_sales.py                 # PostgreSQL (migrated, not wiped)
 
 `--smoke`: 3 clients, 30 taps, a fresh SQLite database (a few seconds; CI runs it).
-Options (environment): CLIENTS (20), REQUESTS (2000), WORKERS (1; with more, the workers
-share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
+Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (ticket,sale), WORKERS (1; with
+more, the workers share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
 PROFILE=/tmp/x.prof (runs the server under cProfile).
 Only ever talks to 127.0.0.1.
 """
@@ -37,6 +41,13 @@ SMOKE = "--smoke" in sys.argv  # a few seconds on a fresh SQLite database (CI)
 CLIENTS = 3 if SMOKE else int(os.environ.get("CLIENTS", "20"))
 REQUESTS = 30 if SMOKE else int(os.environ.get("REQUESTS", "2000"))
 WORKERS = int(os.environ.get("WORKERS", "1"))
+# What the phones send: the till's JSON ticket (what a stall uses today) and the stall
+# screen's htmx sale button, one after the other on the same server.
+KINDS = os.environ.get("TAPS", "ticket,sale").split(",")
+WHAT = {
+    "ticket": "till: one-line ticket, JSON (POST /stalls/{id}/tickets)",
+    "sale": "stall screen: htmx sale button, HTML panel (POST /stalls/{id}/sales)",
+}
 PASSWORD = "bench-password-1"
 
 SETUP = """
@@ -114,14 +125,9 @@ async def wait_until_up(base: str) -> None:
     sys.exit("The server did not start.")
 
 
-async def phone(base: str, username: str, stall: int, product: int, taps: int) -> list[float]:
-    latencies = []
-    # TCP_NODELAY: httpx writes a POST's headers and body separately, and Nagle's algorithm
-    # would hold the body back until the server's delayed ACK (about 40 ms) on every tap.
-    transport = httpx.AsyncHTTPTransport(
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-    )
-    async with httpx.AsyncClient(base_url=base, timeout=30, transport=transport) as client:
+async def sign_in(base: str, username: str) -> dict[str, str]:
+    """The phone's cookies after signing in (httpx, once per phone)."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await client.get("/login")
         login = await client.post(
             "/login",
@@ -133,34 +139,95 @@ async def phone(base: str, username: str, stall: int, product: int, taps: int) -
         )
         if login.status_code not in (200, 302):
             sys.exit(f"Sign-in failed: {login.status_code}")
-        headers = {"HX-Request": "true", "x-csrftoken": client.cookies["csrftoken"]}
-        for _ in range(taps):
-            data = {
-                "sale_id": str(uuid.uuid4()),
-                "product_id": str(product),
-                "quantity": "1",
-                "method": "cash",
-            }
-            started = time.perf_counter()
-            answer = await client.post(f"/stalls/{stall}/sales", data=data, headers=headers)
-            latencies.append(time.perf_counter() - started)
-            if answer.status_code != 200:
-                sys.exit(f"A tap failed: {answer.status_code} {answer.text[:200]}")
+        return dict(client.cookies.items())
+
+
+def tap_request(port: int, path: str, cookies: dict[str, str], body: str) -> bytes:
+    """One tap as the phone sends it: the till's JSON ticket or the htmx sale."""
+    kind = "Accept: application/json" if path.endswith("/tickets") else "HX-Request: true"
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+        f"x-csrftoken: {cookies['csrftoken']}\r\n{kind}\r\nAccept-Encoding: gzip, deflate\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
+
+
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Status and body of one HTTP/1.1 answer (Content-Length or chunked)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = dict(line.lower().split(b": ", 1) for line in lines[1:] if line)
+    if b"content-length" in headers:
+        return status, await reader.readexactly(int(headers[b"content-length"]))
+    body = b""
+    while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+        body += (await reader.readexactly(size + 2))[:-2]
+    await reader.readuntil(b"\r\n")
+    return status, body
+
+
+async def phone(
+    port: int, cookies: dict[str, str], kind: str, stall: int, product: int, taps: int
+) -> list[float]:
+    """One phone tapping without pause over one kept-alive connection. A lean client (raw
+    HTTP/1.1 on a socket, not httpx) so that the two cores go to the server."""
+    latencies = []
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    # TCP_NODELAY: no waiting for the server's delayed ACK between a request's writes.
+    writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    path = f"/stalls/{stall}/tickets" if kind == "ticket" else f"/stalls/{stall}/sales"
+    for _ in range(taps):
+        if kind == "ticket":  # the till: a one-line ticket, sent as its script sends it
+            body = f"ticket_id={uuid.uuid4()}&method=cash&qty_{product}=1"
+        else:  # the stall screen's htmx button
+            body = f"sale_id={uuid.uuid4()}&product_id={product}&quantity=1&method=cash"
+        started = time.perf_counter()
+        writer.write(tap_request(port, path, cookies, body))
+        status, answer = await read_answer(reader)
+        latencies.append(time.perf_counter() - started)
+        if status != 200:
+            sys.exit(f"A tap failed: {status} {answer[:200]!r}")
+    writer.close()
     return latencies
 
 
+async def sign_in_all(port: int, run: str, clients: int) -> list[dict[str, str]]:
+    base = f"http://127.0.0.1:{port}"
+    return await asyncio.gather(*[sign_in(base, f"b{run}{i}") for i in range(clients)])
+
+
 async def drive(
-    base: str, run: str, stall: int, product: int, per_phone: list[int]
-) -> list[list[float]]:
-    return await asyncio.gather(
-        *[phone(base, f"b{run}{i}", stall, product, n) for i, n in enumerate(per_phone)]
+    port: int, cookies: list[dict[str, str]], kind: str, stall: int, product: int, taps: int
+) -> list[float]:
+    per_phone = [taps // len(cookies) + (i < taps % len(cookies)) for i in range(len(cookies))]
+    results = await asyncio.gather(
+        *[phone(port, c, kind, stall, product, n) for c, n in zip(cookies, per_phone, strict=True)]
     )
+    return [t for r in results for t in r]
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux), to tell our cost from a busy machine's."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (0 if none can be read): the
+    database's share of the two cores, beside the web process's."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -191,9 +258,8 @@ def main() -> None:
         capture_output=True,
     )
     run = uuid.uuid4().hex[:8]
-    stall, product = map(
-        int, python(SETUP, env, run, str(CLIENTS), str(REQUESTS * 2), PASSWORD).split()
-    )
+    stock = REQUESTS * 2 * len(KINDS)
+    stall, product = map(int, python(SETUP, env, run, str(CLIENTS), str(stock), PASSWORD).split())
     port = free_port()
     profile = ["-m", "cProfile", "-o", os.environ["PROFILE"]] if os.environ.get("PROFILE") else []
     server = subprocess.Popen(
@@ -216,30 +282,38 @@ def main() -> None:
         env=env,
         cwd=ROOT,
     )
-    base = f"http://127.0.0.1:{port}"
+    engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    print(f"{engine}, {WORKERS} worker(s), {CLIENTS} concurrent clients, {REQUESTS} taps each")
+    taps = 0
     try:
-        asyncio.run(wait_until_up(base))
-        per_phone = [REQUESTS // CLIENTS + (i < REQUESTS % CLIENTS) for i in range(CLIENTS)]
-        cpu_before = cpu_seconds(server.pid) if WORKERS == 1 else 0.0
-        started = time.perf_counter()
-        results = asyncio.run(drive(base, run, stall, product, per_phone))
-        elapsed = time.perf_counter() - started  # includes the sign-ins, a small share
-        cpu = cpu_seconds(server.pid) - cpu_before if WORKERS == 1 else 0.0
+        asyncio.run(wait_until_up(f"http://127.0.0.1:{port}"))
+        cookies = asyncio.run(sign_in_all(port, run, CLIENTS))
+        for kind in KINDS:
+            cpu_before = cpu_seconds(server.pid) if WORKERS == 1 else 0.0
+            database_before, own_before = postgres_cpu_seconds(), time.process_time()
+            started = time.perf_counter()
+            latencies = asyncio.run(drive(port, cookies, kind, stall, product, REQUESTS))
+            elapsed = time.perf_counter() - started
+            cpu = cpu_seconds(server.pid) - cpu_before if WORKERS == 1 else 0.0
+            database = postgres_cpu_seconds() - database_before
+            own = time.process_time() - own_before
+            taps += len(latencies)
+            print(f"  {WHAT[kind]}")
+            print(f"    requests/s  {len(latencies) / elapsed:8.1f}")
+            for p in (50, 95, 99):
+                print(f"    p{p:<2}        {percentile(latencies, p) * 1000:8.1f} ms")
+            if cpu:
+                print(f"    server CPU  {cpu / len(latencies) * 1000:8.2f} ms per tap")
+            if database and engine == "PostgreSQL":  # every database on this machine
+                print(f"    PostgreSQL  {database / len(latencies) * 1000:8.2f} ms per tap (CPU)")
+            print(f"    clients     {own / len(latencies) * 1000:8.2f} ms per tap (CPU)")
     finally:
         server.send_signal(signal.SIGINT)  # a clean stop: uvicorn shuts down, cProfile writes
         server.wait(timeout=30)
-    latencies = [t for r in results for t in r]
     sales, sold = map(int, python(CHECK, env, str(stall)).split())
-    engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
-    print(f"{engine}, {WORKERS} worker(s), {CLIENTS} concurrent clients, {len(latencies)} taps")
-    print(f"  requests/s  {len(latencies) / elapsed:8.1f}")
-    for p in (50, 95, 99):
-        print(f"  p{p:<2}        {percentile(latencies, p) * 1000:8.1f} ms")
-    if cpu:
-        print(f"  server CPU  {cpu / len(latencies) * 1000:8.1f} ms per tap")
     print(
         f"  recorded    {sales} sales, stock down by {sold}"
-        + ("  OK" if sales == sold == len(latencies) else "  MISMATCH")
+        + ("  OK" if sales == sold == taps else "  MISMATCH")
     )
 
 

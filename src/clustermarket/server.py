@@ -12,7 +12,6 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.stores.base import Store
-from litestar.stores.file import FileStore
 from litestar.stores.registry import StoreRegistry
 
 from clustermarket.accounts.account_controllers import ROUTES as ACCOUNT_PAGE_ROUTES
@@ -70,7 +69,7 @@ from clustermarket.web.request_log import RequestLog
 from clustermarket.web.security import security_header_values, security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.static import StaticFiles
-from clustermarket.web.stores import start_store_cleanup, stop_store_cleanup
+from clustermarket.web.stores import LocalFileStore, start_store_cleanup, stop_store_cleanup
 from clustermarket.web.templating import template_config
 
 STRIPE_WEBHOOK_PATH = WEBHOOK_PATH  # the one path exempt from CSRF
@@ -92,7 +91,7 @@ def store_registry(settings: Settings) -> StoreRegistry:
         return StoreRegistry(default_factory=redis_factory)
     # One worker without Redis: files under DATA_DIR, so a restart signs nobody out.
     return StoreRegistry(
-        default_factory=lambda name: FileStore(settings.data_dir / "stores" / name)
+        default_factory=lambda name: LocalFileStore(settings.data_dir / "stores" / name)
     )
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from litestar.exceptions import NotAuthorizedException
 from piccolo.engine.postgres import PostgresEngine
 
-from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.accounts.services import CurrentUser, NotFound, load_session_user
 from clustermarket.market.sales import (
     RECENT_SALES,
     SaleOutcome,
@@ -37,7 +37,15 @@ from clustermarket.market.sales import (
     takings_of,
 )
 from clustermarket.market.services import MarketError, fits_database
-from clustermarket.market.tables import Stall
+from clustermarket.market.tables import SaleKind, Stall
+from clustermarket.market.tickets import (
+    TicketOutcome,
+    TicketRequest,
+    line_id,
+    ticket_lines,
+    ticket_of_stall,
+)
+from clustermarket.money import format_pence
 from clustermarket.timeutil import now
 
 _TAP = f"""
@@ -62,17 +70,18 @@ WITH me AS (
     FROM stall_stock ss JOIN product p ON p.id = ss.product JOIN st ON st.id = ss.stall
     WHERE ss.product = $4 AND p.is_public AND p.active
 ), taken AS (
-    UPDATE stall_stock SET "left" = stall_stock."left" - $5 FROM st
-    WHERE stall_stock.id = (SELECT id FROM stock) AND stall_stock."left" >= $5
+    UPDATE stall_stock SET "left" = stall_stock."left" - $5 FROM st, stock
+    WHERE stall_stock.id = stock.id AND stall_stock."left" >= $5
         AND st.day_status = 'open' AND st.opened_at IS NOT NULL AND st.closed_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM earlier)
+        AND ($10::int IS NULL OR $10::int >= stock.price_pence * $5)
     RETURNING stall_stock."left"
 ), sold AS (
     INSERT INTO sale (client_id, ticket, kind, label, offline, beyond_stock, stall, product,
-        quantity, unit_price_pence, amount_pence, cost_pence, method, recorded_by,
-        recorded_at)
-    SELECT $6, $6, 'product', '', false, false, $3, $4, $5, stock.price_pence,
-        stock.price_pence * $5, stock.cost_pence * $5, $7, $1, $8
+        quantity, unit_price_pence, amount_pence, cost_pence, method, tendered_pence,
+        recorded_by, recorded_at)
+    SELECT $6, $9, 'product', '', false, false, $3, $4, $5, stock.price_pence,
+        stock.price_pence * $5, stock.cost_pence * $5, $7, $10::int, $1, $8
     FROM stock, taken
     RETURNING id
 )
@@ -97,8 +106,8 @@ FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock
 
 
 # Piccolo's raw queries take `{}` placeholders in order: the $n above, numbered once.
-_ORDER = [int(n) - 1 for n in re.findall(r"\$(\d)", _TAP)]
-_TAP = re.sub(r"\$\d", "{}", _TAP)
+_ORDER = [int(n) - 1 for n in re.findall(r"\$(\d+)", _TAP)]
+_TAP = re.sub(r"\$\d+", "{}", _TAP)
 
 
 class StaleSession(NotAuthorizedException):
@@ -113,16 +122,35 @@ def one_statement_taps() -> bool:
     return isinstance(Stall._meta.db, PostgresEngine)
 
 
+async def check_session_user(user: CurrentUser) -> None:
+    """For a route whose user came from the session alone (`CHECKS_USER_ITSELF`) when it
+    takes another way than the statement: the users query the statement would have made."""
+    if await load_session_user(user.id, user.session_epoch) is None:
+        raise StaleSession()
+
+
 def _when(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
 
 async def _run(
-    user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
+    user: CurrentUser,
+    stall_id: int,
+    product_id: int,
+    quantity: int,
+    method: str,
+    client_id: str,
+    ticket: str | None = None,
+    tendered: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The statement's row, the stall, the panel's data. `ticket`: the sale's ticket id (a
+    single tap is its own ticket); `tendered`: cash handed over, at least the amount."""
     if not fits_database(stall_id):
         raise NotFound()
-    params = (user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now())
+    params = (
+        *(user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now()),
+        *(ticket or client_id, tendered),
+    )
     rows = await Stall.raw(_TAP, *[params[n] for n in _ORDER])
     row = rows[0]
     if row["me"] is None:
@@ -153,12 +181,26 @@ async def tap(
     """One tap in one round trip: (the outcome or the refusal, the stall, the panel's data).
     The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall."""
     row, stall, panel = await _run(user, stall_id, product_id, quantity, method, client_id)
-    products, recent, takings = panel["products"], panel["recent"], panel["takings"]
     if row["earlier_id"] is not None:  # the same tap again: answered as the first was
         earlier = await _sale_by_client_id(stall_id, client_id)
         return SaleOutcome(sale=earlier, repeated=True, stall=stall), stall, panel
     if row["sale_id"] is None:
         return _refusal(row, stall, quantity), stall, panel
+    sale = _sold(row, stall_id, product_id, quantity, method, client_id, panel)
+    return SaleOutcome(sale=sale, repeated=False, stall=stall), stall, panel
+
+
+def _sold(
+    row: dict[str, Any],
+    stall_id: int,
+    product_id: int,
+    quantity: int,
+    method: str,
+    client_id: str,
+    panel: dict[str, Any],
+) -> dict[str, Any]:
+    """The sale the statement made, added to the panel's data (which the statement's
+    snapshot could not see yet)."""
     amount = row["price_pence"] * quantity
     sale = {
         "id": row["sale_id"],
@@ -172,15 +214,74 @@ async def tap(
         "voided_at": None,
         "product_name": row["name"],
     }
-    for product in products:  # what the statement's snapshot could not see yet
+    for product in panel["products"]:
         if product["id"] == product_id:
             product["left"] = row["left_after"]
+    recent = panel["recent"]
     recent.insert(0, dict(sale))
     del recent[RECENT_SALES:]
+    takings = panel["takings"]
     takings[method] += amount
     takings["total"] += amount
     takings["sales"] += 1
-    return SaleOutcome(sale=sale, repeated=False, stall=stall), stall, panel
+    return sale
+
+
+def one_statement_ticket(request: TicketRequest) -> bool:
+    """A ticket the tap's statement records (PostgreSQL): online, one product line, no
+    custom amount: the till's common ticket. Others go through `tickets.record_ticket`."""
+    return (
+        one_statement_taps()
+        and not request.offline
+        and len(request.lines) == 1
+        and not request.custom_pence
+    )
+
+
+async def ticket(
+    user: CurrentUser, stall_id: int, request: TicketRequest
+) -> tuple[TicketOutcome | MarketError, dict[str, Any]]:
+    """A one-line online ticket in one round trip, by the tap's statement: (the outcome or
+    the refusal, the panel's data). The ticket was checked (`tickets.check_ticket`); its one
+    line has the id `record_ticket` gives it, so either path sees the other's repeat."""
+    ((product_id, quantity),) = request.lines.items()
+    client_id = line_id(request.ticket_id, 0)
+    tendered = request.tendered_pence
+    row, stall, panel = await _run(
+        user, stall_id, product_id, quantity, request.method, client_id, request.ticket_id, tendered
+    )
+    if row["earlier_id"] is not None:  # sent again: answered as the first time
+        earlier = await ticket_of_stall(stall_id, request.ticket_id)
+        return TicketOutcome(ticket=earlier, repeated=True), panel
+    if row["sale_id"] is None:
+        return _ticket_refusal(row, stall, quantity, tendered), panel
+    sale = _sold(row, stall_id, product_id, quantity, request.method, client_id, panel)
+    line = sale | {
+        "ticket": request.ticket_id,
+        "product": product_id,
+        "kind": SaleKind.product,
+        "label": "",
+        "tendered_pence": tendered,
+        "offline": False,
+        "beyond_stock": False,
+    }
+    return TicketOutcome(ticket=ticket_lines([line]), repeated=False), panel
+
+
+def _ticket_refusal(
+    row: dict[str, Any], stall: dict[str, Any], quantity: int, tendered: int | None
+) -> MarketError:
+    """As `record_ticket` words it: the stall, then the stock, then the cash handed over."""
+    if row["name"] is None:
+        return MarketError("A product on this ticket is not sold at this stall.")
+    refusal = _refusal(row, stall, quantity)
+    total = row["price_pence"] * quantity
+    short = tendered is not None and tendered < total
+    if isinstance(refusal, SoldOut) and row["left_before"] >= quantity and short:
+        return MarketError(
+            f"{format_pence(tendered)} handed over is less than the total {format_pence(total)}."
+        )
+    return refusal
 
 
 def _refusal(row: dict[str, Any], stall: dict[str, Any], quantity: int) -> MarketError:

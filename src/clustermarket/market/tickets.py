@@ -99,7 +99,7 @@ def line_id(ticket_id: str, n: int) -> str:
     return str(uuid.uuid5(uuid.UUID(ticket_id), f"line-{n}"))
 
 
-def _check(request: TicketRequest) -> None:
+def check_ticket(request: TicketRequest) -> None:
     request.ticket_id = valid_ticket_id(request.ticket_id)
     if request.method not in TAP_METHODS:
         raise MarketError("Choose cash or card.")
@@ -129,7 +129,7 @@ def _sold_at(request: TicketRequest) -> dt.datetime:
 
 async def record_ticket(user: CurrentUser, stall_id: int, request: TicketRequest) -> TicketOutcome:
     """One ticket per id, however often it arrives; all its lines or none (when online)."""
-    _check(request)
+    check_ticket(request)
     try:
         async with write_transaction():
             stall = await stall_for_worker(user, stall_id)
@@ -187,7 +187,7 @@ async def _sell(user: CurrentUser, stall: dict[str, Any], request: TicketRequest
         sales[0]["tendered_pence"] = request.tendered_pence
     await Sale.insert(*[Sale(**sale) for sale in sales])
     names = {pid: stock["name"] for pid, stock in stocks.items()}
-    return _ticket(
+    return ticket_lines(
         [{**sale, "product_name": names.get(sale["product"]), "voided_at": None} for sale in sales]
     )
 
@@ -231,7 +231,7 @@ def _line(user, stall, request, sold_at, n, quantity, price) -> dict[str, Any]:
     }
 
 
-def _ticket(lines: list[dict[str, Any]]) -> dict[str, Any]:
+def ticket_lines(lines: list[dict[str, Any]]) -> dict[str, Any]:
     """A ticket as the screen and the phone show it, from its sale lines."""
     first = lines[0]
     total = sum(line["amount_pence"] for line in lines)
@@ -269,7 +269,7 @@ def group_tickets(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_ticket: dict[str, list[dict[str, Any]]] = {}
     for line in lines:
         by_ticket.setdefault(line["ticket"], []).append(line)
-    return [_ticket(sorted(group, key=lambda x: x["id"])) for group in by_ticket.values()]
+    return [ticket_lines(sorted(group, key=lambda x: x["id"])) for group in by_ticket.values()]
 
 
 async def ticket_of_stall(

@@ -25,18 +25,21 @@ from clustermarket.money import format_pence
 RECENT_TICKETS = 5
 
 
+async def till_state(stall: dict[str, Any]) -> dict[str, Any]:
+    """What the phone keeps from the server: the products with what is left, the takings."""
+    products = (
+        await StallStock.select(*_SCREEN_COLUMNS)
+        .where((StallStock.stall == stall["id"]) & (StallStock.brought > 0) & _SELLABLE_STOCK)
+        .order_by(_SCREEN_ORDER)
+    )
+    return {"products": products, "takings": await stall_takings(stall["id"])}
+
+
 async def till_screen(stall: dict[str, Any], read: dict[str, Any] | None = None) -> dict:
     """Products (with a thumbnail), takings, the last tickets: four queries, two when the
     products and takings were `read` with the stall (market/tap.py's `screen`)."""
-    if read is None:
-        products = (
-            await StallStock.select(*_SCREEN_COLUMNS)
-            .where((StallStock.stall == stall["id"]) & (StallStock.brought > 0) & _SELLABLE_STOCK)
-            .order_by(_SCREEN_ORDER)
-        )
-        takings = await stall_takings(stall["id"])
-    else:
-        products, takings = read["products"], read["takings"]
+    read = read or await till_state(stall)
+    products, takings = read["products"], read["takings"]
     photos = await photos_for("product", [p["id"] for p in products], published=True)
     for product in products:
         product["photo"] = (photos.get(product["id"]) or [None])[0]

@@ -9,18 +9,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import asyncpg
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from clustermarket.accounts.services import CurrentUser
 from clustermarket.market import services, tap
 from clustermarket.market.services import MarketError
 from clustermarket.market.stall_controllers import _status_for
-from clustermarket.market.tickets import record_ticket, void_ticket
-from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen
+from clustermarket.market.tickets import (
+    TicketOutcome,
+    TicketRequest,
+    check_ticket,
+    record_ticket,
+    ticket_of_stall,
+    void_ticket,
+)
+from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen, till_state
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import now
-from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
 
 STATIC = PROJECT_ROOT / "static" / "till"
 
@@ -38,6 +47,24 @@ async def _till(request: Request, stall_id: int) -> tuple[dict[str, Any], dict[s
     async with services.one_connection():
         stall = await services.stall_for_worker(request.user, stall_id)
         return stall, await till_screen(stall)
+
+
+def _state(screen: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "left": {str(p["id"]): p["left"] for p in screen["products"]},
+        "takings": screen["takings"],
+    }
+
+
+def _answer(outcome: TicketOutcome | MarketError, state: dict[str, Any]) -> Response:
+    """The phone's JSON: the ticket recorded (or recorded before), or why not."""
+    if isinstance(outcome, MarketError):
+        return Response(
+            state | {"ok": False, "error": str(outcome)}, status_code=_status_for(outcome)
+        )
+    body = {"repeated": outcome.repeated, "message": outcome.message}
+    return Response(state | body | {"ticket": ticket_json(outcome.ticket)}, status_code=200)
 
 
 class TillController(Controller):
@@ -76,41 +103,52 @@ class TillController(Controller):
     async def show(self, request: Request, stall_id: FromPath[int]) -> Template:
         return await self._page(request, stall_id)
 
-    @post("/tickets")
+    @post("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
     async def sell(self, request: Request, stall_id: FromPath[int]) -> Template | Response:
+        """On PostgreSQL the user comes from the session (CHECKS_USER_ITSELF): the tap's
+        statement checks it, and every other way through here checks it first."""
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         try:
-            outcome = await record_ticket(request.user, stall_id, parse_ticket_form(form))
+            ticket = parse_ticket_form(form)
+            check_ticket(ticket)
+            if tap.one_statement_ticket(ticket):  # one round trip, the panel's data with it
+                outcome, panel = await self._one_statement(request.user, stall_id, ticket)
+                if _wants_json(request):
+                    return _answer(outcome, _state(panel))
+                if isinstance(outcome, MarketError):
+                    raise outcome
+            else:
+                if tap.one_statement_taps():
+                    await tap.check_session_user(request.user)
+                outcome = await record_ticket(request.user, stall_id, ticket)
         except MarketError as error:
             if _wants_json(request):  # with what is left, so the phone corrects its counts
-                state = await self._state(stall_id, request)
-                return Response(
-                    state | {"ok": False, "error": str(error)}, status_code=_status_for(error)
-                )
+                return _answer(error, await self._state(stall_id, request))
             return await self._page(
                 request, stall_id, error=str(error), typed=form, status=_status_for(error)
             )
         if _wants_json(request):
-            state = await self._state(stall_id, request)
-            return Response(
-                state
-                | {
-                    "repeated": outcome.repeated,
-                    "message": outcome.message,
-                    "ticket": ticket_json(outcome.ticket),
-                },
-                status_code=200,
-            )
+            return _answer(outcome, await self._state(stall_id, request))
         return await self._page(request, stall_id, message=outcome.message, last=outcome.ticket)
+
+    async def _one_statement(
+        self, user: CurrentUser, stall_id: int, ticket: TicketRequest
+    ) -> tuple[TicketOutcome | MarketError, dict[str, Any]]:
+        try:
+            return await tap.ticket(user, stall_id, ticket)
+        except asyncpg.UniqueViolationError:  # the same ticket, at the same moment: a repeat
+            earlier = await ticket_of_stall(stall_id, ticket.ticket_id)
+            _, panel = await tap.screen(user, stall_id)
+            return TicketOutcome(ticket=earlier, repeated=True), panel
 
     async def _state(self, stall_id: int, request: Request) -> dict[str, Any]:
         """What the phone keeps from the server: what is left, the takings."""
-        stall, screen = await _till(request, stall_id)
-        return {
-            "ok": True,
-            "left": {str(p["id"]): p["left"] for p in screen["products"]},
-            "takings": screen["takings"],
-        }
+        if tap.one_statement_taps():
+            _, panel = await tap.screen(request.user, stall_id)
+            return _state(panel)
+        async with services.one_connection():
+            stall = await services.stall_for_worker(request.user, stall_id)
+            return _state(await till_state(stall))
 
     @post("/tickets/{ticket_id:str}/void")
     async def void(
