@@ -1,4 +1,5 @@
-"""The admin's cluster report: every school side by side for one date range.
+"""The admin's cluster report: every school of the request's cluster side by side for one
+date range (the cluster's market days, its schools' expenses; no other cluster's row).
 
 Three GROUP BY queries (the sales' running totals, expenses, pre-orders) and the list of
 schools; the rows are joined by school in Python, one row per school (ten), schools without
@@ -28,7 +29,9 @@ _ZERO = {
 }
 
 
-async def by_school_side_by_side(_school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def by_school_side_by_side(
+    _school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     school = SaleTotal.stall.team.school
     sales = (
         await SaleTotal.select(
@@ -39,7 +42,7 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
             Sum(SaleTotal.amount_pence).as_alias("takings_pence"),
             Sum(SaleTotal.cost_pence).as_alias("cost_pence"),
         )
-        .where(standing_sales(None, period))
+        .where(standing_sales(None, period, cluster_id))
         .group_by(school)
     )
     expenses = (
@@ -47,7 +50,11 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
             Expense.team.school.as_alias("school_id"),
             Sum(Expense.amount_pence).as_alias("expenses_pence"),
         )
-        .where((Expense.kind != ExpenseKind.startup) & expenses_in(period))
+        .where(
+            (Expense.kind != ExpenseKind.startup)
+            & expenses_in(period)
+            & (Expense.team.school.cluster == cluster_id)
+        )
         .group_by(Expense.team.school)
     )
     line_school = OrderLine.stall.team.school
@@ -60,6 +67,7 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
         .where(
             OrderLine.order.status.is_in([*HOLDING, OrderStatus.collected])
             & in_period(OrderLine.order.market_day.date, period)
+            & (OrderLine.order.market_day.cluster == cluster_id)
         )
         .group_by(line_school)
     )
@@ -70,7 +78,8 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
                 {key: value or 0 for key, value in row.items()}
             )
     result = []
-    for each in await School.select(School.id, School.name).order_by(School.name):
+    schools = School.select(School.id, School.name).where(School.cluster == cluster_id)
+    for each in await schools.order_by(School.name):
         row = {"school": each["name"], **_ZERO, **figures.get(each["id"], {})}
         row["profit_pence"] = row["takings_pence"] - row["cost_pence"] - row["expenses_pence"]
         result.append(row)

@@ -28,10 +28,12 @@ def _sums() -> list[Any]:
     ]
 
 
-async def product_margins(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def product_margins(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     """One row per team, product and price it was sold at; custom amounts (a donation) one
     row per team and words. Two queries."""
-    where = standing_sales(school_id, period)
+    where = standing_sales(school_id, period, cluster_id)
     products = (
         await SaleTotal.select(
             _TEAM.id.as_alias("team_id"),

@@ -27,10 +27,13 @@ def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def standing_sales(school_id: int | None, period: Period) -> Any:
+def standing_sales(school_id: int | None, period: Period, cluster_id: int | None = None) -> Any:
     """Sales not undone (totals with a line standing), on a market day in the range (of one
-    school's teams, if given)."""
+    school's teams, if given; of one cluster's market days, if given: the reports always give
+    the request's cluster, a team's own pages are of its cluster already)."""
     where = (SaleTotal.lines > 0) & in_period(SaleTotal.stall.market_day.date, period)
+    if cluster_id is not None:
+        where &= SaleTotal.stall.market_day.cluster == cluster_id
     if school_id is not None:
         where &= SaleTotal.stall.team.school == school_id
     return where

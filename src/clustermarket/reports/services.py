@@ -27,7 +27,8 @@ from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import goods_units, in_period, standing_sales
 from clustermarket.web.pagination import Page, clamp
 
-RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
+# (school or None for all, the range, the request's cluster): rows of that cluster only.
+RowsFunction = Callable[[int | None, Period, int], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ _GOODS_UNITS = goods_units()
 _TAKINGS = Sum(SaleTotal.amount_pence).as_alias("takings_pence")
 
 
-async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def _by_team(school_id: int | None, period: Period, cluster_id: int) -> list[dict[str, Any]]:
     return (
         await SaleTotal.select(
             _DAY.as_alias("market_day"),
@@ -57,14 +58,16 @@ async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]
             _GOODS_UNITS,
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
+        .where(standing_sales(school_id, period, cluster_id))
         .group_by(_DAY, SaleTotal.stall.team.name, SaleTotal.stall.team.school.name)
         .order_by(_DAY)
         .order_by(SaleTotal.stall.team.name)
     )
 
 
-async def _by_school(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def _by_school(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     return (
         await SaleTotal.select(
             _DAY.as_alias("market_day"),
@@ -72,14 +75,16 @@ async def _by_school(school_id: int | None, period: Period) -> list[dict[str, An
             _GOODS_UNITS,
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
+        .where(standing_sales(school_id, period, cluster_id))
         .group_by(_DAY, SaleTotal.stall.team.school.name)
         .order_by(_DAY)
         .order_by(SaleTotal.stall.team.school.name)
     )
 
 
-async def _by_method(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def _by_method(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     return (
         await SaleTotal.select(
             _DAY.as_alias("market_day"),
@@ -87,19 +92,22 @@ async def _by_method(school_id: int | None, period: Period) -> list[dict[str, An
             Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
+        .where(standing_sales(school_id, period, cluster_id))
         .group_by(_DAY, SaleTotal.method)
         .order_by(_DAY)
         .order_by(SaleTotal.method)
     )
 
 
-async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def _member_prices(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
     refunded): takings at full price against the discount given, per market day and team."""
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
     where &= in_period(line.order.market_day.date, period)
+    where &= line.order.market_day.cluster == cluster_id
     if school_id is not None:
         where &= line.stall.team.school == school_id
     day, team = line.order.market_day.date, line.stall.team.name
@@ -252,11 +260,11 @@ REPORT_ROWS_PER_PAGE = 50
 
 
 async def run_report(
-    report: Report, school_id: int | None, period: Period, number: int = 1
+    report: Report, school_id: int | None, period: Period, cluster_id: int, number: int = 1
 ) -> dict[str, Any]:
     """The report's rows (aggregated in SQL over the whole range, so shares are of all of
-    them), a page of them on the page and in its chart."""
-    rows = await report.rows(school_id, period)
+    them; of the request's cluster only), a page of them on the page and in its chart."""
+    rows = await report.rows(school_id, period, cluster_id)
     size = REPORT_ROWS_PER_PAGE
     number = clamp(number, len(rows), size)
     shown = rows[(number - 1) * size : number * size]
