@@ -308,3 +308,29 @@ async def test_the_cluster_admin_manages_only_their_clusters_market(sides: Sides
         assert any(row and row[0] == "Aylsham High School" for row in rows[1:])
     await _b_unchanged(sides)
     assert await StallStock.count().where(StallStock.stall == sides.b_stall) == 1
+
+
+async def test_an_order_e_mail_names_its_own_cluster_and_address(sides: Sides) -> None:
+    from dataclasses import replace
+
+    from clustermarket.orders.mail import receipt_message
+    from clustermarket.orders.reading import order_by_id
+    from clustermarket.orders.reservations import confirmation_message
+    from clustermarket.settings import get_settings
+
+    settings = replace(
+        get_settings(), cluster_routing="host", public_url="https://aylsham.example.org"
+    )
+    order = await order_by_id(sides.b_order)
+    for message in (
+        receipt_message(settings, order, OrderStatus.reserved),
+        confirmation_message(settings, order, "a-token"),
+    ):
+        body = message.get_content()
+        assert "Broadland Cluster Market" in body
+        assert f"https://{BROADLAND_HOST}/" in body
+        assert "Aylsham" not in body + message["Subject"]
+    by_path = replace(settings, cluster_routing="path")
+    assert "https://aylsham.example.org/c/broadland/orders/" in (
+        receipt_message(by_path, order, OrderStatus.reserved).get_content()
+    )

@@ -26,6 +26,7 @@ from clustermarket.orders import (
     stripe_events,
     windows,
 )
+from clustermarket.orders.addresses import site_address
 from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.errors import OrderError
@@ -352,7 +353,7 @@ class ReceiptController(Controller):
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """ "Add to calendar": when and where to collect the order."""
         order = await _order_here(request, token)
-        receipt = f"{_settings(request).public_url}/orders/{token}"
+        receipt = f"{site_address(_settings(request), order)}/orders/{token}"
         return Response(
             order_calendar(order, receipt),
             media_type="text/calendar; charset=utf-8",

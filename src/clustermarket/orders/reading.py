@@ -33,6 +33,9 @@ ORDER_COLUMNS = (
     Order.emailed_status,
     Order.market_day.id.as_alias("day_id"),
     Order.market_day.cluster.as_alias("cluster_id"),  # a receipt shows in its cluster only
+    Order.market_day.cluster.name.as_alias("cluster_name"),  # e-mails name it (addresses.py)
+    Order.market_day.cluster.slug.as_alias("cluster_slug"),
+    Order.market_day.cluster.host.as_alias("cluster_host"),
     Order.market_day.date.as_alias("day_date"),
     Order.market_day.location.as_alias("day_location"),
     Order.market_day.opens.as_alias("day_opens"),
