@@ -169,7 +169,10 @@ async def _demo_ids() -> dict[str, Any]:
 
     product = await Product.select(Product.id).where(Product.is_public == True).first()  # noqa: E712
     team = await Team.select(Team.slug).where(Team.kind == "enterprise").order_by(Team.id).first()
-    day = await next_market_day()
+    from clustermarket.schools.tables import Cluster
+
+    first = await Cluster.select(Cluster.id).order_by(Cluster.id).first()
+    day = await next_market_day(first["id"])
     return {"product": product["id"], "team": team["slug"], "day": day["id"]}
 
 

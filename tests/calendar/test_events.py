@@ -25,6 +25,7 @@ from tests.conftest import (
     school_id,
     sign_in,
 )
+from tests.market.helpers import first_cluster
 
 NEXT_WEEK = (today_uk() + dt.timedelta(days=7)).isoformat()
 
@@ -59,7 +60,11 @@ async def add_event(client, title: str, **overrides: object) -> int:
 
 async def a_market_day() -> int:
     return await create_market_day(
-        today_uk() + dt.timedelta(days=10), "Aylsham Market Place", dt.time(9), dt.time(13)
+        await first_cluster(),
+        today_uk() + dt.timedelta(days=10),
+        "Aylsham Market Place",
+        dt.time(9),
+        dt.time(13),
     )
 
 

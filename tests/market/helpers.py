@@ -59,11 +59,15 @@ async def make_product(team: int, name: str, price: int, cost: int, public: bool
     return rows[0]["id"]
 
 
+async def first_cluster() -> int:
+    """The installation's one cluster (the seeded Aylsham), as single routing serves it."""
+    return (await Cluster.select(Cluster.id).order_by(Cluster.id).first())["id"]
+
+
 async def make_day(status: MarketStatus = MarketStatus.open, date: dt.date | None = None) -> int:
-    cluster = await Cluster.select(Cluster.id).first()
     rows = await MarketDay.insert(
         MarketDay(
-            cluster=cluster["id"],
+            cluster=await first_cluster(),
             date=date or today_uk(),
             location="Aylsham Market Place",
             opens=dt.time(9),

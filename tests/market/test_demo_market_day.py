@@ -9,12 +9,12 @@ from clustermarket.demo import load_demo_data
 from clustermarket.market.services import next_market_day
 from clustermarket.market.tables import Sale
 from tests.conftest import post_form, sign_in
-from tests.market.helpers import HTMX, sale_ids_on, tap
+from tests.market.helpers import HTMX, first_cluster, sale_ids_on, tap
 
 
 async def test_the_demo_market_day_end_to_end(client) -> None:
     await load_demo_data()
-    day = await next_market_day()
+    day = await next_market_day(await first_cluster())
 
     await sign_in(client, "admin", "cluster-admin-demo")
     await post_form(client, f"/admin/market-days/{day['id']}/status", {"status": "open"})

@@ -150,12 +150,14 @@ async def test_a_product_that_sells_out_is_never_offered_after_the_sale(client) 
 
 async def test_a_write_service_outside_any_request_retires_the_pages(client) -> None:
     from clustermarket.market.services import assign_stall
-    from tests.market.helpers import make_day
+    from tests.market.helpers import first_cluster, make_day
 
     day = await make_day()
     team = await make_team("green-growers")
     assert "Green Growers" not in (await client.get(f"/market-days/{day}")).text
-    await assign_stall(day, team, "Pitch 4")  # a write transaction, as a job would run it
+    await assign_stall(
+        day, team, "Pitch 4", await first_cluster()
+    )  # a write transaction, as a job would run it
     assert "Green Growers" in (await client.get(f"/market-days/{day}")).text
 
 

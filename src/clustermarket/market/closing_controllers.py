@@ -63,8 +63,8 @@ class ConfirmMarketDayController(Controller):
     guards = [requires_admin]
 
     @get("/{day_id:int}/closing")
-    async def confirm_close_day(self, day_id: FromPath[int]) -> Template:
-        day = await services.market_day(day_id)
+    async def confirm_close_day(self, request: Request, day_id: FromPath[int]) -> Template:
+        day = await services.market_day(day_id, request.user.cluster_id)
         stalls = await services.stalls_of_day(day_id)
         confirm = Confirm(
             title=f"Close the market day of {day['date']:%-d %B %Y}?",

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -17,6 +17,7 @@ from clustermarket.market.services import MarketError
 from clustermarket.market.tables import MarketStatus
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.pagination import page_number
 
@@ -27,15 +28,18 @@ class PublicMarketController(Controller):
     path = "/market-days"
 
     @get("/", opt=PUBLIC_PAGE)
-    async def list_days(self, page: FromQuery[str] = "") -> Template:
-        days = await services.market_day_page(page_number(page))
+    async def list_days(self, request: Request, page: FromQuery[str] = "") -> Template:
+        days = await services.market_day_page(current_cluster(request).id, page_number(page))
         return Template("market/days.html", context={"page": days, "days": days.items})
 
     @get("/{day_id:int}", opt=PUBLIC_PAGE)
-    async def show_day(self, day_id: FromPath[int], page: FromQuery[str] = "") -> Template:
-        return Template(
-            "market/day.html", context=await services.public_market_day(day_id, page_number(page))
+    async def show_day(
+        self, request: Request, day_id: FromPath[int], page: FromQuery[str] = ""
+    ) -> Template:
+        context = await services.public_market_day(
+            day_id, current_cluster(request).id, page_number(page)
         )
+        return Template("market/day.html", context=context)
 
 
 @dataclass
@@ -72,38 +76,49 @@ class AdminMarketController(Controller):
     path = "/admin/market-days"
     guards = [requires_admin]
 
-    async def _list(self, form: MarketDayForm, error: str = "", status: int = 200) -> Template:
+    async def _list(
+        self, request: Request, form: MarketDayForm, error: str = "", status: int = 200
+    ) -> Template:
+        days = await services.all_market_days(current_cluster(request).id)
+        if not form.location and days:  # a new day is most likely where the last one was
+            form.location = days[0]["location"]
         return Template(
             "market/admin_days.html",
-            context={"days": await services.all_market_days(), "form": form, "error": error},
+            context={"days": days, "form": form, "error": error},
             status_code=status,
         )
 
     @get("/")
-    async def list_days(self) -> Template:
-        return await self._list(MarketDayForm())
+    async def list_days(self, request: Request) -> Template:
+        return await self._list(request, MarketDayForm())
 
     @post("/")
-    async def create_day(self, data: Annotated[MarketDayForm, Form]) -> Template | Redirect:
+    async def create_day(
+        self, request: Request, data: Annotated[MarketDayForm, Form]
+    ) -> Template | Redirect:
         try:
             day_id = await services.create_market_day(
+                current_cluster(request).id,
                 _parse(dt.date, data.date),
                 data.location,
                 _parse(dt.time, data.opens),
                 _parse(dt.time, data.closes),
             )
         except MarketError as error:
-            return await self._list(data, str(error), 400)
+            return await self._list(request, data, str(error), 400)
         return Redirect(path=f"/admin/market-days/{day_id}")
 
-    async def _manage(self, day_id: int, error: str = "", status: int = 200) -> Template:
-        day = await services.market_day(day_id)
+    async def _manage(
+        self, request: Request, day_id: int, error: str = "", status: int = 200
+    ) -> Template:
+        cluster_id = current_cluster(request).id
+        day = await services.market_day(day_id, cluster_id)
         return Template(
             "market/admin_day.html",
             context={
                 "day": day,
                 "stalls": await services.stalls_of_day(day_id),
-                "teams": await services.enterprise_teams(),
+                "teams": await services.enterprise_teams(cluster_id),
                 "next_status": services.NEXT_STATUS.get(MarketStatus(day["status"])),
                 "error": error,
             },
@@ -111,17 +126,17 @@ class AdminMarketController(Controller):
         )
 
     @get("/{day_id:int}")
-    async def manage_day(self, day_id: FromPath[int]) -> Template:
-        return await self._manage(day_id)
+    async def manage_day(self, request: Request, day_id: FromPath[int]) -> Template:
+        return await self._manage(request, day_id)
 
     @post("/{day_id:int}/status")
     async def change_status(
-        self, day_id: FromPath[int], data: Annotated[StatusForm, Form]
+        self, request: Request, day_id: FromPath[int], data: Annotated[StatusForm, Form]
     ) -> Template | Redirect:
         try:
-            await services.advance_status(day_id, data.status)
+            await services.advance_status(day_id, data.status, current_cluster(request).id)
         except MarketError as error:
-            return await self._manage(day_id, str(error), 409)
+            return await self._manage(request, day_id, str(error), 409)
         if data.status == MarketStatus.closed:
             # Uncollected pay-at-the-stall reservations lapse with the market (orders' hook).
             await market_day_closed(day_id)
@@ -129,12 +144,13 @@ class AdminMarketController(Controller):
 
     @post("/{day_id:int}/stalls")
     async def add_stall(
-        self, day_id: FromPath[int], data: Annotated[StallForm, Form]
+        self, request: Request, day_id: FromPath[int], data: Annotated[StallForm, Form]
     ) -> Template | Redirect:
+        cluster_id = current_cluster(request).id
         try:
-            await services.assign_stall(day_id, _int_or_none(data.team), data.pitch)
+            await services.assign_stall(day_id, _int_or_none(data.team), data.pitch, cluster_id)
         except MarketError as error:
-            return await self._manage(day_id, str(error), 400)
+            return await self._manage(request, day_id, str(error), 400)
         return Redirect(path=f"/admin/market-days/{day_id}")
 
 

@@ -22,12 +22,13 @@ _IN_USE = (sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)
 
 async def update_market_day(
     day_id: int,
+    cluster_id: int,
     date: dt.date | None,
     location: str,
     opens: dt.time | None,
     closes: dt.time | None,
 ) -> None:
-    day = await market_day(day_id)
+    day = await market_day(day_id, cluster_id)  # the request's cluster's day, or NotFound
     if day["status"] == MarketStatus.closed:
         raise MarketError("This market day is over: it stays as it was.")
     location = check_market_day(date, location, opens, closes)
@@ -41,8 +42,8 @@ async def update_market_day(
     ).where(MarketDay.id == day_id)
 
 
-async def remove_market_day(day_id: int) -> None:
-    await market_day(day_id)
+async def remove_market_day(day_id: int, cluster_id: int) -> None:
+    await market_day(day_id, cluster_id)
     if await Sale.exists().where(Sale.stall.market_day == day_id):
         raise MarketError("Sales were recorded on this market day: it cannot be removed.")
     try:

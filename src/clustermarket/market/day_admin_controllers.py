@@ -14,6 +14,7 @@ from clustermarket.market import day_admin, services
 from clustermarket.market.controllers import Form, MarketDayForm, _parse
 from clustermarket.market.services import MarketError
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.clusters import current_cluster
 
 
 class DayAdminController(Controller):
@@ -21,9 +22,14 @@ class DayAdminController(Controller):
     guards = [requires_admin]
 
     async def _edit_page(
-        self, day_id: int, form: MarketDayForm | None = None, error: str = "", status: int = 200
+        self,
+        request: Request,
+        day_id: int,
+        form: MarketDayForm | None = None,
+        error: str = "",
+        status: int = 200,
     ) -> Template:
-        day = await services.market_day(day_id)
+        day = await services.market_day(day_id, current_cluster(request).id)
         form = form or MarketDayForm(
             date=day["date"].isoformat(),
             location=day["location"],
@@ -37,29 +43,30 @@ class DayAdminController(Controller):
         )
 
     @get("/edit")
-    async def edit(self, day_id: FromPath[int]) -> Template:
-        return await self._edit_page(day_id)
+    async def edit(self, request: Request, day_id: FromPath[int]) -> Template:
+        return await self._edit_page(request, day_id)
 
     @post("/edit")
     async def save(
-        self, day_id: FromPath[int], data: Annotated[MarketDayForm, Form]
+        self, request: Request, day_id: FromPath[int], data: Annotated[MarketDayForm, Form]
     ) -> Template | Redirect:
         try:
             await day_admin.update_market_day(
                 day_id,
+                current_cluster(request).id,
                 _parse(dt.date, data.date),
                 data.location,
                 _parse(dt.time, data.opens),
                 _parse(dt.time, data.closes),
             )
         except MarketError as error:
-            return await self._edit_page(day_id, data, str(error), 400)
+            return await self._edit_page(request, day_id, data, str(error), 400)
         return Redirect(path=f"/admin/market-days/{day_id}")
 
     @post("/remove")
     async def remove(self, request: Request, day_id: FromPath[int]) -> Redirect:
         try:
-            await day_admin.remove_market_day(day_id)
+            await day_admin.remove_market_day(day_id, current_cluster(request).id)
         except MarketError as error:
             flash(request, str(error), "error")
             return Redirect(path=f"/admin/market-days/{day_id}")
@@ -70,7 +77,7 @@ class DayAdminController(Controller):
     async def remove_stall(
         self, request: Request, day_id: FromPath[int], stall_id: FromPath[int]
     ) -> Redirect:
-        await services.market_day(day_id)
+        await services.market_day(day_id, current_cluster(request).id)
         try:
             team = await day_admin.remove_stall(day_id, stall_id)
         except MarketError as error:

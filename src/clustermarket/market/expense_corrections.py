@@ -7,18 +7,17 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.finances import MAX_EXPENSE_PENCE
-from clustermarket.market.services import MarketError, fits_database
+from clustermarket.market.services import MarketError, fits_database, team_for_worker_here
 from clustermarket.market.tables import Expense
 from clustermarket.moderation.log import log_action
 from clustermarket.money import format_pence
-from clustermarket.teams.services import team_for_worker
 
 
 async def expense_for_teacher(user: CurrentUser, team_id: int, expense_id: int) -> dict[str, Any]:
     """A cost of this team that `user` may correct (its school's teachers, the admin)."""
     if not (user.is_teacher or user.is_admin) or not fits_database(expense_id):
         raise NotFound()
-    team = await team_for_worker(user, team_id)
+    team = await team_for_worker_here(user, team_id)  # the user's cluster's team only
     expense = (
         await Expense.select(
             Expense.id, Expense.team, Expense.kind, Expense.description, Expense.amount_pence

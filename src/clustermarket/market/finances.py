@@ -38,8 +38,8 @@ async def add_expense(
     if len(description) > 200:
         raise MarketError("Keep the description under 200 characters.")
     if market_day_id is not None and not await MarketDay.exists().where(
-        MarketDay.id == market_day_id
-    ):
+        (MarketDay.id == market_day_id) & (MarketDay.cluster == user.cluster_id)
+    ):  # a day of the user's cluster only (another's is not in the list)
         raise MarketError("Choose a market day from the list.")
     await Expense.insert(
         Expense(

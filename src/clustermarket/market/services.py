@@ -1,4 +1,9 @@
-"""Market days, stalls and the stock each stall brings."""
+"""Market days, stalls and the stock each stall brings.
+
+One cluster at a time (issue 15): every market day read or written here is the request's
+cluster's (`cluster_id`, from `current_cluster(request).id` in the handler, or the signed-in
+user's `cluster_id`, the same cluster), never a form field's. A day, stall or team of another
+cluster answers exactly like one that does not exist (NotFound / "not found")."""
 
 from __future__ import annotations
 
@@ -15,7 +20,6 @@ from clustermarket.market import allowance
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import MAX_ROW_ID, group_rows
-from clustermarket.schools.tables import Cluster
 from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team, TeamKind
 from clustermarket.timeutil import today_uk
@@ -73,24 +77,42 @@ _DAY_COLUMNS = (
 )
 
 
-async def next_market_day() -> dict[str, Any] | None:
-    """The next market that is not over: today's or a later one."""
+def in_cluster(cluster_id: int) -> Any:
+    """The market days of one cluster: the one condition every list and look-up adds."""
+    return MarketDay.cluster == cluster_id
+
+
+async def next_market_day(cluster_id: int) -> dict[str, Any] | None:
+    """The cluster's next market that is not over: today's or a later one."""
     return (
         await MarketDay.select(*_DAY_COLUMNS)
-        .where((MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed))
+        .where(
+            in_cluster(cluster_id)
+            & (MarketDay.date >= today_uk())
+            & (MarketDay.status != MarketStatus.closed)
+        )
         .order_by(MarketDay.date)
         .first()
     )
 
 
-async def all_market_days() -> list[dict[str, Any]]:
-    return await MarketDay.select(*_DAY_COLUMNS).order_by(MarketDay.date, ascending=False)
+async def all_market_days(cluster_id: int) -> list[dict[str, Any]]:
+    return (
+        await MarketDay.select(*_DAY_COLUMNS)
+        .where(in_cluster(cluster_id))
+        .order_by(MarketDay.date, ascending=False)
+    )
 
 
-async def market_day(day_id: int) -> dict[str, Any]:
+async def market_day(day_id: int, cluster_id: int) -> dict[str, Any]:
+    """The day, if it is the cluster's; NotFound otherwise (another cluster's day too)."""
     if not fits_database(day_id):
         raise NotFound()
-    day = await MarketDay.select(*_DAY_COLUMNS).where(MarketDay.id == day_id).first()
+    day = (
+        await MarketDay.select(*_DAY_COLUMNS)
+        .where((MarketDay.id == day_id) & in_cluster(cluster_id))
+        .first()
+    )
     if day is None:
         raise NotFound()
     return day
@@ -116,13 +138,17 @@ def check_market_day(
 
 
 async def create_market_day(
-    date: dt.date | None, location: str, opens: dt.time | None, closes: dt.time | None
+    cluster_id: int,
+    date: dt.date | None,
+    location: str,
+    opens: dt.time | None,
+    closes: dt.time | None,
 ) -> int:
+    """A new market day of the request's cluster."""
     location = check_market_day(date, location, opens, closes)
-    cluster = await Cluster.select(Cluster.id).order_by(Cluster.id).first()
     rows = await MarketDay.insert(
         MarketDay(
-            cluster=cluster["id"],
+            cluster=cluster_id,
             date=date,
             location=location,
             opens=opens,
@@ -133,9 +159,9 @@ async def create_market_day(
     return rows[0]["id"]
 
 
-async def advance_status(day_id: int, to: str) -> None:
+async def advance_status(day_id: int, to: str, cluster_id: int) -> None:
     """planned → open → closed, one step at a time and never back."""
-    day = await market_day(day_id)
+    day = await market_day(day_id, cluster_id)
     if NEXT_STATUS.get(MarketStatus(day["status"])) != to:
         raise MarketError(f"A {day['status']} market day cannot become {to}.")
     updated = (
@@ -147,11 +173,24 @@ async def advance_status(day_id: int, to: str) -> None:
         raise MarketError("Someone else changed this market day just now. Please look again.")
 
 
-async def assign_stall(day_id: int, team_id: int | None, pitch: str) -> int:
-    day = await market_day(day_id)
+def team_in_cluster(cluster_id: int) -> Any:
+    """The teams of one cluster's schools."""
+    return Team.school.cluster == cluster_id
+
+
+async def assign_stall(day_id: int, team_id: int | None, pitch: str, cluster_id: int) -> int:
+    """A stall for one of the cluster's enterprise teams (another cluster's team is "not
+    found" like a team that does not exist)."""
+    day = await market_day(day_id, cluster_id)
     if day["status"] == MarketStatus.closed:
         raise MarketError("This market day is closed: no new stalls.")
-    team = await Team.select(Team.id, Team.kind).where(Team.id == (team_id or 0)).first()
+    if team_id is not None and not fits_database(team_id):
+        team_id = None
+    team = (
+        await Team.select(Team.id, Team.kind)
+        .where((Team.id == (team_id or 0)) & team_in_cluster(cluster_id))
+        .first()
+    )
     if team is None or team["kind"] != TeamKind.enterprise:
         raise MarketError("Choose an enterprise team for the stall.")
     pitch = pitch.strip()
@@ -179,10 +218,10 @@ async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def enterprise_teams() -> list[dict[str, Any]]:
+async def enterprise_teams(cluster_id: int) -> list[dict[str, Any]]:
     return (
         await Team.select(Team.id, Team.name, Team.school.name.as_alias("school_name"))
-        .where(Team.kind == TeamKind.enterprise)
+        .where((Team.kind == TeamKind.enterprise) & team_in_cluster(cluster_id))
         .order_by(Team.name)
     )
 
@@ -190,10 +229,10 @@ async def enterprise_teams() -> list[dict[str, Any]]:
 ITEMS_PER_PAGE = 60
 
 
-async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
+async def public_market_day(day_id: int, cluster_id: int, number: int = 1) -> dict[str, Any]:
     """The public page: each stall and what it brings, how many are left, a page of items at
     a time (stall by stall) with the true total. Four queries."""
-    day = await market_day(day_id)
+    day = await market_day(day_id, cluster_id)
     stalls = await stalls_of_day(day_id)
     where = (
         (StallStock.stall.market_day == day_id)
@@ -233,11 +272,13 @@ async def public_market_day(day_id: int, number: int = 1) -> dict[str, Any]:
     return {"day": day, "stalls": shown, "page": items, "low_stock": LOW_STOCK}
 
 
-async def market_day_page(number: int) -> Page:
-    """A page of the market days, newest first, with the true total."""
+async def market_day_page(cluster_id: int, number: int) -> Page:
+    """A page of the cluster's market days, newest first, with the true total."""
     return await paginate(
-        MarketDay.select(*_DAY_COLUMNS).order_by(MarketDay.date, ascending=False),
-        await MarketDay.count(),
+        MarketDay.select(*_DAY_COLUMNS)
+        .where(in_cluster(cluster_id))
+        .order_by(MarketDay.date, ascending=False),
+        await MarketDay.count().where(in_cluster(cluster_id)),
         number,
         path="/market-days",
     )
@@ -246,12 +287,30 @@ async def market_day_page(number: int) -> Page:
 # ------------------------------------------------------------------ a team's stalls
 
 
-# Built once: Piccolo deep-copies a column for every alias (this is on every sale's path).
+async def team_for_worker_here(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
+    """`team_for_worker`, within the user's cluster: its members and its school's teachers are
+    of it already; an admin only of their own cluster's teams (another's is "not found")."""
+    team = await team_for_worker(user, team_id)
+    here = team_in_cluster(user.cluster_id or 0)
+    if (
+        team is not None
+        and user.is_admin
+        and not await Team.exists().where((Team.id == team_id) & here)
+    ):
+        return None
+    return team
+
+
 async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
-    """The stall, its day and team, if `user` may work for its team; NotFound otherwise."""
+    """The stall, its day and team, if `user` may work for its team; NotFound otherwise.
+    Only a stall of the user's cluster (the request's: a session is valid in its own only)."""
     if not fits_database(stall_id):
         raise NotFound()
-    stall = await Stall.select(*_WORKER_STALL_COLUMNS).where(Stall.id == stall_id).first()
+    stall = (
+        await Stall.select(*_WORKER_STALL_COLUMNS)
+        .where((Stall.id == stall_id) & (Stall.market_day.cluster == user.cluster_id))
+        .first()
+    )
     if stall is None:
         raise NotFound()
     team = await team_for_worker(user, stall["team_id"])

@@ -21,7 +21,6 @@ from clustermarket.market.hooks import hooks
 from clustermarket.market.services import MarketError
 from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
-from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
 
@@ -270,7 +269,9 @@ class ExpenseForm:
 
 
 async def _team_or_404(request: Request, team_id: int) -> dict[str, Any]:
-    team = await team_for_worker(request.user, team_id) if services.fits_database(team_id) else None
+    team = None
+    if services.fits_database(team_id):  # the user's cluster's team only
+        team = await services.team_for_worker_here(request.user, team_id)
     if team is None:
         raise NotFound()
     return team
@@ -311,7 +312,7 @@ class TeamMarketController(Controller):
                 "chart": bar_chart("Profit and loss", bars),
                 "expenses": await finances.expenses_of_team(team_id),
                 "kinds": finances.EXPENSE_KINDS,
-                "days": (days := await services.all_market_days()),
+                "days": (days := await services.all_market_days(request.user.cluster_id)),
                 "market_days": days,
                 "form": form or ExpenseForm(),
                 "error": error,
@@ -335,7 +336,9 @@ class TeamMarketController(Controller):
         period, problem = None, ""
         if range_ or start or end or day:
             try:
-                period = await periods.period_from_query(range_, start, end, today_uk(), day)
+                period = await periods.period_from_query(
+                    range_, start, end, today_uk(), day, request.user.cluster_id
+                )
             except periods.PeriodError as error:
                 problem = str(error)
         typed = periods.typed_dates(period, start, end)

@@ -6,7 +6,8 @@ with data-modifying CTEs, so PostgreSQL runs them atomically without BEGIN/COMMI
 - `me`: the signed-in user, still active and with the session's epoch (the user comes from
   the session, so this replaces the per-request users query; a stale session is refused);
 - `st`: the stall and its day, if the user may work for its team (members, teachers of the
-  team's school, the admin: `teams.services.team_for_worker`'s rule);
+  team's school, the admin of the stall's cluster: `market.services.stall_for_worker`'s rule;
+  the stall id fixes the cluster, and members and teachers are of it already);
 - `stock`: the product as this stall sells it (public and active);
 - `taken`: the conditional decrement (never below zero), only on an open stall of an open
   day and only if no sale has this tap's id yet;
@@ -50,7 +51,7 @@ from clustermarket.timeutil import now
 
 _TAP = f"""
 WITH me AS (
-    SELECT u.id, u.role, u.school FROM app_user u
+    SELECT u.id, u.role, u.school, u.cluster FROM app_user u
     WHERE u.id = $1 AND u.active AND u.session_epoch = $2
 ), st AS (
     SELECT s.id, s.pitch, s.opened_at, s.closed_at, s.float_pence, s.counted_cash_pence,
@@ -59,7 +60,7 @@ WITH me AS (
         s.taken_online_pence, s.taken_tickets
     FROM stall s JOIN market_day d ON d.id = s.market_day JOIN team t ON t.id = s.team
     JOIN me ON true
-    WHERE s.id = $3 AND (me.role IN ('admin', 'platform')
+    WHERE s.id = $3 AND ((me.role IN ('admin', 'platform') AND d.cluster = me.cluster)
         OR (me.role = 'teacher' AND me.school = t.school)
         OR EXISTS (SELECT 1 FROM team_member m WHERE m.team = s.team AND m."user" = me.id))
 ), earlier AS (

@@ -26,6 +26,7 @@ from clustermarket.orders import (
     stripe_events,
     windows,
 )
+from clustermarket.orders.addresses import site_address
 from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
 from clustermarket.orders.errors import OrderError
@@ -33,6 +34,7 @@ from clustermarket.orders.payments import PaymentError
 from clustermarket.orders.staff_controllers import ROUTES as STAFF_ROUTES
 from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.pagination import page_number
@@ -46,8 +48,16 @@ def _settings(request: Request) -> Settings:
 
 
 def _basket(request: Request) -> dict[str, Any] | None:
+    """The visitor's basket, if it was filled in this cluster (under path routing one browser
+    session is shared by the clusters: another cluster's basket is not seen here)."""
     basket = (request.session or {}).get(BASKET)
-    return basket if isinstance(basket, dict) else None
+    if not isinstance(basket, dict):
+        return None
+    return (
+        basket
+        if basket.get("cluster", current_cluster(request).id) == current_cluster(request).id
+        else None
+    )
 
 
 def _keep_basket(request: Request, basket: dict[str, Any] | None) -> None:
@@ -55,7 +65,7 @@ def _keep_basket(request: Request, basket: dict[str, Any] | None) -> None:
     if basket is None:
         session.pop(BASKET, None)
     else:
-        session[BASKET] = basket
+        session[BASKET] = {**basket, "cluster": current_cluster(request).id}
     request.set_session(session)
 
 
@@ -92,7 +102,7 @@ class BasketController(Controller):
         number: int = 1,
     ) -> Template:
         """The market's shop (a page of it): the page, or to htmx its grid and basket bar."""
-        day = await market.market_day(day_id)
+        day = await market.market_day(day_id, current_cluster(request).id)  # or 404
         basket = _basket(request)
         page = await shop.shop_products(day_id, basket, number)
         products = page.items
@@ -122,8 +132,8 @@ class BasketController(Controller):
     ) -> Template:
         if _settings(request).stripe_enabled:
             await cancelling.expire_overdue_checkouts(_settings(request))
-        try:
-            await services.orderable_day(day_id)
+        try:  # another cluster's day: 404 like one that is not there
+            await services.orderable_day(day_id, current_cluster(request).id)
         except OrderError as error:
             return await self._choose(request, day_id, str(error), error.status_code)
         return await self._choose(request, day_id, number=page_number(page))
@@ -141,6 +151,7 @@ class BasketController(Controller):
         from_basket = form.get("from") == "basket"
         number = page_number(form.get("page"))  # the shop's page the form was sent from
         try:
+            await services.orderable_day(day_id, current_cluster(request).id)  # else 404
             await windows.check_open(day_id)
             check = await shop.check_quantities(day_id, form, _basket(request))
         except OrderError as error:
@@ -188,7 +199,8 @@ class BasketController(Controller):
     ) -> Template:
         lines = await services.basket_lines(basket or _basket(request))
         error = error or shop.mark_fields(lines["lines"], check, "quantity")
-        day = await market.market_day(lines["day"]) if lines["day"] else None
+        cluster_id = current_cluster(request).id
+        day = await market.market_day(lines["day"], cluster_id) if lines["day"] else None
         percent = await members.discount_for(request.scope.get("user"), lines["day"])
         member = members.member_total(lines["lines"], percent) if percent else None
         fragment = fragment or (bool(request.htmx) and bool(error) and bool(lines["lines"]))
@@ -293,6 +305,17 @@ class BasketController(Controller):
         return Template("orders/pay.html", context={"order": order, "checkout_url": url})
 
 
+def _here(request: Request, order: dict[str, Any]) -> dict[str, Any]:
+    """An order's pages answer in its market day's cluster only: elsewhere, not found."""
+    if order["cluster_id"] != current_cluster(request).id:
+        raise NotFound()
+    return order
+
+
+async def _order_here(request: Request, token: str) -> dict[str, Any]:
+    return _here(request, await reading.order_by_token(token))
+
+
 class ReceiptController(Controller):
     """The buyer's private page: anyone with the link sees the order, nobody else."""
 
@@ -300,7 +323,7 @@ class ReceiptController(Controller):
 
     @get("/")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
-        order = await reading.order_by_token(token)
+        order = await _order_here(request, token)
         return Template(
             "orders/receipt.html",
             context={"order": order, **await members.receipt_discount(order)},
@@ -309,7 +332,7 @@ class ReceiptController(Controller):
     @get("/paid")
     async def paid(self, request: Request, token: FromPath[str]) -> Template:
         """Stripe's success page: paid only if Stripe itself says so (asked from here)."""
-        order = await reading.order_by_token(token)
+        order = await _order_here(request, token)
         error = ""
         if _settings(request).stripe_enabled:
             try:
@@ -329,8 +352,8 @@ class ReceiptController(Controller):
     @get("/calendar.ics")
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """ "Add to calendar": when and where to collect the order."""
-        order = await reading.order_by_token(token)
-        receipt = f"{_settings(request).public_url}/orders/{token}"
+        order = await _order_here(request, token)
+        receipt = f"{site_address(_settings(request), order)}/orders/{token}"
         return Response(
             order_calendar(order, receipt),
             media_type="text/calendar; charset=utf-8",
@@ -339,19 +362,19 @@ class ReceiptController(Controller):
 
     @get("/unpaid")
     async def unpaid(self, request: Request, token: FromPath[str]) -> Template:
-        order = await reading.order_by_token(token)
+        order = await _order_here(request, token)
         return Template("orders/receipt.html", context={"order": order, "came_back": True})
 
     @post("/cancel")
     async def cancel(self, request: Request, token: FromPath[str]) -> Template | Redirect:
-        order = await reading.order_by_token(token)
+        order = await _order_here(request, token)
         try:
             await cancelling.cancel_order(_settings(request), order)
         except OrderError as error:
             return Template(
                 "orders/receipt.html",
                 status_code=error.status_code,
-                context={"order": await reading.order_by_token(token), "error": str(error)},
+                context={"order": await _order_here(request, token), "error": str(error)},
             )
         return _see_other(f"/orders/{token}")
 
@@ -363,13 +386,13 @@ class ConfirmController(Controller):
     path = "/confirm-order/{token:str}"
 
     @get("/")
-    async def show(self, token: FromPath[str]) -> Template:
-        order = await reservations.order_to_confirm(token)
+    async def show(self, request: Request, token: FromPath[str]) -> Template:
+        order = _here(request, await reservations.order_to_confirm(token))
         return Template("orders/receipt.html", context={"order": order, "confirm_token": token})
 
     @post("/")
     async def confirm(self, request: Request, token: FromPath[str]) -> Template | Redirect:
-        order = await reservations.order_to_confirm(token)
+        order = _here(request, await reservations.order_to_confirm(token))
         try:
             await reservations.confirm(_settings(request), token)
         except OrderError as error:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from clustermarket.jobs.mail import send_email
 from clustermarket.jobs.outbox import enqueue
 from clustermarket.money import format_pence
+from clustermarket.orders.addresses import signature, site_address
 from clustermarket.orders.tables import Order, OrderStatus
 from clustermarket.settings import Settings
 from clustermarket.timeutil import uk_date
@@ -64,7 +65,7 @@ def receipt_message(
         f"Market: {uk_date(order['day_date'])}, {order['day_location']}\n{lines}\n"
         f"  Total {format_pence(order['total_pence'])}\n\n"
         f"Your order page (keep this link private):\n"
-        f"{settings.public_url}/orders/{order['token']}\n\nAylsham Cluster Market\n",
+        f"{site_address(settings, order)}/orders/{order['token']}\n\n{signature(order)}\n",
     )
 
 

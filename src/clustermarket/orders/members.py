@@ -22,17 +22,25 @@ def member_unit_price(price_pence: int, percent: int) -> int:
     return price_pence - (price_pence * percent + 50) // 100
 
 
-async def day_discount(day_id: int) -> int:
+async def day_discount(day_id: int, cluster_id: int | None) -> int:
+    """The member discount of a market day of this cluster (another cluster's day: none)."""
     row = (
         await PreOrderWindow.select(PreOrderWindow.member_discount_percent)
-        .where(PreOrderWindow.market_day == day_id)
+        .where(
+            (PreOrderWindow.market_day == day_id)
+            & (PreOrderWindow.market_day.cluster == (cluster_id or 0))
+        )
         .first()
     )
     return (row or {}).get("member_discount_percent") or 0
 
 
 async def discount_for(user: CurrentUser | None, day_id: int | None) -> int:
-    return await day_discount(day_id) if day_id and is_member(user) else 0
+    """A member of the co-op of the user's own cluster (their session is valid there only)
+    gets the discount of that cluster's market days alone."""
+    if not day_id or user is None or not is_member(user):
+        return 0
+    return await day_discount(day_id, user.cluster_id)
 
 
 def member_total(lines: list[dict[str, Any]], percent: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import stripe
 
+from clustermarket.orders.addresses import site_address
 from clustermarket.settings import Settings
 
 log = logging.getLogger("clustermarket.payments")
@@ -62,7 +63,7 @@ async def create_checkout_session(
     settings: Settings, order: dict[str, Any], lines: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """A Checkout Session for the order; the same order always gets the same session."""
-    base = settings.public_url
+    base = site_address(settings, order)  # back to the order's own cluster
     params: dict[str, Any] = {
         "mode": "payment",
         "line_items": [

@@ -32,6 +32,10 @@ ORDER_COLUMNS = (
     Order.closed_at,
     Order.emailed_status,
     Order.market_day.id.as_alias("day_id"),
+    Order.market_day.cluster.as_alias("cluster_id"),  # a receipt shows in its cluster only
+    Order.market_day.cluster.name.as_alias("cluster_name"),  # e-mails name it (addresses.py)
+    Order.market_day.cluster.slug.as_alias("cluster_slug"),
+    Order.market_day.cluster.host.as_alias("cluster_host"),
     Order.market_day.date.as_alias("day_date"),
     Order.market_day.location.as_alias("day_location"),
     Order.market_day.opens.as_alias("day_opens"),
@@ -88,26 +92,26 @@ async def order_by_id(order_id: int) -> dict[str, Any] | None:
 
 
 async def staff_orders(user: CurrentUser, number: int = 1) -> Page:
-    """A page of the orders with something from the user's school (the admin: all), newest
-    first, with the true total: three queries however many orders there are."""
-    where = None
+    """A page of the orders with something from the user's school (the cluster admin: all of
+    their cluster's), newest first, with the true total: three queries however many orders."""
+    where = Order.market_day.cluster == (user.cluster_id or 0)
     if not user.is_admin:
         school_lines = OrderLine.select(OrderLine.order).where(
             OrderLine.stall.team.school == (user.school_id or 0)
         )
-        where = Order.id.is_in(school_lines)
-    query = Order.select(*ORDER_COLUMNS).order_by(Order.id, ascending=False)
-    count = Order.count()
-    if where is not None:
-        query, count = query.where(where), count.where(where)
+        where &= Order.id.is_in(school_lines)
+    query = Order.select(*ORDER_COLUMNS).where(where).order_by(Order.id, ascending=False)
+    count = Order.count().where(where)
     page = await paginate(query, await count, number, path="/staff/orders")
     await with_lines(page.items)
     return page
 
 
 async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
+    """An order staff may see: of their cluster (another's is not found), with a line of the
+    teacher's school."""
     order = await order_row(order_id) if user.is_staff and fits_database(order_id) else None
-    if order is None:
+    if order is None or order["cluster_id"] != user.cluster_id:
         raise NotFound()
     order = (await with_lines([order]))[0]
     if not user.is_admin and all(x["school_id"] != user.school_id for x in order["lines"]):

@@ -31,6 +31,7 @@ from clustermarket.market import sales
 from clustermarket.market.services import write_transaction
 from clustermarket.moderation.log import log_action
 from clustermarket.orders import mail, reading, services
+from clustermarket.orders.addresses import signature, site_address
 from clustermarket.orders.errors import OrderError, OutOfStock
 from clustermarket.orders.tables import Order, OrderLine, OrderStatus
 from clustermarket.settings import Settings
@@ -169,9 +170,9 @@ def confirmation_message(settings: Settings, order: dict[str, Any], token: str) 
         f"Please confirm your reservation for the market on {uk_date(order['day_date'])}, "
         f"{order['day_location']}:\n{lines}\n\n"
         f"Open this link within {CONFIRM_HOURS} hours and press Confirm; until then nothing "
-        f"is kept for you:\n{settings.public_url}/confirm-order/{token}\n\n"
+        f"is kept for you:\n{site_address(settings, order)}/confirm-order/{token}\n\n"
         "If you did not order this, ignore this e-mail and nothing happens.\n\n"
-        "Aylsham Cluster Market\n",
+        f"{signature(order)}\n",
     )
 
 

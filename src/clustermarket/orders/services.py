@@ -47,13 +47,17 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 # ------------------------------------------------------------------ the basket
 
 
-async def orderable_day(day_id: int) -> dict[str, Any]:
-    """A market day the public may pre-order from: not closed, not in the past."""
+async def orderable_day(day_id: int, cluster_id: int | None = None) -> dict[str, Any]:
+    """A market day the public may pre-order from: not closed, not in the past; of the
+    request's cluster when given (the shop's pages: another cluster's day is not found)."""
     if not fits_database(day_id):
         raise NotFound()
+    where = MarketDay.id == day_id
+    if cluster_id is not None:
+        where &= MarketDay.cluster == cluster_id
     day = (
         await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
-        .where(MarketDay.id == day_id)
+        .where(where)
         .first()
     )
     if day is None:

@@ -13,6 +13,7 @@ from clustermarket.market import services as market
 from clustermarket.orders import windows
 from clustermarket.orders.errors import OrderError
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 
 
@@ -30,12 +31,14 @@ class PreOrderWindowController(Controller):
 
     async def _page(
         self,
+        cluster_id: int,
         day_id: int,
         typed: WindowForm | None = None,
         error: str = "",
         message: str = "",
         status: int = 200,
     ) -> Template:
+        day = await market.market_day(day_id, cluster_id)  # the request's cluster's day, or 404
         window = await windows.window_of(day_id) or {}
         shown = typed or WindowForm(
             windows.form_value(window.get("opens_at")),
@@ -47,7 +50,7 @@ class PreOrderWindowController(Controller):
             "orders/window.html",
             status_code=status,
             context={
-                "day": await market.market_day(day_id),
+                "day": day,
                 "form": shown,
                 "window": window,
                 "shut": windows.why_shut(window),
@@ -58,20 +61,21 @@ class PreOrderWindowController(Controller):
 
     @get("/")
     async def show(self, request: Request, day_id: FromPath[int]) -> Template:
-        return await self._page(day_id)
+        return await self._page(current_cluster(request).id, day_id)
 
     @post("/")
     async def save(
         self, request: Request, day_id: FromPath[int], data: Annotated[WindowForm, Form]
     ) -> Template:
-        await market.market_day(day_id)  # 404 for a day that is not there
+        cluster_id = current_cluster(request).id
+        await market.market_day(day_id, cluster_id)  # 404: not there, or another cluster's
         try:
             await windows.set_window(
                 day_id, data.opens_at, data.closes_at, data.max_orders, data.member_discount
             )
         except OrderError as error:
-            return await self._page(day_id, data, error=str(error), status=400)
-        return await self._page(day_id, message="Saved.")
+            return await self._page(cluster_id, day_id, data, error=str(error), status=400)
+        return await self._page(cluster_id, day_id, message="Saved.")
 
 
 ROUTES = [PreOrderWindowController]

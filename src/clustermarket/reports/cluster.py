@@ -1,4 +1,5 @@
-"""The admin's cluster report: every school side by side for one date range.
+"""The admin's cluster report: every school of the request's cluster side by side for one
+date range (the cluster's market days, its schools' expenses; no other cluster's row).
 
 Three GROUP BY queries (the running totals per stall and method, expenses, pre-orders) and
 the list of schools; the rows are joined by school in Python, one row per school (ten),
@@ -35,7 +36,7 @@ _ZERO = {
 
 
 @RangeRows
-def _sales(_school_id: int | None, period: Period) -> Any:
+def _sales(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     totals = StallMethodTotal
     school = totals.stall.team.school
     return (
@@ -47,25 +48,29 @@ def _sales(_school_id: int | None, period: Period) -> Any:
             Sum(totals.amount_pence).as_alias("takings_pence"),
             Sum(totals.cost_pence).as_alias("cost_pence"),
         )
-        .where(standing_sales(None, period, totals))
+        .where(standing_sales(None, period, cluster_id, totals))
         .group_by(school)
     )
 
 
 @RangeRows
-def _expenses(_school_id: int | None, period: Period) -> Any:
+def _expenses(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         Expense.select(
             Expense.team.school.as_alias("school_id"),
             Sum(Expense.amount_pence).as_alias("expenses_pence"),
         )
-        .where((Expense.kind != ExpenseKind.startup) & expenses_in(period))
+        .where(
+            (Expense.kind != ExpenseKind.startup)
+            & expenses_in(period)
+            & (Expense.team.school.cluster == cluster_id)
+        )
         .group_by(Expense.team.school)
     )
 
 
 @RangeRows
-def _preorders(_school_id: int | None, period: Period) -> Any:
+def _preorders(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     line_school = OrderLine.stall.team.school
     return (
         OrderLine.select(
@@ -76,20 +81,28 @@ def _preorders(_school_id: int | None, period: Period) -> Any:
         .where(
             OrderLine.order.status.is_in([*HOLDING, OrderStatus.collected])
             & in_period(OrderLine.order.market_day.date, period)
+            & (OrderLine.order.market_day.cluster == cluster_id)
         )
         .group_by(line_school)
     )
 
 
 @cache
-def _schools() -> Any:
-    return School.select(School.id, School.name).order_by(School.name).freeze()
+def _schools(cluster_id: int) -> Any:
+    return (
+        School.select(School.id, School.name)
+        .where(School.cluster == cluster_id)
+        .order_by(School.name)
+        .freeze()
+    )
 
 
-async def by_school_side_by_side(_school_id: int | None, period: Period) -> list[dict[str, Any]]:
-    sales = await _sales(None, period)
-    expenses = await _expenses(None, period)
-    preorders = await _preorders(None, period)
+async def by_school_side_by_side(
+    _school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
+    sales = await _sales(None, period, cluster_id)
+    expenses = await _expenses(None, period, cluster_id)
+    preorders = await _preorders(None, period, cluster_id)
     figures: dict[int, dict[str, Any]] = {}
     for rows in (sales, expenses, preorders):
         for row in rows:
@@ -97,7 +110,7 @@ async def by_school_side_by_side(_school_id: int | None, period: Period) -> list
                 {key: value or 0 for key, value in row.items()}
             )
     result = []
-    for each in await _schools().run():
+    for each in await _schools(cluster_id).run():
         row = {"school": each["name"], **_ZERO, **figures.get(each["id"], {})}
         row["profit_pence"] = row["takings_pence"] - row["cost_pence"] - row["expenses_pence"]
         result.append(row)

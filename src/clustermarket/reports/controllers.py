@@ -1,5 +1,7 @@
-"""Reports: teachers see their school's takings, the admin everyone's (and the schools side by
-side); CSV of the same rows. Every report takes a date range from the query string
+"""Reports: teachers see their school's takings, the cluster admin all of their cluster's (and
+its schools side by side); CSV of the same rows. Every report is of the request's cluster only
+(`current_cluster(request).id`, passed to the rows); a school of another cluster is not found.
+Every report takes a date range from the query string
 (`reports/periods.py`); a range that makes no sense is a message on the page (a 400)."""
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from clustermarket.reports.periods import (
     typed_dates,
 )
 from clustermarket.reports.services import Report, csv_header, csv_rows, reports_for, run_report
-from clustermarket.schools.services import all_schools
+from clustermarket.schools.tables import School
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.csv_stream import csv_download
 from clustermarket.web.pagination import page_number
 
@@ -38,14 +41,26 @@ def _report(user: CurrentUser, slug: str) -> Report:
     return reports[slug]
 
 
-def _school(user: CurrentUser, school: int | None) -> int | None:
-    """Teachers always see their own school; the admin may pick one, or all."""
+async def _school(user: CurrentUser, school: int | None, cluster_id: int) -> int | None:
+    """Teachers always see their own school; the admin may pick one of the cluster's, or all."""
     school_id = school if user.is_admin else user.school_id
     if user.is_teacher and school_id is None:
         raise NotFound()
     if school_id is not None and not fits_database(school_id):
         raise NotFound()
+    if school_id is not None and not await School.exists().where(
+        (School.id == school_id) & (School.cluster == cluster_id)
+    ):
+        raise NotFound()
     return school_id
+
+
+async def _cluster_schools(cluster_id: int) -> list[dict[str, Any]]:
+    return (
+        await School.select(School.id, School.name)
+        .where(School.cluster == cluster_id)
+        .order_by(School.name)
+    )
 
 
 @get("/reports", guards=[requires_staff])
@@ -60,24 +75,27 @@ async def reports_index(
     page: FromQuery[str] = "",
 ) -> Template:
     user: CurrentUser = request.user
+    cluster_id = current_cluster(request).id
     chosen = _report(user, report)
-    school_id = _school(user, school)
+    school_id = await _school(user, school, cluster_id)
     context: dict[str, Any] = {
         "reports": reports_for(user.is_admin),
         "report": chosen,
         "presets": PRESETS,
-        "schools": await all_schools() if user.is_admin else [],
+        "schools": await _cluster_schools(cluster_id) if user.is_admin else [],
         "school_id": school_id,
         "typed": typed_dates(None, start, end),
     }
     try:
-        period = await period_from_query(range_, start, end, today_uk(), day)
+        period = await period_from_query(range_, start, end, today_uk(), day, cluster_id)
     except PeriodError as error:
         context.update(error=str(error), period=None, rows=[], chart=None)
-        context["market_days"] = await days_to_pick(None)
+        context["market_days"] = await days_to_pick(None, cluster_id)
         return Template("reports/index.html", context=context, status_code=400)
-    context.update(await run_report(chosen, school_id, period, page_number(page)), period=period)
-    context["market_days"] = await days_to_pick(period)
+    context.update(
+        await run_report(chosen, school_id, period, cluster_id, page_number(page)), period=period
+    )
+    context["market_days"] = await days_to_pick(period, cluster_id)
     context["typed"] = typed_dates(period, start, end)
     return Template("reports/index.html", context=context)
 
@@ -92,13 +110,14 @@ async def report_csv(
     end: ToDate = None,
     day: DayQuery = None,
 ) -> Response | Stream:
+    cluster_id = current_cluster(request).id
     report = _report(request.user, slug)
-    school_id = _school(request.user, school)
+    school_id = await _school(request.user, school, cluster_id)
     try:
-        period = await period_from_query(range_, start, end, today_uk(), day)
+        period = await period_from_query(range_, start, end, today_uk(), day, cluster_id)
     except PeriodError as error:
         return Response(content=str(error), media_type="text/plain", status_code=400)
-    rows = await report.rows(school_id, period)
+    rows = await report.rows(school_id, period, cluster_id)
     return csv_download(
         f"cluster-market-{slug}-{period.slug()}.csv", csv_header(report), csv_rows(report, rows)
     )

@@ -29,7 +29,7 @@ def _sums() -> list[Any]:
 
 
 @RangeRows
-def _products(school_id: int | None, period: Period) -> Any:
+def _products(school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         SaleTotal.select(
             _TEAM.id.as_alias("team_id"),
@@ -39,7 +39,7 @@ def _products(school_id: int | None, period: Period) -> Any:
             SaleTotal.unit_price_pence.as_alias("price_pence"),
             *_sums(),
         )
-        .where(standing_sales(school_id, period) & SaleTotal.product.is_not_null())
+        .where(standing_sales(school_id, period, cluster_id) & SaleTotal.product.is_not_null())
         .group_by(
             _TEAM.id,
             _TEAM.name,
@@ -54,23 +54,25 @@ def _products(school_id: int | None, period: Period) -> Any:
 
 
 @RangeRows
-def _custom_amounts(school_id: int | None, period: Period) -> Any:
+def _custom_amounts(school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         SaleTotal.select(
             _TEAM.id.as_alias("team_id"), _TEAM.name.as_alias("team"), SaleTotal.label, *_sums()
         )
-        .where(standing_sales(school_id, period) & SaleTotal.product.is_null())
+        .where(standing_sales(school_id, period, cluster_id) & SaleTotal.product.is_null())
         .group_by(_TEAM.id, _TEAM.name, SaleTotal.label)
         .order_by(_TEAM.name)
         .order_by(SaleTotal.label)
     )
 
 
-async def product_margins(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def product_margins(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     """One row per team, product and price it was sold at; custom amounts (a donation) one
     row per team and words. Two queries."""
-    products = await _products(school_id, period)
-    custom = await _custom_amounts(school_id, period)
+    products = await _products(school_id, period, cluster_id)
+    custom = await _custom_amounts(school_id, period, cluster_id)
     for row in products:
         row["unit_cost_pence"] = rounded_division(row["cost_pence"], row["units"])
         row["margin_pence"] = row["price_pence"] - row["unit_cost_pence"]

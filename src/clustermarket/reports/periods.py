@@ -94,14 +94,20 @@ def school_term(today: dt.date) -> Period:
     raise AssertionError("TERMS must cover every day of the year")  # pragma: no cover
 
 
-async def latest_market(today: dt.date) -> Period:
+def _of_cluster(cluster_id: int | None) -> Any:
+    """Market days of one cluster (the request's); None: every day (a team's own pages, whose
+    sales are of its cluster already)."""
+    return MarketDay.cluster == cluster_id if cluster_id is not None else MarketDay.id > 0
+
+
+async def latest_market(today: dt.date, cluster_id: int | None = None) -> Period:
     """The latest market day that has come (today's counts); before the first, the next one."""
+    days = MarketDay.select(MarketDay.date).where(_of_cluster(cluster_id))
     day = (
-        await MarketDay.select(MarketDay.date)
-        .where(MarketDay.date <= today)
-        .order_by(MarketDay.date, ascending=False)
-        .first()
-    ) or await MarketDay.select(MarketDay.date).order_by(MarketDay.date).first()
+        await days.where(MarketDay.date <= today).order_by(MarketDay.date, ascending=False).first()
+    ) or await MarketDay.select(MarketDay.date).where(_of_cluster(cluster_id)).order_by(
+        MarketDay.date
+    ).first()
     if day is None:
         return Period("market", today, today, "No market day yet")
     return Period("market", day["date"], day["date"], "Market day")
@@ -122,9 +128,15 @@ def parse_date(text: str, which: str) -> dt.date:
     )
 
 
-async def market_day_period(day: str) -> Period:
+async def market_day_period(day: str, cluster_id: int | None = None) -> Period:
+    """One market day (of the cluster, if given: another cluster's is "choose from the list")."""
     day_id = int(day) if day.strip().isdigit() and len(day.strip()) < 10 else None
-    row = day_id and await MarketDay.select(MarketDay.date).where(MarketDay.id == day_id).first()
+    row = (
+        day_id
+        and await MarketDay.select(MarketDay.date)
+        .where((MarketDay.id == day_id) & _of_cluster(cluster_id))
+        .first()
+    )
     if not row:
         raise PeriodError("Choose a market day from the list.")
     return Period("day", row["date"], row["date"], "Market day", day_id)
@@ -136,6 +148,7 @@ async def period_from_query(
     end: str | None,
     today: dt.date,
     day: str | None = None,
+    cluster_id: int | None = None,
 ) -> Period:
     """The range a request asks for. Two dates win over a market day, a market day over a
     preset; nothing asked: the default. Raises PeriodError with a message for the page."""
@@ -148,10 +161,10 @@ async def period_from_query(
             raise PeriodError("The first date is after the last date: swap them round.")
         return Period("custom", first, last, "")
     if day:
-        return await market_day_period(day)
+        return await market_day_period(day, cluster_id)
     preset = preset or DEFAULT
     if preset == "market":
-        return await latest_market(today)
+        return await latest_market(today, cluster_id)
     if preset == "term":
         return school_term(today)
     if preset == "year":
@@ -165,14 +178,14 @@ PICKED_DAYS = 15
 
 
 @cache
-def _latest_days() -> Any:
-    query = MarketDay.select(MarketDay.id, MarketDay.date)
+def _latest_days(cluster_id: int) -> Any:
+    query = MarketDay.select(MarketDay.id, MarketDay.date).where(MarketDay.cluster == cluster_id)
     return query.order_by(MarketDay.date, ascending=False).limit(PICKED_DAYS).freeze()
 
 
-async def days_to_pick(period: Period | None) -> list[dict[str, Any]]:
-    """The latest market days, newest first, and the chosen one if it is older."""
-    days = await _latest_days().run()
+async def days_to_pick(period: Period | None, cluster_id: int) -> list[dict[str, Any]]:
+    """The cluster's latest market days, newest first, and the chosen one if it is older."""
+    days = await _latest_days(cluster_id).run()
     if period is not None and period.day_id and all(d["id"] != period.day_id for d in days):
         days = [*days, {"id": period.day_id, "date": period.start}]
     return days

@@ -32,10 +32,19 @@ def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def standing_sales(school_id: int | None, period: Period, totals: type[Table] = SaleTotal) -> Any:
+def standing_sales(
+    school_id: int | None,
+    period: Period,
+    cluster_id: int | None = None,
+    totals: type[Table] = SaleTotal,
+) -> Any:
     """Sales not undone (totals with a line standing), on a market day in the range (of one
-    school's teams, if given). `totals`: `SaleTotal` or `StallMethodTotal`."""
+    school's teams, if given; of one cluster's market days, if given: the reports always give
+    the request's cluster, a team's own pages are of its cluster already).
+    `totals`: `SaleTotal` or `StallMethodTotal`."""
     where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
+    if cluster_id is not None:
+        where &= totals.stall.market_day.cluster == cluster_id
     if school_id is not None:
         where &= totals.stall.team.school == school_id
     return where
@@ -54,33 +63,40 @@ _TOTAL_ROWS = QueryString("COUNT(*) OVER ()", alias="total_rows")
 
 
 class RangeRows:
-    """A report's rows for a school and range from its select, built once per school and range
-    (`freeze()` keeps its SQL): the ranges asked for are a handful a day (this year, this term,
-    a market day), and building a joined select costs more than the database's answer from
-    the running totals. `page()` asks the database for one page and the true total in one
-    query, so a range of years costs the page what a day costs it."""
+    """A report's rows for a school, range and cluster from its select, built once per school,
+    range and cluster (`freeze()` keeps its SQL): the ranges asked for are a handful a day
+    (this year, this term, a market day), and building a joined select costs more than the
+    database's answer from the running totals. `page()` asks the database for one page and
+    the true total in one query, so a range of years costs the page what a day costs it."""
 
-    def __init__(self, build: Callable[[int | None, Period], Any]) -> None:
+    def __init__(self, build: Callable[[int | None, Period, int], Any]) -> None:
         self.build = build
-        self._all = lru_cache(maxsize=64)(lambda school, period: build(school, period).freeze())
+        self._all = lru_cache(maxsize=64)(
+            lambda school, period, cluster: build(school, period, cluster).freeze()
+        )
         self._page = lru_cache(maxsize=256)(self._page_query)
 
-    def _page_query(self, school_id: int | None, period: Period, number: int, size: int) -> Any:
-        query = self.build(school_id, period).columns(_TOTAL_ROWS)
+    def _page_query(
+        self, school_id: int | None, period: Period, cluster_id: int, number: int, size: int
+    ) -> Any:
+        query = self.build(school_id, period, cluster_id).columns(_TOTAL_ROWS)
         return query.limit(size).offset((number - 1) * size).freeze()
 
-    async def __call__(self, school_id: int | None, period: Period) -> list[dict[str, Any]]:
-        return await self._all(school_id, period).run()
+    async def __call__(
+        self, school_id: int | None, period: Period, cluster_id: int
+    ) -> list[dict[str, Any]]:
+        return await self._all(school_id, period, cluster_id).run()
 
     async def page(
-        self, school_id: int | None, period: Period, number: int, size: int
+        self, school_id: int | None, period: Period, cluster_id: int, number: int, size: int
     ) -> tuple[list[dict[str, Any]], int, int]:
         """(the rows of page `number`, the total, the page shown: past the end, the last)."""
-        rows = await self._page(school_id, period, number, size).run()
+        scope = (school_id, period, cluster_id)
+        rows = await self._page(*scope, number, size).run()
         if not rows and number > 1:
-            first = await self._page(school_id, period, 1, size).run()
+            first = await self._page(*scope, 1, size).run()
             number = clamp(number, first[0]["total_rows"] if first else 0, size)
-            rows = first if number == 1 else await self._page(school_id, period, number, size).run()
+            rows = first if number == 1 else await self._page(*scope, number, size).run()
         total = rows[0]["total_rows"] if rows else 0
         for row in rows:
             del row["total_rows"]

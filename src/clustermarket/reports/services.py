@@ -31,7 +31,8 @@ from clustermarket.reports.ranges import (
 )
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
-RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
+# (school or None for all, the range, the request's cluster): rows of that cluster only.
+RowsFunction = Callable[[int | None, Period, int], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,12 @@ _UNITS = Sum(_TOTALS.units).as_alias("units")
 _TAKINGS = Sum(_TOTALS.amount_pence).as_alias("takings_pence")
 
 
-def _standing(school_id: int | None, period: Period) -> Any:
-    return standing_sales(school_id, period, _TOTALS)
+def _standing(school_id: int | None, period: Period, cluster_id: int) -> Any:
+    return standing_sales(school_id, period, cluster_id, _TOTALS)
 
 
 @RangeRows
-def _by_team(school_id: int | None, period: Period) -> Any:
+def _by_team(school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         _TOTALS.select(
             _DAY.as_alias("market_day"),
@@ -70,7 +71,7 @@ def _by_team(school_id: int | None, period: Period) -> Any:
             _UNITS,
             _TAKINGS,
         )
-        .where(_standing(school_id, period))
+        .where(_standing(school_id, period, cluster_id))
         .group_by(_DAY, _TEAM.name, _TEAM.school.name)
         .order_by(_DAY)
         .order_by(_TEAM.name)
@@ -79,12 +80,12 @@ def _by_team(school_id: int | None, period: Period) -> Any:
 
 
 @RangeRows
-def _by_school(school_id: int | None, period: Period) -> Any:
+def _by_school(school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         _TOTALS.select(
             _DAY.as_alias("market_day"), _TEAM.school.name.as_alias("school"), _UNITS, _TAKINGS
         )
-        .where(_standing(school_id, period))
+        .where(_standing(school_id, period, cluster_id))
         .group_by(_DAY, _TEAM.school.name)
         .order_by(_DAY)
         .order_by(_TEAM.school.name)
@@ -92,7 +93,7 @@ def _by_school(school_id: int | None, period: Period) -> Any:
 
 
 @RangeRows
-def _by_method(school_id: int | None, period: Period) -> Any:
+def _by_method(school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         _TOTALS.select(
             _DAY.as_alias("market_day"),
@@ -100,7 +101,7 @@ def _by_method(school_id: int | None, period: Period) -> Any:
             Sum(_TOTALS.tickets).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
-        .where(_standing(school_id, period))
+        .where(_standing(school_id, period, cluster_id))
         .group_by(_DAY, _TOTALS.method)
         .order_by(_DAY)
         .order_by(_TOTALS.method)
@@ -108,10 +109,11 @@ def _by_method(school_id: int | None, period: Period) -> Any:
 
 
 @RangeRows
-def _member_price_sums(school_id: int | None, period: Period) -> Any:
+def _member_price_sums(school_id: int | None, period: Period, cluster_id: int) -> Any:
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
     where &= in_period(line.order.market_day.date, period)
+    where &= line.order.market_day.cluster == cluster_id
     if school_id is not None:
         where &= line.stall.team.school == school_id
     day, team = line.order.market_day.date, line.stall.team.name
@@ -134,10 +136,12 @@ def _member_price_sums(school_id: int | None, period: Period) -> Any:
     )
 
 
-async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+async def _member_prices(
+    school_id: int | None, period: Period, cluster_id: int
+) -> list[dict[str, Any]]:
     """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
     refunded): takings at full price against the discount given, per market day and team."""
-    rows = await _member_price_sums(school_id, period)
+    rows = await _member_price_sums(school_id, period, cluster_id)
     for row in rows:
         row["discount_pence"] = (row["full_pence"] or 0) - (row["takings_pence"] or 0)
     return rows
@@ -273,16 +277,16 @@ REPORT_ROWS_PER_PAGE = PAGE_SIZE  # as every list; the chart draws the same rows
 
 
 async def run_report(
-    report: Report, school_id: int | None, period: Period, number: int = 1
+    report: Report, school_id: int | None, period: Period, cluster_id: int, number: int = 1
 ) -> dict[str, Any]:
     """The report's rows (aggregated in SQL over the whole range, so shares are of all of
-    them), a page of them on the page and in its chart."""
+    them; of the request's cluster only), a page of them on the page and in its chart."""
     size = REPORT_ROWS_PER_PAGE
     if report.paged_in_sql:
         paged = cast(RangeRows, report.rows)
-        shown, total, number = await paged.page(school_id, period, number, size)
+        shown, total, number = await paged.page(school_id, period, cluster_id, number, size)
     else:
-        rows = await report.rows(school_id, period)
+        rows = await report.rows(school_id, period, cluster_id)
         total, number = len(rows), clamp(number, len(rows), size)
         shown = rows[(number - 1) * size : number * size]
     params = {"report": report.slug, "school": school_id or "", **dict(parse_qsl(period.query()))}

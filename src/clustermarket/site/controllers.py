@@ -16,16 +16,17 @@ from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools
 from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 @get("/", name="home", opt=PUBLIC_PAGE)
-async def home() -> Template:
+async def home(request: Request) -> Template:
     return Template(
         "site/home.html",
         context={
-            "market_day": await next_market_day(),
+            "market_day": await next_market_day(current_cluster(request).id),
             "products": await public_products(limit=6),
             "projects": await public_projects(limit=6),
             "totals": await impact_totals(),
@@ -41,7 +42,7 @@ async def dashboard(request: Request) -> Template:
         "site/dashboard.html",
         context={
             "teams": await teams_of_user(user.id),
-            "market_day": await next_market_day(),
+            "market_day": await next_market_day(user.cluster_id or 0),
             "school_teams": await teams_of_school(None if user.is_admin else user.school_id)
             if user.is_staff
             else [],
