@@ -160,7 +160,7 @@ async def _demo_ids() -> dict[str, Any]:
 
     product = await Product.select(Product.id).where(Product.is_public == True).first()  # noqa: E712
     team = await Team.select(Team.slug).where(Team.kind == "enterprise").order_by(Team.id).first()
-    day = await next_market_day()
+    day = await next_market_day((await Team.select(Team.school.cluster).first())["school.cluster"])
     return {"product": product["id"], "team": team["slug"], "day": day["id"]}
 
 

@@ -73,11 +73,15 @@ _DAY_COLUMNS = (
 )
 
 
-async def next_market_day() -> dict[str, Any] | None:
-    """The next market that is not over: today's or a later one."""
+async def next_market_day(cluster_id: int) -> dict[str, Any] | None:
+    """The next market of this cluster (the request's) that is not over: today's or later."""
     return (
         await MarketDay.select(*_DAY_COLUMNS)
-        .where((MarketDay.date >= today_uk()) & (MarketDay.status != MarketStatus.closed))
+        .where(
+            (MarketDay.cluster == cluster_id)
+            & (MarketDay.date >= today_uk())
+            & (MarketDay.status != MarketStatus.closed)
+        )
         .order_by(MarketDay.date)
         .first()
     )

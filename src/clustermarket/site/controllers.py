@@ -16,20 +16,23 @@ from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools
 from clustermarket.teams.services import teams_of_school, teams_of_user
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
 
 @get("/", name="home", opt=PUBLIC_PAGE)
-async def home() -> Template:
+async def home(request: Request) -> Template:
+    """Everything on it is the request's cluster's only (issue 15)."""
+    cluster_id = current_cluster(request).id
     return Template(
         "site/home.html",
         context={
-            "market_day": await next_market_day(),
-            "products": await public_products(limit=6),
-            "projects": await public_projects(limit=6),
-            "totals": await impact_totals(),
-            "schools": await all_schools(),
+            "market_day": await next_market_day(cluster_id),
+            "products": await public_products(cluster_id=cluster_id, limit=6),
+            "projects": await public_projects(cluster_id=cluster_id, limit=6),
+            "totals": await impact_totals(cluster_id),
+            "schools": await all_schools(cluster_id),
         },
     )
 
@@ -41,8 +44,10 @@ async def dashboard(request: Request) -> Template:
         "site/dashboard.html",
         context={
             "teams": await teams_of_user(user.id),
-            "market_day": await next_market_day(),
-            "school_teams": await teams_of_school(None if user.is_admin else user.school_id)
+            "market_day": await next_market_day(user.cluster_id),
+            "school_teams": await teams_of_school(
+                None if user.is_admin else user.school_id, user.cluster_id
+            )
             if user.is_staff
             else [],
             "waiting": await waiting_count(user) if user.is_staff else 0,
