@@ -4,8 +4,11 @@ two dates; the range stays in the links; dates that make no range are a message,
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from clustermarket.accounts.tables import Role
+from clustermarket.reports.periods import PICKED_DAYS
+from clustermarket.reports.services import REPORT_ROWS_PER_PAGE
 from clustermarket.timeutil import today_uk
 from tests.conftest import make_user, sign_in
 from tests.market.helpers import make_product, make_stall, make_teacher, make_team
@@ -128,3 +131,53 @@ async def test_dates_that_make_no_range_are_a_message_on_the_page(client) -> Non
     # What the teacher typed stays in the form to be put right.
     page = await client.get("/reports?report=teams&from=2026-12-01&to=2026-09-01")
     assert 'value="2026-12-01"' in page.text and 'value="2026-09-01"' in page.text
+
+
+async def test_the_market_day_list_offers_the_latest_days_and_keeps_an_older_choice(client) -> None:
+    """The list stays one size however many years of markets there are; an older day is
+    still shown when chosen (from a link or a typed range)."""
+    today = today_uk()
+    days = [await day_on(today - dt.timedelta(days=7 * n)) for n in range(PICKED_DAYS + 3)]
+    await make_teacher()
+    await sign_in(client, "staylor")
+
+    def offered(text: str) -> list[str]:
+        picker = text.split('id="range-day"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="(\d+)"', picker)
+
+    page = await client.get("/reports?report=teams")
+    assert offered(page.text) == [str(day) for day in days[:PICKED_DAYS]]  # newest first
+    oldest = days[-1]
+    page = await client.get(f"/reports?report=teams&day={oldest}")
+    assert page.status_code == 200
+    assert offered(page.text)[-1] == str(oldest)
+    assert f'<option value="{oldest}" selected>' in page.text
+
+
+async def test_a_long_report_is_paged_by_the_database_in_the_csvs_order(client) -> None:
+    """The teams report over many market days: each page holds the next rows of the CSV, the
+    true total above them, and a page past the end shows the last page."""
+    today = today_uk()
+    team = await make_team("aylsham-makers")
+    candle = await make_product(team, "Beeswax candle", 450, 180)
+    first_day = school_year_start(today)
+    for n in range(REPORT_ROWS_PER_PAGE + 5):
+        stall = await make_stall(await day_on(first_day + dt.timedelta(days=n)), team, {candle: 9})
+        await sold(stall, candle, 1 + n % 3, 450, 180)
+    await make_teacher()
+    await sign_in(client, "staylor")
+    csv_days = [r[0] for r in csv_rows((await client.get("/reports/teams/csv?range=year")).text)]
+    in_year = len(csv_days) - 1
+    assert in_year == REPORT_ROWS_PER_PAGE + 5
+
+    def shown_days(text: str) -> list[str]:
+        return re.findall(r'<th scope="row">([^<]+)</th>', text)
+
+    first = await client.get("/reports?report=teams&range=year")
+    assert f"{in_year} rows, 1–{REPORT_ROWS_PER_PAGE} shown" in first.text
+    second = await client.get("/reports?report=teams&range=year&page=2")
+    shown = shown_days(first.text) + shown_days(second.text)
+    expected = [dt.date.fromisoformat(d).strftime("%-d %b %Y") for d in csv_days[1:]]
+    assert shown == expected
+    past = await client.get("/reports?report=teams&range=year&page=99")
+    assert shown_days(past.text) == shown_days(second.text)

@@ -1,8 +1,9 @@
-"""The reports' running totals (`sale_total`, issue 17 target 5) equal a fresh sum of the sales
-that stand after every way the app writes, voids or deletes a sale line: taps (htmx and plain
-form), till tickets with a custom amount, an offline ticket beyond the stock, pre-order
-collections (paid: online; reserved: card), undoing a tap, voiding a ticket, a collected
-order refunded (its lines voided in one statement); un-voided, changed and deleted lines."""
+"""The reports' running totals (`sale_total` and, summed from it, `stall_method_total`; issue
+17 target 5) equal a fresh sum of the sales that stand after every way the app writes, voids
+or deletes a sale line: taps (htmx and plain form), till tickets with a custom amount, an
+offline ticket beyond the stock, pre-order collections (paid: online; reserved: card),
+undoing a tap, voiding a ticket, a collected order refunded (its lines voided in one
+statement); un-voided, changed and deleted lines."""
 
 import uuid
 
@@ -11,7 +12,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.accounts.services import load_session_user
 from clustermarket.accounts.tables import User
 from clustermarket.market.services import stall_for_worker
-from clustermarket.market.tables import Sale, SaleTotal
+from clustermarket.market.tables import Sale, SaleTotal, StallMethodTotal
 from clustermarket.market.tickets import TicketRequest, record_ticket, void_ticket
 from clustermarket.orders.collection import collect_order
 from clustermarket.orders.settling import mark_refunded
@@ -71,8 +72,35 @@ async def _kept() -> tuple[dict[tuple, tuple], dict[tuple, int]]:
     return {k: tuple(v) for k, v in sums.items()}, {k: n for k, n in tickets.items() if n}
 
 
+def _per_stall_and_method(sums: dict[tuple, tuple], tickets: dict[tuple, int]) -> dict:
+    """(stall, method) -> (lines, units of goods, takings, cost, tickets) from per-key sums."""
+    per: dict[tuple, list[int]] = {}
+    for key, (lines, quantity, amount, cost) in sums.items():
+        total = per.setdefault((key[0], key[-1]), [0, 0, 0, 0, 0])
+        units = 0 if key[2] == "custom" else quantity
+        for i, value in enumerate((lines, units, amount, cost)):
+            total[i] += value
+    for place, count in tickets.items():
+        per.setdefault(place, [0, 0, 0, 0, 0])[4] += count
+    return {place: tuple(figures) for place, figures in per.items()}
+
+
+async def _kept_per_stall() -> dict:
+    """The running totals per stall and method; a row at no line counts nothing."""
+    kept = {}
+    for row in await StallMethodTotal.select():
+        figures = tuple(row[c] for c in ("lines", "units", "amount_pence", "cost_pence", "tickets"))
+        if row["lines"] == 0:
+            assert figures == (0, 0, 0, 0, 0), row
+            continue
+        kept[(row["stall"], row["method"])] = figures
+    return kept
+
+
 async def _assert_kept() -> None:
-    assert await _kept() == await _fresh()
+    fresh = await _fresh()
+    assert await _kept() == fresh
+    assert await _kept_per_stall() == _per_stall_and_method(*fresh)
 
 
 async def _order(day: int, stall: int, lines: dict[int, int], status: str) -> int:

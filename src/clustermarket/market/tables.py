@@ -122,6 +122,21 @@ class SaleTotal(Table):
     tickets = Integer(default=0)
 
 
+class StallMethodTotal(Table):
+    """The running totals per stall and payment method (units count goods, not custom
+    amounts): what the teams, schools, methods and cluster reports sum. Kept by triggers on
+    `sale_total` (migration market_2026_11_26t06_50_00_000000); (stall, method) is unique.
+    A row at no line counts nothing."""
+
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade, index=True)
+    method = Varchar(length=8, default="")
+    lines = Integer(default=0)
+    units = Integer(default=0)
+    amount_pence = Integer(default=0)
+    cost_pence = Integer(default=0)
+    tickets = Integer(default=0)
+
+
 class ExpenseKind(str, Enum):
     materials = "materials"
     stall_fee = "stall_fee"

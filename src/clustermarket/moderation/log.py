@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from clustermarket.moderation.tables import ModerationLog
+from piccolo.query.functions.aggregate import Sum
+
+from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
 from clustermarket.timeutil import now
 from clustermarket.web.pagination import Page, paginate
 
@@ -32,15 +34,16 @@ async def log_action(
 
 
 async def log_entries(*, school_id: int | None, number: int = 1) -> Page:
-    """A page of the log, newest first, with the true total. `school_id=None` means every
-    school (admins)."""
-    where = ModerationLog.school == school_id if school_id is not None else None
+    """A page of the log, newest first, with the true total (from the counts the triggers
+    keep). `school_id=None` means every school (admins)."""
     query = ModerationLog.select(
         ModerationLog.all_columns(),
         ModerationLog.actor.username.as_alias("actor_username"),
         ModerationLog.school.name.as_alias("school_name"),
     ).order_by(ModerationLog.id, ascending=False)
-    count = ModerationLog.count()
-    if where is not None:
-        query, count = query.where(where), count.where(where)
-    return await paginate(query, await count, number, size=50, path="/moderation/log")
+    total = ModerationLogCount.select(Sum(ModerationLogCount.entries).as_alias("entries"))
+    if school_id is not None:
+        query = query.where(ModerationLog.school == school_id)
+        total = total.where(ModerationLogCount.school_key == school_id)
+    entries = (await total.first() or {}).get("entries") or 0
+    return await paginate(query, entries, number, size=50, path="/moderation/log")

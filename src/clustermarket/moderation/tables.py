@@ -20,3 +20,12 @@ class ModerationLog(Table):
     school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null, index=True)
     reason = Text(default="")
     created_at = Timestamptz()
+
+
+class ModerationLogCount(Table):
+    """How many log entries each school has (`school_key` 0: entries of no school), kept by
+    triggers on `moderation_log` (migration 2026-11-26T06:45), so the log page shows its
+    true total without counting every entry."""
+
+    school_key = Integer(unique=True)
+    entries = Integer(default=0)

@@ -22,12 +22,14 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], money: bool = True) 
     rows = []
     for i, (label, value, kind) in enumerate(bars):
         width = abs(value) * scale
-        rows.append(
+        y = i * (BAR_HEIGHT + GAP)
+        rows.append(  # the attributes as the SVG writes them: the template only places them
             {
                 "label": label if len(label) <= 34 else label[:33] + "…",
-                "y": i * (BAR_HEIGHT + GAP),
-                "x": axis - width if value < 0 else axis,
-                "width": max(width, 1 if value else 0),
+                "y": y,
+                "text_y": y + BAR_HEIGHT - 6,
+                "x": f"{axis - width if value < 0 else axis:.1f}",
+                "width": f"{max(width, 1 if value else 0):.1f}",
                 "kind": kind if value >= 0 else "loss",
                 "text": format_pence(value) if money else str(value),
             }
@@ -35,8 +37,9 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], money: bool = True) 
     return {
         "title": title,
         "rows": rows,
-        "axis": axis,
+        "axis": f"{axis:.1f}",
         "label_width": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 6,
         "value_x": LABEL_WIDTH + BAR_SPACE + 6,
         "bar_height": BAR_HEIGHT,
         "width": LABEL_WIDTH + BAR_SPACE + VALUE_WIDTH,

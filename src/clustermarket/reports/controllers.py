@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.market.services import all_market_days, fits_database
+from clustermarket.market.services import fits_database
 from clustermarket.reports.periods import (
     PRESETS,
     DayQuery,
@@ -19,6 +19,7 @@ from clustermarket.reports.periods import (
     PeriodError,
     RangeQuery,
     ToDate,
+    days_to_pick,
     period_from_query,
     typed_dates,
 )
@@ -66,7 +67,6 @@ async def reports_index(
         "report": chosen,
         "presets": PRESETS,
         "schools": await all_schools() if user.is_admin else [],
-        "market_days": await all_market_days(),
         "school_id": school_id,
         "typed": typed_dates(None, start, end),
     }
@@ -74,8 +74,10 @@ async def reports_index(
         period = await period_from_query(range_, start, end, today_uk(), day)
     except PeriodError as error:
         context.update(error=str(error), period=None, rows=[], chart=None)
+        context["market_days"] = await days_to_pick(None)
         return Template("reports/index.html", context=context, status_code=400)
     context.update(await run_report(chosen, school_id, period, page_number(page)), period=period)
+    context["market_days"] = await days_to_pick(period)
     context["typed"] = typed_dates(period, start, end)
     return Template("reports/index.html", context=context)
 

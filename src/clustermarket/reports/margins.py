@@ -12,7 +12,7 @@ from piccolo.querystring import QueryString
 
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import standing_sales
+from clustermarket.reports.ranges import RangeRows, standing_sales
 
 _TEAM = SaleTotal.stall.team
 
@@ -28,12 +28,10 @@ def _sums() -> list[Any]:
     ]
 
 
-async def product_margins(school_id: int | None, period: Period) -> list[dict[str, Any]]:
-    """One row per team, product and price it was sold at; custom amounts (a donation) one
-    row per team and words. Two queries."""
-    where = standing_sales(school_id, period)
-    products = (
-        await SaleTotal.select(
+@RangeRows
+def _products(school_id: int | None, period: Period) -> Any:
+    return (
+        SaleTotal.select(
             _TEAM.id.as_alias("team_id"),
             _TEAM.name.as_alias("team"),
             SaleTotal.product.id.as_alias("product_id"),
@@ -41,7 +39,7 @@ async def product_margins(school_id: int | None, period: Period) -> list[dict[st
             SaleTotal.unit_price_pence.as_alias("price_pence"),
             *_sums(),
         )
-        .where(where & SaleTotal.product.is_not_null())
+        .where(standing_sales(school_id, period) & SaleTotal.product.is_not_null())
         .group_by(
             _TEAM.id,
             _TEAM.name,
@@ -53,15 +51,26 @@ async def product_margins(school_id: int | None, period: Period) -> list[dict[st
         .order_by(SaleTotal.product.name)
         .order_by(SaleTotal.unit_price_pence)
     )
-    custom = (
-        await SaleTotal.select(
+
+
+@RangeRows
+def _custom_amounts(school_id: int | None, period: Period) -> Any:
+    return (
+        SaleTotal.select(
             _TEAM.id.as_alias("team_id"), _TEAM.name.as_alias("team"), SaleTotal.label, *_sums()
         )
-        .where(where & SaleTotal.product.is_null())
+        .where(standing_sales(school_id, period) & SaleTotal.product.is_null())
         .group_by(_TEAM.id, _TEAM.name, SaleTotal.label)
         .order_by(_TEAM.name)
         .order_by(SaleTotal.label)
     )
+
+
+async def product_margins(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+    """One row per team, product and price it was sold at; custom amounts (a donation) one
+    row per team and words. Two queries."""
+    products = await _products(school_id, period)
+    custom = await _custom_amounts(school_id, period)
     for row in products:
         row["unit_cost_pence"] = rounded_division(row["cost_pence"], row["units"])
         row["margin_pence"] = row["price_pence"] - row["unit_cost_pence"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
@@ -156,6 +157,25 @@ async def period_from_query(
     if preset == "year":
         return school_year(today)
     raise PeriodError("Choose this market, this term, this school year or two dates.")
+
+
+# The market days offered in the report's "one market day" list: the latest ones (a term of
+# weekly markets); an older day is one typed range away, and the list stays one size.
+PICKED_DAYS = 15
+
+
+@cache
+def _latest_days() -> Any:
+    query = MarketDay.select(MarketDay.id, MarketDay.date)
+    return query.order_by(MarketDay.date, ascending=False).limit(PICKED_DAYS).freeze()
+
+
+async def days_to_pick(period: Period | None) -> list[dict[str, Any]]:
+    """The latest market days, newest first, and the chosen one if it is older."""
+    days = await _latest_days().run()
+    if period is not None and period.day_id and all(d["id"] != period.day_id for d in days):
+        days = [*days, {"id": period.day_id, "date": period.start}]
+    return days
 
 
 def typed_dates(period: Period | None, start: str | None, end: str | None) -> dict[str, str]:

@@ -1,18 +1,23 @@
 """What every report shares: the WHERE conditions (a date range, a school, sales that stand)
-and how units of goods are counted. Reports read the running totals (`SaleTotal`, kept by
-triggers on `sale`), a few rows per stall, not every sale."""
+and its selects built once (`RangeRows`). Reports read running totals kept by triggers: per
+stall and method (`StallMethodTotal`, where units count goods, not custom amounts), or per
+stall, product and price (`SaleTotal`) for the products report; never every sale."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from piccolo.columns import Column
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from clustermarket.market.tables import Expense, SaleTotal
 from clustermarket.reports.periods import Period
 from clustermarket.timeutil import UK
+from clustermarket.web.pagination import clamp
 
 
 def in_period(date_column: Column, period: Period) -> Any:
@@ -27,12 +32,12 @@ def instants(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def standing_sales(school_id: int | None, period: Period) -> Any:
+def standing_sales(school_id: int | None, period: Period, totals: type[Table] = SaleTotal) -> Any:
     """Sales not undone (totals with a line standing), on a market day in the range (of one
-    school's teams, if given)."""
-    where = (SaleTotal.lines > 0) & in_period(SaleTotal.stall.market_day.date, period)
+    school's teams, if given). `totals`: `SaleTotal` or `StallMethodTotal`."""
+    where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
     if school_id is not None:
-        where &= SaleTotal.stall.team.school == school_id
+        where &= totals.stall.team.school == school_id
     return where
 
 
@@ -44,11 +49,39 @@ def expenses_in(period: Period) -> Any:
     )
 
 
-def goods_units(alias: str = "units") -> QueryString:
-    """Units of goods sold: a custom amount (a donation) is money taken, not an item sold."""
-    return QueryString(
-        "COALESCE(SUM(CASE WHEN {} = 'custom' THEN 0 ELSE {} END), 0)",
-        SaleTotal.kind,
-        SaleTotal.quantity,
-        alias=alias,
-    )
+# The number of rows the whole query gives, on each row of a page of it.
+_TOTAL_ROWS = QueryString("COUNT(*) OVER ()", alias="total_rows")
+
+
+class RangeRows:
+    """A report's rows for a school and range from its select, built once per school and range
+    (`freeze()` keeps its SQL): the ranges asked for are a handful a day (this year, this term,
+    a market day), and building a joined select costs more than the database's answer from
+    the running totals. `page()` asks the database for one page and the true total in one
+    query, so a range of years costs the page what a day costs it."""
+
+    def __init__(self, build: Callable[[int | None, Period], Any]) -> None:
+        self.build = build
+        self._all = lru_cache(maxsize=64)(lambda school, period: build(school, period).freeze())
+        self._page = lru_cache(maxsize=256)(self._page_query)
+
+    def _page_query(self, school_id: int | None, period: Period, number: int, size: int) -> Any:
+        query = self.build(school_id, period).columns(_TOTAL_ROWS)
+        return query.limit(size).offset((number - 1) * size).freeze()
+
+    async def __call__(self, school_id: int | None, period: Period) -> list[dict[str, Any]]:
+        return await self._all(school_id, period).run()
+
+    async def page(
+        self, school_id: int | None, period: Period, number: int, size: int
+    ) -> tuple[list[dict[str, Any]], int, int]:
+        """(the rows of page `number`, the total, the page shown: past the end, the last)."""
+        rows = await self._page(school_id, period, number, size).run()
+        if not rows and number > 1:
+            first = await self._page(school_id, period, 1, size).run()
+            number = clamp(number, first[0]["total_rows"] if first else 0, size)
+            rows = first if number == 1 else await self._page(school_id, period, number, size).run()
+        total = rows[0]["total_rows"] if rows else 0
+        for row in rows:
+            del row["total_rows"]
+        return rows, total, number

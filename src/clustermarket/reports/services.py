@@ -3,29 +3,33 @@
 Every report is rows of plain values for one date range (`periods.Period`): the page, its
 chart and the CSV file show the same rows. Sums are made by the database (GROUP BY); Python
 only adds figures that compare the summed rows (a product's share of its team's profit).
-Voided sales are left out everywhere. The sums are of the running totals per stall,
-product, price and method (`SaleTotal`), not of every sale."""
+Voided sales are left out everywhere. The sums are of running totals kept by triggers (per
+stall and method, `StallMethodTotal`; per product and price, `SaleTotal`), not of every sale."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from piccolo.query.functions.aggregate import Sum
 from piccolo.querystring import QueryString
 
-from clustermarket.market.tables import SaleTotal
+from clustermarket.market.tables import StallMethodTotal
 from clustermarket.money import format_pence
 from clustermarket.orders.tables import HOLDING, MemberPrice, OrderStatus
 from clustermarket.reports.charts import bar_chart
 from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import goods_units, in_period, standing_sales
-from clustermarket.web.pagination import Page, clamp
+from clustermarket.reports.ranges import (
+    RangeRows,
+    in_period,
+    standing_sales,
+)
+from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 RowsFunction = Callable[[int | None, Period], Awaitable[list[dict[str, Any]]]]
 
@@ -41,70 +45,78 @@ class Report:
     chart_is_money: bool = True
     admin_only: bool = False  # compares schools: the admin's alone
     about: str = ""  # one line under the title: what the figures mean
+    paged_in_sql: bool = False  # `rows` is a RangeRows: the database gives the page alone
 
 
-_DAY = SaleTotal.stall.market_day.date
-_GOODS_UNITS = goods_units()
-_TAKINGS = Sum(SaleTotal.amount_pence).as_alias("takings_pence")
+# Teams, schools and methods read the totals per stall and method: one to three rows a stall.
+_TOTALS = StallMethodTotal
+_DAY = _TOTALS.stall.market_day.date
+_TEAM = _TOTALS.stall.team
+_UNITS = Sum(_TOTALS.units).as_alias("units")
+_TAKINGS = Sum(_TOTALS.amount_pence).as_alias("takings_pence")
 
 
-async def _by_team(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+def _standing(school_id: int | None, period: Period) -> Any:
+    return standing_sales(school_id, period, _TOTALS)
+
+
+@RangeRows
+def _by_team(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
+        _TOTALS.select(
             _DAY.as_alias("market_day"),
-            SaleTotal.stall.team.name.as_alias("team"),
-            SaleTotal.stall.team.school.name.as_alias("school"),
-            _GOODS_UNITS,
+            _TEAM.name.as_alias("team"),
+            _TEAM.school.name.as_alias("school"),
+            _UNITS,
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.stall.team.name, SaleTotal.stall.team.school.name)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TEAM.name, _TEAM.school.name)
         .order_by(_DAY)
-        .order_by(SaleTotal.stall.team.name)
+        .order_by(_TEAM.name)
+        .order_by(_TEAM.school.name)  # two teams of one name: pages stay in one order
     )
 
 
-async def _by_school(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@RangeRows
+def _by_school(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
-            _DAY.as_alias("market_day"),
-            SaleTotal.stall.team.school.name.as_alias("school"),
-            _GOODS_UNITS,
-            _TAKINGS,
+        _TOTALS.select(
+            _DAY.as_alias("market_day"), _TEAM.school.name.as_alias("school"), _UNITS, _TAKINGS
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.stall.team.school.name)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TEAM.school.name)
         .order_by(_DAY)
-        .order_by(SaleTotal.stall.team.school.name)
+        .order_by(_TEAM.school.name)
     )
 
 
-async def _by_method(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+@RangeRows
+def _by_method(school_id: int | None, period: Period) -> Any:
     return (
-        await SaleTotal.select(
+        _TOTALS.select(
             _DAY.as_alias("market_day"),
-            SaleTotal.method,
-            Sum(SaleTotal.tickets).as_alias("sales"),  # a ticket is one sale
+            _TOTALS.method,
+            Sum(_TOTALS.tickets).as_alias("sales"),  # a ticket is one sale
             _TAKINGS,
         )
-        .where(standing_sales(school_id, period))
-        .group_by(_DAY, SaleTotal.method)
+        .where(_standing(school_id, period))
+        .group_by(_DAY, _TOTALS.method)
         .order_by(_DAY)
-        .order_by(SaleTotal.method)
+        .order_by(_TOTALS.method)
     )
 
 
-async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
-    """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
-    refunded): takings at full price against the discount given, per market day and team."""
+@RangeRows
+def _member_price_sums(school_id: int | None, period: Period) -> Any:
     line = MemberPrice.line
     where = line.order.status.is_in([*HOLDING, OrderStatus.collected])
     where &= in_period(line.order.market_day.date, period)
     if school_id is not None:
         where &= line.stall.team.school == school_id
     day, team = line.order.market_day.date, line.stall.team.name
-    rows = (
-        await MemberPrice.select(
+    return (
+        MemberPrice.select(
             day.as_alias("market_day"),
             team.as_alias("team"),
             Sum(line.quantity).as_alias("units"),
@@ -120,6 +132,12 @@ async def _member_prices(school_id: int | None, period: Period) -> list[dict[str
         .order_by(day)
         .order_by(team)
     )
+
+
+async def _member_prices(school_id: int | None, period: Period) -> list[dict[str, Any]]:
+    """Pre-order lines sold at the co-op member price (orders not cancelled, expired or
+    refunded): takings at full price against the discount given, per market day and team."""
+    rows = await _member_price_sums(school_id, period)
     for row in rows:
         row["discount_pence"] = (row["full_pence"] or 0) - (row["takings_pence"] or 0)
     return rows
@@ -150,6 +168,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['team']}",
             "takings_pence",
             _by_team,
+            paged_in_sql=True,
         ),
         Report(
             "schools",
@@ -163,6 +182,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['school']}",
             "takings_pence",
             _by_school,
+            paged_in_sql=True,
         ),
         Report(
             "products",
@@ -199,6 +219,7 @@ REPORTS = {
             lambda r: f"{_day(r)} · {r['method']}",
             "takings_pence",
             _by_method,
+            paged_in_sql=True,
         ),
         Report(
             "member-prices",
@@ -248,7 +269,7 @@ def reports_for(is_admin: bool) -> dict[str, Report]:
     return {slug: r for slug, r in REPORTS.items() if is_admin or not r.admin_only}
 
 
-REPORT_ROWS_PER_PAGE = 50
+REPORT_ROWS_PER_PAGE = PAGE_SIZE  # as every list; the chart draws the same rows
 
 
 async def run_report(
@@ -256,19 +277,36 @@ async def run_report(
 ) -> dict[str, Any]:
     """The report's rows (aggregated in SQL over the whole range, so shares are of all of
     them), a page of them on the page and in its chart."""
-    rows = await report.rows(school_id, period)
     size = REPORT_ROWS_PER_PAGE
-    number = clamp(number, len(rows), size)
-    shown = rows[(number - 1) * size : number * size]
+    if report.paged_in_sql:
+        paged = cast(RangeRows, report.rows)
+        shown, total, number = await paged.page(school_id, period, number, size)
+    else:
+        rows = await report.rows(school_id, period)
+        total, number = len(rows), clamp(number, len(rows), size)
+        shown = rows[(number - 1) * size : number * size]
     params = {"report": report.slug, "school": school_id or "", **dict(parse_qsl(period.query()))}
-    page = Page(shown, len(rows), number, size, path="/reports", params=params)
+    page = Page(shown, total, number, size, path="/reports", params=params)
     bars = [(report.chart_label(r), r[report.chart_value] or 0, "revenue") for r in shown]
     return {
         "report": report,
         "rows": shown,
+        "cells": [[_shown_value(key, row[key]) for key, _ in report.columns] for row in shown],
         "page": page,
         "chart": bar_chart(report.title, bars, money=report.chart_is_money),
     }
+
+
+def _shown_value(key: str, value: Any) -> str:
+    """A figure as the page's table shows it (formatted here once per cell, not in the
+    template: a page of 50 rows has up to 450 cells)."""
+    if value is None:
+        return "–"
+    if key.endswith("_pence"):
+        return format_pence(value)
+    if key.endswith("_percent"):
+        return f"{value}%"
+    return value.strftime("%-d %b %Y") if key == "market_day" else str(value)
 
 
 def csv_header(report: Report) -> list[str]:
@@ -276,9 +314,11 @@ def csv_header(report: Report) -> list[str]:
 
 
 def csv_rows(report: Report, rows: list[dict[str, Any]]) -> Iterator[list[str]]:
-    """The same rows as the page; money as pounds with two decimals, dates as ISO dates."""
+    """The same rows as the page; money as pounds with two decimals, dates as ISO dates.
+    Each column's formatter is chosen once, not per cell (a CSV may have 10,000 rows)."""
+    columns = [(key, _pounds if key.endswith("_pence") else _csv_text) for key, _ in report.columns]
     for row in rows:
-        yield [_csv_value(key, row[key]) for key, _ in report.columns]
+        yield [shown(row[key]) for key, shown in columns]
 
 
 def _csv_heading(key: str, heading: str) -> str:
@@ -287,11 +327,13 @@ def _csv_heading(key: str, heading: str) -> str:
     return f"{heading} (%)" if key.endswith("_percent") else heading
 
 
-def _csv_value(key: str, value: Any) -> str:
+def _pounds(pence: int | None) -> str:
+    return "" if pence is None else f"{pence / 100:.2f}"
+
+
+def _csv_text(value: Any) -> str:
     if value is None:
         return ""
-    if key.endswith("_pence"):
-        return f"{value / 100:.2f}"
     if isinstance(value, int | Decimal):
         return str(value)
     if hasattr(value, "isoformat"):

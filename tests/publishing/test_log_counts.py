@@ -1,0 +1,73 @@
+"""The moderation log's true total comes from counts per school that triggers on the log
+keep (issue 17, target 5): after entries are added, moved to another school and removed,
+the counts equal a fresh count of the log, on both engines, and the page shows them."""
+
+from __future__ import annotations
+
+from clustermarket.accounts.tables import Role
+from clustermarket.moderation.log import log_action
+from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
+from clustermarket.schools.tables import School
+from tests.conftest import make_user, school_id, sign_in
+
+
+async def fresh_counts() -> dict[int, int]:
+    """school_key -> entries, counted from the log itself (0: entries of no school)."""
+    counts: dict[int, int] = {}
+    for row in await ModerationLog.select(ModerationLog.school):
+        key = row["school"] or 0
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+async def kept_counts() -> dict[int, int]:
+    count = ModerationLogCount
+    rows = await count.select(count.school_key, count.entries)
+    return {r["school_key"]: r["entries"] for r in rows if r["entries"]}
+
+
+async def test_the_logs_counts_follow_every_entry_added_moved_and_removed(client) -> None:
+    aylsham = await school_id("aylsham-high")
+    other = (await School.select(School.id).where(School.id != aylsham).first())["id"]
+    teacher = await make_user("staylor", role=Role.teacher)
+    await make_user("admin", role=Role.admin, school=None)
+
+    async def log(n: int, school: int | None) -> None:
+        for i in range(n):
+            await log_action(
+                actor_id=teacher,
+                action="approve",
+                subject_type="product",
+                subject_id=i,
+                subject_label=f"Entry {i}",
+                school_id=school,
+            )
+
+    await log(7, aylsham)
+    await log(3, other)
+    await log(2, None)
+    assert await kept_counts() == await fresh_counts()
+    assert (await kept_counts())[aylsham] >= 7
+
+    # An entry moved to another school (its school removed: set to none), entries removed.
+    moved = await ModerationLog.select(ModerationLog.id).where(ModerationLog.school == aylsham)
+    await ModerationLog.update({ModerationLog.school: None}).where(
+        ModerationLog.id == moved[0]["id"]
+    )
+    await ModerationLog.update({ModerationLog.school: other}).where(
+        ModerationLog.id == moved[1]["id"]
+    )
+    await ModerationLog.delete().where(ModerationLog.id == moved[2]["id"])
+    await ModerationLog.update({ModerationLog.subject_label: "erased"}).where(
+        ModerationLog.id == moved[3]["id"]
+    )
+    expected = await fresh_counts()
+    assert await kept_counts() == expected
+
+    await sign_in(client, "staylor")
+    page = await client.get("/moderation/log")
+    assert f"{expected[aylsham]} entries" in page.text
+    client.cookies.clear()
+    await sign_in(client, "admin")
+    page = await client.get("/moderation/log")
+    assert f"{sum(expected.values())} entries" in page.text
