@@ -89,6 +89,7 @@ async def later_rows(
     )
     event = await Event.insert(
         Event(
+            cluster=school["cluster"],
             kind=EventKind.eco_meetup,
             title=f"Audit meet-up {side}",
             starts_at=stamp + dt.timedelta(days=30),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from clustermarket.demo import PEOPLE, load_demo_data
 from clustermarket.market.sales import open_stall, record_sale
 from clustermarket.market.services import stall_for_worker
 from clustermarket.market.tables import MarketDay, MarketStatus, Sale, Stall, StallStock
+from clustermarket.media.services import media_dir
 from clustermarket.media.tables import Photo
 from clustermarket.orders.services import place_order
 from clustermarket.orders.tables import Order, OrderLine
@@ -133,6 +135,9 @@ async def _side(side: str, day_id: int) -> dict[str, Any]:
     await Idea.update(
         {Idea.photo_name: photo_row["file_name"], Idea.thumb_name: photo_row["thumb_name"]}
     ).where(Idea.id == sharing["idea_id"])
+    for name in (photo_row["file_name"], photo_row["thumb_name"]):  # ideas' photos are in the
+        stored = next(media_dir().glob(f"*/{name}"))  # shared folder, products' in their cluster's
+        shutil.copyfile(stored, media_dir() / name)
     return {
         **market,
         **sharing,

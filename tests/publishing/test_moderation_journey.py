@@ -53,7 +53,7 @@ async def test_the_whole_journey_from_draft_to_public(client) -> None:
     page = await upload(client, product_id, jpeg_with_gps())
     assert "Photo added" in page.text
     photo = await Photo.select().first()
-    stored = get_settings().media_dir / photo["file_name"]
+    stored = get_settings().media_dir / "aylsham" / photo["file_name"]  # its cluster's folder
     assert not Image.open(io.BytesIO(stored.read_bytes())).getexif()  # GPS gone on disk
     assert (await client.get(f"/products/{product_id}")).status_code == 404  # not public yet
     page = await post_form(client, f"/products/{product_id}/submit", {})

@@ -1,4 +1,8 @@
-"""The admin creates, edits and removes events. Times are typed in UK time and stored in UTC."""
+"""The admin creates, edits and removes events. Times are typed in UK time and stored in UTC.
+
+The cluster admin sees and changes THEIR cluster's events only (issue 15): every function takes
+`cluster_id` (the admin's, which is the request's); a new event gets it, never a form's; the
+schools taking part must be of it; another cluster's event answers like a missing one."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.calendar.services import KIND_LABELS, aware, event_row
 from clustermarket.calendar.tables import Event, EventKind, EventSchool
 from clustermarket.rows import parse_row_id
-from clustermarket.schools.tables import School
+from clustermarket.schools.services import all_schools, school_ids_in_cluster
 from clustermarket.timeutil import UK, now
 from clustermarket.transactions import write_transaction
 
@@ -73,7 +77,7 @@ def _parse(kind: Any, raw: str) -> Any:
         return None
 
 
-async def _checked(form: EventForm) -> dict[Any, Any]:
+async def _checked(form: EventForm, cluster_id: int) -> dict[Any, Any]:
     problems = []
     if form.kind not in dict(ADMIN_KINDS):
         problems.append("Choose what kind of event it is.")
@@ -93,9 +97,7 @@ async def _checked(form: EventForm) -> dict[Any, Any]:
         problems.append("Give the date of the event.")
     if starts is None or ends is None or starts >= ends:
         problems.append("The event must start before it ends (times as HH:MM).")
-    known = {
-        r["id"] for r in await School.select(School.id).where(School.id.is_in(form.schools or [0]))
-    }
+    known = set(await school_ids_in_cluster(form.schools, cluster_id))
     if set(form.schools) - known:
         problems.append("Choose the schools taking part from the list.")
     if problems:
@@ -120,11 +122,12 @@ async def _set_schools(event_id: int, school_ids: list[int]) -> None:
 
 
 async def create_event(admin: CurrentUser, form: EventForm) -> int:
-    values = await _checked(form)
+    values = await _checked(form, admin.cluster_id)
     async with write_transaction():
         rows = await Event.insert(
             Event(
                 **{c._meta.name: v for c, v in values.items()},
+                cluster=admin.cluster_id,
                 created_by=admin.id,
                 created_at=now(),
             )
@@ -133,33 +136,35 @@ async def create_event(admin: CurrentUser, form: EventForm) -> int:
     return rows[0]["id"]
 
 
-async def edit_form(event_id: int) -> EventForm:
-    row = await event_row(event_id)
+async def edit_form(event_id: int, cluster_id: int) -> EventForm:
+    row = await event_row(event_id, cluster_id)
     schools = await EventSchool.select(EventSchool.school).where(EventSchool.event == event_id)
     return EventForm.from_row(row, [r["school"] for r in schools])
 
 
-async def update_event(event_id: int, form: EventForm) -> None:
-    await event_row(event_id)
-    values = await _checked(form)
+async def update_event(event_id: int, cluster_id: int, form: EventForm) -> None:
+    await event_row(event_id, cluster_id)
+    values = await _checked(form, cluster_id)
     async with write_transaction():
         await Event.update(values).where(Event.id == event_id)
         await _set_schools(event_id, form.schools)
 
 
-async def remove_event(event_id: int) -> None:
-    await event_row(event_id)
+async def remove_event(event_id: int, cluster_id: int) -> None:
+    await event_row(event_id, cluster_id)
     await Event.delete().where(Event.id == event_id)
 
 
-async def all_events() -> list[dict[str, Any]]:
-    rows = await Event.select(
-        Event.id, Event.kind, Event.title, Event.starts_at, Event.is_public
-    ).order_by(Event.starts_at, ascending=False)
+async def all_events(cluster_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await Event.select(Event.id, Event.kind, Event.title, Event.starts_at, Event.is_public)
+        .where(Event.cluster == cluster_id)
+        .order_by(Event.starts_at, ascending=False)
+    )
     for row in rows:
         row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
     return rows
 
 
-async def school_choices() -> list[dict[str, Any]]:
-    return await School.select(School.id, School.name).order_by(School.name)
+async def school_choices(cluster_id: int) -> list[dict[str, Any]]:
+    return await all_schools(cluster_id)

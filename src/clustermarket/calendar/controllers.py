@@ -1,5 +1,6 @@
 """The calendar's pages: public events, an event with what will be presented, the iCalendar
-feed, team sign-ups and the admin's event forms. Thin: the work is in the services."""
+feed, team sign-ups and the admin's event forms. Thin: the work is in the services, limited
+to the request's cluster (`current_cluster(request).id`, issue 15)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from litestar.response import Redirect, Response, Template
 from clustermarket.calendar import admin, services, signups
 from clustermarket.calendar.feed import public_feed
 from clustermarket.web.auth import requires_admin, requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
 FEED_PATH = "/events.ics"
@@ -18,24 +20,25 @@ FEED_PATH = "/events.ics"
 
 @get("/events", opt=PUBLIC_PAGE)
 async def events_page(request: Request) -> Template:
-    items = await services.calendar_items(request.user)
+    items = await services.calendar_items(request.user, current_cluster(request).id)
     return Template("calendar/events.html", context={"items": items, "feed_path": FEED_PATH})
 
 
 @get(FEED_PATH, opt=PUBLIC_PAGE)
 async def events_feed(request: Request) -> Response[bytes]:
-    body = await public_feed(request.app.state.settings.public_url)
+    cluster = current_cluster(request)
+    body = await public_feed(request.app.state.settings.public_url, cluster.id, cluster.name)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="aylsham-cluster-events.ics"'},
+        headers={"Content-Disposition": f'inline; filename="{cluster.slug}-cluster-events.ics"'},
     )
 
 
 async def _event_page(
     request: Request, event_id: int, error: str = "", status: int = 200
 ) -> Template:
-    event = await services.visible_event(request.user, event_id)
+    event = await services.visible_event(request.user, event_id, current_cluster(request).id)
     context = {
         "event": event,
         "presentations": await signups.presentations(event_id),
@@ -72,23 +75,27 @@ async def withdraw(request: Request, event_id: FromPath[int], signup_id: FromPat
 
 
 async def _form_page(
-    template: str, form: admin.EventForm, error: str = "", status: int = 200, **extra
+    request: Request,
+    template: str,
+    form: admin.EventForm,
+    error: str = "",
+    status: int = 200,
+    **extra,
 ) -> Template:
     context = {
         "form": form,
         "error": error,
         "kinds": admin.ADMIN_KINDS,
-        "schools": await admin.school_choices(),
+        "schools": await admin.school_choices(request.user.cluster_id),
         **extra,
     }
     return Template(template, context=context, status_code=status)
 
 
 @get("/admin/events", guards=[requires_admin])
-async def admin_events() -> Template:
-    return await _form_page(
-        "calendar/admin_events.html", admin.EventForm(), events=await admin.all_events()
-    )
+async def admin_events(request: Request) -> Template:
+    events = await admin.all_events(request.user.cluster_id)
+    return await _form_page(request, "calendar/admin_events.html", admin.EventForm(), events=events)
 
 
 @post("/admin/events", guards=[requires_admin])
@@ -97,28 +104,28 @@ async def create_event(request: Request) -> Template | Redirect:
     try:
         event_id = await admin.create_event(request.user, form)
     except admin.EventError as error:
+        events = await admin.all_events(request.user.cluster_id)
         return await _form_page(
-            "calendar/admin_events.html", form, str(error), 400, events=await admin.all_events()
+            request, "calendar/admin_events.html", form, str(error), 400, events=events
         )
     flash(request, "Event added to the calendar.", "success")
     return Redirect(path=f"/events/{event_id}")
 
 
 @get("/admin/events/{event_id:int}", guards=[requires_admin])
-async def edit_event_page(event_id: FromPath[int]) -> Template:
-    return await _form_page(
-        "calendar/edit_event.html", await admin.edit_form(event_id), event_id=event_id
-    )
+async def edit_event_page(request: Request, event_id: FromPath[int]) -> Template:
+    form = await admin.edit_form(event_id, request.user.cluster_id)
+    return await _form_page(request, "calendar/edit_event.html", form, event_id=event_id)
 
 
 @post("/admin/events/{event_id:int}", guards=[requires_admin])
 async def edit_event(request: Request, event_id: FromPath[int]) -> Template | Redirect:
     form = admin.EventForm.from_post(await request.form())
     try:
-        await admin.update_event(event_id, form)
+        await admin.update_event(event_id, request.user.cluster_id, form)
     except admin.EventError as error:
         return await _form_page(
-            "calendar/edit_event.html", form, str(error), 400, event_id=event_id
+            request, "calendar/edit_event.html", form, str(error), 400, event_id=event_id
         )
     flash(request, "Event saved.", "success")
     return Redirect(path=f"/events/{event_id}")
@@ -126,7 +133,7 @@ async def edit_event(request: Request, event_id: FromPath[int]) -> Template | Re
 
 @post("/admin/events/{event_id:int}/remove", guards=[requires_admin])
 async def remove_event(request: Request, event_id: FromPath[int]) -> Redirect:
-    await admin.remove_event(event_id)
+    await admin.remove_event(event_id, request.user.cluster_id)
     flash(request, "Event removed from the calendar.", "success")
     return Redirect(path="/admin/events")
 

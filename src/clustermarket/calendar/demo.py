@@ -7,6 +7,7 @@ import datetime as dt
 from clustermarket.calendar.tables import Event, EventKind, EventSchool, EventSignup
 from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import Project
+from clustermarket.schools.tables import School
 from clustermarket.timeutil import UK, now, today_uk
 
 ALL_SCHOOLS = "*"
@@ -102,10 +103,12 @@ def _on_weekday(days: int, weekday: int) -> dt.date:
 async def load_demo_events(users: dict[str, int], schools: dict[str, int]) -> None:
     created = now()
     ids = {}
+    cluster = await School.select(School.cluster).where(School.id.is_in(list(schools.values())))
     for kind, title, text, (days, weekday), starts, ends, place, public, taking in EVENTS:
         day = _on_weekday(days, weekday)
         rows = await Event.insert(
             Event(
+                cluster=cluster[0]["cluster"],
                 kind=kind,
                 title=title,
                 description=text,

@@ -15,14 +15,15 @@ def _uid(item: dict[str, Any]) -> str:
     return f"{item['kind'].replace('_', '-')}-{item['id']}@cluster-market"
 
 
-async def public_feed(base_url: str) -> bytes:
-    """Every public event and market day, past and coming, as one calendar."""
+async def public_feed(base_url: str, cluster_id: int, cluster_name: str) -> bytes:
+    """Every public event and market day of one cluster (the request's), past and coming, as
+    one calendar named after it."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Aylsham Cluster//Cluster Market//EN")
+    calendar.add("prodid", "-//Cluster Market//Cluster Market//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Aylsham Cluster events")
+    calendar.add("x-wr-calname", f"{cluster_name} events")
     stamp = now()
-    for item in await calendar_items(None, upcoming_only=False):
+    for item in await calendar_items(None, cluster_id, upcoming_only=False):
         event = Event()
         event.add("uid", _uid(item))
         event.add("dtstamp", stamp)

@@ -1,5 +1,10 @@
 """The cluster calendar: events of the cluster with the market days read from `market` (never
-copied), what the public sees of them, and who may see a private event."""
+copied), what the public sees of them, and who may see a private event.
+
+Every read is limited to ONE cluster (issue 15): the request's (`current_cluster(request).id`,
+passed in by the handler as `cluster_id`); for signed-in users it is also theirs. Events carry
+their cluster (`event.cluster`, the admin's who made it), market days theirs. An event of
+another cluster answers like one that does not exist (404)."""
 
 from __future__ import annotations
 
@@ -83,14 +88,14 @@ async def _schools_of(event_ids: list[int]) -> dict[int, list[str]]:
 
 
 async def calendar_items(
-    user: CurrentUser | None, upcoming_only: bool = True
+    user: CurrentUser | None, cluster_id: int, upcoming_only: bool = True
 ) -> list[dict[str, Any]]:
-    """Events the user may see and every market day, soonest first: three queries whatever
-    the number of events."""
-    events = Event.select(*_EVENT_COLUMNS)
+    """Events of the cluster the user may see and its market days, soonest first: three
+    queries whatever the number of events."""
+    events = Event.select(*_EVENT_COLUMNS).where(Event.cluster == cluster_id)
     days = MarketDay.select(
         MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes
-    )
+    ).where(MarketDay.cluster == cluster_id)
     if upcoming_only:
         events = events.where(Event.ends_at >= now())
         days = days.where(MarketDay.date >= today_uk())
@@ -103,18 +108,23 @@ async def calendar_items(
     return sorted(items, key=lambda item: (item["starts_at"], item["title"]))
 
 
-async def event_row(event_id: int) -> dict[str, Any]:
+async def event_row(event_id: int, cluster_id: int) -> dict[str, Any]:
+    """The event of this cluster; NotFound for another cluster's, like a missing one."""
     if not 0 < event_id <= MAX_ROW_ID:
         raise NotFound()
-    row = await Event.select(*_EVENT_COLUMNS).where(Event.id == event_id).first()
+    row = (
+        await Event.select(*_EVENT_COLUMNS)
+        .where((Event.id == event_id) & (Event.cluster == cluster_id))
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row
 
 
-async def visible_event(user: CurrentUser | None, event_id: int) -> dict[str, Any]:
+async def visible_event(user: CurrentUser | None, event_id: int, cluster_id: int) -> dict[str, Any]:
     """The event with its schools; a private one is 404 to those who may not see it."""
-    row = await event_row(event_id)
+    row = await event_row(event_id, cluster_id)
     if not row["is_public"] and not sees_private(user):
         raise NotFound()
     return _event_item(row, (await _schools_of([event_id])).get(event_id, []))

@@ -93,7 +93,7 @@ async def work_to_offer(user: CurrentUser | None) -> list[dict[str, Any]]:
 
 async def sign_up(user: CurrentUser, event_id: int, choice: str) -> int:
     """A pupil or teacher of the team signs it up to present an approved piece of work."""
-    event = await visible_event(user, event_id)
+    event = await visible_event(user, event_id, user.cluster_id)  # the user's cluster only
     if event["ends_at"] < now():
         raise SignupError("This event is over: sign up for a coming one.")
     kind_name, _, raw_id = (choice or "").partition(":")

@@ -7,7 +7,7 @@ from piccolo.table import Table
 from clustermarket.accounts.tables import User
 from clustermarket.catalogue.tables import Product
 from clustermarket.projects.tables import Project
-from clustermarket.schools.tables import School
+from clustermarket.schools.tables import Cluster, School
 from clustermarket.teams.tables import Team
 
 
@@ -22,8 +22,11 @@ class EventKind(str, Enum):
 
 class Event(Table):
     """A cluster event. Market days are not copied here: the calendar reads them from market.
-    A private event (e.g. a transition day) is seen by signed-in cluster users only."""
+    A private event (e.g. a transition day) is seen by signed-in cluster users only.
+    `cluster`: the admin's who made it (issue 15); null only on rows from before it, which
+    the migration gives the first cluster."""
 
+    cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=20, choices=EventKind, index=True)
     title = Varchar(length=120)
     description = Text(default="")

@@ -21,6 +21,7 @@ from clustermarket.moderation.services import after_edit, check_text, content_fo
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
@@ -130,21 +131,24 @@ async def product_list(
     page: FromQuery[str] = "",
 ) -> Template:
     """The public catalogue; htmx asks for the results fragment only, plain GETs get the page."""
-    school_row = await school_by_slug(school) if school else None
+    cluster_id = current_cluster(request).id
+    school_row = await school_by_slug(school, cluster_id) if school else None
     products = await services.public_product_page(
         page_number(page),
+        cluster_id=cluster_id,
         text=q,
         school_id=school_row["id"] if school_row else None,
         path="/products",
         params={"q": q, "school": school},
     )
-    context = {"page": products, "q": q, "school": school, "schools": await all_schools()}
+    schools = await all_schools(cluster_id)
+    context = {"page": products, "q": q, "school": school, "schools": schools}
     return page_or_fragment(request, "catalogue/list.html", "catalogue/_results.html", context)
 
 
 @get("/products/{product_id:int}", opt=PUBLIC_PAGE)
-async def product_page(product_id: FromPath[int]) -> Template:
-    product = await services.public_product(product_id)
+async def product_page(request: Request, product_id: FromPath[int]) -> Template:
+    product = await services.public_product(product_id, current_cluster(request).id)
     return Template(
         "catalogue/show.html", context={"product": product, **await product_extras(product_id)}
     )

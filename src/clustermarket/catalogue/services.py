@@ -1,6 +1,9 @@
 """Products: the team's working copy, and the approved copy the public sees.
 
-Public queries filter with PRODUCT.public_where() (moderation/content.py), nowhere else."""
+Public queries filter with PRODUCT.public_where() (moderation/content.py), nowhere else, and
+with the request's cluster (`cluster_id`, from `current_cluster(request).id`, issue 15): a
+product of another cluster never shows and its page is 404 like one that does not exist. The
+team's own pages reach products through `team_for_worker`, which keeps to the user's cluster."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from clustermarket.catalogue.tables import ContentStatus, Product
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import MoneyError, parse_pounds
+from clustermarket.teams.services import in_cluster
 from clustermarket.teams.tables import TeamKind
 from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
@@ -106,8 +110,8 @@ async def _with_thumbs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _public_where(text: str, school_id: int | None, team_id: int | None):
-    where = PRODUCT.public_where()
+def _public_where(cluster_id: int, text: str, school_id: int | None, team_id: int | None):
+    where = PRODUCT.public_where() & in_cluster(Product.team, cluster_id)
     if text.strip():
         where &= text_matches(Product.published_name, text) | text_matches(
             Product.published_description, text
@@ -120,12 +124,17 @@ def _public_where(text: str, school_id: int | None, team_id: int | None):
 
 
 async def public_products(
-    *, text: str = "", school_id: int | None = None, team_id: int | None = None, limit: int = 60
+    *,
+    cluster_id: int,
+    text: str = "",
+    school_id: int | None = None,
+    team_id: int | None = None,
+    limit: int = 60,
 ) -> list[dict[str, Any]]:
     """Approved, active products, newest first; two queries however many rows."""
     rows = (
         await Product.select(*_public_columns())
-        .where(_public_where(text, school_id, team_id))
+        .where(_public_where(cluster_id, text, school_id, team_id))
         .order_by(Product.id, ascending=False)
         .limit(limit)
     )
@@ -133,10 +142,16 @@ async def public_products(
 
 
 async def public_product_page(
-    number: int, *, text: str = "", school_id: int | None = None, path: str, params: dict
+    number: int,
+    *,
+    cluster_id: int,
+    text: str = "",
+    school_id: int | None = None,
+    path: str,
+    params: dict,
 ) -> Page:
     """One page of the public catalogue with the true total; three queries."""
-    where = _public_where(text, school_id, None)
+    where = _public_where(cluster_id, text, school_id, None)
     page = await paginate(
         Product.select(*_public_columns()).where(where).order_by(Product.id, ascending=False),
         await Product.count().where(where),
@@ -148,10 +163,14 @@ async def public_product_page(
     return page
 
 
-async def public_product(product_id: int) -> dict[str, Any]:
+async def public_product(product_id: int, cluster_id: int) -> dict[str, Any]:
     row = (
         await Product.select(*_public_columns())
-        .where((Product.id == product_id) & PRODUCT.public_where())
+        .where(
+            (Product.id == product_id)
+            & PRODUCT.public_where()
+            & in_cluster(Product.team, cluster_id)
+        )
         .first()
     )
     if row is None:

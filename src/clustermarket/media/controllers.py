@@ -21,6 +21,7 @@ from clustermarket.moderation.services import after_edit, content_for_worker
 from clustermarket.projects.tables import Project
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Multipart
 
 
@@ -108,8 +109,9 @@ async def _owner_is_public(owner_type: str, owner_id: int) -> bool:
 
 @get("/media/{name:str}", name="media")
 async def serve_photo(request: Request, name: FromPath[str]) -> File:
-    """Published photos of public content for everyone; others only for the team's workers."""
-    photo = await services.photo_by_file(name)
+    """Published photos of public content for everyone; others only for the team's workers.
+    Only the request's cluster's photos: another cluster's is 404 (issue 15)."""
+    photo = await services.photo_by_file(name, current_cluster(request).id)
     if photo is None:
         raise NotFound()
     public = photo["published"] and await _owner_is_public(photo["owner_type"], photo["owner_id"])
@@ -118,7 +120,7 @@ async def serve_photo(request: Request, name: FromPath[str]) -> File:
         if user is None or await team_for_worker(user, photo["team"]) is None:
             raise NotFound()
     return File(
-        path=services.media_dir() / name,
+        path=photo["path"],
         media_type="image/jpeg",
         content_disposition_type="inline",
         headers={"Cache-Control": "public, max-age=3600" if public else "private, no-store"},

@@ -1,4 +1,9 @@
-"""Photos of products and projects: stored clean, shown only when their content may be."""
+"""Photos of products and projects: stored clean, shown only when their content may be.
+
+Files live under a folder per cluster, `<MEDIA_DIR>/<cluster slug>/<random name>.jpg` (issue
+15); photos uploaded before that stay at `<MEDIA_DIR>/<name>` and are still served. A photo is
+found for serving only within the request's cluster (`cluster_id`): another cluster's is 404
+like one that does not exist. The cluster is the photo's team's school's, never a form's."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
 from clustermarket.rows import group_rows
 from clustermarket.settings import get_settings
+from clustermarket.teams.tables import Team
 from clustermarket.timeutil import now
 
 MAX_PHOTOS = 6
@@ -27,6 +33,15 @@ def media_dir() -> Path:
     return path
 
 
+def photo_path(cluster_slug: str, name: str) -> Path:
+    """Where a photo's file is: its cluster's folder, or the shared one for older uploads."""
+    path = media_dir() / cluster_slug / name
+    return path if path.exists() else media_dir() / name
+
+
+_CLUSTER_SLUG = Photo.team.school.cluster.slug.as_alias("cluster_slug")
+
+
 async def add_photo(
     actor: CurrentUser, *, team_id: int, owner_type: str, owner_id: int, data: bytes, alt_text: str
 ) -> dict[str, Any]:
@@ -38,7 +53,9 @@ async def add_photo(
     clean = await clean_upload(data)  # raises ImageRejected
     name = secrets.token_urlsafe(18)
     file_name, thumb_name = f"{name}.jpg", f"{name}-thumb.jpg"
-    folder = media_dir()
+    team = await Team.select(Team.school.cluster.slug.as_alias("slug")).where(Team.id == team_id)
+    folder = media_dir() / team[0]["slug"]
+    folder.mkdir(exist_ok=True)
     (folder / file_name).write_bytes(clean.full)
     (folder / thumb_name).write_bytes(clean.thumb)
     held = False
@@ -78,20 +95,18 @@ async def remove_photo_from_draft(owner_type: str, owner_id: int, photo_id: int)
 
 async def purge_unused(owner_type: str, owner_id: int) -> None:
     """Rows (and files) neither in the draft nor published are gone for good."""
-    gone = (
-        await Photo.delete()
-        .where(
-            (Photo.owner_type == owner_type)
-            & (Photo.owner_id == owner_id)
-            & (Photo.in_draft == False)
-            & (Photo.published == False)
-        )
-        .returning(Photo.file_name, Photo.thumb_name)
+    gone = await Photo.select(Photo.id, Photo.file_name, Photo.thumb_name, _CLUSTER_SLUG).where(
+        (Photo.owner_type == owner_type)
+        & (Photo.owner_id == owner_id)
+        & (Photo.in_draft == False)
+        & (Photo.published == False)
     )
-    folder = media_dir()
+    if not gone:
+        return
+    await Photo.delete().where(Photo.id.is_in([row["id"] for row in gone]))
     for row in gone:
         for name in (row["file_name"], row["thumb_name"]):
-            (folder / name).unlink(missing_ok=True)
+            photo_path(row["cluster_slug"], name).unlink(missing_ok=True)
 
 
 async def publish_draft_photos(owner_type: str, owner_id: int, release_held: bool) -> None:
@@ -125,7 +140,16 @@ async def photos_for(
     return group_rows(rows, "owner_id")
 
 
-async def photo_by_file(name: str) -> dict[str, Any] | None:
-    return (
-        await Photo.select().where((Photo.file_name == name) | (Photo.thumb_name == name)).first()
+async def photo_by_file(name: str, cluster_id: int) -> dict[str, Any] | None:
+    """The photo of this file name in this cluster (the request's), with `path`."""
+    row = (
+        await Photo.select(*Photo.all_columns(), _CLUSTER_SLUG)
+        .where(
+            ((Photo.file_name == name) | (Photo.thumb_name == name))
+            & (Photo.team.school.cluster == cluster_id)
+        )
+        .first()
     )
+    if row is not None:
+        row["path"] = photo_path(row["cluster_slug"], name)
+    return row

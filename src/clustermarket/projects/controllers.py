@@ -22,6 +22,7 @@ from clustermarket.projects.tallies import tallies_for
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
@@ -155,10 +156,12 @@ async def project_list(
     kind: FromQuery[str] = "",
     page: FromQuery[str] = "",
 ) -> Template:
-    school_row = await school_by_slug(school) if school else None
+    cluster_id = current_cluster(request).id
+    school_row = await school_by_slug(school, cluster_id) if school else None
     kind = kind if kind in ("enterprise", "eco") else ""
     projects = await services.public_project_page(
         page_number(page),
+        cluster_id=cluster_id,
         text=q,
         school_id=school_row["id"] if school_row else None,
         kind=kind or None,
@@ -170,16 +173,15 @@ async def project_list(
         "q": q,
         "school": school,
         "kind": kind,
-        "schools": await all_schools(),
+        "schools": await all_schools(cluster_id),
     }
     return page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 
 
 @get("/projects/{project_id:int}", opt=PUBLIC_PAGE)
-async def project_page(project_id: FromPath[int]) -> Template:
-    return Template(
-        "projects/show.html", context={"project": await services.public_project(project_id)}
-    )
+async def project_page(request: Request, project_id: FromPath[int]) -> Template:
+    project = await services.public_project(project_id, current_cluster(request).id)
+    return Template("projects/show.html", context={"project": project})
 
 
 ROUTES = [

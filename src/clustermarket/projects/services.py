@@ -1,6 +1,9 @@
 """Projects: a team's showcase, with impact tallies for eco groups.
 
-Public queries filter with PROJECT.public_where() (moderation/content.py), nowhere else."""
+Public queries filter with PROJECT.public_where() (moderation/content.py), nowhere else, and
+with the request's cluster (`cluster_id`, from `current_cluster(request).id`, issue 15): a
+project of another cluster never shows and its page is 404 like one that does not exist. The
+team's own pages reach projects through `team_for_worker`, which keeps to the user's cluster."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.projects.tallies import MAX_TALLY, tallies_for
+from clustermarket.teams.services import in_cluster
 from clustermarket.textsearch import text_matches
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
@@ -126,8 +130,10 @@ def _public_columns() -> tuple[Any, ...]:
     )
 
 
-def _public_where(text: str, school_id: int | None, kind: str | None, team_id: int | None):
-    where = PROJECT.public_where()
+def _public_where(
+    cluster_id: int, text: str, school_id: int | None, kind: str | None, team_id: int | None
+):
+    where = PROJECT.public_where() & in_cluster(Project.team, cluster_id)
     if text.strip():
         where &= text_matches(Project.published_title, text) | text_matches(
             Project.published_summary, text
@@ -150,6 +156,7 @@ async def _with_thumbs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def public_projects(
     *,
+    cluster_id: int,
     text: str = "",
     school_id: int | None = None,
     kind: str | None = None,
@@ -159,7 +166,7 @@ async def public_projects(
     """Approved projects, newest first; two queries however many rows."""
     rows = (
         await Project.select(*_public_columns())
-        .where(_public_where(text, school_id, kind, team_id))
+        .where(_public_where(cluster_id, text, school_id, kind, team_id))
         .order_by(Project.id, ascending=False)
         .limit(limit)
     )
@@ -169,6 +176,7 @@ async def public_projects(
 async def public_project_page(
     number: int,
     *,
+    cluster_id: int,
     text: str = "",
     school_id: int | None = None,
     kind: str | None = None,
@@ -176,7 +184,7 @@ async def public_project_page(
     params: dict,
 ) -> Page:
     """One page of the public projects with the true total; three queries."""
-    where = _public_where(text, school_id, kind, None)
+    where = _public_where(cluster_id, text, school_id, kind, None)
     page = await paginate(
         Project.select(*_public_columns()).where(where).order_by(Project.id, ascending=False),
         await Project.count().where(where),
@@ -188,10 +196,14 @@ async def public_project_page(
     return page
 
 
-async def public_project(project_id: int) -> dict[str, Any]:
+async def public_project(project_id: int, cluster_id: int) -> dict[str, Any]:
     row = (
         await Project.select(*_public_columns())
-        .where((Project.id == project_id) & PROJECT.public_where())
+        .where(
+            (Project.id == project_id)
+            & PROJECT.public_where()
+            & in_cluster(Project.team, cluster_id)
+        )
         .first()
     )
     if row is None:

@@ -37,9 +37,14 @@ async def tallies_for(
     return group_rows(rows, "project")
 
 
-async def impact_totals(school_id: int | None = None) -> list[dict[str, Any]]:
-    """Published tallies of public projects added up by unit and label (case-insensitive)."""
-    where = (ImpactTally.published == True) & PROJECT.public_where(ImpactTally.project)
+async def impact_totals(cluster_id: int, school_id: int | None = None) -> list[dict[str, Any]]:
+    """Published tallies of public projects of ONE cluster (the request's, issue 15) added up
+    by unit and label (case-insensitive)."""
+    where = (
+        (ImpactTally.published == True)
+        & PROJECT.public_where(ImpactTally.project)
+        & (ImpactTally.project.team.school.cluster == cluster_id)
+    )
     if school_id is not None:
         where &= ImpactTally.project.team.school == school_id
     rows = await ImpactTally.select(

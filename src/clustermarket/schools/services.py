@@ -1,4 +1,9 @@
-"""Schools of the cluster and what the public may see of them."""
+"""Schools of the cluster and what the public may see of them.
+
+Every read is limited to ONE cluster (issue 15): the request's (`current_cluster(request).id`,
+passed in by the handler as `cluster_id`), never a form field. A school of another cluster
+answers like one that does not exist. (`cluster_id=None` is kept for callers of other areas
+not yet limited; it means every school.)"""
 
 from __future__ import annotations
 
@@ -7,15 +12,27 @@ from typing import Any
 from clustermarket.schools.tables import School
 
 
-async def all_schools() -> list[dict[str, Any]]:
-    return await School.select(School.id, School.name, School.slug, School.phase).order_by(
-        School.name
-    )
+async def all_schools(cluster_id: int | None = None) -> list[dict[str, Any]]:
+    query = School.select(School.id, School.name, School.slug, School.phase)
+    if cluster_id is not None:
+        query = query.where(School.cluster == cluster_id)
+    return await query.order_by(School.name)
 
 
-async def school_by_slug(slug: str) -> dict[str, Any] | None:
+async def school_by_slug(slug: str, cluster_id: int | None = None) -> dict[str, Any] | None:
+    where = School.slug == slug
+    if cluster_id is not None:
+        where &= School.cluster == cluster_id
     return (
-        await School.select(School.id, School.name, School.slug, School.phase)
-        .where(School.slug == slug)
-        .first()
+        await School.select(School.id, School.name, School.slug, School.phase).where(where).first()
     )
+
+
+async def school_ids_in_cluster(school_ids: list[int], cluster_id: int) -> list[int]:
+    """Of the ids asked (e.g. ticked on a form), those of schools of this cluster."""
+    if not school_ids:
+        return []
+    rows = await School.select(School.id).where(
+        School.id.is_in(school_ids) & (School.cluster == cluster_id)
+    )
+    return [r["id"] for r in rows]

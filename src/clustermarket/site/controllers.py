@@ -23,14 +23,16 @@ from clustermarket.web.page_cache import PUBLIC_PAGE
 
 @get("/", name="home", opt=PUBLIC_PAGE)
 async def home(request: Request) -> Template:
+    """Everything on it is the request's cluster's only (issue 15)."""
+    cluster_id = current_cluster(request).id
     return Template(
         "site/home.html",
         context={
-            "market_day": await next_market_day(current_cluster(request).id),
-            "products": await public_products(limit=6),
-            "projects": await public_projects(limit=6),
-            "totals": await impact_totals(),
-            "schools": await all_schools(),
+            "market_day": await next_market_day(cluster_id),
+            "products": await public_products(cluster_id=cluster_id, limit=6),
+            "projects": await public_projects(cluster_id=cluster_id, limit=6),
+            "totals": await impact_totals(cluster_id),
+            "schools": await all_schools(cluster_id),
         },
     )
 
@@ -42,8 +44,10 @@ async def dashboard(request: Request) -> Template:
         "site/dashboard.html",
         context={
             "teams": await teams_of_user(user.id),
-            "market_day": await next_market_day(user.cluster_id or 0),
-            "school_teams": await teams_of_school(None if user.is_admin else user.school_id)
+            "market_day": await next_market_day(user.cluster_id),
+            "school_teams": await teams_of_school(
+                None if user.is_admin else user.school_id, user.cluster_id
+            )
             if user.is_staff
             else [],
             "waiting": await waiting_count(user) if user.is_staff else 0,

@@ -20,6 +20,7 @@ from clustermarket.schools.services import all_schools
 from clustermarket.teams import services
 from clustermarket.teams.services import TeamError, team_for_worker
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
@@ -55,7 +56,9 @@ class TeamWorkspaceController(Controller):
             "teams/new.html",
             context={
                 "form": TeamForm(),
-                "schools": await all_schools() if request.user.is_admin else [],
+                "schools": await all_schools(request.user.cluster_id)
+                if request.user.is_admin
+                else [],
             },
         )
 
@@ -82,7 +85,7 @@ class TeamWorkspaceController(Controller):
                 context={
                     "form": data,
                     "error": str(error),
-                    "schools": await all_schools() if user.is_admin else [],
+                    "schools": await all_schools(user.cluster_id) if user.is_admin else [],
                 },
             )
         flash(request, f"Team “{data.name.strip()}” created. Now add its pupils.", "success")
@@ -143,16 +146,17 @@ async def _candidates(school_id: int) -> list[dict[str, Any]]:
 
 
 @get("/teams/{slug:str}", opt=PUBLIC_PAGE)
-async def public_team_page(slug: FromPath[str]) -> Template:
-    team = await services.public_team(slug)
+async def public_team_page(request: Request, slug: FromPath[str]) -> Template:
+    cluster_id = current_cluster(request).id
+    team = await services.public_team(slug, cluster_id)  # another cluster's: 404
     if team is None:
         raise NotFound()
     return Template(
         "teams/show.html",
         context={
             "team": team,
-            "products": await public_products(team_id=team["id"]),
-            "projects": await public_projects(team_id=team["id"]),
+            "products": await public_products(cluster_id=cluster_id, team_id=team["id"]),
+            "projects": await public_projects(cluster_id=cluster_id, team_id=team["id"]),
         },
     )
 

@@ -1,12 +1,31 @@
-"""Teams (enterprise teams and eco groups) of a school."""
+"""Teams (enterprise teams and eco groups) of a school.
+
+Every read and write is limited to ONE cluster (issue 15): the request's, passed in as
+`cluster_id`, or the signed-in user's (`user.cluster_id`, which a session only carries in its
+own cluster), never a form field. A team of another cluster answers like one that does not
+exist. `in_cluster(Table.team, cluster_id)` is the one condition for any table with a team."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from piccolo.columns import ForeignKey
+from piccolo.columns.combination import Where
+
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.schools.tables import School
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
 from clustermarket.transactions import write_transaction
+
+
+def in_cluster(team: ForeignKey, cluster_id: int) -> Where:
+    """Rows whose team (given as the foreign key to `team`) is of a school of this cluster:
+    one join to `school`, whose `cluster` is indexed."""
+    return team.school.cluster == cluster_id  # type: ignore[attr-defined]
+
+
+def team_in_cluster(cluster_id: int) -> Where:
+    return Team.school.cluster == cluster_id
 
 
 async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
@@ -31,9 +50,14 @@ async def teams_of_user(user_id: int) -> list[dict[str, Any]]:
 
 
 async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
-    """The team if `user` may work for it (its members, teachers of its school, admins).
+    """The team if `user` may work for it (its members, teachers of its school, the admins
+    of its cluster).
 
-    The one rule for "may act for this team"; callers answer None with a 404."""
+    The one rule for "may act for this team"; callers answer None with a 404. A team of
+    another cluster than the user's is None, like one that does not exist."""
+    where = Team.id == team_id
+    if user.cluster_id is not None:  # None: the nightly job's stand-in only
+        where &= team_in_cluster(user.cluster_id)
     team = (
         await Team.select(
             Team.id,
@@ -43,7 +67,7 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
             Team.school,
             Team.school.name.as_alias("school_name"),
         )
-        .where(Team.id == team_id)
+        .where(where)
         .first()
     )
     if team is None:
@@ -70,12 +94,17 @@ def _slugify(text: str) -> str:
 async def create_team(
     actor: CurrentUser, *, school_id: int, name: str, kind: str, description: str
 ) -> dict[str, Any]:
-    """Teachers create teams for their own school; the admin for any school."""
+    """Teachers create teams for their own school; the admin for any school of their cluster
+    (a school of another cluster is refused like one that does not exist)."""
     from clustermarket.teams.tables import TeamKind
     from clustermarket.timeutil import now
 
     if not (actor.is_admin or (actor.is_teacher and actor.school_id == school_id)):
         raise TeamError("You can only create teams for your own school.")
+    if actor.is_admin and not await School.exists().where(
+        (School.id == school_id) & (School.cluster == actor.cluster_id)
+    ):
+        raise TeamError("Choose the school this team belongs to.")
     name = name.strip()
     if not 2 <= len(name) <= 120:
         raise TeamError("Give the team a name of 2 to 120 characters.")
@@ -161,7 +190,7 @@ async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int
         raise NotFound()
 
 
-async def public_team(slug: str) -> dict[str, Any] | None:
+async def public_team(slug: str, cluster_id: int) -> dict[str, Any] | None:
     return (
         await Team.select(
             Team.id,
@@ -173,19 +202,23 @@ async def public_team(slug: str) -> dict[str, Any] | None:
             Team.school.name.as_alias("school_name"),
             Team.school.slug.as_alias("school_slug"),
         )
-        .where(Team.slug == slug)
+        .where((Team.slug == slug) & team_in_cluster(cluster_id))
         .first()
     )
 
 
-# Per school (None: every school, the admin's): frozen on first use, a handful of schools.
-_TEAMS_OF_SCHOOL: dict[int | None, Any] = {}
+# Per school, or per cluster (every school of it, the admin's): frozen on first use.
+_TEAMS_OF_SCHOOL: dict[tuple[str, int], Any] = {}
 
 
-async def teams_of_school(school_id: int | None) -> list[dict[str, Any]]:
-    if school_id not in _TEAMS_OF_SCHOOL:
+async def teams_of_school(school_id: int | None, cluster_id: int) -> list[dict[str, Any]]:
+    """The teams of one school; with `school_id` None every team of the cluster."""
+    key = ("school", school_id) if school_id is not None else ("cluster", cluster_id)
+    if key not in _TEAMS_OF_SCHOOL:
         query = Team.select(Team.id, Team.name, Team.kind, Team.school.name.as_alias("school_name"))
         if school_id is not None:
             query = query.where(Team.school == school_id)
-        _TEAMS_OF_SCHOOL[school_id] = query.order_by(Team.name).freeze()
-    return await _TEAMS_OF_SCHOOL[school_id].run()
+        else:
+            query = query.where(team_in_cluster(cluster_id))
+        _TEAMS_OF_SCHOOL[key] = query.order_by(Team.name).freeze()
+    return await _TEAMS_OF_SCHOOL[key].run()

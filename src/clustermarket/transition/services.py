@@ -156,7 +156,9 @@ async def followed_teams(actor: CurrentUser) -> list[dict[str, Any]]:
         else []
     )
     for team in teams:
-        team["projects"] = await public_projects(team_id=team["id"], limit=12)
+        team["projects"] = await public_projects(
+            cluster_id=actor.cluster_id, team_id=team["id"], limit=12
+        )
         team["entries"] = [
             e for e in entries if e["team"] == team["id"] and is_open({"closes_at": e["closes_at"]})
         ]
