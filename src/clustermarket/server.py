@@ -44,6 +44,7 @@ from clustermarket.market.stall_controllers import ROUTES as STALL_ROUTES
 from clustermarket.market.till_controllers import ROUTES as TILL_ROUTES
 from clustermarket.media.controllers import ROUTES as MEDIA_ROUTES
 from clustermarket.moderation.controllers import ROUTES as MODERATION_ROUTES
+from clustermarket.orders import hooks as order_hooks
 from clustermarket.orders.controllers import ROUTES as ORDER_ROUTES
 from clustermarket.orders.webhooks import ROUTES as WEBHOOK_ROUTES
 from clustermarket.orders.webhooks import WEBHOOK_PATH
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     from piccolo_conf import DB
 
+    order_hooks.connect()  # pre-orders answer the market's questions (market/hooks.py)
     jobs = EmbeddedRunner(settings)
     use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
     stores = store_registry(settings)

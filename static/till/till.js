@@ -327,6 +327,17 @@ function listTicket(t) {
 
 async function flush() {
   if (sending || Date.now() < notBefore) return;
+  if (!navigator.onLine) {
+    // The phone knows it has no network: nothing is tried until its "online" event, and
+    // what waits was handed over without the server (a fact from now on).
+    unreachable = true;
+    for (const entry of waiting().filter((e) => !e.offline)) {
+      entry.offline = true;
+      await saveEntry(entry);
+    }
+    draw();
+    return;
+  }
   sending = true;
   try {
     for (let entry = waiting()[0]; entry; entry = waiting()[0]) {

@@ -204,6 +204,7 @@ async def test_selling_on_with_no_signal(open_page: OpenPage) -> None:
     # The phone reloads the till with no signal: the service worker serves it.
     await pupil.reload()
     await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
+    await pupil.wait_for_function("() => !navigator.onLine")  # the reloaded page has no signal
     await expect(banner).to_contain_text("Offline — 3 sales waiting to send")
     await _add(pupil, CANDLE)
     await pupil.get_by_role("button", name="Card", exact=True).tap()  # 4

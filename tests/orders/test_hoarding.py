@@ -17,8 +17,9 @@ from clustermarket.market.sales import SoldOut, record_sale
 from clustermarket.market.tables import Sale, StallStock
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.orders import reservations
+from clustermarket.orders.errors import OutOfStock
 from clustermarket.orders.reservations import LimitReached
-from clustermarket.orders.services import OutOfStock, place_order
+from clustermarket.orders.services import place_order
 from clustermarket.orders.tables import Order, OrderStatus
 from clustermarket.settings import get_settings
 from clustermarket.timeutil import now

@@ -81,7 +81,7 @@ async def test_the_member_price_is_written_with_the_order_in_one_transaction() -
     """The order is never stored at the full price first (a crash between two transactions
     would have left a member paying full price), and a refused order leaves no discount row."""
     from clustermarket.orders import reservations
-    from clustermarket.orders.services import OutOfStock
+    from clustermarket.orders.errors import OutOfStock
     from clustermarket.settings import get_settings
 
     market = await open_market(candles=3, totes=5)

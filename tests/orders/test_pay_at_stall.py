@@ -186,7 +186,8 @@ async def test_one_address_cannot_hoard_the_stock() -> None:
 async def test_many_buyers_at_once_never_take_more_than_is_left() -> None:
     import asyncio
 
-    from clustermarket.orders.services import OutOfStock, place_order
+    from clustermarket.orders.errors import OutOfStock
+    from clustermarket.orders.services import place_order
 
     market = await open_market(candles=5)
     basket = {"day": market.day, "items": {str(market.candle): 1}}

@@ -8,7 +8,7 @@ import pytest
 
 from clustermarket.market.tables import StallStock
 from clustermarket.orders import payments
-from clustermarket.orders.services import handle_event
+from clustermarket.orders.stripe_events import handle_event
 from clustermarket.orders.tables import OrderStatus, StripeEvent
 from clustermarket.orders.webhooks import WEBHOOK_PATH
 from tests.market.helpers import left_of, open_market

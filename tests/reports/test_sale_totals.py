@@ -13,7 +13,8 @@ from clustermarket.accounts.tables import User
 from clustermarket.market.services import stall_for_worker
 from clustermarket.market.tables import Sale, SaleTotal
 from clustermarket.market.tickets import TicketRequest, record_ticket, void_ticket
-from clustermarket.orders.services import _mark_refunded, collect_order
+from clustermarket.orders.collection import collect_order
+from clustermarket.orders.settling import mark_refunded
 from clustermarket.orders.tables import Order, OrderLine
 from clustermarket.timeutil import now
 from tests.conftest import post_form, sign_in
@@ -147,7 +148,7 @@ async def test_running_totals_equal_the_sales_after_every_kind_of_write(client) 
     )
     assert undone.status_code == 200
     await void_ticket(user, stall, ticket)
-    await _mark_refunded(paid, None, user_id)  # both lines voided in one statement
+    await mark_refunded(paid, None, user_id)  # both lines voided in one statement
     assert await Sale.count().where(Sale.voided_at.is_not_null()) == 6
     await _assert_kept()
 

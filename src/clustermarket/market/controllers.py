@@ -12,6 +12,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from clustermarket.market import services
+from clustermarket.market.hooks import market_day_closed
 from clustermarket.market.services import MarketError
 from clustermarket.market.tables import MarketStatus
 from clustermarket.rows import parse_row_id
@@ -122,10 +123,8 @@ class AdminMarketController(Controller):
         except MarketError as error:
             return await self._manage(day_id, str(error), 409)
         if data.status == MarketStatus.closed:
-            # Uncollected pay-at-the-stall reservations lapse with the market.
-            from clustermarket.orders.services import expire_reservations_of_day
-
-            await expire_reservations_of_day(day_id)
+            # Uncollected pay-at-the-stall reservations lapse with the market (orders' hook).
+            await market_day_closed(day_id)
         return Redirect(path=f"/admin/market-days/{day_id}")
 
     @post("/{day_id:int}/stalls")

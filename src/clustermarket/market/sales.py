@@ -14,6 +14,7 @@ from clustermarket import money
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
 from clustermarket.market import allowance
+from clustermarket.market.hooks import hooks
 from clustermarket.market.services import (
     MarketError,
     fits_database,
@@ -270,9 +271,7 @@ async def void_sale(user: CurrentUser, stall: dict[str, Any], sale_id: int) -> d
     if stall["day_status"] != MarketStatus.open or stall["closed_at"] is not None:
         raise MarketError("The stall is closed: sales can no longer be undone.")
     sale = await _stall_sale(stall, sale_id)
-    from clustermarket.orders.services import is_pre_order_sale  # orders builds on market
-
-    if await is_pre_order_sale(stall["id"], sale["client_id"]):
+    if await hooks.is_pre_order_sale(stall["id"], sale["client_id"]):
         raise MarketError(
             "This is a collected pre-order: the items were handed over. "
             "A teacher refunds or cancels it from Pre-orders."

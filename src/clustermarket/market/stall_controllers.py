@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import finances, sales, services, tap
 from clustermarket.market.controllers import Form
+from clustermarket.market.hooks import hooks
 from clustermarket.market.services import MarketError
-from clustermarket.orders.services import orders_to_collect
 from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
 from clustermarket.teams.services import team_for_worker
@@ -79,7 +79,7 @@ class StallController(Controller):
                 screen = await sales.stall_screen(stall)
         pre_orders = None
         if not request.htmx:  # issue 6: the full page lists pre-orders to collect
-            pre_orders = await orders_to_collect(stall["id"])
+            pre_orders = await hooks.orders_to_collect(stall["id"])
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
 
     def _render(

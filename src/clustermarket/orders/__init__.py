@@ -1,0 +1,1 @@
+"""Pre-orders on top of the market; `hooks.connect()` plugs them into the market's questions."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
-from clustermarket.orders.services import _with_lines
+from clustermarket.orders.reading import with_lines
 from clustermarket.orders.tables import BuyerAccount
 from clustermarket.web.pagination import Page, paginate
 
@@ -48,5 +48,5 @@ async def orders_of(user: CurrentUser, number: int = 1) -> Page:
         number,
         path="/my/orders",
     )
-    await _with_lines(page.items)
+    await with_lines(page.items)
     return page

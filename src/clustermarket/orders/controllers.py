@@ -1,5 +1,5 @@
-"""Pre-order pages: the basket, checkout, the buyer's receipt, the stall's collection and the
-staff's refunds. Thin handlers: parse, call a service, render."""
+"""Pre-order pages for buyers: the basket, checkout, the receipt and confirming a reservation
+(the staff's side is in `staff_controllers.py`). Thin handlers: parse, call a service, render."""
 
 from __future__ import annotations
 
@@ -15,15 +15,24 @@ from litestar.response import Redirect, Response, Template
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import services as market
 from clustermarket.market.controllers import Form
-from clustermarket.market.services import MarketError
-from clustermarket.orders import buyers, members, reservations, services, shop, windows
+from clustermarket.orders import (
+    buyers,
+    cancelling,
+    members,
+    reading,
+    reservations,
+    services,
+    shop,
+    stripe_events,
+    windows,
+)
 from clustermarket.orders.buyer_controllers import ROUTES as BUYER_ROUTES
 from clustermarket.orders.calendar import order_calendar
+from clustermarket.orders.errors import OrderError
 from clustermarket.orders.payments import PaymentError
-from clustermarket.orders.services import OrderError
+from clustermarket.orders.staff_controllers import ROUTES as STAFF_ROUTES
 from clustermarket.orders.window_controllers import ROUTES as WINDOW_ROUTES
 from clustermarket.settings import Settings
-from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.pagination import page_number
@@ -70,11 +79,6 @@ class BuyerForm:
     email: str = ""
 
 
-@dataclass
-class CollectForm:
-    method: str = ""
-
-
 class BasketController(Controller):
     """Signed-out visitors (and anyone else) pre-order from one market day at a time."""
 
@@ -117,7 +121,7 @@ class BasketController(Controller):
         self, request: HTMXRequest, day_id: FromPath[int], page: FromQuery[str] = ""
     ) -> Template:
         if _settings(request).stripe_enabled:
-            await services.expire_overdue_checkouts(_settings(request))
+            await cancelling.expire_overdue_checkouts(_settings(request))
         try:
             await services.orderable_day(day_id)
         except OrderError as error:
@@ -278,7 +282,7 @@ class BasketController(Controller):
                 "orders/receipt.html",
                 status_code=503,
                 context={
-                    "order": await services.order_by_token(order["token"]),
+                    "order": await reading.order_by_token(order["token"]),
                     "error": str(error),
                 },
             )
@@ -296,7 +300,7 @@ class ReceiptController(Controller):
 
     @get("/")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         return Template(
             "orders/receipt.html",
             context={"order": order, **await members.receipt_discount(order)},
@@ -305,11 +309,11 @@ class ReceiptController(Controller):
     @get("/paid")
     async def paid(self, request: Request, token: FromPath[str]) -> Template:
         """Stripe's success page: paid only if Stripe itself says so (asked from here)."""
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         error = ""
         if _settings(request).stripe_enabled:
             try:
-                order = await services.confirm_from_stripe(_settings(request), order)
+                order = await stripe_events.confirm_from_stripe(_settings(request), order)
             except PaymentError:  # Stripe's event will still settle it
                 error = "We could not check your payment just now: reload this page in a minute."
         return Template(
@@ -325,7 +329,7 @@ class ReceiptController(Controller):
     @get("/calendar.ics")
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """ "Add to calendar": when and where to collect the order."""
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         receipt = f"{_settings(request).public_url}/orders/{token}"
         return Response(
             order_calendar(order, receipt),
@@ -335,19 +339,19 @@ class ReceiptController(Controller):
 
     @get("/unpaid")
     async def unpaid(self, request: Request, token: FromPath[str]) -> Template:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         return Template("orders/receipt.html", context={"order": order, "came_back": True})
 
     @post("/cancel")
     async def cancel(self, request: Request, token: FromPath[str]) -> Template | Redirect:
-        order = await services.order_by_token(token)
+        order = await reading.order_by_token(token)
         try:
-            await services.cancel_order(_settings(request), order)
+            await cancelling.cancel_order(_settings(request), order)
         except OrderError as error:
             return Template(
                 "orders/receipt.html",
                 status_code=error.status_code,
-                context={"order": await services.order_by_token(token), "error": str(error)},
+                context={"order": await reading.order_by_token(token), "error": str(error)},
             )
         return _see_other(f"/orders/{token}")
 
@@ -372,111 +376,16 @@ class ConfirmController(Controller):
             return Template(
                 "orders/receipt.html",
                 status_code=error.status_code,
-                context={"order": await services.order_by_id(order["id"]), "error": str(error)},
+                context={"order": await reading.order_by_id(order["id"]), "error": str(error)},
             )
         return _see_other(f"/orders/{order['token']}")
-
-
-class CollectController(Controller):
-    path = "/stalls/{stall_id:int}/pre-orders"
-    guards = [requires_signed_in]
-
-    @post("/{order_id:int}/collect")
-    async def collect(
-        self,
-        request: Request,
-        stall_id: FromPath[int],
-        order_id: FromPath[int],
-        data: Annotated[CollectForm, Form],
-    ) -> Redirect:
-        stall = await market.stall_for_worker(request.user, stall_id)
-        try:
-            await services.collect_order(request.user, stall, order_id, data.method)
-        except OrderError as error:
-            raise HTTPException(status_code=error.status_code, detail=str(error)) from None
-        except MarketError as error:
-            raise HTTPException(status_code=409, detail=str(error)) from None
-        return _see_other(f"/stalls/{stall_id}")
-
-
-class StaffOrderController(Controller):
-    """Teachers (their school's orders) and the admin: refund and cancel."""
-
-    path = "/staff/orders"
-    guards = [requires_staff]
-
-    async def _page(
-        self,
-        request: Request,
-        message: str = "",
-        error: str = "",
-        status: int = 200,
-        number: int = 1,
-    ) -> Template:
-        orders = await services.staff_orders(request.user, number)
-        return Template(
-            "orders/staff.html",
-            status_code=status,
-            context={
-                "page": orders,
-                "orders": orders.items,
-                "message": message,
-                "error": error,
-                "online": _settings(request).stripe_enabled,
-            },
-        )
-
-    @get("/")
-    async def list_orders(self, request: Request, page: FromQuery[str] = "") -> Template:
-        if _settings(request).stripe_enabled:
-            await services.expire_overdue_checkouts(_settings(request))
-        await reservations.lapse_unconfirmed()
-        return await self._page(request, number=page_number(page))
-
-    @post("/{order_id:int}/release")
-    async def release(self, request: HTMXRequest, order_id: FromPath[int]) -> Template:
-        """Give a reservation's stock back; with htmx only the order's row comes back."""
-        message, error, status = "", "", 200
-        try:
-            message = await reservations.release(request.user, order_id)
-        except OrderError as refused:
-            error, status = str(refused), refused.status_code
-        if not request.htmx:
-            return await self._page(request, message=message, error=error, status=status)
-        return Template(
-            "orders/_staff_order.html",
-            status_code=status,
-            context={
-                "order": await services.staff_order(request.user, order_id),
-                "message": message,
-                "error": error,
-            },
-        )
-
-    @post("/{order_id:int}/refund")
-    async def refund(self, request: Request, order_id: FromPath[int]) -> Template:
-        try:
-            message = await services.refund_order(_settings(request), request.user, order_id)
-        except OrderError as error:
-            return await self._page(request, error=str(error), status=409)
-        return await self._page(request, message=message)
-
-    @post("/{order_id:int}/cancel")
-    async def cancel(self, request: Request, order_id: FromPath[int]) -> Template:
-        try:
-            order = await services.order_to_act_on(request.user, order_id)
-            message = await services.cancel_order(_settings(request), order, request.user)
-        except OrderError as error:
-            return await self._page(request, error=str(error), status=409)
-        return await self._page(request, message=message)
 
 
 ROUTES = [
     BasketController,
     ReceiptController,
     ConfirmController,
-    CollectController,
-    StaffOrderController,
+    *STAFF_ROUTES,
     *WINDOW_ROUTES,
     *BUYER_ROUTES,
 ]

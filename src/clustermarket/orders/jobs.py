@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.market.tables import MarketDay
-from clustermarket.orders import mail, services
+from clustermarket.orders import cancelling, mail
 from clustermarket.orders.tables import Order, OrderStatus
 from clustermarket.settings import Settings
 from clustermarket.timeutil import today_uk
@@ -22,7 +22,7 @@ async def expire_checkouts(settings: Settings, payload: dict[str, Any]) -> None:
 
     await lapse_unconfirmed()
     if settings.stripe_enabled:
-        await services.expire_overdue_checkouts(settings, limit=100)
+        await cancelling.expire_overdue_checkouts(settings, limit=100)
 
 
 async def lapse_reservations(settings: Settings, payload: dict[str, Any]) -> None:
@@ -39,4 +39,4 @@ async def lapse_reservations(settings: Settings, payload: dict[str, Any]) -> Non
         .distinct()
     )
     for row in days:
-        await services.expire_reservations_of_day(row["market_day"])
+        await cancelling.expire_reservations_of_day(row["market_day"])

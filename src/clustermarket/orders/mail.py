@@ -105,7 +105,7 @@ async def queue_receipt(order_id: int | None) -> None:
 async def send_receipt(settings: Settings, order_id: int, status: str) -> bool:
     """The job: e-mail the buyer the news of `status`; True if sent. A mail server error
     raises, so the job is tried again later."""
-    from clustermarket.orders.services import order_by_id
+    from clustermarket.orders.reading import order_by_id
 
     if not settings.smtp_host:
         return False

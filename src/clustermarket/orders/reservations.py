@@ -30,8 +30,8 @@ from clustermarket.catalogue.tables import Product
 from clustermarket.market import sales
 from clustermarket.market.services import write_transaction
 from clustermarket.moderation.log import log_action
-from clustermarket.orders import mail, services
-from clustermarket.orders.services import OrderError, OutOfStock
+from clustermarket.orders import mail, reading, services
+from clustermarket.orders.errors import OrderError, OutOfStock
 from clustermarket.orders.tables import Order, OrderLine, OrderStatus
 from clustermarket.settings import Settings
 from clustermarket.timeutil import now, uk_date
@@ -189,7 +189,7 @@ async def send_confirmation(settings: Settings, payload: dict[str, Any]) -> None
     )
     if row is None or not row["confirm_token"] or row["emailed_status"] == "unconfirmed":
         return  # confirmed, lapsed or cancelled meanwhile, or sent already
-    order = await services.order_by_id(order_id)
+    order = await reading.order_by_id(order_id)
     message = confirmation_message(settings, order, row["confirm_token"])
     await asyncio.to_thread(mail._send, settings, message)
     await Order.update({Order.emailed_status: "unconfirmed"}).where(Order.id == order_id)
@@ -227,7 +227,7 @@ async def order_to_confirm(token: str) -> dict[str, Any]:
     row = await Order.select(Order.token).where(Order.confirm_token == token).first()
     if row is None:
         raise NotFound()
-    return await services.order_by_token(row["token"])
+    return await reading.order_by_token(row["token"])
 
 
 async def confirm(settings: Settings, token: str) -> dict[str, Any]:
@@ -267,7 +267,7 @@ async def confirm(settings: Settings, token: str) -> dict[str, Any]:
     except OrderError:
         await _drop_unconfirmed(order["id"], OrderStatus.cancelled)
         raise
-    return await services.order_by_token(order["token"])
+    return await reading.order_by_token(order["token"])
 
 
 # ------------------------------------------------------------------ a teacher releases
@@ -277,7 +277,7 @@ async def release(user: CurrentUser, order_id: int) -> str:
     """A teacher gives a reservation's stock back in one action: every line from their school
     (the admin: every line) not yet collected. Logged; the buyer's receipt shows it. When
     nothing is left to hand over, the order ends (cancelled, or collected if part was)."""
-    order = await services.staff_order(user, order_id)
+    order = await reading.staff_order(user, order_id)
     if order["status"] != OrderStatus.reserved:
         raise OrderError(
             "Only a reservation to be paid at the stall can be released; "

@@ -17,7 +17,8 @@ from clustermarket.market.tables import MarketStatus, StallStock
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.orders import services
-from clustermarket.orders.services import MAX_PER_LINE, OrderError
+from clustermarket.orders.errors import OrderError
+from clustermarket.orders.services import MAX_PER_LINE
 from clustermarket.orders.windows import why_shut, window_of
 from clustermarket.timeutil import today_uk
 from clustermarket.web.pagination import Page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, post
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.orders import payments, services
+from clustermarket.orders import payments, services, stripe_events
 
 WEBHOOK_PATH = "/stripe/webhook"
 
@@ -21,7 +21,7 @@ async def stripe_webhook(request: Request) -> Response:
     except ValueError:
         services.log.warning("Refused a Stripe webhook with a bad signature")
         return Response({"error": "invalid signature"}, status_code=400)
-    outcome = await services.handle_event(settings, event)
+    outcome = await stripe_events.handle_event(settings, event)
     services.log.info("Stripe event %s (%s): %s", event.get("id"), event.get("type"), outcome)
     return Response({"received": True, "outcome": outcome}, status_code=200)
 

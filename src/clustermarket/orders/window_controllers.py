@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from clustermarket.market import services as market
 from clustermarket.orders import windows
-from clustermarket.orders.services import OrderError
+from clustermarket.orders.errors import OrderError
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.forms import Form
 

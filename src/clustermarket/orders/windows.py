@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from clustermarket.market.services import write_transaction
-from clustermarket.orders.services import OrderError
+from clustermarket.orders.errors import OrderError
 from clustermarket.orders.tables import PreOrderWindow
 from clustermarket.timeutil import UK, now, uk_time
 

@@ -2,7 +2,10 @@
 
 Every form's text passes `refuse_control_characters` (a `before_request` hook) first: a NUL
 byte was refused by PostgreSQL with a wrong message and stored by SQLite, so it and the other
-control characters (all but tab and newline) are refused here, the same on both engines."""
+control characters (all but tab and newline) are refused here, the same on both engines.
+So are the invisible bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+they make "gnp.exe" read as "exe.png" and hide words in a pupil's post from the teacher who
+moderates it. Zero-width joiners stay (emoji are built with them)."""
 
 import re
 
@@ -15,10 +18,12 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 FORM_TYPES = {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # keeps \t \n \r
+# keeps \t \n \r; refuses C0, DEL, C1 and the bidirectional overrides and isolates
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 CONTROL_CHARACTER_MESSAGE = (
-    "The text you sent contains a control character (such as a NUL byte) that cannot be "
-    "stored. Please remove it, or retype the text, and send it again."
+    "The text you sent contains a control character (such as a NUL byte, or an invisible "
+    "character that turns text right-to-left) that cannot be stored. Please remove it, or "
+    "retype the text, and send it again."
 )
 
 

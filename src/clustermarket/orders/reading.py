@@ -1,0 +1,126 @@
+"""Reading orders: the buyer's order by its private link, and the staff's lists of orders."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.market.services import fits_database
+from clustermarket.orders.errors import OrderError
+from clustermarket.orders.tables import Order, OrderLine
+from clustermarket.web.pagination import Page, paginate
+
+log = logging.getLogger("clustermarket.orders")
+
+
+ORDER_COLUMNS = (
+    Order.id,
+    Order.token,
+    Order.buyer_name,
+    Order.buyer_email,
+    Order.status,
+    Order.online,
+    Order.total_pence,
+    Order.stripe_session_id,
+    Order.stripe_checkout_url,
+    Order.stripe_payment_intent,
+    Order.stripe_refund_id,
+    Order.created_at,
+    Order.paid_at,
+    Order.collected_at,
+    Order.closed_at,
+    Order.emailed_status,
+    Order.market_day.id.as_alias("day_id"),
+    Order.market_day.date.as_alias("day_date"),
+    Order.market_day.location.as_alias("day_location"),
+    Order.market_day.opens.as_alias("day_opens"),
+    Order.market_day.closes.as_alias("day_closes"),
+)
+LINE_COLUMNS = (
+    OrderLine.id,
+    OrderLine.order,
+    OrderLine.stall,
+    OrderLine.product,
+    OrderLine.product_name,
+    OrderLine.quantity,
+    OrderLine.unit_price_pence,
+    OrderLine.collected_at,
+    OrderLine.released_at,
+    OrderLine.stall.team.name.as_alias("team_name"),
+    OrderLine.stall.team.school.as_alias("school_id"),
+)
+
+
+async def with_lines(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = [o["id"] for o in orders]
+    lines = (
+        await OrderLine.select(*LINE_COLUMNS)
+        .where(OrderLine.order.is_in(ids))
+        .order_by(OrderLine.id)
+        if ids
+        else []
+    )
+    for order in orders:
+        order["lines"] = [x for x in lines if x["order"] == order["id"]]
+        for line in order["lines"]:
+            line["amount_pence"] = line["quantity"] * line["unit_price_pence"]
+    return orders
+
+
+async def order_by_token(token: str) -> dict[str, Any]:
+    """The buyer's order from the private link; NotFound for any other string."""
+    if not token or len(token) > 64:
+        raise NotFound()
+    order = await Order.select(*ORDER_COLUMNS).where(Order.token == token).first()
+    if order is None:
+        raise NotFound()
+    return (await with_lines([order]))[0]
+
+
+async def order_row(order_id: int) -> dict[str, Any] | None:
+    return await Order.select(*ORDER_COLUMNS).where(Order.id == order_id).first()
+
+
+async def order_by_id(order_id: int) -> dict[str, Any] | None:
+    order = await order_row(order_id)
+    return (await with_lines([order]))[0] if order else None
+
+
+async def staff_orders(user: CurrentUser, number: int = 1) -> Page:
+    """A page of the orders with something from the user's school (the admin: all), newest
+    first, with the true total: three queries however many orders there are."""
+    where = None
+    if not user.is_admin:
+        school_lines = OrderLine.select(OrderLine.order).where(
+            OrderLine.stall.team.school == (user.school_id or 0)
+        )
+        where = Order.id.is_in(school_lines)
+    query = Order.select(*ORDER_COLUMNS).order_by(Order.id, ascending=False)
+    count = Order.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    page = await paginate(query, await count, number, path="/staff/orders")
+    await with_lines(page.items)
+    return page
+
+
+async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
+    order = await order_row(order_id) if user.is_staff and fits_database(order_id) else None
+    if order is None:
+        raise NotFound()
+    order = (await with_lines([order]))[0]
+    if not user.is_admin and all(x["school_id"] != user.school_id for x in order["lines"]):
+        raise NotFound()
+    return order
+
+
+async def order_to_act_on(user: CurrentUser, order_id: int) -> dict[str, Any]:
+    """An order this user may refund or cancel: a teacher only when every line is from their
+    school (a mixed order is the cluster admin's), the admin always."""
+    order = await staff_order(user, order_id)
+    if not user.is_admin and any(x["school_id"] != user.school_id for x in order["lines"]):
+        raise OrderError(
+            "This order includes another school's stall: the cluster admin refunds or cancels it."
+        )
+    return order
