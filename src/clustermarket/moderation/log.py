@@ -31,16 +31,20 @@ async def log_action(
     )
 
 
-async def log_entries(*, school_id: int | None, number: int = 1) -> Page:
+async def log_entries(*, school_id: int | None, cluster_id: int, number: int = 1) -> Page:
     """A page of the log, newest first, with the true total. `school_id=None` means every
-    school (admins)."""
-    where = ModerationLog.school == school_id if school_id is not None else None
+    school of the cluster `cluster_id` (the request's; admins): an entry is the cluster's by
+    its school or, with none (an adult's item, an account change), by its actor's account."""
+    if school_id is not None:
+        where = ModerationLog.school == school_id
+    else:
+        where = (ModerationLog.school.cluster == cluster_id) | (
+            ModerationLog.actor.cluster == cluster_id
+        )
     query = ModerationLog.select(
         ModerationLog.all_columns(),
         ModerationLog.actor.username.as_alias("actor_username"),
         ModerationLog.school.name.as_alias("school_name"),
     ).order_by(ModerationLog.id, ascending=False)
-    count = ModerationLog.count()
-    if where is not None:
-        query, count = query.where(where), count.where(where)
+    query, count = query.where(where), ModerationLog.count().where(where)
     return await paginate(query, await count, number, size=50, path="/moderation/log")
