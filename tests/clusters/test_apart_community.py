@@ -206,6 +206,16 @@ def _admin_id_pages(ids: dict[str, Any]) -> list[str]:
 
 async def test_broadland_ids_are_not_found_in_aylsham(apart) -> None:
     ids = {**apart, "reepham": await school_id("reepham-high")}
+    async with _aylsham() as visitor:  # a Broadland class's sign-in link, on Aylsham's host
+        for page in (
+            "/sign-in/reepham-high/badgers123/",
+            f"/sign-in/reepham-high/badgers123/{ids['pupil']}",
+        ):
+            assert (await visitor.get(page)).status_code == 404, page
+        await SchoolClass.update({SchoolClass.sign_in_kind: "picture"}).where(
+            SchoolClass.id == ids["class"]
+        )
+        assert (await visitor.get("/sign-in/reepham-high/badgers123/")).status_code == 404
     async with _aylsham() as pupil:
         await sign_in(pupil, "apupil")
         for page in _id_pages(ids):

@@ -66,13 +66,18 @@ async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
     return [{**c, "pupil_count": counts.get(c["id"], 0)} for c in classes]
 
 
-async def class_by_link(school_slug: str, code: str) -> dict[str, Any] | None:
-    """The class a sign-in link opens, or None (a changed code is simply not found)."""
+async def class_by_link(school_slug: str, code: str, cluster_id: int) -> dict[str, Any] | None:
+    """The class a sign-in link opens, or None (a changed code is simply not found, and so is
+    another cluster's class: `cluster_id` is the request's, issue 15)."""
     if not code or len(code) > 32:
         return None
     return (
         await SchoolClass.select(*_CLASS_COLUMNS)
-        .where((SchoolClass.code == code) & (SchoolClass.school.slug == school_slug))
+        .where(
+            (SchoolClass.code == code)
+            & (SchoolClass.school.slug == school_slug)
+            & (SchoolClass.school.cluster == cluster_id)
+        )
         .first()
     )
 
