@@ -197,6 +197,7 @@ def _admin_id_pages(ids: dict[str, Any]) -> list[str]:
         f"/classes/{ids['class']}/print",
         f"/pupils/{ids['pupil']}/data/",
         f"/pupils/{ids['pupil']}/data/export",
+        f"/pupils/{ids['pupil']}/new-password",
         f"/pupils?school={reepham}",
         f"/pupils/new?school={reepham}",
         f"/classes?school={reepham}",
@@ -248,6 +249,10 @@ async def test_aylsham_cannot_change_broadland_rows(apart) -> None:
             (f"/admin/staff/{ids['teacher']}/active", {"value": "off"}),
             (f"/admin/staff/{ids['teacher']}/reset", {}),
             (f"/classes/{ids['class']}/code", {}),
+            (f"/classes/{ids['class']}/cards", {}),
+            (f"/classes/{ids['class']}/members", {"pupil": str(ids["pupil"])}),
+            (f"/pupils/{ids['pupil']}/unlock", {}),
+            (f"/pupils/{ids['pupil']}/photo-consent", {"value": "on"}),
             (f"/classes/{ids['class']}/kind", {"sign_in_kind": "picture"}),
         ]
         for url, form in writes:

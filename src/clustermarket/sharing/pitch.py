@@ -182,7 +182,8 @@ async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
         ("product", Product, Product.published_name),
         ("project", Project, Project.published_title),
     ):
-        where = table.is_public == True
+        # the admin's choice: every team of their cluster (issue 15)
+        where = (table.is_public == True) & (table.team.school.cluster == actor.cluster_id)
         if team_ids is not None:
             where &= table.team.is_in(team_ids or [0])
         for row in await table.select(
