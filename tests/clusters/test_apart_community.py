@@ -300,3 +300,22 @@ async def test_a_group_name_is_taken_per_cluster(apart) -> None:
         )
     assert sent.status_code == 200, sent.text
     assert await CommunityGroup.count().where(CommunityGroup.name == "Broadland Choir") == 2
+
+
+async def test_the_digest_and_badge_count_only_the_clusters_items(apart, two_clusters) -> None:
+    from clustermarket.moderation.digest import waiting_for
+    from clustermarket.moderation.services import waiting_count
+
+    admins = {
+        r["cluster"]: r["id"]
+        for r in await User.select(User.id, User.cluster).where(User.username == "admin")
+    }
+    aylsham = await _actor(admins[two_clusters["aylsham"]])
+    broadland = await _actor(admins[two_clusters["broadland"]])
+    b_teacher = await _actor(apart["teacher"])
+    assert (await waiting_for(aylsham))["total"] == 0 and await waiting_count(aylsham) == 0
+    # Broadland's admin: the adults' forum posts (the teacher's, their own); its teacher: the
+    # pupil's idea
+    assert (await waiting_for(broadland))["counts"] == {"idea": 1, "forum": 2}
+    assert (await waiting_for(b_teacher))["counts"] == {"idea": 1}
+    assert await waiting_count(broadland) == 3
