@@ -156,6 +156,11 @@ async def school_id(slug: str) -> int:
     return (await School.select(School.id).where(School.slug == slug).first())["id"]
 
 
+async def seeded_cluster() -> int:
+    """The id of the seeded Aylsham cluster (the installation's first)."""
+    return (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())["id"]
+
+
 async def make_user(
     username: str,
     role: Role = Role.pupil,
@@ -167,9 +172,7 @@ async def make_user(
 ) -> int:
     """An account; without a school, in `cluster_id` (by default the seeded Aylsham cluster)."""
     if cluster_id is None and school is None:
-        cluster_id = (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())[
-            "id"
-        ]
+        cluster_id = await seeded_cluster()
     return await create_user(
         cluster_id=cluster_id,
         username=username,

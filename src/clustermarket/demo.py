@@ -282,6 +282,12 @@ EXPENSES = [
 ]
 
 
+async def _cluster_of(account_id: int) -> int:
+    """The cluster an account is in: groups and ballots belong to one (issue 15)."""
+    row = await User.select(User.cluster).where(User.id == account_id).first()
+    return int(row["cluster"])
+
+
 async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[str, int]) -> None:
     """Stalls with stock on the next market day, and last month's market run through the
     stall screen's own services, so reports and profit and loss show real figures."""
@@ -611,8 +617,10 @@ async def _demo_sharing(
             ),
         )
 
+    admin_cluster = await _cluster_of(users["admin"])
     await CommunityGroup.insert(
         CommunityGroup(
+            cluster=admin_cluster,
             name="Aylsham Allotment Society",
             name_key="aylshamallotmentsociety",
             contact_name="Pat Green",
@@ -624,6 +632,7 @@ async def _demo_sharing(
             decided_at=created,
         ),
         CommunityGroup(
+            cluster=admin_cluster,
             name="Aylsham Rotary Club",
             name_key="aylshamrotaryclub",
             contact_name="Chris Dunn",
@@ -675,6 +684,7 @@ async def _demo_ballot(
             closes_at=closes,
             created_by=admin,
             created_at=opens,
+            cluster=await _cluster_of(admin),
         )
     ).returning(Ballot.id)
     options = await BallotOption.insert(

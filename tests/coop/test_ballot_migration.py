@@ -13,10 +13,12 @@ from tests.conftest import as_user, make_client, sign_in
 from tests.sharing.helpers import two_schools
 
 PATH = PROJECT_ROOT / "migrations" / "coop" / "coop_2026_11_26t03_33_00_000000.py"
+# The later one that gives ballots and groups their cluster (issue 15).
+CLUSTERS = PROJECT_ROOT / "migrations" / "coop" / "coop_2026_11_26t07_20_00_000000.py"
 
 
-def migration():
-    spec = importlib.util.spec_from_file_location("coop_ballots_migration", PATH)
+def migration(path=PATH):
+    spec = importlib.util.spec_from_file_location(f"coop_migration_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -66,6 +68,9 @@ async def test_yes_no_ballots_become_two_option_ballots_with_their_votes() -> No
             )
         await m.copy_ballots()
         await m.fold_group_names()
+        for sql in migration(CLUSTERS)._STEPS:  # the later migration's filling of `cluster`
+            if sql.startswith("UPDATE"):
+                await Ballot.raw(sql)
     finally:
         await m.OldVote.alter().drop_table(if_exists=True)
         await m.OldBallot.alter().drop_table(if_exists=True)

@@ -14,7 +14,7 @@ from clustermarket.accounts.tables import Role, User
 from clustermarket.coop.services import apply_as_group, name_key
 from clustermarket.coop.tables import CommunityGroup, WelcomeLink
 from clustermarket.timeutil import now
-from tests.conftest import make_client, make_user, post_form, sign_in
+from tests.conftest import make_client, make_user, post_form, seeded_cluster, sign_in
 from tests.sharing.helpers import two_schools
 
 APPLICATION = {
@@ -81,7 +81,7 @@ async def test_a_community_group_applies_and_the_admin_approves(client, people) 
 
 async def test_a_new_link_replaces_the_old_and_a_link_expires(people) -> None:
     await two_schools()
-    group_id = await apply_as_group(**APPLICATION)
+    group_id = await apply_as_group(**APPLICATION, cluster_id=await seeded_cluster())
     [admin] = await people("admin")
     first = await post_form(admin, f"/admin/coop/groups/{group_id}/approve", {})
     old = re.search(r"(/coop/welcome/[^\"]+)\"", first.text).group(1)
@@ -102,7 +102,11 @@ async def test_a_parents_existing_account_becomes_the_groups_contact(people) -> 
     await make_user("jpatel", role=Role.community, school=None, first_name="Jaya")
     await User.update({User.email: "Jaya@Example.org"}).where(User.username == "jpatel")
     group_id = await apply_as_group(
-        "Aylsham Book Club", "Jaya Patel", "jaya@example.org", "Reading buddies for Year 2."
+        "Aylsham Book Club",
+        "Jaya Patel",
+        "jaya@example.org",
+        "Reading buddies for Year 2.",
+        cluster_id=await seeded_cluster(),
     )
     [admin] = await people("admin")
     done = await post_form(admin, f"/admin/coop/groups/{group_id}/approve", {})
@@ -149,6 +153,7 @@ async def test_applications_sent_at_the_same_moment_let_one_group_in(client) -> 
     with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         await CommunityGroup.insert(
             CommunityGroup(
+                cluster=await seeded_cluster(),
                 name="x",
                 name_key=name_key(spellings[4]),
                 contact_name="x",
@@ -158,8 +163,10 @@ async def test_applications_sent_at_the_same_moment_let_one_group_in(client) -> 
             )
         )
     # The service, called in parallel, too.
+    here = await seeded_cluster()
+    choir = ("Market Town Choir", "Sam", "s@example.org", "Songs.")
     results = await asyncio.gather(
-        *[apply_as_group("Market Town Choir", "Sam", "s@example.org", "Songs.") for _ in range(5)],
+        *[apply_as_group(*choir, cluster_id=here) for _ in range(5)],
         return_exceptions=True,
     )
     assert sum(isinstance(r, int) for r in results) == 1

@@ -97,9 +97,11 @@ async def test_removing_a_tally_through_another_project_is_not_found(client) -> 
 
 
 async def test_deciding_a_group_twice_is_a_conflict(client) -> None:
-    await make_user("admin", role=Role.admin, school=None)
+    admin = await make_user("admin", role=Role.admin, school=None)
+    [mine] = await User.select(User.cluster).where(User.id == admin)
     rows = await CommunityGroup.insert(
         CommunityGroup(
+            cluster=mine["cluster"],
             name="Aylsham Allotment Society",
             contact_name="Pat",
             contact_email="pat@example.org",

@@ -15,11 +15,12 @@ from clustermarket.jobs.runner import run_due_jobs
 from clustermarket.jobs.tables import Job, JobStatus
 from clustermarket.settings import get_settings
 from clustermarket.timeutil import now
-from tests.conftest import make_client, make_user, post_form, sign_in
+from tests.conftest import make_client, make_user, post_form, seeded_cluster, sign_in
 
 
 async def apply(name: str, email: str) -> int:
-    return await apply_as_group(name, "Pat Green", email, "Seedlings and a talk on composting.")
+    offers = "Seedlings and a talk on composting."
+    return await apply_as_group(name, "Pat Green", email, offers, cluster_id=await seeded_cluster())
 
 
 async def decision_job(group_id: int) -> dict:

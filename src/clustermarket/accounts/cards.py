@@ -139,10 +139,12 @@ async def add_class_list(actor: CurrentUser, class_id: int, text: str) -> list[C
     values: dict[Any, Any] = {User.school_class: class_id}
     if school_class["year_group"] is not None:
         values[User.year_group] = school_class["year_group"]
-    await User.update(values).where(User.username.is_in(usernames))
+    # usernames are unique per cluster only: these are the new accounts of this cluster
+    made = User.username.is_in(usernames) & (User.cluster == actor.cluster_id)
+    await User.update(values).where(made)
     pins: dict[str, list[str]] = {}
     if school_class["sign_in_kind"] == SignInKind.picture:
-        rows = await User.select(User.id, User.username).where(User.username.is_in(usernames))
+        rows = await User.select(User.id, User.username).where(made)
         by_id = await _new_pins([row["id"] for row in rows])
         pins = {row["username"]: by_id[row["id"]] for row in rows}
     return [

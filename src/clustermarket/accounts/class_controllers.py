@@ -18,10 +18,14 @@ from clustermarket.accounts import cards as login_cards
 from clustermarket.accounts import classes, picture_pin
 from clustermarket.accounts.cards import card_context
 from clustermarket.accounts.class_lists import ClassListError
-from clustermarket.accounts.services import AccountError, CurrentUser
+from clustermarket.accounts.services import (
+    AccountError,
+    CurrentUser,
+    school_for_staff,
+    schools_in,
+)
 from clustermarket.accounts.tables import SignInKind
 from clustermarket.rows import parse_row_id
-from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.forms import Form
 
@@ -60,10 +64,15 @@ def parse_year(text: str) -> int | None:
     raise AccountError("Choose a year group from Reception to Year 13.")
 
 
-def school_choice(user: CurrentUser, school: str | int | None) -> int | None:
+async def school_choice(user: CurrentUser, school: str | int | None) -> int | None:
+    """A teacher's own school; the school the admin chose, if it is of their cluster (issue
+    15: another cluster's school id answers 404, like a missing one)."""
     if not user.is_admin:
         return user.school_id
-    return parse_row_id(str(school or ""))
+    school_id = parse_row_id(str(school or ""))
+    if school_id is None:
+        return None
+    return int((await school_for_staff(user, school_id))["id"])
 
 
 class ClassController(Controller):
@@ -77,7 +86,7 @@ class ClassController(Controller):
             "accounts/classes.html",
             context={
                 "classes": await classes.classes_of_school(school_id) if school_id else [],
-                "schools": await all_schools() if user.is_admin else [],
+                "schools": await schools_in(user.cluster_id) if user.is_admin else [],
                 "school_id": school_id,
                 "form": form,
                 "error": error,
@@ -88,14 +97,16 @@ class ClassController(Controller):
 
     @get("/")
     async def list_classes(self, request: Request, school: FromQuery[str] = "") -> Template:
-        return await self._list(request.user, school_choice(request.user, school), ClassForm())
+        return await self._list(
+            request.user, await school_choice(request.user, school), ClassForm()
+        )
 
     @post("/")
     async def create_class(
         self, request: Request, data: Annotated[ClassForm, Form]
     ) -> Template | Redirect:
         user: CurrentUser = request.user
-        school_id = school_choice(user, data.school)
+        school_id = await school_choice(user, data.school)
         try:
             created = await classes.create_class(
                 user, school_id, data.name, parse_year(data.year_group), data.sign_in_kind

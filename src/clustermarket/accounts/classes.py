@@ -66,19 +66,27 @@ async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
     return [{**c, "pupil_count": counts.get(c["id"], 0)} for c in classes]
 
 
-async def class_by_link(school_slug: str, code: str) -> dict[str, Any] | None:
-    """The class a sign-in link opens, or None (a changed code is simply not found)."""
+async def class_by_link(school_slug: str, code: str, cluster_id: int) -> dict[str, Any] | None:
+    """The class a sign-in link opens, or None (a changed code is simply not found, and so is
+    another cluster's class: `cluster_id` is the request's, issue 15)."""
     if not code or len(code) > 32:
         return None
     return (
         await SchoolClass.select(*_CLASS_COLUMNS)
-        .where((SchoolClass.code == code) & (SchoolClass.school.slug == school_slug))
+        .where(
+            (SchoolClass.code == code)
+            & (SchoolClass.school.slug == school_slug)
+            & (SchoolClass.school.cluster == cluster_id)
+        )
         .first()
     )
 
 
 async def class_for_staff(actor: CurrentUser, class_id: int) -> dict[str, Any]:
-    row = await SchoolClass.select(*_CLASS_COLUMNS).where(SchoolClass.id == class_id).first()
+    """A class the actor manages: a teacher's school's; the admin's cluster's (issue 15:
+    another cluster's class is NotFound, like a missing one)."""
+    ours = (SchoolClass.id == class_id) & (SchoolClass.school.cluster == actor.cluster_id)
+    row = await SchoolClass.select(*_CLASS_COLUMNS).where(ours).first()
     if row is None or (not actor.is_admin and row["school"] != actor.school_id):
         raise NotFound()
     return row
@@ -113,7 +121,9 @@ async def create_class(
         raise AccountError("Choose the school this class belongs to.")
     if not actor.is_admin and actor.school_id != school_id:
         raise NotFound()
-    if not await School.exists().where(School.id == school_id):
+    if not await School.exists().where(
+        (School.id == school_id) & (School.cluster == actor.cluster_id)
+    ):
         raise AccountError("Choose the school this class belongs to.")
     name = _check_fields(name, year_group, kind)
     rows = await SchoolClass.insert(

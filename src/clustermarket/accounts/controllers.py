@@ -17,7 +17,6 @@ from clustermarket.accounts.class_lists import ClassListError
 from clustermarket.accounts.pauses import lift_pause, limit_key, paused_pupils
 from clustermarket.accounts.services import AccountError, CurrentUser
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
-from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_admin, requires_staff, session_for
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
@@ -102,9 +101,14 @@ class ToggleForm:
     value: str = ""
 
 
-def _staff_school(user: CurrentUser, school: int | None) -> int | None:
-    """Teachers always work on their own school; admins pick one."""
-    return school if user.is_admin else user.school_id
+async def _staff_school(user: CurrentUser, school: int | None) -> int | None:
+    """Teachers always work on their own school; admins pick one of their cluster's (another
+    cluster's school id answers 404, like a missing one: issue 15)."""
+    if not user.is_admin:
+        return user.school_id
+    if school is None:
+        return None
+    return int((await services.school_for_staff(user, school))["id"])
 
 
 class PupilController(Controller):
@@ -114,9 +118,9 @@ class PupilController(Controller):
     @get("/")
     async def list_pupils(self, request: Request, school: FromQuery[int | None] = None) -> Template:
         user: CurrentUser = request.user
-        school_id = _staff_school(user, school)
+        school_id = await _staff_school(user, school)
         pupils = await services.pupils_of_school(school_id) if school_id else []
-        schools = await all_schools() if user.is_admin else []
+        schools = await services.schools_in(user.cluster_id) if user.is_admin else []
         return Template(
             "accounts/pupils.html",
             context={
@@ -132,10 +136,14 @@ class PupilController(Controller):
         self, request: Request, school: FromQuery[int | None] = None
     ) -> Template:
         user: CurrentUser = request.user
-        schools = await all_schools() if user.is_admin else []
+        schools = await services.schools_in(user.cluster_id) if user.is_admin else []
         return Template(
             "accounts/new_pupils.html",
-            context={"schools": schools, "school_id": _staff_school(user, school), "text": ""},
+            context={
+                "schools": schools,
+                "school_id": await _staff_school(user, school),
+                "text": "",
+            },
         )
 
     @post("/new")
@@ -143,8 +151,8 @@ class PupilController(Controller):
         self, request: Request, data: Annotated[ClassListForm, Form]
     ) -> Template:
         user: CurrentUser = request.user
-        school_id = _staff_school(user, data.school)
-        schools = await all_schools() if user.is_admin else []
+        school_id = await _staff_school(user, data.school)
+        schools = await services.schools_in(user.cluster_id) if user.is_admin else []
         context: dict[str, Any] = {
             "schools": schools,
             "school_id": school_id,
@@ -244,12 +252,15 @@ class StaffController(Controller):
     path = "/admin/staff"
     guards = [requires_admin]
 
-    async def _page(self, form: StaffForm, error: str = "", status_code: int = 200) -> Template:
+    async def _page(
+        self, user: CurrentUser, form: StaffForm, error: str = "", status_code: int = 200
+    ) -> Template:
+        """The admin's cluster's staff and schools only (issue 15)."""
         return Template(
             "accounts/staff.html",
             context={
-                "staff": await staff.staff_accounts(),
-                "schools": await all_schools(),
+                "staff": await staff.staff_accounts(user.cluster_id),
+                "schools": await services.schools_in(user.cluster_id),
                 "form": form,
                 "error": error,
             },
@@ -257,8 +268,8 @@ class StaffController(Controller):
         )
 
     @get("/")
-    async def staff_page(self) -> Template:
-        return await self._page(StaffForm())
+    async def staff_page(self, request: Request) -> Template:
+        return await self._page(request.user, StaffForm())
 
     @post("/")
     async def create_staff(self, request: Request, data: Annotated[StaffForm, Form]) -> Template:
@@ -272,7 +283,7 @@ class StaffController(Controller):
                 email=data.email,
             )
         except AccountError as error:
-            return await self._page(data, str(error), status_code=400)
+            return await self._page(request.user, data, str(error), status_code=400)
         return Template(
             "accounts/cards.html",
             context={"cards": [card], "created": True, "back": "/admin/staff"},

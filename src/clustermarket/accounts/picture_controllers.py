@@ -40,8 +40,8 @@ class PickForm:
     pick: str = ""
 
 
-async def _class(school: str, code: str) -> dict[str, Any]:
-    found = await classes.class_by_link(school, code)
+async def _class(request: Request, school: str, code: str) -> dict[str, Any]:
+    found = await classes.class_by_link(school, code, current_cluster(request).id)
     if found is None:
         raise NotFoundException(
             "This class sign-in link does not work any more. Ask your teacher for the new one."
@@ -101,8 +101,10 @@ class PictureSignInController(Controller):
     ]
 
     @get("/")
-    async def class_names(self, school: FromPath[str], code: FromPath[str]) -> Template:
-        school_class = await classes.class_by_link(school, code)
+    async def class_names(
+        self, request: Request, school: FromPath[str], code: FromPath[str]
+    ) -> Template:
+        school_class = await classes.class_by_link(school, code, current_cluster(request).id)
         if school_class is None:
             # An old link (the teacher made a new one) or a mistyped one: say what to do.
             return Template("accounts/class_link_gone.html", status_code=404)
@@ -117,9 +119,9 @@ class PictureSignInController(Controller):
 
     @get("/{pupil_id:int}")
     async def pad(
-        self, school: FromPath[str], code: FromPath[str], pupil_id: FromPath[int]
+        self, request: Request, school: FromPath[str], code: FromPath[str], pupil_id: FromPath[int]
     ) -> Template:
-        school_class = await _class(school, code)
+        school_class = await _class(request, school, code)
         pupil = await _pupil(school_class, pupil_id)
         until = await picture_pin.paused_until(pupil_id)
         return _pad(school_class, pupil, [], _paused_message(until) if until else "")
@@ -127,12 +129,13 @@ class PictureSignInController(Controller):
     @post("/{pupil_id:int}/pick")
     async def pick(
         self,
+        request: Request,
         school: FromPath[str],
         code: FromPath[str],
         pupil_id: FromPath[int],
         data: Annotated[PickForm, Form],
     ) -> Template:
-        school_class = await _class(school, code)
+        school_class = await _class(request, school, code)
         pupil = await _pupil(school_class, pupil_id)
         picks = picture_pin.parse_picks(f"{data.picks}-{data.pick}")
         return _pad(school_class, pupil, picks[: picture_pin.PIN_LENGTH - 1])
@@ -146,7 +149,7 @@ class PictureSignInController(Controller):
         pupil_id: FromPath[int],
         data: Annotated[PickForm, Form],
     ) -> Template | Redirect:
-        school_class = await _class(school, code)
+        school_class = await _class(request, school, code)
         pupil = await _pupil(school_class, pupil_id)
         picks = picture_pin.parse_picks(f"{data.picks}-{data.pick}")
         if len(picks) < picture_pin.PIN_LENGTH:

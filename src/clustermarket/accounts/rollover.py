@@ -50,12 +50,25 @@ def _school_year_start(today: dt.date) -> dt.datetime:
     return dt.datetime(year, 8, 1, tzinfo=UK)
 
 
+async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
+    """The high school of a cluster, where its Year 6 leavers go (issue 15): Aylsham High in
+    the seeded cluster, else the cluster's first high school; None if it has none."""
+    highs = (
+        await School.select(School.id, School.name, School.slug)
+        .where((School.cluster == cluster_id) & (School.phase == "high"))
+        .order_by(School.id)
+    )
+    return next((h for h in highs if h["slug"] == HIGH_SCHOOL), highs[0] if highs else None)
+
+
 async def _school(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
+    """The school the actor rolls over: a teacher's own; any of the admin's cluster (issue
+    15: another cluster's school is NotFound, like a missing one)."""
     if school_id is None or (not actor.is_admin and actor.school_id != school_id):
         raise NotFound()
     school = (
         await School.select(School.id, School.name, School.slug, School.phase)
-        .where(School.id == school_id)
+        .where((School.id == school_id) & (School.cluster == actor.cluster_id))
         .first()
     )
     if school is None:
@@ -245,7 +258,10 @@ async def hand_over(actor: CurrentUser, school_id: int | None, pupil_ids: list[i
     chosen = [p for p in listed["leavers"] if p["id"] in pupil_ids and p["can_hand_over"]]
     if not chosen:
         raise AccountError("Choose the Year 6 leavers who are moving to Aylsham High.")
-    high = await School.select(School.id, School.name).where(School.slug == HIGH_SCHOOL).first()
+    # the high school of the leavers' own cluster (Aylsham High in the seeded one)
+    high = await high_school_of(actor.cluster_id)
+    if high is None:
+        raise AccountError("This cluster has no high school to hand leavers over to.")
     old_school = listed["school"]["id"]
     old_teams = Team.select(Team.id).where(Team.school == old_school)
     async with write_transaction():

@@ -16,9 +16,8 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts import rollover
 from clustermarket.accounts.class_controllers import school_choice
-from clustermarket.accounts.services import AccountError, CurrentUser
+from clustermarket.accounts.services import AccountError, CurrentUser, schools_in
 from clustermarket.rows import parse_row_id
-from clustermarket.schools.services import all_schools
 from clustermarket.web.auth import requires_staff
 
 
@@ -36,8 +35,10 @@ class RolloverController(Controller):
     @get("/")
     async def page(self, request: Request, school: FromQuery[str] = "") -> Template:
         user: CurrentUser = request.user
-        school_id = school_choice(user, school)
-        context: dict[str, Any] = {"schools": await all_schools() if user.is_admin else []}
+        school_id = await school_choice(user, school)
+        context: dict[str, Any] = {
+            "schools": await schools_in(user.cluster_id) if user.is_admin else []
+        }
         if school_id is not None:
             context["preview"] = await rollover.rollover_preview(user, school_id)
             context["leavers"] = await rollover.leavers(user, school_id)
@@ -46,7 +47,7 @@ class RolloverController(Controller):
 
     async def _form(self, request: Request) -> tuple[Any, int | None]:
         form = await request.form()
-        return form, school_choice(request.user, form.get("school", ""))
+        return form, await school_choice(request.user, form.get("school", ""))
 
     def _back(self, request: Request, school_id: int | None) -> Redirect:
         query = f"?school={school_id}" if request.user.is_admin and school_id else ""

@@ -185,6 +185,15 @@ async def create_user(
     return rows[0]["id"]
 
 
+async def schools_in(cluster_id: int | None) -> list[dict[str, Any]]:
+    """The cluster's schools by name, for the staff pages' school choices (issue 15)."""
+    return (
+        await School.select(School.id, School.name, School.slug, School.phase)
+        .where(School.cluster == cluster_id)
+        .order_by(School.name)
+    )
+
+
 async def cluster_of_school(school_id: int) -> int:
     row = await School.select(School.cluster).where(School.id == school_id).first()
     if row is None:
@@ -203,10 +212,12 @@ class LoginCard:
 
 
 async def school_for_staff(actor: CurrentUser, school_id: int) -> dict[str, Any]:
-    """Teachers act on their own school only; admins on any."""
+    """Teachers act on their own school only; admins on any of their cluster (issue 15:
+    another cluster's school is NotFound, like a missing one)."""
     if not actor.is_admin and actor.school_id != school_id:
         raise NotFound()
-    school = await School.select(School.id, School.name).where(School.id == school_id).first()
+    ours = (School.id == school_id) & (School.cluster == actor.cluster_id)
+    school = await School.select(School.id, School.name).where(ours).first()
     if school is None:
         raise NotFound()
     return school
@@ -227,10 +238,13 @@ _PUPIL_COLUMNS = (
 
 
 async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
-    """A pupil this teacher may manage, or NotFound (also for another school's pupil)."""
+    """A pupil this teacher may manage, or NotFound (also for another school's pupil, and
+    for another cluster's: the admin manages their cluster's pupils only)."""
     row = (
         await User.select(*_PUPIL_COLUMNS, User.school.name.as_alias("school_name"))
-        .where((User.id == pupil_id) & (User.role == Role.pupil))
+        .where(
+            (User.id == pupil_id) & (User.role == Role.pupil) & (User.cluster == actor.cluster_id)
+        )
         .first()
     )
     if row is None or (not actor.is_admin and row["school"] != actor.school_id):

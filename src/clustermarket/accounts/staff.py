@@ -39,10 +39,11 @@ _STAFF_COLUMNS = (
 )
 
 
-async def staff_accounts() -> list[dict[str, Any]]:
+async def staff_accounts(cluster_id: int) -> list[dict[str, Any]]:
+    """The cluster's teachers and admins (`cluster_id`: the request's)."""
     return (
         await User.select(*_STAFF_COLUMNS)
-        .where(User.role.is_in(list(STAFF_ROLES)))
+        .where(User.role.is_in(list(STAFF_ROLES)) & (User.cluster == cluster_id))
         .order_by(User.last_name)
         .order_by(User.first_name)
     )
@@ -53,7 +54,11 @@ async def staff_for_admin(actor: CurrentUser, user_id: int) -> dict[str, Any]:
         raise NotFound()
     row = (
         await User.select(*_STAFF_COLUMNS)
-        .where((User.id == user_id) & User.role.is_in(list(STAFF_ROLES)))
+        .where(
+            (User.id == user_id)
+            & User.role.is_in(list(STAFF_ROLES))
+            & (User.cluster == actor.cluster_id)  # another cluster's: NotFound (issue 15)
+        )
         .first()
     )
     if row is None:
@@ -83,7 +88,8 @@ async def create_staff_account(
     if role == Role.teacher:
         if school_id is None:
             raise AccountError("Choose the school this teacher works at.")
-        school = await School.select(School.id, School.name).where(School.id == school_id).first()
+        ours = (School.id == school_id) & (School.cluster == actor.cluster_id)
+        school = await School.select(School.id, School.name).where(ours).first()
         if school is None:
             raise AccountError("Choose the school this teacher works at.")
     email = email.strip()

@@ -64,7 +64,7 @@ async def _admin_page(user: CurrentUser, form: BallotForm, error: str | None = N
         "coop/admin_ballots.html",
         context={
             "ballots": await ballots.ballots(user),
-            "ideas": await ballots.ideas_without_ballot(),
+            "ideas": await ballots.ideas_without_ballot(user.cluster_id),
             "form": form,
             "error": error,
         },

@@ -20,6 +20,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.coop.members import eligible_members
 from clustermarket.coop.services import CoopError
 from clustermarket.coop.tables import Ballot, BallotOption, Vote
+from clustermarket.moderation.content import written_in
 from clustermarket.moderation.log import log_action
 from clustermarket.sharing.pitch import parse_uk_datetime
 from clustermarket.sharing.tables import Idea
@@ -68,9 +69,19 @@ def _is_unique_violation(error: Exception) -> bool:
     return isinstance(error, sqlite3.IntegrityError | asyncpg.UniqueViolationError)
 
 
-async def _idea_title(idea_id: int) -> str:
+def _idea_in(cluster_id: int | None) -> Any:
+    return written_in(Idea.school, Idea.author, cluster_id)
+
+
+def _ballot_in(ballot_id: int, actor: CurrentUser) -> Any:
+    """The ballot, if it is of the actor's cluster (issue 15: the request's); another
+    cluster's ballot is as if it did not exist."""
+    return (Ballot.id == ballot_id) & (Ballot.cluster == actor.cluster_id)
+
+
+async def _idea_title(idea_id: int, cluster_id: int | None) -> str:
     idea = await Idea.select(Idea.published_title.as_alias("title")).where(
-        (Idea.id == idea_id) & (Idea.is_public == True)
+        (Idea.id == idea_id) & (Idea.is_public == True) & _idea_in(cluster_id)
     )
     if not idea:
         raise CoopError("Please choose an idea from the ideas board, or none.")
@@ -79,12 +90,12 @@ async def _idea_title(idea_id: int) -> str:
     return idea[0]["title"]
 
 
-async def ideas_without_ballot() -> list[dict[str, Any]]:
-    """Published ideas that may still be put to the members (newest 200)."""
+async def ideas_without_ballot(cluster_id: int | None) -> list[dict[str, Any]]:
+    """Published ideas of the cluster that may still be put to its members (newest 200)."""
     with_ballot = Ballot.select(Ballot.idea).where(Ballot.idea.is_not_null())
     return (
         await Idea.select(Idea.id, Idea.published_title.as_alias("title"))
-        .where((Idea.is_public == True) & Idea.id.not_in(with_ballot))
+        .where((Idea.is_public == True) & Idea.id.not_in(with_ballot) & _idea_in(cluster_id))
         .order_by(Idea.created_at, ascending=False)
         .limit(200)
     )
@@ -108,7 +119,7 @@ async def create_ballot(
 ) -> int:
     if not actor.is_admin:
         raise NotFound()
-    title = await _idea_title(idea_id) if idea_id else None
+    title = await _idea_title(idea_id, actor.cluster_id) if idea_id else None
     question = " ".join(question.split()) or (
         f"Should the cluster take up “{title}”?" if title else ""
     )
@@ -132,6 +143,7 @@ async def create_ballot(
                     closes_at=closes,
                     created_by=actor.id,
                     created_at=now(),
+                    cluster=actor.cluster_id,
                 )
             ).returning(Ballot.id)
             await BallotOption.insert(
@@ -178,7 +190,7 @@ async def close_early(actor: CurrentUser, ballot_id: int) -> None:
     if not actor.is_admin:
         raise NotFound()
     async with write_transaction():
-        row = await Ballot.select().where(Ballot.id == ballot_id).first()
+        row = await Ballot.select().where(_ballot_in(ballot_id, actor)).first()
         if row is None:
             raise NotFound()
         at = now()
@@ -205,8 +217,13 @@ _LIST_COLUMNS = (*Ballot.all_columns(), Ballot.idea.published_title.as_alias("id
 
 
 async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
-    """Every ballot, newest closing first, with its state and whether `actor` voted."""
-    rows = await Ballot.select(*_LIST_COLUMNS).order_by(Ballot.closes_at, ascending=False)
+    """Every ballot of the actor's cluster, newest closing first, with its state and whether
+    `actor` voted."""
+    rows = (
+        await Ballot.select(*_LIST_COLUMNS)
+        .where(Ballot.cluster == actor.cluster_id)
+        .order_by(Ballot.closes_at, ascending=False)
+    )
     voted = {r["ballot"] for r in await Vote.select(Vote.ballot).where(Vote.member == actor.id)}
     at = now()
     for row in rows:
@@ -217,7 +234,7 @@ async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
 
 async def ballot_for(actor: CurrentUser, ballot_id: int) -> dict[str, Any]:
     """A ballot's page: its options, the member's own vote, and the result once closed."""
-    row = await Ballot.select(*_LIST_COLUMNS).where(Ballot.id == ballot_id).first()
+    row = await Ballot.select(*_LIST_COLUMNS).where(_ballot_in(ballot_id, actor)).first()
     if row is None:
         raise NotFound()
     row["state"] = state(row)
@@ -248,7 +265,7 @@ async def result(ballot: dict[str, Any]) -> dict[str, Any]:
     votes = sum(o["votes"] for o in options)
     top = max((o["votes"] for o in options), default=0)
     leaders = [o["label"] for o in options if top and o["votes"] == top]
-    eligible = await eligible_members(ballot["id"], _aware(ballot["closes_at"]))
+    eligible = await eligible_members(ballot["id"], _aware(ballot["closes_at"]), ballot["cluster"])
     return {
         "options": options,
         "votes": votes,
@@ -262,7 +279,7 @@ async def result(ballot: dict[str, Any]) -> dict[str, Any]:
 async def cast_vote(actor: CurrentUser, ballot_id: int, option_id: int | None) -> None:
     """One member, one vote: the unique index refuses a second vote, also at the same time."""
     async with write_transaction():
-        ballot = await Ballot.select().where(Ballot.id == ballot_id).first()
+        ballot = await Ballot.select().where(_ballot_in(ballot_id, actor)).first()
         if ballot is None:
             raise NotFound()
         current = state(ballot)

@@ -19,6 +19,7 @@ from clustermarket.coop.ballot_controllers import ROUTES as BALLOT_ROUTES
 from clustermarket.coop.services import CoopError, Decision
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
@@ -59,20 +60,21 @@ async def application_form() -> Template:
 
 
 @post("/coop/apply")
-async def apply(data: Annotated[ApplicationForm, Form]) -> Template:
+async def apply(request: Request, data: Annotated[ApplicationForm, Form]) -> Template:
     errors = services.application_errors(**asdict(data))
     if errors:
         return _application_page(data, errors)
     try:
-        await services.apply_as_group(**asdict(data))
+        await services.apply_as_group(**asdict(data), cluster_id=current_cluster(request).id)
     except CoopError as error:  # the name matches another group's: keep what was typed
         return _application_page(data, {"name": str(error)})
     return Template("coop/applied.html", context={"form": data})
 
 
 @get("/admin/coop", guards=[requires_admin])
-async def coop_admin() -> Template:
-    return Template("coop/admin.html", context={"groups": await services.groups()})
+async def coop_admin(request: Request) -> Template:
+    groups = await services.groups(current_cluster(request).id)
+    return Template("coop/admin.html", context={"groups": groups})
 
 
 def _link_page(request: Request, decision: Decision) -> Template:
@@ -131,9 +133,10 @@ def _welcome_page(token: str, account: dict | None, error: str | None) -> Templa
 
 
 @get("/coop/welcome/{token:str}")
-async def welcome(token: FromPath[str]) -> Template:
+async def welcome(request: Request, token: FromPath[str]) -> Template:
     try:
-        return _welcome_page(token, await members.welcome_account(token), None)
+        account = await members.welcome_account(token, current_cluster(request).id)
+        return _welcome_page(token, account, None)
     except members.WelcomeError as error:
         return _welcome_page(token, None, str(error))
 
@@ -143,10 +146,13 @@ async def choose_password(
     request: Request, token: FromPath[str], data: Annotated[PasswordForm, Form]
 ) -> Template | Redirect:
     try:
-        username = await members.use_welcome_link(token, data.password, data.password_again)
+        cluster_id = current_cluster(request).id
+        username = await members.use_welcome_link(
+            token, cluster_id, data.password, data.password_again
+        )
     except members.WelcomeError as error:
         try:
-            account = await members.welcome_account(token)
+            account = await members.welcome_account(token, cluster_id)
         except members.WelcomeError:
             account = None
         return _welcome_page(token, account, str(error))

@@ -115,8 +115,9 @@ def welcome_url(public_url: str, token: str) -> str:
     return f"{public_url}/coop/welcome/{token}"
 
 
-async def welcome_account(token: str) -> dict[str, Any]:
-    """The account a still-valid link is for (its username and first name)."""
+async def welcome_account(token: str, cluster_id: int) -> dict[str, Any]:
+    """The account a still-valid link is for (its username and first name), if the account
+    is of `cluster_id` (the request's): another cluster's link is not valid here."""
     if not 20 <= len(token) <= 100:
         raise WelcomeError("This link is not valid.")
     row = (
@@ -128,7 +129,9 @@ async def welcome_account(token: str) -> dict[str, Any]:
             WelcomeLink.account.first_name.as_alias("first_name"),
             WelcomeLink.account.active.as_alias("active"),
         )
-        .where(WelcomeLink.token_hash == _hash(token))
+        .where(
+            (WelcomeLink.token_hash == _hash(token)) & (WelcomeLink.account.cluster == cluster_id)  # type: ignore[attr-defined]
+        )
         .first()
     )
     if row is None or not row["active"]:
@@ -153,9 +156,9 @@ def password_error(password: str, again: str) -> str | None:
     return None
 
 
-async def use_welcome_link(token: str, password: str, again: str) -> str:
+async def use_welcome_link(token: str, cluster_id: int, password: str, again: str) -> str:
     """Set the account's password once; returns the username to sign in with."""
-    row = await welcome_account(token)
+    row = await welcome_account(token, cluster_id)
     error = password_error(password, again)
     if error:
         raise WelcomeError(error)
@@ -174,15 +177,16 @@ async def use_welcome_link(token: str, password: str, again: str) -> str:
     return row["username"]
 
 
-async def eligible_members(ballot_id: int, closes_at: dt.datetime) -> int:
-    """Members who could vote in a ballot: the active accounts made before it closed, and
-    everyone who voted in it (an account closed since still voted)."""
+async def eligible_members(ballot_id: int, closes_at: dt.datetime, cluster_id: int | None) -> int:
+    """Members who could vote in a ballot: the active accounts of its cluster made before it
+    closed, and everyone who voted in it (an account closed since still voted)."""
     voters = Vote.select(Vote.member).where(Vote.ballot == ballot_id)
     return await User.count().where(
         (
             User.role.is_in(list(MEMBER_ROLES))
             & (User.active == True)
             & (User.created_at <= closes_at)
+            & (User.cluster == cluster_id)
         )
         | User.id.is_in(voters)
     )

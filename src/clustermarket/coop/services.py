@@ -59,19 +59,24 @@ def _name_taken(existing: str) -> CoopError:
     )
 
 
-async def _same_name(key: str) -> str | None:
+async def _same_name(key: str, cluster_id: int) -> str | None:
+    """A pending or approved group of the cluster by that name (names are per cluster)."""
+    live = (CommunityGroup.name_key == key) & (CommunityGroup.status != GroupStatus.declined)
     row = (
         await CommunityGroup.select(CommunityGroup.name)
-        .where((CommunityGroup.name_key == key) & (CommunityGroup.status != GroupStatus.declined))
+        .where(live & (CommunityGroup.cluster == cluster_id))
         .first()
     )
     return row["name"] if row else None
 
 
-async def apply_as_group(name: str, contact_name: str, contact_email: str, offers: str) -> int:
-    """Raises CoopError when the name matches a pending or approved group's."""
+async def apply_as_group(
+    name: str, contact_name: str, contact_email: str, offers: str, *, cluster_id: int
+) -> int:
+    """An application to the cluster `cluster_id` (the request's, never a form field).
+    Raises CoopError when the name matches a pending or approved group's of that cluster."""
     key = name_key(name)
-    if existing := await _same_name(key):
+    if existing := await _same_name(key, cluster_id):
         raise _name_taken(existing)
     try:
         [row] = await CommunityGroup.insert(
@@ -82,21 +87,29 @@ async def apply_as_group(name: str, contact_name: str, contact_email: str, offer
                 contact_email=contact_email.strip(),
                 offers=offers.strip(),
                 created_at=now(),
+                cluster=cluster_id,
             )
         ).returning(CommunityGroup.id)
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
-        raise _name_taken(await _same_name(key) or name.strip()) from None  # sent meanwhile
+        raise _name_taken(
+            await _same_name(key, cluster_id) or name.strip()
+        ) from None  # sent meanwhile
     return row["id"]
 
 
-async def groups(status: str | None = None) -> list[dict[str, Any]]:
-    query = CommunityGroup.select(
-        *CommunityGroup.all_columns(),
-        CommunityGroup.contact_account.username.as_alias("contact_username"),
-    ).order_by(CommunityGroup.created_at, ascending=False)
+async def groups(cluster_id: int, status: str | None = None) -> list[dict[str, Any]]:
+    """The groups of the cluster `cluster_id` (the request's), newest first."""
+    where = CommunityGroup.cluster == cluster_id
     if status:
-        query = query.where(CommunityGroup.status == status)
-    return await query
+        where &= CommunityGroup.status == status
+    return await (
+        CommunityGroup.select(
+            *CommunityGroup.all_columns(),
+            CommunityGroup.contact_account.username.as_alias("contact_username"),
+        )
+        .where(where)
+        .order_by(CommunityGroup.created_at, ascending=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,9 @@ async def _decide(
     actor: CurrentUser, group_id: int, status: GroupStatus, password_hash: str, mail: bool
 ) -> Decision:
     approve = status == GroupStatus.approved
+    ours = (CommunityGroup.id == group_id) & (CommunityGroup.cluster == actor.cluster_id)
+    if not await CommunityGroup.exists().where(ours):
+        raise NotFound()  # another cluster's application too (issue 15)
     async with write_transaction():  # the account and the e-mail come with the decision
         updated = (
             await CommunityGroup.update(
@@ -137,7 +153,7 @@ async def _decide(
                     CommunityGroup.decided_at: now(),
                 }
             )
-            .where((CommunityGroup.id == group_id) & (CommunityGroup.status == GroupStatus.pending))
+            .where(ours & (CommunityGroup.status == GroupStatus.pending))
             .returning(
                 CommunityGroup.name, CommunityGroup.contact_name, CommunityGroup.contact_email
             )
@@ -176,7 +192,7 @@ async def new_welcome_link(actor: CurrentUser, group_id: int) -> Decision:
             CommunityGroup.contact_account,
             CommunityGroup.contact_account.username.as_alias("username"),
         )
-        .where(CommunityGroup.id == group_id)
+        .where((CommunityGroup.id == group_id) & (CommunityGroup.cluster == actor.cluster_id))
         .first()
     )
     if group is None:

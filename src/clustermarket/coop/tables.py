@@ -10,6 +10,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from clustermarket.accounts.tables import User
+from clustermarket.schools.tables import Cluster
 from clustermarket.sharing.tables import Idea
 
 
@@ -34,6 +35,11 @@ class CommunityGroup(Table):
     # The contact person's community-member account, made when the group is approved.
     contact_account = ForeignKey(
         references=User, null=True, default=None, on_delete=OnDelete.set_null, index=True
+    )
+    # The cluster it applied to (issue 15): the request's, never a form field. Names are
+    # unique per cluster (the index `community_group_one_name` is on cluster and name_key).
+    cluster = ForeignKey(
+        references=Cluster, null=True, default=None, on_delete=OnDelete.restrict, index=True
     )
 
 
@@ -62,6 +68,10 @@ class Ballot(Table):
     closed_early = Boolean(default=False)
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     created_at = Timestamptz()
+    # The cluster whose members vote (issue 15): the admin's, who put the question.
+    cluster = ForeignKey(
+        references=Cluster, null=True, default=None, on_delete=OnDelete.restrict, index=True
+    )
 
 
 class BallotOption(Table, tablename="ballot_option"):

@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count, Max
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.forum.tables import ForumPost, ForumThread
+from clustermarket.moderation.content import FORUM_POST
 from clustermarket.moderation.log import log_action
 from clustermarket.moderation.services import TextProblems
 from clustermarket.moderation.wordfilter import problems_in
@@ -35,7 +36,13 @@ class ForumError(ValueError):
 
 
 def _visible(actor: CurrentUser) -> Any:
-    return (ForumPost.is_public == True) | (ForumPost.author == actor.id)
+    """Live posts and the actor's own, of the actor's cluster only (issue 15: a signed-in
+    user's cluster is the request's); another cluster's post is as if it did not exist."""
+    return ((ForumPost.is_public == True) | (ForumPost.author == actor.id)) & _here(actor)
+
+
+def _here(actor: CurrentUser) -> Any:
+    return FORUM_POST.in_cluster(actor.cluster_id)
 
 
 def _visible_threads(actor: CurrentUser) -> Any:
@@ -235,7 +242,7 @@ async def threads_page(actor: CurrentUser, page: int = 1) -> dict[str, Any]:
 async def thread_for(actor: CurrentUser, thread_id: int, *, live_only: bool = False) -> dict:
     """A thread `actor` may see (its opening post live, or their own); NotFound otherwise.
     `live_only`: only a live thread (replies are taken only there)."""
-    visible = (ForumPost.is_public == True) if live_only else _visible(actor)
+    visible = ((ForumPost.is_public == True) & _here(actor)) if live_only else _visible(actor)
     row = (
         await ForumPost.select(
             ForumPost.thread.as_alias("id"),

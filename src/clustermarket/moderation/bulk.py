@@ -44,7 +44,7 @@ async def approve_selected(actor: CurrentUser, values: list[str]) -> int:
     refused, changed = [], []
     for kind, content_id, version in picks:
         try:
-            row = await services._load(kind, content_id)
+            row = await services._load(kind, content_id, actor.cluster_id)
         except NotFound:
             refused.append(_describe(kind, content_id))
             continue

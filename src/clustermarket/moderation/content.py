@@ -61,6 +61,20 @@ class ContentKind:
     def status(self) -> Column:
         return self.table.status  # type: ignore[attr-defined]
 
+    def in_cluster(self, cluster_id: int | None) -> Combinable:
+        """This kind's items of one cluster (issue 15); see `written_in`."""
+        return written_in(self.school, self.author, cluster_id)
+
+
+def written_in(school: Column, author: Column, cluster_id: int | None) -> Combinable:
+    """Items of one cluster (issue 15): through the school that moderates them, or, for an
+    adult's item (no school), its author's account (every account is in one cluster).
+    `cluster_id` comes from the request (the signed-in user's, which is the request's),
+    never from a form. None (the nightly job's stand-in) means every cluster."""
+    if cluster_id is None:
+        return author.is_null() | author.is_not_null()
+    return (school.cluster == cluster_id) | (author.cluster == cluster_id)  # type: ignore[attr-defined]
+
 
 PRODUCT = ContentKind(
     name="product",

@@ -21,6 +21,7 @@ from clustermarket.moderation.queue_context import class_choices
 from clustermarket.moderation.services import ModerationError, TextProblems
 from clustermarket.moderation.waits import waits_by_school
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.pagination import page_number
 
@@ -84,7 +85,7 @@ async def queue(
     items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
     context = {"items": items, "tab": tab, "kind": kind, "class_id": chosen, "classes": classes}
     if user.is_admin:
-        context["waits"] = await waits_by_school()
+        context["waits"] = await waits_by_school(current_cluster(request).id)
     return Template("moderation/queue.html", context=context)
 
 
@@ -152,10 +153,12 @@ async def decide(
 
 @get("/moderation/log", guards=[requires_staff])
 async def moderation_log(request: Request, page: FromQuery[str] = "") -> Template:
-    """Teachers read their school's log; admins read everyone's."""
+    """Teachers read their school's log; admins read their cluster's."""
     user: CurrentUser = request.user
     entries = await log_entries(
-        school_id=None if user.is_admin else user.school_id, number=page_number(page)
+        school_id=None if user.is_admin else user.school_id,
+        cluster_id=current_cluster(request).id,
+        number=page_number(page),
     )
     return Template("moderation/log.html", context={"page": entries, "entries": entries.items})
 

@@ -70,8 +70,9 @@ async def waiting_for(actor: CurrentUser) -> dict[str, Any]:
     flagged = 0
     oldest: dt.datetime | None = None
     for kind in KINDS.values():
-        mine = None if actor.is_admin else queue_scope(actor, kind)
-        pending = _pending(kind) if mine is None else _pending(kind) & mine
+        # the admin's: their cluster's items (issue 15); a teacher's: their school's
+        mine = kind.in_cluster(actor.cluster_id) if actor.is_admin else queue_scope(actor, kind)
+        pending = _pending(kind) & mine
         counts[kind.name] = await kind.table.count().where(pending)
         if counts[kind.name]:
             first = (
@@ -84,7 +85,7 @@ async def waiting_for(actor: CurrentUser) -> dict[str, Any]:
             if sent is not None:
                 sent = sent if sent.tzinfo else sent.replace(tzinfo=dt.UTC)
                 oldest = sent if oldest is None else min(oldest, sent)
-        reported = _flagged(kind) if mine is None else _flagged(kind) & mine
+        reported = _flagged(kind) & mine
         flagged += await kind.table.count().where(reported)
     return {
         "counts": {name: n for name, n in counts.items() if n},

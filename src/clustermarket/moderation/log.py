@@ -5,6 +5,7 @@ from __future__ import annotations
 from piccolo.query.functions.aggregate import Sum
 
 from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
+from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
 from clustermarket.web.pagination import Page, paginate
 
@@ -33,17 +34,33 @@ async def log_action(
     )
 
 
-async def log_entries(*, school_id: int | None, number: int = 1) -> Page:
+async def log_entries(*, school_id: int | None, cluster_id: int, number: int = 1) -> Page:
     """A page of the log, newest first, with the true total (from the counts the triggers
-    keep). `school_id=None` means every school (admins)."""
+    keep). `school_id=None` means every school of the cluster `cluster_id` (the request's;
+    admins): an entry is the cluster's by its school or, with none (an adult's item, an
+    account change), by its actor's account."""
+    if school_id is not None:
+        where = ModerationLog.school == school_id
+    else:
+        where = (ModerationLog.school.cluster == cluster_id) | (
+            ModerationLog.school.is_null() & (ModerationLog.actor.cluster == cluster_id)
+        )
     query = ModerationLog.select(
         ModerationLog.all_columns(),
         ModerationLog.actor.username.as_alias("actor_username"),
         ModerationLog.school.name.as_alias("school_name"),
     ).order_by(ModerationLog.id, ascending=False)
-    total = ModerationLogCount.select(Sum(ModerationLogCount.entries).as_alias("entries"))
+    query = query.where(where)
+    counts = ModerationLogCount.select(Sum(ModerationLogCount.entries).as_alias("entries"))
     if school_id is not None:
-        query = query.where(ModerationLog.school == school_id)
-        total = total.where(ModerationLogCount.school_key == school_id)
-    entries = (await total.first() or {}).get("entries") or 0
+        counts = counts.where(ModerationLogCount.school_key == school_id)
+        extra = 0
+    else:
+        schools = School.select(School.id).where(School.cluster == cluster_id)
+        counts = counts.where(ModerationLogCount.school_key.is_in(schools))
+        # Entries of no school are few (adults' items, account changes): counted as they are.
+        extra = await ModerationLog.count().where(
+            ModerationLog.school.is_null() & (ModerationLog.actor.cluster == cluster_id)
+        )
+    entries = ((await counts.first() or {}).get("entries") or 0) + extra
     return await paginate(query, entries, number, size=50, path="/moderation/log")

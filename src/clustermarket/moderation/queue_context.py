@@ -198,15 +198,15 @@ async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
 
 
 # Per school (or the admin): frozen on first use, see services._QUEUE.
-_CLASSES: dict[tuple[int | None, bool], Any] = {}
+_CLASSES: dict[tuple[int | None, bool, int | None], Any] = {}
 
 
 async def class_choices(actor: Any) -> list[dict[str, Any]]:
     """The classes the queue can be filtered by: the teacher's school's; every school's for
-    the admin (named with their school)."""
+    the admin's cluster (named with their school; issue 15)."""
     from clustermarket.accounts.tables import SchoolClass
 
-    key = (actor.school_id, actor.is_admin)
+    key = (actor.school_id, actor.is_admin, actor.cluster_id)
     if key not in _CLASSES:
         query = SchoolClass.select(
             SchoolClass.id,
@@ -216,6 +216,8 @@ async def class_choices(actor: Any) -> list[dict[str, Any]]:
         ).order_by(SchoolClass.school.name)
         if not actor.is_admin:
             query = query.where(SchoolClass.school == actor.school_id)
+        elif actor.cluster_id is not None:
+            query = query.where(SchoolClass.school.cluster == actor.cluster_id)
         _CLASSES[key] = query.order_by(SchoolClass.year_group).order_by(SchoolClass.name).freeze()
     rows = await _CLASSES[key].run()
     for row in rows:

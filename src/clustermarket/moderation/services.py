@@ -40,7 +40,8 @@ class TextProblems(ModerationError):
 
 
 def may_moderate(actor: CurrentUser, school_id: int | None) -> bool:
-    """Teachers moderate their own school's content; the admin moderates everything."""
+    """Teachers moderate their own school's content; the admin moderates everything of their
+    cluster (the rows given here were loaded within it: `_load`)."""
     return actor.is_admin or (actor.is_teacher and actor.school_id == school_id)
 
 
@@ -82,13 +83,16 @@ def _context_columns(kind: ContentKind) -> list[Any]:
     return columns
 
 
-async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
+async def _load(
+    kind: ContentKind, content_id: int, cluster_id: int | None = None
+) -> dict[str, Any]:
+    """One item; with `cluster_id` (the moderator's, i.e. the request's), only of that
+    cluster: another cluster's item is NotFound like a missing one (issue 15)."""
     table = kind.table
-    row = (
-        await table.select(*_columns_of(kind, "item"))
-        .where(table._meta.primary_key == content_id)
-        .first()
-    )
+    where = table._meta.primary_key == content_id
+    if cluster_id is not None:
+        where &= kind.in_cluster(cluster_id)
+    row = await table.select(*_columns_of(kind, "item")).where(where).first()
     if row is None:
         raise NotFound()
     row.setdefault("team_name", "")
@@ -99,7 +103,7 @@ async def _load(kind: ContentKind, content_id: int) -> dict[str, Any]:
 async def _load_for_moderator(
     actor: CurrentUser, kind: ContentKind, content_id: int, *, hiding: bool = False
 ) -> dict[str, Any]:
-    row = await _load(kind, content_id)
+    row = await _load(kind, content_id, actor.cluster_id)
     allowed = may_hide(actor, row) if hiding else may_moderate(actor, row["school_id"])
     if not allowed:
         raise NotFound()
@@ -125,8 +129,9 @@ async def _text_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
 async def content_for_worker(
     actor: CurrentUser, kind: ContentKind, content_id: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The item and its team, if `actor` may work for the team; else NotFound (a 404)."""
-    row = await _load(kind, content_id)
+    """The item and its team, if `actor` may work for the team; else NotFound (a 404).
+    Only the request's cluster's items (`actor.cluster_id`, issue 15)."""
+    row = await _load(kind, content_id, actor.cluster_id)
     team = await team_for_worker(actor, row["team"])
     if team is None:
         raise NotFound()
@@ -371,8 +376,9 @@ _QUEUE: dict[tuple[Any, ...], Any] = {}
 def _queue_query(
     actor: CurrentUser, kind: ContentKind, key: tuple[Any, ...], content_id: int | None
 ) -> Any:
-    """`key`: the kind's name, statuses, flagged, class id, and the actor's school and role."""
-    _name, statuses, flagged, class_id, _school, _admin = key
+    """`key`: the kind's name, statuses, flagged, class id, the actor's school, role and
+    cluster. The admin's queue is their cluster's items only (issue 15)."""
+    _name, statuses, flagged, class_id, _school, _admin, _cluster = key
     table = kind.table
     where = kind.status.is_in(list(statuses))
     if content_id is not None:
@@ -383,6 +389,8 @@ def _queue_query(
         where &= class_filter(kind, class_id)
     if not actor.is_admin:
         where &= _scope(actor, kind)
+    else:
+        where &= kind.in_cluster(actor.cluster_id)
     return table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
 
 
@@ -399,7 +407,15 @@ async def moderation_items(
     (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
     items, one entry each however many flags), their author and what they answer
     (`queue_context`; `class_id`: only that class's pupils' work). A fixed number of queries."""
-    key = (kind.name, tuple(statuses), flagged, class_id, actor.school_id, actor.is_admin)
+    key = (
+        kind.name,
+        tuple(statuses),
+        flagged,
+        class_id,
+        actor.school_id,
+        actor.is_admin,
+        actor.cluster_id,
+    )
     if content_id is not None:  # one item, after an action: built each time
         query = _queue_query(actor, kind, key, content_id)
     else:
@@ -427,11 +443,12 @@ async def moderation_items(
 
 # The badge's count depends only on the school (or the admin): one statement adding the
 # kinds' counts, its SQL kept by `freeze()`, built on first use (a handful of schools).
-_WAITING: dict[tuple[int | None, bool], Any] = {}
+_WAITING: dict[tuple[int | None, bool, int | None], Any] = {}
 
 
 def _waiting_query(actor: CurrentUser) -> Any:
-    key = (actor.school_id, actor.is_admin)
+    """A teacher's school is in one cluster; the admin counts their cluster's items only."""
+    key = (actor.school_id, actor.is_admin, actor.cluster_id)
     if key not in _WAITING:
         counts = []
         for kind in KINDS.values():
@@ -439,6 +456,8 @@ def _waiting_query(actor: CurrentUser) -> Any:
             where = (kind.status == ContentStatus.pending) | flagged
             if not actor.is_admin:
                 where &= _scope(actor, kind)
+            else:
+                where &= kind.in_cluster(actor.cluster_id)
             counts.append(kind.table.count().where(where).querystrings[0])
         sql = "SELECT " + " + ".join(["({})"] * len(counts)) + " AS waiting"
         _WAITING[key] = PROJECT.table.raw(sql, *counts).freeze()

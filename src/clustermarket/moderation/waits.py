@@ -14,8 +14,9 @@ from clustermarket.moderation.content import KINDS
 from clustermarket.timeutil import now
 
 
-async def waits_by_school() -> list[dict[str, Any]]:
-    """One row per school with waiting items, longest wait first."""
+async def waits_by_school(cluster_id: int) -> list[dict[str, Any]]:
+    """One row per school of the cluster `cluster_id` (the request's) with waiting items,
+    longest wait first."""
     at = now()
     waits: dict[int, dict[str, Any]] = {}
     for kind in KINDS.values():
@@ -23,7 +24,7 @@ async def waits_by_school() -> list[dict[str, Any]]:
             kind.school.as_alias("school_id"),
             kind.school.name.as_alias("school_name"),
             kind.table.submitted_at,  # type: ignore[attr-defined]
-        ).where(kind.status == ContentStatus.pending)
+        ).where((kind.status == ContentStatus.pending) & kind.in_cluster(cluster_id))
         for row in rows:
             sent = row["submitted_at"]
             if sent is None:

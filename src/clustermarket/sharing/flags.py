@@ -88,10 +88,10 @@ async def flag_item(actor: CurrentUser, kind_name: str, subject_id: int, reason:
             kind.published_title.as_alias("label"),
             kind.school.as_alias("school_id"),
         )
-        .where(table._meta.primary_key == subject_id)
+        .where((table._meta.primary_key == subject_id) & kind.in_cluster(actor.cluster_id))
         .first()
     )
-    if item is None or not item["is_public"]:
+    if item is None or not item["is_public"]:  # another cluster's: as if it did not exist
         raise NotFound()
     async with write_transaction():
         await Flag.insert(

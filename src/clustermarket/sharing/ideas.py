@@ -17,7 +17,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
 from clustermarket.media.images import ImageRejected, clean_upload
 from clustermarket.media.services import media_dir
-from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by
+from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by, written_in
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
 from clustermarket.sharing.tables import (
@@ -48,7 +48,14 @@ def may_post(actor: CurrentUser) -> bool:
 
 
 def _visible(table: Any, actor: CurrentUser) -> Any:
-    return (table.is_public == True) | (table.author == actor.id)
+    """Live rows and the actor's own, of the actor's cluster only (issue 15: a signed-in
+    user's cluster is the request's); another cluster's row is as if it did not exist."""
+    return ((table.is_public == True) | (table.author == actor.id)) & in_cluster(table, actor)
+
+
+def in_cluster(table: Any, actor: CurrentUser) -> Any:
+    """A sharing table's rows (ideas, comments, pitch feedback) of the actor's cluster."""
+    return written_in(table.school, table.author, actor.cluster_id)
 
 
 def author_columns(table: Any) -> list[Any]:
@@ -125,7 +132,7 @@ async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
         await Idea.select(
             Idea.author, Idea.school, Idea.is_public, Idea.photo_name, Idea.thumb_name
         )
-        .where(Idea.id == idea_id)
+        .where((Idea.id == idea_id) & in_cluster(Idea, actor))
         .first()
     )
     if row is None or not row["photo_name"] or size not in ("full", "thumb"):
@@ -232,7 +239,8 @@ async def toggle_reaction(actor: CurrentUser, idea_id: int, kind: str) -> dict[s
     """Add the reaction, or take it back if the user already gave it. Live ideas only."""
     if kind not in ReactionKind.__members__:
         raise SharingError("That reaction is not one of ours.")
-    if not await Idea.exists().where((Idea.id == idea_id) & (Idea.is_public == True)):
+    live_here = (Idea.id == idea_id) & (Idea.is_public == True) & in_cluster(Idea, actor)
+    if not await Idea.exists().where(live_here):
         raise NotFound()
     mine = (Reaction.idea == idea_id) & (Reaction.user == actor.id) & (Reaction.kind == kind)
     taken_back = await Reaction.delete().where(mine).returning(Reaction.id)
@@ -270,7 +278,11 @@ async def comment_target(actor: CurrentUser, target_type: str, target_id: int) -
             table.team.school.name.as_alias("school_name"),
             table.team.name.as_alias("team_name"),
         )
-        .where((table.id == target_id) & (table.is_public == True))
+        .where(
+            (table.id == target_id)
+            & (table.is_public == True)
+            & (table.team.school.cluster == actor.cluster_id)
+        )
         .first()
     )
     if row is None:

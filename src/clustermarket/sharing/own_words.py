@@ -70,8 +70,8 @@ async def edit_own(actor: CurrentUser, kind: ContentKind, content_id: int, form:
         from clustermarket.sharing.pitch import entry_by_id, round_by_id
 
         row = await revisions.own_item(actor, kind, content_id)
-        entry = await entry_by_id(row["entry"])
-        if not (await round_by_id(entry["round"]))["open"]:
+        entry = await entry_by_id(row["entry"], actor.cluster_id)
+        if not (await round_by_id(entry["round"], actor.cluster_id))["open"]:
             raise SharingError("This pitch round has closed, so its feedback stays as it is.")
     return await revisions.revise(actor, kind, content_id, values)
 

@@ -14,7 +14,13 @@ from clustermarket.moderation.content import FEEDBACK, as_seen_by
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
 from clustermarket.rows import parse_row_id
-from clustermarket.sharing.ideas import SharingError, author_columns, may_post, with_author_names
+from clustermarket.sharing.ideas import (
+    SharingError,
+    author_columns,
+    in_cluster,
+    may_post,
+    with_author_names,
+)
 from clustermarket.sharing.tables import PitchEntry, PitchFeedback, PitchRound
 from clustermarket.teams.services import team_for_worker
 from clustermarket.teams.tables import Team
@@ -32,6 +38,14 @@ def parse_uk_datetime(text: str) -> dt.datetime:
     if local.tzinfo is None:
         local = local.replace(tzinfo=UK)
     return local.astimezone(dt.UTC)
+
+
+def _round_in(cluster_id: int | None) -> Any:
+    """A round of one cluster (issue 15; `cluster_id` is the request's): by its market day,
+    or, opened for no market day, by the account of the admin who opened it."""
+    return (PitchRound.market_day.cluster == cluster_id) | (  # type: ignore[attr-defined]
+        PitchRound.created_by.cluster == cluster_id  # type: ignore[attr-defined]
+    )
 
 
 def is_open(round_row: dict[str, Any]) -> bool:
@@ -52,6 +66,12 @@ async def open_round(
     closes = parse_uk_datetime(closes_at)
     if closes <= now():
         raise SharingError("The closing time must be in the future.")
+    if market_day_id is not None:
+        from clustermarket.market.tables import MarketDay
+
+        ours = (MarketDay.id == market_day_id) & (MarketDay.cluster == actor.cluster_id)
+        if not await MarketDay.exists().where(ours):
+            raise SharingError("That market day was not found.")
     [row] = await PitchRound.insert(
         PitchRound(
             title=title,
@@ -64,15 +84,22 @@ async def open_round(
     return row["id"]
 
 
-async def rounds() -> list[dict[str, Any]]:
-    rows = await PitchRound.select().order_by(PitchRound.closes_at, ascending=False)
+async def rounds(cluster_id: int | None) -> list[dict[str, Any]]:
+    rows = (
+        await PitchRound.select()
+        .where(_round_in(cluster_id))
+        .order_by(PitchRound.closes_at, ascending=False)
+    )
     for row in rows:
         row["open"] = is_open(row)
     return rows
 
 
-async def round_by_id(round_id: int) -> dict[str, Any]:
-    row = await PitchRound.select().where(PitchRound.id == round_id).first()
+async def round_by_id(round_id: int, cluster_id: int | None) -> dict[str, Any]:
+    """The round, if it is of `cluster_id`; NotFound otherwise (another cluster's too)."""
+    row = (
+        await PitchRound.select().where((PitchRound.id == round_id) & _round_in(cluster_id)).first()
+    )
     if row is None:
         raise NotFound()
     row["open"] = is_open(row)
@@ -126,8 +153,10 @@ async def entries_of(round_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def entry_by_id(entry_id: int) -> dict[str, Any]:
-    row = await PitchEntry.select(*_entry_columns()).where(PitchEntry.id == entry_id).first()
+async def entry_by_id(entry_id: int, cluster_id: int | None) -> dict[str, Any]:
+    """The entry, if its team's school is of `cluster_id`; NotFound otherwise."""
+    ours = (PitchEntry.id == entry_id) & (PitchEntry.team.school.cluster == cluster_id)  # type: ignore[attr-defined]
+    row = await PitchEntry.select(*_entry_columns()).where(ours).first()
     if row is None:
         raise NotFound()
     return (await with_showcase([row]))[0]
@@ -153,7 +182,8 @@ async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
         ("product", Product, Product.published_name),
         ("project", Project, Project.published_title),
     ):
-        where = table.is_public == True
+        # the admin's choice: every team of their cluster (issue 15)
+        where = (table.is_public == True) & (table.team.school.cluster == actor.cluster_id)
         if team_ids is not None:
             where &= table.team.is_in(team_ids or [0])
         for row in await table.select(
@@ -167,7 +197,7 @@ async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
 
 async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str) -> int:
     """A team puts one of its live products or projects up for feedback."""
-    round_row = await round_by_id(round_id)
+    round_row = await round_by_id(round_id, actor.cluster_id)
     if not round_row["open"]:
         raise SharingError("This pitch round has closed.")
     kind, _, raw_id = item.partition(":")
@@ -177,7 +207,11 @@ async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str)
     table = Product if kind == "product" else Project
     row = (
         await table.select(table.team)
-        .where((table.id == item_id) & (table.is_public == True))
+        .where(
+            (table.id == item_id)
+            & (table.is_public == True)
+            & (table.team.school.cluster == actor.cluster_id)  # type: ignore[attr-defined]
+        )
         .first()
     )
     if row is None or await team_for_worker(actor, row["team"]) is None:
@@ -204,8 +238,8 @@ async def add_entry(actor: CurrentUser, round_id: int, item: str, question: str)
 async def give_feedback(
     actor: CurrentUser, entry_id: int, works_well: str, even_better_if: str
 ) -> int:
-    entry = await entry_by_id(entry_id)
-    if not (await round_by_id(entry["round"]))["open"]:
+    entry = await entry_by_id(entry_id, actor.cluster_id)
+    if not (await round_by_id(entry["round"], actor.cluster_id))["open"]:
         raise SharingError("This pitch round has closed.")
     if not may_post(actor):
         raise SharingError("Only pupils and staff of the cluster's schools can give feedback.")
@@ -245,7 +279,11 @@ async def mark_changed(actor: CurrentUser, feedback_id: int, changed: bool) -> i
     """The team marks a piece of feedback as something it changed. Returns the entry id."""
     row = (
         await PitchFeedback.select(PitchFeedback.entry, PitchFeedback.entry.team.as_alias("team"))
-        .where((PitchFeedback.id == feedback_id) & (PitchFeedback.is_public == True))
+        .where(
+            (PitchFeedback.id == feedback_id)
+            & (PitchFeedback.is_public == True)
+            & in_cluster(PitchFeedback, actor)
+        )
         .first()
     )
     if row is None or await team_for_worker(actor, row["team"]) is None:
@@ -262,6 +300,7 @@ async def feedback_entry(actor: CurrentUser, feedback_id: int) -> int:
         .where(
             (PitchFeedback.id == feedback_id)
             & ((PitchFeedback.is_public == True) | (PitchFeedback.author == actor.id))
+            & in_cluster(PitchFeedback, actor)
         )
         .first()
     )

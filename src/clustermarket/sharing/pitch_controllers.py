@@ -34,7 +34,7 @@ class RoundForm:
 async def _rounds_page(user: CurrentUser, form: RoundForm, error: str | None = None) -> Template:
     market_days = (
         await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location)
-        .where(MarketDay.date >= today_uk())
+        .where((MarketDay.date >= today_uk()) & (MarketDay.cluster == user.cluster_id))
         .order_by(MarketDay.date)
         if user.is_admin
         else []
@@ -42,7 +42,7 @@ async def _rounds_page(user: CurrentUser, form: RoundForm, error: str | None = N
     return Template(
         "sharing/pitch_rounds.html",
         context={
-            "rounds": await pitch.rounds(),
+            "rounds": await pitch.rounds(user.cluster_id),
             "form": form,
             "error": error,
             "market_days": market_days,
@@ -80,7 +80,7 @@ class EntryForm:
 async def _round_page(
     user: CurrentUser, round_id: int, form: EntryForm, error: str | None = None
 ) -> Template:
-    round_row = await pitch.round_by_id(round_id)
+    round_row = await pitch.round_by_id(round_id, user.cluster_id)
     return Template(
         "sharing/pitch_round.html",
         context={
@@ -120,8 +120,8 @@ class FeedbackForm:
 async def _entry_page(
     user: CurrentUser, entry_id: int, form: FeedbackForm, error: str | None = None
 ) -> Template:
-    entry = await pitch.entry_by_id(entry_id)
-    round_row = await pitch.round_by_id(entry["round"])
+    entry = await pitch.entry_by_id(entry_id, user.cluster_id)
+    round_row = await pitch.round_by_id(entry["round"], user.cluster_id)
     return Template(
         "sharing/pitch_entry.html",
         context={

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.accounts.rollover import HIGH_SCHOOL
+from clustermarket.accounts.rollover import high_school_of
 from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
 from clustermarket.accounts.tables import Role, User
 from clustermarket.moderation.log import log_action
 from clustermarket.projects.services import public_projects
-from clustermarket.schools.tables import School
 from clustermarket.sharing.pitch import is_open
 from clustermarket.sharing.tables import PitchEntry
 from clustermarket.teams.tables import Team
@@ -25,14 +24,12 @@ from clustermarket.transition.tables import TeamFollower
 TRANSITION_YEAR = 6
 
 
-async def _high_school_id() -> int:
-    row = await School.select(School.id).where(School.slug == HIGH_SCHOOL).first()
-    return row["id"]
-
-
 async def _require_high_staff(actor: CurrentUser) -> int:
-    high = await _high_school_id()
-    if not (actor.is_admin or (actor.is_teacher and actor.school_id == high)):
+    """The high school of the actor's cluster (issue 15), if the actor is its teacher or the
+    cluster admin; NotFound otherwise."""
+    row = await high_school_of(actor.cluster_id)
+    high = row["id"] if row else None
+    if high is None or not (actor.is_admin or (actor.is_teacher and actor.school_id == high)):
         raise NotFound()
     return high
 
@@ -52,6 +49,7 @@ async def invite_page(actor: CurrentUser) -> dict[str, Any]:
             (User.role == Role.pupil)
             & (User.year_group == TRANSITION_YEAR)
             & (User.school != high)
+            & (User.cluster == actor.cluster_id)  # the cluster's own Year 6 only
             & (User.active == True)  # noqa: E712
             & User.school.phase.is_in(["junior", "primary"])
         )
