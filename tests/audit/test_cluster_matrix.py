@@ -10,14 +10,16 @@ no request with B's ids changes a row anywhere."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from clustermarket.reports.services import REPORTS
 from clustermarket.server import create_app
 from clustermarket.settings import get_settings
 from tests.audit.counts import COUNTS
-from tests.audit.probe import LOGIN, NO, OK, outcome, send
+from tests.audit.probe import LOGIN, NO, outcome, send
 from tests.audit.routes import Route, app_routes, param_value, plausible_form, url
 from tests.audit.second_cluster import A_URL, B_STRINGS, B_URL, add_second_cluster
 from tests.audit.test_matrix import FORM_ONLY
@@ -50,18 +52,23 @@ def _leaks(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 async def apart(world: World) -> AsyncIterator[dict[str, Any]]:
     """Cluster B beside the restored world, and A's roles signed in on A's host."""
+    csvs = await _report_csvs(world.clients["admin"])  # cluster A alone, before B is made
     b_ids = await add_second_cluster()
     settings = get_settings()
-    from dataclasses import replace
-
     signed = await sign_in_roles(
         world.ids,
         lambda: create_app(replace(settings, cluster_routing="host")),
         base_url=A_URL,
         roles=A_ROLES,
     )
-    yield {"a": world, "signed": signed, "b": b_ids}
+    yield {"a": world, "signed": signed, "b": b_ids, "csvs": csvs}
     await close_world(signed)
+
+
+async def _report_csvs(client: Any) -> dict[str, str]:
+    """Every report's CSV over all dates, as the cluster admin sees it."""
+    every_day = "start=2000-01-01&end=2099-12-31"
+    return {slug: (await client.get(f"/reports/{slug}/csv?{every_day}")).text for slug in REPORTS}
 
 
 def _b_variants(route: Route, b_ids: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -143,17 +150,26 @@ async def test_cluster_a_searches_find_nothing_of_cluster_b(apart: dict[str, Any
         assert not _leaks(answer.text), (role, address, _leaks(answer.text))
 
 
+async def test_cluster_a_report_totals_are_the_same_with_cluster_b_beside_it(apart) -> None:
+    """B's sale, reservation and costs change none of A's report rows or totals."""
+    after = await _report_csvs(apart["signed"].clients["admin"])
+    COUNTS["cluster_pages"] += len(after)
+    assert after == apart["csvs"]
+    assert any(len(text.splitlines()) > 1 for text in after.values())  # A's rows are there
+
+
 async def test_cluster_b_is_there_and_served_on_its_own_host(apart: dict[str, Any]) -> None:
     """The proof above means something: B's rows answer on B's host."""
-    from litestar.testing import AsyncTestClient
-
-    from tests.conftest import make_client
+    from clustermarket.clusters.demo import ADMIN_PASSWORD
+    from tests.conftest import make_client, post_form
 
     b = apart["b"]
-    client: AsyncTestClient
     async with make_client(B_URL, cluster_routing="host") as client:
         assert "Driftwood hook" in (await client.get("/products?q=driftwood")).text
         assert (await client.get(f"/products/{b['product_id']}")).status_code == 200
         assert (await client.get(f"/media/{b['photo_name']}")).status_code == 200
         assert "Marshwick Eel Festival" in (await client.get("/events.ics")).text
-    assert OK  # the probe's names are shared with the world's matrix
+        await client.get("/login")
+        await post_form(client, "/login", {"username": "admin", "password": ADMIN_PASSWORD})
+        csvs = await _report_csvs(client)
+        assert any("Marshwick Driftwood" in text for text in csvs.values())
