@@ -285,11 +285,16 @@ async def build_world_rows() -> dict[str, Any]:
     return ids
 
 
-async def sign_in_roles(ids: dict[str, Any], make_app: Any) -> World:
+async def sign_in_roles(
+    ids: dict[str, Any],
+    make_app: Any,
+    base_url: str = "http://testserver.local",
+    roles: dict[str, str | None] = ROLES,
+) -> World:
     """A signed-in client per role (each with its own app: clients cannot share a lifespan)."""
     world = World(ids=copy.deepcopy(ids))
-    for role, username in ROLES.items():
-        client = AsyncTestClient(app=make_app(), base_url="http://testserver.local")
+    for role, username in roles.items():
+        client = AsyncTestClient(app=make_app(), base_url=base_url)
         await client.__aenter__()
         world.clients[role] = client
         await client.get("/login")
