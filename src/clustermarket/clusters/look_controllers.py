@@ -122,14 +122,14 @@ async def cluster_css(request: Request) -> Response[str]:
     )
 
 
-@get("/cluster-logo/{name:str}", name="cluster-logo")
-async def cluster_logo(request: Request, name: FromPath[str]) -> File:
+@get("/cluster-logo/{logo_name:str}", name="cluster-logo")
+async def cluster_logo(request: Request, logo_name: FromPath[str]) -> File:
     """The request's cluster's current logo; any other name (an old one, another cluster's)
     is 404."""
     cluster = current_cluster(request)
-    if not cluster.logo_name or name != cluster.logo_name:
+    if not cluster.logo_name or logo_name != cluster.logo_name:
         raise NotFound()
-    path = look.logo_path(cluster.slug, name)
+    path = look.logo_path(cluster.slug, logo_name)
     if not path.exists():
         raise NotFound()
     return File(
@@ -140,4 +140,12 @@ async def cluster_logo(request: Request, name: FromPath[str]) -> File:
     )
 
 
-ROUTES = [settings_page, save_settings, upload_logo, remove_logo, add_school, cluster_css, cluster_logo]
+ROUTES = [
+    settings_page,
+    save_settings,
+    upload_logo,
+    remove_logo,
+    add_school,
+    cluster_css,
+    cluster_logo,
+]
