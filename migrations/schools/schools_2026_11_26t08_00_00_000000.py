@@ -1,7 +1,7 @@
 """Issue 15: a cluster's own look and market: its market's name and place, two colours and a
-logo (the file's name under the cluster's media folder). Empty means "the default" (the
-cluster's name + " farmers' market", the site's colours, static/img/logo.svg). The seeded Aylsham cluster gets
-its market as the pages named it. Plain `ADD COLUMN ... DEFAULT ''`, the same SQL on both engines."""
+logo (the file's name under the cluster's media folder). Empty means the default ("the
+farmers' market", the site's colours, static/img/logo.svg). The seeded Aylsham cluster gets
+its market as its pages named it. Plain `ADD COLUMN ... DEFAULT ''` on both engines."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Varchar
@@ -32,7 +32,7 @@ async def _add() -> None:
         )
     # The seeded cluster keeps the words its pages have always had.
     await Cluster.raw(
-        "UPDATE \"cluster\" SET market_name = {}, market_place = {} WHERE slug = {}",
+        'UPDATE "cluster" SET market_name = {}, market_place = {} WHERE slug = {}',
         "Aylsham farmers' market",
         "Aylsham Market Place",
         "aylsham",

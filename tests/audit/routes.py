@@ -23,7 +23,7 @@ FIXED_WORDS = {
     "decision": "approve",
     "size": "thumb",
     "kind": "like",
-    "logo_name": "logo-none.jpg",  # the audit's clusters have no logo (tests/clusters/test_setup.py)
+    "logo_name": "logo-none.jpg",  # the audit world has no logo (see tests/clusters/test_setup)
 }
 
 

@@ -108,7 +108,11 @@ async def test_bad_colours_and_names_are_refused_with_a_message_and_nothing_chan
         )
         assert long_place.status_code == 400 and "at most 200 characters" in long_place.text
     row = await Cluster.select().where(Cluster.id == two_clusters["broadland"]).first()
-    assert (row["name"], row["colour_primary"], row["market_place"]) == ("Broadland Cluster", "", "")
+    assert (row["name"], row["colour_primary"], row["market_place"]) == (
+        "Broadland Cluster",
+        "",
+        "",
+    )
 
 
 async def test_the_logo_goes_through_the_image_pipeline_into_the_clusters_folder(
@@ -129,9 +133,10 @@ async def test_the_logo_goes_through_the_image_pipeline_into_the_clusters_folder
         assert clean.format == "JPEG" and not clean.getexif()
         assert b"secret-description" not in stored.read_bytes()
         home = await admin.get("/")
-        assert f'src="/cluster-logo/{name}"' in home.text and "img/logo" not in home.text.split(
-            "</header>"
-        )[0].split('class="brand"')[1][:200]
+        assert (
+            f'src="/cluster-logo/{name}"' in home.text
+            and "img/logo" not in home.text.split("</header>")[0].split('class="brand"')[1][:200]
+        )
         served = await admin.get(f"/cluster-logo/{name}")
         assert served.status_code == 200 and served.content == stored.read_bytes()
 

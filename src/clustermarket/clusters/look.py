@@ -87,7 +87,9 @@ async def save_settings(actor: CurrentUser, cluster_id: int, form: ClusterSettin
     }
     async with write_transaction():
         await Cluster.update(values).where(Cluster.id == cluster_id)
-        await _log(actor, cluster_id, "cluster.settings", "; ".join(str(v) for v in values.values()))
+        await _log(
+            actor, cluster_id, "cluster.settings", "; ".join(str(v) for v in values.values())
+        )
     await reload_clusters()
 
 

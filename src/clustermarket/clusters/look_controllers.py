@@ -41,9 +41,11 @@ async def _page(
     status_code: int = 200,
 ) -> Template:
     cluster = current_cluster(request)
-    schools = await School.select(School.name, School.phase).where(
-        School.cluster == cluster.id
-    ).order_by(School.name)
+    schools = (
+        await School.select(School.name, School.phase)
+        .where(School.cluster == cluster.id)
+        .order_by(School.name)
+    )
     if form is None:
         form = look.ClusterSettings(
             cluster.name,
