@@ -5,6 +5,7 @@ school's batch written to the moderation log, by "the nightly job": no actor).""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from clustermarket.accounts.rollover import erase_due_leavers
@@ -29,9 +30,10 @@ NIGHTLY = CurrentUser(
 NIGHTLY_REASON = "the nightly job: their erase date has passed"
 
 
-async def schools_with_due_leavers() -> list[int]:
+async def schools_with_due_leavers() -> list[tuple[int, int]]:
+    """(school, its cluster) of every school with leavers past their erase date."""
     rows = (
-        await User.select(User.school)
+        await User.select(User.school, User.school.cluster.as_alias("cluster"))
         .where(
             User.left_on.is_not_null()
             & User.erase_after.is_not_null()
@@ -40,11 +42,13 @@ async def schools_with_due_leavers() -> list[int]:
         )
         .distinct()
     )
-    return sorted(row["school"] for row in rows)
+    return sorted((row["school"], row["cluster"]) for row in rows)
 
 
 async def erase_leavers(settings: Settings, payload: dict[str, Any]) -> None:
     """The job: erase every school's leavers whose date has passed."""
-    for school_id in await schools_with_due_leavers():
-        erased = await erase_due_leavers(NIGHTLY, school_id, NIGHTLY_REASON)
+    for school_id, cluster_id in await schools_with_due_leavers():
+        # the stand-in acts in the school's own cluster, like that cluster's admin (issue 15)
+        actor = replace(NIGHTLY, cluster_id=cluster_id)
+        erased = await erase_due_leavers(actor, school_id, NIGHTLY_REASON)
         log.info("Nightly erase: %s leavers of school %s erased", erased, school_id)
