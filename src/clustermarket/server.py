@@ -29,6 +29,7 @@ from clustermarket.accounts.rollover_controllers import RolloverController
 from clustermarket.calendar.controllers import ROUTES as CALENDAR_ROUTES
 from clustermarket.catalogue.controllers import ROUTES as CATALOGUE_ROUTES
 from clustermarket.clusters.controllers import ROUTES as PLATFORM_ROUTES
+from clustermarket.clusters.look_controllers import ROUTES as CLUSTER_SETUP_ROUTES
 from clustermarket.coop.controllers import ROUTES as COOP_ROUTES
 from clustermarket.db import close_pool, open_pool, use_web_busy_timeout
 from clustermarket.db_connections import OneConnectionPerRequest
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *JOB_ROUTES,
             *PAUSE_ROUTES,
             *PLATFORM_ROUTES,
+            *CLUSTER_SETUP_ROUTES,
             AuthController,
             PupilController,
             PupilDataController,

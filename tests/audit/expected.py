@@ -71,6 +71,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/platform/clusters"): PLATFORM,
     ("POST", "/platform/clusters"): PLATFORM,
     ("POST", "/platform/clusters/{cluster_id}/schools"): PLATFORM,
+    # the cluster admin sets up their own cluster (issue 15)
+    ("GET", "/admin/cluster"): ADMIN,
+    ("POST", "/admin/cluster"): ADMIN,
+    ("POST", "/admin/cluster/logo"): ADMIN,
+    ("POST", "/admin/cluster/logo/remove"): ADMIN,
+    ("POST", "/admin/cluster/schools"): ADMIN,
+    ("GET", "/cluster.css"): ANYONE,  # the cluster's colours
+    # no logo in the audit's world: 404 for all (a set logo is served: tests/clusters/test_setup)
+    ("GET", "/cluster-logo/{logo_name}"): {role: NO for role in ANYONE},
     ("POST", "/admin/staff"): ADMIN,
     ("POST", "/admin/staff/{user_id}/active"): ADMIN,
     ("POST", "/admin/staff/{user_id}/reset"): ADMIN,

@@ -23,6 +23,7 @@ FIXED_WORDS = {
     "decision": "approve",
     "size": "thumb",
     "kind": "like",
+    "logo_name": "logo-none.jpg",  # the audit world has no logo (see tests/clusters/test_setup)
 }
 
 

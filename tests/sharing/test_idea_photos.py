@@ -40,7 +40,8 @@ async def test_an_idea_photo_is_cleaned_moderated_and_never_beside_a_name(client
     sent = await send_idea(amelia, jpeg_with_gps())
     assert sent.status_code == 302
     idea = await Idea.select().first()
-    stored = get_settings().media_dir / idea["photo_name"]
+    stored = get_settings().media_dir / "aylsham" / idea["photo_name"]  # the cluster's folder
+    assert not (get_settings().media_dir / idea["photo_name"]).exists()
     assert not Image.open(io.BytesIO(stored.read_bytes())).getexif()  # GPS gone on disk
     photo_url = f"/ideas/{idea['id']}/photo/thumb"
     assert (await amelia.get(photo_url)).status_code == 200  # the author

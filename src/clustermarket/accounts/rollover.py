@@ -250,18 +250,21 @@ async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     return {"school": school, "leavers": rows, "due": [r for r in rows if r["due"]]}
 
 
-async def hand_over(actor: CurrentUser, school_id: int | None, pupil_ids: list[int]) -> int:
-    """Year 6 leavers move to Aylsham High, whose teachers moderate them from now on."""
+async def hand_over(
+    actor: CurrentUser, school_id: int | None, pupil_ids: list[int]
+) -> tuple[int, str]:
+    """Year 6 leavers move to their cluster's high school (Aylsham High in the seeded one),
+    whose teachers moderate them from now on: how many moved, and the high school's name."""
     from clustermarket.teams.tables import Team, TeamMember  # teams builds on accounts
 
     listed = await leavers(actor, school_id)
     chosen = [p for p in listed["leavers"] if p["id"] in pupil_ids and p["can_hand_over"]]
-    if not chosen:
-        raise AccountError("Choose the Year 6 leavers who are moving to Aylsham High.")
     # the high school of the leavers' own cluster (Aylsham High in the seeded one)
     high = await high_school_of(actor.cluster_id)
     if high is None:
         raise AccountError("This cluster has no high school to hand leavers over to.")
+    if not chosen:
+        raise AccountError(f"Choose the Year 6 leavers who are moving to {high['name']}.")
     old_school = listed["school"]["id"]
     old_teams = Team.select(Team.id).where(Team.school == old_school)
     async with write_transaction():
@@ -284,7 +287,7 @@ async def hand_over(actor: CurrentUser, school_id: int | None, pupil_ids: list[i
             label = f"{pupil['username']} → {high['name']}"
             await _log(actor, "account.hand_over", "user", pupil["id"], label, old_school)
             await _log(actor, "account.hand_over", "user", pupil["id"], label, high["id"])
-    return len(chosen)
+    return len(chosen), high["name"]
 
 
 async def set_erase_date(actor: CurrentUser, school_id: int | None, erase_after: dt.date) -> int:

@@ -73,8 +73,8 @@ class RolloverController(Controller):
         form, school_id = await self._form(request)
         ids = [i for i in map(parse_row_id, form.getall("pupil", [])) if i is not None]
         try:
-            count = await rollover.hand_over(request.user, school_id, ids)
-            flash(request, f"{count} pupil(s) handed over to Aylsham High.", "success")
+            count, high_school = await rollover.hand_over(request.user, school_id, ids)
+            flash(request, f"{count} pupil(s) handed over to {high_school}.", "success")
         except AccountError as error:
             flash(request, str(error), "error")
         return self._back(request, school_id)

@@ -43,7 +43,7 @@ class NewCluster:
     admin_password: str  # shown once, never stored in clear
 
 
-def _name(text: str, what: str) -> str:
+def clean_name(text: str, what: str) -> str:
     name = " ".join(text.split())
     if not name:
         raise ClusterError(f"Give the {what} a name.")
@@ -89,10 +89,10 @@ async def create_cluster(
     actor: CurrentUser | None = None,
 ) -> NewCluster:
     """The cluster, its schools (name, phase) and its first cluster admin, all or nothing."""
-    name = _name(name, "cluster")
+    name = clean_name(name, "cluster")
     slug = slug.strip().lower()
     host = host.strip().lower().rstrip(".") or None if host else None
-    parsed = [(_name(s, "school"), parse_phase(p)) for s, p in schools]
+    parsed = [(clean_name(s, "school"), parse_phase(p)) for s, p in schools]
     password = admin_password or generate_password()
     async with write_transaction():
         await _check_new_cluster(slug, host)
@@ -141,7 +141,7 @@ async def cluster_exists(cluster_id: int) -> bool:
 
 async def add_school(actor: CurrentUser | None, cluster_id: int, name: str, phase: str) -> int:
     """A school for an existing cluster."""
-    school_name, school_phase = _name(name, "school"), parse_phase(phase)
+    school_name, school_phase = clean_name(name, "school"), parse_phase(phase)
     async with write_transaction():
         cluster = await Cluster.select(Cluster.slug).where(Cluster.id == cluster_id).first()
         if cluster is None:

@@ -18,21 +18,29 @@ from clustermarket.coop import members
 from clustermarket.coop.tables import CommunityGroup, GroupStatus
 from clustermarket.jobs.mail import mail_host, send_email
 from clustermarket.jobs.outbox import enqueue
+from clustermarket.orders.addresses import signature, site_address
 from clustermarket.settings import Settings
 from clustermarket.transactions import write_transaction
 
 log = logging.getLogger("clustermarket.coop.mail")
 
+# The group's cluster, for its own address, trust and sign-off (issue 15)
+CLUSTER_ADDRESS = (
+    CommunityGroup.cluster.host.as_alias("cluster_host"),
+    CommunityGroup.cluster.slug.as_alias("cluster_slug"),
+    CommunityGroup.cluster.name.as_alias("cluster_name"),
+)
+
 KIND = "clustermarket.coop.mail:send_decision"
 NEWS = {
     GroupStatus.approved: (
         "approved",
-        "the Aylsham Cluster co-operative trust has approved your group's application. "
+        "the {trust} co-operative trust has approved your group's application. "
         "Welcome: we will be in touch about the next steps.",
     ),
     GroupStatus.declined: (
         "declined",
-        "thank you for applying to the Aylsham Cluster co-operative trust. We are sorry: "
+        "thank you for applying to the {trust} co-operative trust. We are sorry: "
         "this time the application was not approved.",
     ),
 }
@@ -48,6 +56,7 @@ def decision_message(
     settings: Settings, group: dict[str, Any], account: str = "", link: str = ""
 ) -> EmailMessage:
     word, news = NEWS[GroupStatus(group["status"])]
+    news = news.format(trust=group.get("cluster_name") or "cluster's")
     message = EmailMessage()
     message["Subject"] = f"Your co-op application for {group['name']} is {word}"
     message["From"] = settings.mail_from
@@ -61,7 +70,7 @@ def decision_message(
         )
     if link:
         body += f"Choose your password here (the link works once, for 14 days):\n{link}\n\n"
-    message.set_content(body + "Aylsham Cluster Market\n")
+    message.set_content(body + signature(group) + "\n")
     return message
 
 
@@ -73,6 +82,7 @@ async def send_decision(settings: Settings, payload: dict[str, Any]) -> None:
         await CommunityGroup.select(
             *CommunityGroup.all_columns(),
             CommunityGroup.contact_account.username.as_alias("username"),
+            *CLUSTER_ADDRESS,
         )
         .where(CommunityGroup.id == int(payload["group_id"]))
         .first()
@@ -83,7 +93,7 @@ async def send_decision(settings: Settings, payload: dict[str, Any]) -> None:
     if payload.get("welcome") and group["contact_account"]:
         async with write_transaction():
             token = await members.issue_welcome_link(group["contact_account"])
-        link = members.welcome_url(settings.public_url, token)
+        link = members.welcome_url(site_address(settings, group), token)
     message = decision_message(settings, group, group["username"] or "", link)
     await asyncio.to_thread(send_email, settings, message)
     log.info("Co-op decision e-mail for group %s (%s) sent", group["id"], group["status"])

@@ -79,9 +79,10 @@ class AdminMarketController(Controller):
     async def _list(
         self, request: Request, form: MarketDayForm, error: str = "", status: int = 200
     ) -> Template:
-        days = await services.all_market_days(current_cluster(request).id)
-        if not form.location and days:  # a new day is most likely where the last one was
-            form.location = days[0]["location"]
+        cluster = current_cluster(request)
+        days = await services.all_market_days(cluster.id)
+        if not form.location:  # the cluster's market place (its settings), else the last day's
+            form.location = cluster.market_place or (days[0]["location"] if days else "")
         return Template(
             "market/admin_days.html",
             context={"days": days, "form": form, "error": error},

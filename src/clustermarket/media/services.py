@@ -16,6 +16,7 @@ from clustermarket.accounts.tables import User
 from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
 from clustermarket.rows import group_rows
+from clustermarket.schools.tables import Cluster
 from clustermarket.settings import get_settings
 from clustermarket.teams.tables import Team
 from clustermarket.timeutil import now
@@ -37,6 +38,16 @@ def photo_path(cluster_slug: str, name: str) -> Path:
     """Where a photo's file is: its cluster's folder, or the shared one for older uploads."""
     path = media_dir() / cluster_slug / name
     return path if path.exists() else media_dir() / name
+
+
+async def cluster_folder(cluster_id: int) -> Path:
+    """The cluster's own media folder (made if needed), for new uploads."""
+    row = await Cluster.select(Cluster.slug).where(Cluster.id == cluster_id).first()
+    if row is None:
+        raise PhotoError("There is no such cluster.")
+    folder = media_dir() / row["slug"]
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 _CLUSTER_SLUG = Photo.team.school.cluster.slug.as_alias("cluster_slug")

@@ -24,6 +24,7 @@ from clustermarket.jobs.outbox import enqueue
 from clustermarket.moderation.content import KINDS
 from clustermarket.moderation.services import _scope as queue_scope
 from clustermarket.moderation.waits import wait_text
+from clustermarket.orders.addresses import signature, site_address
 from clustermarket.settings import Settings
 from clustermarket.sharing.flags import flagged_ids_query
 from clustermarket.timeutil import now, today_uk, uk_time
@@ -136,7 +137,7 @@ def digest_message(
             f"\nThe oldest has waited {wait_text(now() - waiting['oldest'])} "
             f"(sent {uk_time(waiting['oldest'])}).\n"
         )
-    base = settings.public_url
+    base = site_address(settings, person)  # the teacher's own cluster's address (issue 15)
     message = EmailMessage()
     message["Subject"] = f"{total} item{'s' if total != 1 else ''} waiting in your moderation queue"
     message["From"] = settings.mail_from
@@ -151,7 +152,7 @@ def digest_message(
         + f"\nOpen the queue: {base}/moderation\n"
         + (f"Reported items: {base}/moderation?tab=flagged\n" if waiting["flagged"] else "")
         + "\nYou get this e-mail at most once a day, only when something waits. To stop it, "
-        f"untick it on your account page: {base}/account\n\nAylsham Cluster Market\n"
+        f"untick it on your account page: {base}/account\n\n{signature(person)}\n"
     )
     return message
 
@@ -162,7 +163,14 @@ async def send_digest(settings: Settings, payload: dict[str, Any]) -> None:
         return
     person = (
         await User.select(
-            User.id, User.session_epoch, User.first_name, User.email, User.digest_opt_in
+            User.id,
+            User.session_epoch,
+            User.first_name,
+            User.email,
+            User.digest_opt_in,
+            User.cluster.host.as_alias("cluster_host"),
+            User.cluster.slug.as_alias("cluster_slug"),
+            User.cluster.name.as_alias("cluster_name"),
         )
         .where(User.id == int(payload["user_id"]))
         .first()

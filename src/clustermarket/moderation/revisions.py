@@ -113,8 +113,10 @@ async def withdraw(actor: CurrentUser, kind: ContentKind, content_id: int) -> bo
         reason = "the edit withdrawn; the approved version stays" if row["is_public"] else ""
         await _log(actor, kind, row, "withdraw", reason)
     if kind is IDEA and not row["is_public"] and row["photo_name"]:
-        from clustermarket.media.services import media_dir
+        from clustermarket.media.services import photo_path
+        from clustermarket.schools.tables import Cluster
 
-        for name in (row["photo_name"], row["thumb_name"]):
-            (media_dir() / name).unlink(missing_ok=True)
+        cluster = await Cluster.select(Cluster.slug).where(Cluster.id == actor.cluster_id).first()
+        for name in (row["photo_name"], row["thumb_name"]):  # the author's cluster's folder
+            photo_path(cluster["slug"] if cluster else "", name).unlink(missing_ok=True)
     return not row["is_public"]

@@ -15,7 +15,6 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser, schools_in
-from clustermarket.media.services import media_dir
 from clustermarket.moderation.content import kind_named
 from clustermarket.moderation.services import TextProblems, waiting_count
 from clustermarket.rows import parse_row_id
@@ -136,9 +135,8 @@ async def idea_page(request: Request, idea_id: FromPath[int]) -> Template:
 
 @get("/ideas/{idea_id:int}/photo/{size:str}", guards=SIGNED_IN)
 async def idea_photo(request: Request, idea_id: FromPath[int], size: FromPath[str]) -> File:
-    name = await ideas.idea_photo(request.user, idea_id, size)
     return File(
-        path=media_dir() / name,
+        path=await ideas.idea_photo(request.user, idea_id, size),
         media_type="image/jpeg",
         content_disposition_type="inline",
         headers={"Cache-Control": "private, no-store"},

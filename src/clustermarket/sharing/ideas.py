@@ -8,6 +8,7 @@ may change or withdraw them: own_words.py). Lists use a fixed number of queries.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -16,7 +17,7 @@ from piccolo.querystring import QueryString
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
 from clustermarket.media.images import ImageRejected, clean_upload
-from clustermarket.media.services import media_dir
+from clustermarket.media.services import cluster_folder, photo_path
 from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by, written_in
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
@@ -116,21 +117,26 @@ async def post_idea(
         name = secrets.token_urlsafe(18)
         values[Idea.photo_name], values[Idea.thumb_name] = f"{name}.jpg", f"{name}-thumb.jpg"
     idea_id = await send_new(actor, IDEA, values)
-    if clean is not None:
-        folder = media_dir()
+    if clean is not None:  # in the author's cluster's folder, like products' (issue 15)
+        folder = await cluster_folder(actor.cluster_id)
         (folder / values[Idea.photo_name]).write_bytes(clean.full)
         (folder / values[Idea.thumb_name]).write_bytes(clean.thumb)
     return idea_id
 
 
-async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
-    """The file name of an idea's photo, for who may see the idea (its school's teachers
-    too, while it waits); NotFound otherwise."""
+async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> Path:
+    """Where an idea's photo is, for who may see the idea (its school's teachers too, while
+    it waits); NotFound otherwise. Older photos are in the shared folder (photo_path)."""
     from clustermarket.moderation.services import may_moderate
 
     row = (
         await Idea.select(
-            Idea.author, Idea.school, Idea.is_public, Idea.photo_name, Idea.thumb_name
+            Idea.author,
+            Idea.school,
+            Idea.is_public,
+            Idea.photo_name,
+            Idea.thumb_name,
+            Idea.school.cluster.slug.as_alias("cluster_slug"),
         )
         .where((Idea.id == idea_id) & in_cluster(Idea, actor))
         .first()
@@ -139,7 +145,7 @@ async def idea_photo(actor: CurrentUser, idea_id: int, size: str) -> str:
         raise NotFound()
     if not (row["is_public"] or row["author"] == actor.id or may_moderate(actor, row["school"])):
         raise NotFound()
-    return row["photo_name"] if size == "full" else row["thumb_name"]
+    return photo_path(row["cluster_slug"], row["photo_name" if size == "full" else "thumb_name"])
 
 
 # Most discussed first, in SQL so that every page of the board follows the same order.

@@ -22,6 +22,7 @@ import contextvars
 import logging
 import re
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,35 @@ class ClusterInfo:
     slug: str
     name: str
     host: str | None
+    # Its own look and market (clusters/look.py; "" is the default)
+    market_name: str = ""
+    market_place: str = ""
+    colour_primary: str = ""
+    colour_accent: str = ""
+    logo_name: str = ""
+
+    @property
+    def market(self) -> str:
+        """The market's name as pages say it: "Aylsham farmers' market"."""
+        return self.market_name or "the farmers' market"
+
+    @property
+    def look_version(self) -> str:
+        """Changes with the colours, for the stylesheet's address (cached for long)."""
+        return (self.colour_primary + self.colour_accent).replace("#", "") or "default"
+
+
+_INFO_COLUMNS = (
+    Cluster.id,
+    Cluster.slug,
+    Cluster.name,
+    Cluster.host,
+    Cluster.market_name,
+    Cluster.market_place,
+    Cluster.colour_primary,
+    Cluster.colour_accent,
+    Cluster.logo_name,
+)
 
 
 class ClusterDirectory:
@@ -61,10 +91,8 @@ class ClusterDirectory:
         self.lock = asyncio.Lock()
 
     async def reload(self) -> None:
-        rows = await Cluster.select(Cluster.id, Cluster.slug, Cluster.name, Cluster.host).order_by(
-            Cluster.id
-        )
-        clusters = [ClusterInfo(r["id"], r["slug"], r["name"], r["host"]) for r in rows]
+        rows = await Cluster.select(*_INFO_COLUMNS).order_by(Cluster.id)
+        clusters = [ClusterInfo(**r) for r in rows]
         self.by_slug = {c.slug: c for c in clusters}
         self.by_host = {c.host: c for c in clusters if c.host}
         self.first = clusters[0] if clusters else None
@@ -119,6 +147,16 @@ def _prefixed(value: bytes, prefix: bytes) -> bytes:
     return value
 
 
+# The directories of this process, reloaded after a cluster's settings change (clusters/look.py).
+_DIRECTORIES: weakref.WeakSet[ClusterDirectory] = weakref.WeakSet()
+
+
+async def reload_clusters() -> None:
+    """A cluster's name, market or look changed: this process's pages show it at once."""
+    for directory in list(_DIRECTORIES):
+        await directory.reload()
+
+
 class ClusterRouting:
     """ASGI layer: finds the request's cluster and puts it in the scope's state."""
 
@@ -126,6 +164,7 @@ class ClusterRouting:
         self.app = app
         self.mode = mode
         self.directory = ClusterDirectory()
+        _DIRECTORIES.add(self.directory)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] not in ("http", "websocket"):

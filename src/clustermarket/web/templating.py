@@ -14,7 +14,7 @@ from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
-from clustermarket.web.clusters import prefix_links
+from clustermarket.web.clusters import ClusterInfo, cluster_or_none, prefix_links
 from clustermarket.web.csrf_guard import TOKEN_RENDERED
 from clustermarket.web.static import static_url
 
@@ -24,6 +24,13 @@ def current_user(context: Context) -> CurrentUser | None:
     """The signed-in user, or None; also on pages (like a 404) that no middleware reached."""
     request = context.get("request")
     return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def cluster(context: Context) -> ClusterInfo | None:
+    """The request's cluster (its name, market and look), or None (a page no cluster reached)."""
+    request = context.get("request")
+    return cluster_or_none(request.scope) if request is not None else None
 
 
 @pass_context
@@ -59,6 +66,7 @@ def _configure(engine: Engine) -> None:
     env.globals["short_name"] = short_name
     env.globals["current_user"] = current_user
     env.globals["messages"] = messages
+    env.globals["cluster"] = cluster
     env.globals["static_url"] = static_url  # content-hashed URLs, cached for a year
     env.trim_blocks = True
     env.lstrip_blocks = True
