@@ -28,7 +28,7 @@ from clustermarket.timeutil import now
 from tests.audit.later_rows import FOLLOWERS, later_rows
 from tests.audit.world import _market_rows
 from tests.clusters.conftest import AYLSHAM_HOST
-from tests.clusters.test_apart_public import B_WORDS, MARSHWICK_HOST, _photo
+from tests.clusters.test_apart_public import B_ROWS, B_WORDS, MARSHWICK_HOST, _photo
 from tests.clusters.test_apart_public import _side as cluster_rows
 
 # What only cluster B has: none of it may appear on cluster A's pages, files or feeds.
@@ -69,15 +69,7 @@ async def add_second_cluster() -> dict[str, Any]:
         cluster,
         team["id"],
         pupil,
-        {
-            "product": "Driftwood hook",
-            "project": "Reed-bed survey",
-            "unit": "eels counted",
-            "photo": "marshwick-photo-bbbbbbbbbb",
-            "place": "Marsh Quay",
-            "event": "Marshwick Eel Festival",
-            "private": "Secret Saltings visit",
-        },
+        B_ROWS,
     )
     day = (await MarketDay.select(MarketDay.id).where(MarketDay.cluster == cluster).first())["id"]
     [stall] = await Stall.insert(

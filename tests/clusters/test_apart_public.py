@@ -30,6 +30,16 @@ from tests.conftest import make_client, make_team, make_user, post_form, sign_in
 MARSHWICK_HOST = "marshwick.example.org"
 ADMIN_PASSWORD = "aylsham-password-1"
 # What only cluster B has: none of it may show on cluster A's pages.
+# The names of cluster B's rows (the second audit cluster uses them too).
+B_ROWS = {
+    "product": "Driftwood hook",
+    "project": "Reed-bed survey",
+    "unit": "eels counted",
+    "photo": "marshwick-photo-bbbbbbbbbb",
+    "place": "Marsh Quay",
+    "event": "Marshwick Eel Festival",
+    "private": "Secret Saltings visit",
+}
 B_WORDS = [
     "Marshwick",
     "Fenley",
@@ -178,15 +188,7 @@ async def apart() -> dict[str, Any]:
         marshwick,
         b_team["id"],
         b_user["user"],
-        {
-            "product": "Driftwood hook",
-            "project": "Reed-bed survey",
-            "unit": "eels counted",
-            "photo": "marshwick-photo-bbbbbbbbbb",
-            "place": "Marsh Quay",
-            "event": "Marshwick Eel Festival",
-            "private": "Secret Saltings visit",
-        },
+        B_ROWS,
     )
     b["team_slug"] = b_team["slug"]
     b["school_slug"] = (await School.select(School.slug).where(School.id == b["school"]).first())[
