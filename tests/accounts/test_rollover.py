@@ -7,12 +7,8 @@ from __future__ import annotations
 from clustermarket.accounts import cards, classes
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.moderation.content import IDEA, PROJECT
-from clustermarket.moderation.services import (
-    approve,
-    moderation_items,
-    send_new,
-    submit_for_approval,
-)
+from clustermarket.moderation.queue import moderation_items
+from clustermarket.moderation.services import approve, send_new, submit_for_approval
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.projects.services import create_project
 from clustermarket.sharing.tables import Idea

@@ -304,7 +304,7 @@ async def test_a_group_name_is_taken_per_cluster(apart) -> None:
 
 async def test_the_digest_and_badge_count_only_the_clusters_items(apart, two_clusters) -> None:
     from clustermarket.moderation.digest import waiting_for
-    from clustermarket.moderation.services import waiting_count
+    from clustermarket.moderation.queue import waiting_count
 
     admins = {
         r["cluster"]: r["id"]

@@ -17,6 +17,7 @@ from clustermarket.moderation import services
 from clustermarket.moderation.bulk_controllers import approve_selected
 from clustermarket.moderation.content import KINDS, ContentKind, kind_named
 from clustermarket.moderation.log import log_entries
+from clustermarket.moderation.queue import moderation_items
 from clustermarket.moderation.queue_context import class_choices
 from clustermarket.moderation.services import ModerationError, TextProblems
 from clustermarket.moderation.waits import waits_by_school
@@ -79,7 +80,7 @@ async def queue(
     for each in KINDS.values():
         if kind and each.name != kind:
             continue
-        items += await services.moderation_items(
+        items += await moderation_items(
             user, each, TABS[tab], flagged=tab == "flagged", class_id=chosen
         )
     items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
@@ -141,9 +142,7 @@ async def decide(
     if not request.htmx:
         flash(request, error or done, "error" if error else "success")
         return Redirect(path="/moderation")
-    [item] = await services.moderation_items(
-        user, kind, [s.value for s in ContentStatus], content_id
-    )
+    [item] = await moderation_items(user, kind, [s.value for s in ContentStatus], content_id)
     return Template(
         "moderation/_item.html",
         context={"item": item, "done": done, "error": error, "feedback": data.feedback},

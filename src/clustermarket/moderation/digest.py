@@ -22,7 +22,7 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.jobs.mail import mail_host, send_email
 from clustermarket.jobs.outbox import enqueue
 from clustermarket.moderation.content import KINDS
-from clustermarket.moderation.services import _scope as queue_scope
+from clustermarket.moderation.queue import queue_scope
 from clustermarket.moderation.waits import wait_text
 from clustermarket.orders.addresses import signature, site_address
 from clustermarket.settings import Settings

@@ -12,17 +12,15 @@ from piccolo.engine.postgres import PostgresEngine
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.media.services import photos_for, publish_draft_photos
-from clustermarket.moderation.content import KINDS, PROJECT, ContentKind, published_values
+from clustermarket.moderation.content import PROJECT, ContentKind, published_values
 from clustermarket.moderation.log import log_action
 from clustermarket.moderation.queue_context import (
-    add_context,
     answer_columns,
     author_columns,
-    class_filter,
 )
 from clustermarket.moderation.wordfilter import problems_in
 from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
-from clustermarket.sharing.flags import close_flags, flagged_ids_query, open_flags, open_flags_for
+from clustermarket.sharing.flags import close_flags, open_flags_for
 from clustermarket.sharing.notifications import after_decision
 from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import now
@@ -59,7 +57,7 @@ def may_hide(actor: CurrentUser, row: dict[str, Any]) -> bool:
 _COLUMNS: dict[tuple[str, str], tuple[Any, ...]] = {}
 
 
-def _columns_of(kind: ContentKind, what: str) -> tuple[Any, ...]:
+def columns_of(kind: ContentKind, what: str) -> tuple[Any, ...]:
     """`kind`'s columns for `_load` ("item") or the queue ("queue"), made on first use."""
     key = (kind.name, what)
     if key not in _COLUMNS:
@@ -92,7 +90,7 @@ async def _load(
     where = table._meta.primary_key == content_id
     if cluster_id is not None:
         where &= kind.in_cluster(cluster_id)
-    row = await table.select(*_columns_of(kind, "item")).where(where).first()
+    row = await table.select(*columns_of(kind, "item")).where(where).first()
     if row is None:
         raise NotFound()
     row.setdefault("team_name", "")
@@ -354,120 +352,6 @@ async def restore(actor: CurrentUser, kind: ContentKind, content_id: int) -> dic
         await _log(actor, kind, row, "restore", published_title=True)
         await close_flags(kind.name, content_id, "kept")
     return await _load(kind, content_id)
-
-
-def _scope(actor: CurrentUser, kind: ContentKind) -> Any:
-    """What `actor` sees in the queue: their school's items; for comments and feedback, also
-    what was said to their pupils once it is live or hidden (they may hide it)."""
-    mine = kind.school == actor.school_id
-    if kind.receiving_school is not None:
-        said_to_us = (kind.receiving_school == actor.school_id) & kind.status.is_in(
-            [ContentStatus.approved, ContentStatus.hidden]
-        )
-        return mine | said_to_us
-    return mine
-
-
-# The queue's select per kind, tab, class filter and school (or the admin), frozen on first
-# use (`freeze()` keeps its SQL): a handful of schools and classes, one set each.
-_QUEUE: dict[tuple[Any, ...], Any] = {}
-
-
-def _queue_query(
-    actor: CurrentUser, kind: ContentKind, key: tuple[Any, ...], content_id: int | None
-) -> Any:
-    """`key`: the kind's name, statuses, flagged, class id, the actor's school, role and
-    cluster. The admin's queue is their cluster's items only (issue 15)."""
-    _name, statuses, flagged, class_id, _school, _admin, _cluster = key
-    table = kind.table
-    where = kind.status.is_in(list(statuses))
-    if content_id is not None:
-        where &= table._meta.primary_key == content_id
-    if flagged:
-        where &= table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-    if class_id is not None:
-        where &= class_filter(kind, class_id)
-    if not actor.is_admin:
-        where &= _scope(actor, kind)
-    else:
-        where &= kind.in_cluster(actor.cluster_id)
-    return table.select(*_columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
-
-
-async def moderation_items(
-    actor: CurrentUser,
-    kind: ContentKind,
-    statuses: list[str],
-    content_id: int | None = None,
-    *,
-    flagged: bool = False,
-    class_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """Items of one kind in these statuses that `actor` moderates, with their draft photos
-    (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
-    items, one entry each however many flags), their author and what they answer
-    (`queue_context`; `class_id`: only that class's pupils' work). A fixed number of queries."""
-    key = (
-        kind.name,
-        tuple(statuses),
-        flagged,
-        class_id,
-        actor.school_id,
-        actor.is_admin,
-        actor.cluster_id,
-    )
-    if content_id is not None:  # one item, after an action: built each time
-        query = _queue_query(actor, kind, key, content_id)
-    else:
-        if key not in _QUEUE:
-            _QUEUE[key] = _queue_query(actor, kind, key, None).freeze()
-        query = _QUEUE[key]
-    rows = await query.run()
-    ids = [r["id"] for r in rows]
-    photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
-    tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
-    flags = await open_flags(kind.name, ids)
-    await add_context(kind, rows)
-    for row in rows:
-        row.setdefault("team_name", "")
-        row.setdefault("receiving_school_id", None)
-        row["kind"] = kind.name
-        row["photos"] = photos.get(row["id"], [])
-        row["has_held_photos"] = any(p["held"] for p in row["photos"])
-        row["tallies"] = tallies.get(row["id"], [])
-        row["flags"] = flags.get(row["id"], [])
-        row["can_decide"] = may_moderate(actor, row["school_id"])
-        row["version"] = version_of(row)
-    return rows
-
-
-# The badge's count depends only on the school (or the admin): one statement adding the
-# kinds' counts, its SQL kept by `freeze()`, built on first use (a handful of schools).
-_WAITING: dict[tuple[int | None, bool, int | None], Any] = {}
-
-
-def _waiting_query(actor: CurrentUser) -> Any:
-    """A teacher's school is in one cluster; the admin counts their cluster's items only."""
-    key = (actor.school_id, actor.is_admin, actor.cluster_id)
-    if key not in _WAITING:
-        counts = []
-        for kind in KINDS.values():
-            flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-            where = (kind.status == ContentStatus.pending) | flagged
-            if not actor.is_admin:
-                where &= _scope(actor, kind)
-            else:
-                where &= kind.in_cluster(actor.cluster_id)
-            counts.append(kind.table.count().where(where).querystrings[0])
-        sql = "SELECT " + " + ".join(["({})"] * len(counts)) + " AS waiting"
-        _WAITING[key] = PROJECT.table.raw(sql, *counts).freeze()
-    return _WAITING[key]
-
-
-async def waiting_count(actor: CurrentUser) -> int:
-    """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
-    rows = await _waiting_query(actor).run()
-    return int(rows[0]["waiting"] or 0)
 
 
 async def send_new(actor: CurrentUser, kind: ContentKind, values: dict[Any, Any]) -> int:

@@ -16,7 +16,8 @@ from litestar.response import File, Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser, schools_in
 from clustermarket.moderation.content import kind_named
-from clustermarket.moderation.services import TextProblems, waiting_count
+from clustermarket.moderation.queue import waiting_count
+from clustermarket.moderation.services import TextProblems
 from clustermarket.rows import parse_row_id
 from clustermarket.sharing import ideas
 from clustermarket.sharing.flags import FlagError, flag_item

@@ -9,7 +9,7 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.services import public_products
 from clustermarket.jobs.admin import queue_counts
 from clustermarket.market.services import next_market_day
-from clustermarket.moderation.services import waiting_count
+from clustermarket.moderation.queue import waiting_count
 from clustermarket.ops.backup import last_backup_at
 from clustermarket.projects.services import public_projects
 from clustermarket.projects.tallies import impact_totals
