@@ -16,6 +16,7 @@ from clustermarket.accounts.passwords import (
 from clustermarket.accounts.tables import Role, User
 from clustermarket.moderation.log import log_action
 from clustermarket.rows import MAX_ROW_ID
+from clustermarket.schools.services import all_schools
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
 
@@ -186,12 +187,9 @@ async def create_user(
 
 
 async def schools_in(cluster_id: int | None) -> list[dict[str, Any]]:
-    """The cluster's schools by name, for the staff pages' school choices (issue 15)."""
-    return (
-        await School.select(School.id, School.name, School.slug, School.phase)
-        .where(School.cluster == cluster_id)
-        .order_by(School.name)
-    )
+    """The cluster's schools by name, for the staff pages' school choices (issue 15); none
+    for an actor of no cluster."""
+    return await all_schools(cluster_id) if cluster_id is not None else []
 
 
 async def cluster_of_school(school_id: int) -> int:

@@ -26,6 +26,7 @@ from clustermarket.reports.periods import (
     typed_dates,
 )
 from clustermarket.reports.services import Report, csv_header, csv_rows, reports_for, run_report
+from clustermarket.schools.services import all_schools
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
@@ -55,14 +56,6 @@ async def _school(user: CurrentUser, school: int | None, cluster_id: int) -> int
     return school_id
 
 
-async def _cluster_schools(cluster_id: int) -> list[dict[str, Any]]:
-    return (
-        await School.select(School.id, School.name)
-        .where(School.cluster == cluster_id)
-        .order_by(School.name)
-    )
-
-
 @get("/reports", guards=[requires_staff])
 async def reports_index(
     request: Request,
@@ -82,7 +75,7 @@ async def reports_index(
         "reports": reports_for(user.is_admin),
         "report": chosen,
         "presets": PRESETS,
-        "schools": await _cluster_schools(cluster_id) if user.is_admin else [],
+        "schools": await all_schools(cluster_id) if user.is_admin else [],
         "school_id": school_id,
         "typed": typed_dates(None, start, end),
     }
