@@ -151,7 +151,9 @@ function drawTakings() {
 
 function drawBanner() {
   const banner = $("till-banner");
-  const pending = waiting();
+  // Only what IndexedDB holds is "waiting to send": a ticket whose write has not finished
+  // would not survive a reload, so it is not counted until it is kept.
+  const pending = waiting().filter((entry) => entry.kept);
   const refused = queue.filter((entry) => entry.refused);
   const parts = [];
   if (pending.length) {
@@ -242,7 +244,11 @@ function finish(method) {
   const changeDue = entry.tendered_pence !== null ? money(entry.tendered_pence - total) : "";
   say(`Sold ${words.join(", ")} for ${money(total)} (${method}).`, "ok", changeDue);
   draw();
-  saveEntry(entry).then(flush);
+  saveEntry(entry).then(() => {
+    entry.kept = true;
+    draw();
+    flush();
+  });
 }
 
 async function undoLast() {
@@ -411,6 +417,7 @@ function start() {
   draw();
   loadEntries().then((entries) => {
     queue = entries.filter((e) => e.ticket_id).sort((a, b) => a.made_at.localeCompare(b.made_at));
+    for (const entry of queue) entry.kept = true;
     draw();
     root.dataset.ready = "1"; // the queue kept on the phone is on screen
     flush();
