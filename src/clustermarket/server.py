@@ -111,9 +111,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     use_web_busy_timeout(DB)  # a locked SQLite answers 503 within seconds
     stores = store_registry(settings)
     version = content_version.version_for(settings, stores)
+    clusters_version = content_version.CLUSTERS.make(settings, stores)
 
     async def on_startup(app: Litestar) -> None:
         content_version.register(version)
+        content_version.CLUSTERS.register(clusters_version)
         await open_pool(DB, settings)
         await start_store_cleanup(app, settings)
         if settings.jobs_in_app:
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await stop_store_cleanup(app)
         await close_pool(DB)
         content_version.unregister(version)
+        content_version.CLUSTERS.unregister(clusters_version)
 
     session_config = RotatingSessionConfig(
         store="sessions",
@@ -223,7 +226,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Signed-out public pages from memory, before the session, CSRF and rate-limit middleware.
     pages = PublicPageCache(app.asgi_handler, version, csrf, session_cookie=session_config.key)
     # Which cluster the request is for, before everything that depends on it (web/clusters.py).
-    clusters = ClusterRouting(pages, settings.cluster_routing)
+    clusters = ClusterRouting(pages, settings.cluster_routing, clusters_version)
     app.on_startup.append(clusters.directory.preload)  # after the pool opens
     app.asgi_handler = RequestLog(clusters)  # one line per request, around everything
     # Static files before all of that: from memory, compressed, hashed names (web/static.py).

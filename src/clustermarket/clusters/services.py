@@ -22,6 +22,7 @@ from clustermarket.moderation.log import log_action
 from clustermarket.rows import MAX_ROW_ID
 from clustermarket.schools.tables import Cluster, Phase, School
 from clustermarket.transactions import write_transaction
+from clustermarket.web.clusters import reload_clusters
 
 CLUSTER_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 # A DNS host name: labels of letters, digits and inner dashes, dot-separated, lower-case.
@@ -118,6 +119,7 @@ async def create_cluster(
             subject_label=f"{name} ({slug}); first admin #{admin_id}",
             school_id=None,
         )
+    await reload_clusters()  # every worker serves it within a second, whatever its name
     return NewCluster(row["id"], slug, name, host, admin_username.strip().lower(), password)
 
 

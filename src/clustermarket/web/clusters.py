@@ -12,7 +12,11 @@ The resolved cluster is in the scope's state; `current_cluster(connection)` is t
 read it. A request for no known cluster reaches no handler: the `requires_cluster` guard
 answers 404 with a page saying so (the health check and the Stripe webhook need no cluster).
 Clusters are held in memory per process; an unknown name reloads them (at most once a second),
-so a cluster made on another worker is found on its first request.
+so a cluster made on another worker is found on its first request. A change to a cluster
+(made, renamed, its market or look) changes the shared clusters version (Redis or a file,
+web/content_version.py); each process looks at it at most every CHECK_EVERY seconds and
+reloads when it moved, so every worker shows the change within a second, without a query
+per request.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from clustermarket.schools.tables import Cluster
+from clustermarket.web.content_version import ContentVersion, clusters_changed
 
 log = logging.getLogger("clustermarket")
 
@@ -37,6 +42,7 @@ PATH_PREFIX = "/c/"
 STATE_KEY = "cluster"
 ERROR_KEY = "cluster_error"  # the database could not be asked: raised again in the app
 RELOAD_AFTER = 1.0  # seconds between reloads caused by unknown names
+CHECK_EVERY = 0.5  # seconds between looks at the shared clusters version
 
 
 class UnknownCluster(Exception):
@@ -83,14 +89,22 @@ _INFO_COLUMNS = (
 class ClusterDirectory:
     """The installation's clusters, by id, slug and host, read from the database on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: ContentVersion | None = None) -> None:
         self.by_slug: dict[str, ClusterInfo] = {}
         self.by_host: dict[str, ClusterInfo] = {}
         self.first: ClusterInfo | None = None
         self.loaded_at = 0.0
         self.lock = asyncio.Lock()
+        self.version = version  # the shared clusters version; None: never looked at
+        self.loaded_version: bytes | None = None
+        self.checked_at = 0.0
 
     async def reload(self) -> None:
+        if self.version is not None:  # read first: a change during the query reloads again
+            try:
+                self.loaded_version = await self.version.current()
+            except Exception as error:  # noqa: BLE001 - Redis away: reloads by unknown name
+                log.warning("Could not read the clusters version: %s", error)
         rows = await Cluster.select(*_INFO_COLUMNS).order_by(Cluster.id)
         clusters = [ClusterInfo(**r) for r in rows]
         self.by_slug = {c.slug: c for c in clusters}
@@ -106,6 +120,8 @@ class ClusterDirectory:
             log.warning("Clusters not loaded at start-up: %s", error)
 
     async def find(self, mode: str, name: str) -> ClusterInfo | None:
+        if self.version is not None and time.monotonic() - self.checked_at > CHECK_EVERY:
+            await self._reload_if_changed(self.version)
         found = self._lookup(mode, name)
         if found is None and time.monotonic() - self.loaded_at > RELOAD_AFTER:
             async with self.lock:
@@ -113,6 +129,19 @@ class ClusterDirectory:
                     await self.reload()
             found = self._lookup(mode, name)
         return found
+
+    async def _reload_if_changed(self, version: ContentVersion) -> None:
+        """Another worker changed a cluster: read them again. A failure keeps the clusters
+        known (the app reports an outage where it matters) and is tried again later."""
+        self.checked_at = time.monotonic()  # one look per interval, however many requests
+        try:
+            current = await version.current()
+            if current != self.loaded_version:
+                async with self.lock:
+                    if current != self.loaded_version:
+                        await self.reload()
+        except Exception as error:  # noqa: BLE001
+            log.warning("Could not reload the clusters: %s", error)
 
     def _lookup(self, mode: str, name: str) -> ClusterInfo | None:
         if mode == "host":
@@ -152,7 +181,9 @@ _DIRECTORIES: weakref.WeakSet[ClusterDirectory] = weakref.WeakSet()
 
 
 async def reload_clusters() -> None:
-    """A cluster's name, market or look changed: this process's pages show it at once."""
+    """A cluster was made or its name, market or look changed: this process's pages show it
+    at once, the other workers' within a second (they watch the clusters version)."""
+    await clusters_changed()
     for directory in list(_DIRECTORIES):
         await directory.reload()
 
@@ -160,10 +191,10 @@ async def reload_clusters() -> None:
 class ClusterRouting:
     """ASGI layer: finds the request's cluster and puts it in the scope's state."""
 
-    def __init__(self, app: Any, mode: str) -> None:
+    def __init__(self, app: Any, mode: str, version: ContentVersion | None = None) -> None:
         self.app = app
         self.mode = mode
-        self.directory = ClusterDirectory()
+        self.directory = ClusterDirectory(version)
         _DIRECTORIES.add(self.directory)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:

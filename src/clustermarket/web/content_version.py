@@ -11,6 +11,10 @@ a Redis that restarts empty, or a deleted file, can never bring an old version b
 
 Writers call `await content_changed()`: `write_transaction()` does after each commit, the
 page cache after each unsafe request that succeeded, the job runner after each job.
+
+The clusters' version (`CLUSTERS`) is kept the same way under its own key: it changes only
+when a cluster is made or its name, address, market or look changes (`clusters_changed()`),
+and tells every worker's cluster directory (web/clusters.py) to read the clusters again.
 """
 
 from __future__ import annotations
@@ -62,8 +66,9 @@ class RedisVersion:
     (started after it came, so it sees every change made before), together with every other
     request that came meanwhile: one round trip for a burst of requests, not one each."""
 
-    def __init__(self, store) -> None:  # a litestar RedisStore (its namespace keeps it apart)
+    def __init__(self, store, key: str = KEY) -> None:  # a litestar RedisStore
         self.store = store
+        self.key = key
         self._reading: asyncio.Future[bytes] | None = None
         self._next: asyncio.Future[bytes] | None = None
 
@@ -91,57 +96,83 @@ class RedisVersion:
         return await self._start_read()
 
     async def _read(self) -> bytes:
-        version = await self.store.get(KEY)
+        version = await self.store.get(self.key)
         if version is None:  # a fresh (or restarted) Redis: start a version nobody cached
-            await self.store.set(KEY, os.urandom(SIZE))
-            version = await self.store.get(KEY)
+            await self.store.set(self.key, os.urandom(SIZE))
+            version = await self.store.get(self.key)
         return version or b""
 
     async def bump(self) -> None:
-        await self.store.set(KEY, os.urandom(SIZE))
+        await self.store.set(self.key, os.urandom(SIZE))
 
 
-# The versions of the apps running in this process, per event loop: a Redis client belongs
-# to the loop of its app (tests run several apps, each in its own loop).
-_active: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, ContentVersion]] = (
-    weakref.WeakKeyDictionary()
-)
-_fallback: list[ContentVersion] = []
+class SharedVersion:
+    """One kind of version (its Redis key, its file's name), and the versions of that kind
+    of the apps running in this process, per event loop: a Redis client belongs to the loop
+    of its app (tests run several apps, each in its own loop)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._active: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[int, ContentVersion]
+        ] = weakref.WeakKeyDictionary()
+        self._fallback: list[ContentVersion] = []
+
+    def make(self, settings, stores) -> ContentVersion:
+        if settings.redis_url:
+            return RedisVersion(stores.get("page_cache"), self.key)
+        return FileVersion(settings.data_dir / self.key)
+
+    def register(self, version: ContentVersion) -> None:
+        self._active.setdefault(asyncio.get_running_loop(), {})[id(version)] = version
+
+    def unregister(self, version: ContentVersion) -> None:
+        self._active.get(asyncio.get_running_loop(), {}).pop(id(version), None)
+
+    def _versions(self) -> list[ContentVersion]:
+        if here := self._active.get(asyncio.get_running_loop()):
+            return list(here.values())
+        if not self._fallback:  # a process without an app (the job worker, the command line)
+            from litestar.stores.registry import StoreRegistry
+
+            from clustermarket.server import store_registry
+            from clustermarket.settings import get_settings
+
+            settings = get_settings()
+            stores: StoreRegistry = store_registry(settings)
+            self._fallback.append(self.make(settings, stores))
+        return self._fallback
+
+    async def changed(self) -> None:
+        for version in self._versions():
+            try:
+                await version.bump()
+            except Exception as error:  # Redis away: the write stands; pages expire by age
+                log.warning("Could not change the %s: %s", self.key, error)
+
+
+CONTENT = SharedVersion(KEY)
+CLUSTERS = SharedVersion("clusters-version")
 
 
 def version_for(settings, stores) -> ContentVersion:
-    if settings.redis_url:
-        return RedisVersion(stores.get("page_cache"))
-    return FileVersion(settings.data_dir / "content-version")
+    return CONTENT.make(settings, stores)
 
 
 def register(version: ContentVersion) -> None:
-    _active.setdefault(asyncio.get_running_loop(), {})[id(version)] = version
+    CONTENT.register(version)
 
 
 def unregister(version: ContentVersion) -> None:
-    _active.get(asyncio.get_running_loop(), {}).pop(id(version), None)
-
-
-def _versions() -> list[ContentVersion]:
-    if here := _active.get(asyncio.get_running_loop()):
-        return list(here.values())
-    if not _fallback:  # a process without an app (the job worker, the command line)
-        from litestar.stores.registry import StoreRegistry
-
-        from clustermarket.server import store_registry
-        from clustermarket.settings import get_settings
-
-        settings = get_settings()
-        stores: StoreRegistry = store_registry(settings)
-        _fallback.append(version_for(settings, stores))
-    return _fallback
+    CONTENT.unregister(version)
 
 
 async def content_changed() -> None:
     """Something the public may see has changed: no cached page may be served from now on."""
-    for version in _versions():
-        try:
-            await version.bump()
-        except Exception as error:  # Redis away: the write stands; pages expire by age
-            log.warning("Could not change the content version: %s", error)
+    await CONTENT.changed()
+
+
+async def clusters_changed() -> None:
+    """A cluster was made, or its name, address, market or look changed: every worker reads
+    the clusters again within a second (web/clusters.py)."""
+    await CLUSTERS.changed()

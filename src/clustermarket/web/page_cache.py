@@ -8,7 +8,10 @@ middleware; this thin ASGI layer sits outside all of them (inside the request lo
 - htmx fragments under their own key (the HX-Request and history-restore headers are in it);
 - in this process's memory (LRU), each page with the content version it was rendered under
   (web/content_version.py); a page is served only while that version is the current one and
-  for at most MAX_AGE seconds (times on a page, such as an order window closing, move on).
+  for at most MAX_AGE seconds (times on a page, such as an order window closing, move on);
+- with the cluster (its name and look, web/clusters.py) it was rendered for: a page is served
+  only while this process knows the cluster as it was, so a page rendered just before the
+  process read a cluster's new look is not kept showing the old one.
 
 A page that holds a form holds a CSRF token: it is stored with a placeholder in its place,
 and each visitor gets their own token (their cookie's, or a new one with its cookie), exactly
@@ -36,6 +39,7 @@ from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.utils.scope.state import ScopeState
 
+from clustermarket.web.clusters import STATE_KEY
 from clustermarket.web.content_version import ContentVersion, content_changed
 
 PUBLIC_PAGE = {"public_page": True}  # opt= of a route whose signed-out page may be cached
@@ -76,9 +80,10 @@ class Page:
     has_token: bool
     deflated: tuple[bytes, ...] = ()  # the parts between the tokens, each deflated
     crc: int = 0  # of the body, when it holds no token
+    cluster: Any = None  # the ClusterInfo it was rendered for
 
     @classmethod
-    def of(cls, version: bytes, status: int, headers: list, body: bytes) -> Page:
+    def of(cls, version: bytes, status: int, headers: list, body: bytes, cluster: Any) -> Page:
         deflated: tuple[bytes, ...] = ()
         textual = any(n == b"content-type" and v.startswith(b"text/") for n, v in headers)
         if textual and len(body) >= COMPRESS_FROM:
@@ -86,7 +91,9 @@ class Page:
             headers = [*headers, (b"vary", b"Accept-Encoding")]
         has_token = PLACEHOLDER in body
         crc = 0 if has_token else zlib.crc32(body)
-        return cls(version, time.monotonic(), status, headers, body, has_token, deflated, crc)
+        return cls(
+            version, time.monotonic(), status, headers, body, has_token, deflated, crc, cluster
+        )
 
     def gzipped(self, token: bytes) -> bytes:
         """The page with this token, gzipped: its deflated parts with the token between."""
@@ -121,6 +128,10 @@ def _accepts_gzip(scope: dict[str, Any]) -> bool:
         if name == b"accept-encoding":
             return b"gzip" in value
     return False
+
+
+def _cluster(scope: dict[str, Any]) -> Any:
+    return scope.get("state", {}).get(STATE_KEY)
 
 
 def _key(scope: dict[str, Any]) -> tuple:
@@ -185,7 +196,7 @@ class PublicPageCache:
             await self.rendering[key].wait()
             page = self.pages.get(key)
         fresh = page is not None and time.monotonic() - page.stored_at < MAX_AGE
-        if fresh and page.version == version:
+        if fresh and page.version == version and page.cluster == _cluster(scope):
             self.pages.move_to_end(key)
             await self._serve(page, visitor, send)
             return
@@ -242,7 +253,7 @@ class PublicPageCache:
                 own_cookies = True
             if name.lower() != b"content-length":
                 headers.append((name, value))
-        page = Page.of(version, start["status"], headers, body)
+        page = Page.of(version, start["status"], headers, body, _cluster(scope))
         if start["status"] == 200 and not own_cookies and len(body) <= MAX_BODY:
             self.pages[key] = page
             self.pages.move_to_end(key)
