@@ -124,8 +124,10 @@ async def create_cluster(
 
 
 async def _insert_school(cluster_id: int, cluster_slug: str, name: str, phase: Phase) -> int:
-    # School slugs are unique across the installation (for now): a clash gets the cluster's.
+    # School slugs are unique across the installation, so an address never changes meaning
+    # and a slug is one school: a clash gets the cluster's short name ("st-marys-broadland").
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    plain = plain.replace("'", "")  # "St Mary's" as "St Mary’s" (dropped above): st-marys
     base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "school"
     taken = {
         r["slug"] for r in await School.select(School.slug).where(School.slug.like(f"{base}%"))
