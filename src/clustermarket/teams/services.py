@@ -207,18 +207,18 @@ async def public_team(slug: str, cluster_id: int) -> dict[str, Any] | None:
     )
 
 
-# Per school, or per cluster (every school of it, the admin's): frozen on first use.
-_TEAMS_OF_SCHOOL: dict[tuple[str, int], Any] = {}
+# Per school, or per cluster (every school of it, the admin's): frozen on first use. Always
+# limited to the cluster too, and keyed by it: no id can bring another cluster's teams.
+_TEAMS_OF_SCHOOL: dict[tuple[int | None, int], Any] = {}
 
 
 async def teams_of_school(school_id: int | None, cluster_id: int) -> list[dict[str, Any]]:
-    """The teams of one school; with `school_id` None every team of the cluster."""
-    key = ("school", school_id) if school_id is not None else ("cluster", cluster_id)
+    """The teams of one school of the cluster; with `school_id` None every team of it."""
+    key = (school_id, cluster_id)
     if key not in _TEAMS_OF_SCHOOL:
         query = Team.select(Team.id, Team.name, Team.kind, Team.school.name.as_alias("school_name"))
+        where = team_in_cluster(cluster_id)
         if school_id is not None:
-            query = query.where(Team.school == school_id)
-        else:
-            query = query.where(team_in_cluster(cluster_id))
-        _TEAMS_OF_SCHOOL[key] = query.order_by(Team.name).freeze()
+            where &= Team.school == school_id
+        _TEAMS_OF_SCHOOL[key] = query.where(where).order_by(Team.name).freeze()
     return await _TEAMS_OF_SCHOOL[key].run()

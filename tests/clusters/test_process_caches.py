@@ -1,0 +1,41 @@
+"""What a process keeps in memory for a cluster never serves another cluster, nor an old look:
+the frozen team lists are keyed and limited by cluster, and a cached public page is served
+only for the cluster as the process knows it now."""
+
+from __future__ import annotations
+
+from clustermarket.schools.tables import Cluster
+from clustermarket.teams.services import teams_of_school
+from clustermarket.teams.tables import Team
+from clustermarket.web.clusters import _DIRECTORIES
+from tests.clusters.conftest import BROADLAND_HOST
+from tests.conftest import make_client, school_id
+
+
+async def test_a_schools_team_list_is_empty_when_asked_for_another_cluster(two_clusters) -> None:
+    aylsham_high = await school_id("aylsham-high")
+    await Team.insert(
+        Team(school=aylsham_high, name="Bee Keepers", slug="bee-keepers", kind="enterprise")
+    )
+    mine = await teams_of_school(aylsham_high, two_clusters["aylsham"])
+    assert [t["name"] for t in mine] == ["Bee Keepers"]
+    # the same school id with the other cluster: nothing (before, the school's teams)
+    assert await teams_of_school(aylsham_high, two_clusters["broadland"]) == []
+    assert await teams_of_school(None, two_clusters["broadland"]) == []
+
+
+async def test_a_cached_page_is_not_served_once_the_process_knows_the_clusters_new_name(
+    two_clusters,
+) -> None:
+    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as visitor:
+        for _ in range(2):  # rendered, then from the cache
+            assert "Broadland Cluster" in (await visitor.get("/market-days")).text
+        # Renamed without a content version change (as a worker sees another's change: its
+        # page cache may hold pages rendered just before it reloaded the clusters).
+        await Cluster.update({Cluster.name: "Broadland Together"}).where(
+            Cluster.id == two_clusters["broadland"]
+        )
+        for directory in list(_DIRECTORIES):
+            await directory.reload()
+        page = await visitor.get("/market-days")
+        assert "Broadland Together" in page.text and "Broadland Cluster" not in page.text
