@@ -39,3 +39,15 @@ async def test_a_cached_page_is_not_served_once_the_process_knows_the_clusters_n
             await directory.reload()
         page = await visitor.get("/market-days")
         assert "Broadland Together" in page.text and "Broadland Cluster" not in page.text
+
+
+async def test_another_clusters_public_pages_never_name_aylsham(two_clusters) -> None:
+    """The pages once said "the ten Aylsham Cluster schools" whatever the cluster."""
+    paths = ["/", "/schools", "/products", "/projects", "/market-days", "/events", "/coop"]
+    paths += ["/coop/apply", "/login", "/basket"]
+    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as visitor:
+        for path in paths:
+            page = await visitor.get(path)
+            assert page.status_code == 200, path
+            assert "Aylsham" not in page.text, path
+            assert "Broadland Cluster" in page.text, path

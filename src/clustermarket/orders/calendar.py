@@ -37,7 +37,7 @@ def order_calendar(order: dict[str, Any], receipt_url: str) -> bytes:
     event.add("description", f"From the stall of {stalls}: {what}. Your receipt: {receipt_url}")
     event.add("url", receipt_url)
     calendar = Calendar()
-    calendar.add("prodid", "-//Aylsham Cluster//Cluster Market//EN")
+    calendar.add("prodid", "-//Cluster Market//Pre-orders//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()

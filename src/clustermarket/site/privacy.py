@@ -29,7 +29,7 @@ async def privacy() -> Template:
         "site/privacy.html",
         context={
             "body": notice_html("privacy"),
-            "description": "How Cluster Market and the Aylsham Cluster schools use personal "
+            "description": "How Cluster Market and the schools of its clusters use personal "
             "data: what is kept, why, for how long, and your rights.",
         },
     )
