@@ -1,7 +1,8 @@
 """Benchmark: what finding a request's cluster costs (web/clusters.py), in-process.
 
 The ClusterRouting layer around an ASGI app that answers at once, per CLUSTER_ROUTING mode
-(clusters already in memory, as after a process's first request: no query), and, for `path`,
+(clusters already in memory, as after a process's first request: no query), `host` watching
+the shared clusters version (a file, looked at every half second), and, for `path`,
 adding the prefix to the links of a page of 150 links (about 40 kB, a long product list).
 Prints microseconds per request, medians of five runs.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,8 +40,15 @@ def _scope(mode: str) -> dict:
     return {"type": "http", "path": path, "root_path": "", "headers": headers}
 
 
-async def _layer(mode: str | None) -> float:
-    app = ClusterRouting(_answer, mode or "single")
+async def _layer(mode: str | None, watch: bool = False) -> float:
+    version = None
+    if watch:
+        from clustermarket.web.content_version import FileVersion
+
+        version = FileVersion(Path(tempfile.mkdtemp()) / "clusters-version")
+    app = ClusterRouting(_answer, mode or "single", version)
+    if version is not None:
+        app.directory.loaded_version = await version.current()
     app.directory.by_slug = {"aylsham": AYLSHAM}
     app.directory.by_host = {AYLSHAM.host: AYLSHAM}
     app.directory.first = AYLSHAM
@@ -78,6 +87,8 @@ def main() -> None:
                 statistics.median(asyncio.run(_layer(mode)) for _ in range(5)),
             )
         )
+    watched = statistics.median(asyncio.run(_layer("host", watch=True)) for _ in range(5))
+    rows.append(("`host`, watching the clusters version (file)", watched))
     rows.append(
         ("path: prefix on a 150-link page (40 kB)", statistics.median(_links() for _ in range(5)))
     )
