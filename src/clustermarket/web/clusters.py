@@ -100,12 +100,14 @@ class ClusterDirectory:
         self.checked_at = 0.0
 
     async def reload(self) -> None:
+        version = self.loaded_version
         if self.version is not None:  # read first: a change during the query reloads again
             try:
-                self.loaded_version = await self.version.current()
+                version = await self.version.current()
             except Exception as error:  # noqa: BLE001 - Redis away: reloads by unknown name
                 log.warning("Could not read the clusters version: %s", error)
         rows = await Cluster.select(*_INFO_COLUMNS).order_by(Cluster.id)
+        self.loaded_version = version  # only once read: a failed query is tried again
         clusters = [ClusterInfo(**r) for r in rows]
         self.by_slug = {c.slug: c for c in clusters}
         self.by_host = {c.host: c for c in clusters if c.host}
