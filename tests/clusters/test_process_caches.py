@@ -51,3 +51,35 @@ async def test_another_clusters_public_pages_never_name_aylsham(two_clusters) ->
             assert page.status_code == 200, path
             assert "Aylsham" not in page.text, path
             assert "Broadland Cluster" in page.text, path
+
+
+class _RedisAway:
+    async def current(self) -> bytes:
+        raise ConnectionError("Redis away")
+
+    async def bump(self) -> None:
+        raise ConnectionError("Redis away")
+
+
+async def test_a_directory_reloads_when_the_version_moves_and_keeps_its_clusters_without_it(
+    two_clusters, tmp_path
+) -> None:
+    from clustermarket.web.clusters import ClusterDirectory
+    from clustermarket.web.content_version import FileVersion
+
+    version = FileVersion(tmp_path / "clusters-version")
+    directory = ClusterDirectory(version)
+    await directory.reload()
+    await Cluster.update({Cluster.name: "Broadland Together"}).where(
+        Cluster.id == two_clusters["broadland"]
+    )
+    directory.checked_at = 0.0  # its half second is up
+    assert (await directory.find("host", BROADLAND_HOST)).name == "Broadland Cluster"
+    await version.bump()  # another worker's change
+    directory.checked_at = 0.0
+    assert (await directory.find("host", BROADLAND_HOST)).name == "Broadland Together"
+
+    away = ClusterDirectory(_RedisAway())
+    await away.reload()  # the version cannot be read: the clusters are, all the same
+    away.checked_at = 0.0
+    assert (await away.find("host", BROADLAND_HOST)).name == "Broadland Together"
