@@ -99,6 +99,9 @@ async def test_each_admin_runs_only_their_own_cluster(open_on) -> None:
         await expect(home.locator("main")).to_contain_text(market)
         await expect(home.locator("main")).not_to_contain_text(LOOKS[OTHER[cluster]][0])
         await expect(home.locator(".site-header")).to_have_css("background-color", rgb)
+        # The page names its own cluster, never the other ("Made by pupils of the ...").
+        await expect(home.get_by_role("heading", level=1)).to_contain_text(cluster.title())
+        await expect(home.locator("body")).not_to_contain_text(OTHER[cluster].title())
         await check_page(home, f"{cluster}-home")
 
 

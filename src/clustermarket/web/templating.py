@@ -34,6 +34,13 @@ def cluster(context: Context) -> ClusterInfo | None:
 
 
 @pass_context
+def cluster_name(context: Context) -> str:
+    """How pages name the request's cluster ("Aylsham Cluster"); "cluster" where none is."""
+    info = cluster(context)
+    return info.name if info else "cluster"
+
+
+@pass_context
 def messages(context: Context) -> list[dict[str, str]]:
     """Flash messages (litestar.plugins.flash.flash), shown once; none without a session."""
     request = context.get("request")
@@ -67,6 +74,7 @@ def _configure(engine: Engine) -> None:
     env.globals["current_user"] = current_user
     env.globals["messages"] = messages
     env.globals["cluster"] = cluster
+    env.globals["cluster_name"] = cluster_name
     env.globals["static_url"] = static_url  # content-hashed URLs, cached for a year
     env.trim_blocks = True
     env.lstrip_blocks = True
