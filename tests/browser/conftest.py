@@ -192,9 +192,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> It
     demo data (so the demo sign-ins from the README work). Yields its base URL."""
     env = server_env(tmp_path_factory.mktemp("browser-server"))
     standin = with_stripe_standin(env)
-    _manage(env, "migrate")
-    _manage(env, "demo")
     try:
+        _manage(env, "migrate")
+        _manage(env, "demo")
         with serving(env, output_dir / "server.log") as url:
             standin.webhook_url = f"{url}/stripe/webhook"
             yield url

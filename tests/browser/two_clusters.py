@@ -41,13 +41,15 @@ def two_clusters_server_fixture(
     data_dir = tmp_path_factory.mktemp("two-clusters-server")
     env = {**server_env(data_dir), "CLUSTER_ROUTING": "host"}
     standin = with_stripe_standin(env)
-    _manage(env, "migrate")
-    _manage(env, "demo")
-    _manage(env, "demo", "--second-cluster", "--host", HOSTS["marshwick"])
-    # The migration seeds Aylsham without a host; no command changes a cluster's host.
-    with sqlite3.connect(data_dir / "browser.sqlite3") as db:
-        db.execute("UPDATE cluster SET host = ? WHERE slug = 'aylsham'", (HOSTS["aylsham"],))
     try:
+        _manage(env, "migrate")
+        _manage(env, "demo")
+        _manage(env, "demo", "--second-cluster", "--host", HOSTS["marshwick"])
+        # The migration seeds Aylsham without a host; no command changes a cluster's host.
+        db = sqlite3.connect(data_dir / "browser.sqlite3")
+        with db:
+            db.execute("UPDATE cluster SET host = ? WHERE slug = 'aylsham'", (HOSTS["aylsham"],))
+        db.close()
         with serving(env, output_dir / "two-clusters-server.log") as url:
             standin.webhook_url = f"{url}/stripe/webhook"  # the webhook needs no cluster
             port = urlsplit(url).port
