@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -126,11 +127,8 @@ def _start(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str] 
     )
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as its users meet it: a real server with a fresh, migrated database and the
-    demo data (so the demo sign-ins from the README work). Yields its base URL."""
-    data_dir = tmp_path_factory.mktemp("browser-server")
+def server_env(data_dir: Path) -> dict[str, str]:
+    """The settings of a browser test server with its own SQLite database in `data_dir`."""
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(
         APP_ENV="test",
@@ -141,8 +139,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # Every test signs in from 127.0.0.1; the limit itself is tested in tests/accounts.
         LOGIN_LIMIT_PER_ADDRESS="1000",
     )
-    # Online payment against the Stripe stand-in of tests/orders: the SDK talks to it over
-    # HTTP, and its test checkout page delivers a signed webhook to this server.
+    return env
+
+
+def with_stripe_standin(env: dict[str, str]) -> StripeStandIn:
+    """Online payment against the Stripe stand-in of tests/orders: the SDK talks to it over
+    HTTP, and its test checkout page delivers a signed webhook to the server (set its
+    `webhook_url` once the server runs)."""
     standin = StripeStandIn("sk_test_browser", webhook_secret="whsec_browser").start()
     env.update(
         STRIPE_SECRET_KEY=standin.api_key,
@@ -150,12 +153,20 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         STRIPE_PUBLISHABLE_KEY="pk_test_browser",
         STRIPE_API_BASE=standin.url,
     )
-    _manage(env, "migrate")
-    _manage(env, "demo")
-    # What test-output/ holds is what this run made: no stale pictures of renamed tests.
+    return standin
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """What test-output/ holds is what this run made: no stale pictures of renamed tests."""
     shutil.rmtree(OUTPUT_DIR, ignore_errors=True)
     OUTPUT_DIR.mkdir(parents=True)
-    log_path = OUTPUT_DIR / "server.log"
+    return OUTPUT_DIR
+
+
+@contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """A uvicorn server with `env` for the block (its log in `log_path`); yields its base URL."""
     log_path.write_text("")
     for _attempt in range(3):
         started = _start(env, log_path)
@@ -164,15 +175,31 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         pytest.fail("No free port for the app server after three tries.")
     process, url = started
-    standin.webhook_url = f"{url}/stripe/webhook"
-    yield url
-    standin.stop()
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[str]:
+    """The app as its users meet it: a real server with a fresh, migrated database and the
+    demo data (so the demo sign-ins from the README work). Yields its base URL."""
+    env = server_env(tmp_path_factory.mktemp("browser-server"))
+    standin = with_stripe_standin(env)
+    try:
+        _manage(env, "migrate")
+        _manage(env, "demo")
+        with serving(env, output_dir / "server.log") as url:
+            standin.webhook_url = f"{url}/stripe/webhook"
+            yield url
+    finally:
+        standin.stop()
 
 
 # ------------------------------------------------------------------------ the browser
@@ -189,13 +216,17 @@ def _require_chromium() -> None:
         )
 
 
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
+@asynccontextmanager
+async def chromium(*extra_flags: str) -> AsyncIterator[Browser]:
+    """Debian's Chromium with the fixed flags (and any given), closed after the block."""
     _require_chromium()
     async with async_playwright() as playwright:
         try:
             launched = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+                executable_path=CHROMIUM,
+                args=[*CHROMIUM_FLAGS, *extra_flags],
+                headless=True,
+                timeout=30_000,
             )
         except Error as error:
             pytest.fail(
@@ -203,8 +234,16 @@ async def browser() -> AsyncIterator[Browser]:
                 "Reinstall it with `apt-get install -y chromium`.",
                 pytrace=False,
             )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 _report_key = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -226,17 +265,18 @@ def output_name(node: pytest.Item) -> str:
 OpenPage = Callable[..., Awaitable[Page]]
 
 
-@pytest.fixture
-async def open_page(
-    browser: Browser, app_server: str, request: pytest.FixtureRequest
+@asynccontextmanager
+async def page_opener(
+    browser: Browser, base_url: str, request: pytest.FixtureRequest
 ) -> AsyncIterator[OpenPage]:
-    """`await open_page("phone")`: a new page in a fresh context (no cookies), at a size from
-    `sizes`; relative URLs go to the app server. Several per test for several people."""
+    """`await opener(size)` (or `opener(size, base_url=...)`): a new page in a fresh context
+    (no cookies), at a size from `sizes`; relative URLs go to `base_url`. After the block a
+    failed test leaves its pages in test-output/failures/ and the contexts are closed."""
     contexts = []
     pages: list[Page] = []
 
-    async def _open(size: str = "desktop") -> Page:
-        context = await browser.new_context(base_url=app_server, **sizes[size])
+    async def _open(size: str = "desktop", base_url: str = base_url) -> Page:
+        context = await browser.new_context(base_url=base_url, **sizes[size])
         context.set_default_timeout(10_000)
         await context.add_init_script(CSP_LISTENER)
         contexts.append(context)
@@ -245,18 +285,30 @@ async def open_page(
         pages.append(page)
         return page
 
-    yield _open
-    report = request.node.stash.get(_report_key, {}).get("call")
-    if report is not None and report.failed:
-        folder = OUTPUT_DIR / "failures"
-        folder.mkdir(parents=True, exist_ok=True)
-        for number, page in enumerate(pages, 1):
-            if not page.is_closed():
-                await page.screenshot(
-                    path=folder / f"{output_name(request.node)}-{number}.png", full_page=True
-                )
-    for context in contexts:
-        await context.close()
+    try:
+        yield _open
+    finally:
+        report = request.node.stash.get(_report_key, {}).get("call")
+        if report is not None and report.failed:
+            folder = OUTPUT_DIR / "failures"
+            folder.mkdir(parents=True, exist_ok=True)
+            for number, page in enumerate(pages, 1):
+                if not page.is_closed():
+                    await page.screenshot(
+                        path=folder / f"{output_name(request.node)}-{number}.png", full_page=True
+                    )
+        for context in contexts:
+            await context.close()
+
+
+@pytest.fixture
+async def open_page(
+    browser: Browser, app_server: str, request: pytest.FixtureRequest
+) -> AsyncIterator[OpenPage]:
+    """`await open_page("phone")`: a new page in a fresh context (no cookies), at a size from
+    `sizes`; relative URLs go to the app server. Several per test for several people."""
+    async with page_opener(browser, app_server, request) as opener:
+        yield opener
 
 
 @pytest.fixture

@@ -42,9 +42,9 @@ async def go_by_menu(page: Page, link: str) -> None:
     await page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
 
 
-async def go_to_stall(pupil: Page) -> str:
+async def go_to_stall(pupil: Page, team: str = "Aylsham Makers") -> str:
     """From the dashboard to the team's stall on the open market day; returns its URL."""
-    await pupil.get_by_role("link", name="Aylsham Makers: stall, money and profit").tap()
+    await pupil.get_by_role("link", name=f"{team}: stall, money and profit").tap()
     open_stall = pupil.get_by_role("listitem").filter(has_text="market open")
     await open_stall.get_by_role("link").first.tap()
     await pupil.wait_for_url("**/stalls/*")

@@ -202,3 +202,22 @@ async def test_only_the_cluster_admin_reaches_the_settings(two_clusters) -> None
     assert (await Cluster.select(Cluster.name).where(Cluster.slug == "aylsham"))[0][
         "name"
     ] == "Aylsham Cluster"
+
+
+async def test_another_clusters_pages_name_that_cluster_never_aylsham(two_clusters) -> None:
+    """Found by the browser test of two clusters: Broadland's home page said "Made by pupils
+    of the Aylsham Cluster". The pages any cluster serves name the request's cluster."""
+    pages = ["/", "/schools", "/products", "/projects", "/market-days", "/events", "/coop"]
+    pages += ["/coop/apply", "/login", "/basket"]
+    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as visitor:
+        for path in pages:
+            page = await visitor.get(path)
+            assert page.status_code == 200, path
+            assert "Aylsham" not in page.text, (path, page.text.count("Aylsham"))
+        home = await visitor.get("/")
+        assert "Made by pupils of the Broadland Cluster</h1>" in home.text
+        # A cluster that has not named its market yet: "the farmers' market", said once.
+        assert "sell at the farmers&#39; market" in home.text and "the the" not in home.text
+    async with make_client(f"http://{AYLSHAM_HOST}", cluster_routing="host") as visitor:
+        home = await visitor.get("/")
+        assert "Made by pupils of the Aylsham Cluster</h1>" in home.text

@@ -64,8 +64,8 @@ class ClusterInfo:
 
     @property
     def market(self) -> str:
-        """The market's name as pages say it: "Aylsham farmers' market"."""
-        return self.market_name or "the farmers' market"
+        """The market's name as pages say it after "the": "Aylsham farmers' market"."""
+        return self.market_name or "farmers' market"
 
     @property
     def look_version(self) -> str:
