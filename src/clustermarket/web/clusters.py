@@ -6,7 +6,8 @@ CLUSTER_ROUTING chooses how a request names its cluster:
 - `path`: a prefix `/c/<slug>/...`. The prefix moves from `path` into `root_path`, so the app
   routes `/schools` as ever while `request.url` keeps the whole address; site links in
   rendered pages (`prefix_links`, called by web/templating.py) and redirects get the prefix
-  on the way out. (The till's scripts still name fixed paths: not yet under a prefix.)
+  on the way out. Addresses that scripts use come from the page: templates write
+  `site_root()` (this prefix) into `data-` attributes and the `<html>` tag (the till).
 
 The resolved cluster is in the scope's state; `current_cluster(connection)` is the one way to
 read it. A request for no known cluster reaches no handler: the `requires_cluster` guard
