@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Route, expect
+from playwright.async_api import Dialog, Route, expect
 
 from tests.browser.checks import OUTPUT_DIR, _info, check_page
 from tests.browser.conftest import NOT_INHERITED, OpenPage, _manage, _start
@@ -61,6 +61,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+async def _count(items: list) -> int:
+    return len(items)
 
 
 async def _waiting_on(page, address: str) -> int:
@@ -114,6 +118,18 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     databases = await pupil.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
     assert QUEUE not in databases  # nothing in a queue shared by every cluster
     assert await takings(pupil) == (before[0] + 450, before[1] + 1)
+    # Signing out (its form's action has the prefix) asks first; dismissed, the sales stay.
+    asked: list[str] = []
+
+    async def dismiss(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await dialog.dismiss()
+
+    pupil.on("dialog", dismiss)
+    await pupil.get_by_role("button", name="Sign out").tap()
+    await eventually(lambda: _count(asked), 1)
+    assert "3 sales are still waiting to send" in asked[0]
+    assert pupil.url.endswith("/till")
     forget_offline_noise(pupil)
 
     # Back online, but the server busy a moment: meanwhile Marshwick, in the same browser,
