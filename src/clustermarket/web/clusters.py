@@ -26,6 +26,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -222,6 +223,28 @@ def current_cluster(connection: ASGIConnection) -> ClusterInfo:
     if cluster is None:
         raise state.get(ERROR_KEY) or UnknownCluster()
     return cluster
+
+
+def cluster_address(public_url: str, routing: str, host: str | None, slug: str | None) -> str:
+    """A cluster's own address, for addresses that leave the page whole (e-mails, printed
+    sign-in cards, calendar files, links to copy), which `prefix_links` never sees: its host
+    (CLUSTER_ROUTING=host), PUBLIC_URL and its `/c/<slug>` prefix (path), or PUBLIC_URL."""
+    if routing == "host" and host:
+        parts = urlsplit(public_url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port}"
+    if routing == "path" and slug:
+        return f"{public_url}{PATH_PREFIX}{slug}"
+    return public_url
+
+
+def site_address(connection: ASGIConnection) -> str:
+    """The address of the request's cluster: `https://market.example.org/c/aylsham`."""
+    settings = connection.app.state.settings
+    cluster = current_cluster(connection)
+    return cluster_address(
+        settings.public_url, settings.cluster_routing, cluster.host, cluster.slug
+    )
 
 
 def cluster_or_none(scope: dict[str, Any]) -> ClusterInfo | None:
