@@ -73,3 +73,14 @@ async def test_one_cluster_keeps_the_tills_addresses_of_today(client) -> None:
     manifest = (await client.get(f"/stalls/{market.stall}/till.webmanifest")).json()
     assert manifest["scope"] == "/stalls/"
     assert "data-site-root" not in (await client.get("/dashboard")).text
+
+
+async def test_the_till_is_titled_with_its_own_clusters_name() -> None:
+    from clustermarket.schools.tables import Cluster
+
+    market = await open_market()
+    await Cluster.update({Cluster.name: "Norfolk Coast Cluster"}).where(Cluster.slug == "aylsham")
+    async with make_client() as client:
+        await sign_in(client, "ameliab")
+        page = (await client.get(f"/stalls/{market.stall}/till")).text
+    assert "<title>Till: Aylsham Makers · Norfolk Coast Cluster Market</title>" in page
