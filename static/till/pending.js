@@ -2,7 +2,8 @@
 // has sales waiting to send asks first. The sales stay on the phone either way.
 import { waitingCount } from "./queue.js";
 
-const FORMS = 'form[action="/logout"], form[action$="/closing"]';
+// Matched by their ends: under CLUSTER_ROUTING=path the actions carry the cluster's prefix.
+const FORMS = 'form[action$="/logout"], form[action$="/closing"]';
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;

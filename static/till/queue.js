@@ -1,11 +1,17 @@
 // The phone's queue of finished tickets not yet recorded by the server, kept in IndexedDB
-// so that a reload, a closed tab or a phone restart loses none of them.
+// so that a reload, a closed tab or a phone restart loses none of them. Under
+// CLUSTER_ROUTING=path several clusters share one origin: each keeps its own queue (named by
+// the page's prefix), so one cluster's till never sends another's sales.
+
+/** The cluster's path prefix ("/c/aylsham"), "" when the site is not under one. */
+export const SITE_ROOT = document.documentElement.dataset.siteRoot || "";
+const DATABASE = SITE_ROOT ? `cluster-market-till@${SITE_ROOT}` : "cluster-market-till";
 
 let opened = null;
 
 function database() {
   opened ??= new Promise((resolve, reject) => {
-    const open = indexedDB.open("cluster-market-till", 1);
+    const open = indexedDB.open(DATABASE, 1);
     open.onupgradeneeded = () => open.result.createObjectStore("queue", { keyPath: "ticket_id" });
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);

@@ -3,13 +3,15 @@
 // once. Without this script the till is a plain form (quantities, then Cash or Card).
 
 import { money, newId, parsePence, ukTime } from "./helpers.js";
-import { dropEntry, loadEntries, saveEntry } from "./queue.js";
+import { SITE_ROOT, dropEntry, loadEntries, saveEntry } from "./queue.js";
 
 const root = document.getElementById("till");
 const form = document.getElementById("till-form");
 const stallId = root.dataset.stall;
 const csrf = root.dataset.csrf;
-const STATE_KEY = `till-state-${stallId}`;
+// Addresses come from the page (rendered with the cluster's prefix), never written here.
+const TICKETS = form.getAttribute("action");
+const STATE_KEY = `till-state-${SITE_ROOT}${stallId}`;
 const RETRY_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
@@ -262,7 +264,7 @@ async function undoLast() {
     draw();
     return;
   }
-  const response = await post(`/stalls/${stallId}/tickets/${entry.ticket_id}/void`, new URLSearchParams());
+  const response = await post(`${TICKETS}/${entry.ticket_id}/void`, new URLSearchParams());
   const data = response && (await response.json().catch(() => null));
   if (data && data.ok) {
     entry.undone = true;
@@ -302,7 +304,7 @@ function body(entry) {
 }
 
 async function sendOne(entry) {
-  const response = await post(`/stalls/${stallId}/tickets`, body(entry));
+  const response = await post(TICKETS, body(entry));
   if (!response) return "offline";
   if ([502, 503, 504, 429].includes(response.status)) {
     const seconds = Number(response.headers.get("retry-after"));
@@ -424,10 +426,10 @@ function start() {
   });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker
-      .register("/stalls/sw.js", { scope: "/stalls/" })
+      .register(root.dataset.worker, { scope: root.dataset.workerScope })
       .then(() => navigator.serviceWorker.ready)
-      .then(() => caches.open("till-v1"))
-      .then((cache) => cache.add(location.pathname))
+      // The worker keeps this page for offline use (in its own cache: sw.js names it).
+      .then((registration) => registration.active.postMessage({ keep: location.pathname }))
       .catch(() => {});
   }
 }

@@ -25,13 +25,13 @@ class LoginCard:
     password: str
 
 
-async def sign_in(page: Page, username: str, password: str) -> None:
-    """Sign in with the form and land on the dashboard."""
-    await page.goto("/login")
+async def sign_in(page: Page, username: str, password: str, root: str = "") -> None:
+    """Sign in with the form and land on the dashboard; `root`: a cluster's `/c/<slug>`."""
+    await page.goto(f"{root}/login")
     await page.get_by_label("Username").fill(username)
     await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Sign in", exact=True).click()
-    await expect(page).to_have_url("/dashboard")
+    await expect(page).to_have_url(f"{root}/dashboard")
 
 
 async def go_by_menu(page: Page, link: str) -> None:

@@ -21,8 +21,9 @@ from clustermarket.accounts.tables import SignInKind, User
 from clustermarket.transactions import write_transaction
 
 
-def class_link(public_url: str, school_class: dict[str, Any]) -> str:
-    return f"{public_url}/sign-in/{school_class['school_slug']}/{school_class['code']}"
+def class_link(site: str, school_class: dict[str, Any]) -> str:
+    """`site`: the cluster's own address (web.clusters.site_address), prefix and all."""
+    return f"{site}/sign-in/{school_class['school_slug']}/{school_class['code']}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -32,12 +33,12 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
 
 
-def card_context(public_url: str, school_class: dict[str, Any], cards: list[Any]) -> dict:
-    link = class_link(public_url, school_class)
+def card_context(site: str, school_class: dict[str, Any], cards: list[Any]) -> dict:
+    link = class_link(site, school_class)
     return {
         "class": school_class,
         "cards": cards,
-        "site": public_url,
+        "site": site,
         "link": link,
         "qr": qr_svg(link),
     }

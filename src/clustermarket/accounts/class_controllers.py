@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts import cards as login_cards
 from clustermarket.accounts import classes, picture_pin
-from clustermarket.accounts.cards import card_context
+from clustermarket.accounts.cards import card_context, class_link
 from clustermarket.accounts.class_lists import ClassListError
 from clustermarket.accounts.services import (
     AccountError,
@@ -27,6 +27,7 @@ from clustermarket.accounts.services import (
 from clustermarket.accounts.tables import SignInKind
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.clusters import site_address
 from clustermarket.web.forms import Form
 
 
@@ -124,7 +125,6 @@ class ClassController(Controller):
         problems: list[str] | None = None,
     ) -> Template:
         school_class = await classes.class_for_staff(request.user, class_id)
-        settings = request.app.state.settings
         others = await classes.pupils_not_in_class(school_class["school"], class_id)
         return Template(
             "accounts/class.html",
@@ -132,8 +132,7 @@ class ClassController(Controller):
                 "class": school_class,
                 "pupils": await classes.pupils_of_class(class_id),
                 "others": others,
-                "link": f"{settings.public_url}/sign-in/{school_class['school_slug']}/"
-                f"{school_class['code']}",
+                "link": class_link(site_address(request), school_class),
                 "year_label": classes.year_label,
                 "text": text,
                 "problems": problems or [],
@@ -217,7 +216,7 @@ class ClassController(Controller):
         self, request: Request, class_id: int, cards: list[Any], created: bool = False
     ) -> Template:
         school_class = await classes.class_for_staff(request.user, class_id)
-        context = card_context(request.app.state.settings.public_url, school_class, cards)
+        context = card_context(site_address(request), school_class, cards)
         return Template(
             "accounts/class_cards.html",
             context={**context, "created": created, "pictures": picture_pin.LABELS},

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Response, Template
 from clustermarket.calendar import admin, services, signups
 from clustermarket.calendar.feed import public_feed
 from clustermarket.web.auth import requires_admin, requires_signed_in
-from clustermarket.web.clusters import current_cluster
+from clustermarket.web.clusters import current_cluster, site_address
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
 FEED_PATH = "/events.ics"
@@ -27,7 +27,7 @@ async def events_page(request: Request) -> Template:
 @get(FEED_PATH, opt=PUBLIC_PAGE)
 async def events_feed(request: Request) -> Response[bytes]:
     cluster = current_cluster(request)
-    body = await public_feed(request.app.state.settings.public_url, cluster.id, cluster.name)
+    body = await public_feed(site_address(request), cluster.id, cluster.name)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

@@ -19,7 +19,7 @@ from clustermarket.coop.ballot_controllers import ROUTES as BALLOT_ROUTES
 from clustermarket.coop.services import CoopError, Decision
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_admin
-from clustermarket.web.clusters import current_cluster
+from clustermarket.web.clusters import current_cluster, site_address
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
@@ -79,7 +79,7 @@ async def coop_admin(request: Request) -> Template:
 
 def _link_page(request: Request, decision: Decision) -> Template:
     """Shown once: the contact's set-password link, for the admin to pass on."""
-    base = _settings(request).public_url
+    base = site_address(request)  # the cluster's own: its host, or its /c/<slug> prefix
     link = members.welcome_url(base, decision.welcome_token) if decision.welcome_token else ""
     return Template("coop/contact_link.html", context={"decision": decision, "link": link})
 

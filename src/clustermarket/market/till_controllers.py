@@ -30,6 +30,7 @@ from clustermarket.market.till import parse_ticket_form, ticket_json, till_scree
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import now
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
+from clustermarket.web.clusters import url_root
 
 STATIC = PROJECT_ROOT / "static" / "till"
 
@@ -170,11 +171,12 @@ class TillController(Controller):
     @get("/till.webmanifest", media_type="application/manifest+json")
     async def manifest(self, request: Request, stall_id: FromPath[int]) -> Response:
         stall = await services.stall_for_worker(request.user, stall_id)
+        root = url_root()  # JSON: prefix_links never sees it (CLUSTER_ROUTING=path)
         body = {
             "name": f"Stall till: {stall['team']['name']}",
             "short_name": "Stall till",
-            "start_url": f"/stalls/{stall_id}/till",
-            "scope": "/stalls/",
+            "start_url": f"{root}/stalls/{stall_id}/till",
+            "scope": f"{root}/stalls/",
             "display": "standalone",
             "background_color": "#ffffff",
             "theme_color": "#1d5c3a",
@@ -189,7 +191,8 @@ class TillController(Controller):
 @get("/stalls/sw.js", media_type="text/javascript")
 async def service_worker() -> Response:
     """The till's service worker (the file in static/till/), served where its scope covers
-    every stall's till."""
+    every stall's till: `/stalls/`, or `/c/<slug>/stalls/` under CLUSTER_ROUTING=path (the
+    script's own folder either way, so no Service-Worker-Allowed header is needed)."""
     return Response(
         (STATIC / "sw.js").read_text(),
         media_type="text/javascript",

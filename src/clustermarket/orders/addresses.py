@@ -4,21 +4,20 @@ files, Stripe's return links (issue 15: anything sent names only the order's clu
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from clustermarket.settings import Settings
+from clustermarket.web.clusters import cluster_address
 
 
 def site_address(settings: Settings, order: dict[str, Any]) -> str:
     """The order's cluster's address: its host (CLUSTER_ROUTING=host), its `/c/<slug>` prefix
     (path), or the installation's PUBLIC_URL (single, or an order read without its cluster)."""
-    if settings.cluster_routing == "host" and order.get("cluster_host"):
-        parts = urlsplit(settings.public_url)
-        port = f":{parts.port}" if parts.port else ""
-        return f"{parts.scheme}://{order['cluster_host']}{port}"
-    if settings.cluster_routing == "path" and order.get("cluster_slug"):
-        return f"{settings.public_url}/c/{order['cluster_slug']}"
-    return settings.public_url
+    return cluster_address(
+        settings.public_url,
+        settings.cluster_routing,
+        order.get("cluster_host"),
+        order.get("cluster_slug"),
+    )
 
 
 def signature(order: dict[str, Any]) -> str:

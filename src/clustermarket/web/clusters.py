@@ -6,7 +6,8 @@ CLUSTER_ROUTING chooses how a request names its cluster:
 - `path`: a prefix `/c/<slug>/...`. The prefix moves from `path` into `root_path`, so the app
   routes `/schools` as ever while `request.url` keeps the whole address; site links in
   rendered pages (`prefix_links`, called by web/templating.py) and redirects get the prefix
-  on the way out. (The till's scripts still name fixed paths: not yet under a prefix.)
+  on the way out. Addresses that scripts use come from the page: templates write
+  `site_root()` (this prefix) into `data-` attributes and the `<html>` tag (the till).
 
 The resolved cluster is in the scope's state; `current_cluster(connection)` is the one way to
 read it. A request for no known cluster reaches no handler: the `requires_cluster` guard
@@ -29,6 +30,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -254,6 +256,28 @@ def current_cluster(connection: ASGIConnection) -> ClusterInfo:
     if cluster is None:
         raise state.get(ERROR_KEY) or UnknownCluster()
     return cluster
+
+
+def cluster_address(public_url: str, routing: str, host: str | None, slug: str | None) -> str:
+    """A cluster's own address, for addresses that leave the page whole (e-mails, printed
+    sign-in cards, calendar files, links to copy), which `prefix_links` never sees: its host
+    (CLUSTER_ROUTING=host), PUBLIC_URL and its `/c/<slug>` prefix (path), or PUBLIC_URL."""
+    if routing == "host" and host:
+        parts = urlsplit(public_url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port}"
+    if routing == "path" and slug:
+        return f"{public_url}{PATH_PREFIX}{slug}"
+    return public_url
+
+
+def site_address(connection: ASGIConnection) -> str:
+    """The address of the request's cluster: `https://market.example.org/c/aylsham`."""
+    settings = connection.app.state.settings
+    cluster = current_cluster(connection)
+    return cluster_address(
+        settings.public_url, settings.cluster_routing, cluster.host, cluster.slug
+    )
 
 
 def cluster_or_none(scope: dict[str, Any]) -> ClusterInfo | None:

@@ -14,7 +14,7 @@ from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
-from clustermarket.web.clusters import ClusterInfo, cluster_or_none, prefix_links
+from clustermarket.web.clusters import ClusterInfo, cluster_or_none, prefix_links, url_root
 from clustermarket.web.csrf_guard import TOKEN_RENDERED
 from clustermarket.web.static import static_url
 
@@ -75,6 +75,7 @@ def _configure(engine: Engine) -> None:
     env.globals["messages"] = messages
     env.globals["cluster"] = cluster
     env.globals["cluster_name"] = cluster_name
+    env.globals["site_root"] = url_root  # "/c/<slug>" under CLUSTER_ROUTING=path, else ""
     env.globals["static_url"] = static_url  # content-hashed URLs, cached for a year
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -1,0 +1,138 @@
+"""The till's steps that several browser tests share: a pupil's phone on a stall's till, and
+reading what the server and the phone's queue hold."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from playwright.async_api import Page, expect
+
+from tests.browser.checks import _info
+from tests.browser.conftest import OpenPage
+from tests.browser.journeys import PUPIL, go_to_stall, sign_in
+
+ADMIN = ("admin", "cluster-admin-demo")
+CANDLE, TOTE = "Beeswax candle", "Printed tote bag"  # £4.50 and £6.00
+QUEUE = "cluster-market-till"  # the IndexedDB of the phone's queue (static/till/queue.js)
+
+
+async def _open_market_day(open_page: OpenPage, root: str) -> None:
+    admin = await open_page("desktop")
+    await sign_in(admin, *ADMIN, root=root)
+    await admin.goto(f"{root}/admin/market-days")
+    if await admin.get_by_role("cell", name="open", exact=True).count():
+        return
+    planned = admin.get_by_role("row").filter(has_text="planned").first
+    await planned.get_by_role("link").click()
+    await admin.get_by_role("button", name="Open the market day").click()
+    await expect(admin.get_by_role("link", name="Close the market day")).to_be_visible()
+
+
+async def open_till(open_page: OpenPage, stock: dict[str, int], root: str = "") -> Page:
+    """The pupil's phone on the stall's till, with exactly `stock` left of each product;
+    `root`: the cluster's prefix under CLUSTER_ROUTING=path ("/c/aylsham")."""
+    await _open_market_day(open_page, root)
+    pupil = await open_page("phone")
+    await sign_in(pupil, *PUPIL, root=root)
+    stall_url = await go_to_stall(pupil)
+    if await pupil.get_by_role("button", name="Open the stall").count():
+        await pupil.get_by_label("Starting float in the cash tin (£)").fill("20.00")
+        await pupil.get_by_role("button", name="Open the stall").tap()
+        await expect(pupil.locator(".takings-total")).to_be_visible()
+    await pupil.goto(f"{stall_url}/till")
+    left = {name: int(await tile(pupil, name).get_attribute("data-left")) for name in stock}
+    await pupil.goto(f"{stall_url}/stock")
+    for name, wanted in stock.items():
+        field = pupil.get_by_label(name)
+        await field.fill(str(int(await field.input_value()) + wanted - left[name]))
+    await pupil.get_by_role("button", name="Save").tap()
+    await pupil.wait_for_url(stall_url)
+    await pupil.get_by_role("link", name="Open the till (full screen)").tap()
+    await pupil.wait_for_url("**/till")
+    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
+    return pupil
+
+
+async def eventually(read, expected, seconds: float = 10) -> None:
+    """The server's numbers reach `expected` (the phone sends in the background)."""
+    for _ in range(int(seconds * 10)):
+        if (value := await read()) == expected:
+            return
+        await asyncio.sleep(0.1)
+    assert value == expected
+
+
+def tile(page: Page, name: str):
+    return page.locator(".tile", has_text=name)
+
+
+async def takings(page: Page) -> tuple[int, int]:
+    """(takings in pence, number of sales) as the server sees them, from a fresh page."""
+    html = await (await page.request.get(page.url)).text()
+    pence = int(re.search(r'data-takings="(\d+)"', html).group(1))
+    sales = int(re.search(r'data-sales="(\d+)"', html).group(1))
+    return pence, sales
+
+
+async def left_of(page: Page, name: str) -> int:
+    html = await (await page.request.get(page.url)).text()
+    found = re.search(rf'data-name="{re.escape(name)}" data-price="\d+" data-left="(\d+)"', html)
+    return int(found.group(1))
+
+
+async def add(page: Page, name: str, times: int = 1) -> None:
+    for _ in range(times):
+        await tile(page, name).locator(".tile-face").tap()
+
+
+def forget_offline_noise(page: Page) -> None:
+    """Requests that fail while the phone has no signal are expected, not script errors."""
+    info = _info(page)
+    info.problems[:] = [p for p in info.problems if "ERR_INTERNET_DISCONNECTED" not in p]
+
+
+async def service_worker_ready(page: Page) -> None:
+    await page.evaluate(
+        """async () => {
+            await navigator.serviceWorker.ready;
+            for (let i = 0; i < 100; i++) {
+                if (await caches.match(location.origin + location.pathname)) return;
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            throw new Error('the till page was never kept for offline use');
+        }"""
+    )
+
+
+async def queued(page: Page, database: str = QUEUE) -> list[dict]:
+    """The tickets the phone keeps in IndexedDB, waiting to be sent."""
+    return await page.evaluate(
+        """(name) => new Promise((done) => {
+            const open = indexedDB.open(name, 1);
+            open.onsuccess = () => {
+                const all = open.result.transaction('queue').objectStore('queue').getAll();
+                all.onsuccess = () => done(all.result);
+            };
+        })""",
+        database,
+    )
+
+
+async def queue_again(page: Page, entries: list[dict], database: str = QUEUE) -> None:
+    """Puts tickets back in the phone's queue: a phone that lost the server's answers."""
+    await page.evaluate(
+        """([name, entries]) => new Promise((done) => {
+            const open = indexedDB.open(name, 1);
+            open.onsuccess = () => {
+                const tx = open.result.transaction('queue', 'readwrite');
+                for (const entry of entries) tx.objectStore('queue').put(entry);
+                tx.oncomplete = () => done();
+            };
+        })""",
+        [database, entries],
+    )
+
+
+def money(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
