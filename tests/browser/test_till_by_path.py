@@ -5,15 +5,15 @@ once; Marshwick, in the same browser, keeps its own queue and never sees Aylsham
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Dialog, Route, expect
 
-from tests.browser.checks import OUTPUT_DIR, _info, check_page
-from tests.browser.conftest import NOT_INHERITED, OpenPage, _manage, _start
+from tests.browser.checks import _info, check_page
+from tests.browser.conftest import OpenPage, _manage, server_env, serving
 from tests.browser.till_steps import (
     CANDLE,
     QUEUE,
@@ -34,33 +34,16 @@ ROOT, OTHER = "/c/aylsham", "/c/marshwick"
 
 
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_server(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[str]:
     """This module's own server (in place of conftest's): CLUSTER_ROUTING=path, with the demo
     data and the second demo cluster. Yields its base URL."""
-    data_dir = tmp_path_factory.mktemp("browser-server-by-path")
-    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    env.update(
-        APP_ENV="test",
-        CLUSTER_ROUTING="path",
-        DATA_DIR=str(data_dir),
-        DATABASE_URL=f"sqlite:///{data_dir}/browser.sqlite3",
-        SECRET_KEY="browser-test-secret-key-0123456789-abcdefghijkl",
-        PASSWORD_HASH_PROFILE="fast",
-        LOGIN_LIMIT_PER_ADDRESS="1000",
-    )
+    env = server_env(tmp_path_factory.mktemp("browser-server-by-path"))
+    env["CLUSTER_ROUTING"] = "path"
     _manage(env, "migrate")
     _manage(env, "demo")
     _manage(env, "demo", "--second-cluster")
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = OUTPUT_DIR / "server-by-path.log"
-    log_path.write_text("")
-    started = _start(env, log_path) or _start(env, log_path) or _start(env, log_path)
-    if not started:
-        pytest.fail("No free port for the path-routing server after three tries.")
-    process, url = started
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(env, output_dir / "server-by-path.log") as url:
+        yield url
 
 
 async def _count(items: list) -> int:
