@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install migrate run test test-browser lint format demo clean bench bench-scale
+.PHONY: install migrate run test test-browser lint format demo clean bench bench-scale bench-clusters
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -39,7 +39,8 @@ test-browser: install
 # The benchmarks (bench/), each beside a bare Litestar route in the same run: public pages and
 # static files (with page weights and Lighthouse scores), the signed-in pages, and the sale tap.
 # BENCH_ARGS=--smoke for a few seconds each; BENCH_DATABASE_URL=postgresql://... for PostgreSQL.
-# `make bench-scale` builds 10,000 products / 100,000 sales and times every page (minutes).
+# `make bench-scale` builds 10,000 products / 100,000 sales and times every page (minutes);
+# `make bench-clusters` builds 300 clusters of 10 schools and 50 products (BENCH_ARGS=--smoke: 5).
 bench: install
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(BIN)/python bench/signed_in.py $(BENCH_ARGS)
@@ -47,6 +48,9 @@ bench: install
 
 bench-scale: install
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+bench-clusters: install
+	$(BIN)/python bench/scale_clusters.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests app.py piccolo_conf.py

@@ -443,7 +443,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, app: str = "scale_app:app", app_dir: Path = ROOT / "bench") -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
@@ -452,9 +452,9 @@ class Server:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "scale_app:app",
+                app,
                 "--app-dir",
-                str(ROOT / "bench"),
+                str(app_dir),
                 "--port",
                 str(self.port),
                 "--host",
@@ -489,11 +489,22 @@ class Server:
             self.process.kill()
 
 
-def _sign_in(base: str, role: str | None) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=120)
+def _sign_in(
+    base: str,
+    role: str | None,
+    people: dict[str, tuple[str, str]] = ROLES,
+    host: str = "",
+    uncached: bool = False,
+) -> httpx.Client:
+    """A client signed in as `role` (one of `people`), speaking to `host` when given; a
+    visitor's with `uncached` carries a session cookie (of no session), so that the app
+    renders each public page rather than the page cache serving it."""
+    client = httpx.Client(base_url=base, timeout=120, headers={"host": host} if host else None)
     if role is None:
+        if uncached:
+            client.cookies.set("cm_session", "no-such-session")
         return client
-    username, password = ROLES[role]
+    username, password = people[role]
     page = client.get("/login")
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
     response = client.post(
@@ -509,8 +520,16 @@ def _sign_in(base: str, role: str | None) -> httpx.Client:
     return client
 
 
-def _measure(base: str, pages: list[tuple[str, str | None, str]], server: Server) -> dict:
-    clients = {role: _sign_in(base, role) for role in {role for _, role, _ in pages}}
+def _measure(
+    base: str,
+    pages: list[tuple[str, str | None, str]],
+    server: Server,
+    people: dict[str, tuple[str, str]] = ROLES,
+    host: str = "",
+    uncached: bool = False,
+) -> dict:
+    roles = {role for _, role, _ in pages}
+    clients = {role: _sign_in(base, role, people, host, uncached) for role in roles}
     results = {}
     for label, role, path in pages:
         client = clients[role]

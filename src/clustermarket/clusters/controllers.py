@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
@@ -17,6 +17,7 @@ from clustermarket.clusters import services
 from clustermarket.schools.tables import Phase
 from clustermarket.web.auth import requires_platform_admin
 from clustermarket.web.forms import Form
+from clustermarket.web.pagination import page_number
 
 NO_STORE = {"Cache-Control": "no-store"}  # the page may show a one-time password
 
@@ -43,9 +44,12 @@ async def _page(
     made: services.NewCluster | None = None,
     school_error: tuple[int, str] | None = None,
     status_code: int = 200,
+    number: int = 1,
 ) -> Template:
+    page = await services.clusters_overview(number)
     context: dict[str, Any] = {
-        "clusters": await services.clusters_overview(),
+        "page": page,
+        "clusters": page.items,
         "form": asdict(form or ClusterForm()),
         "error": error,
         "made": made,
@@ -62,8 +66,8 @@ class PlatformController(Controller):
     guards = [requires_platform_admin]
 
     @get("/")
-    async def clusters(self) -> Template:
-        return await _page()
+    async def clusters(self, page: FromQuery[str] = "") -> Template:
+        return await _page(number=page_number(page))
 
     @post("/")
     async def create(self, request: Request, data: Annotated[ClusterForm, Form]) -> Template:
@@ -90,8 +94,13 @@ class PlatformController(Controller):
         try:
             await services.add_school(request.user, cluster_id, data.name, data.phase)
         except services.ClusterError as error:
-            return await _page(school_error=(cluster_id, str(error)), status_code=400)
-        return Redirect(path=f"/platform/clusters#cluster-{cluster_id}")
+            number = await services.page_of_cluster(cluster_id)
+            return await _page(
+                school_error=(cluster_id, str(error)), status_code=400, number=number
+            )
+        number = await services.page_of_cluster(cluster_id)
+        query = f"?page={number}" if number > 1 else ""
+        return Redirect(path=f"/platform/clusters{query}#cluster-{cluster_id}")
 
 
 ROUTES = [PlatformController]

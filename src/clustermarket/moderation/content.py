@@ -73,7 +73,14 @@ def written_in(school: Column, author: Column, cluster_id: int | None) -> Combin
     never from a form. None (the nightly job's stand-in) means every cluster."""
     if cluster_id is None:
         return author.is_null() | author.is_not_null()
-    return (school.cluster == cluster_id) | (author.cluster == cluster_id)  # type: ignore[attr-defined]
+    # As two sub-queries of ids: each starts from the cluster (its schools, its accounts)
+    # through the indexes, where `school.cluster = x OR author.cluster = x` on the joined row
+    # made PostgreSQL join every row of the installation (300 clusters: 12 ms an ideas board).
+    table = author._meta.table
+    key = table._meta.primary_key
+    by_school = table.select(key).where(school.cluster == cluster_id)  # type: ignore[attr-defined]
+    by_author = table.select(key).where(author.cluster == cluster_id)  # type: ignore[attr-defined]
+    return key.is_in(by_school) | key.is_in(by_author)
 
 
 PRODUCT = ContentKind(

@@ -112,13 +112,15 @@ def _waiting_query(actor: CurrentUser) -> Any:
     if key not in _WAITING:
         counts = []
         for kind in KINDS.values():
+            pending = kind.status == ContentStatus.pending
             flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
-            where = (kind.status == ContentStatus.pending) | flagged
-            if not actor.is_admin:
-                where &= queue_scope(actor, kind)
-            else:
-                where &= kind.in_cluster(actor.cluster_id)
-            counts.append(kind.table.count().where(where).querystrings[0])
+            scope = (
+                kind.in_cluster(actor.cluster_id) if actor.is_admin else queue_scope(actor, kind)
+            )
+            # Pending, plus flagged and not pending: each count starts from an index (the
+            # status, the open flags), where `pending OR flagged` read every row of the kind.
+            for where in (pending, flagged & (kind.status != ContentStatus.pending)):
+                counts.append(kind.table.count().where(where & scope).querystrings[0])
         sql = "SELECT " + " + ".join(["({})"] * len(counts)) + " AS waiting"
         _WAITING[key] = PROJECT.table.raw(sql, *counts).freeze()
     return _WAITING[key]

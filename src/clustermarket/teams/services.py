@@ -20,8 +20,10 @@ from clustermarket.transactions import write_transaction
 
 def in_cluster(team: ForeignKey, cluster_id: int) -> Where:
     """Rows whose team (given as the foreign key to `team`) is of a school of this cluster:
-    one join to `school`, whose `cluster` is indexed."""
-    return team.school.cluster == cluster_id  # type: ignore[attr-defined]
+    the cluster's teams as a sub-query (school by `cluster`, team by `school`, both indexed).
+    A join filtering on the school's cluster led SQLite to read every public product of the
+    installation and look up its school (300 clusters: 10-12 ms a product list's count)."""
+    return team.is_in(Team.select(Team.id).where(Team.school.cluster == cluster_id))
 
 
 def team_in_cluster(cluster_id: int) -> Where:
