@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -256,36 +257,50 @@ def postgres_cpu_seconds() -> float:
     return total
 
 
-async def busy_backends(database: str, done: asyncio.Event) -> tuple[float, float]:
-    """PostgreSQL: how many of the bench database's backends ran a statement, and how many
-    of those waited on a lock (a row another tap holds), on average every 10 ms."""
+@dataclass
+class Backends:
+    """PostgreSQL while the phones tapped: the bench database's backends, sampled every 10 ms."""
+
+    busy: float  # running a statement, on average
+    waiting: float  # of those, waiting on a lock (a row another tap holds)
+    cpu: float  # CPU seconds of this database's backends (not the neighbours' databases)
+
+
+async def sample_backends(database: str, done: asyncio.Event) -> Backends:
     import asyncpg  # only on PostgreSQL
 
     connection = await asyncpg.connect(database.replace("postgresql+asyncpg", "postgresql"))
     query = (
-        "SELECT count(*) AS busy, count(*) FILTER (WHERE wait_event_type = 'Lock') AS waiting "
-        "FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
-        "AND pid <> pg_backend_pid()"
+        "SELECT pid, state = 'active' AS busy, wait_event_type = 'Lock' AS waiting "
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     )
     samples: list[tuple[int, int]] = []
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
     while not done.is_set():
-        row = await connection.fetchrow(query)
-        samples.append((row["busy"], row["waiting"]))
+        rows = await connection.fetch(query)
+        samples.append((sum(r["busy"] for r in rows), sum(bool(r["waiting"]) for r in rows)))
+        for row in rows:
+            try:
+                last[row["pid"]] = cpu_seconds(row["pid"])
+            except OSError:  # the backend has just gone
+                continue
+            first.setdefault(row["pid"], last[row["pid"]])
         await asyncio.sleep(0.01)
     await connection.close()
-    if not samples:
-        return 0.0, 0.0
-    return statistics.mean(s[0] for s in samples), statistics.mean(s[1] for s in samples)
+    busy = statistics.mean(s[0] for s in samples) if samples else 0.0
+    waiting = statistics.mean(s[1] for s in samples) if samples else 0.0
+    return Backends(busy, waiting, sum(last[pid] - first[pid] for pid in last))
 
 
 async def measure(
     port: int, cookies: list[dict[str, str]], kind: str, stall: int, product: int, database: str
-) -> tuple[list[float], tuple[float, float] | None]:
+) -> tuple[list[float], Backends | None]:
     """The phones' latencies, and on PostgreSQL the backends busy and waiting meanwhile."""
     if not database.startswith("postgres") or kind == "bare":
         return await drive(port, cookies, kind, stall, product, REQUESTS), None
     done = asyncio.Event()
-    sampler = asyncio.create_task(busy_backends(database, done))
+    sampler = asyncio.create_task(sample_backends(database, done))
     try:
         latencies = await drive(port, cookies, kind, stall, product, REQUESTS)
     finally:
@@ -358,11 +373,13 @@ def main() -> None:
                 print(f"    p{p:<2}        {percentile(latencies, p) * 1000:8.1f} ms")
             if cpu:
                 print(f"    server CPU  {cpu / len(latencies) * 1000:8.2f} ms per tap")
-            if postgres and engine == "PostgreSQL" and kind != "bare":  # every database here
-                print(f"    PostgreSQL  {postgres / len(latencies) * 1000:8.2f} ms per tap (CPU)")
+            if postgres and engine == "PostgreSQL" and kind != "bare":  # the neighbours too
+                print(f"    PG, all     {postgres / len(latencies) * 1000:8.2f} ms per tap (CPU)")
             if backends:
+                mine = backends.cpu / len(latencies) * 1000
+                print(f"    PG, this db {mine:8.2f} ms per tap (CPU of its backends)")
                 print(
-                    f"    backends    {backends[0]:8.2f} busy, {backends[1]:.2f} of them on a lock"
+                    f"    backends    {backends.busy:8.2f} busy, {backends.waiting:.2f} on a lock"
                 )
             print(f"    clients     {own / len(latencies) * 1000:8.2f} ms per tap (CPU)")
     finally:
