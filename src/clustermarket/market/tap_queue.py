@@ -51,14 +51,14 @@ async def run_tap(
 ) -> Rows:
     """The rows of `sql` (`$n` placeholders, one row per run) for `args`, run with the other
     taps of `key` waiting at the same moment, committed before it returns."""
-    if engine.current_transaction.get() is not None:  # the caller's own transaction
-        return [
-            dict(r) for r in await engine.current_transaction.get().connection.fetch(sql, *args)
-        ]
+    transaction = engine.current_transaction.get()
+    if transaction is not None:  # the caller's own transaction: its connection, its commit
+        return [dict(r) for r in await transaction.connection.fetch(sql, *args)]
+    loop = asyncio.get_running_loop()
     queue = _queues.get(key)
-    if queue is None:
-        queue = _queues[key] = _Queue()
-    future: asyncio.Future[Rows] = asyncio.get_running_loop().create_future()
+    if queue is None or (queue.task is not None and queue.task.get_loop() is not loop):
+        queue = _queues[key] = _Queue()  # (a batch of a loop that was closed never finishes)
+    future: asyncio.Future[Rows] = loop.create_future()
     queue.waiting.append((args, future))
     if queue.task is None:  # no batch in flight: this tap starts one (outside any request)
         queue.task = asyncio.create_task(
