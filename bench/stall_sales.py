@@ -136,7 +136,7 @@ def uvicorn(
     return subprocess.Popen([*command, "--log-level", "warning"], env=env, cwd=cwd)
 
 
-async def wait_until_up(base: str, path: str) -> None:
+async def wait_until_up(base: str, path: str = "/health") -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(600):  # up to a minute: the app imports slowly on a busy machine
             try:
