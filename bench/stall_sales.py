@@ -2,19 +2,22 @@
 
 Starts the app as a real server (uvicorn on a free 127.0.0.1 port), prepares an open market
 day with a stall holding plenty of stock, signs in CLIENTS pupils' phones and has them tap
-without pause, REQUESTS taps in all per kind: first the till's one-line ticket (the JSON POST
-its script sends), then the stall screen's htmx sale button. Prints requests/s, p50/p95/p99
-latency and the server process's CPU per tap for each, then checks that every tap was
-recorded exactly once. The phones are a lean client (raw HTTP/1.1 over kept-alive sockets,
-gzip accepted as a browser does): on two cores, httpx clients cost about as much CPU as the
-server, so the figures measured them as much as the server.
+without pause, REQUESTS taps in all per kind: first a bare Litestar route on its own server
+(what the machine allows any request at that concurrency, the floor under the tap's
+latency), then the till's one-line ticket (the JSON POST its script sends), then the stall
+screen's htmx sale button. Prints the load average, requests/s, p50/p95/p99 latency and the
+server process's CPU per tap for each (on PostgreSQL also how many of the bench database's
+backends were busy and how many of them waited on a lock, sampled every 10 ms), then checks
+that every tap was recorded exactly once. The phones are a lean client (raw HTTP/1.1 over
+kept-alive sockets, gzip accepted as a browser does): on two cores, httpx clients cost about
+as much CPU as the server, so the figures measured them as much as the server.
 
     .venv/bin/python bench/stall_sales.py                     # fresh SQLite database
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_market \\
         .venv/bin/python bench/stall_sales.py                 # PostgreSQL (migrated, not wiped)
 
 `--smoke`: 3 clients, 30 taps, a fresh SQLite database (a few seconds; CI runs it).
-Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (ticket,sale), WORKERS (1; with
+Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (bare,ticket,sale), WORKERS (1; with
 more, the workers share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
 PROFILE=/tmp/x.prof (runs the server under cProfile).
 Only ever talks to 127.0.0.1.
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -43,12 +47,22 @@ REQUESTS = 30 if SMOKE else int(os.environ.get("REQUESTS", "2000"))
 WORKERS = int(os.environ.get("WORKERS", "1"))
 # What the phones send: the till's JSON ticket (what a stall uses today) and the stall
 # screen's htmx sale button, one after the other on the same server.
-KINDS = os.environ.get("TAPS", "ticket,sale").split(",")
+KINDS = os.environ.get("TAPS", "bare,ticket,sale").split(",")
 WHAT = {
+    "bare": "bare Litestar route, its own server (GET /, the same phones)",
     "ticket": "till: one-line ticket, JSON (POST /stalls/{id}/tickets)",
     "sale": "stall screen: htmx sale button, HTML panel (POST /stalls/{id}/sales)",
 }
 PASSWORD = "bench-password-1"
+BARE_APP = """
+from litestar import Litestar, get
+
+@get("/", media_type="text/plain")
+async def hello() -> str:
+    return "Hello, world!"
+
+app = Litestar([hello], openapi_config=None, logging_config=None)
+"""
 
 SETUP = """
 import asyncio, datetime as dt, sys
@@ -113,11 +127,20 @@ def python(code: str, env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-async def wait_until_up(base: str) -> None:
+def uvicorn(
+    app: str, port: int, env: dict[str, str], cwd: Path, profile: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """A server on 127.0.0.1 (WORKERS workers), under cProfile if `profile` says so."""
+    command = [sys.executable, *(profile or []), "-m", "uvicorn", app, "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(WORKERS), "--no-access-log"]
+    return subprocess.Popen([*command, "--log-level", "warning"], env=env, cwd=cwd)
+
+
+async def wait_until_up(base: str, path: str = "/health") -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(600):  # up to a minute: the app imports slowly on a busy machine
             try:
-                if (await client.get(f"{base}/health")).status_code == 200:
+                if (await client.get(f"{base}{path}")).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -144,6 +167,8 @@ async def sign_in(base: str, username: str) -> dict[str, str]:
 
 def tap_request(port: int, path: str, cookies: dict[str, str], body: str) -> bytes:
     """One tap as the phone sends it: the till's JSON ticket or the htmx sale."""
+    if not cookies:  # the bare route
+        return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
     kind = "Accept: application/json" if path.endswith("/tickets") else "HX-Request: true"
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     return (
@@ -178,7 +203,9 @@ async def phone(
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     # TCP_NODELAY: no waiting for the server's delayed ACK between a request's writes.
     writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    path = f"/stalls/{stall}/tickets" if kind == "ticket" else f"/stalls/{stall}/sales"
+    path = {"ticket": f"/stalls/{stall}/tickets", "sale": f"/stalls/{stall}/sales", "bare": "/"}[
+        kind
+    ]
     for _ in range(taps):
         if kind == "ticket":  # the till: a one-line ticket, sent as its script sends it
             body = f"ticket_id={uuid.uuid4()}&method=cash&qty_{product}=1"
@@ -230,6 +257,58 @@ def postgres_cpu_seconds() -> float:
     return total
 
 
+@dataclass
+class Backends:
+    """PostgreSQL while the phones tapped: the bench database's backends, sampled every 10 ms."""
+
+    busy: float  # running a statement, on average
+    waiting: float  # of those, waiting on a lock (a row another tap holds)
+    cpu: float  # CPU seconds of this database's backends (not the neighbours' databases)
+
+
+async def sample_backends(database: str, done: asyncio.Event) -> Backends:
+    import asyncpg  # only on PostgreSQL
+
+    connection = await asyncpg.connect(database.replace("postgresql+asyncpg", "postgresql"))
+    query = (
+        "SELECT pid, state = 'active' AS busy, wait_event_type = 'Lock' AS waiting "
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    samples: list[tuple[int, int]] = []
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    while not done.is_set():
+        rows = await connection.fetch(query)
+        samples.append((sum(r["busy"] for r in rows), sum(bool(r["waiting"]) for r in rows)))
+        for row in rows:
+            try:
+                last[row["pid"]] = cpu_seconds(row["pid"])
+            except OSError:  # the backend has just gone
+                continue
+            first.setdefault(row["pid"], last[row["pid"]])
+        await asyncio.sleep(0.01)
+    await connection.close()
+    busy = statistics.mean(s[0] for s in samples) if samples else 0.0
+    waiting = statistics.mean(s[1] for s in samples) if samples else 0.0
+    return Backends(busy, waiting, sum(last[pid] - first[pid] for pid in last))
+
+
+async def measure(
+    port: int, cookies: list[dict[str, str]], kind: str, stall: int, product: int, database: str
+) -> tuple[list[float], Backends | None]:
+    """The phones' latencies, and on PostgreSQL the backends busy and waiting meanwhile."""
+    if not database.startswith("postgres") or kind == "bare":
+        return await drive(port, cookies, kind, stall, product, REQUESTS), None
+    done = asyncio.Event()
+    sampler = asyncio.create_task(sample_backends(database, done))
+    try:
+        latencies = await drive(port, cookies, kind, stall, product, REQUESTS)
+    finally:
+        done.set()
+        backends = await sampler
+    return latencies, backends
+
+
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
@@ -260,56 +339,54 @@ def main() -> None:
     run = uuid.uuid4().hex[:8]
     stock = REQUESTS * 2 * len(KINDS)
     stall, product = map(int, python(SETUP, env, run, str(CLIENTS), str(stock), PASSWORD).split())
-    port = free_port()
+    port, bare_port = free_port(), free_port()
     profile = ["-m", "cProfile", "-o", os.environ["PROFILE"]] if os.environ.get("PROFILE") else []
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            *profile,
-            "-m",
-            "uvicorn",
-            "app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = uvicorn("app:app", port, env, ROOT, profile)
+    Path(scratch, "bare.py").write_text(BARE_APP)
+    bare = uvicorn("bare:app", bare_port, {**os.environ, "PYTHONPATH": scratch}, Path(scratch))
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
     print(f"{engine}, {WORKERS} worker(s), {CLIENTS} concurrent clients, {REQUESTS} taps each")
+    print("  load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     taps = 0
     try:
-        asyncio.run(wait_until_up(f"http://127.0.0.1:{port}"))
+        asyncio.run(wait_until_up(f"http://127.0.0.1:{port}", "/health"))
+        asyncio.run(wait_until_up(f"http://127.0.0.1:{bare_port}", "/"))
         cookies = asyncio.run(sign_in_all(port, run, CLIENTS))
         for kind in KINDS:
-            cpu_before = cpu_seconds(server.pid) if WORKERS == 1 else 0.0
-            database_before, own_before = postgres_cpu_seconds(), time.process_time()
+            target, phones = (bare, [{}] * CLIENTS) if kind == "bare" else (server, cookies)
+            cpu_before = cpu_seconds(target.pid) if WORKERS == 1 else 0.0
+            postgres_before, own_before = postgres_cpu_seconds(), time.process_time()
             started = time.perf_counter()
-            latencies = asyncio.run(drive(port, cookies, kind, stall, product, REQUESTS))
+            latencies, backends = asyncio.run(
+                measure(
+                    bare_port if kind == "bare" else port, phones, kind, stall, product, database
+                )
+            )
             elapsed = time.perf_counter() - started
-            cpu = cpu_seconds(server.pid) - cpu_before if WORKERS == 1 else 0.0
-            database = postgres_cpu_seconds() - database_before
+            cpu = cpu_seconds(target.pid) - cpu_before if WORKERS == 1 else 0.0
+            postgres = postgres_cpu_seconds() - postgres_before
             own = time.process_time() - own_before
-            taps += len(latencies)
+            taps += len(latencies) if kind != "bare" else 0
             print(f"  {WHAT[kind]}")
             print(f"    requests/s  {len(latencies) / elapsed:8.1f}")
             for p in (50, 95, 99):
                 print(f"    p{p:<2}        {percentile(latencies, p) * 1000:8.1f} ms")
             if cpu:
                 print(f"    server CPU  {cpu / len(latencies) * 1000:8.2f} ms per tap")
-            if database and engine == "PostgreSQL":  # every database on this machine
-                print(f"    PostgreSQL  {database / len(latencies) * 1000:8.2f} ms per tap (CPU)")
+            if postgres and engine == "PostgreSQL" and kind != "bare":  # the neighbours too
+                print(f"    PG, all     {postgres / len(latencies) * 1000:8.2f} ms per tap (CPU)")
+            if backends:
+                mine = backends.cpu / len(latencies) * 1000
+                print(f"    PG, this db {mine:8.2f} ms per tap (CPU of its backends)")
+                print(
+                    f"    backends    {backends.busy:8.2f} busy, {backends.waiting:.2f} on a lock"
+                )
             print(f"    clients     {own / len(latencies) * 1000:8.2f} ms per tap (CPU)")
     finally:
-        server.send_signal(signal.SIGINT)  # a clean stop: uvicorn shuts down, cProfile writes
-        server.wait(timeout=30)
+        for process in (server, bare):  # a clean stop: uvicorn shuts down, cProfile writes
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+    print("  load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     sales, sold = map(int, python(CHECK, env, str(stall)).split())
     print(
         f"  recorded    {sales} sales, stock down by {sold}"

@@ -1,7 +1,8 @@
 """The sale tap on PostgreSQL in one statement: one round trip (issue 17, target 4).
 
 The same rules as `sales.record_sale` (which SQLite still uses), written as one SQL statement
-with data-modifying CTEs, so PostgreSQL runs them atomically without BEGIN/COMMIT:
+with data-modifying CTEs, so PostgreSQL runs them atomically without BEGIN/COMMIT (the taps
+of one product arriving together share a round trip and a commit: market/tap_queue.py):
 
 - `me`: the signed-in user, still active and with the session's epoch (the user comes from
   the session, so this replaces the per-request users query; a stale session is refused);
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from litestar.exceptions import NotAuthorizedException
@@ -39,6 +39,7 @@ from clustermarket.market.sales import (
 )
 from clustermarket.market.services import MarketError, fits_database
 from clustermarket.market.tables import SaleKind, Stall
+from clustermarket.market.tap_queue import run_tap
 from clustermarket.market.tickets import (
     TicketOutcome,
     TicketRequest,
@@ -106,11 +107,6 @@ FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock
 """
 
 
-# Piccolo's raw queries take `{}` placeholders in order: the $n above, numbered once.
-_ORDER = [int(n) - 1 for n in re.findall(r"\$(\d+)", _TAP)]
-_TAP = re.sub(r"\$\d+", "{}", _TAP)
-
-
 class StaleSession(NotAuthorizedException):
     """The session's user was signed out everywhere or deactivated since it was made:
     answered as for a visitor who is not signed in."""
@@ -152,7 +148,7 @@ async def _run(
         *(user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now()),
         *(ticket or client_id, tendered),
     )
-    rows = await Stall.raw(_TAP, *[params[n] for n in _ORDER])
+    rows = await run_tap(Stall._meta.db, _TAP, (stall_id, product_id), params)
     row = rows[0]
     if row["me"] is None:
         raise StaleSession()

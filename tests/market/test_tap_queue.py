@@ -1,0 +1,71 @@
+"""PostgreSQL: phones tapping the same product at once share a commit (market/tap_queue.py),
+and each tap still has the outcome it would have had alone."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from clustermarket.accounts.services import load_session_user
+from clustermarket.accounts.tables import User
+from clustermarket.market import tap
+from clustermarket.market.sales import SaleOutcome, SoldOut
+from clustermarket.market.tables import Sale, Stall
+from clustermarket.settings import get_settings
+from tests.market.helpers import left_of, new_sale_id, open_market
+
+pytestmark = pytest.mark.skipif(
+    not get_settings().is_postgres, reason="SQLite keeps one transaction per tap"
+)
+
+
+async def _pupil():
+    user_id = (await User.select(User.id).where(User.username == "ameliab").first())["id"]
+    return await load_session_user(user_id, 0)
+
+
+async def test_taps_at_once_share_commits_sell_exactly_the_stock_and_repeat_once() -> None:
+    market = await open_market(candles=5)
+    user = await _pupil()
+    twice = new_sale_id()
+    ids = [twice, twice, *[new_sale_id() for _ in range(10)]]
+    results = await asyncio.gather(
+        *[tap.tap(user, market.stall, market.candle, 1, "cash", sale_id) for sale_id in ids]
+    )
+    outcomes = [outcome for outcome, _, _ in results]
+    sold = [o for o in outcomes if isinstance(o, SaleOutcome)]
+    assert Counter(type(o) for o in outcomes) == {SaleOutcome: 6, SoldOut: 6}
+    assert {o.sale["client_id"] for o in sold if o.repeated} == {twice}  # the same tap again
+    assert len({o.sale["id"] for o in sold}) == 5
+    assert await Sale.count() == 5
+    assert await left_of(market.stall, market.candle) == 0
+    stall = await Stall.select(Stall.taken_cash_pence).where(Stall.id == market.stall).first()
+    assert stall["taken_cash_pence"] == 5 * 450  # the takings' triggers ran for each
+    # Sales committed together carry the same transaction id (xmin): fewer commits than sales.
+    commits = await Sale.raw("SELECT count(DISTINCT xmin::text) AS n FROM sale")
+    assert commits[0]["n"] < 5
+    # Each answer's panel counts the sales before it and its own, as one tap at a time would.
+    fresh = [panel for o, _, panel in results if isinstance(o, SaleOutcome) and not o.repeated]
+    assert sorted(panel["takings"]["sales"] for panel in fresh) == [1, 2, 3, 4, 5]
+
+
+async def test_a_tap_the_database_refuses_fails_alone_and_the_others_are_recorded() -> None:
+    market = await open_market(candles=10)
+    user = await _pupil()
+    too_long = "x" * 40  # longer than the column: PostgreSQL refuses the whole round trip
+    ids = [new_sale_id() for _ in range(3)] + [too_long] + [new_sale_id() for _ in range(3)]
+    results = await asyncio.gather(
+        *[tap.tap(user, market.stall, market.candle, 1, "card", i) for i in ids],
+        return_exceptions=True,
+    )
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert len(failed) == 1 and results[3] is failed[0]
+    assert all(isinstance(r[0], SaleOutcome) for r in results if r is not failed[0])
+    assert await Sale.count() == 6  # each other tap exactly once
+    assert await left_of(market.stall, market.candle) == 4
+    # The same taps sent again (the phones retry) are answered as repeats, nothing sold twice.
+    again = await asyncio.gather(
+        *[tap.tap(user, market.stall, market.candle, 1, "card", i) for i in ids if i != too_long]
+    )
+    assert all(outcome.repeated for outcome, _, _ in again)
+    assert await Sale.count() == 6
