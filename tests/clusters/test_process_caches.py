@@ -83,3 +83,18 @@ async def test_a_directory_reloads_when_the_version_moves_and_keeps_its_clusters
     await away.reload()  # the version cannot be read: the clusters are, all the same
     away.checked_at = 0.0
     assert (await away.find("host", BROADLAND_HOST)).name == "Broadland Together"
+
+
+async def test_a_directory_says_once_that_the_clusters_version_cannot_be_read(
+    two_clusters, caplog
+) -> None:
+    from clustermarket.web.clusters import ClusterDirectory
+
+    away = ClusterDirectory(_RedisAway())
+    await away.reload()
+    caplog.clear()
+    for _ in range(5):  # two and a half seconds of requests while Redis is away
+        away.checked_at = 0.0
+        assert (await away.find("host", BROADLAND_HOST)) is not None
+    said = [r for r in caplog.records if "Could not reload the clusters" in r.getMessage()]
+    assert len(said) == 1

@@ -100,6 +100,7 @@ class ClusterDirectory:
         self.version = version  # the shared clusters version; None: never looked at
         self.loaded_version: bytes | None = None
         self.checked_at = 0.0
+        self.failing = False  # the last look failed: said once in the log, not twice a second
 
     async def reload(self) -> None:
         version = self.loaded_version
@@ -145,7 +146,13 @@ class ClusterDirectory:
                     if current != self.loaded_version:
                         await self.reload()
         except Exception as error:  # noqa: BLE001
-            log.warning("Could not reload the clusters: %s", error)
+            if not self.failing:
+                log.warning("Could not reload the clusters (said once until it works): %s", error)
+            self.failing = True
+        else:
+            if self.failing:
+                log.warning("The clusters can be read again.")
+            self.failing = False
 
     def _lookup(self, mode: str, name: str) -> ClusterInfo | None:
         if mode == "host":
