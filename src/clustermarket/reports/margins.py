@@ -121,4 +121,4 @@ def percent(part: int, whole: int) -> Decimal | None:
     not a profit (nothing to share out)."""
     if whole <= 0:
         return None
-    return (Decimal(rounded_division(part * 1000, whole)) / 10).quantize(Decimal("0.1"))
+    return Decimal(rounded_division(part * 1000, whole)).scaleb(-1)  # tenths: 333 -> 33.3
