@@ -8,6 +8,7 @@ may change or withdraw them: own_words.py). Lists use a fixed number of queries.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from clustermarket.sharing.tables import (
     Reaction,
     ReactionKind,
 )
-from clustermarket.web.pagination import Page, paginate
+from clustermarket.web.pagination import Page, paginate_frozen
 
 REACTIONS = {
     ReactionKind.like: "👍 Like",
@@ -50,7 +51,13 @@ def may_post(actor: CurrentUser) -> bool:
 def _visible(table: Any, actor: CurrentUser) -> Any:
     """Live rows and the actor's own, of the actor's cluster only (issue 15: a signed-in
     user's cluster is the request's); another cluster's row is as if it did not exist."""
-    return ((table.is_public == True) | (table.author == actor.id)) & in_cluster(table, actor)
+    return _visible_to(table, actor.id, actor.cluster_id)
+
+
+def _visible_to(table: Any, actor_id: int, cluster_id: int | None) -> Any:
+    return ((table.is_public == True) | (table.author == actor_id)) & written_in(
+        table.school, table.author, cluster_id
+    )
 
 
 def in_cluster(table: Any, actor: CurrentUser) -> Any:
@@ -160,24 +167,58 @@ async def ideas_board(
     true total: four queries. "Most discussed" is the count of live comments that triggers
     keep on each idea (`Idea.public_comments`), read through an index, in SQL so that every
     page of the board follows the same order."""
-    where = _visible(Idea, actor)
-    if school_id:
-        where &= Idea.school == school_id
-    if tag in IdeaTag.__members__:
-        where &= Idea.tag == tag
-    query = Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea)).where(
-        where
+    scope = (
+        actor.id,
+        actor.cluster_id,
+        school_id or None,
+        tag if tag in IdeaTag.__members__ else None,
     )
-    if order == "discussed":
-        query = query.order_by(Idea.public_comments, ascending=False)
-    query = query.order_by(Idea.created_at, ascending=False).order_by(Idea.id, ascending=False)
-    page = await paginate(
-        query, await Idea.count().where(where), number, path="/ideas", params=params
+    discussed = order == "discussed"
+    page = await paginate_frozen(
+        lambda size, offset: _board_rows(*scope, discussed, size, offset),
+        _board_count(*scope),
+        number,
+        path="/ideas",
+        params=params,
     )
     with_author_names(page.items)
     as_seen_by(IDEA, page.items, actor.id)
     await _with_counts(actor, page.items)
     return page
+
+
+# The board's queries, built once per reader, filters, order and page (the select joins the
+# authors and schools: building it cost more than the database's answer).
+def _board_where(actor_id: int, cluster_id: int | None, school_id: int | None, tag: str | None):
+    where = _visible_to(Idea, actor_id, cluster_id)
+    if school_id:
+        where &= Idea.school == school_id
+    if tag:
+        where &= Idea.tag == tag
+    return where
+
+
+@lru_cache(maxsize=256)
+def _board_count(*scope: Any) -> Any:
+    return Idea.count().where(_board_where(*scope)).freeze()
+
+
+@lru_cache(maxsize=512)
+def _board_rows(
+    actor_id: int,
+    cluster_id: int | None,
+    school_id: int | None,
+    tag: str | None,
+    discussed: bool,
+    size: int,
+    offset: int,
+) -> Any:
+    query = Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea))
+    query = query.where(_board_where(actor_id, cluster_id, school_id, tag))
+    if discussed:
+        query = query.order_by(Idea.public_comments, ascending=False)
+    query = query.order_by(Idea.created_at, ascending=False).order_by(Idea.id, ascending=False)
+    return query.limit(size).offset(offset).freeze()
 
 
 async def _with_counts(actor: CurrentUser, ideas: list[dict[str, Any]]) -> None:
