@@ -3,9 +3,12 @@ team's profit; the test works the figures out itself from the sales it inserts."
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from clustermarket.market.tables import Sale
+from clustermarket.reports.services import REPORT_ROWS_PER_PAGE
+from clustermarket.teams.tables import Team
 from tests.conftest import sign_in
 from tests.market.helpers import make_day, make_product, make_stall, make_teacher, make_team
 from tests.reports.helpers import csv_rows, sold
@@ -101,3 +104,42 @@ async def test_a_team_without_profit_has_no_shares(client) -> None:
     assert rows[1][1:] == ["Lavender soap", "2.00", "2.15", "-0.15", "2", "4.00", "-0.30", ""]
     page = await client.get("/reports?report=products&range=market")
     assert "-£0.30" in page.text
+
+
+async def test_a_long_products_report_is_paged_by_the_database_in_the_csvs_order(
+    client,
+) -> None:
+    """Two teams of one name, more product rows than a page: each page holds the next rows
+    of the CSV (each team's products by name, then its custom amounts), the shares are of
+    each team's own profit over every row, and a page past the end shows the last page."""
+    makers = await make_team("aylsham-makers")
+    namesake = await make_team("makers-again")
+    await Team.update({Team.name: "Aylsham Makers"}).where(Team.id == namesake)
+    day = await make_day()
+    for team, count in ((makers, 20), (namesake, REPORT_ROWS_PER_PAGE - 16)):
+        products = [await make_product(team, f"Thing {n:02d}", 300 + n, 100) for n in range(count)]
+        stall = await make_stall(day, team, dict.fromkeys(products, 50))
+        for n, product in enumerate(products):
+            await sold(stall, product, 1 + n % 4, 300 + n, 100)
+        await sold(stall, None, 1, 500, 0, label="Donation")
+    await make_teacher()
+    await sign_in(client, "staylor")
+    rows = csv_rows((await client.get("/reports/products/csv?range=market")).text)[1:]
+    assert len(rows) == 20 + 1 + REPORT_ROWS_PER_PAGE - 16 + 1
+    for first, last in ((0, 21), (21, len(rows))):  # each team's rows together, its shares
+        team_rows = rows[first:last]
+        assert [r[1] for r in team_rows[:-1]] == sorted(r[1] for r in team_rows[:-1])
+        assert team_rows[-1][1] == "Custom amount: Donation"
+        assert abs(sum(Decimal(r[8]) for r in team_rows) - 100) <= Decimal("0.1") * len(rows)
+
+    def shown(text: str) -> list[tuple[str, str, str]]:
+        found = re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', text)
+        cells = [(team, re.findall(r"<td[^>]*>([^<]*)</td>", rest)) for team, rest in found]
+        return [(team, tds[0], tds[-1]) for team, tds in cells]
+
+    first = await client.get("/reports?report=products&range=market")
+    assert f"{len(rows)} rows, 1–{REPORT_ROWS_PER_PAGE} shown" in first.text
+    second = await client.get("/reports?report=products&range=market&page=2")
+    assert shown(first.text) + shown(second.text) == [(r[0], r[1], f"{r[8]}%") for r in rows]
+    past = await client.get("/reports?report=products&range=market&page=99")
+    assert shown(past.text) == shown(second.text)

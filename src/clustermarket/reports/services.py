@@ -46,7 +46,7 @@ class Report:
     chart_is_money: bool = True
     admin_only: bool = False  # compares schools: the admin's alone
     about: str = ""  # one line under the title: what the figures mean
-    paged_in_sql: bool = False  # `rows` is a RangeRows: the database gives the page alone
+    paged_in_sql: bool = False  # `rows` has `page()` (RangeRows): the database gives the page
 
 
 # Teams, schools and methods read the totals per stall and method: one to three rows a stall.
@@ -205,6 +205,7 @@ REPORTS = {
             _product_label,
             "profit_pence",
             product_margins,
+            paged_in_sql=True,
             about=(
                 "Margin per unit is the price less the unit cost. Profit is takings less the "
                 "cost of the units sold; its share is of the team's profit on sales (before "

@@ -41,6 +41,9 @@ class Idea(Table):
     feedback = Text(default="")
     is_public = Boolean(default=False, index=True)
     created_at = Timestamptz(index=True)  # the board's order
+    # Live comments on the idea, kept by triggers on `comment` (migration
+    # sharing_2026_11_26t10_10_00_000000): "most discussed" orders by it through an index.
+    public_comments = Integer(default=0)
     submitted_at = Timestamptz(null=True, default=None)
     # An optional photo, cleaned by media/images.py; served only to who may see the idea.
     photo_name = Varchar(length=64, default="")
