@@ -40,9 +40,10 @@ async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[s
     """Stalls with stock on the next market day, and last month's market run through the
     stall screen's own services, so reports and profit and loss show real figures."""
     from clustermarket.accounts.services import load_session_user
-    from clustermarket.market.sales import close_stall, open_stall, record_sale, stall_takings
+    from clustermarket.market.sales import close_stall, open_stall, record_sale
     from clustermarket.market.services import set_stock, stall_for_worker
     from clustermarket.market.tables import Expense, Sale, Stall
+    from clustermarket.market.takings import stall_takings
 
     products = {p["name"]: p["id"] for p in await Product.select(Product.id, Product.name)}
     today = today_uk()

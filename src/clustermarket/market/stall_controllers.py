@@ -15,7 +15,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.market import finances, sales, services, tap
+from clustermarket.market import finances, sales, services, takings, tap
 from clustermarket.market.controllers import Form
 from clustermarket.market.hooks import hooks
 from clustermarket.market.services import MarketError
@@ -98,7 +98,7 @@ class StallController(Controller):
             "message": message,
             "error": error,
             "change": change,
-            "cash": sales.cash_summary(stall, screen["takings"]),
+            "cash": takings.cash_summary(stall, screen["takings"]),
         }
         if not request.htmx:
             context["pre_orders"] = pre_orders
