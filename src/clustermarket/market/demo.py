@@ -41,7 +41,8 @@ async def load_demo_market(cluster_id: int, teams: dict[str, int], users: dict[s
     stall screen's own services, so reports and profit and loss show real figures."""
     from clustermarket.accounts.services import load_session_user
     from clustermarket.market.sales import close_stall, open_stall, record_sale
-    from clustermarket.market.services import set_stock, stall_for_worker
+    from clustermarket.market.services import stall_for_worker
+    from clustermarket.market.stock import set_stock
     from clustermarket.market.tables import Expense, Sale, Stall
     from clustermarket.market.takings import stall_takings
 
