@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scale  # noqa: E402  (its bulk insert)
+from scale_data import insert  # noqa: E402
 
 PASSWORD = "bench-cluster-password-1"  # every new cluster's accounts, and the platform admin
 SCHOOLS, PRODUCTS = 10, 50  # per new cluster
@@ -32,7 +32,6 @@ async def build_clusters(count: int) -> dict[str, int]:
     from clustermarket.sharing.tables import Comment, Idea
     from clustermarket.teams.tables import MemberRole, Team, TeamMember
 
-    insert = scale._insert
     rng = random.Random(300)
     stamp = dt.datetime.now(dt.UTC)
     today = dt.date.today()
