@@ -5,7 +5,8 @@ from click.testing import CliRunner
 from clustermarket.accounts.tables import Role, User
 from clustermarket.catalogue.tables import Product
 from clustermarket.cli import main
-from clustermarket.demo import PEOPLE, first_saturday_of_next_month, load_demo_data
+from clustermarket.demo import PEOPLE, load_demo_data
+from clustermarket.market.demo import first_saturday_of_next_month
 from clustermarket.market.tables import MarketDay
 from clustermarket.teams.tables import Team
 from tests.conftest import sign_in

@@ -6,9 +6,9 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from clustermarket.accounts.services import load_session_user
 from clustermarket.accounts.tables import User
-from clustermarket.market.sales import stall_takings
 from clustermarket.market.services import stall_for_worker
 from clustermarket.market.tables import Sale, Stall
+from clustermarket.market.takings import stall_takings
 from clustermarket.market.tickets import TicketRequest, record_ticket, void_ticket
 from tests.conftest import make_user, post_form, sign_in
 from tests.market.helpers import HTMX, left_of, new_sale_id, open_market, tap

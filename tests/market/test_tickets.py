@@ -7,9 +7,10 @@ import pytest
 
 from clustermarket.accounts.services import load_session_user
 from clustermarket.accounts.tables import User
-from clustermarket.market.sales import SoldOut, stall_takings
+from clustermarket.market.sales import SoldOut
 from clustermarket.market.services import MarketError, stall_for_worker
 from clustermarket.market.tables import Sale, SaleKind, StallStock
+from clustermarket.market.takings import stall_takings
 from clustermarket.market.tickets import TicketRequest, record_ticket, void_ticket
 from clustermarket.timeutil import now
 from tests.market.helpers import left_of, new_sale_id, open_market

@@ -10,6 +10,7 @@ from clustermarket.market import sales, services
 from clustermarket.market.services import MarketError
 from clustermarket.market.stall_summary import stall_summary
 from clustermarket.market.tables import MarketStatus, Sale
+from clustermarket.market.takings import cash_summary, stall_takings
 from clustermarket.money import format_pence
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.confirm import Confirm
@@ -40,8 +41,8 @@ async def confirm_close_stall(
     except MarketError as error:
         confirm.error = str(error)
         return confirm.page(400)
-    takings = await sales.stall_takings(stall_id)
-    cash = sales.cash_summary({**stall, "counted_cash_pence": counted}, takings)
+    takings = await stall_takings(stall_id)
+    cash = cash_summary({**stall, "counted_cash_pence": counted}, takings)
     difference = cash["difference"] or 0
     confirm.facts = [
         ("Starting float", format_pence(cash["float"])),

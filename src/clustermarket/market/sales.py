@@ -1,4 +1,7 @@
-"""The stall screen: open with a float, record sales exactly once, undo, count the tin."""
+"""The stall screen: open with a float, record sales exactly once, undo, show the screen.
+
+The takings and the tin's count are in market/takings.py; stock held for pre-orders in
+market/preorder_stock.py."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ import asyncpg
 
 from clustermarket import money
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.catalogue.tables import Product
-from clustermarket.market import allowance
 from clustermarket.market.hooks import hooks
 from clustermarket.market.services import (
     MarketError,
@@ -25,10 +26,10 @@ from clustermarket.market.tables import (
     MarketStatus,
     PaymentMethod,
     Sale,
-    SaleKind,
     Stall,
     StallStock,
 )
+from clustermarket.market.takings import stall_takings
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import format_pence
 from clustermarket.timeutil import now
@@ -364,107 +365,3 @@ def _can_sell(stall: dict[str, Any]) -> bool:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-_TAKEN = (
-    Stall.taken_cash_pence,
-    Stall.taken_card_pence,
-    Stall.taken_online_pence,
-    Stall.taken_tickets,
-)
-
-
-def takings_of(row: dict[str, Any]) -> dict[str, int]:
-    """Takings per method and in total, and the number of sales (tickets), from the running
-    totals on the stall row (kept by triggers on `sale`; voided lines left out)."""
-    takings = {method.value: row[f"taken_{method.value}_pence"] for method in PaymentMethod}
-    takings["total"] = sum(takings.values())
-    takings["sales"] = row["taken_tickets"]
-    return takings
-
-
-async def stall_takings(stall_id: int) -> dict[str, int]:
-    """Takings of the sales that stand (voided ones left out), per method and in total."""
-    row = await Stall.select(*_TAKEN).where(Stall.id == stall_id).first()
-    return takings_of(row) if row else takings_of(dict.fromkeys(_TAKEN_NAMES, 0))
-
-
-_TAKEN_NAMES = [column._meta.name for column in _TAKEN]
-
-
-def cash_summary(stall: dict[str, Any], takings: dict[str, int]) -> dict[str, int | None]:
-    """What should be in the tin (float plus cash sales) against what was counted."""
-    expected = (stall["float_pence"] or 0) + takings["cash"]
-    counted = stall["counted_cash_pence"]
-    return {
-        "float": stall["float_pence"] or 0,
-        "cash_sales": takings["cash"],
-        "expected": expected,
-        "counted": counted,
-        "difference": None if counted is None else counted - expected,
-    }
-
-
-# ------------------------------------------------------------------ pre-orders (orders/ uses these)
-
-
-async def take_stock(stall_id: int, product_id: int, quantity: int) -> bool:
-    """Hold `quantity` of a product at a stall for a pre-order: one conditional UPDATE, never
-    below zero and never past the team's pre-order allowance (market/allowance.py).
-    Call inside `write_transaction()`; False means not enough left and nothing changed."""
-    left = (
-        await StallStock.update(
-            {
-                StallStock.left: StallStock.left - quantity,
-                StallStock.preordered: StallStock.preordered + quantity,
-            }
-        )
-        .where(
-            (StallStock.stall == stall_id)
-            & (StallStock.product == product_id)
-            & (StallStock.left >= quantity)
-            & allowance.room_for(quantity)
-        )
-        .returning(StallStock.left)
-    )
-    return bool(left)
-
-
-async def give_back_stock(stall_id: int, product_id: int, quantity: int) -> None:
-    """Return held stock; the caller guards with a status change so it happens once."""
-    await StallStock.update(
-        {
-            StallStock.left: StallStock.left + quantity,
-            StallStock.preordered: StallStock.preordered - quantity,
-        }
-    ).where((StallStock.stall == stall_id) & (StallStock.product == product_id))
-
-
-async def record_collected_sale(
-    user: CurrentUser,
-    stall_id: int,
-    product_id: int,
-    quantity: int,
-    unit_price_pence: int,
-    method: str,
-    client_id: str,
-) -> None:
-    """A pre-order line handed over at the stall: a sale whose stock was already held, at the
-    price the buyer was charged. `client_id` is made from the line, so it is recorded once."""
-    product = await Product.select(Product.unit_cost_pence).where(Product.id == product_id).first()
-    await Sale.insert(
-        Sale(
-            client_id=client_id,
-            ticket=client_id,
-            kind=SaleKind.preorder,
-            stall=stall_id,
-            product=product_id,
-            quantity=quantity,
-            unit_price_pence=unit_price_pence,
-            amount_pence=unit_price_pence * quantity,
-            cost_pence=product["unit_cost_pence"] * quantity,
-            method=method,
-            recorded_by=user.id,
-            recorded_at=now(),
-        )
-    )

@@ -15,7 +15,8 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.market import finances, sales, services, tap
+from clustermarket.market import finances, sales, services, takings, tap
+from clustermarket.market import stock as stall_stock  # the handlers below are named `stock`
 from clustermarket.market.controllers import Form
 from clustermarket.market.hooks import hooks
 from clustermarket.market.services import MarketError
@@ -98,7 +99,7 @@ class StallController(Controller):
             "message": message,
             "error": error,
             "change": change,
-            "cash": sales.cash_summary(stall, screen["takings"]),
+            "cash": takings.cash_summary(stall, screen["takings"]),
         }
         if not request.htmx:
             context["pre_orders"] = pre_orders
@@ -214,7 +215,7 @@ class StallController(Controller):
         status: int = 200,
         typed: dict[str, str] | None = None,
     ) -> Template:
-        products = await services.stock_form(stall)
+        products = await stall_stock.stock_form(stall)
         for product in products:
             product["typed"] = (typed or {}).get(f"qty_{product['id']}", product["brought"])
             set_before = product["allowance_set"]
@@ -239,22 +240,22 @@ class StallController(Controller):
         form = {k: v for k, v in (await request.form()).items() if k.startswith(("qty_", "pre_"))}
         try:
             quantities = {
-                _whole(key.removeprefix("qty_"), "The product"): services.parse_count(
-                    value, "How many", services.MAX_STOCK
+                _whole(key.removeprefix("qty_"), "The product"): stall_stock.parse_count(
+                    value, "How many", stall_stock.MAX_STOCK
                 )
                 for key, value in form.items()
                 if key.startswith("qty_")
             }
             allowances = {  # blank: the default (half of what is brought)
-                _whole(key.removeprefix("pre_"), "The product"): services.parse_count(
-                    value, "How many may be pre-ordered", services.MAX_STOCK
+                _whole(key.removeprefix("pre_"), "The product"): stall_stock.parse_count(
+                    value, "How many may be pre-ordered", stall_stock.MAX_STOCK
                 )
                 if str(value).strip()
                 else None
                 for key, value in form.items()
                 if key.startswith("pre_")
             }
-            await services.set_stock(stall, quantities, allowances)
+            await stall_stock.set_stock(stall, quantities, allowances)
         except MarketError as error:
             return await self._stock_page(request, stall, str(error), 400, form)
         return Redirect(path=f"/stalls/{stall_id}")

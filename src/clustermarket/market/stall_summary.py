@@ -6,8 +6,8 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from clustermarket.market.sales import cash_summary, stall_takings
 from clustermarket.market.tables import Sale, SaleKind
+from clustermarket.market.takings import cash_summary, stall_takings
 
 _UNITS = Sum(Sale.quantity).as_alias("units")
 _TAKINGS = Sum(Sale.amount_pence).as_alias("takings_pence")

@@ -35,10 +35,10 @@ from clustermarket.market.sales import (
     SoldOut,
     _check_can_sell,
     _sale_by_client_id,
-    takings_of,
 )
 from clustermarket.market.services import MarketError, fits_database
 from clustermarket.market.tables import SaleKind, Stall
+from clustermarket.market.takings import takings_of
 from clustermarket.market.tap_queue import run_tap
 from clustermarket.market.tickets import (
     TicketOutcome,

@@ -13,11 +13,10 @@ from clustermarket.market.sales import (
     MAX_QUANTITY,
     UNDO_MINUTES,
     _can_sell,
-    cash_summary,
-    stall_takings,
 )
 from clustermarket.market.services import MarketError, fits_database
 from clustermarket.market.tables import StallStock
+from clustermarket.market.takings import cash_summary, stall_takings
 from clustermarket.market.tickets import TicketRequest, recent_tickets
 from clustermarket.media.services import photos_for
 from clustermarket.money import format_pence

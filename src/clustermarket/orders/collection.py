@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.market import sales
+from clustermarket.market import preorder_stock, sales
 from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import PaymentMethod
 from clustermarket.orders.errors import OrderError
@@ -113,7 +113,7 @@ async def collect_order(
         if not lines:
             raise OrderError("Nothing of this order is left to collect at this stall.")
         for line in lines:
-            await sales.record_collected_sale(
+            await preorder_stock.record_collected_sale(
                 user,
                 stall["id"],
                 line["product"],

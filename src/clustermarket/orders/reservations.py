@@ -27,7 +27,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
-from clustermarket.market import sales
+from clustermarket.market import preorder_stock
 from clustermarket.market.services import write_transaction
 from clustermarket.moderation.log import log_action
 from clustermarket.orders import mail, reading, services
@@ -259,7 +259,9 @@ async def confirm(settings: Settings, token: str) -> dict[str, Any]:
             if not changed:
                 raise NotFound()
             for line in order["lines"]:
-                if not await sales.take_stock(line["stall"], line["product"], line["quantity"]):
+                if not await preorder_stock.take_stock(
+                    line["stall"], line["product"], line["quantity"]
+                ):
                     raise OutOfStock(
                         f"Sorry, {line['product_name']} ran out for pre-orders before you "
                         "confirmed, so nothing is reserved. You can order again with less."
@@ -315,7 +317,7 @@ async def release(user: CurrentUser, order_id: int) -> str:
             .returning(OrderLine.stall, OrderLine.product, OrderLine.quantity)
         )
         for line in released:
-            await sales.give_back_stock(line["stall"], line["product"], line["quantity"])
+            await preorder_stock.give_back_stock(line["stall"], line["product"], line["quantity"])
         if not await OrderLine.exists().where(
             (OrderLine.order == order_id)
             & OrderLine.collected_at.is_null()

@@ -21,7 +21,7 @@ from piccolo.columns.combination import Combinable
 from piccolo.query import Select
 
 from clustermarket.accounts.services import NotFound
-from clustermarket.market import allowance, sales
+from clustermarket.market import allowance, preorder_stock, sales
 from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, StallStock
 from clustermarket.moderation.content import PRODUCT
@@ -220,7 +220,7 @@ async def place_order(
                 raise OrderError(
                     "Something in your basket is no longer on sale. Please look again."
                 )
-            if hold and not await sales.take_stock(row["stall"], product_id, quantity):
+            if hold and not await preorder_stock.take_stock(row["stall"], product_id, quantity):
                 raise OutOfStock(
                     f"Sorry, not enough {row['name']} left to pre-order for {quantity}. "
                     "Please change your basket."

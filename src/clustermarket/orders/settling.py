@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from clustermarket.market import sales
+from clustermarket.market import preorder_stock
 from clustermarket.market.services import write_transaction
 from clustermarket.market.tables import Sale
 from clustermarket.orders.collection import line_sale_id
@@ -49,7 +49,7 @@ async def close_order(
         & OrderLine.collected_at.is_null()
         & OrderLine.released_at.is_null()  # a teacher gave it back already
     ):
-        await sales.give_back_stock(line["stall"], line["product"], line["quantity"])
+        await preorder_stock.give_back_stock(line["stall"], line["product"], line["quantity"])
     return True
 
 
@@ -117,7 +117,9 @@ async def settle_paid(order: dict[str, Any], session: dict[str, Any]) -> str:
         for line in await OrderLine.select(
             OrderLine.stall, OrderLine.product, OrderLine.quantity
         ).where(OrderLine.order == order_id):
-            if not await sales.take_stock(line["stall"], line["product"], line["quantity"]):
+            if not await preorder_stock.take_stock(
+                line["stall"], line["product"], line["quantity"]
+            ):
                 raise NeedsRefund(order_id, pi)
         await Order.update({**paid, Order.closed_at: None}).where(
             (Order.id == order_id) & Order.status.is_in([status])
