@@ -39,6 +39,20 @@ async def _pages(host: str, username: str, password: str, paths: list[str]) -> d
         return pages
 
 
+async def _hand_over(host: str, admin: tuple[str, str], school: int, pupil: int) -> str:
+    """The admin ticks the leaver and hands them over: the page they land on."""
+    async with make_client(f"http://{host}", cluster_routing="host") as client:
+        await sign_in(client, *admin)
+        answer = await post_form(
+            client,
+            "/classes/rollover/hand-over",
+            {"school": str(school), "pupil": str(pupil)},
+            follow_redirects=True,
+        )
+        assert answer.status_code == 200
+        return answer.text
+
+
 async def test_broadlands_transition_dashboard_and_rollover_name_reepham_high(
     two_clusters,
 ) -> None:
@@ -75,15 +89,8 @@ async def test_broadlands_transition_dashboard_and_rollover_name_reepham_high(
     rollover = seen["admin"][f"/classes/rollover?school={cawston}"]
     assert "Hand the ticked pupils over to Reepham High</button>" in rollover
 
-    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as admin:
-        await sign_in(admin, "admin", "broadland-password-1")
-        done = await post_form(
-            admin,
-            "/classes/rollover/hand-over",
-            {"school": str(cawston), "pupil": str(leaver)},
-            follow_redirects=True,
-        )
-        assert "1 pupil(s) handed over to Reepham High." in done.text
+    done = await _hand_over(BROADLAND_HOST, ("admin", "broadland-password-1"), cawston, leaver)
+    assert "1 pupil(s) handed over to Reepham High." in done
     moved = await User.select(User.school, User.year_group).where(User.id == leaver).first()
     assert moved == {"school": await school_id("reepham-high"), "year_group": 7}
 
@@ -120,16 +127,8 @@ async def test_a_cluster_without_a_high_school_says_so_and_refuses_the_hand_over
     for page in (*teacher.values(), *pupil.values(), rollover):
         assert "Aylsham" not in page and "Reepham" not in page
 
-    async with make_client(f"http://{NO_HIGH_HOST}", cluster_routing="host") as client:
-        await sign_in(client, "hadmin", "horstead-password-1")
-        refused = await post_form(
-            client,
-            "/classes/rollover/hand-over",
-            {"school": str(horstead), "pupil": str(leaver)},
-            follow_redirects=True,
-        )
-        assert refused.status_code == 200
-        assert "This cluster has no high school to hand leavers over to." in refused.text
+    refused = await _hand_over(NO_HIGH_HOST, ("hadmin", "horstead-password-1"), horstead, leaver)
+    assert "This cluster has no high school to hand leavers over to." in refused
     stays = await User.select(User.school, User.year_group).where(User.id == leaver).first()
     assert stays == {"school": horstead, "year_group": 6}
 
