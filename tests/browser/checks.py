@@ -203,6 +203,52 @@ async def assert_small_header(page: Page) -> None:
     )
 
 
+async def assert_header_apart(page: Page) -> None:
+    """The header's brand (logo, "Cluster Market", the cluster's name) overlaps none of the
+    menu's shown links or its button: a title that shrinks below its text runs into them."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    overlaps = await page.evaluate(
+        """() => {
+            const brand = document.querySelector('.site-header .brand');
+            if (!brand) return [];
+            const boxes = [brand.getBoundingClientRect()];
+            // the title's own text: its box may be wider than the brand's when squeezed
+            for (const el of brand.querySelectorAll('img, span')) {
+                boxes.push(el.getBoundingClientRect());
+            }
+            const range = document.createRange();
+            range.selectNodeContents(brand);
+            boxes.push(...range.getClientRects());
+            const targets = document.querySelectorAll(
+                '.site-header .nav a, .site-header .nav button, .site-header .nav .who,'
+                + ' .site-header .menu-button');
+            const out = [];
+            for (const el of targets) {
+                if (!el.checkVisibility({visibilityProperty: true})) continue;
+                const t = el.getBoundingClientRect();
+                if (t.width <= 1 || t.height <= 1) continue;
+                for (const b of boxes) {
+                    if (b.width <= 1 || b.height <= 1) continue;
+                    if (b.left < t.right - 1 && t.left < b.right - 1
+                        && b.top < t.bottom - 1 && t.top < b.bottom - 1) {
+                        out.push(`"${(el.innerText || '').trim().slice(0, 30)}"`
+                                 + ` [${Math.round(t.left)}..${Math.round(t.right)}]`
+                                 + ` meets the brand [${Math.round(b.left)}..`
+                                 + `${Math.round(b.right)}]`);
+                        break;
+                    }
+                }
+            }
+            return out;
+        }"""
+    )
+    assert not overlaps, (
+        f"{page.url} at {viewport['width']} px: the header's title overlaps the menu:\n"
+        + "\n".join(overlaps)
+    )
+
+
 async def assert_fits_a_phone(page: Page) -> None:
     """The page laid out at 360 x 740, as a phone shows it; then back to its own size."""
     viewport = page.viewport_size
@@ -210,11 +256,13 @@ async def assert_fits_a_phone(page: Page) -> None:
     if viewport["width"] <= PHONE_WIDTH:
         await assert_inside_viewport(page)
         await assert_small_header(page)
+        await assert_header_apart(page)
         return
     await page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
     try:
         await assert_inside_viewport(page)
         await assert_small_header(page)
+        await assert_header_apart(page)
     finally:
         await page.set_viewport_size(viewport)
 
@@ -243,5 +291,6 @@ async def check_page(page: Page, label: str) -> None:
     await save_screenshot(page, label)
     assert_no_script_problems(page)
     await assert_no_horizontal_scroll(page)
+    await assert_header_apart(page)  # at the page's own width (a desktop's 1280 px)
     await assert_fits_a_phone(page)
     await assert_accessible(page, label)

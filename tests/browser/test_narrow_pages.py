@@ -1,9 +1,10 @@
 """Every page with a table or a filter fits a 360 px phone: the admin and a teacher look at
 their lists on a phone (tables become stacked cards, nothing is cut off)."""
 
+import pytest
 from playwright.async_api import expect
 
-from tests.browser.checks import check_page
+from tests.browser.checks import assert_header_apart, check_page
 from tests.browser.conftest import OpenPage
 from tests.browser.journeys import PUPIL, TEACHER, go_by_menu, sign_in
 
@@ -94,3 +95,35 @@ async def test_the_new_pages_fit_a_phone(open_page: OpenPage) -> None:
     )
     visitor = await open_page("phone")
     await _each_fits(visitor, [("/coop", "visitor-coop"), ("/coop/apply", "coop-apply")])
+
+
+HEADER_WIDTHS = (360, 768, 1024, 1280)
+ROLES = {"visitor": None, "pupil": PUPIL, "teacher": TEACHER, "admin": ADMIN}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+async def test_the_headers_title_never_overlaps_the_menu_at_any_width(
+    open_page: OpenPage, role: str
+) -> None:
+    """Found at 1280 px as the admin: "Cluster Market" ran into "Products". Every role's menu
+    (the longest is the admin's), at a phone's, a tablet's and two desktops' widths, with the
+    menu closed and open."""
+    page = await open_page("desktop")
+    if ROLES[role] is not None:
+        await sign_in(page, *ROLES[role])
+    await page.goto("/products")
+    overlaps = []  # every width's, so a failure names them all
+    for width in HEADER_WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 800})
+        menu_button = page.locator(".menu-button")
+        opened = [False, True] if await menu_button.is_visible() else [False]
+        for open_menu in opened:  # the menu opened below the title, on a narrow screen
+            if open_menu:
+                await menu_button.click()
+            try:
+                await assert_header_apart(page)
+            except AssertionError as overlap:
+                overlaps.append(str(overlap))
+            if open_menu:
+                await menu_button.click()
+    assert not overlaps, f"{role}:\n" + "\n".join(overlaps)

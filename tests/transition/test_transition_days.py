@@ -77,7 +77,7 @@ async def test_only_aylsham_high_staff_invite(client) -> None:
     await make_user("pshah", role=Role.teacher, school="erpingham")
     await sign_in(client, "pshah")
     page = await client.get("/transition")
-    assert "Aylsham High's teachers invite" in page.text and "Harryp" not in page.text
+    assert "Aylsham High School's teachers invite" in page.text and "Harryp" not in page.text
     response = await post_form(
         client, "/transition/invite", {"team": str(found["team"]["id"]), "pupil": str(harry)}
     )

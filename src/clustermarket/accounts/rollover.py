@@ -1,9 +1,10 @@
-"""The school year turns over: classes move up, leavers leave, Year 6 moves to Aylsham High.
+"""The school year turns over: classes move up, leavers leave, Year 6 moves to high school.
 
 1. `rollover_preview` lists every change; `run_rollover` makes them in one transaction (once
    per school year). A class in the school's last year group leaves: its pupils are marked as
    leaving (signed out, deactivated) with the date after which their data is erased.
-2. `hand_over` moves Year 6 leavers of junior and primary schools to Aylsham High: the account
+2. `hand_over` moves Year 6 leavers of junior and primary schools to their cluster's high
+   school (`high_school_of`; a cluster without one refuses the hand-over): the account
    moves (High teachers moderate it from then on); teams, projects and products stay with the
    school and team where they were made.
 3. `erase_due_leavers` erases leavers not handed over once their date has passed, with the
@@ -226,7 +227,8 @@ async def _log(
 
 
 async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
-    """The school's leavers: who may be handed over to Aylsham High, who is due for erasure."""
+    """The school's leavers: who may be handed over to the cluster's high school (None if it
+    has none: nobody may), who is due for erasure."""
     school = await _school(actor, school_id)
     rows = (
         await User.select(
@@ -243,11 +245,13 @@ async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
         .order_by(User.last_name)
     )
     today = today_uk()
-    can_hand_over = school["phase"] in ("junior", "primary")
+    high = await high_school_of(actor.cluster_id)
+    can_hand_over = high is not None and school["phase"] in ("junior", "primary")
     for row in rows:
         row["due"] = row["erase_after"] is not None and row["erase_after"] <= today
         row["can_hand_over"] = can_hand_over and row["year_group"] == 6
-    return {"school": school, "leavers": rows, "due": [r for r in rows if r["due"]]}
+    due = [r for r in rows if r["due"]]
+    return {"school": school, "leavers": rows, "due": due, "high_school": high}
 
 
 async def hand_over(
@@ -259,8 +263,7 @@ async def hand_over(
 
     listed = await leavers(actor, school_id)
     chosen = [p for p in listed["leavers"] if p["id"] in pupil_ids and p["can_hand_over"]]
-    # the high school of the leavers' own cluster (Aylsham High in the seeded one)
-    high = await high_school_of(actor.cluster_id)
+    high = listed["high_school"]  # of the leavers' own cluster
     if high is None:
         raise AccountError("This cluster has no high school to hand leavers over to.")
     if not chosen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, get
 from litestar.response import Template
 
+from clustermarket.accounts.rollover import high_school_of
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.services import public_products
 from clustermarket.jobs.admin import queue_counts
@@ -53,6 +54,8 @@ async def dashboard(request: Request) -> Template:
             "waiting": await waiting_count(user) if user.is_staff else 0,
             "jobs": await queue_counts() if user.is_admin else None,
             "last_backup": last_backup_at(request.app.state.settings) if user.is_admin else None,
+            # a pupil's link names the teams they follow: their cluster's high school's
+            "high_school": None if user.is_staff else await high_school_of(user.cluster_id),
         },
     )
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from litestar import get
+from litestar import Request, get
 from litestar.response import Template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from clustermarket.settings import PROJECT_ROOT
+from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
 
 NOTICES = {"privacy": "privacy.md", "privacy-young": "privacy-young.md"}
@@ -24,13 +25,13 @@ def notice_html(name: str) -> Markup:
 
 
 @get("/privacy", name="privacy", opt=PUBLIC_PAGE)
-async def privacy() -> Template:
+async def privacy(request: Request) -> Template:
     return Template(
         "site/privacy.html",
         context={
             "body": notice_html("privacy"),
-            "description": "How Cluster Market and the schools of its clusters use personal "
-            "data: what is kept, why, for how long, and your rights.",
+            "description": f"How Cluster Market and the schools of {current_cluster(request).name}"
+            " use personal data: what is kept, why, for how long, and your rights.",
         },
     )
 

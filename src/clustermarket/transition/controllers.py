@@ -1,4 +1,5 @@
-"""Transition days: High teachers invite Year 6 pupils to follow a team; pupils see them."""
+"""Transition days: the cluster's high school's teachers invite Year 6 pupils to follow a
+team; pupils see them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from clustermarket.accounts.services import AccountError, NotFound
+from clustermarket.accounts.services import AccountError
 from clustermarket.rows import parse_row_id
 from clustermarket.transition import services
 from clustermarket.web.auth import requires_signed_in, requires_staff
@@ -16,13 +17,8 @@ from clustermarket.web.auth import requires_signed_in, requires_staff
 @get("/transition", guards=[requires_signed_in])
 async def transition_page(request: Request) -> Template:
     if request.user.is_staff:
-        try:
-            context = await services.invite_page(request.user)
-        except NotFound:  # other schools' staff: the High runs these days
-            return Template("transition/staff.html", context={"not_high": True})
-        return Template("transition/staff.html", context=context)
-    teams = await services.followed_teams(request.user)
-    return Template("transition/pupil.html", context={"teams": teams})
+        return Template("transition/staff.html", context=await services.staff_page(request.user))
+    return Template("transition/pupil.html", context=await services.pupil_page(request.user))
 
 
 @post("/transition/invite", guards=[requires_staff])

@@ -1,8 +1,10 @@
-"""Transition days: Aylsham High's teams invite Year 6 pupils of the cluster's other schools to
-follow them; those pupils see the teams' approved projects and their open pitch entries, and
-give pitch feedback there (moderated as all pitch feedback is, by their own school).
+"""Transition days: the cluster's high school's teams invite Year 6 pupils of the cluster's
+other schools to follow them; those pupils see the teams' approved projects and their open
+pitch entries, and give pitch feedback there (moderated as all pitch feedback is, by their own
+school).
 
-Who: a teacher of Aylsham High (or the admin) invites and removes; the invited pupil sees.
+Who: a teacher of that high school (or the admin) invites and removes; the invited pupil sees.
+Each cluster's own high school (`high_school_of`); a cluster without one has no transition days.
 Invitations are logged in the moderation log.
 """
 
@@ -24,19 +26,35 @@ from clustermarket.transition.tables import TeamFollower
 TRANSITION_YEAR = 6
 
 
-async def _require_high_staff(actor: CurrentUser) -> int:
+async def _require_high_staff(actor: CurrentUser) -> dict[str, Any]:
     """The high school of the actor's cluster (issue 15), if the actor is its teacher or the
     cluster admin; NotFound otherwise."""
     row = await high_school_of(actor.cluster_id)
-    high = row["id"] if row else None
-    if high is None or not (actor.is_admin or (actor.is_teacher and actor.school_id == high)):
+    if row is None or not (actor.is_admin or (actor.is_teacher and actor.school_id == row["id"])):
         raise NotFound()
-    return high
+    return row
+
+
+async def staff_page(actor: CurrentUser) -> dict[str, Any]:
+    """What a member of staff sees: the invitations if they run them, else who does."""
+    try:
+        return await invite_page(actor)
+    except NotFound:  # other schools' staff, or a cluster without a high school
+        return {"not_high": True, "high_school": await high_school_of(actor.cluster_id)}
+
+
+async def pupil_page(actor: CurrentUser) -> dict[str, Any]:
+    """What a pupil sees: the teams they follow, and which high school's teams they are."""
+    return {
+        "teams": await followed_teams(actor),
+        "high_school": await high_school_of(actor.cluster_id),
+    }
 
 
 async def invite_page(actor: CurrentUser) -> dict[str, Any]:
     """The High's teams, the Year 6 pupils of other schools, and who follows what."""
-    high = await _require_high_staff(actor)
+    high_school = await _require_high_staff(actor)
+    high = high_school["id"]
     teams = await Team.select(Team.id, Team.name).where(Team.school == high).order_by(Team.name)
     pupils = (
         await User.select(
@@ -68,18 +86,19 @@ async def invite_page(actor: CurrentUser) -> dict[str, Any]:
     ).where(TeamFollower.team.school == high)
     for follow in follows:
         follow["short_name"] = short_name(follow["first_name"], follow["last_name"])
-    return {"teams": teams, "pupils": pupils, "follows": follows}
+    return {"teams": teams, "pupils": pupils, "follows": follows, "high_school": high_school}
 
 
 async def invite(actor: CurrentUser, team_id: int | None, pupil_ids: list[int]) -> int:
-    high = await _require_high_staff(actor)
+    high_school = await _require_high_staff(actor)
+    high = high_school["id"]
     team = (
         await Team.select(Team.id, Team.name)
         .where((Team.id == (team_id or 0)) & (Team.school == high))
         .first()
     )
     if team is None:
-        raise AccountError("Choose one of Aylsham High's teams.")
+        raise AccountError(f"Choose one of {high_school['name']}'s teams.")
     page = await invite_page(actor)
     allowed = {p["id"]: p for p in page["pupils"]}
     chosen = [allowed[i] for i in pupil_ids if i in allowed]
@@ -113,7 +132,7 @@ async def invite(actor: CurrentUser, team_id: int | None, pupil_ids: list[int]) 
 
 
 async def remove(actor: CurrentUser, follow_id: int) -> None:
-    high = await _require_high_staff(actor)
+    high = (await _require_high_staff(actor))["id"]
     row = (
         await TeamFollower.select(TeamFollower.id, TeamFollower.pupil)
         .where((TeamFollower.id == follow_id) & (TeamFollower.team.school == high))

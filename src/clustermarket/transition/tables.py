@@ -7,7 +7,7 @@ from clustermarket.teams.tables import Team
 
 
 class TeamFollower(Table):
-    """A Year 6 pupil of another school invited to follow an Aylsham High team before moving."""
+    """A Year 6 pupil of another school, invited to follow a high school team before moving."""
 
     team = ForeignKey(references=Team, null=False, on_delete=OnDelete.cascade, index=True)
     pupil = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
