@@ -138,3 +138,18 @@ async def test_the_privacy_pages_description_names_the_requests_cluster(two_clus
         page = await visitor.get("/privacy")
         assert page.status_code == 200
         assert "the schools of Broadland Cluster use personal data" in page.text
+
+
+async def test_the_privacy_notices_name_the_requests_trust_and_high_school(two_clusters) -> None:
+    """The notices once said "the Aylsham Cluster co-operative trust" and "Aylsham High" on
+    every cluster's pages."""
+    async with make_client(f"http://{BROADLAND_HOST}", cluster_routing="host") as visitor:
+        grown_up = (await visitor.get("/privacy")).text
+        young = (await visitor.get("/privacy/young")).text
+    assert "run by the Broadland Cluster co-operative trust" in grown_up
+    assert "Year 6 pupils moving to Reepham High" in grown_up
+    assert "If you move up to <strong>Reepham High" in young
+    for text in (grown_up, young):
+        assert "Aylsham" not in text and "{cluster}" not in text and "{high_school}" not in text
+    async with make_client() as aylsham:
+        assert "Aylsham Cluster co-operative trust" in (await aylsham.get("/privacy")).text
