@@ -13,7 +13,6 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from clustermarket.accounts.rollover import high_school_of
-
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
