@@ -204,6 +204,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/ideas/{idea_id}"): SIGNED_IN,
     ("GET", "/ideas/{idea_id}/photo/{size}"): SIGNED_IN,
     ("POST", "/ideas/{idea_id}/comments"): SIGNED_IN,
+    ("POST", "/ideas/{idea_id}/reactions"): SIGNED_IN,
     ("POST", "/ideas/{idea_id}/reactions/{kind}"): SIGNED_IN,
     ("GET", "/comments/{comment_id}"): SIGNED_IN,
     ("GET", "/feedback/{target_type}/{target_id}"): SIGNED_IN,

@@ -10,6 +10,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import fits_database
 from clustermarket.orders.errors import OrderError
 from clustermarket.orders.tables import Order, OrderLine
+from clustermarket.rows import group_rows
 from clustermarket.web.pagination import Page, paginate_frozen
 
 log = logging.getLogger("clustermarket.orders")
@@ -42,33 +43,26 @@ ORDER_COLUMNS = (
     Order.market_day.opens.as_alias("day_opens"),
     Order.market_day.closes.as_alias("day_closes"),
 )
-LINE_COLUMNS = (
-    OrderLine.id,
-    OrderLine.order,
-    OrderLine.stall,
-    OrderLine.product,
-    OrderLine.product_name,
-    OrderLine.quantity,
-    OrderLine.unit_price_pence,
-    OrderLine.collected_at,
-    OrderLine.released_at,
-    OrderLine.stall.team.name.as_alias("team_name"),
-    OrderLine.stall.team.school.as_alias("school_id"),
+# An order's lines with their stall's team, written as SQL (the same on both engines):
+# Piccolo built this joined select anew for every list page, about 2 ms of Python (more than
+# the database's answer, and the most of a page of 30 orders), like media.services.photos_for.
+_LINES_SQL = (
+    'SELECT l.id, l."order", l.stall, l.product, l.product_name, l.quantity,'
+    " l.unit_price_pence, l.collected_at, l.released_at, t.name AS team_name,"
+    " t.school AS school_id"
+    " FROM order_line l LEFT JOIN stall s ON s.id = l.stall LEFT JOIN team t ON t.id = s.team"
+    ' WHERE l."order" IN ({ids}) ORDER BY l.id'
 )
 
 
 async def with_lines(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each order's lines (`lines`, each with `amount_pence`), in one query for them all."""
     ids = [o["id"] for o in orders]
-    lines = (
-        await OrderLine.select(*LINE_COLUMNS)
-        .where(OrderLine.order.is_in(ids))
-        .order_by(OrderLine.id)
-        if ids
-        else []
-    )
+    sql = _LINES_SQL.replace("{ids}", ", ".join(["{}"] * len(ids)))
+    grouped = group_rows(await OrderLine.raw(sql, *ids) if ids else [], "order")
     for order in orders:
-        order["lines"] = [x for x in lines if x["order"] == order["id"]]
-        for line in order["lines"]:
+        order["lines"] = lines = grouped.get(order["id"], [])
+        for line in lines:
             line["amount_pence"] = line["quantity"] * line["unit_price_pence"]
     return orders
 
@@ -123,10 +117,32 @@ def _staff_count(cluster_id: int, school_id: int | None) -> Any:
     return Order.count().where(_staff_where(cluster_id, school_id)).freeze()
 
 
+# What the staff's list shows of an order (templates/orders/_staff_order.html).
+STAFF_LIST_COLUMNS = (
+    Order.id,
+    Order.buyer_name,
+    Order.buyer_email,
+    Order.status,
+    Order.total_pence,
+    Order.stripe_payment_intent,
+    Order.market_day.date.as_alias("day_date"),
+)
+
+
 @lru_cache(maxsize=256)
 def _staff_rows(cluster_id: int, school_id: int | None, size: int, offset: int) -> Any:
-    query = Order.select(*ORDER_COLUMNS).where(_staff_where(cluster_id, school_id))
-    return query.order_by(Order.id, ascending=False).limit(size).offset(offset).freeze()
+    """The page's orders: their ids first, newest first (narrow rows: SQLite walks the
+    orders from the newest and stops at the page, where a select of the wide rows sorted
+    every order of the cluster, 5-8 ms on the scale set), then what the list shows."""
+    page = (
+        Order.select(Order.id)
+        .where(_staff_where(cluster_id, school_id))
+        .order_by(Order.id, ascending=False)
+        .limit(size)
+        .offset(offset)
+    )
+    query = Order.select(*STAFF_LIST_COLUMNS).where(Order.id.is_in(page))
+    return query.order_by(Order.id, ascending=False).freeze()
 
 
 async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:

@@ -162,8 +162,26 @@ async def comment_on_idea(
     return Redirect(path=f"/ideas/{idea_id}")
 
 
+@dataclass
+class ReactionForm:
+    kind: str = ""  # the pressed button's value
+
+
+@post("/ideas/{idea_id:int}/reactions", guards=SIGNED_IN)
+async def react_by_button(
+    request: HTMXRequest, idea_id: FromPath[int], data: Annotated[ReactionForm, Form]
+) -> Any:
+    """The reactions' one form (a button per reaction): toggle the one pressed."""
+    return await _react(request, idea_id, data.kind)
+
+
 @post("/ideas/{idea_id:int}/reactions/{kind:str}", guards=SIGNED_IN)
 async def react(request: HTMXRequest, idea_id: FromPath[int], kind: FromPath[str]) -> Any:
+    """Toggle a reaction named in the address."""
+    return await _react(request, idea_id, kind)
+
+
+async def _react(request: HTMXRequest, idea_id: int, kind: str) -> Any:
     """Toggle a reaction; htmx swaps the reaction buttons in place."""
     try:
         idea = await ideas.toggle_reaction(request.user, idea_id, kind)
@@ -311,6 +329,7 @@ ROUTES = [
     idea_page,
     idea_photo,
     comment_on_idea,
+    react_by_button,
     react,
     feedback_page,
     give_feedback,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Template, pass_context
+from jinja2 import Environment, FileSystemLoader, Template, pass_context
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
@@ -50,6 +50,24 @@ def messages(context: Context) -> list[dict[str, str]]:
     return session.pop("_messages", [])
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class RowsEnvironment(Environment):
+    """Jinja's environment, with `row.name` on a plain dict (every row from the database) read
+    as the key at once. Jinja tries the attribute first and the key after the AttributeError:
+    about 3 µs a lookup, most of the time of a page of 30 rows. A dict's own attributes
+    (`items`, `get`…) still go Jinja's way, so every template reads the same as before."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class TokenAwareTemplate(Template):
     """Notes on the request when the page holds its CSRF token (a form, an htmx header), so
     the token's cookie is sent only then (web/csrf_guard.py)."""
@@ -82,6 +100,5 @@ def _configure(engine: Engine) -> None:
 
 
 def template_config() -> TemplateConfig:
-    return TemplateConfig(
-        directory=PROJECT_ROOT / "templates", engine=Engine, engine_callback=_configure
-    )
+    env = RowsEnvironment(loader=FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=True)
+    return TemplateConfig(engine=Engine.from_environment(env), engine_callback=_configure)
