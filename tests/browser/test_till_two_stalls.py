@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.browser.checks import check_page
 from tests.browser.conftest import OpenPage, _manage, server_env, serving
 from tests.browser.journeys import sign_in
 from tests.browser.till_steps import (
@@ -107,6 +108,8 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     await expect(banner).to_contain_text(f": 2 for {name_a}; 1 for this stall")
     await expect(pupil.locator("#takings-total")).to_have_text(money(before_b[0] + 600))
     await expect(pupil.locator(".tile", has_text=TOTE)).to_contain_text("4 left")
+    forget_offline_noise(pupil)
+    await check_page(pupil, "till-two-stalls-waiting")  # the longer banner fits 360 px
 
     # A ticket the till queued before tickets kept their stall: it goes to the open till's.
     kept = await queued(pupil)
