@@ -53,13 +53,14 @@ def _sql(of_school: bool, paged: bool) -> str:
     )
     # Within a team, products by name and price, then custom amounts by their words.
     return (
-        "SELECT t.id AS team_id, t.name AS team, g.product_id, p.name AS product, g.label,"
+        "SELECT t.id AS team_id, t.name AS team, g.product_id,"
+        # a lookup per row: a join made PostgreSQL hash all 10,000 products for 373 rows
+        " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
         " g.price_pence, g.units, g.takings_pence, g.cost_pence, g.profit_pence,"
         " CAST(SUM(g.profit_pence) OVER (PARTITION BY t.id) AS BIGINT) AS team_profit_pence"
         + (", COUNT(*) OVER () AS total_rows" if paged else "")
         + f" FROM ({grouped}) g JOIN team t ON t.id = g.team_id"
-        " LEFT JOIN product p ON p.id = g.product_id"
-        " ORDER BY t.name, t.id, g.product_id IS NULL, p.name, g.price_pence, g.label"
+        " ORDER BY t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label"
         + (" LIMIT {} OFFSET {}" if paged else "")
     )
 
