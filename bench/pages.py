@@ -24,9 +24,10 @@ home, product list, product and market day.
 Load comes from `wrk` when installed (apt-get install wrk), else from a small asyncio client
 here (which needs more CPU itself: compare ratios within one run only). Lighthouse runs from
 bench/.lighthouse (npm-installed there on first use; not committed) with CHROME_PATH
-(/usr/bin/chromium). Options: --root DIR benchmarks another checkout of the project (its code and
-templates, with this venv), --runs, --seconds, --connections, --no-lighthouse, --only WORD
-(only the pages whose label holds WORD, e.g. --only htmx).
+(/usr/bin/chromium), by bench/lighthouse_scores.py. Options: --root DIR benchmarks another
+checkout of the project (its code and templates, with this venv), --runs, --seconds,
+--connections, --no-lighthouse, --only WORD (only the pages whose label holds WORD, e.g.
+--only htmx).
 Only ever talks to 127.0.0.1.
 """
 
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -47,13 +47,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lighthouse_scores import lighthouse  # noqa: E402  (Lighthouse's scores of a page)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-LIGHTHOUSE_VERSION = "12.2.3"
 ACCEPT_ENCODING = "gzip, deflate, br"
 BARE_APP = """
 from litestar import Litestar, get
@@ -266,61 +267,6 @@ def weigh(base: str, path: str) -> tuple[int, int, int]:
                 validators["if-modified-since"] = answer.headers["last-modified"]
             again += wire_bytes(client.get(link, headers=validators))
     return first, again, len(links)
-
-
-# --- Lighthouse ---------------------------------------------------------------------------
-
-
-def lighthouse_bin() -> Path:
-    where = HERE / ".lighthouse"
-    binary = where / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        subprocess.run(
-            ["npm", "install", "--prefix", str(where), "--no-audit", "--no-fund"]
-            + [f"lighthouse@{LIGHTHOUSE_VERSION}"],
-            check=True,
-        )
-    return binary
-
-
-CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-
-
-def lighthouse(base: str, path: str, preset: str, scratch: Path) -> dict[str, Any]:
-    """One run; when a category is under 95, two more and the median of the three (as
-    Lighthouse advises: its performance score moves with the machine's load)."""
-    first = lighthouse_once(base, path, preset, scratch)
-    if all(first[c] >= 95 for c in CATEGORIES):
-        return first
-    all_runs = [first] + [lighthouse_once(base, path, preset, scratch) for _ in range(2)]
-    median = {c: statistics.median(r[c] for r in all_runs) for c in CATEGORIES}
-    failing = sorted({a for r in all_runs for a in r["failing"]})
-    performance = "/".join(str(r["performance"]) for r in all_runs)
-    return median | {"failing": failing, "note": f"median of 3 (performance {performance})"}
-
-
-def lighthouse_once(base: str, path: str, preset: str, scratch: Path) -> dict[str, Any]:
-    out = scratch / f"lh-{preset}-{re.sub(r'[^a-z0-9]+', '-', path)}.json"
-    command = [str(lighthouse_bin()), base + path, "--quiet", "--output=json"]
-    command += [f"--output-path={out}", "--max-wait-for-load=60000"]
-    command += ["--only-categories=performance,accessibility,best-practices,seo"]
-    command += ["--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"]
-    if preset == "desktop":
-        command.append("--preset=desktop")
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, env=env, check=True, capture_output=True)
-    report = json.loads(out.read_text())
-    scores: dict[str, Any] = {
-        k: round((v["score"] or 0) * 100) for k, v in report["categories"].items()
-    }
-    failed = [
-        a["id"]
-        for a in report["audits"].values()
-        if a.get("score") is not None
-        and a["score"] < 0.9
-        and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
-    ]
-    return scores | {"failing": failed}
 
 
 # --- main ---------------------------------------------------------------------------------

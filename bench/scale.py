@@ -92,6 +92,17 @@ ROLES = {
 # ------------------------------------------------------------------ the database
 
 
+# The app's settings for a benchmark (also bench/report_range.py's).
+APP_ENVIRONMENT = {
+    "APP_ENV": "development",
+    "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+    "PASSWORD_HASH_PROFILE": "fast",
+    "JOBS_IN_APP": "0",
+    "LOGIN_LIMIT_PER_ADDRESS": "1000",
+    "LOGIN_LIMIT_PER_USERNAME": "1000",
+}
+
+
 def _prepare_environment(data_dir: Path) -> str:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if url:
@@ -100,18 +111,7 @@ def _prepare_environment(data_dir: Path) -> str:
             sys.exit(f"Refusing to wipe {name!r}: use a database named *bench* or *test*.")
     else:
         url = f"sqlite:///{data_dir}/scale.sqlite3"
-    os.environ.update(
-        {
-            "DATABASE_URL": url,
-            "DATA_DIR": str(data_dir),
-            "APP_ENV": "development",
-            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-            "PASSWORD_HASH_PROFILE": "fast",
-            "JOBS_IN_APP": "0",
-            "LOGIN_LIMIT_PER_ADDRESS": "1000",
-            "LOGIN_LIMIT_PER_USERNAME": "1000",
-        }
-    )
+    os.environ.update({"DATABASE_URL": url, "DATA_DIR": str(data_dir), **APP_ENVIRONMENT})
     os.environ.pop("REDIS_URL", None)
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     return url

@@ -10,6 +10,8 @@ const FILES = [
   "/static/till/till.js",
   "/static/till/pending.js",
   "/static/till/queue.js",
+  "/static/till/outbox.js",
+  "/static/till/counts.js",
   "/static/till/helpers.js",
   "/static/till/till.css",
   "/static/css/site.css",

@@ -1,17 +1,20 @@
 // The till on the phone: the ticket lives here and changes at once on a tap; finished tickets
 // wait in IndexedDB (with their ids) until the server has recorded them, in order, exactly
 // once. Without this script the till is a plain form (quantities, then Cash or Card).
+// Each ticket keeps its stall and is sent to that stall's address (outbox.js).
 
-import { money, newId, parsePence, ukTime } from "./helpers.js";
-import { SITE_ROOT, dropEntry, loadEntries, saveEntry } from "./queue.js";
+import { money, newId, parsePence } from "./helpers.js";
+import { keepCounts, keptCounts } from "./counts.js";
+import { bannerText, post as postTo, recordedItem, stallRules, ticketBody } from "./outbox.js";
+import { dropEntry, loadEntries, saveEntry } from "./queue.js";
 
 const root = document.getElementById("till");
 const form = document.getElementById("till-form");
 const stallId = root.dataset.stall;
+const stallName = root.dataset.stallName || "";
 const csrf = root.dataset.csrf;
 // Addresses come from the page (rendered with the cluster's prefix), never written here.
 const TICKETS = form.getAttribute("action");
-const STATE_KEY = `till-state-${SITE_ROOT}${stallId}`;
 const RETRY_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
@@ -26,7 +29,7 @@ for (const tile of document.querySelectorAll(".tile")) {
     price: Number(tile.dataset.price),
   });
 }
-let server = {
+let server = keptCounts(stallId, {
   at: root.dataset.renderedAt,
   left: Object.fromEntries([...products].map(([id, p]) => [id, Number(p.tile.dataset.left)])),
   takings: {
@@ -35,13 +38,7 @@ let server = {
     card: Number(root.dataset.card),
     sales: Number(root.dataset.sales),
   },
-};
-try {
-  const kept = JSON.parse(localStorage.getItem(STATE_KEY) || "null");
-  if (kept && kept.at > server.at) server = kept;
-} catch (error) {
-  /* a broken copy: the page's own numbers stand */
-}
+});
 let queue = []; // tickets not yet recorded by the server, oldest first
 let ticket = new Map(); // product id → quantity
 let custom = null; // { pence, label }
@@ -52,18 +49,25 @@ let busy = false; // the server answered 503 (or 502, 504, 429): try again after
 let notBefore = 0; // Retry-After
 const canSell = !form.querySelector(".pay-buttons button").disabled;
 
-function keepServer(data) {
-  server = { at: new Date().toISOString(), left: data.left, takings: data.takings };
-  localStorage.setItem(STATE_KEY, JSON.stringify(server));
+const { isHere, addressOf } = stallRules(stallId, TICKETS);
+
+/** The server's counts after sending `entry`: this till's, or kept for its own stall's. */
+function keepServer(data, entry = null) {
+  if (entry && !isHere(entry)) keepCounts(entry.stall, data);
+  else server = keepCounts(stallId, data);
 }
 
 function waiting() {
   return queue.filter((entry) => !entry.refused);
 }
 
+function waitingHere() {
+  return waiting().filter(isHere);
+}
+
 function leftOf(id) {
   let left = server.left[id] ?? 0;
-  for (const entry of waiting()) left -= entry.lines[id] || 0;
+  for (const entry of waitingHere()) left -= entry.lines[id] || 0;
   return Math.max(left, 0);
 }
 
@@ -141,7 +145,7 @@ function drawTiles() {
 
 function drawTakings() {
   const t = { ...server.takings };
-  for (const entry of waiting()) {
+  for (const entry of waitingHere()) {
     t.total += entry.total_pence;
     t[entry.method] = (t[entry.method] || 0) + entry.total_pence;
     t.sales += 1;
@@ -157,18 +161,9 @@ function drawBanner() {
   // would not survive a reload, so it is not counted until it is kept.
   const pending = waiting().filter((entry) => entry.kept);
   const refused = queue.filter((entry) => entry.refused);
-  const parts = [];
-  if (pending.length) {
-    const n = pending.length;
-    const words = `${n} sale${n === 1 ? "" : "s"} waiting to send (oldest ${ukTime(pending[0].made_at)})`;
-    const state = unreachable || !navigator.onLine ? "Offline" : busy ? "Server busy" : "Sending";
-    parts.push(`${state} — ${words}`);
-  }
-  if (refused.length) {
-    parts.push(`${refused.length} offline sale${refused.length === 1 ? "" : "s"} kept on this phone: ${refused[0].refused} Tell your teacher.`);
-  }
-  banner.textContent = parts.join(" · ");
-  banner.hidden = !parts.length;
+  const state = unreachable || !navigator.onLine ? "Offline" : busy ? "Server busy" : "Sending";
+  banner.textContent = bannerText(pending, refused, state, isHere);
+  banner.hidden = !banner.textContent;
 }
 
 function draw() {
@@ -226,6 +221,9 @@ function finish(method) {
   const names = Object.fromEntries([...ticket.keys()].map((id) => [id, products.get(id).name]));
   const entry = {
     ticket_id: newId(),
+    stall: stallId, // sent to this stall's address, whichever till is open then
+    stall_name: stallName,
+    tickets: TICKETS,
     made_at: new Date().toISOString(),
     method,
     lines,
@@ -264,11 +262,11 @@ async function undoLast() {
     draw();
     return;
   }
-  const response = await post(`${TICKETS}/${entry.ticket_id}/void`, new URLSearchParams());
+  const response = await post(`${addressOf(entry)}/${entry.ticket_id}/void`, new URLSearchParams());
   const data = response && (await response.json().catch(() => null));
   if (data && data.ok) {
     entry.undone = true;
-    keepServer(data);
+    keepServer(data, entry);
     say(data.message);
   } else {
     say(data ? data.error : "No signal: undo needs the server. Try again in a moment.", "error");
@@ -278,33 +276,10 @@ async function undoLast() {
 
 // ------------------------------------------------------------------ sending
 
-function post(url, body) {
-  body.set("_csrf_token", csrf);
-  return fetch(url, {
-    method: "POST",
-    body,
-    credentials: "same-origin",
-    headers: { accept: "application/json", "x-csrftoken": csrf },
-  }).catch(() => null);
-}
-
-function body(entry) {
-  const b = new URLSearchParams({ ticket_id: entry.ticket_id, method: entry.method });
-  for (const [id, quantity] of Object.entries(entry.lines)) b.set(`qty_${id}`, String(quantity));
-  if (entry.custom_pence) {
-    b.set("custom_amount", (entry.custom_pence / 100).toFixed(2));
-    b.set("custom_label", entry.custom_label);
-  }
-  if (entry.tendered_pence !== null) b.set("tendered", (entry.tendered_pence / 100).toFixed(2));
-  if (entry.offline) {
-    b.set("offline", "1");
-    b.set("sold_at", entry.made_at);
-  }
-  return b;
-}
+const post = (url, body) => postTo(url, body, csrf);
 
 async function sendOne(entry) {
-  const response = await post(TICKETS, body(entry));
+  const response = await post(addressOf(entry), ticketBody(entry));
   if (!response) return "offline";
   if ([502, 503, 504, 429].includes(response.status)) {
     const seconds = Number(response.headers.get("retry-after"));
@@ -314,23 +289,12 @@ async function sendOne(entry) {
   const data = await response.json().catch(() => null);
   if (!data) return "later"; // not the till's answer (say, a sign-in page): keep it
   if (data.ok) {
-    keepServer(data);
-    if (!data.repeated) listTicket(data.ticket);
+    keepServer(data, entry);
+    if (!data.repeated && isHere(entry)) $("recent-tickets").prepend(recordedItem(data.ticket));
     return "done";
   }
-  if (data.left) keepServer(data); // the server's counts correct the phone's
+  if (data.left) keepServer(data, entry); // the server's counts correct the phone's
   return { error: data.error || `The server answered ${response.status}.` };
-}
-
-function listTicket(t) {
-  const li = document.createElement("li");
-  li.dataset.ticket = t.id;
-  const words = t.lines.map((line) => `${line.quantity} × ${line.name}`).join(", ");
-  const flag = t.flagged ? " · sold offline beyond the counted stock" : "";
-  const span = document.createElement("span");
-  span.textContent = `${words} · ${money(t.total_pence)} · ${t.method} · ${ukTime(t.recorded_at)}${flag}`;
-  li.append(span);
-  $("recent-tickets").prepend(li);
 }
 
 async function flush() {
@@ -349,6 +313,10 @@ async function flush() {
   sending = true;
   try {
     for (let entry = waiting()[0]; entry; entry = waiting()[0]) {
+      if (!isHere(entry) && !entry.offline) {
+        entry.offline = true; // left behind at its stall: its customer has gone with it
+        await saveEntry(entry);
+      }
       const result = await sendOne(entry);
       if (result === "done") {
         queue = queue.filter((e) => e !== entry);

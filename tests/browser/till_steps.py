@@ -35,23 +35,35 @@ async def open_till(open_page: OpenPage, stock: dict[str, int], root: str = "") 
     await _open_market_day(open_page, root)
     pupil = await open_page("phone")
     await sign_in(pupil, *PUPIL, root=root)
-    stall_url = await go_to_stall(pupil)
+    await till_of(pupil, await go_to_stall(pupil), stock)
+    return pupil
+
+
+async def till_of(pupil: Page, stall_url: str, stock: dict[str, int]) -> None:
+    """The signed-in pupil opens the stall (if not yet open), sets exactly `stock` left of
+    each product and opens its till."""
+    if pupil.url != stall_url:
+        await pupil.goto(stall_url)
     if await pupil.get_by_role("button", name="Open the stall").count():
         await pupil.get_by_label("Starting float in the cash tin (£)").fill("20.00")
         await pupil.get_by_role("button", name="Open the stall").tap()
         await expect(pupil.locator(".takings-total")).to_be_visible()
     await pupil.goto(f"{stall_url}/till")
-    left = {name: int(await tile(pupil, name).get_attribute("data-left")) for name in stock}
+    left = {  # a stall that brought none of a product has no tile for it
+        name: int(await tile(pupil, name).get_attribute("data-left") or 0)
+        if await tile(pupil, name).count()
+        else 0
+        for name in stock
+    }
     await pupil.goto(f"{stall_url}/stock")
     for name, wanted in stock.items():
         field = pupil.get_by_label(name)
-        await field.fill(str(int(await field.input_value()) + wanted - left[name]))
+        await field.fill(str(int(await field.input_value() or 0) + wanted - left[name]))
     await pupil.get_by_role("button", name="Save").tap()
     await pupil.wait_for_url(stall_url)
     await pupil.get_by_role("link", name="Open the till (full screen)").tap()
     await pupil.wait_for_url("**/till")
     await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    return pupil
 
 
 async def eventually(read, expected, seconds: float = 10) -> None:
@@ -67,16 +79,17 @@ def tile(page: Page, name: str):
     return page.locator(".tile", has_text=name)
 
 
-async def takings(page: Page) -> tuple[int, int]:
-    """(takings in pence, number of sales) as the server sees them, from a fresh page."""
-    html = await (await page.request.get(page.url)).text()
+async def takings(page: Page, till: str = "") -> tuple[int, int]:
+    """(takings in pence, number of sales) as the server sees them, from a fresh page (of
+    the till at `till`, else of the page's own)."""
+    html = await (await page.request.get(till or page.url)).text()
     pence = int(re.search(r'data-takings="(\d+)"', html).group(1))
     sales = int(re.search(r'data-sales="(\d+)"', html).group(1))
     return pence, sales
 
 
-async def left_of(page: Page, name: str) -> int:
-    html = await (await page.request.get(page.url)).text()
+async def left_of(page: Page, name: str, till: str = "") -> int:
+    html = await (await page.request.get(till or page.url)).text()
     found = re.search(rf'data-name="{re.escape(name)}" data-price="\d+" data-left="(\d+)"', html)
     return int(found.group(1))
 

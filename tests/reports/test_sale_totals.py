@@ -1,9 +1,9 @@
-"""The reports' running totals (`sale_total` and, summed from it, `stall_method_total`; issue
-17 target 5) equal a fresh sum of the sales that stand after every way the app writes, voids
-or deletes a sale line: taps (htmx and plain form), till tickets with a custom amount, an
-offline ticket beyond the stock, pre-order collections (paid: online; reserved: card),
-undoing a tap, voiding a ticket, a collected order refunded (its lines voided in one
-statement); un-voided, changed and deleted lines."""
+"""The reports' running totals (`sale_total`, summed from it `stall_method_total` and per
+school year `sale_year_total`; issue 17 target 5) equal a fresh sum of the sales that stand
+after every way the app writes, voids or deletes a sale line: taps (htmx and plain form), till
+tickets with a custom amount, an offline ticket beyond the stock, pre-order collections (paid:
+online; reserved: card), undoing a tap, voiding a ticket, a collected order refunded (its
+lines voided in one statement); un-voided, changed and deleted lines."""
 
 import uuid
 
@@ -20,6 +20,7 @@ from clustermarket.orders.tables import Order, OrderLine
 from clustermarket.timeutil import now
 from tests.conftest import post_form, sign_in
 from tests.market.helpers import HTMX, new_sale_id, open_market, tap
+from tests.reports.helpers import fresh_year_totals, kept_year_totals
 
 KEY = ("stall", "product", "kind", "label", "unit_price_pence", "method")
 
@@ -101,6 +102,7 @@ async def _assert_kept() -> None:
     fresh = await _fresh()
     assert await _kept() == fresh
     assert await _kept_per_stall() == _per_stall_and_method(*fresh)
+    assert await kept_year_totals() == await fresh_year_totals()
 
 
 async def _order(day: int, stall: int, lines: dict[int, int], status: str) -> int:

@@ -137,6 +137,25 @@ class StallMethodTotal(Table):
     tickets = Integer(default=0)
 
 
+class SaleYearTotal(Table):
+    """The running totals per cluster, school year (1 September to 31 August, named by the
+    year it starts in), team, product (0: a custom amount), words and unit price: what the
+    products report reads for the whole school years of its range. Kept by triggers on
+    `sale_total` and on a market day's date (migration market_2026_11_26t13_00_00_000000);
+    the key is unique. A row at no line counts nothing."""
+
+    cluster = Integer(default=0)
+    school_year = Integer(default=0)
+    team = Integer(default=0)
+    product = Integer(default=0)
+    label = Varchar(length=60, default="")
+    unit_price_pence = Integer(default=0)
+    lines = Integer(default=0)
+    quantity = Integer(default=0)
+    amount_pence = Integer(default=0)
+    cost_pence = Integer(default=0)
+
+
 class ExpenseKind(str, Enum):
     materials = "materials"
     stall_fee = "stall_fee"
