@@ -13,6 +13,7 @@ HTTP parsing (about 0.05 ms) and without PostgreSQL (its own processes). Not a t
     PROFILE=/tmp/x.prof ... bench/tap_cpu.py        # and cProfile by CPU time, not wall time
 
 Options (environment): CLIENTS (20), REQUESTS (2000), ROUNDS (3), TAPS (ticket,sale).
+`--smoke`: 3 phones, 30 taps, one round, a fresh SQLite database (CI runs it).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
 
 from stall_sales import PASSWORD, SETUP, python  # noqa: E402
 
-CLIENTS = int(os.environ.get("CLIENTS", "20"))
-REQUESTS = int(os.environ.get("REQUESTS", "2000"))
-ROUNDS = int(os.environ.get("ROUNDS", "3"))
+SMOKE = "--smoke" in sys.argv  # a few seconds on a fresh SQLite database (CI)
+CLIENTS = 3 if SMOKE else int(os.environ.get("CLIENTS", "20"))
+REQUESTS = 30 if SMOKE else int(os.environ.get("REQUESTS", "2000"))
+ROUNDS = 1 if SMOKE else int(os.environ.get("ROUNDS", "3"))
 KINDS = os.environ.get("TAPS", "ticket,sale").split(",")
 
 
@@ -135,7 +137,7 @@ async def main(stall: int, product: int) -> None:
 
     # The request log's line goes where uvicorn sends it; a pipe to a terminal here would
     # measure the terminal. One handler writing to /dev/null keeps its formatting cost.
-    logging.getLogger().handlers[:] = [logging.StreamHandler(open(os.devnull, "w"))]
+    logging.getLogger().handlers[:] = [logging.FileHandler(os.devnull)]
     profiler = cProfile.Profile(time.process_time) if os.environ.get("PROFILE") else None
     async with app.lifespan():
         jars = [await sign_in(app, f"b{RUN}{i}") for i in range(CLIENTS)]
@@ -164,7 +166,9 @@ async def main(stall: int, product: int) -> None:
 
 if __name__ == "__main__":
     scratch = tempfile.mkdtemp(prefix="clustermarket-tapcpu-")
-    database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
+    database = (
+        None if SMOKE else os.environ.get("BENCH_DATABASE_URL")
+    ) or f"sqlite:///{scratch}/bench.sqlite3"
     os.environ.update(
         DATA_DIR=scratch,
         DATABASE_URL=database,
@@ -173,10 +177,8 @@ if __name__ == "__main__":
         LOGIN_LIMIT_PER_ADDRESS="1000",
     )
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
-    subprocess.run(
-        [sys.executable, "-m", "clustermarket", "migrate"], env=env, cwd=ROOT, check=True,
-        capture_output=True,
-    )
+    migrate = [sys.executable, "-m", "clustermarket", "migrate"]
+    subprocess.run(migrate, env=env, cwd=ROOT, check=True, capture_output=True)
     RUN = uuid.uuid4().hex[:8]
     stock = REQUESTS * (ROUNDS + 1) * len(KINDS) + CLIENTS * 10
     stall, product = map(int, python(SETUP, env, RUN, str(CLIENTS), str(stock), PASSWORD).split())

@@ -62,7 +62,9 @@ async def test_an_answer_under_a_kilobyte_goes_plain_and_larger_ones_gzipped() -
         assert "content-encoding" not in headers and body == SMALL.encode()
         assert headers["content-length"] == str(len(SMALL))
         headers, body = await _raw(client, "/large")
-        assert headers["content-encoding"] == "gzip" and "accept-encoding" in headers["vary"].lower()
+        assert (
+            headers["content-encoding"] == "gzip" and "accept-encoding" in headers["vary"].lower()
+        )
         assert gzip.decompress(body) == LARGE.encode()
         headers, body = await _raw(client, "/stream")  # streamed: compressed as it goes
         assert headers["content-encoding"] == "gzip"
