@@ -62,6 +62,7 @@ from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
 from clustermarket.web import content_version
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.clusters import ClusterRouting, requires_cluster
+from clustermarket.web.compression import MINIMUM_SIZE, CompressWhenWorthIt
 from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
@@ -205,7 +206,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=csrf,
         # HTML and other text; photos are compressed already, static files in web/static.py.
         compression_config=CompressionConfig(
-            backend="gzip", gzip_compress_level=6, minimum_size=500, exclude=["^/media/"]
+            backend="gzip",
+            gzip_compress_level=6,
+            minimum_size=MINIMUM_SIZE,  # and no gzip stream made below it (web/compression.py)
+            middleware_class=CompressWhenWorthIt,
+            exclude=["^/media/"],
         ),
         stores=stores,
         plugins=[HTMXPlugin()],

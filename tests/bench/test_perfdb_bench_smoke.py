@@ -33,6 +33,12 @@ def test_the_tap_bench_records_every_tap_once() -> None:
     assert "60 sales, stock down by 60  OK" in out, out  # 30 tickets, 30 htmx taps
 
 
+def test_the_in_process_tap_bench_prints_the_cpu_per_tap() -> None:
+    out = _run("tap_cpu.py")
+    for kind in ("ticket", "sale"):
+        assert re.search(rf"{kind}\s+CPU per tap: [\d.]+ ms \(median [\d.]+\)", out), out
+
+
 def test_the_signed_in_pages_bench_prints_a_row_per_page() -> None:
     out = _run("signed_in.py")
     rows = [line for line in out.splitlines() if line.startswith("| ") and "`/" in line]

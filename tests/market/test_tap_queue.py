@@ -11,6 +11,7 @@ from clustermarket.accounts.tables import User
 from clustermarket.market import tap
 from clustermarket.market.sales import SaleOutcome, SoldOut
 from clustermarket.market.tables import Sale, Stall
+from clustermarket.market.tickets import TicketOutcome, TicketRequest, line_id
 from clustermarket.settings import get_settings
 from tests.market.helpers import left_of, new_sale_id, open_market
 
@@ -69,3 +70,30 @@ async def test_a_tap_the_database_refuses_fails_alone_and_the_others_are_recorde
     )
     assert all(outcome.repeated for outcome, _, _ in again)
     assert await Sale.count() == 6
+
+
+async def test_till_tickets_and_screen_taps_of_one_product_at_once_each_get_their_answer() -> None:
+    """The till's ticket skips the last sales (the phone keeps only what is left and the
+    takings); the stall screen's tap still gets them, even when both share a round trip."""
+    market = await open_market(candles=10)
+    user = await _pupil()
+    tickets = [
+        TicketRequest(ticket_id=new_sale_id(), method="cash", lines={market.candle: 1})
+        for _ in range(3)
+    ]
+    results = await asyncio.gather(
+        *[tap.ticket(user, market.stall, t) for t in tickets],
+        *[tap.tap(user, market.stall, market.candle, 1, "card", new_sale_id()) for _ in range(3)],
+    )
+    till, screen = results[:3], results[3:]
+    assert all(isinstance(outcome, TicketOutcome) for outcome, _ in till)
+    for ticket, (_, panel) in zip(tickets, till, strict=True):  # its own line, none before
+        assert [sale["client_id"] for sale in panel["recent"]] == [line_id(ticket.ticket_id, 0)]
+    assert all(isinstance(outcome, SaleOutcome) for outcome, _, _ in screen)
+    for _, _, panel in screen:  # every sale before it and its own
+        assert len(panel["recent"]) == panel["takings"]["sales"]
+    assert await Sale.count() == 6 and await left_of(market.stall, market.candle) == 4
+    _, panel = await tap.screen(user, market.stall, recent=False)
+    assert panel["recent"] == [] and panel["takings"]["sales"] == 6
+    _, panel = await tap.screen(user, market.stall)
+    assert len(panel["recent"]) == 6 and panel["takings"]["sales"] == 6

@@ -70,3 +70,22 @@ async def test_a_phone_signed_out_everywhere_sells_no_ticket(client) -> None:
     refused = await post_form(client, url, two, headers=JSON)
     assert refused.status_code in (401, 302, 303), refused.status_code
     assert await Sale.count() == 1 and await left_of(market.stall, market.candle) == 9
+
+
+async def test_the_tills_answer_goes_plain_with_the_security_headers(client) -> None:
+    """About 530 bytes of JSON: under the 1 KB below which nothing is gzipped (the headers
+    are larger than gzip would save), and guarded, checked and headed as every answer."""
+    market = await open_market()
+    await sign_in(client, "ameliab")
+    url = f"/stalls/{market.stall}/tickets"
+    sold = await post_form(
+        client, url, _ticket(market, method="card"), headers=JSON | {"accept-encoding": "gzip"}
+    )
+    assert sold.status_code == 200 and sold.json()["ok"]
+    assert "content-encoding" not in sold.headers
+    assert int(sold.headers["content-length"]) < 1024
+    assert sold.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in sold.headers["content-security-policy"]
+    client.cookies.delete("cm_session")  # signed out: refused, the guards still run
+    refused = await post_form(client, url, _ticket(market, method="card"), headers=JSON)
+    assert refused.status_code in (401, 302, 303) and await Sale.count() == 1

@@ -96,13 +96,13 @@ SELECT me.id AS me, st.*, stock.name, stock.price_pence, stock."left" AS left_be
         FROM stall_stock ss JOIN product p ON p.id = ss.product
         WHERE ss.stall = st.id AND ss.brought > 0 AND p.is_public AND p.active) x
     ) AS products,
-    (SELECT json_agg(r ORDER BY r.id DESC) FROM (
+    CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC) FROM (
         SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
             sa.tendered_pence, sa.recorded_at, sa.voided_at,
             p.published_name AS product_name
         FROM sale sa LEFT JOIN product p ON p.id = sa.product
         WHERE sa.stall = st.id ORDER BY sa.id DESC LIMIT {RECENT_SALES}) r
-    ) AS recent
+    ) END AS recent
 FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock ON true
 """
 
@@ -139,14 +139,17 @@ async def _run(
     client_id: str,
     ticket: str | None = None,
     tendered: int | None = None,
+    recent: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The statement's row, the stall, the panel's data. `ticket`: the sale's ticket id (a
-    single tap is its own ticket); `tendered`: cash handed over, at least the amount."""
+    single tap is its own ticket); `tendered`: cash handed over, at least the amount;
+    `recent`: with the last sales (the stall screen's panel), or without (the till, which
+    shows its own last tickets: the statement skips reading them, its `CASE` says so)."""
     if not fits_database(stall_id):
         raise NotFound()
     params = (
         *(user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now()),
-        *(ticket or client_id, tendered),
+        *(ticket or client_id, tendered, recent),
     )
     rows = await run_tap(Stall._meta.db, _TAP, (stall_id, product_id), params)
     row = rows[0]
@@ -166,9 +169,12 @@ async def _run(
     return row, stall, {"products": products, "takings": takings_of(row), "recent": recent}
 
 
-async def screen(user: CurrentUser, stall_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stall and its panel's data in one statement, selling nothing (no product 0)."""
-    _, stall, panel = await _run(user, stall_id, 0, 1, "", "")
+async def screen(
+    user: CurrentUser, stall_id: int, *, recent: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stall and its panel's data in one statement, selling nothing (no product 0);
+    without the last sales if not `recent` (the panel then has an empty list)."""
+    _, stall, panel = await _run(user, stall_id, 0, 1, "", "", recent=recent)
     return stall, panel
 
 
@@ -245,7 +251,9 @@ async def ticket(
     client_id = line_id(request.ticket_id, 0)
     tendered = request.tendered_pence
     row, stall, panel = await _run(
-        user, stall_id, product_id, quantity, request.method, client_id, request.ticket_id, tendered
+        *(user, stall_id, product_id, quantity, request.method, client_id),
+        *(request.ticket_id, tendered),
+        recent=False,  # the phone keeps what is left and the takings, not the last sales
     )
     if row["earlier_id"] is not None:  # sent again: answered as the first time
         earlier = await ticket_of_stall(stall_id, request.ticket_id)

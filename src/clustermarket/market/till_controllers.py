@@ -29,7 +29,7 @@ from clustermarket.market.tickets import (
 from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen, till_state
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import now
-from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
+from clustermarket.web.auth import CHECKS_USER_ITSELF, post_guards_in_place, requires_signed_in
 from clustermarket.web.clusters import url_root
 
 STATIC = PROJECT_ROOT / "static" / "till"
@@ -43,7 +43,7 @@ async def _till(request: Request, stall_id: int) -> tuple[dict[str, Any], dict[s
     """The stall (if this user may work for it) and the till's data: on PostgreSQL the
     stall, the access check, products and takings in one statement (market/tap.py)."""
     if tap.one_statement_taps():
-        stall, read = await tap.screen(request.user, stall_id)
+        stall, read = await tap.screen(request.user, stall_id, recent=False)
         return stall, await till_screen(stall, read)
     async with services.one_connection():
         stall = await services.stall_for_worker(request.user, stall_id)
@@ -104,7 +104,7 @@ class TillController(Controller):
     async def show(self, request: Request, stall_id: FromPath[int]) -> Template:
         return await self._page(request, stall_id)
 
-    @post("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
+    @post_guards_in_place("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
     async def sell(self, request: Request, stall_id: FromPath[int]) -> Template | Response:
         """On PostgreSQL the user comes from the session (CHECKS_USER_ITSELF): the tap's
         statement checks it, and every other way through here checks it first."""
@@ -139,13 +139,13 @@ class TillController(Controller):
             return await tap.ticket(user, stall_id, ticket)
         except asyncpg.UniqueViolationError:  # the same ticket, at the same moment: a repeat
             earlier = await ticket_of_stall(stall_id, ticket.ticket_id)
-            _, panel = await tap.screen(user, stall_id)
+            _, panel = await tap.screen(user, stall_id, recent=False)
             return TicketOutcome(ticket=earlier, repeated=True), panel
 
     async def _state(self, stall_id: int, request: Request) -> dict[str, Any]:
         """What the phone keeps from the server: what is left, the takings."""
         if tap.one_statement_taps():
-            _, panel = await tap.screen(request.user, stall_id)
+            _, panel = await tap.screen(request.user, stall_id, recent=False)
             return _state(panel)
         async with services.one_connection():
             stall = await services.stall_for_worker(request.user, stall_id)

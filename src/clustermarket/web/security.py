@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 # Only this origin: no inline script or style, no framing, forms post only here.
@@ -29,14 +28,17 @@ def security_header_values(https: bool) -> dict[str, str]:
 
 
 def security_headers(https: bool):
-    """A `before_send` hook: it sees every response, also 404s that no route handled."""
-    headers = security_header_values(https)
+    """A `before_send` hook: it sees every response, also 404s that no route handled.
+
+    A header the response set itself stands. The headers are added to the message's list
+    as bytes, built once: Litestar's `MutableScopeHeaders` scanned and decoded the whole list
+    for each of the six names, about 4 % of a sale tap's CPU (issue 17, target 4)."""
+    headers = [(k.encode(), v.encode()) for k, v in security_header_values(https).items()]
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            response_headers = MutableScopeHeaders.from_message(message)
-            for name, value in headers.items():
-                if name not in response_headers:
-                    response_headers[name] = value
+            present = message.get("headers") or []
+            names = {name.lower() for name, _ in present}
+            message["headers"] = [*present, *(h for h in headers if h[0] not in names)]
 
     return add_headers

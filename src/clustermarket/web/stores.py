@@ -16,10 +16,11 @@ import contextlib
 import logging
 import os
 from datetime import timedelta
+from os import PathLike
 
 from litestar import Litestar
 from litestar.stores.base import StorageObject
-from litestar.stores.file import FileStore
+from litestar.stores.file import FileStore, _safe_file_name
 
 from clustermarket.settings import Settings
 
@@ -31,11 +32,19 @@ log = logging.getLogger("clustermarket")
 
 
 class LocalFileStore(FileStore):
+    def __init__(self, path: PathLike[str] | str, *, create_directories: bool = False) -> None:
+        super().__init__(path, create_directories=create_directories)
+        self._folder = os.fspath(self.path)
+
     def with_namespace(self, namespace: str) -> LocalFileStore:
         return LocalFileStore(super().with_namespace(namespace).path)
 
+    def _file_of(self, key: str) -> str:
+        """The key's file as a plain string: anyio's Path joins cost ~10 % of a session read."""
+        return os.path.join(self._folder, _safe_file_name(key))
+
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        path = self._path_from_key(key)
+        path = self._file_of(key)
         try:
             with open(path, "rb") as file:  # noqa: ASYNC230 (microseconds: see above)
                 stored = StorageObject.from_bytes(file.read())
@@ -58,7 +67,7 @@ class LocalFileStore(FileStore):
 
     async def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._path_from_key(key))
+            os.unlink(self._file_of(key))
 
 
 async def delete_expired(app: Litestar) -> None:

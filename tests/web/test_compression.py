@@ -1,0 +1,82 @@
+"""Compression (web/compression.py): an answer under 1 KB goes plain, without Litestar's gzip
+stream being made for it; larger answers and streamed ones are gzipped as before. The
+security headers (web/security.py) stay on every answer, a route's own header standing."""
+
+import gzip
+
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.response import Stream
+from litestar.testing import AsyncTestClient
+
+from clustermarket.web.compression import MINIMUM_SIZE, CompressWhenWorthIt
+from clustermarket.web.security import CONTENT_SECURITY_POLICY, security_headers
+
+SMALL = "x" * 600  # over Litestar's default minimum (500), under ours
+LARGE = "y" * (MINIMUM_SIZE + 1)
+
+
+@get("/small", media_type="text/plain")
+async def small() -> str:
+    return SMALL
+
+
+@get("/large", media_type="text/plain")
+async def large() -> str:
+    return LARGE
+
+
+@get("/stream", media_type="text/plain")
+async def stream() -> Stream:
+    return Stream(iter([b"a" * 10, b"b" * 10]))
+
+
+@get("/own-policy", media_type="text/plain")
+async def own_policy() -> str:
+    from litestar import Response
+
+    return Response("framed", headers={"content-security-policy": "sandbox"})  # type: ignore
+
+
+def _app() -> Litestar:
+    config = CompressionConfig(
+        backend="gzip", minimum_size=MINIMUM_SIZE, middleware_class=CompressWhenWorthIt
+    )
+    return Litestar(
+        [small, large, stream, own_policy],
+        compression_config=config,
+        before_send=[security_headers(https=False)],
+        openapi_config=None,
+    )
+
+
+async def _raw(client: AsyncTestClient, path: str):
+    """The answer's headers and its body as sent (not decompressed by the client)."""
+    async with client.stream("GET", path, headers={"accept-encoding": "gzip"}) as answer:
+        return answer.headers, b"".join([part async for part in answer.aiter_raw()])
+
+
+async def test_an_answer_under_a_kilobyte_goes_plain_and_larger_ones_gzipped() -> None:
+    async with AsyncTestClient(app=_app()) as client:
+        headers, body = await _raw(client, "/small")
+        assert "content-encoding" not in headers and body == SMALL.encode()
+        assert headers["content-length"] == str(len(SMALL))
+        headers, body = await _raw(client, "/large")
+        assert (
+            headers["content-encoding"] == "gzip" and "accept-encoding" in headers["vary"].lower()
+        )
+        assert gzip.decompress(body) == LARGE.encode()
+        headers, body = await _raw(client, "/stream")  # streamed: compressed as it goes
+        assert headers["content-encoding"] == "gzip"
+        assert gzip.decompress(body) == b"a" * 10 + b"b" * 10
+
+
+async def test_every_answer_has_the_security_headers_and_a_routes_own_stands() -> None:
+    async with AsyncTestClient(app=_app()) as client:
+        for path in ("/small", "/large", "/stream", "/no-such-page"):
+            headers, _ = await _raw(client, path)
+            assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+            assert headers["x-frame-options"] == "DENY", path
+        headers, _ = await _raw(client, "/own-policy")
+        assert headers.get_list("content-security-policy") == ["sandbox"]
+        assert headers["x-content-type-options"] == "nosniff"
