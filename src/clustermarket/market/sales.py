@@ -359,18 +359,20 @@ def tap_answer(
     products: list[dict[str, Any]],
     takings: dict[str, int],
     recent: list[dict[str, Any]],
-    seen: int | None = None,
+    outcome: SaleOutcome | None = None,
 ) -> dict[str, Any] | None:
     """What a tap changes on the stall screen, from the same reads as `panel`: the tapped
     product's tile (what is left, with a fresh sale id for its next tap), the takings and
-    the last sales newer than `seen`, the newest the phone shows (`new_sales`; None: the
-    whole list, for a page that showed none or did not say). None when the tap did not
-    reach a product the screen shows or the stall cannot sell (closed, the day not open):
-    then the whole panel changes."""
+    the line of the sale it made (`new_sales`: none if refused; None, the whole list, for a
+    repeat, whose first answer may never have arrived). None when the tap did not reach a
+    product the screen shows or the stall cannot sell: then the whole panel changes."""
     product = next((p for p in products if p["id"] == product_id), None)
     if product is None or not _can_sell(stall):
         return None
-    new_sales = [sale for sale in recent if sale["id"] > seen] if seen else None
+    new_sales: list[dict[str, Any]] | None = []
+    if outcome is not None:
+        made = not outcome.repeated and recent and recent[0]["id"] == outcome.sale["id"]
+        new_sales = recent[:1] if made else None
     _mark_undo(recent if new_sales is None else new_sales)
     return {
         "product": {**product, "sale_id": str(uuid.uuid4())},

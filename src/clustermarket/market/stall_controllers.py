@@ -33,7 +33,6 @@ class SaleForm:
     product_id: str = ""
     quantity: str = "1"
     method: str = ""
-    seen: str = ""  # htmx: the newest sale the page shows (its answer adds the newer ones)
 
 
 @dataclass
@@ -55,12 +54,6 @@ def _status_for(error: MarketError) -> int:
     return 409 if isinstance(error, sales.SoldOut) else 400
 
 
-def _seen(raw: str) -> int | None:
-    """The page's newest sale, only a hint: anything else means "show the whole list"."""
-    digits = raw.isascii() and raw.isdigit()
-    return int(raw) if digits and services.fits_database(int(raw)) else None
-
-
 _OOB = {"HX-Reswap": "none"}
 _PANEL = {"HX-Reswap": "outerHTML"}
 
@@ -80,11 +73,12 @@ class StallController(Controller):
         change: dict[str, Any] | None = None,
         stall: dict | None = None,
         tapped: int | None = None,
-        seen: int | None = None,
+        outcome: sales.SaleOutcome | None = None,
     ) -> Template:
         """The page or its panel. `stall` is passed when this request already loaded it and
         changed nothing in the stall row itself (a sale, an undo, change given); `tapped`:
-        the product of a sale tap, whose answer to htmx is that product's tile and totals."""
+        the product of a sale tap (`outcome`: its sale, if it sold), whose answer to htmx is
+        that product's tile, the totals and the sale's line."""
         if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
             stall, panel = await tap.screen(request.user, stall_id)
             screen = sales.panel(stall, **panel)
@@ -97,7 +91,7 @@ class StallController(Controller):
             pre_orders = await hooks.orders_to_collect(stall["id"])
         elif tapped is not None:
             reads = (screen["products"], screen["takings"], screen["recent"])
-            screen = sales.tap_answer(stall, tapped, *reads, seen) or screen
+            screen = sales.tap_answer(stall, tapped, *reads, outcome) or screen
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
 
     def _render(
@@ -152,12 +146,17 @@ class StallController(Controller):
                 request.user, stall_id, product_id, quantity, data.method, data.sale_id
             )
         except MarketError as error:
-            status = _status_for(error)
-            tapped = {"tapped": product_id, "seen": _seen(data.seen)}
-            return await self._screen(request, stall_id, error=str(error), status=status, **tapped)
-        message, stall = outcome.message, outcome.stall
-        tapped = {"tapped": product_id, "seen": _seen(data.seen)}
-        return await self._screen(request, stall_id, message=message, stall=stall, **tapped)
+            return await self._screen(
+                request, stall_id, error=str(error), status=_status_for(error), tapped=product_id
+            )
+        return await self._screen(
+            request,
+            stall_id,
+            message=outcome.message,
+            stall=outcome.stall,
+            tapped=product_id,
+            outcome=outcome,
+        )
 
     async def _tap(
         self, request: HTMXRequest, stall_id: int, product_id: int, quantity: int, data: SaleForm
@@ -173,7 +172,7 @@ class StallController(Controller):
                 request.user, stall_id, product_id, quantity, data.method, client_id
             )
             return await self._screen(
-                request, stall_id, message=outcome.message, tapped=product_id, seen=_seen(data.seen)
+                request, stall_id, message=outcome.message, tapped=product_id, outcome=outcome
             )
         if isinstance(outcome, MarketError):
             message, error, status = "", str(outcome), _status_for(outcome)
@@ -183,7 +182,8 @@ class StallController(Controller):
             return await self._screen(
                 request, stall_id, message=message, error=error, status=status
             )
-        answer = sales.tap_answer(stall, product_id, **panel, seen=_seen(data.seen))
+        sold = None if isinstance(outcome, MarketError) else outcome
+        answer = sales.tap_answer(stall, product_id, **panel, outcome=sold)
         screen = answer or sales.panel(stall, **panel)
         return self._render(request, stall, screen, message=message, error=error, status=status)
 
