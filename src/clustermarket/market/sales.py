@@ -340,9 +340,7 @@ def panel(
     recent: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """What the stall screen shows, from its reads (here, or market/tap.py's one statement)."""
-    cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
-    for sale in recent:
-        sale["can_undo"] = sale["voided_at"] is None and _aware(sale["recorded_at"]) >= cutoff
+    _mark_undo(recent)
     for product in products:
         product["sale_id"] = str(uuid.uuid4())  # each tap carries a fresh id made here
     return {
@@ -353,6 +351,42 @@ def panel(
         "undo_minutes": UNDO_MINUTES,
         "max_quantity": MAX_QUANTITY,
     }
+
+
+def tap_answer(
+    stall: dict[str, Any],
+    product_id: int,
+    products: list[dict[str, Any]],
+    takings: dict[str, int],
+    recent: list[dict[str, Any]],
+    outcome: SaleOutcome | None = None,
+) -> dict[str, Any] | None:
+    """What a tap changes on the stall screen, from the same reads as `panel`: the tapped
+    product's tile (what is left, with a fresh sale id for its next tap), the takings and
+    the line of the sale it made (`new_sales`: none if refused; None, the whole list, for a
+    repeat, whose first answer may never have arrived). None when the tap did not reach a
+    product the screen shows or the stall cannot sell: then the whole panel changes."""
+    product = next((p for p in products if p["id"] == product_id), None)
+    if product is None or not _can_sell(stall):
+        return None
+    new_sales: list[dict[str, Any]] | None = []
+    if outcome is not None:
+        made = not outcome.repeated and recent and recent[0]["id"] == outcome.sale["id"]
+        new_sales = recent[:1] if made else None
+    _mark_undo(recent if new_sales is None else new_sales)
+    return {
+        "product": {**product, "sale_id": str(uuid.uuid4())},
+        "takings": takings,
+        "recent": recent,
+        "new_sales": new_sales,
+        "can_sell": True,
+    }
+
+
+def _mark_undo(recent: list[dict[str, Any]]) -> None:
+    cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
+    for sale in recent:
+        sale["can_undo"] = sale["voided_at"] is None and _aware(sale["recorded_at"]) >= cutoff
 
 
 def _can_sell(stall: dict[str, Any]) -> bool:

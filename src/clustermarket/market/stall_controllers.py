@@ -1,7 +1,8 @@
 """The stall screen and a team's market page (stalls, expenses, profit and loss).
 
 Every handler first finds the stall or team through the one rule for who may work for a team;
-anyone else gets a 404. htmx requests get the panel fragment, plain posts the whole page."""
+anyone else gets a 404. htmx requests get the panel fragment, plain posts the whole page; an
+htmx sale tap gets only the parts of the panel a tap changes (market/_stall_tap.html)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,10 @@ def _status_for(error: MarketError) -> int:
     return 409 if isinstance(error, sales.SoldOut) else 400
 
 
+_OOB = {"HX-Reswap": "none"}
+_PANEL = {"HX-Reswap": "outerHTML"}
+
+
 class StallController(Controller):
     path = "/stalls/{stall_id:int}"
     guards = [requires_signed_in]
@@ -67,9 +72,13 @@ class StallController(Controller):
         status: int = 200,
         change: dict[str, Any] | None = None,
         stall: dict | None = None,
+        tapped: int | None = None,
+        outcome: sales.SaleOutcome | None = None,
     ) -> Template:
         """The page or its panel. `stall` is passed when this request already loaded it and
-        changed nothing in the stall row itself (a sale, an undo, change given)."""
+        changed nothing in the stall row itself (a sale, an undo, change given); `tapped`:
+        the product of a sale tap (`outcome`: its sale, if it sold), whose answer to htmx is
+        that product's tile, the totals and the sale's line."""
         if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
             stall, panel = await tap.screen(request.user, stall_id)
             screen = sales.panel(stall, **panel)
@@ -80,6 +89,9 @@ class StallController(Controller):
         pre_orders = None
         if not request.htmx:  # issue 6: the full page lists pre-orders to collect
             pre_orders = await hooks.orders_to_collect(stall["id"])
+        elif tapped is not None:
+            reads = (screen["products"], screen["takings"], screen["recent"])
+            screen = sales.tap_answer(stall, tapped, *reads, outcome) or screen
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
 
     def _render(
@@ -103,8 +115,16 @@ class StallController(Controller):
         }
         if not request.htmx:
             context["pre_orders"] = pre_orders
-        name = "market/_stall_panel.html" if request.htmx else "market/stall.html"
-        return Template(name, context=context, status_code=status)
+            return Template("market/stall.html", context=context, status_code=status)
+        # A tap's form swaps nothing itself: its answer says what to swap (HX-Reswap also
+        # tells a page drawn before tap answers were out-of-band not to swap its panel).
+        if "product" in screen:  # a tap's answer (sales.tap_answer): out-of-band swaps
+            return Template(
+                "market/_stall_tap.html", context=context, status_code=status, headers=_OOB
+            )
+        return Template(
+            "market/_stall_panel.html", context=context, status_code=status, headers=_PANEL
+        )
 
     @get("/")
     async def show(self, request: HTMXRequest, stall_id: FromPath[int]) -> Template:
@@ -117,6 +137,9 @@ class StallController(Controller):
         try:
             product_id = _whole(data.product_id, "The product")
             quantity = _whole(data.quantity, "The quantity")
+        except MarketError as error:
+            return await self._screen(request, stall_id, error=str(error), status=400)
+        try:
             if tap.one_statement_taps():
                 return await self._tap(request, stall_id, product_id, quantity, data)
             outcome = await sales.record_sale(
@@ -124,9 +147,16 @@ class StallController(Controller):
             )
         except MarketError as error:
             return await self._screen(
-                request, stall_id, error=str(error), status=_status_for(error)
+                request, stall_id, error=str(error), status=_status_for(error), tapped=product_id
             )
-        return await self._screen(request, stall_id, message=outcome.message, stall=outcome.stall)
+        return await self._screen(
+            request,
+            stall_id,
+            message=outcome.message,
+            stall=outcome.stall,
+            tapped=product_id,
+            outcome=outcome,
+        )
 
     async def _tap(
         self, request: HTMXRequest, stall_id: int, product_id: int, quantity: int, data: SaleForm
@@ -141,7 +171,9 @@ class StallController(Controller):
             outcome = await sales.record_sale(
                 request.user, stall_id, product_id, quantity, data.method, client_id
             )
-            return await self._screen(request, stall_id, message=outcome.message)
+            return await self._screen(
+                request, stall_id, message=outcome.message, tapped=product_id, outcome=outcome
+            )
         if isinstance(outcome, MarketError):
             message, error, status = "", str(outcome), _status_for(outcome)
         else:
@@ -150,7 +182,9 @@ class StallController(Controller):
             return await self._screen(
                 request, stall_id, message=message, error=error, status=status
             )
-        screen = sales.panel(stall, **panel)
+        sold = None if isinstance(outcome, MarketError) else outcome
+        answer = sales.tap_answer(stall, product_id, **panel, outcome=sold)
+        screen = answer or sales.panel(stall, **panel)
         return self._render(request, stall, screen, message=message, error=error, status=status)
 
     @post("/sales/{sale_id:int}/void")
