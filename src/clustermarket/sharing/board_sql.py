@@ -1,0 +1,66 @@
+"""The ideas board's page as SQL written once (the same on both engines).
+
+The reader sees the cluster's live ideas and their own: as one condition (`is_public OR
+author = me`) SQLite read every idea of the cluster and sorted them for a page of 30
+(5.5 ms with 2,000 ideas). Split into the live ideas and the reader's own that are not
+live (`UNION ALL`, disjoint), each part is ordered on its own and the two are merged:
+the live part walks the `created_at` index (or `idea_most_discussed`) and stops after
+the page; the reader's own part is a few rows found through `idea_author`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from clustermarket.sharing.tables import Idea
+
+_COLUMNS = (
+    "i.id AS id, i.author AS author, i.school AS school, i.tag AS tag, i.title AS title,"
+    " i.body AS body, i.published_title AS published_title,"
+    " i.published_body AS published_body, i.status AS status, i.is_public AS is_public,"
+    " i.created_at AS created_at, i.public_comments AS public_comments,"
+    " i.submitted_at AS submitted_at, i.photo_name AS photo_name,"
+    " i.thumb_name AS thumb_name, i.photo_alt AS photo_alt,"
+    " a.first_name AS author_first, a.last_name AS author_last, a.role AS author_role,"
+    " s.name AS school_name"
+    " FROM idea i LEFT JOIN app_user a ON i.author = a.id"
+    " LEFT JOIN school s ON i.school = s.id"
+)
+# The cluster's schools and accounts (a handful of ids each, through their indexes), as
+# `written_in` means it: an idea's school's cluster, or its author's.
+_IN_CLUSTER = (
+    " AND (i.school IN (SELECT id FROM school WHERE cluster = {})"
+    " OR i.author IN (SELECT id FROM app_user WHERE cluster = {}))"
+)
+
+
+@lru_cache(maxsize=16)
+def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool) -> str:
+    filters = (_IN_CLUSTER if in_cluster else "") + (" AND i.school = {}" if school else "")
+    filters += " AND i.tag = {}" if tag else ""
+    order = "created_at DESC, id DESC"
+    if discussed:
+        order = "public_comments DESC, " + order
+    return (
+        f"SELECT {_COLUMNS} WHERE i.is_public = true{filters}"
+        f" UNION ALL SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public = false{filters}"
+        f" ORDER BY {order} LIMIT {{}} OFFSET {{}}"
+    )
+
+
+def board_page(
+    actor_id: int,
+    cluster_id: int | None,
+    school_id: int | None,
+    tag: str | None,
+    discussed: bool,
+    size: int,
+    offset: int,
+) -> Any:
+    """One page of the board (a query to `.run()`), in `Idea.select`'s columns and the
+    board's order: newest first, or most discussed (live comments) then newest."""
+    args: list[Any] = [cluster_id, cluster_id] if cluster_id is not None else []
+    args += [school_id] if school_id else []
+    args += [tag] if tag else []
+    sql = _sql(cluster_id is not None, bool(school_id), bool(tag), discussed)
+    return Idea.raw(sql, *args, actor_id, *args, size, offset)
