@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from piccolo.querystring import QueryString
+
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.clusters.services import create_cluster
 from clustermarket.schools.tables import School
+from clustermarket.settings import get_settings
+from clustermarket.sharing.board_sql import _sql
 from clustermarket.sharing.ideas import ideas_board
 from clustermarket.sharing.tables import Idea
+from piccolo_conf import DB
 from tests.conftest import make_user, school_id, seeded_cluster
 from tests.sharing.helpers import two_schools
 
@@ -119,3 +125,18 @@ async def test_the_board_pages_live_ideas_and_the_readers_own_in_order() -> None
                 order,
             )
             assert shown  # every filter here shows something
+
+
+@pytest.mark.skipif(get_settings().is_postgres, reason="SQLite's planner")
+async def test_on_sqlite_the_live_ideas_are_walked_from_the_boards_index() -> None:
+    """Not every idea of the cluster read and sorted (the `is_public` index, a temporary
+    b-tree) for a page: the live part of the page walks its order's index and stops (with
+    statistics, as the app keeps them: db.py::refresh_sqlite_statistics)."""
+    await _ideas()
+    await DB.run_ddl("ANALYZE")
+    for discussed, index in ((False, "idea_created_at"), (True, "idea_most_discussed")):
+        sql = "EXPLAIN QUERY PLAN " + _sql(True, False, False, discussed)
+        plan = await DB.run_querystring(QueryString(sql, 1, 1, 5, 1, 1, 30, 0))
+        live = [row["detail"] for row in plan][: [row["detail"] for row in plan].index("RIGHT")]
+        steps = " / ".join(live)
+        assert f"SCAN i USING INDEX {index}" in steps and "TEMP B-TREE" not in steps, steps

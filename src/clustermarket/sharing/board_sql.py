@@ -5,7 +5,10 @@ author = me`) SQLite read every idea of the cluster and sorted them for a page o
 (5.5 ms with 2,000 ideas). Split into the live ideas and the reader's own that are not
 live (`UNION ALL`, disjoint), each part is ordered on its own and the two are merged:
 the live part walks the `created_at` index (or `idea_most_discussed`) and stops after
-the page; the reader's own part is a few rows found through `idea_author`."""
+the page; the reader's own part is a few rows found through `idea_author`. `IS TRUE`, not
+`= true`: SQLite then cannot start from the `is_public` index (which narrows nothing) and
+sort every live idea; the planner still chooses by its statistics (a cluster's schools'
+and accounts' ideas, sorted, when that reads fewer rows, e.g. among many clusters)."""
 
 from __future__ import annotations
 
@@ -42,8 +45,8 @@ def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool) -> str:
     if discussed:
         order = "public_comments DESC, " + order
     return (
-        f"SELECT {_COLUMNS} WHERE i.is_public = true{filters}"
-        f" UNION ALL SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public = false{filters}"
+        f"SELECT {_COLUMNS} WHERE i.is_public IS TRUE{filters}"
+        f" UNION ALL SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public IS FALSE{filters}"
         f" ORDER BY {order} LIMIT {{}} OFFSET {{}}"
     )
 
