@@ -8,7 +8,6 @@ may change or withdraw them: own_words.py). Lists use a fixed number of queries.
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from clustermarket.media.services import cluster_folder, photo_path
 from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by, written_in
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
-from clustermarket.sharing.board_sql import board_page
+from clustermarket.sharing.board_sql import board_page, board_total
 from clustermarket.sharing.tables import (
     Comment,
     CommentTarget,
@@ -176,7 +175,7 @@ async def ideas_board(
     discussed = order == "discussed"
     page = await paginate_frozen(
         lambda size, offset: board_page(*scope, discussed, size, offset),
-        _board_count(*scope),
+        board_total(*scope),
         number,
         path="/ideas",
         params=params,
@@ -185,22 +184,6 @@ async def ideas_board(
     as_seen_by(IDEA, page.items, actor.id)
     await _with_counts(actor, page.items)
     return page
-
-
-# The board's count, built once per reader and filters (building it cost more than the
-# database's answer); its page is SQL written once (board_sql.py).
-def _board_where(actor_id: int, cluster_id: int | None, school_id: int | None, tag: str | None):
-    where = _visible_to(Idea, actor_id, cluster_id)
-    if school_id:
-        where &= Idea.school == school_id
-    if tag:
-        where &= Idea.tag == tag
-    return where
-
-
-@lru_cache(maxsize=256)
-def _board_count(*scope: Any) -> Any:
-    return Idea.count().where(_board_where(*scope)).freeze()
 
 
 # Each idea's reactions by kind, and which are the reader's, in one query written as SQL
