@@ -8,7 +8,6 @@ may change or withdraw them: own_words.py). Lists use a fixed number of queries.
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from clustermarket.media.services import cluster_folder, photo_path
 from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by, written_in
 from clustermarket.moderation.services import send_new
 from clustermarket.projects.tables import Project
+from clustermarket.sharing.board_sql import board_page, board_total
 from clustermarket.sharing.tables import (
     Comment,
     CommentTarget,
@@ -174,8 +174,8 @@ async def ideas_board(
     )
     discussed = order == "discussed"
     page = await paginate_frozen(
-        lambda size, offset: _board_rows(*scope, discussed, size, offset),
-        _board_count(*scope),
+        lambda size, offset: board_page(*scope, discussed, size, offset),
+        board_total(*scope),
         number,
         path="/ideas",
         params=params,
@@ -184,40 +184,6 @@ async def ideas_board(
     as_seen_by(IDEA, page.items, actor.id)
     await _with_counts(actor, page.items)
     return page
-
-
-# The board's queries, built once per reader, filters, order and page (the select joins the
-# authors and schools: building it cost more than the database's answer).
-def _board_where(actor_id: int, cluster_id: int | None, school_id: int | None, tag: str | None):
-    where = _visible_to(Idea, actor_id, cluster_id)
-    if school_id:
-        where &= Idea.school == school_id
-    if tag:
-        where &= Idea.tag == tag
-    return where
-
-
-@lru_cache(maxsize=256)
-def _board_count(*scope: Any) -> Any:
-    return Idea.count().where(_board_where(*scope)).freeze()
-
-
-@lru_cache(maxsize=512)
-def _board_rows(
-    actor_id: int,
-    cluster_id: int | None,
-    school_id: int | None,
-    tag: str | None,
-    discussed: bool,
-    size: int,
-    offset: int,
-) -> Any:
-    query = Idea.select(*Idea.all_columns(exclude=[Idea.feedback]), *author_columns(Idea))
-    query = query.where(_board_where(actor_id, cluster_id, school_id, tag))
-    if discussed:
-        query = query.order_by(Idea.public_comments, ascending=False)
-    query = query.order_by(Idea.created_at, ascending=False).order_by(Idea.id, ascending=False)
-    return query.limit(size).offset(offset).freeze()
 
 
 # Each idea's reactions by kind, and which are the reader's, in one query written as SQL

@@ -1,0 +1,107 @@
+"""The ideas board's page as SQL written once (the same on both engines).
+
+The reader sees the cluster's live ideas and their own: as one condition (`is_public OR
+author = me`) SQLite read every idea of the cluster and sorted them for a page of 30
+(5.5 ms with 2,000 ideas). Split into the live ideas and the reader's own that are not
+live (`UNION ALL`, disjoint), each part is ordered on its own and the two are merged:
+the live part walks the `created_at` index (or `idea_most_discussed`) and stops after
+the page; the reader's own part is a few rows found through `idea_author`. `IS TRUE`, not
+`= true`: SQLite then cannot start from the `is_public` index (which narrows nothing) and
+sort every live idea; the planner still chooses by its statistics (a cluster's schools'
+and accounts' ideas, sorted, when that reads fewer rows, e.g. among many clusters)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from clustermarket.sharing.tables import Idea
+
+_COLUMNS = (
+    "i.id AS id, i.author AS author, i.school AS school, i.tag AS tag, i.title AS title,"
+    " i.body AS body, i.published_title AS published_title,"
+    " i.published_body AS published_body, i.status AS status, i.is_public AS is_public,"
+    " i.created_at AS created_at, i.public_comments AS public_comments,"
+    " i.submitted_at AS submitted_at, i.photo_name AS photo_name,"
+    " i.thumb_name AS thumb_name, i.photo_alt AS photo_alt,"
+    " a.first_name AS author_first, a.last_name AS author_last, a.role AS author_role,"
+    " s.name AS school_name"
+    " FROM idea i LEFT JOIN app_user a ON i.author = a.id"
+    " LEFT JOIN school s ON i.school = s.id"
+)
+# The cluster's schools and accounts (a handful of ids each, through their indexes), as
+# `written_in` means it: an idea's school's cluster, or its author's.
+_IN_CLUSTER = (
+    " AND (i.school IN (SELECT id FROM school WHERE cluster = {})"
+    " OR i.author IN (SELECT id FROM app_user WHERE cluster = {}))"
+)
+
+
+@lru_cache(maxsize=16)
+def _filters(in_cluster: bool, school: bool, tag: bool) -> str:
+    filters = (_IN_CLUSTER if in_cluster else "") + (" AND i.school = {}" if school else "")
+    return filters + (" AND i.tag = {}" if tag else "")
+
+
+@lru_cache(maxsize=16)
+def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool) -> str:
+    filters = _filters(in_cluster, school, tag)
+    order = "created_at DESC, id DESC"
+    if discussed:
+        order = "public_comments DESC, " + order
+    return (
+        f"SELECT {_COLUMNS} WHERE i.is_public IS TRUE{filters}"
+        f" UNION ALL SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public IS FALSE{filters}"
+        f" ORDER BY {order} LIMIT {{}} OFFSET {{}}"
+    )
+
+
+@lru_cache(maxsize=8)
+def _count_sql(in_cluster: bool, school: bool, tag: bool) -> str:
+    filters = _filters(in_cluster, school, tag)
+    return (
+        f"SELECT (SELECT COUNT(*) FROM idea i WHERE i.is_public IS TRUE{filters})"
+        f" + (SELECT COUNT(*) FROM idea i WHERE i.author = {{}} AND i.is_public IS FALSE{filters})"
+        " AS total"
+    )
+
+
+def _scope_args(cluster_id: int | None, school_id: int | None, tag: str | None) -> list[Any]:
+    args: list[Any] = [cluster_id, cluster_id] if cluster_id is not None else []
+    return args + ([school_id] if school_id else []) + ([tag] if tag else [])
+
+
+class _Total:
+    """The board's total, run like a Piccolo count (`paginate_frozen`)."""
+
+    def __init__(self, query: Any) -> None:
+        self.query = query
+
+    async def run(self) -> int:
+        return int((await self.query.run())[0]["total"])
+
+
+def board_total(
+    actor_id: int, cluster_id: int | None, school_id: int | None, tag: str | None
+) -> _Total:
+    """How many ideas the board shows the reader: the live ones and their own (without
+    materialising every idea id of the cluster: 1.8 → 0.35 ms on 2,000 ideas)."""
+    args = _scope_args(cluster_id, school_id, tag)
+    sql = _count_sql(cluster_id is not None, bool(school_id), bool(tag))
+    return _Total(Idea.raw(sql, *args, actor_id, *args))
+
+
+def board_page(
+    actor_id: int,
+    cluster_id: int | None,
+    school_id: int | None,
+    tag: str | None,
+    discussed: bool,
+    size: int,
+    offset: int,
+) -> Any:
+    """One page of the board (a query to `.run()`), in `Idea.select`'s columns and the
+    board's order: newest first, or most discussed (live comments) then newest."""
+    args = _scope_args(cluster_id, school_id, tag)
+    sql = _sql(cluster_id is not None, bool(school_id), bool(tag), discussed)
+    return Idea.raw(sql, *args, actor_id, *args, size, offset)
