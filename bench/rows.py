@@ -32,11 +32,11 @@ import statistics
 import sys
 import tempfile
 import time
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from query_count import count_queries, counting  # noqa: E402
 from scale import (  # noqa: E402
     PAGES,
     ROLES,
@@ -51,23 +51,6 @@ ROWS = ["ideas board", "ideas, most discussed", "my orders"]
 ROWS += ["staff orders (teacher)", "staff orders (admin)"]
 # What counts as one row on each page, to print how full the page is.
 ROW_MARK = re.compile(r'<li class="card( idea)?"|<tr id="order-')
-
-_queries: ContextVar[list[int] | None] = ContextVar("rows_queries", default=None)
-
-
-def _count_queries() -> None:
-    from piccolo_conf import DB
-
-    engine_class = type(DB)
-    original = engine_class.run_querystring
-
-    async def counting(engine: Any, *args: Any, **kwargs: Any) -> Any:
-        box = _queries.get()
-        if box is not None:
-            box[0] += 1
-        return await original(engine, *args, **kwargs)
-
-    engine_class.run_querystring = counting  # type: ignore[method-assign]
 
 
 async def _sign_in(client: Any, role: str | None) -> None:
@@ -91,7 +74,7 @@ async def _time(pages: list[tuple[str, str | None, str]], runs: int, profile: st
     from clustermarket.server import create_app
     from clustermarket.settings import get_settings
 
-    _count_queries()
+    count_queries()
     app = create_app(get_settings())
     logging.disable(logging.INFO)  # one line per request to stderr: not what is measured
     print("| page | fastest ms | median ms | least CPU ms | queries | rows |", flush=True)
@@ -116,14 +99,14 @@ async def _one_page(
     if label == profile:
         await _profile(client, path, runs)
         return
-    times, cpu, box = [], [], [0]
-    token = _queries.set(box)
-    for _ in range(runs):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        await client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-    _queries.reset(token)
+    times: list[float] = []
+    cpu: list[float] = []
+    with counting() as box:
+        for _ in range(runs):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            await client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
     print(
         f"| {label} | {min(times):.2f} | {statistics.median(times):.2f} "
         f"| {min(cpu):.2f} | {box[0] // runs} | {rows} |",
