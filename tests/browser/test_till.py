@@ -8,18 +8,22 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from tests.browser.checks import _info, check_page
 from tests.browser.conftest import OpenPage
-from tests.browser.journeys import PUPIL, sign_in
 from tests.browser.till_steps import (
     CANDLE,
     TOTE,
     add,
+    another_phone,
+    answer_busy,
+    back_online,
+    dismissed_dialogs,
     eventually,
-    forget_offline_noise,
+    how_many,
     left_of,
     money,
     open_till,
-    queue_again,
     queued,
+    reopen_offline,
+    send_again,
     service_worker_ready,
     takings,
     tile,
@@ -114,9 +118,7 @@ async def test_selling_on_with_no_signal(open_page: OpenPage) -> None:
     await expect(pupil.locator("#takings-total")).to_have_text(money(before[0] + 450 + 600 + 2100))
 
     # The phone reloads the till with no signal: the service worker serves it.
-    await pupil.reload()
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    await pupil.wait_for_function("() => !navigator.onLine")  # the reloaded page has no signal
+    await reopen_offline(pupil)
     await expect(banner).to_contain_text("Offline — 3 sales waiting to send")
     await add(pupil, CANDLE)
     await pupil.get_by_role("button", name="Card", exact=True).tap()  # 4
@@ -127,21 +129,15 @@ async def test_selling_on_with_no_signal(open_page: OpenPage) -> None:
     kept = await queued(pupil)
     assert len(kept) == 5
     assert await takings(pupil) == before  # nothing reached the server yet
-    forget_offline_noise(pupil)
 
-    await context.set_offline(False)
-    await expect(banner).to_be_hidden(timeout=15_000)
+    await back_online(pupil)
     expected = before[0] + 450 + 600 + 2100 + 450 + 600
     assert await takings(pupil) == (expected, before[1] + 5)
     assert await left_of(pupil, CANDLE) == 16
     assert await left_of(pupil, TOTE) == 6
 
     # The same five tickets sent again (a phone that lost its answers) change nothing.
-    await queue_again(pupil, kept)
-    await pupil.reload()
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    await expect(banner).to_be_hidden(timeout=15_000)
-    assert await queued(pupil) == []
+    await send_again(pupil, kept)
     assert await takings(pupil) == (expected, before[1] + 5)
     assert await left_of(pupil, CANDLE) == 16
     await check_page(pupil, "till-back-online")
@@ -160,16 +156,12 @@ async def test_an_offline_sale_beyond_the_stock_is_recorded_and_flagged(
     await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
 
     # Meanwhile another phone of the team, with a signal, sells the last candle.
-    other = await open_page("phone")
-    await sign_in(other, *PUPIL)
-    await other.goto(pupil.url)
+    other = await another_phone(open_page, pupil.url)
     await add(other, CANDLE)
     await other.get_by_role("button", name="Card", exact=True).tap()
     await eventually(lambda: left_of(other, CANDLE), 1)
 
-    forget_offline_noise(pupil)
-    await pupil.context.set_offline(False)
-    await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
+    await back_online(pupil)
     assert await takings(pupil) == (before[0] + 900 + 450, before[1] + 2)
     assert await left_of(pupil, CANDLE) == 0
     await pupil.reload()
@@ -186,7 +178,7 @@ async def test_a_busy_server_answering_503_keeps_the_sale_until_it_is_recorded_o
 
     async def busy(route) -> None:
         answered.append(503)
-        await route.fulfill(status=503, headers={"Retry-After": "1"}, body="Busy")
+        await answer_busy(route)
 
     await pupil.route("**/tickets", busy)
     await add(pupil, TOTE, 2)
@@ -206,9 +198,7 @@ async def test_a_ticket_refused_online_comes_back_with_the_count_corrected(
     open_page: OpenPage,
 ) -> None:
     pupil = await open_till(open_page, {CANDLE: 1, TOTE: 5})
-    other = await open_page("phone")  # another phone of the team sells the last candle
-    await sign_in(other, *PUPIL)
-    await other.goto(pupil.url)
+    other = await another_phone(open_page, pupil.url)  # it sells the last candle
     await add(other, CANDLE)
     await other.get_by_role("button", name="Cash", exact=True).tap()
     await eventually(lambda: left_of(other, CANDLE), 0)
@@ -233,29 +223,17 @@ async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page
     await pupil.context.set_offline(True)
     await add(pupil, TOTE)
     await pupil.get_by_role("button", name="Card", exact=True).tap()
-    warnings: list[str] = []
-
-    async def dismiss(dialog) -> None:
-        warnings.append(dialog.message)
-        await dialog.dismiss()
-
-    pupil.on("dialog", dismiss)
+    warnings = dismissed_dialogs(pupil)
     await pupil.get_by_role("link", name="Close the stall (on the stall page)").tap()
     await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
     assert warnings and "1 sale is still waiting to send" in warnings[0]
     assert pupil.url.endswith("/till")  # stayed: nothing discarded
     await pupil.get_by_role("button", name="Sign out").tap()
-
-    async def asked() -> int:
-        return len(warnings)
-
-    await eventually(asked, 2)
+    await eventually(lambda: how_many(warnings), 2)
     assert "1 sale is still waiting to send" in warnings[1]
     await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
     assert pupil.url.endswith("/till")
-    forget_offline_noise(pupil)
-    await pupil.context.set_offline(False)
-    await expect(pupil.locator("#till-banner")).to_be_hidden(timeout=15_000)
+    await back_online(pupil)
 
     await pupil.get_by_role("link", name="Close the stall (on the stall page)").tap()
     await pupil.get_by_label("Cash counted in the tin (£)").fill("20.00")

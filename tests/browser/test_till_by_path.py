@@ -10,22 +10,27 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Dialog, Route, expect
+from playwright.async_api import expect
 
 from tests.browser.checks import _info, check_page
-from tests.browser.conftest import OpenPage, _manage, server_env, serving
+from tests.browser.conftest import OpenPage
 from tests.browser.till_steps import (
     CANDLE,
     QUEUE,
     TOTE,
     add,
+    answer_busy,
+    demo_server,
+    dismissed_dialogs,
     eventually,
     forget_offline_noise,
+    how_many,
     left_of,
     money,
     open_till,
-    queue_again,
     queued,
+    reopen_offline,
+    send_again,
     service_worker_ready,
     takings,
 )
@@ -37,17 +42,10 @@ ROOT, OTHER = "/c/aylsham", "/c/marshwick"
 def app_server(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[str]:
     """This module's own server (in place of conftest's): CLUSTER_ROUTING=path, with the demo
     data and the second demo cluster. Yields its base URL."""
-    env = server_env(tmp_path_factory.mktemp("browser-server-by-path"))
-    env["CLUSTER_ROUTING"] = "path"
-    _manage(env, "migrate")
-    _manage(env, "demo")
-    _manage(env, "demo", "--second-cluster")
-    with serving(env, output_dir / "server-by-path.log") as url:
+    with demo_server(
+        tmp_path_factory, output_dir, "by-path", routing="path", second_cluster=True
+    ) as url:
         yield url
-
-
-async def _count(items: list) -> int:
-    return len(items)
 
 
 async def _waiting_on(page, address: str) -> int:
@@ -86,9 +84,7 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     await expect(banner).to_contain_text("Offline — 2 sales waiting to send")
 
     # Reloaded with no signal: the cluster's service worker serves the till.
-    await pupil.reload()
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    await pupil.wait_for_function("() => !navigator.onLine")
+    await reopen_offline(pupil)
     await expect(banner).to_contain_text("Offline — 2 sales waiting to send")
     await add(pupil, TOTE)
     await pupil.get_by_role("button", name="Cash", exact=True).tap()  # 4: £6.00
@@ -102,25 +98,16 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     assert QUEUE not in databases  # nothing in a queue shared by every cluster
     assert await takings(pupil) == (before[0] + 450, before[1] + 1)
     # Signing out (its form's action has the prefix) asks first; dismissed, the sales stay.
-    asked: list[str] = []
-
-    async def dismiss(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        await dialog.dismiss()
-
-    pupil.on("dialog", dismiss)
+    asked = dismissed_dialogs(pupil)
     await pupil.get_by_role("button", name="Sign out").tap()
-    await eventually(lambda: _count(asked), 1)
+    await eventually(lambda: how_many(asked), 1)
     assert "3 sales are still waiting to send" in asked[0]
     assert pupil.url.endswith("/till")
     forget_offline_noise(pupil)
 
     # Back online, but the server busy a moment: meanwhile Marshwick, in the same browser,
     # has nothing waiting, while Aylsham's pages count its three.
-    async def busy(route: Route) -> None:
-        await route.fulfill(status=503, headers={"Retry-After": "1"}, body="Busy")
-
-    await context.route("**/tickets", busy)
+    await context.route("**/tickets", answer_busy)
     await context.set_offline(False)
     await expect(banner).to_contain_text("Server busy — 3 sales waiting to send")
     other = await context.new_page()
@@ -128,7 +115,7 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     assert await _waiting_on(other, f"{ROOT}/") == 3
     await other.close()
     _info(pupil).problems.clear()  # the 503s were the point
-    await context.unroute("**/tickets", busy)
+    await context.unroute("**/tickets", answer_busy)
 
     await expect(banner).to_be_hidden(timeout=15_000)
     expected = (before[0] + 450 + 600 + 900 + 600, before[1] + 4)
@@ -139,10 +126,6 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     assert tickets == {urlsplit(pupil.url).path.removesuffix("/till") + "/tickets"}
 
     # The same tickets sent again (a phone that lost the answers) change nothing.
-    await queue_again(pupil, kept, f"{QUEUE}@{ROOT}")
-    await pupil.reload()
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    await expect(banner).to_be_hidden(timeout=15_000)
-    assert await queued(pupil, f"{QUEUE}@{ROOT}") == []
+    await send_again(pupil, kept, f"{QUEUE}@{ROOT}")
     assert await takings(pupil) == expected
     await check_page(pupil, "till-by-path-back-online")

@@ -12,25 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from tests.browser.checks import check_page
-from tests.browser.conftest import OpenPage, _manage, server_env, serving
-from tests.browser.journeys import sign_in
+from tests.browser.conftest import OpenPage
 from tests.browser.till_steps import (
-    ADMIN,
     CANDLE,
     TOTE,
     add,
+    back_online,
+    demo_server,
     forget_offline_noise,
     left_of,
     money,
     open_till,
     queue_again,
     queued,
+    reopen_offline,
+    send_again,
     service_worker_ready,
+    signed_in_admin,
     takings,
     till_of,
+    till_ready,
 )
 
 
@@ -38,18 +42,14 @@ from tests.browser.till_steps import (
 def app_server(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[str]:
     """This module's own server (in place of conftest's), so that its second open market day
     never meets the other tests' stalls. Yields its base URL."""
-    env = server_env(tmp_path_factory.mktemp("browser-server-two-stalls"))
-    _manage(env, "migrate")
-    _manage(env, "demo")
-    with serving(env, output_dir / "server-two-stalls.log") as url:
+    with demo_server(tmp_path_factory, output_dir, "two-stalls") as url:
         yield url
 
 
 async def _second_stall(open_page: OpenPage) -> str:
     """The admin makes another market day, gives Aylsham Makers a stall on it and opens it;
     returns the stall's address."""
-    admin = await open_page("desktop")
-    await sign_in(admin, *ADMIN)
+    admin = await signed_in_admin(open_page)
     await admin.goto("/admin/market-days")
     await admin.get_by_label("Date").fill((dt.date.today() + dt.timedelta(days=40)).isoformat())
     await admin.get_by_label("Place").fill("Aylsham Town Hall")
@@ -65,13 +65,6 @@ async def _second_stall(open_page: OpenPage) -> str:
     return await admin.get_by_role("link", name="stall screen").get_attribute("href")
 
 
-async def _open_offline(page: Page, till: str) -> None:
-    """The phone, with no signal, opens a till it opened before: the worker serves it."""
-    await page.goto(till)
-    await expect(page.locator("#till[data-ready]")).to_have_count(1)
-    await page.wait_for_function("() => !navigator.onLine")
-
-
 async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     open_page: OpenPage, app_server: str
 ) -> None:
@@ -83,7 +76,7 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     await service_worker_ready(pupil)  # B's till is kept for offline use
     before_b = await takings(pupil)
     await pupil.goto(till_a)
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
+    await till_ready(pupil)
     await service_worker_ready(pupil)
     before_a = await takings(pupil)
     banner = pupil.locator("#till-banner")
@@ -98,7 +91,7 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     )  # all for the till that is open: no word of stalls
 
     # Still no signal, the phone moves to stall B's till: A's sales are not B's.
-    await _open_offline(pupil, till_b)
+    await reopen_offline(pupil, till_b)
     await expect(banner).to_contain_text("Offline — 2 sales waiting to send (oldest ")
     await expect(banner).to_contain_text(f": 2 for {name_a}")
     await expect(pupil.locator("#takings-total")).to_have_text(money(before_b[0]))
@@ -117,15 +110,13 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     older = {k: v for k, v in b1.items() if k not in ("stall", "stall_name", "tickets")}
     older |= {"ticket_id": "00000000-0000-4000-8000-0000000000b2", "method": "card"}
     await queue_again(pupil, [older])
-    await _open_offline(pupil, till_b)
+    await reopen_offline(pupil, till_b)
     await expect(banner).to_contain_text("4 sales waiting to send (oldest ")
     await expect(banner).to_contain_text(f": 2 for {name_a}; 2 for this stall")
     assert await takings(pupil, till_a) == before_a  # nothing reached the server yet
     assert await takings(pupil, till_b) == before_b
 
-    forget_offline_noise(pupil)
-    await pupil.context.set_offline(False)
-    await expect(banner).to_be_hidden(timeout=15_000)
+    await back_online(pupil)
     sent = await queued(pupil)
     expected_a = (before_a[0] + 450 + 1200, before_a[1] + 2)
     expected_b = (before_b[0] + 600 + 600, before_b[1] + 2)
@@ -137,10 +128,6 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     await expect(pupil.locator("#takings-total")).to_have_text(money(expected_b[0]))
 
     # The same tickets sent again (a phone that lost the answers) change nothing anywhere.
-    await queue_again(pupil, [*kept, older])
-    await pupil.reload()
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
-    await expect(banner).to_be_hidden(timeout=15_000)
-    assert await queued(pupil) == []
+    await send_again(pupil, [*kept, older])
     assert await takings(pupil, till_a) == expected_a
     assert await takings(pupil, till_b) == expected_b

@@ -1,15 +1,20 @@
-"""The till's steps that several browser tests share: a pupil's phone on a stall's till, and
-reading what the server and the phone's queue hold."""
+"""The till's steps that several browser tests share: a server of a test module's own, a
+pupil's phone on a stall's till, the phone losing and finding its signal, and reading what
+the server and the phone's queue hold."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from playwright.async_api import Page, expect
+import pytest
+from playwright.async_api import Dialog, Page, Route, expect
 
 from tests.browser.checks import _info
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import OpenPage, _manage, server_env, serving
 from tests.browser.journeys import PUPIL, go_to_stall, sign_in
 
 ADMIN = ("admin", "cluster-admin-demo")
@@ -17,9 +22,38 @@ CANDLE, TOTE = "Beeswax candle", "Printed tote bag"  # £4.50 and £6.00
 QUEUE = "cluster-market-till"  # the IndexedDB of the phone's queue (static/till/queue.js)
 
 
-async def _open_market_day(open_page: OpenPage, root: str) -> None:
+@contextmanager
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    output_dir: Path,
+    name: str,
+    *,
+    routing: str = "",
+    second_cluster: bool = False,
+) -> Iterator[str]:
+    """A test module's own server (in place of conftest's) with the demo data, its log in
+    server-`name`.log; `routing`: its CLUSTER_ROUTING; `second_cluster`: Marshwick beside
+    Aylsham. Yields its base URL."""
+    env = server_env(tmp_path_factory.mktemp(f"browser-server-{name}"))
+    if routing:
+        env["CLUSTER_ROUTING"] = routing
+    _manage(env, "migrate")
+    _manage(env, "demo")
+    if second_cluster:
+        _manage(env, "demo", "--second-cluster")
+    with serving(env, output_dir / f"server-{name}.log") as url:
+        yield url
+
+
+async def signed_in_admin(open_page: OpenPage, root: str = "") -> Page:
+    """The cluster admin on a desktop, signed in."""
     admin = await open_page("desktop")
     await sign_in(admin, *ADMIN, root=root)
+    return admin
+
+
+async def _open_market_day(open_page: OpenPage, root: str) -> None:
+    admin = await signed_in_admin(open_page, root)
     await admin.goto(f"{root}/admin/market-days")
     if await admin.get_by_role("cell", name="open", exact=True).count():
         return
@@ -37,6 +71,14 @@ async def open_till(open_page: OpenPage, stock: dict[str, int], root: str = "") 
     await sign_in(pupil, *PUPIL, root=root)
     await till_of(pupil, await go_to_stall(pupil), stock)
     return pupil
+
+
+async def another_phone(open_page: OpenPage, till: str) -> Page:
+    """Another phone of the team, its pupil signed in, on the till at `till`."""
+    other = await open_page("phone")
+    await sign_in(other, *PUPIL)
+    await other.goto(till)
+    return other
 
 
 async def till_of(pupil: Page, stall_url: str, stock: dict[str, int]) -> None:
@@ -63,7 +105,52 @@ async def till_of(pupil: Page, stall_url: str, stock: dict[str, int]) -> None:
     await pupil.wait_for_url(stall_url)
     await pupil.get_by_role("link", name="Open the till (full screen)").tap()
     await pupil.wait_for_url("**/till")
-    await expect(pupil.locator("#till[data-ready]")).to_have_count(1)
+    await till_ready(pupil)
+
+
+async def till_ready(page: Page) -> None:
+    """The till's script has started on the page."""
+    await expect(page.locator("#till[data-ready]")).to_have_count(1)
+
+
+async def reopen_offline(page: Page, till: str = "") -> None:
+    """The phone, with no signal, opens the till at `till` (else reloads its page): the
+    service worker serves it."""
+    if till:
+        await page.goto(till)
+    else:
+        await page.reload()
+    await till_ready(page)
+    await page.wait_for_function("() => !navigator.onLine")  # the new page has no signal
+
+
+async def back_online(page: Page) -> None:
+    """The phone finds its signal again and sends all it kept: the banner goes."""
+    forget_offline_noise(page)
+    await page.context.set_offline(False)
+    await expect(page.locator("#till-banner")).to_be_hidden(timeout=15_000)
+
+
+async def answer_busy(route: Route) -> None:
+    """The server too busy for the request (as a full queue answers)."""
+    await route.fulfill(status=503, headers={"Retry-After": "1"}, body="Busy")
+
+
+def dismissed_dialogs(page: Page) -> list[str]:
+    """From now on the page's dialogs are dismissed; the list fills with their messages."""
+    messages: list[str] = []
+
+    async def dismiss(dialog: Dialog) -> None:
+        messages.append(dialog.message)
+        await dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    return messages
+
+
+async def how_many(items: list) -> int:
+    """For `eventually`: the length of a list that fills in the background."""
+    return len(items)
 
 
 async def eventually(read, expected, seconds: float = 10) -> None:
@@ -145,6 +232,16 @@ async def queue_again(page: Page, entries: list[dict], database: str = QUEUE) ->
         })""",
         [database, entries],
     )
+
+
+async def send_again(page: Page, entries: list[dict], database: str = QUEUE) -> None:
+    """Tickets already sent put back in the queue (a phone that lost the server's answers):
+    reloaded, the till sends them and its queue empties."""
+    await queue_again(page, entries, database)
+    await page.reload()
+    await till_ready(page)
+    await expect(page.locator("#till-banner")).to_be_hidden(timeout=15_000)
+    assert await queued(page, database) == []
 
 
 def money(pence: int) -> str:
