@@ -1,7 +1,7 @@
-"""The stall screen: open with a float, record sales exactly once, undo, show the screen.
+"""The stall's sales: open with a float, record sales exactly once, undo, close.
 
-The takings and the tin's count are in market/takings.py; stock held for pre-orders in
-market/preorder_stock.py."""
+What the stall screen shows is in market/panel.py; the takings and the tin's count in
+market/takings.py; stock held for pre-orders in market/preorder_stock.py."""
 
 from __future__ import annotations
 
@@ -29,15 +29,12 @@ from clustermarket.market.tables import (
     Stall,
     StallStock,
 )
-from clustermarket.market.takings import stall_takings
-from clustermarket.moderation.content import PRODUCT
 from clustermarket.money import format_pence
 from clustermarket.timeutil import now
 
 MAX_QUANTITY = 20  # one tap sells a handful at most; more is a typing slip
 MAX_CASH_PENCE = 100_000  # £1,000: no school stall's tin holds more
 UNDO_MINUTES = 5
-RECENT_SALES = 6
 TAP_METHODS = (PaymentMethod.cash, PaymentMethod.card)
 
 
@@ -149,15 +146,6 @@ _SELL_COLUMNS = (
     StallStock.stall.closed_at.as_alias("closed_at"),
     StallStock.stall.market_day.status.as_alias("day_status"),
 )
-_SCREEN_COLUMNS = (
-    StallStock.product.id.as_alias("id"),
-    StallStock.brought,
-    StallStock.left,
-    StallStock.product.published_name.as_alias("name"),
-    StallStock.product.published_price_pence.as_alias("price_pence"),
-)
-_SCREEN_ORDER = StallStock.product.published_name
-_SELLABLE_STOCK = PRODUCT.public_where(StallStock.product)
 
 
 async def _sale_by_client_id(stall_id: int, client_id: str) -> dict[str, Any] | None:
@@ -311,82 +299,6 @@ async def give_change(stall: dict[str, Any], sale_id: int, tendered_pence: int) 
     sale["tendered_pence"] = tendered_pence
     sale["change_pence"] = tendered_pence - sale["amount_pence"]
     return sale
-
-
-# ------------------------------------------------------------------ what the screen shows
-
-
-async def stall_screen(stall: dict[str, Any]) -> dict[str, Any]:
-    """Products with what is left, takings by method, the last sales. Three queries."""
-    products = (
-        await StallStock.select(*_SCREEN_COLUMNS)
-        .where((StallStock.stall == stall["id"]) & (StallStock.brought > 0) & _SELLABLE_STOCK)
-        .order_by(_SCREEN_ORDER)
-    )
-    takings = await stall_takings(stall["id"])
-    recent = (
-        await Sale.select(*_SALE_COLUMNS)
-        .where(Sale.stall == stall["id"])
-        .order_by(Sale.id, ascending=False)
-        .limit(RECENT_SALES)
-    )
-    return panel(stall, products, takings, recent)
-
-
-def panel(
-    stall: dict[str, Any],
-    products: list[dict[str, Any]],
-    takings: dict[str, int],
-    recent: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """What the stall screen shows, from its reads (here, or market/tap.py's one statement)."""
-    _mark_undo(recent)
-    for product in products:
-        product["sale_id"] = str(uuid.uuid4())  # each tap carries a fresh id made here
-    return {
-        "products": products,
-        "takings": takings,
-        "recent": recent,
-        "can_sell": _can_sell(stall),
-        "undo_minutes": UNDO_MINUTES,
-        "max_quantity": MAX_QUANTITY,
-    }
-
-
-def tap_answer(
-    stall: dict[str, Any],
-    product_id: int,
-    products: list[dict[str, Any]],
-    takings: dict[str, int],
-    recent: list[dict[str, Any]],
-    outcome: SaleOutcome | None = None,
-) -> dict[str, Any] | None:
-    """What a tap changes on the stall screen, from the same reads as `panel`: the tapped
-    product's tile (what is left, with a fresh sale id for its next tap), the takings and
-    the line of the sale it made (`new_sales`: none if refused; None, the whole list, for a
-    repeat, whose first answer may never have arrived). None when the tap did not reach a
-    product the screen shows or the stall cannot sell: then the whole panel changes."""
-    product = next((p for p in products if p["id"] == product_id), None)
-    if product is None or not _can_sell(stall):
-        return None
-    new_sales: list[dict[str, Any]] | None = []
-    if outcome is not None:
-        made = not outcome.repeated and recent and recent[0]["id"] == outcome.sale["id"]
-        new_sales = recent[:1] if made else None
-    _mark_undo(recent if new_sales is None else new_sales)
-    return {
-        "product": {**product, "sale_id": str(uuid.uuid4())},
-        "takings": takings,
-        "recent": recent,
-        "new_sales": new_sales,
-        "can_sell": True,
-    }
-
-
-def _mark_undo(recent: list[dict[str, Any]]) -> None:
-    cutoff = now() - dt.timedelta(minutes=UNDO_MINUTES)
-    for sale in recent:
-        sale["can_undo"] = sale["voided_at"] is None and _aware(sale["recorded_at"]) >= cutoff
 
 
 def _can_sell(stall: dict[str, Any]) -> bool:

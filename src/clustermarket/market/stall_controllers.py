@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.market import finances, sales, services, takings, tap
+from clustermarket.market import panel as stall_panel  # the reads below are named `panel`
 from clustermarket.market import stock as stall_stock  # the handlers below are named `stock`
 from clustermarket.market.controllers import Form
 from clustermarket.market.hooks import hooks
@@ -81,17 +82,17 @@ class StallController(Controller):
         that product's tile, the totals and the sale's line."""
         if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
             stall, panel = await tap.screen(request.user, stall_id)
-            screen = sales.panel(stall, **panel)
+            screen = stall_panel.panel(stall, **panel)
         else:
             async with services.one_connection():
                 stall = stall or await services.stall_for_worker(request.user, stall_id)
-                screen = await sales.stall_screen(stall)
+                screen = await stall_panel.stall_screen(stall)
         pre_orders = None
         if not request.htmx:  # issue 6: the full page lists pre-orders to collect
             pre_orders = await hooks.orders_to_collect(stall["id"])
         elif tapped is not None:
             reads = (screen["products"], screen["takings"], screen["recent"])
-            screen = sales.tap_answer(stall, tapped, *reads, outcome) or screen
+            screen = stall_panel.tap_answer(stall, tapped, *reads, outcome) or screen
         return self._render(request, stall, screen, message, error, status, change, pre_orders)
 
     def _render(
@@ -118,7 +119,7 @@ class StallController(Controller):
             return Template("market/stall.html", context=context, status_code=status)
         # A tap's form swaps nothing itself: its answer says what to swap (HX-Reswap also
         # tells a page drawn before tap answers were out-of-band not to swap its panel).
-        if "product" in screen:  # a tap's answer (sales.tap_answer): out-of-band swaps
+        if "product" in screen:  # a tap's answer (stall_panel.tap_answer): out-of-band swaps
             return Template(
                 "market/_stall_tap.html", context=context, status_code=status, headers=_OOB
             )
@@ -183,8 +184,8 @@ class StallController(Controller):
                 request, stall_id, message=message, error=error, status=status
             )
         sold = None if isinstance(outcome, MarketError) else outcome
-        answer = sales.tap_answer(stall, product_id, **panel, outcome=sold)
-        screen = answer or sales.panel(stall, **panel)
+        answer = stall_panel.tap_answer(stall, product_id, **panel, outcome=sold)
+        screen = answer or stall_panel.panel(stall, **panel)
         return self._render(request, stall, screen, message=message, error=error, status=status)
 
     @post("/sales/{sale_id:int}/void")

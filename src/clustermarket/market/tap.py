@@ -29,8 +29,8 @@ from litestar.exceptions import NotAuthorizedException
 from piccolo.engine.postgres import PostgresEngine
 
 from clustermarket.accounts.services import CurrentUser, NotFound, load_session_user
+from clustermarket.market.panel import RECENT_SALES
 from clustermarket.market.sales import (
-    RECENT_SALES,
     SaleOutcome,
     SoldOut,
     _check_can_sell,

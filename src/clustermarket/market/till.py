@@ -6,14 +6,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from clustermarket.market.sales import (
-    _SCREEN_COLUMNS,
-    _SCREEN_ORDER,
-    _SELLABLE_STOCK,
-    MAX_QUANTITY,
-    UNDO_MINUTES,
-    _can_sell,
-)
+from clustermarket.market.panel import _SCREEN_COLUMNS, _SCREEN_ORDER, _SELLABLE_STOCK
+from clustermarket.market.sales import MAX_QUANTITY, UNDO_MINUTES, _can_sell
 from clustermarket.market.services import MarketError, fits_database
 from clustermarket.market.tables import StallStock
 from clustermarket.market.takings import cash_summary, stall_takings
