@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -13,6 +13,7 @@ from clustermarket.accounts.account_settings import digest_settings, save_digest
 from clustermarket.accounts.services import AccountError
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 
 @dataclass

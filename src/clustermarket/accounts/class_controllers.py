@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -29,6 +29,7 @@ from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.clusters import site_address
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 
 @dataclass

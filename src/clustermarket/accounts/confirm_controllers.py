@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import Request
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -10,6 +10,7 @@ from clustermarket.accounts.services import NotFound, pupil_for_staff
 from clustermarket.rows import MAX_ROW_ID
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.confirm import Confirm
+from clustermarket.web.routes import get
 
 
 @get("/pupils/{pupil_id:int}/new-password", guards=[requires_staff])

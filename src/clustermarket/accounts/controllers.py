@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
@@ -21,6 +21,7 @@ from clustermarket.web.auth import requires_admin, requires_staff, session_for
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get, post
 from clustermarket.web.sessions import rotate_session_id
 from clustermarket.web.urls import local_path
 

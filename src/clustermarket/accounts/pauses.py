@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, Request, post
+from litestar import Litestar, Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
@@ -12,6 +12,7 @@ from litestar.response import Redirect
 from clustermarket.accounts.services import CurrentUser, _log_account, pupil_for_staff
 from clustermarket.accounts.signin_limits import limiter_for, wait_text
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.routes import post
 
 
 def limit_key(username: str, cluster_id: int | None) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -24,6 +24,7 @@ from clustermarket.timeutil import uk_time
 from clustermarket.web.auth import SESSION_CLUSTER, SESSION_EPOCH, SESSION_USER
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 from clustermarket.web.sessions import rotate_session_id
 
 _VERIFY_PATH = re.compile(r"^/sign-in/[^/]+/[^/]+/\d+$")

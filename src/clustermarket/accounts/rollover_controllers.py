@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -19,6 +19,7 @@ from clustermarket.accounts.class_controllers import school_choice
 from clustermarket.accounts.services import AccountError, CurrentUser, schools_in
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.routes import get, post
 
 
 def _date(text: str) -> dt.date | None:

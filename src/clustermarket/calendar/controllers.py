@@ -4,7 +4,7 @@ to the request's cluster (`current_cluster(request).id`, issue 15)."""
 
 from __future__ import annotations
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
@@ -14,6 +14,7 @@ from clustermarket.calendar.feed import public_feed
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.clusters import current_cluster, site_address
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get, post
 
 FEED_PATH = "/events.ics"
 

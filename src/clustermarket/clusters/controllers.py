@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -18,6 +18,7 @@ from clustermarket.schools.tables import Phase
 from clustermarket.web.auth import requires_platform_admin
 from clustermarket.web.forms import Form
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get, post
 
 NO_STORE = {"Cache-Control": "no-store"}  # the page may show a one-time password
 

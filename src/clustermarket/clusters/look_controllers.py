@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -24,6 +24,7 @@ from clustermarket.schools.tables import Phase, School
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
+from clustermarket.web.routes import get, post
 
 YEAR = "public, max-age=31536000, immutable"  # both addresses change with their content
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -18,6 +18,7 @@ from clustermarket.coop.services import CoopError
 from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 
 async def _ballot_page(user: CurrentUser, ballot_id: int, error: str | None = None) -> Template:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -22,6 +22,7 @@ from clustermarket.web.auth import requires_admin
 from clustermarket.web.clusters import current_cluster, site_address
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get, post
 
 
 def _settings(request: Request) -> Settings:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -21,6 +21,7 @@ from clustermarket.moderation.services import TextProblems
 from clustermarket.rows import parse_row_id
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
+from clustermarket.web.routes import get, post
 
 MEMBERS = [requires_member]
 

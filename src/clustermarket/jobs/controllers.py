@@ -3,7 +3,7 @@ of the last backup."""
 
 from __future__ import annotations
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from clustermarket.jobs import admin
 from clustermarket.ops.backup import last_backup_at
 from clustermarket.web.auth import requires_admin
+from clustermarket.web.routes import get, post
 
 
 @get("/admin/jobs", guards=[requires_admin])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -14,6 +14,7 @@ from clustermarket.market.takings import cash_summary, stall_takings
 from clustermarket.money import format_pence
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.confirm import Confirm
+from clustermarket.web.routes import get
 
 
 @get("/stalls/{stall_id:int}/closing", guards=[requires_signed_in])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -15,6 +15,7 @@ from clustermarket.market.controllers import Form, MarketDayForm, _parse
 from clustermarket.market.services import MarketError
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.clusters import current_cluster
+from clustermarket.web.routes import get, post
 
 
 class DayAdminController(Controller):

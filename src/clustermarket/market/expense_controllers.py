@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -16,6 +16,7 @@ from clustermarket.market.finances import MAX_EXPENSE_PENCE
 from clustermarket.market.sales import parse_pounds
 from clustermarket.market.services import MarketError
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.routes import get, post
 
 
 @dataclass

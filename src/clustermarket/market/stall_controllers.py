@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -26,6 +26,7 @@ from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
+from clustermarket.web.routes import get, post
 
 
 @dataclass

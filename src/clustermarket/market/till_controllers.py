@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import asyncpg
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -29,8 +29,9 @@ from clustermarket.market.tickets import (
 from clustermarket.market.till import parse_ticket_form, ticket_json, till_screen, till_state
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import now
-from clustermarket.web.auth import CHECKS_USER_ITSELF, post_guards_in_place, requires_signed_in
+from clustermarket.web.auth import CHECKS_USER_ITSELF, requires_signed_in
 from clustermarket.web.clusters import url_root
+from clustermarket.web.routes import get, post
 
 STATIC = PROJECT_ROOT / "static" / "till"
 
@@ -104,7 +105,7 @@ class TillController(Controller):
     async def show(self, request: Request, stall_id: FromPath[int]) -> Template:
         return await self._page(request, stall_id)
 
-    @post_guards_in_place("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
+    @post("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
     async def sell(self, request: Request, stall_id: FromPath[int]) -> Template | Response:
         """On PostgreSQL the user comes from the session (CHECKS_USER_ITSELF): the tap's
         statement checks it, and every other way through here checks it first."""

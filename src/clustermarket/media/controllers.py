@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -23,6 +23,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Multipart
+from clustermarket.web.routes import get, post
 
 
 @dataclass

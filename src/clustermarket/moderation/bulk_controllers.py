@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from litestar import Request, post
+from litestar import Request
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
 from clustermarket.moderation.bulk import approve_selected as approve_all
 from clustermarket.moderation.services import ModerationError
 from clustermarket.web.auth import requires_staff
+from clustermarket.web.routes import post
 
 
 @post("/moderation/approve-selected", guards=[requires_staff])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
@@ -25,6 +25,7 @@ from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get, post
 
 TABS = {
     "waiting": [ContentStatus.pending],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import Request
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from clustermarket.orders import buyers
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get
 
 
 @get("/my/orders", guards=[requires_signed_in])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
@@ -17,6 +17,7 @@ from clustermarket.orders.errors import OrderError
 from clustermarket.orders.payments import PaymentError
 from clustermarket.settings import Settings
 from clustermarket.web.clusters import current_cluster
+from clustermarket.web.routes import get, post
 
 
 def _settings(request: Request) -> Settings:

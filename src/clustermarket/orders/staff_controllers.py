@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
@@ -21,6 +21,7 @@ from clustermarket.orders.errors import OrderError
 from clustermarket.settings import Settings
 from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get, post
 
 
 def _settings(request: Request) -> Settings:

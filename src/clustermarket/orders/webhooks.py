@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Request, Response, post
+from litestar import Request, Response
 
 from clustermarket.accounts.services import NotFound
 from clustermarket.orders import payments, services, stripe_events
+from clustermarket.web.routes import post
 
 WEBHOOK_PATH = "/stripe/webhook"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -15,6 +15,7 @@ from clustermarket.orders.errors import OrderError
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Request, Response
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream, Template
 
@@ -33,6 +33,7 @@ from clustermarket.web.auth import requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.csv_stream import csv_download
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get
 
 
 def _report(user: CurrentUser, slug: str) -> Report:

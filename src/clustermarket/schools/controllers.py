@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -10,6 +10,7 @@ from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import public_teams_of_school
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get
 
 
 class SchoolController(Controller):

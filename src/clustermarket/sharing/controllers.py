@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
@@ -33,6 +33,7 @@ from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.pagination import page_number
+from clustermarket.web.routes import get, post
 from clustermarket.web.urls import local_path
 
 SIGNED_IN = [requires_signed_in]

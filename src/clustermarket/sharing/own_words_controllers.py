@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -21,6 +21,7 @@ from clustermarket.sharing import own_words
 from clustermarket.sharing.controllers import SIGNED_IN, problem_text
 from clustermarket.sharing.ideas import SharingError
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 WAITING_CHANGE = "Sent to your teacher. The box below says who sees what until they approve it."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -22,6 +22,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.forms import Form
+from clustermarket.web.routes import get, post
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+from litestar import Request, Response
 from litestar.response import Template
 
 from clustermarket.accounts.rollover import high_school_of
@@ -20,6 +20,7 @@ from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get
 
 
 @get("/", name="home", opt=PUBLIC_PAGE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from litestar import Request, get
+from litestar import Request
 from litestar.response import Template
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -16,6 +16,7 @@ from clustermarket.accounts.rollover import high_school_of
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get
 
 NOTICES = {"privacy": "privacy.md", "privacy-young": "privacy-young.md"}
 

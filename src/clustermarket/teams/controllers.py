@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -23,6 +23,7 @@ from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.routes import get, post
 
 
 @dataclass

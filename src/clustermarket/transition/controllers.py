@@ -3,7 +3,7 @@ team; pupils see them."""
 
 from __future__ import annotations
 
-from litestar import Request, get, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -12,6 +12,7 @@ from clustermarket.accounts.services import AccountError
 from clustermarket.rows import parse_row_id
 from clustermarket.transition import services
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.routes import get, post
 
 
 @get("/transition", guards=[requires_signed_in])

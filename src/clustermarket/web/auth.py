@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from litestar import HttpMethod
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
@@ -95,20 +93,3 @@ async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> Non
 async def requires_platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not _user(connection).is_platform_admin:
         raise PermissionDeniedException("This page is for the platform admin.")
-
-
-class _GuardsInPlace(HTTPRouteHandler):
-    """A route handler whose guards are given the handler itself: Litestar gives each guard
-    a `copy()` of it (some sixty attributes, about 20 µs a guard, twice per request here: the
-    cluster and the signed-in user) in case a guard changes it, and none of ours does. The
-    guards and their order are Litestar's (`resolve_guards`)."""
-
-    async def authorize_connection(self, connection: ASGIConnection) -> None:
-        for guard in self.resolve_guards():
-            await guard(connection, self)
-
-
-def post_guards_in_place(path: str, **kwargs: Any) -> _GuardsInPlace:
-    """Litestar's `@post(path, ...)` with the guards given the handler itself (above): on the
-    till's ticket, the busiest route (issue 17, target 4)."""
-    return _GuardsInPlace(path, http_method=HttpMethod.POST, **kwargs)
