@@ -58,6 +58,9 @@ from clustermarket.db import migrate  # noqa: E402
 from clustermarket.schools.tables import Cluster, School  # noqa: E402
 from clustermarket.server import create_app  # noqa: E402
 from clustermarket.settings import Settings, get_settings  # noqa: E402
+from tests.app_builds import parse_each_signature_once  # noqa: E402
+
+parse_each_signature_once()  # a build of the app per client, cheaper (tests/app_builds.py)
 
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -193,6 +196,17 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 def make_client(base_url: str = "http://testserver.local", **overrides: Any) -> AsyncTestClient:
     """A client for an app with some settings changed (e.g. a lower login limit)."""
     return AsyncTestClient(app=create_app(replace(get_settings(), **overrides)), base_url=base_url)
+
+
+def sibling_client(first: AsyncTestClient) -> AsyncTestClient:
+    """Another browser on the app `first` is running (several people on one server process,
+    as on one worker): its own cookies, the same app and event loop, no second build of the
+    app and no second start-up (a build is most of a short test's CPU, tests/app_builds.py).
+    It runs on `first`'s thread, so it is used only while `first` is open. Tests of what two
+    workers share build two apps (`make_client`) instead."""
+    other = AsyncTestClient(app=first.app, base_url=str(first.base_url))
+    other.blocking_portal = first.blocking_portal
+    return other
 
 
 # ------------------------------------------------------------------------ helpers

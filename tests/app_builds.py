@@ -1,0 +1,56 @@
+"""Cheaper app builds for the tests: each handler's signature parsed once per process.
+
+Most tests build the app afresh (`create_app`, a new one per client), and Litestar parses
+every route handler's signature again at each build: resolving the type hints of some 420
+handlers (`typing.get_type_hints`, an `eval` per annotation) was about half of the 0.26 s a
+build took, and building apps was most of the CPU of a test folder such as `tests/sharing`
+(README, "How long CI takes"). A parsed signature depends only on the function's code, its
+defaults, whether it is bound, and the names it is resolved against, so it is kept by those
+and handed to the next build (0.26 s → 0.09 s a build). `ParsedSignature` is a frozen
+dataclass that Litestar only reads (it deep-copies one before changing it).
+
+Only the tests do this: a server builds its app once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from litestar.utils.signature import ParsedSignature
+
+_PARSED: dict[tuple[Any, ...], ParsedSignature] = {}
+_parse = ParsedSignature.from_fn.__func__  # type: ignore[attr-defined]
+
+
+def _key(fn: Any, namespace: dict[str, Any]) -> tuple[Any, ...]:
+    function = getattr(fn, "__func__", fn)
+    return (
+        getattr(function, "__code__", function),
+        getattr(function, "__defaults__", None),
+        getattr(function, "__kwdefaults__", None) and tuple(function.__kwdefaults__.items()),
+        inspect.ismethod(fn),
+        tuple(sorted((name, id(value)) for name, value in namespace.items())),
+    )
+
+
+def _from_fn(cls: type[ParsedSignature], fn: Any, signature_namespace: dict[str, Any]):
+    try:
+        key = _key(fn, signature_namespace)
+        hash(key)
+    except TypeError:  # an unhashable default: parsed as Litestar would
+        return _parse(cls, fn, signature_namespace)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = _PARSED[key] = _parse(cls, fn, signature_namespace)
+    return parsed
+
+
+def parse_each_signature_once() -> None:
+    """Install the memo (idempotent)."""
+    ParsedSignature.from_fn = classmethod(_from_fn)  # type: ignore[method-assign,assignment]
+
+
+def parsed_count() -> int:
+    """How many signatures are kept (a test checks a second build adds none)."""
+    return len(_PARSED)
