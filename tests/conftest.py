@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -198,15 +199,23 @@ def make_client(base_url: str = "http://testserver.local", **overrides: Any) -> 
     return AsyncTestClient(app=create_app(replace(get_settings(), **overrides)), base_url=base_url)
 
 
-def sibling_client(first: AsyncTestClient) -> AsyncTestClient:
+def sibling_client(first: AsyncTestClient, base_url: str | None = None) -> AsyncTestClient:
     """Another browser on the app `first` is running (several people on one server process,
     as on one worker): its own cookies, the same app and event loop, no second build of the
     app and no second start-up (a build is most of a short test's CPU, tests/app_builds.py).
     It runs on `first`'s thread, so it is used only while `first` is open. Tests of what two
     workers share build two apps (`make_client`) instead."""
-    other = AsyncTestClient(app=first.app, base_url=str(first.base_url))
+    other = AsyncTestClient(app=first.app, base_url=base_url or str(first.base_url))
     other.blocking_portal = first.blocking_portal
     return other
+
+
+@asynccontextmanager
+async def another_browser(
+    first: AsyncTestClient, base_url: str | None = None
+) -> AsyncIterator[AsyncTestClient]:
+    """`sibling_client` for an `async with` block (where a test used `make_client()`)."""
+    yield sibling_client(first, base_url)
 
 
 # ------------------------------------------------------------------------ helpers

@@ -17,6 +17,7 @@ from clustermarket.projects.services import create_project
 from clustermarket.timeutil import UK, today_uk
 from tests.conftest import (
     QueryCounter,
+    another_browser,
     as_user,
     make_client,
     make_team,
@@ -94,7 +95,7 @@ async def test_the_public_see_public_events_and_market_days_soonest_first(client
     assert page.text.index("Spring eco meet-up") < page.text.index("Aylsham Market Place")
     assert "Year 6 transition day" not in page.text
 
-    async with make_client() as pupil:
+    async with another_browser(client) as pupil:
         await make_user("ameliab")
         await sign_in(pupil, "ameliab")
         mine = await pupil.get("/events")
@@ -111,7 +112,7 @@ async def test_a_private_event_is_404_to_the_public_and_to_community_accounts(cl
     await sign_in(client, "parent")
     assert (await client.get(f"/events/{private}")).status_code == 404
     assert "Year 6 transition day" not in (await client.get("/events")).text
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await make_user("staylor", role=Role.teacher)
         await sign_in(teacher, "staylor")
         assert (await teacher.get(f"/events/{private}")).status_code == 200
@@ -195,14 +196,14 @@ async def test_a_team_signs_up_to_present_approved_work_only(client) -> None:
     )
     assert twice.status_code == 400 and "already signed up" in twice.text
 
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         public = await visitor.get(f"/events/{event}")
         assert "Bee hotels" in public.text and "Aylsham Makers" in public.text
         assert "Secret draft" not in public.text and "Pupil0" not in public.text
 
     # A teacher hides the project: the event page no longer shows it.
     await hide(await as_user("staylor"), PROJECT, work["approved"], "Being reworked")
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         assert "Bee hotels" not in (await visitor.get(f"/events/{event}")).text
 
 
@@ -217,13 +218,13 @@ async def test_a_teacher_withdraws_a_sign_up_and_a_pupil_cannot(client) -> None:
 
     refused = await post_form(client, f"/events/{event}/signups/{signup}/withdraw", {})
     assert refused.status_code == 404 and await EventSignup.count() == 1
-    async with make_client() as other_school:
+    async with another_browser(client) as other_school:
         await make_user("pshah", role=Role.teacher, school="erpingham")
         await sign_in(other_school, "pshah")
         assert "Withdraw" not in (await other_school.get(f"/events/{event}")).text
         response = await post_form(other_school, f"/events/{event}/signups/{signup}/withdraw", {})
         assert response.status_code == 404 and await EventSignup.count() == 1
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         assert "Withdraw" in (await teacher.get(f"/events/{event}")).text
         response = await post_form(teacher, f"/events/{event}/signups/{signup}/withdraw", {})

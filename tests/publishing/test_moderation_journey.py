@@ -9,7 +9,7 @@ from clustermarket.catalogue.tables import Product
 from clustermarket.media.tables import Photo
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.settings import get_settings
-from tests.conftest import make_client, make_team, post_form, sign_in
+from tests.conftest import another_browser, make_team, post_form, sign_in
 from tests.publishing.test_images import jpeg_with_gps
 
 PRODUCT_FORM = {
@@ -60,7 +60,7 @@ async def test_the_whole_journey_from_draft_to_public(client) -> None:
     assert "Sent to your teacher" in page.text and "Waiting for your teacher" in page.text
 
     # The teacher sends it back with feedback.
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         queue = await teacher.get("/moderation")
         assert "Beeswax candle" in queue.text and "Aylsham Makers" in queue.text
@@ -93,7 +93,7 @@ async def test_the_whole_journey_from_draft_to_public(client) -> None:
     await post_form(client, f"/products/{product_id}/submit", {})
 
     # The teacher approves with a plain form post (no JavaScript).
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         response = await post_form(
             teacher, f"/moderation/product/{product_id}/approve", {}, follow_redirects=False
@@ -101,7 +101,7 @@ async def test_the_whole_journey_from_draft_to_public(client) -> None:
         assert response.status_code == 302
 
     # The public sees it, with its photo, and no pupil name anywhere.
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         page = await visitor.get(f"/products/{product_id}")
         assert page.status_code == 200
         assert "Burns for 20 hours" in page.text and "£4.50" in page.text
@@ -134,7 +134,7 @@ async def test_an_edit_after_approval_keeps_the_approved_version_public(client) 
     await sign_in(client, "ameliab")
     product_id = await pupil_drafts_product(client, team)
     await post_form(client, f"/products/{product_id}/submit", {})
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         await post_form(teacher, f"/moderation/product/{product_id}/approve", {})
 
@@ -147,20 +147,20 @@ async def test_an_edit_after_approval_keeps_the_approved_version_public(client) 
     assert "The last approved version stays on the website" in page.text
     await post_form(client, f"/products/{product_id}/submit", {})
 
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         public = await visitor.get(f"/products/{product_id}")
         assert "Beeswax candle" in public.text and "£4.50" in public.text
         assert "Giant candle" not in public.text
         listing = await visitor.get("/products")
         assert "Beeswax candle" in listing.text and "Giant candle" not in listing.text
 
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         queue = await teacher.get("/moderation")
         assert "Giant candle" in queue.text and "The version live now" in queue.text
         await post_form(teacher, f"/moderation/product/{product_id}/approve", {})
 
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         public = await visitor.get(f"/products/{product_id}")
         assert "Giant candle" in public.text and "£9.99" in public.text
 
@@ -171,7 +171,7 @@ async def test_reject_needs_feedback_hide_and_restore_are_logged(client) -> None
     product_id = await pupil_drafts_product(client, team)
     await post_form(client, f"/products/{product_id}/submit", {})
 
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         empty = await post_form(
             teacher,
@@ -256,7 +256,7 @@ async def test_photos_of_a_pupil_without_consent_are_held(client) -> None:
     assert "Waiting for photo consent check" in page.text
     await post_form(client, f"/products/{product_id}/submit", {})
 
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         queue = await teacher.get("/moderation")
         assert "No photo consent on record for the uploader" in queue.text
@@ -264,19 +264,19 @@ async def test_photos_of_a_pupil_without_consent_are_held(client) -> None:
         await post_form(teacher, f"/moderation/product/{product_id}/approve", {})
     photo = await Photo.select().first()
     assert photo["published"] is False and photo["held"] is True
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         assert (await visitor.get(f"/media/{photo['file_name']}")).status_code == 404
         assert photo["thumb_name"] not in (await visitor.get(f"/products/{product_id}")).text
 
     # Next time the teacher checks the photo and releases it.
     await post_form(client, f"/products/{product_id}/edit", PRODUCT_FORM)
     await post_form(client, f"/products/{product_id}/submit", {})
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         await post_form(
             teacher, f"/moderation/product/{product_id}/approve", {"release_held": "on"}
         )
-    async with make_client() as visitor:
+    async with another_browser(client) as visitor:
         assert (await visitor.get(f"/media/{photo['file_name']}")).status_code == 200
 
 
@@ -310,7 +310,7 @@ async def test_approval_publishes_only_the_version_the_teacher_saw(client) -> No
     await sign_in(client, "ameliab")
     product_id = await pupil_drafts_product(client, team)
     await post_form(client, f"/products/{product_id}/submit", {})
-    async with make_client() as teacher:
+    async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor")
         queue = await teacher.get("/moderation")
         seen = re.search(r'name="version" value="(\d+)"', queue.text).group(1)
