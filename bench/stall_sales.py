@@ -19,7 +19,8 @@ as much CPU as the server, so the figures measured them as much as the server.
 `--smoke`: 3 clients, 30 taps, a fresh SQLite database (a few seconds; CI runs it).
 Options (environment): CLIENTS (20), REQUESTS (2000), TAPS (bare,ticket,sale), WORKERS (1; with
 more, the workers share sessions through REDIS_URL, by default redis://127.0.0.1:6379/14),
-PROFILE=/tmp/x.prof (runs the server under cProfile).
+PROFILE=/tmp/x.prof (runs the server under cProfile), PRODUCTS (1: products on the stall, the
+first one tapped).
 Only ever talks to 127.0.0.1.
 """
 
@@ -65,7 +66,7 @@ app = Litestar([hello], openapi_config=None, logging_config=None)
 """
 
 SETUP = """
-import asyncio, datetime as dt, sys
+import asyncio, datetime as dt, os, sys
 from clustermarket.accounts.services import create_user
 from clustermarket.accounts.tables import Role
 from clustermarket.catalogue.tables import ContentStatus, Product
@@ -93,6 +94,12 @@ async def main(run, clients, stock, password):
     stall = (await Stall.insert(Stall(market_day=day, team=team, float_pence=2000,
         opened_at=now())).returning(Stall.id))[0]["id"]
     await StallStock.insert(StallStock(stall=stall, product=product, brought=stock, left=stock))
+    for i in range(int(os.environ.get("PRODUCTS", "1")) - 1):  # others on the stall, not tapped
+        other = (await Product.insert(Product(team=team, name=f"Other {i}", price_pence=300,
+            unit_cost_pence=100, status=ContentStatus.approved, published_name=f"Other {i}",
+            published_price_pence=300, is_public=True, created_at=now(),
+            updated_at=now())).returning(Product.id))[0]["id"]
+        await StallStock.insert(StallStock(stall=stall, product=other, brought=50, left=50))
     print(stall, product)
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))

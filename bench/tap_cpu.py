@@ -12,7 +12,8 @@ HTTP parsing (about 0.05 ms) and without PostgreSQL (its own processes). Not a t
         .venv/bin/python bench/tap_cpu.py           # CPU per tap, ROUNDS rounds of REQUESTS
     PROFILE=/tmp/x.prof ... bench/tap_cpu.py        # and cProfile by CPU time, not wall time
 
-Options (environment): CLIENTS (20), REQUESTS (2000), ROUNDS (3), TAPS (ticket,sale).
+Options (environment): CLIENTS (20), REQUESTS (2000), ROUNDS (3), TAPS (ticket,sale),
+PRODUCTS (1: products on the stall, one tapped).
 `--smoke`: 3 phones, 30 taps, one round, a fresh SQLite database (CI runs it).
 """
 

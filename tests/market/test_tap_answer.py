@@ -2,9 +2,14 @@
 product's tile, the takings, the last sales and the message, as out-of-band swaps of the
 same parts the stall page draws; the numbers stay right tap after tap, undo and sold out."""
 
+import json
 import re
 
+import pytest
+
+from clustermarket.market import tap as tap_statement
 from clustermarket.market.tables import Sale
+from clustermarket.settings import get_settings
 from tests.conftest import post_form, sign_in
 from tests.market.helpers import HTMX, left_of, new_sale_id, open_market, tap
 
@@ -177,3 +182,53 @@ async def test_a_tap_on_a_closed_stall_gets_the_whole_panel_without_buttons(clie
     assert "This stall is closed" in refused.text and 'name="method"' not in refused.text
     assert "Expected in the tin</dt><dd>£24.50" in refused.text
     assert await Sale.count() == 1
+
+
+@pytest.mark.skipif(not get_settings().is_postgres, reason="PostgreSQL's one-statement tap")
+async def test_a_tap_reads_only_its_product_and_the_whole_panel_only_when_it_answers_so(
+    client, monkeypatch
+) -> None:
+    """The tap's statement reads the tapped product alone and no last sales (the answer shows
+    nothing else); a repeat (all last sales) or a refusal that draws the whole panel reads
+    the stall screen again, every product and the last sales, as before."""
+    market = await open_market(candles=2)
+    await sign_in(client, "ameliab")
+    reads: list[tuple[list[int], int | None]] = []  # each statement: products, last sales
+    run_tap = tap_statement.run_tap
+
+    async def reading(*args):
+        rows = await run_tap(*args)
+        products, recent = (json.loads(rows[0][key] or "null") for key in ("products", "recent"))
+        reads.append((sorted(p["id"] for p in products or []), recent and len(recent)))
+        return rows
+
+    monkeypatch.setattr(tap_statement, "run_tap", reading)
+    both = sorted([market.candle, market.tote])
+
+    sold = await tap(client, market.stall, market.candle, htmx=True)
+    assert reads == [([market.candle], None)]
+    assert "1 left" in tile(sold.text, market.candle) and len(added(sold.text)) == 1
+    sale_id = new_sale_id()
+    await tap(client, market.stall, market.tote, "card", sale_id=sale_id, htmx=True)
+
+    reads.clear()  # the same tap again: the answer lists every last sale, read again
+    again = await tap(client, market.stall, market.tote, "card", sale_id=sale_id, htmx=True)
+    assert reads == [([market.tote], None), (both, 2)]
+    assert again.headers["hx-reswap"] == "none" and f'id="tap-{market.candle}"' not in again.text
+    recent = part(again.text, "recent-sales")
+    assert "Printed tote bag · £6.00 · card" in recent and "Beeswax candle · £4.50" in recent
+
+    await tap(client, market.stall, market.candle, htmx=True)
+    reads.clear()  # refused, sold out: its tile and the takings, from the one statement
+    refused = await tap(client, market.stall, market.candle, htmx=True)
+    assert refused.status_code == 409 and reads == [([market.candle], None)]
+    assert "Sold out" in tile(refused.text, market.candle)
+    assert "Takings <strong>£15.00</strong>" in part(refused.text, "stall-takings")
+
+    await post_form(client, f"/stalls/{market.stall}/close", {"amount": "29.00"})
+    reads.clear()  # refused, closed: the whole panel, every product and the last sales
+    closed = await tap(client, market.stall, market.tote, htmx=True)
+    assert closed.status_code == 400 and reads == [([market.tote], None), (both, 3)]
+    assert closed.text.lstrip().startswith('<div id="stall-panel"')
+    assert f'id="tap-{market.candle}"' in closed.text and f'id="tap-{market.tote}"' in closed.text
+    assert closed.text.count("· £4.50 · cash") == 2 and "This stall is closed" in closed.text

@@ -97,3 +97,30 @@ async def test_till_tickets_and_screen_taps_of_one_product_at_once_each_get_thei
     assert panel["recent"] == [] and panel["takings"]["sales"] == 6
     _, panel = await tap.screen(user, market.stall)
     assert len(panel["recent"]) == 6 and panel["takings"]["sales"] == 6
+
+
+async def test_screen_taps_reading_their_product_alone_share_a_batch_with_tickets() -> None:
+    """The htmx tap's statement (`whole=False`: the tapped product, no last sales) is the
+    same SQL text as the till's ticket's, so taps of one product at once still go together."""
+    market = await open_market(candles=10)
+    user = await _pupil()
+    tickets = [
+        TicketRequest(ticket_id=new_sale_id(), method="cash", lines={market.candle: 1})
+        for _ in range(3)
+    ]
+    slim = [
+        tap.tap(user, market.stall, market.candle, 1, "card", new_sale_id(), whole=False)
+        for _ in range(3)
+    ]
+    results = await asyncio.gather(*[tap.ticket(user, market.stall, t) for t in tickets], *slim)
+    till, screen = results[:3], results[3:]
+    assert all(isinstance(outcome, TicketOutcome) for outcome, _ in till)
+    for _, panel in till:  # the till keeps every product's count
+        assert [p["id"] for p in panel["products"]] == [market.candle, market.tote]
+    for outcome, _, panel in screen:  # its product, its own sale, the stall's takings
+        assert isinstance(outcome, SaleOutcome) and not outcome.repeated
+        assert [p["id"] for p in panel["products"]] == [market.candle]
+        assert [sale["id"] for sale in panel["recent"]] == [outcome.sale["id"]]
+    commits = await Sale.raw("SELECT count(DISTINCT xmin::text) AS n FROM sale")
+    assert commits[0]["n"] < 6  # sales committed together: the kinds went in one batch
+    assert await Sale.count() == 6 and await left_of(market.stall, market.candle) == 4

@@ -163,11 +163,13 @@ class StallController(Controller):
     async def _tap(
         self, request: HTMXRequest, stall_id: int, product_id: int, quantity: int, data: SaleForm
     ) -> Template:
-        """PostgreSQL: the sale and the panel's data in one statement (tap.py)."""
+        """PostgreSQL: the sale and what its answer shows in one statement (tap.py); the page,
+        the whole panel or all last sales (a refusal, a repeat) read again by `_screen`."""
         client_id = sales.check_tap(data.sale_id, data.method, quantity)
         try:
             outcome, stall, panel = await tap.tap(
-                request.user, stall_id, product_id, quantity, data.method, client_id
+                *(request.user, stall_id, product_id, quantity, data.method, client_id),
+                whole=False,
             )
         except asyncpg.UniqueViolationError:  # the same tap, at the same moment: a repeat
             outcome = await sales.record_sale(
@@ -177,17 +179,13 @@ class StallController(Controller):
                 request, stall_id, message=outcome.message, tapped=product_id, outcome=outcome
             )
         if isinstance(outcome, MarketError):
-            message, error, status = "", str(outcome), _status_for(outcome)
+            sold, said = None, {"error": str(outcome), "status": _status_for(outcome)}
         else:
-            message, error, status = outcome.message, "", 200
-        if not request.htmx:  # a plain form post: the whole page, with team and pre-orders
-            return await self._screen(
-                request, stall_id, message=message, error=error, status=status
-            )
-        sold = None if isinstance(outcome, MarketError) else outcome
+            sold, said = outcome, {"message": outcome.message}
         answer = stall_panel.tap_answer(stall, product_id, **panel, outcome=sold)
-        screen = answer or stall_panel.panel(stall, **panel)
-        return self._render(request, stall, screen, message=message, error=error, status=status)
+        if not request.htmx or answer is None or answer["new_sales"] is None:  # read it all
+            return await self._screen(request, stall_id, tapped=product_id, outcome=sold, **said)
+        return self._render(request, stall, answer, **said)
 
     @post("/sales/{sale_id:int}/void")
     async def void(

@@ -17,6 +17,9 @@ of one product arriving together share a round trip and a commit: market/tap_que
 - and the panel's data read in the same statement: products with what is left, the last
   sales and the running takings (kept on the stall row by triggers). A statement sees the
   database as it was before it ran, so the tap's own changes are added here in Python.
+  What it reads is chosen by parameters, one SQL text for every kind of tap (so the till's
+  tickets and the screen's taps of one product share a batch): `$11` the last sales, `$12`
+  every product of the stall (else only the tapped one: what an htmx tap's answer shows).
 """
 
 from __future__ import annotations
@@ -94,7 +97,8 @@ SELECT me.id AS me, st.*, stock.name, stock.price_pence, stock."left" AS left_be
         SELECT p.id, ss.brought, ss."left", p.published_name AS name,
             p.published_price_pence AS price_pence
         FROM stall_stock ss JOIN product p ON p.id = ss.product
-        WHERE ss.stall = st.id AND ss.brought > 0 AND p.is_public AND p.active) x
+        WHERE ss.stall = st.id AND ss.brought > 0 AND p.is_public AND p.active
+            AND ($12::boolean OR p.id = $4)) x
     ) AS products,
     CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC) FROM (
         SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
@@ -140,16 +144,18 @@ async def _run(
     ticket: str | None = None,
     tendered: int | None = None,
     recent: bool = True,
+    every_product: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The statement's row, the stall, the panel's data. `ticket`: the sale's ticket id (a
     single tap is its own ticket); `tendered`: cash handed over, at least the amount;
     `recent`: with the last sales (the stall screen's panel), or without (the till, which
-    shows its own last tickets: the statement skips reading them, its `CASE` says so)."""
+    shows its own last tickets: the statement skips reading them, its `CASE` says so);
+    `every_product`: every product of the stall, or the tapped one only (if shown)."""
     if not fits_database(stall_id):
         raise NotFound()
     params = (
         *(user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now()),
-        *(ticket or client_id, tendered, recent),
+        *(ticket or client_id, tendered, recent, every_product),
     )
     rows = await run_tap(Stall._meta.db, _TAP, (stall_id, product_id), params)
     row = rows[0]
@@ -179,11 +185,25 @@ async def screen(
 
 
 async def tap(
-    user: CurrentUser, stall_id: int, product_id: int, quantity: int, method: str, client_id: str
+    user: CurrentUser,
+    stall_id: int,
+    product_id: int,
+    quantity: int,
+    method: str,
+    client_id: str,
+    *,
+    whole: bool = True,
 ) -> tuple[SaleOutcome | MarketError, dict[str, Any], dict[str, Any]]:
     """One tap in one round trip: (the outcome or the refusal, the stall, the panel's data).
-    The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall."""
-    row, stall, panel = await _run(user, stall_id, product_id, quantity, method, client_id)
+    The caller has checked the input (`sales.check_tap`). NotFound: not this user's stall.
+    Not `whole`: the panel's data has only what an htmx tap's answer needs (`panel.
+    tap_answer`): the tapped product (none if the screen does not show it), the takings and,
+    as the last sales, the sale this tap made (none for a repeat: read them if needed)."""
+    row, stall, panel = await _run(
+        *(user, stall_id, product_id, quantity, method, client_id),
+        recent=whole,
+        every_product=whole,
+    )
     if row["earlier_id"] is not None:  # the same tap again: answered as the first was
         earlier = await _sale_by_client_id(stall_id, client_id)
         return SaleOutcome(sale=earlier, repeated=True, stall=stall), stall, panel
