@@ -14,7 +14,7 @@ from tests.web.test_row_queries import add_orders, count_queries, order_world
 PATHS = {
     "admin": ["/staff/orders", "/staff/orders?page=3", "/staff/orders?page=99"],
     "staylor": ["/staff/orders", "/staff/orders?page=2"],
-    "jpatel": ["/my/orders", "/my/orders?page=99"],
+    "jpatel": ["/my/orders", "/my/orders?page=99", "/my/orders?page=2147483647"],
 }
 
 

@@ -15,8 +15,6 @@ from typing import Any
 from clustermarket.orders.tables import Order
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
-MAX_PAGE = 1_000_000  # keeps the offset an integer on PostgreSQL; beyond is the last page
-
 # The lines' columns, named as `reading.with_lines` names them (prefixed in the joined row).
 _LINE_KEYS = (
     "id",
@@ -108,7 +106,7 @@ async def buyer_page(account_id: int, number: int, path: str) -> Page:
 
 
 async def _run(sql: str, scope: list[Any], number: int, path: str) -> Page:
-    number, size = min(number, MAX_PAGE), PAGE_SIZE
+    size = PAGE_SIZE
     offset = (number - 1) * size
     rows = await Order.raw(sql, *scope, *scope, size, offset, offset, size, size)
     total = int(rows[0]["total"]) if rows else 0
