@@ -115,6 +115,21 @@ async def add_orders(count: int, buyer: int, stalls: list[tuple[int, int]]) -> N
     await BuyerAccount.insert(*[BuyerAccount(order=o, account=buyer) for o in ids])
 
 
+async def order_world() -> tuple[int, list[tuple[int, int, int]]]:
+    """The admin, a teacher of Aylsham High, a buyer, and three stalls (two teams of Aylsham
+    High, one of Buxton) on one market day: (buyer, [(stall, product, day)])."""
+    await make_user("admin", role=Role.admin, school=None)
+    await make_user("staylor", role=Role.teacher)
+    buyer = await make_user("jpatel", role=Role.community, school=None)
+    day = await make_day(MarketStatus.open)
+    stalls = []
+    for n, school in enumerate(("aylsham-high", "aylsham-high", "buxton")):
+        team = await make_team(f"sellers-{n}", school=school)
+        [product] = await products(team, 1, start=900 + n)
+        stalls.append((await make_stall(day, team, {product: 500}), product, day))
+    return buyer, stalls
+
+
 async def count_queries(client, paths: dict[str | None, list[str]]) -> dict[str, int]:
     found = {}
     for who, wanted in paths.items():
@@ -149,15 +164,7 @@ async def test_a_full_page_of_ideas_reads_as_often_as_a_nearly_empty_one(client)
 
 
 async def test_full_pages_of_orders_read_as_often_as_nearly_empty_ones(client) -> None:
-    await make_user("admin", role=Role.admin, school=None)
-    await make_user("staylor", role=Role.teacher)
-    buyer = await make_user("jpatel", role=Role.community, school=None)
-    day = await make_day(MarketStatus.open)
-    stalls = []
-    for n, school in enumerate(("aylsham-high", "aylsham-high", "buxton")):
-        team = await make_team(f"sellers-{n}", school=school)
-        [product] = await products(team, 1, start=900 + n)
-        stalls.append((await make_stall(day, team, {product: 500}), product, day))
+    buyer, stalls = await order_world()
     paths = {
         "admin": ["/staff/orders", "/staff/orders?page=2"],
         "staylor": ["/staff/orders"],

@@ -3,14 +3,11 @@ under "My orders"; a buyer without an account keeps the private receipt link onl
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
-from clustermarket.orders.reading import with_lines
+from clustermarket.orders import lists
 from clustermarket.orders.tables import BuyerAccount
-from clustermarket.web.pagination import Page, paginate_frozen
+from clustermarket.web.pagination import Page
 
 
 def is_buyer_account(user: CurrentUser | None) -> bool:
@@ -32,39 +29,5 @@ async def buyer_details(user: CurrentUser | None) -> dict[str, str]:
 
 async def orders_of(user: CurrentUser, number: int = 1) -> Page:
     """A page of the orders placed from this account, newest first, with their lines and
-    the true total (three queries, built once per account and page)."""
-    page = await paginate_frozen(
-        lambda size, offset: _rows_of(user.id, size, offset),
-        _count_of(user.id),
-        number,
-        path="/my/orders",
-    )
-    await with_lines(page.items)
-    return page
-
-
-@lru_cache(maxsize=256)
-def _count_of(account: int) -> Any:
-    return BuyerAccount.count().where(BuyerAccount.account == account).freeze()
-
-
-@lru_cache(maxsize=256)
-def _rows_of(account: int, size: int, offset: int) -> Any:
-    order = BuyerAccount.order
-    return (
-        BuyerAccount.select(
-            order.id.as_alias("id"),
-            order.token.as_alias("token"),
-            order.status.as_alias("status"),
-            order.total_pence.as_alias("total_pence"),
-            order.created_at.as_alias("created_at"),
-            order.market_day.date.as_alias("day_date"),
-            order.market_day.location.as_alias("day_location"),
-        )
-        .where(BuyerAccount.account == account)
-        .order_by(order.created_at, ascending=False)
-        .order_by(BuyerAccount.id, ascending=False)
-        .limit(size)
-        .offset(offset)
-        .freeze()
-    )
+    the true total: one query, empty or full (orders/lists.py)."""
+    return await lists.buyer_page(user.id, number, "/my/orders")

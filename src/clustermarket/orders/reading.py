@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.market.services import fits_database
+from clustermarket.orders import lists
 from clustermarket.orders.errors import OrderError
 from clustermarket.orders.tables import Order, OrderLine
 from clustermarket.rows import group_rows
-from clustermarket.web.pagination import Page, paginate_frozen
+from clustermarket.web.pagination import Page
 
 log = logging.getLogger("clustermarket.orders")
 
@@ -88,61 +88,10 @@ async def order_by_id(order_id: int) -> dict[str, Any] | None:
 
 async def staff_orders(user: CurrentUser, number: int = 1) -> Page:
     """A page of the orders with something from the user's school (the cluster admin: all of
-    their cluster's), newest first, with the true total: three queries however many orders,
-    built once per cluster, school and page."""
+    their cluster's), newest first, with their lines and the true total: one query, empty
+    or full (orders/lists.py)."""
     school = None if user.is_admin else (user.school_id or 0)
-    scope = (user.cluster_id or 0, school)
-    page = await paginate_frozen(
-        lambda size, offset: _staff_rows(*scope, size, offset),
-        _staff_count(*scope),
-        number,
-        path="/staff/orders",
-    )
-    await with_lines(page.items)
-    return page
-
-
-def _staff_where(cluster_id: int, school_id: int | None) -> Any:
-    where = Order.market_day.cluster == cluster_id
-    if school_id is not None:  # a teacher: orders with a line of their school's stalls
-        school_lines = OrderLine.select(OrderLine.order).where(
-            OrderLine.stall.team.school == school_id
-        )
-        where &= Order.id.is_in(school_lines)
-    return where
-
-
-@lru_cache(maxsize=64)
-def _staff_count(cluster_id: int, school_id: int | None) -> Any:
-    return Order.count().where(_staff_where(cluster_id, school_id)).freeze()
-
-
-# What the staff's list shows of an order (templates/orders/_staff_order.html).
-STAFF_LIST_COLUMNS = (
-    Order.id,
-    Order.buyer_name,
-    Order.buyer_email,
-    Order.status,
-    Order.total_pence,
-    Order.stripe_payment_intent,
-    Order.market_day.date.as_alias("day_date"),
-)
-
-
-@lru_cache(maxsize=256)
-def _staff_rows(cluster_id: int, school_id: int | None, size: int, offset: int) -> Any:
-    """The page's orders: their ids first, newest first (narrow rows: SQLite walks the
-    orders from the newest and stops at the page, where a select of the wide rows sorted
-    every order of the cluster, 5-8 ms on the scale set), then what the list shows."""
-    page = (
-        Order.select(Order.id)
-        .where(_staff_where(cluster_id, school_id))
-        .order_by(Order.id, ascending=False)
-        .limit(size)
-        .offset(offset)
-    )
-    query = Order.select(*STAFF_LIST_COLUMNS).where(Order.id.is_in(page))
-    return query.order_by(Order.id, ascending=False).freeze()
+    return await lists.staff_page(user.cluster_id or 0, school, number, "/staff/orders")
 
 
 async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
