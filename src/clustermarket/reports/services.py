@@ -334,7 +334,7 @@ def _csv_column(key: str, values: list[Any]) -> list[str]:
         v
         if (kind := v.__class__) is str and v[:1] not in _FORMULA_STARTS
         else str(v)
-        if kind is int
+        if kind is int or kind is Decimal  # a share: "33.3", "-0.5"
         else _csv_text(v)
         for v in values
     ]
