@@ -19,7 +19,9 @@ from typing import Any
 
 from litestar.utils.signature import ParsedSignature
 
-_PARSED: dict[tuple[Any, ...], ParsedSignature] = {}
+# Each kept signature with the namespace's values it was resolved against: held here, so no
+# id in a key can be reused by another object while the key is kept.
+_PARSED: dict[tuple[Any, ...], tuple[ParsedSignature, tuple[Any, ...]]] = {}
 _parse = ParsedSignature.from_fn.__func__  # type: ignore[attr-defined]
 
 
@@ -40,10 +42,13 @@ def _from_fn(cls: type[ParsedSignature], fn: Any, signature_namespace: dict[str,
         hash(key)
     except TypeError:  # an unhashable default: parsed as Litestar would
         return _parse(cls, fn, signature_namespace)
-    parsed = _PARSED.get(key)
-    if parsed is None:
-        parsed = _PARSED[key] = _parse(cls, fn, signature_namespace)
-    return parsed
+    kept = _PARSED.get(key)
+    if kept is None:
+        kept = _PARSED[key] = (
+            _parse(cls, fn, signature_namespace),
+            tuple(signature_namespace.values()),
+        )
+    return kept[0]
 
 
 def parse_each_signature_once() -> None:
