@@ -43,11 +43,14 @@ _LINE_JOINS = (
 _OFFSET = "(SELECT CASE WHEN total > {} THEN {} ELSE (total - 1) / {} * {} END FROM n)"
 
 
-def _page_sql(scope: str, order: str, keys: str, page_order: str, columns: str) -> str:
+def _page_sql(
+    scope: str, order: str, keys: str, page_order: str, columns: str, count: str = ""
+) -> str:
     """`scope`: FROM and WHERE of the list's orders (alias o), `order`: their order, `keys`:
-    the page's columns (`id` and what `page_order`, the same order, reads)."""
+    the page's columns (`id` and what `page_order`, the same order, reads); `count`: the
+    total (`total`) read another way than by counting the scope, with the same parameters."""
     return (
-        f"WITH n AS (SELECT COUNT(*) AS total {scope}),"
+        f"WITH n AS ({count or f'SELECT COUNT(*) AS total {scope}'}),"
         f" page AS (SELECT {keys} {scope} ORDER BY {order} LIMIT {{}} OFFSET {_OFFSET})"
         f" SELECT n.total AS total, {columns}, {_LINE_COLUMNS}"
         " FROM n LEFT JOIN page ON TRUE LEFT JOIN pre_order o ON o.id = page.id"
@@ -57,10 +60,18 @@ def _page_sql(scope: str, order: str, keys: str, page_order: str, columns: str) 
 
 
 _STAFF_SCOPE = "FROM pre_order o JOIN market_day d ON d.id = o.market_day WHERE d.cluster = {}"
-# A teacher: orders with a line of their school's stalls.
-_SCHOOL_LINES = (
-    ' AND o.id IN (SELECT sl."order" FROM order_line sl JOIN stall ss ON ss.id = sl.stall'
-    " JOIN team st ON st.id = ss.team WHERE st.school = {})"
+# A teacher: orders with a line of their school's stalls, as `order_school` (kept by triggers
+# on the lines) has them: walked newest first by its index (school, order) to the page, and
+# counted by `order_school_count` (one row), so neither searches the order lines. A school's
+# stalls are its teams' at its own cluster's market days (market.services.assign_stall), so
+# its count is the cluster's list's whenever the school is the cluster's.
+_SCHOOL_SCOPE = (
+    'FROM order_school os JOIN pre_order o ON o.id = os."order"'
+    " JOIN market_day d ON d.id = o.market_day WHERE d.cluster = {} AND os.school = {}"
+)
+_SCHOOL_COUNT = (
+    "SELECT COALESCE(SUM(c.orders), 0) AS total FROM order_school_count c"
+    " JOIN school sc ON sc.id = c.school WHERE sc.cluster = {} AND c.school = {}"
 )
 # What the staff's list shows of an order (templates/orders/_staff_order.html).
 _STAFF_COLUMNS = (
@@ -72,8 +83,12 @@ _STAFF_COLUMNS = (
 
 @lru_cache(maxsize=2)
 def _staff_sql(school: bool) -> str:
-    scope = _STAFF_SCOPE + (_SCHOOL_LINES if school else "")
-    return _page_sql(scope, "o.id DESC", "o.id AS id", "page.id DESC", _STAFF_COLUMNS)
+    if school:
+        keys = 'os."order" AS id'
+        return _page_sql(
+            _SCHOOL_SCOPE, 'os."order" DESC', keys, "page.id DESC", _STAFF_COLUMNS, _SCHOOL_COUNT
+        )
+    return _page_sql(_STAFF_SCOPE, "o.id DESC", "o.id AS id", "page.id DESC", _STAFF_COLUMNS)
 
 
 _BUYER_SCOPE = 'FROM pre_order_buyer b JOIN pre_order o ON o.id = b."order" WHERE b.account = {}'

@@ -75,6 +75,25 @@ class OrderLine(Table):
     released_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
 
 
+class OrderSchool(Table, tablename="order_school"):
+    """An order with lines at a school's stalls, and how many: one row per (order, school),
+    kept by triggers on `order_line` (migration 2026-11-26T19:30), so a teacher's list walks
+    their school's orders newest first by its unique index (school, order) and stops at the
+    page, instead of searching every order line."""
+
+    order = Integer()
+    school = Integer()
+    lines = Integer(default=0)
+
+
+class OrderSchoolCount(Table, tablename="order_school_count"):
+    """How many orders have a line at each school's stalls (rows of `order_school`), kept by
+    triggers on `order_school`: the teacher's list reads its true total from one row."""
+
+    school = Integer(unique=True)
+    orders = Integer(default=0)
+
+
 class StripeEvent(Table):
     """Every verified Stripe webhook event, recorded once, in the same transaction as its
     effect: a second delivery of the same id changes nothing."""
