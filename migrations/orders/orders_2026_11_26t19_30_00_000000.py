@@ -5,14 +5,13 @@ with how many lines (unique index on school and order: a teacher's list walks it
 orders newest first and stops at the page), and `order_school_count`, how many orders each
 school has (the teacher's list's true total, one row). Triggers keep both in the same
 transaction as every insert, delete or move (stall or order changed) of an order line,
-whichever code writes it, also when deleting an order deletes its lines. Earlier lines are
-backfilled.
+whichever code writes it, also when deleting an order deletes its lines; a stall given to
+another team or a team to another school (the app does neither) makes its orders' rows
+again. Earlier lines are backfilled.
 
 On PostgreSQL the triggers on inserted and deleted lines run once per statement (transition
 tables) and add to the counts school by school in one order, so two checkouts of several
-schools' stalls at once lock the counts in the same order (no deadlock). A stall's team and a
-team's school never change in the app (no code path does it): if one ever does, its orders'
-rows must be made again (see README, "The teacher's orders counted per school")."""
+schools' stalls at once lock the counts in the same order."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Integer
@@ -51,6 +50,21 @@ def _more(row: str) -> str:
     )
 
 
+def _remade(orders: str) -> str:
+    """The rows of `orders` (a SELECT of order ids) made again from their lines: when a
+    stall's team or a team's school changes (the app does neither; kept right if done)."""
+    return (
+        f'DELETE FROM order_school WHERE "order" IN ({orders});'
+        ' INSERT INTO order_school ("order", school, lines) SELECT l."order", t.school, COUNT(*)'
+        f' FROM order_line l {_SCHOOL.format(row="l")} WHERE l."order" IN ({orders})'
+        ' GROUP BY l."order", t.school'
+    )
+
+
+_STALL_ORDERS = 'SELECT "order" FROM order_line WHERE stall = NEW.id'
+_TEAM_ORDERS = (
+    'SELECT ol."order" FROM order_line ol JOIN stall ms ON ms.id = ol.stall WHERE ms.team = NEW.id'
+)
 _COUNT_MORE = (
     "INSERT INTO order_school_count (school, orders) {rows}"
     " ON CONFLICT (school) DO UPDATE SET orders = order_school_count.orders + EXCLUDED.orders"
@@ -91,6 +105,8 @@ _POSTGRES = [
         f' (SELECT t.school, r."order" FROM removed r {_SCHOOL.format(row="r")})',
     ),
     _function("order_school_line_moved", f"{_less('OLD')}; {_more('NEW')}"),
+    _function("order_school_stall_moved", _remade(_STALL_ORDERS)),
+    _function("order_school_team_moved", _remade(_TEAM_ORDERS)),
     _function(
         "order_school_counts_added",
         _COUNT_MORE.format(
@@ -109,6 +125,10 @@ _POSTGRES = [
     ),
     'CREATE TRIGGER order_school_line_moved AFTER UPDATE OF stall, "order" ON order_line'
     f" FOR EACH ROW WHEN ({_MOVED}) EXECUTE FUNCTION order_school_line_moved()",
+    "CREATE TRIGGER order_school_stall_moved AFTER UPDATE OF team ON stall FOR EACH ROW"
+    " WHEN (OLD.team IS DISTINCT FROM NEW.team) EXECUTE FUNCTION order_school_stall_moved()",
+    "CREATE TRIGGER order_school_team_moved AFTER UPDATE OF school ON team FOR EACH ROW"
+    " WHEN (OLD.school IS DISTINCT FROM NEW.school) EXECUTE FUNCTION order_school_team_moved()",
     _statement_trigger("order_school_counts_added", "INSERT", "order_school", "NEW TABLE AS added"),
     _statement_trigger(
         "order_school_counts_removed", "DELETE", "order_school", "OLD TABLE AS removed"
@@ -121,6 +141,10 @@ _SQLITE = [
     'CREATE TRIGGER order_school_line_moved AFTER UPDATE OF stall, "order" ON order_line'
     f" WHEN {_MOVED.replace('IS DISTINCT FROM', 'IS NOT')}"
     f" BEGIN {_less('OLD')}; {_more('NEW')}; END",
+    "CREATE TRIGGER order_school_stall_moved AFTER UPDATE OF team ON stall"
+    f" WHEN OLD.team IS NOT NEW.team BEGIN {_remade(_STALL_ORDERS)}; END",
+    "CREATE TRIGGER order_school_team_moved AFTER UPDATE OF school ON team"
+    f" WHEN OLD.school IS NOT NEW.school BEGIN {_remade(_TEAM_ORDERS)}; END",
     "CREATE TRIGGER order_school_count_added AFTER INSERT ON order_school BEGIN"
     f" {_COUNT_MORE.format(rows='VALUES (NEW.school, 1)')}; END",
     "CREATE TRIGGER order_school_count_removed AFTER DELETE ON order_school BEGIN"
@@ -128,6 +152,8 @@ _SQLITE = [
 ]
 _POSTGRES_NAMES = {
     "order_line": ("lines_added", "lines_removed", "line_moved"),
+    "stall": ("stall_moved",),
+    "team": ("team_moved",),
     "order_school": ("counts_added", "counts_removed"),
 }
 _DROP_POSTGRES = [
@@ -141,7 +167,15 @@ _DROP_POSTGRES = [
 ]
 _DROP_SQLITE = [
     f"DROP TRIGGER IF EXISTS order_school_{name}"
-    for name in ("line_added", "line_removed", "line_moved", "count_added", "count_removed")
+    for name in (
+        "line_added",
+        "line_removed",
+        "line_moved",
+        "stall_moved",
+        "team_moved",
+        "count_added",
+        "count_removed",
+    )
 ]
 _INDEX = 'CREATE UNIQUE INDEX order_school_school_order ON order_school (school, "order")'
 _BACKFILL = [

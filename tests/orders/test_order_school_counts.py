@@ -1,15 +1,18 @@
 """A teacher's pre-orders come from `order_school` (each order's lines per school) and its
 count per school, both kept by triggers on the order lines (issue 17, target 5): after orders
 are placed through the shop's own service, lines removed and moved to another school's stall
-or another order, and orders deleted (their lines go with them), the kept rows equal a fresh
+or another order, orders deleted (their lines go with them) and a stall or a team moved to
+another school, the kept rows equal a fresh
 count of the lines, on both engines, and each teacher's list shows the orders and the total
 that the lines themselves give."""
 
 from __future__ import annotations
 
+from clustermarket.market.tables import Stall
 from clustermarket.orders import lists
 from clustermarket.orders.services import place_order
 from clustermarket.orders.tables import Order, OrderLine, OrderSchool, OrderSchoolCount
+from clustermarket.teams.tables import Team
 from tests.conftest import make_user, school_id, seeded_cluster, sign_in
 from tests.market.helpers import make_day, make_product, make_stall, make_team
 
@@ -118,6 +121,18 @@ async def test_the_kept_orders_of_each_school_follow_every_line(client) -> None:
     assert (counts[aylsham], counts[buxton]) == (35 - 6, 9 - 2 + 1)
     assert (only_a[3], aylsham, 3) in await kept_rows()
     await assert_lists_as_the_lines_give_them(cluster, [aylsham, buxton])
+
+    # The app never gives a stall to another team nor a team to another school; done by
+    # hand, the orders' rows are made again all the same.
+    teams = [r["team"] for r in await Stall.select(Stall.team).order_by(Stall.id)]
+    await Stall.update({Stall.team: teams[2]}).where(Stall.id == stalls[0])
+    await assert_kept()
+    await Team.update({Team.school: await school_id("colby")}).where(Team.id == teams[1])
+    await assert_kept()
+    await Stall.update({Stall.team: teams[0]}).where(Stall.id == stalls[0])
+    await Team.update({Team.school: aylsham}).where(Team.id == teams[1])
+    await assert_kept()
+    assert await kept_counts() == counts
 
     # The page itself: the teacher's total as the lines give it, one school's only.
     await sign_in(client, "staylor")
