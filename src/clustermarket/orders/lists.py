@@ -1,11 +1,12 @@
 """The staff's and the buyer's lists of orders: one query per page, empty or full.
 
 Each list is SQL written once (the same on both engines, like `reading._LINES_SQL`): the
-true total (a count of the list), the page's order ids (narrow rows, walked newest first
-and stopped at the page), each with what its row shows and its lines (one row per line).
-A page past the end is the last page, chosen in SQL from the total, so an empty list, a
-full page and a page past the end each cost this one query (before: a count, then the
-page and its lines only when there was something to show, 1 query empty and 3 full)."""
+true total (a count of the list; a teacher's: their school's count, kept by triggers), the
+page's order ids (narrow rows, walked newest first and stopped at the page), each with
+what its row shows and its lines (one row per line). A page past the end is the last page,
+chosen in SQL from the total, so an empty list, a full page and a page past the end each
+cost this one query (before: a count, then the page and its lines only when there was
+something to show, 1 query empty and 3 full)."""
 
 from __future__ import annotations
 
