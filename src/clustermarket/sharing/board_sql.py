@@ -69,11 +69,26 @@ def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool, cut: bool =
 @lru_cache(maxsize=8)
 def _count_sql(in_cluster: bool, school: bool, tag: bool) -> str:
     filters = _filters(in_cluster, school, tag)
+    live = f"(SELECT COUNT(*) FROM idea i WHERE i.is_public IS TRUE{filters})"
+    if not (school or tag):  # the whole board: the kept counts of the cluster's rows
+        live = _KEPT_LIVE.format(_KEPT_IN_CLUSTER if in_cluster else "")
     return (
-        f"SELECT (SELECT COUNT(*) FROM idea i WHERE i.is_public IS TRUE{filters})"
+        f"SELECT {live}"
         f" + (SELECT COUNT(*) FROM idea i WHERE i.author = {{}} AND i.is_public IS FALSE{filters})"
         " AS total"
     )
+
+
+# The live ideas of the cluster, unfiltered: the counts triggers keep per school, and per
+# author of ideas with no school (`IdeaLiveCount`), of the cluster's schools and accounts: a
+# dozen rows, however many ideas (counting them read every live idea of the cluster: 0.46 ms
+# on PostgreSQL for 2,000). An idea of a school is counted in its school's cluster only (the
+# app writes an idea's school as its author's).
+_KEPT_LIVE = "(SELECT COALESCE(SUM(ideas), 0) FROM idea_live_count{})"
+_KEPT_IN_CLUSTER = (
+    " WHERE school_key IN (SELECT id FROM school WHERE cluster = {})"
+    " OR author_key IN (SELECT id FROM app_user WHERE cluster = {})"
+)
 
 
 def _scope_args(cluster_id: int | None, school_id: int | None, tag: str | None) -> list[Any]:
