@@ -111,7 +111,7 @@ async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
 
 # Tables kept by triggers (the reports' running totals on `sale`, the moderation log's
 # counts): made again as their source rows are restored.
-TRIGGER_KEPT = {"sale_total", "stall_method_total", "moderation_log_count"}
+TRIGGER_KEPT = {"sale_total", "stall_method_total", "moderation_log_count", "idea_live_count"}
 # Columns the same triggers add to as sales are restored: restored from zero, not doubled.
 TRIGGER_ADDED = {
     "stall": ("taken_cash_pence", "taken_card_pence", "taken_online_pence", "taken_tickets")
