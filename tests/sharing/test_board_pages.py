@@ -15,7 +15,7 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.clusters.services import create_cluster
 from clustermarket.schools.tables import School
 from clustermarket.settings import get_settings
-from clustermarket.sharing.board_sql import _sql
+from clustermarket.sharing.board_sql import _sql, board_page
 from clustermarket.sharing.ideas import ideas_board
 from clustermarket.sharing.tables import Idea
 from piccolo_conf import DB
@@ -140,3 +140,19 @@ async def test_on_sqlite_the_live_ideas_are_walked_from_the_boards_index() -> No
         live = [row["detail"] for row in plan][: [row["detail"] for row in plan].index("RIGHT")]
         steps = " / ".join(live)
         assert f"SCAN i USING INDEX {index}" in steps and "TEMP B-TREE" not in steps, steps
+
+
+@pytest.mark.skipif(not get_settings().is_postgres, reason="PostgreSQL's planner")
+async def test_on_postgres_each_part_of_the_page_stops_at_the_pages_end() -> None:
+    """PostgreSQL carries no outer LIMIT into a `UNION ALL`: uncut, it read, joined and
+    sorted every live idea of the cluster for a page. Each part now has its own LIMIT (the
+    page's end) under the merge, so the live part can walk its index and stop."""
+    reader, _ = await _ideas()
+    await DB.run_ddl("ANALYZE")
+    for discussed in (False, True):
+        page = board_page(reader.id, reader.cluster_id, None, None, discussed, 30, 0)
+        plan = await DB.run_querystring(QueryString("EXPLAIN {}", page.querystrings[0]))
+        lines = [row["QUERY PLAN"] for row in plan]
+        merged = next(n for n, line in enumerate(lines) if "Append" in line)
+        parts = [line for line in lines[merged + 1 :] if "->  Limit" in line]
+        assert len(parts) == 2, "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The ideas board's page as SQL written once (the same on both engines).
+"""The ideas board's page as SQL written once (on PostgreSQL each part cut, see `_sql`).
 
 The reader sees the cluster's live ideas and their own: as one condition (`is_public OR
 author = me`) SQLite read every idea of the cluster and sorted them for a page of 30
@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from clustermarket.settings import get_settings
 from clustermarket.sharing.tables import Idea
 
 _COLUMNS = (
@@ -43,27 +44,51 @@ def _filters(in_cluster: bool, school: bool, tag: bool) -> str:
     return filters + (" AND i.tag = {}" if tag else "")
 
 
-@lru_cache(maxsize=16)
-def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool) -> str:
+@lru_cache(maxsize=32)
+def _sql(in_cluster: bool, school: bool, tag: bool, discussed: bool, cut: bool = False) -> str:
+    """The page's SQL. `cut` (PostgreSQL): each part is ordered and cut at the page's end on
+    its own, then the two are merged. PostgreSQL carries no outer LIMIT into the parts of a
+    `UNION ALL`: one ORDER BY over both read and joined every live idea of the cluster and
+    sorted them (`EXPLAIN ANALYZE` on 2,000 ideas: 3.9 ms; cut, the live part walks its
+    index backwards and stops: 0.5 ms). SQLite already merges the two parts in their
+    index's order and stops; cut, it would sort the joined rows again (a page deep in the
+    list: 0.85 → 3.1 ms), so it keeps the plain form."""
     filters = _filters(in_cluster, school, tag)
-    order = "created_at DESC, id DESC"
+    order = "{0}created_at DESC, {0}id DESC"
     if discussed:
-        order = "public_comments DESC, " + order
-    return (
-        f"SELECT {_COLUMNS} WHERE i.is_public IS TRUE{filters}"
-        f" UNION ALL SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public IS FALSE{filters}"
-        f" ORDER BY {order} LIMIT {{}} OFFSET {{}}"
-    )
+        order = "{0}public_comments DESC, " + order
+    live = f"SELECT {_COLUMNS} WHERE i.is_public IS TRUE{filters}"
+    own = f"SELECT {_COLUMNS} WHERE i.author = {{}} AND i.is_public IS FALSE{filters}"
+    page = f" ORDER BY {order.format('')} LIMIT {{}} OFFSET {{}}"
+    if not cut:
+        return f"{live} UNION ALL {own}{page}"
+    part = f" ORDER BY {order.format('i.')} LIMIT {{}})"
+    return f"SELECT * FROM ({live}{part} live UNION ALL SELECT * FROM ({own}{part} own{page}"
 
 
 @lru_cache(maxsize=8)
 def _count_sql(in_cluster: bool, school: bool, tag: bool) -> str:
     filters = _filters(in_cluster, school, tag)
+    live = f"(SELECT COUNT(*) FROM idea i WHERE i.is_public IS TRUE{filters})"
+    if not (school or tag):  # the whole board: the kept counts of the cluster's rows
+        live = _KEPT_LIVE.format(_KEPT_IN_CLUSTER if in_cluster else "")
     return (
-        f"SELECT (SELECT COUNT(*) FROM idea i WHERE i.is_public IS TRUE{filters})"
+        f"SELECT {live}"
         f" + (SELECT COUNT(*) FROM idea i WHERE i.author = {{}} AND i.is_public IS FALSE{filters})"
         " AS total"
     )
+
+
+# The live ideas of the cluster, unfiltered: the counts triggers keep per school, and per
+# author of ideas with no school (`IdeaLiveCount`), of the cluster's schools and accounts: a
+# dozen rows, however many ideas (counting them read every live idea of the cluster: 0.46 ms
+# on PostgreSQL for 2,000). An idea of a school is counted in its school's cluster only (the
+# app writes an idea's school as its author's).
+_KEPT_LIVE = "(SELECT COALESCE(SUM(ideas), 0) FROM idea_live_count{})"
+_KEPT_IN_CLUSTER = (
+    " WHERE school_key IN (SELECT id FROM school WHERE cluster = {})"
+    " OR author_key IN (SELECT id FROM app_user WHERE cluster = {})"
+)
 
 
 def _scope_args(cluster_id: int | None, school_id: int | None, tag: str | None) -> list[Any]:
@@ -103,5 +128,9 @@ def board_page(
     """One page of the board (a query to `.run()`), in `Idea.select`'s columns and the
     board's order: newest first, or most discussed (live comments) then newest."""
     args = _scope_args(cluster_id, school_id, tag)
-    sql = _sql(cluster_id is not None, bool(school_id), bool(tag), discussed)
-    return Idea.raw(sql, *args, actor_id, *args, size, offset)
+    cut = get_settings().is_postgres
+    sql = _sql(cluster_id is not None, bool(school_id), bool(tag), discussed, cut)
+    if not cut:
+        return Idea.raw(sql, *args, actor_id, *args, size, offset)
+    end = [offset + size]  # each part's rows up to the page's end
+    return Idea.raw(sql, *args, *end, actor_id, *args, *end, size, offset)

@@ -51,6 +51,18 @@ class Idea(Table):
     photo_alt = Varchar(length=200, default="")
 
 
+class IdeaLiveCount(Table):
+    """How many live ideas each school has (`school_key`), and each author of ideas with no
+    school (`school_key` 0, `author_key` the author; 0 and 0: neither), kept by triggers on
+    `idea` (migration sharing_2026_11_26t19_40_00_000000), so the board's unfiltered total
+    is a sum of a cluster's few rows instead of a count of every live idea. The pair is
+    unique."""
+
+    school_key = Integer(default=0)
+    author_key = Integer(default=0)
+    ideas = Integer(default=0)
+
+
 class CommentTarget(str, Enum):
     idea = "idea"
     product = "product"
