@@ -8,6 +8,8 @@ that the lines themselves give."""
 
 from __future__ import annotations
 
+import asyncio
+
 from clustermarket.market.tables import Stall
 from clustermarket.orders import lists
 from clustermarket.orders.services import place_order
@@ -65,10 +67,9 @@ async def assert_lists_as_the_lines_give_them(cluster: int, schools: list[int]) 
         assert shown == expected
 
 
-async def test_the_kept_orders_of_each_school_follow_every_line(client) -> None:
-    await make_user("staylor", role="teacher")
-    aylsham, buxton = await school_id("aylsham-high"), await school_id("buxton")
-    cluster = await seeded_cluster()
+async def three_stalls() -> tuple[int, list[int], list[int]]:
+    """A market day with two stalls of Aylsham High and one of Buxton, a product each:
+    (day, stalls, products)."""
     day = await make_day()
     stalls, products = [], []
     for n, school in enumerate(("aylsham-high", "aylsham-high", "buxton")):
@@ -76,16 +77,22 @@ async def test_the_kept_orders_of_each_school_follow_every_line(client) -> None:
         product = await make_product(team, f"Thing {n}", 300 + n, 100)
         products.append(product)
         stalls.append(await make_stall(day, team, {product: 500}))
-    a1, a2, b = products
+    return day, stalls, products
+
+
+async def place(day: int, items: tuple[int, ...], i: int = 0) -> int:
+    basket = {"day": day, "items": {str(p): 1 for p in items}}
+    return (await place_order(False, basket, f"Buyer {i}", f"b{i}@example.org"))["id"]
+
+
+async def test_the_kept_orders_of_each_school_follow_every_line(client) -> None:
+    await make_user("staylor", role="teacher")
+    aylsham, buxton = await school_id("aylsham-high"), await school_id("buxton")
+    cluster = await seeded_cluster()
+    day, stalls, (a1, a2, b) = await three_stalls()
 
     async def order(*items: int, n: int = 1) -> list[int]:
-        placed = []
-        for i in range(n):
-            basket = {"day": day, "items": {str(p): 1 for p in items}}
-            placed.append(
-                (await place_order(False, basket, f"Buyer {i}", f"b{i}@example.org"))["id"]
-            )
-        return placed
+        return [await place(day, items, i) for i in range(n)]
 
     # Orders of one stall, of two stalls of one school, of both schools (either way round).
     only_a = await order(a1, n=25)
@@ -141,3 +148,12 @@ async def test_the_kept_orders_of_each_school_follow_every_line(client) -> None:
     shown = await lists.staff_page(cluster, aylsham, 1, "/staff/orders")
     assert all(f'<tr id="order-{o["id"]}">' in page.text for o in shown.items)
     assert f'<tr id="order-{only_a[1]}">' not in page.text
+
+
+async def test_checkouts_at_once_are_each_counted_once() -> None:
+    day, _, (a1, a2, b) = await three_stalls()
+    placed = await asyncio.gather(*[place(day, (a1, a2, b), i) for i in range(12)])
+    assert len(set(placed)) == 12
+    await assert_kept()
+    aylsham, buxton = await school_id("aylsham-high"), await school_id("buxton")
+    assert await kept_counts() == {aylsham: 12, buxton: 12}
