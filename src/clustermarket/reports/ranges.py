@@ -14,8 +14,9 @@ from piccolo.columns import Column
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from clustermarket.market.tables import Expense, SaleTotal
+from clustermarket.market.tables import Expense, MarketDay, SaleTotal, Stall
 from clustermarket.reports.periods import Period
+from clustermarket.teams.tables import Team
 from clustermarket.timeutil import UK
 from clustermarket.web.pagination import clamp
 
@@ -41,13 +42,22 @@ def standing_sales(
     """Sales not undone (totals with a line standing), on a market day in the range (of one
     school's teams, if given; of one cluster's market days, if given: the reports always give
     the request's cluster, a team's own pages are of its cluster already).
-    `totals`: `SaleTotal` or `StallMethodTotal`."""
-    where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
+    `totals`: `SaleTotal` or `StallMethodTotal`.
+
+    The totals are found from the range's stalls (`stall IN (…)`: the market days by date,
+    their stalls, their totals, each through its index), not by joining every total to its
+    stall and day: the joins are LEFT JOINs, which SQLite takes in the written order, so it
+    read every stall's totals of every year to keep the range's (and, of one school, the
+    school's teams' stalls among them)."""
+    days = MarketDay.select(MarketDay.id).where(in_period(MarketDay.date, period))
     if cluster_id is not None:
-        where &= totals.stall.market_day.cluster == cluster_id
+        days = days.where(MarketDay.cluster == cluster_id)
+    stalls = Stall.select(Stall.id).where(Stall.market_day.is_in(days))
     if school_id is not None:
-        where &= totals.stall.team.school == school_id
-    return where
+        stalls = stalls.where(
+            Stall.team.is_in(Team.select(Team.id).where(Team.school == school_id))
+        )
+    return (totals.lines > 0) & totals.stall.is_in(stalls)
 
 
 def expenses_in(period: Period) -> Any:
