@@ -237,6 +237,34 @@ async def seeded_cluster() -> int:
     return (await Cluster.select(Cluster.id).where(Cluster.slug == "aylsham").first())["id"]
 
 
+async def another_cluster() -> int:
+    """A second cluster (Broadland, one school, Reepham High) beside the seeded one."""
+    from clustermarket.clusters.services import create_cluster
+
+    cluster = await create_cluster(
+        name="Broadland Cluster",
+        slug="broadland",
+        host=None,
+        admin_username="admin",
+        admin_first_name="Bea",
+        admin_last_name="Broad",
+        admin_password="broadland-password-1",
+        schools=[("Reepham High", "high")],
+    )
+    return cluster.id
+
+
+async def sqlite_plan(query: Any) -> list[str]:
+    """The steps of the plan SQLite chooses for a Piccolo query (EXPLAIN QUERY PLAN)."""
+    from piccolo.querystring import QueryString
+
+    from piccolo_conf import DB
+
+    sql, arguments = query.querystrings[0].compile_string(engine_type="sqlite")
+    explain = QueryString("EXPLAIN QUERY PLAN " + sql.replace("?", "{}"), *arguments)
+    return [row["detail"] for row in await DB.run_querystring(explain)]
+
+
 async def make_user(
     username: str,
     role: Role = Role.pupil,

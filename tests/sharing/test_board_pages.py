@@ -12,14 +12,13 @@ from piccolo.querystring import QueryString
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role
 from clustermarket.catalogue.tables import ContentStatus
-from clustermarket.clusters.services import create_cluster
 from clustermarket.schools.tables import School
 from clustermarket.settings import get_settings
 from clustermarket.sharing.board_sql import _sql, board_page
 from clustermarket.sharing.ideas import ideas_board
 from clustermarket.sharing.tables import Idea
 from piccolo_conf import DB
-from tests.conftest import make_user, school_id, seeded_cluster
+from tests.conftest import another_cluster, make_user, school_id, seeded_cluster
 from tests.sharing.helpers import two_schools
 
 START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
@@ -31,18 +30,9 @@ async def _ideas() -> tuple[CurrentUser, list[dict]]:
     oliver = await make_user("oliver2", school="buxton", first_name="Oliver", last_name="King")
     adult = await make_user("ada2", role=Role.admin, school=None)
     aylsham, buxton = await school_id("aylsham-high"), await school_id("buxton")
-    other = await create_cluster(
-        name="Broadland Cluster",
-        slug="broadland",
-        host=None,
-        admin_username="admin",
-        admin_first_name="Bea",
-        admin_last_name="Broad",
-        admin_password="broadland-password-1",
-        schools=[("Reepham High", "high")],
-    )
-    reepham = (await School.select(School.id).where(School.cluster == other.id).first())["id"]
-    far = await make_user("far", role=Role.admin, school=None, cluster_id=other.id)
+    other = await another_cluster()
+    reepham = (await School.select(School.id).where(School.cluster == other).first())["id"]
+    far = await make_user("far", role=Role.admin, school=None, cluster_id=other)
     rows = []
     for n in range(90):
         author, school = [(amelia, aylsham), (oliver, buxton), (adult, None), (far, reepham)][n % 4]

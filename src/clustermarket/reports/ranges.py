@@ -14,8 +14,10 @@ from piccolo.columns import Column
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from clustermarket.market.tables import Expense, SaleTotal
+from clustermarket.market.tables import Expense, MarketDay, SaleTotal, Stall
 from clustermarket.reports.periods import Period
+from clustermarket.settings import get_settings
+from clustermarket.teams.tables import Team
 from clustermarket.timeutil import UK
 from clustermarket.web.pagination import clamp
 
@@ -41,13 +43,31 @@ def standing_sales(
     """Sales not undone (totals with a line standing), on a market day in the range (of one
     school's teams, if given; of one cluster's market days, if given: the reports always give
     the request's cluster, a team's own pages are of its cluster already).
-    `totals`: `SaleTotal` or `StallMethodTotal`."""
-    where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
+    `totals`: `SaleTotal` or `StallMethodTotal`.
+
+    The same rows on both engines, asked for as each plans best. Piccolo joins the stall,
+    its day and team with LEFT JOINs: PostgreSQL turns them into joins (the WHERE needs a
+    day) and starts from the range's days. SQLite takes LEFT JOINs in the written order, so
+    from the joined conditions it read every stall's totals of every year to keep the
+    range's; there the totals are searched by the range's stalls (`stall IN (…)`: the days
+    by date, their stalls, of the school's teams if one is given), each through its index.
+    On PostgreSQL that list made the joins stay LEFT JOINs and hash every day and team."""
+    if get_settings().is_postgres:
+        where = (totals.lines > 0) & in_period(totals.stall.market_day.date, period)
+        if cluster_id is not None:
+            where &= totals.stall.market_day.cluster == cluster_id
+        if school_id is not None:
+            where &= totals.stall.team.school == school_id
+        return where
+    days = MarketDay.select(MarketDay.id).where(in_period(MarketDay.date, period))
     if cluster_id is not None:
-        where &= totals.stall.market_day.cluster == cluster_id
+        days = days.where(MarketDay.cluster == cluster_id)
+    stalls = Stall.select(Stall.id).where(Stall.market_day.is_in(days))
     if school_id is not None:
-        where &= totals.stall.team.school == school_id
-    return where
+        stalls = stalls.where(
+            Stall.team.is_in(Team.select(Team.id).where(Team.school == school_id))
+        )
+    return (totals.lines > 0) & totals.stall.is_in(stalls)
 
 
 def expenses_in(period: Period) -> Any:
