@@ -213,8 +213,10 @@ async def test_reject_needs_feedback_hide_and_restore_are_logged(client) -> None
         for action in ("approve", "hide", "restore"):
             assert f'<td data-label="What">{action}</td>' in log.text
         assert "Looks like a real brand name" in log.text
-    rows = await ModerationLog.select(ModerationLog.action, ModerationLog.actor.username).where(
-        ModerationLog.subject_id == product_id
+    rows = (
+        await ModerationLog.select(ModerationLog.action, ModerationLog.actor.username)
+        .where(ModerationLog.subject_id == product_id)
+        .order_by(ModerationLog.id)  # without an order PostgreSQL may join them in any order
     )
     assert [(r["action"], r["actor.username"]) for r in rows] == [
         ("approve", "staylor"),
