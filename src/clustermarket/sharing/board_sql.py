@@ -132,5 +132,5 @@ def board_page(
     sql = _sql(cluster_id is not None, bool(school_id), bool(tag), discussed, cut)
     if not cut:
         return Idea.raw(sql, *args, actor_id, *args, size, offset)
-    end = [offset + size]  # each part's rows up to the page's end
-    return Idea.raw(sql, *args, *end, actor_id, *args, *end, size, offset)
+    end = offset + size  # each part's rows up to the page's end
+    return Idea.raw(sql, *args, end, actor_id, *args, end, size, offset)
