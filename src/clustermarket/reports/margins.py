@@ -67,8 +67,9 @@ def _grouped(of_school: bool) -> str:
 
 
 def _sql(of_school: bool, paged: bool) -> str:
-    """Every row with its team's profit (a window over every row), or one page (arguments:
-    the page's first position, exclusive, and last, inclusive; then again)."""
+    """Every row with its team's profit (a window over every row), or one page: after the
+    range's arguments, the page's last position, the one before its first, then those two
+    the other way round (`ProductMargins.page`)."""
     grouped = _grouped(of_school)
     if not paged:
         return (
@@ -76,12 +77,13 @@ def _sql(of_school: bool, paged: bool) -> str:
             " CAST(SUM(g.profit_pence) OVER (PARTITION BY t.id) AS BIGINT) AS team_profit_pence"
             f" FROM ({grouped}) g JOIN team t ON t.id = g.team_id ORDER BY {_ORDER}"
         )
-    # The range's rows grouped once; then per team (tens of rows, not hundreds) its rows,
+    # The range's rows grouped once (`g` is read twice, so PostgreSQL 12+ and SQLite 3.35+
+    # keep it rather than group again); then per team (tens of rows, not hundreds) its rows,
     # profit and the rows before it in the report's order, so that only the teams on the page
     # have their rows' products looked up and sorted (the whole sort and the lookups were
     # most of the query at 373 rows). A row's position is its team's start plus its rank.
     return (
-        f"WITH g AS MATERIALIZED ({grouped}),"
+        f"WITH g AS ({grouped}),"
         " teams AS (SELECT g.team_id, t.name AS team, COUNT(*) AS n,"
         " CAST(SUM(g.profit_pence) AS BIGINT) AS team_profit_pence"
         " FROM g JOIN team t ON t.id = g.team_id GROUP BY g.team_id, t.name),"
