@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import Controller, Request
+from litestar import Controller, MediaType, Request
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -57,6 +57,7 @@ def _status_for(error: MarketError) -> int:
 
 
 _OOB = {"HX-Reswap": "none"}
+HTML = MediaType.HTML  # named, so Litestar does not guess it from the file name every time
 _PANEL = {"HX-Reswap": "outerHTML"}
 
 
@@ -117,15 +118,25 @@ class StallController(Controller):
         }
         if not request.htmx:
             context["pre_orders"] = pre_orders
-            return Template("market/stall.html", context=context, status_code=status)
+            return Template(
+                "market/stall.html", context=context, status_code=status, media_type=HTML
+            )
         # A tap's form swaps nothing itself: its answer says what to swap (HX-Reswap also
         # tells a page drawn before tap answers were out-of-band not to swap its panel).
         if "product" in screen:  # a tap's answer (stall_panel.tap_answer): out-of-band swaps
             return Template(
-                "market/_stall_tap.html", context=context, status_code=status, headers=_OOB
+                "market/_stall_tap.html",
+                context=context,
+                status_code=status,
+                headers=_OOB,
+                media_type=HTML,
             )
         return Template(
-            "market/_stall_panel.html", context=context, status_code=status, headers=_PANEL
+            "market/_stall_panel.html",
+            context=context,
+            status_code=status,
+            headers=_PANEL,
+            media_type=HTML,
         )
 
     @get("/")
