@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from clustermarket.logs import configure_logging
 from clustermarket.settings import SettingsError, get_settings
 
 
@@ -177,9 +178,7 @@ def cluster_create(
 def worker() -> None:
     """Run background jobs: the SAQ worker (REDIS_URL set), else the table runner alone."""
     settings = _settings()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     logging.getLogger("saq").setLevel(logging.WARNING)  # not a line per job every 5 s
     if settings.redis_url:
         from clustermarket.jobs.saq_engine import run_worker

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -36,6 +34,7 @@ from clustermarket.db_connections import OneConnectionPerRequest
 from clustermarket.forum.controllers import ROUTES as FORUM_ROUTES
 from clustermarket.jobs.controllers import ROUTES as JOB_ROUTES
 from clustermarket.jobs.embedded import EmbeddedRunner
+from clustermarket.logs import configure_logging
 from clustermarket.market.closing_controllers import ROUTES as CONFIRM_ROUTES
 from clustermarket.market.controllers import ROUTES as MARKET_ROUTES
 from clustermarket.market.day_admin_controllers import ROUTES as DAY_ADMIN_ROUTES
@@ -239,4 +238,4 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return app
 
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+configure_logging()  # one line per request and the rest, to standard error (logs.py)

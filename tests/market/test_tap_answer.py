@@ -56,6 +56,7 @@ async def test_an_htmx_tap_answers_with_its_tile_and_the_totals_not_the_panel(cl
     answer = await tap(client, market.stall, market.candle, htmx=True)
     assert answer.status_code == 200
     assert answer.headers["hx-reswap"] == "none"  # nothing but the out-of-band parts
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"  # named, not guessed
     assert swaps(answer.text) == {
         "stall-message": "innerHTML",
         "stall-takings": "innerHTML",
@@ -121,6 +122,7 @@ async def test_the_numbers_stay_right_over_taps_an_undo_and_a_sold_out_product(c
         client, f"/stalls/{market.stall}/sales/{tote_sale['id']}/void", {}, headers=HTMX
     )
     assert undone.status_code == 200 and undone.headers["hx-reswap"] == "outerHTML"
+    assert undone.headers["content-type"] == "text/html; charset=utf-8"
     assert undone.text.lstrip().startswith('<div id="stall-panel"')
     assert "Takings <strong>£9.00</strong>" in undone.text and "5 left" in undone.text
 

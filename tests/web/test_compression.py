@@ -4,7 +4,7 @@ security headers (web/security.py) stay on every answer, a route's own header st
 
 import gzip
 
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.config.compression import CompressionConfig
 from litestar.response import Stream
 from litestar.testing import AsyncTestClient
@@ -26,6 +26,11 @@ async def large() -> str:
     return LARGE
 
 
+@get("/varies", media_type="text/html")
+async def varies() -> Response:
+    return Response(LARGE, headers={"vary": "HX-Request", "content-length": "1"})
+
+
 @get("/stream", media_type="text/plain")
 async def stream() -> Stream:
     return Stream(iter([b"a" * 10, b"b" * 10]))
@@ -43,7 +48,7 @@ def _app() -> Litestar:
         backend="gzip", minimum_size=MINIMUM_SIZE, middleware_class=CompressWhenWorthIt
     )
     return Litestar(
-        [small, large, stream, own_policy],
+        [small, large, varies, stream, own_policy],
         compression_config=config,
         before_send=[security_headers(https=False)],
         openapi_config=None,
@@ -80,3 +85,16 @@ async def test_every_answer_has_the_security_headers_and_a_routes_own_stands() -
         headers, _ = await _raw(client, "/own-policy")
         assert headers.get_list("content-security-policy") == ["sandbox"]
         assert headers["x-content-type-options"] == "nosniff"
+
+
+async def test_an_answer_sent_whole_is_gzipped_in_one_go_with_its_length_and_vary_right() -> None:
+    """What an htmx sale tap's answer gets (web/compression.py's `gzipped`): the length of
+    the gzipped bytes, and the route's own Vary kept with Accept-Encoding added once."""
+    async with AsyncTestClient(app=_app()) as client:
+        headers, body = await _raw(client, "/varies")
+        assert headers["content-encoding"] == "gzip"
+        assert headers.get_list("content-length") == [str(len(body))]
+        assert headers.get_list("vary") == ["HX-Request,Accept-Encoding"]
+        assert gzip.decompress(body) == LARGE.encode()
+        plain = await client.get("/varies", headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text == LARGE

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import Controller, Request
+from litestar import Controller, MediaType, Request
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -115,18 +115,16 @@ class StallController(Controller):
             "change": change,
             "cash": takings.cash_summary(stall, screen["takings"]),
         }
+        # The media type named, so Litestar does not guess it from the file name every time.
+        answer = {"context": context, "status_code": status, "media_type": MediaType.HTML}
         if not request.htmx:
             context["pre_orders"] = pre_orders
-            return Template("market/stall.html", context=context, status_code=status)
+            return Template("market/stall.html", **answer)
         # A tap's form swaps nothing itself: its answer says what to swap (HX-Reswap also
         # tells a page drawn before tap answers were out-of-band not to swap its panel).
         if "product" in screen:  # a tap's answer (stall_panel.tap_answer): out-of-band swaps
-            return Template(
-                "market/_stall_tap.html", context=context, status_code=status, headers=_OOB
-            )
-        return Template(
-            "market/_stall_panel.html", context=context, status_code=status, headers=_PANEL
-        )
+            return Template("market/_stall_tap.html", headers=_OOB, **answer)
+        return Template("market/_stall_panel.html", headers=_PANEL, **answer)
 
     @get("/")
     async def show(self, request: HTMXRequest, stall_id: FromPath[int]) -> Template:

@@ -3,21 +3,31 @@
 Litestar's `CompressionMiddleware` builds a gzip stream (a `GzipFile` over a buffer) for
 every request that accepts gzip, before it knows the answer's size, and closes it unused
 when the answer is under `minimum_size`. Here an answer sent whole (one body message) under
-`MINIMUM_SIZE` goes out as it is, without that stream; anything else goes through
-Litestar's own wrapper, made when the first body message shows it is needed.
+`MINIMUM_SIZE` goes out as it is, without that stream (a larger one: below); a streamed
+answer goes through Litestar's own wrapper, made when the first body message shows it.
 
 `MINIMUM_SIZE` is 1 KB: below it gzip saves a few hundred bytes at most, less than the
 answer's own headers (the security headers alone are about 700 bytes), and costs more CPU
 than the rest of a small JSON answer's way out: the till's ticket answer (about 530 bytes)
-is sent plain (issue 17, target 4). Pages, panels and reports are well over it."""
+is sent plain (issue 17, target 4). Pages, panels and reports are well over it.
+
+An answer sent whole and over `MINIMUM_SIZE` (an htmx sale tap's 2.5 KB, a page) is gzipped
+in one go and its headers set in place: Litestar's way (a `GzipFile` over a buffer, a sync
+flush, a close, then its headers helper) cost about three times as much for the same bytes,
+most of it zlib's set-up for a 32 KB window (38 µs for the tap's 2.5 KB, 16 µs with a 4 KB
+window, the same 879 bytes out). Streamed answers and other encodings still go through
+Litestar's wrapper."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Literal
 
 from litestar.enums import CompressionEncoding
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.types import Message, Scope, Send
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
 
 MINIMUM_SIZE = 1024
 
@@ -30,13 +40,14 @@ class CompressWhenWorthIt(CompressionMiddleware):
         scope: Scope,
     ) -> Send:
         start: Message | None = None
-        plain = False  # sent as it is: a small answer in one body message
+        whole = False  # the answer came in one body message: sent gzipped here, or as it is
         compressing: Send | None = None
         minimum = self.config.minimum_size
+        level = self.config.gzip_compress_level
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal start, plain, compressing
-            if plain:
+            nonlocal start, whole, compressing
+            if whole:
                 await send(message)
             elif compressing is not None:
                 await compressing(message)
@@ -46,9 +57,16 @@ class CompressWhenWorthIt(CompressionMiddleware):
                 start is not None
                 and message["type"] == "http.response.body"
                 and not message.get("more_body")
-                and len(message.get("body", b"")) < minimum
             ):
-                plain = True
+                whole = True
+                state = ScopeState.from_scope(scope)
+                if (
+                    len(message.get("body", b"")) >= minimum
+                    and compression_encoding == "gzip"
+                    and not value_or_default(state.is_cached, False)  # stored compressed
+                ):
+                    gzipped(start, message, level)
+                    state.response_compressed = True
                 await send(start)
                 await send(message)
             else:
@@ -60,3 +78,33 @@ class CompressWhenWorthIt(CompressionMiddleware):
                 await compressing(message)
 
         return send_wrapper
+
+
+_REPLACED = (b"content-length", b"content-encoding", b"vary")
+
+
+def gzipped(start: Message, message: Message, level: int) -> None:
+    """The whole body gzipped (wbits 16 + window: the gzip format) and the start's headers to match:
+    as Litestar's wrapper sets them (Content-Encoding, Content-Length, Accept-Encoding added
+    to Vary)."""
+    plain = message["body"]
+    # A window no larger than the body, and a hash table to match: the same bytes out, but
+    # zlib's set-up (which for a few KB costs more than compressing them) is a third as dear.
+    window = min(max(len(plain).bit_length(), 9), 15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + window, window - 8 + (window == 15))
+    body = compressor.compress(plain) + compressor.flush()
+    vary = "Accept-Encoding"
+    headers = []
+    for name, value in start.get("headers") or ():
+        lowered = name.lower()
+        if lowered not in _REPLACED:
+            headers.append((name, value))
+        elif lowered == b"vary":
+            vary = f"{value.decode('latin-1')},{vary}"
+    headers += [
+        (b"content-encoding", b"gzip"),
+        (b"content-length", str(len(body)).encode()),
+        (b"vary", vary.encode("latin-1")),
+    ]
+    start["headers"] = headers
+    message["body"] = body

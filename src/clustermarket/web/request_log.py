@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from typing import Any
+
+from clustermarket.uuids import random_uuid
 
 log = logging.getLogger("clustermarket.requests")
 
@@ -27,7 +28,7 @@ def request_id(scope: dict[str, Any]) -> str:
     for name, value in scope.get("headers") or ():
         if name == HEADER and _SANE_ID.match(value):
             return value.decode("ascii")
-    return str(uuid.uuid4())
+    return random_uuid()
 
 
 class RequestLog:

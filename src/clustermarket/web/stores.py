@@ -6,7 +6,8 @@ keys itself.
 `LocalFileStore` is Litestar's FileStore with `get`, `set` and `delete` done in the event
 loop: a session is a few hundred bytes in a local directory, read or written (without fsync)
 in microseconds, while FileStore sends each step (mkdir, read, write) to a worker thread,
-several thread hops for every signed-in request.
+several thread hops for every signed-in request. A file read before is taken from memory
+while a stat shows it unchanged (`_read`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from clustermarket.settings import Settings
 STORE_NAMES = ("sessions", "rate_limit")
 CLEANUP_EVERY = 60 * 60
 _TASK = "store_cleanup_task"
+READ_BEFORE_AT_MOST = 10_000  # files' contents kept in memory (a session is a few hundred bytes)
 
 log = logging.getLogger("clustermarket")
 
@@ -35,9 +37,27 @@ class LocalFileStore(FileStore):
     def __init__(self, path: PathLike[str] | str, *, create_directories: bool = False) -> None:
         super().__init__(path, create_directories=create_directories)
         self._folder = os.fspath(self.path)
+        self._read_before: dict[str, tuple[tuple[int, int, int], StorageObject]] = {}
 
     def with_namespace(self, namespace: str) -> LocalFileStore:
         return LocalFileStore(super().with_namespace(namespace).path)
+
+    def _read(self, path: str) -> StorageObject:
+        """The file's contents, from memory while the file is the one read before: every
+        write replaces the file (a new inode), so the same inode, time and size mean the
+        same bytes, whichever process wrote them. A stat instead of an open, a read and a
+        decode: a signed-in request reads its session each time (issue 17, target 4)."""
+        seen = os.stat(path)
+        mark = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
+        known = self._read_before.get(path)
+        if known is not None and known[0] == mark:
+            return known[1]
+        with open(path, "rb") as file:  # noqa: ASYNC230 (microseconds: see above)
+            stored = StorageObject.from_bytes(file.read())
+        if len(self._read_before) >= READ_BEFORE_AT_MOST:
+            del self._read_before[next(iter(self._read_before))]  # the oldest read
+        self._read_before[path] = (mark, stored)
+        return stored
 
     def _file_of(self, key: str) -> str:
         """The key's file as a plain string: anyio's Path joins cost ~10 % of a session read."""
@@ -46,9 +66,9 @@ class LocalFileStore(FileStore):
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         path = self._file_of(key)
         try:
-            with open(path, "rb") as file:  # noqa: ASYNC230 (microseconds: see above)
-                stored = StorageObject.from_bytes(file.read())
+            stored = self._read(path)
         except FileNotFoundError:
+            self._read_before.pop(path, None)
             return None
         if stored.expired:
             with contextlib.suppress(FileNotFoundError):
@@ -66,8 +86,10 @@ class LocalFileStore(FileStore):
         self._write_sync(self._path_from_key(key), StorageObject.new(data, expires_in))
 
     async def delete(self, key: str) -> None:
+        path = self._file_of(key)
+        self._read_before.pop(path, None)
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._file_of(key))
+            os.unlink(path)
 
 
 async def delete_expired(app: Litestar) -> None:

