@@ -119,6 +119,13 @@ async def test_the_order_lists_show_each_status_in_words(client) -> None:
     shown = re.findall(r'<span class="status status-([a-z_]+)">([^<]*)</span>', mine)
     assert sorted(shown) == sorted((s, s.replace("_", " ").capitalize()) for s in STATUSES)
     assert "Pending payment" in mine
+    # each order's lines, a comma between them (one to three lines an order)
+    lines = re.findall(r'<p class="muted">([^<]*)</p>', mine)
+    assert {
+        "1 × Thing 0",
+        "1 × Thing 0, 2 × Thing 1",
+        "1 × Thing 0, 2 × Thing 1, 3 × Thing 2",
+    } == set(lines)
 
 
 def test_a_report_row_is_its_first_cell_then_each_cell_beside_its_heading() -> None:
