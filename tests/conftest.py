@@ -118,6 +118,7 @@ TRIGGER_KEPT = {
     "idea_live_count",
     "order_school",
     "order_school_count",
+    "order_cluster_count",
 }
 # Columns the same triggers add to as sales are restored: restored from zero, not doubled.
 TRIGGER_ADDED = {

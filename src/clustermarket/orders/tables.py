@@ -94,6 +94,15 @@ class OrderSchoolCount(Table, tablename="order_school_count"):
     orders = Integer(default=0)
 
 
+class OrderClusterCount(Table, tablename="order_cluster_count"):
+    """How many pre-orders each cluster's market days have, kept by triggers on `pre_order`
+    (migration 2026-11-26T23:00): the cluster admin's list reads its true total from one row
+    instead of counting every order of the cluster."""
+
+    cluster = Integer(unique=True)
+    orders = Integer(default=0)
+
+
 class StripeEvent(Table):
     """Every verified Stripe webhook event, recorded once, in the same transaction as its
     effect: a second delivery of the same id changes nothing."""

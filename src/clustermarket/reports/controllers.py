@@ -25,7 +25,13 @@ from clustermarket.reports.periods import (
     period_from_query,
     typed_dates,
 )
-from clustermarket.reports.services import Report, csv_header, csv_rows, reports_for, run_report
+from clustermarket.reports.services import (
+    Report,
+    csv_file_rows,
+    csv_header,
+    reports_for,
+    run_report,
+)
 from clustermarket.schools.services import all_schools
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import today_uk
@@ -111,10 +117,8 @@ async def report_csv(
         period = await period_from_query(range_, start, end, today_uk(), day, cluster_id)
     except PeriodError as error:
         return Response(content=str(error), media_type="text/plain", status_code=400)
-    rows = await report.rows(school_id, period, cluster_id)
-    return csv_download(
-        f"cluster-market-{slug}-{period.slug()}.csv", csv_header(report), csv_rows(report, rows)
-    )
+    rows = await csv_file_rows(report, school_id, period, cluster_id)
+    return csv_download(f"cluster-market-{slug}-{period.slug()}.csv", csv_header(report), rows)
 
 
 ROUTES = [reports_index, report_csv]

@@ -9,11 +9,14 @@ costs."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from clustermarket.db_connections import fetch_tuples
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import SCHOOL_YEAR_STARTS, Period
+from clustermarket.web.csv_stream import spreadsheet_safe
 from clustermarket.web.pagination import clamp
 
 # The sales that stand, as (team, product, words, price, quantity, takings, cost): the days at
@@ -45,24 +48,68 @@ _GROUPED = (
 )
 
 
-def _sql(of_school: bool, paged: bool) -> str:
+_ROW = (
+    "t.id AS team_id, t.name AS team, g.product_id,"
+    # a lookup per row: a join made PostgreSQL hash all 10,000 products for 373 rows
+    " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
+    " g.price_pence, g.units, g.takings_pence, g.cost_pence, g.profit_pence"
+)
+# Within a team, products by name and price, then custom amounts by their words.
+_ORDER = "t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label"
+
+
+def _grouped(of_school: bool) -> str:
     school = " AND {} IN (SELECT id FROM team WHERE school = {})" if of_school else ""
-    grouped = _GROUPED.format(
+    return _GROUPED.format(
         edges=_EDGES.replace("{school}", school.replace("{} IN", "s.team IN", 1)),
         years=_YEARS.replace("{school}", school.replace("{} IN", "y.team IN", 1)),
     )
-    # Within a team, products by name and price, then custom amounts by their words.
+
+
+def _sql(of_school: bool, paged: bool) -> str:
+    """Every row with its team's profit (a window over every row), or one page: after the
+    range's arguments, the page's last position, the one before its first, then those two
+    the other way round (`ProductMargins.page`)."""
+    grouped = _grouped(of_school)
+    if not paged:
+        return (
+            f"SELECT {_ROW},"
+            " CAST(SUM(g.profit_pence) OVER (PARTITION BY t.id) AS BIGINT) AS team_profit_pence"
+            f" FROM ({grouped}) g JOIN team t ON t.id = g.team_id ORDER BY {_ORDER}"
+        )
+    # The range's rows grouped once (`g` is read twice, so PostgreSQL 12+ and SQLite 3.35+
+    # keep it rather than group again); then per team (tens of rows, not hundreds) its rows,
+    # profit and the rows before it in the report's order, so that only the teams on the page
+    # have their rows' products looked up and sorted (the whole sort and the lookups were
+    # most of the query at 373 rows). A row's position is its team's start plus its rank.
     return (
-        "SELECT t.id AS team_id, t.name AS team, g.product_id,"
-        # a lookup per row: a join made PostgreSQL hash all 10,000 products for 373 rows
+        f"WITH g AS ({grouped}),"
+        " teams AS (SELECT g.team_id, t.name AS team, COUNT(*) AS n,"
+        " CAST(SUM(g.profit_pence) AS BIGINT) AS team_profit_pence"
+        " FROM g JOIN team t ON t.id = g.team_id GROUP BY g.team_id, t.name),"
+        " placed AS (SELECT teams.*, CAST(SUM(n) OVER (ORDER BY team, team_id) - n AS BIGINT)"
+        " AS before, CAST(SUM(n) OVER () AS BIGINT) AS total_rows FROM teams),"
+        " chosen AS (SELECT * FROM placed WHERE before < {} AND before + n > {}),"
+        " named AS (SELECT c.team_id, c.team, g.product_id,"
         " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
         " g.price_pence, g.units, g.takings_pence, g.cost_pence, g.profit_pence,"
-        " CAST(SUM(g.profit_pence) OVER (PARTITION BY t.id) AS BIGINT) AS team_profit_pence"
-        + (", COUNT(*) OVER () AS total_rows" if paged else "")
-        + f" FROM ({grouped}) g JOIN team t ON t.id = g.team_id"
-        " ORDER BY t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label"
-        + (" LIMIT {} OFFSET {}" if paged else "")
+        " c.team_profit_pence, c.total_rows, c.before"
+        " FROM g JOIN chosen c ON c.team_id = g.team_id),"
+        " ranked AS (SELECT named.*, before + ROW_NUMBER() OVER (PARTITION BY team_id"
+        " ORDER BY product_id IS NULL, product, price_pence, label) AS position FROM named)"
+        " SELECT team_id, team, product_id, product, label, price_pence, units, takings_pence,"
+        " cost_pence, profit_pence, team_profit_pence, total_rows FROM ranked"
+        " WHERE position > {} AND position <= {} ORDER BY position"
     )
+
+
+# The CSV's rows as tuples in its order, without the window: the file sums each team's
+# profit itself, its rows coming team by team.
+_CSV_SQL = {
+    school: f"SELECT {_ROW} FROM ({_grouped(school)}) g JOIN team t ON t.id = g.team_id"
+    f" ORDER BY {_ORDER}"
+    for school in (False, True)
+}
 
 
 _SQL = {(school, paged): _sql(school, paged) for school in (False, True) for paged in (False, True)}
@@ -144,19 +191,69 @@ class ProductMargins:
     ) -> tuple[list[dict[str, Any]], int, int]:
         """(the rows of page `number`, the total, the page shown: past the end, the last)."""
         sql, arguments = _SQL[bool(school_id), True], _arguments(school_id, period, cluster_id)
-        rows = await SaleTotal.raw(sql, *arguments, size, (number - 1) * size)
+
+        def positions(number: int) -> list[int]:
+            after, last = (number - 1) * size, number * size
+            return [last, after, after, last]
+
+        rows = await SaleTotal.raw(sql, *arguments, *positions(number))
         if not rows and number > 1:
-            first = await SaleTotal.raw(sql, *arguments, size, 0)
+            first = await SaleTotal.raw(sql, *arguments, *positions(1))
             number = clamp(number, first[0]["total_rows"] if first else 0, size)
             rows = (
-                first
-                if number == 1
-                else await SaleTotal.raw(sql, *arguments, size, (number - 1) * size)
+                first if number == 1 else await SaleTotal.raw(sql, *arguments, *positions(number))
             )
         total = rows[0]["total_rows"] if rows else 0
         for row in rows:
             del row["total_rows"]
         return _with_margins(rows), total, number
+
+    async def csv_cells(
+        self, school_id: int | None, period: Period, cluster_id: int
+    ) -> list[tuple[Any, ...]]:
+        """Every row as the CSV's cells (the columns of `services.REPORTS["products"]`), the
+        same text `services.csv_rows` writes for `__call__`'s rows, made from tuples in one
+        pass: each team's profit summed from its rows, which come together."""
+        arguments = _arguments(school_id, period, cluster_id)
+        rows = await fetch_tuples(SaleTotal, _CSV_SQL[bool(school_id)], *arguments)
+        cells: list[tuple[Any, ...]] = []
+        start = 0
+        while start < len(rows):
+            team_id, end = rows[start][0], start + 1
+            while end < len(rows) and rows[end][0] == team_id:
+                end += 1
+            team_rows = rows[start:end]
+            team_profit = sum(row[9] for row in team_rows)
+            cells += [_csv_cells(row, team_profit) for row in team_rows]
+            start = end
+        return cells
+
+
+def _csv_cells(row: Sequence[Any], team_profit: int) -> tuple[Any, ...]:
+    _, team, product_id, product, label, price, units, takings, cost, profit = row
+    if product_id is None:
+        product, price_text, unit_cost_text, margin_text = f"Custom amount: {label}", "", "", ""
+    else:
+        unit_cost = rounded_division(cost, units)
+        price_text, unit_cost_text = f"{price / 100:.2f}", f"{unit_cost / 100:.2f}"
+        margin_text = f"{(price - unit_cost) / 100:.2f}"
+    return (
+        spreadsheet_safe(team),
+        spreadsheet_safe(product),
+        price_text,
+        unit_cost_text,
+        margin_text,
+        units,
+        f"{takings / 100:.2f}",
+        f"{profit / 100:.2f}",
+        "" if team_profit <= 0 else _tenths(rounded_division(profit * 1000, team_profit)),
+    )
+
+
+def _tenths(tenths: int) -> str:
+    """333 as "33.3", -5 as "-0.5": what `str(percent(...))` gives, without a Decimal."""
+    whole, tenth = divmod(abs(tenths), 10)
+    return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
 
 
 product_margins = ProductMargins()

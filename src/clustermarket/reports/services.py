@@ -8,7 +8,7 @@ stall and method, `StallMethodTotal`; per product and price, `SaleTotal`), not o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -29,6 +29,7 @@ from clustermarket.reports.ranges import (
     in_period,
     standing_sales,
 )
+from clustermarket.web.csv_stream import FORMULA_STARTS, spreadsheet_safe
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 # (school or None for all, the range, the request's cluster): rows of that cluster only.
@@ -330,6 +331,17 @@ def csv_header(report: Report) -> list[str]:
     return [_csv_heading(key, heading) for key, heading in report.columns]
 
 
+async def csv_file_rows(
+    report: Report, school_id: int | None, period: Period, cluster_id: int
+) -> Iterable[Sequence[Any]]:
+    """The CSV's rows: made by the report itself when it can make them from tuples (the
+    products report: every row of the range), else formatted from its rows."""
+    cells = getattr(report.rows, "csv_cells", None)
+    if cells is not None:
+        return cast(Iterable[Sequence[Any]], await cells(school_id, period, cluster_id))
+    return csv_rows(report, await report.rows(school_id, period, cluster_id))
+
+
 def csv_rows(report: Report, rows: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The same rows as the page; money as pounds with two decimals, dates as ISO dates.
     Formatted a column at a time (each column's rule chosen once, the plain cases inline
@@ -344,7 +356,7 @@ def _csv_column(key: str, values: list[Any]) -> list[str]:
     # Text that cannot be read as a formula and whole numbers as they are; the rest by rule.
     return [
         v
-        if (kind := v.__class__) is str and v[:1] not in _FORMULA_STARTS
+        if (kind := v.__class__) is str and v[:1] not in FORMULA_STARTS
         else str(v)
         if kind is int or kind is Decimal  # a share: "33.3", "-0.5"
         else _csv_text(v)
@@ -365,9 +377,4 @@ def _csv_text(value: Any) -> str:
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    # A cell starting with = + - @ would be a formula in a spreadsheet: quote it away.
-    return "'" + text if text[:1] in _FORMULA_STARTS else text
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@")
+    return spreadsheet_safe(str(value))

@@ -12,6 +12,12 @@ from typing import Any
 from litestar.response import Stream
 
 ROWS_PER_CHUNK = 500
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell starting with = + - @ would be a formula in a spreadsheet: quote it away."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 class _Line:
