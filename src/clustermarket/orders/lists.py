@@ -158,16 +158,24 @@ async def _run(sql: str, scope: list[Any], number: int, path: str) -> Page:
 _NOT_SHOWN = ("total", "link")  # the list's total and the buyer's page key, not the order's
 
 
+def status_text(status: str) -> str:
+    """An order's status as the lists write it: "pending payment"."""
+    return status.replace("_", " ")
+
+
 def _orders(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The joined rows (one per line) as orders, each with its `lines` (with `amount_pence`),
-    in the query's order."""
+    """The joined rows (one per line) as orders, each with its `lines` (with `amount_pence`)
+    and its `status_text`, in the query's order."""
     orders: list[dict[str, Any]] = []
     current: dict[str, Any] = {"id": None}
+    # The order's own columns, chosen once (every row has the same keys)
+    keys = [k for k in rows[0] if k not in _NOT_SHOWN and k[:5] != "line_"] if rows else []
     for row in rows:
         if row["id"] is None:
             continue  # the one row of an empty list: its total only
         if row["id"] != current["id"]:
-            current = {k: v for k, v in row.items() if k not in _NOT_SHOWN and k[:5] != "line_"}
+            current = {k: row[k] for k in keys}
+            current["status_text"] = status_text(current["status"])
             current["lines"] = []
             orders.append(current)
         if row["line_id"] is not None:

@@ -103,7 +103,7 @@ async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
     order = (await with_lines([order]))[0]
     if not user.is_admin and all(x["school_id"] != user.school_id for x in order["lines"]):
         raise NotFound()
-    return order
+    return {**order, "status_text": lists.status_text(order["status"])}
 
 
 async def order_to_act_on(user: CurrentUser, order_id: int) -> dict[str, Any]:
