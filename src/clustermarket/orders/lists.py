@@ -3,10 +3,10 @@
 Each list is SQL written once (its lines joined per engine, see `_lines`): the true total
 (the buyer's: a count of their orders; a teacher's: their school's count, the admin's: the
 cluster's, each kept by triggers), the page's orders with what their rows show (walked
-newest first and stopped at the page), and their lines (one row per line). A page past the end is the last page,
-chosen in SQL from the total, so an empty list, a full page and a page past the end each
-cost this one query (before: a count, then the page and its lines only when there was
-something to show, 1 query empty and 3 full)."""
+newest first and stopped at the page), and their lines (one row per line). A page past
+the end is the last page, chosen in SQL from the total, so an empty list, a full page and a
+page past the end each cost this one query (before: a count, then the page and its lines
+only when there was something to show, 1 query empty and 3 full)."""
 
 from __future__ import annotations
 
