@@ -9,6 +9,7 @@ import os
 import re
 import statistics
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,15 @@ def lighthouse_once(base: str, path: str, preset: str, scratch: Path) -> dict[st
     if preset == "desktop":
         command.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, env=env, check=True, capture_output=True)
+    for attempt in (1, 2):  # Chromium now and then fails to start under load: once more
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            break
+        print(f"Lighthouse failed on {path} ({preset}), attempt {attempt}:", file=sys.stderr)
+        print(done.stderr[-2000:], file=sys.stderr)
+    else:
+        failed = {c: 0 for c in CATEGORIES}
+        return failed | {"failing": ["lighthouse-did-not-run"], "note": "Lighthouse failed twice"}
     report = json.loads(out.read_text())
     scores: dict[str, Any] = {
         k: round((v["score"] or 0) * 100) for k, v in report["categories"].items()
