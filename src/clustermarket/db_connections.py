@@ -58,6 +58,15 @@ def _held() -> _Lease | None:
     return None
 
 
+def held_connection() -> Any:
+    """The connection this request's task already holds, or None (none taken yet, or not in
+    a request's own task). Code that would take a second pool connection for the request (the
+    tap queue's batch) runs on this one instead: requests each holding one connection while
+    waiting for another would hold the whole pool and wait for ever."""
+    lease = _held()
+    return None if lease is None else lease.connection
+
+
 class _Lending:
     """What both engines add: the request's connection, taken on its first query."""
 

@@ -15,6 +15,11 @@ answered before the commit. If the round trip fails (a repeat racing on another 
 on the unique id; a deadlock; a lost connection), nothing of it stays and the taps are run
 again one by one, each with its own outcome, as before.
 
+A request that already holds its connection (a page that read the session's user first, the
+stall screen) runs its statement on that connection, not in a batch: the batch takes a pool
+connection of its own, and as many such requests as the pool has connections, each holding
+one and waiting for a batch that waits for one, stopped the server for good.
+
 Only one product's taps go together: a batch holds that product's stock row, then the stall's
 rows in the order every tap takes them, so it asks for no row another tap of the stall could
 hold while waiting for it.
@@ -28,6 +33,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
+
+from clustermarket.db_connections import held_connection
 
 Rows = list[dict[str, Any]]
 _Waiting = list[tuple[Sequence[Any], "asyncio.Future[Rows]"]]
@@ -54,6 +61,9 @@ async def run_tap(
     transaction = engine.current_transaction.get()
     if transaction is not None:  # the caller's own transaction: its connection, its commit
         return [dict(r) for r in await transaction.connection.fetch(sql, *args)]
+    held = held_connection()
+    if held is not None:  # the request's connection (a batch would take a second: a
+        return [dict(r) for r in await held.fetch(sql, *args)]  # deadlock at a full pool)
     loop = asyncio.get_running_loop()
     queue = _queues.get(key)
     if queue is None or (queue.task is not None and queue.task.get_loop() is not loop):
