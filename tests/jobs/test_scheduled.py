@@ -48,15 +48,17 @@ async def test_reservations_lapse_after_their_market_day_with_no_page_opened(cli
     await MarketDay.update({MarketDay.date: today_uk() - dt.timedelta(days=1)}).where(
         MarketDay.id == market.day
     )
+    lapses = Job.select(Job.status).where(Job.kind == "orders.lapse_reservations")
     async with make_client(jobs_in_app=True):  # the app runs; its job loop does the rest
         for _ in range(50):
-            if (await order_row())["status"] == "expired":
+            # The job is marked done after its work has committed: wait for both.
+            lapse = await lapses.first()
+            if (await order_row())["status"] == "expired" and lapse and lapse["status"] == "done":
                 break
             await asyncio.sleep(0.2)
     assert (await order_row())["status"] == "expired"
     assert await left_of(market.stall, market.candle) == 10
-    lapse = await Job.select().where(Job.kind == "orders.lapse_reservations").first()
-    assert lapse["status"] == JobStatus.done
+    assert (await lapses.first())["status"] == JobStatus.done
 
 
 async def test_a_reservation_for_today_does_not_lapse(client, settings) -> None:
