@@ -37,7 +37,7 @@ _LINE_COLUMNS = (
     " l.released_at AS line_released_at, t.name AS line_team_name,"
     " t.school AS line_school_id"
 )
-_LINE_FROM = "order_line l LEFT JOIN stall s ON s.id = l.stall LEFT JOIN team t ON t.id = s.team"
+_STALL_TEAM = "LEFT JOIN stall s ON s.id = l.stall LEFT JOIN team t ON t.id = s.team"
 _ITS_LINES = 'l."order" = page.id'
 
 
@@ -48,9 +48,9 @@ def _lines(lateral: bool) -> tuple[str, str]:
     reads each order's lines by `order_line_order` (0.20 ms, flat). SQLite has no LATERAL
     and searches that index for each order anyway."""
     if lateral:
-        subquery = f"SELECT {_LINE_COLUMNS} FROM {_LINE_FROM} WHERE {_ITS_LINES}"
+        subquery = f"SELECT {_LINE_COLUMNS} FROM order_line l {_STALL_TEAM} WHERE {_ITS_LINES}"
         return "x.*", f" LEFT JOIN LATERAL ({subquery}) x ON TRUE"
-    return _LINE_COLUMNS, " LEFT JOIN " + _LINE_FROM.replace(" l ", f" l ON {_ITS_LINES} ", 1)
+    return _LINE_COLUMNS, f" LEFT JOIN order_line l ON {_ITS_LINES} {_STALL_TEAM}"
 
 
 # The page's offset: the one asked for, or the last page's when it is past the end.
@@ -64,9 +64,9 @@ def _page_sql(
     """`scope`: FROM and WHERE of the list's orders (alias o, their market day d), `order`:
     their order, `columns`: what a row shows (`id` first), `keys`: more columns that
     `page_order`, the same order, reads (or ""); `count`: the total (`total`), with the
-    same parameters as the scope. The page's rows carry what
-    they show, so the outer query only adds their lines (joining the orders again by id made
-    PostgreSQL hash every order of the table for a page of 30)."""
+    same parameters as the scope. The page's rows carry what they show, so the outer query
+    only adds their lines (joining the orders again by id made PostgreSQL hash every order of
+    the table for a page of 30)."""
     lines, join = _lines(postgres)
     return (
         f"WITH n AS ({count}),"
