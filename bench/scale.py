@@ -4,17 +4,21 @@ Loads the demo data into a fresh database, serves the app (uvicorn, one worker, 
 127.0.0.1 port) and times every list page and report, each signed in as the role that uses
 it, with the number of SQL statements each sends. Then stops the server, adds a cluster's
 worth of years in bulk inserts (10,000 products, 100,000 sales, 300 market days, with
-proportional teams, stalls, orders, ideas, comments, projects and moderation log rows),
-starts the server again and times the same pages. Prints per page: demo time, scale time,
-their ratio, queries demo/scale and server CPU per request at scale.
+proportional teams, stalls, orders, ideas, comments, projects and moderation log rows) and
+loads the demo afresh into a second database beside it. Then serves both at once (two
+uvicorn servers, one worker each) and times each page on the two **in turn**, request by
+request, so that whatever else the machine is doing falls on both alike. Prints per page:
+demo time, scale time (medians), their ratio, the server CPU per request on each (from
+/proc's schedstat, in nanoseconds) and its ratio, queries demo/scale and the page's size.
 
     .venv/bin/python bench/scale.py                      # a fresh SQLite database
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_scale \\
         .venv/bin/python bench/scale.py                  # PostgreSQL: the database is WIPED
     .venv/bin/python bench/scale.py --smoke              # a small set and a few pages
 
-Options (environment): REPEAT (7: timed requests per page, the median is shown).
-A PostgreSQL database is wiped first, so its name must contain "bench" or "test".
+Options (environment): REPEAT (21: timed requests per page on each, the median is shown).
+A PostgreSQL database is wiped first, so its name must contain "bench" or "test"; the demo
+beside it is the same name with "_demo" added (created when missing, wiped each run).
 Only ever talks to 127.0.0.1.
 """
 
@@ -27,6 +31,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -43,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale_data import FULL, SMOKE, build_scale  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REPEAT = int(os.environ.get("REPEAT", "7"))
+REPEAT = int(os.environ.get("REPEAT", "21"))
+WARM = 3  # untimed requests per page on each server first
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -164,10 +170,16 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, app: str = "scale_app:app", app_dir: Path = ROOT / "bench") -> None:
+    def __init__(
+        self,
+        app: str = "scale_app:app",
+        app_dir: Path = ROOT / "bench",
+        environment: dict[str, str] | None = None,
+    ) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+        env = {**os.environ, **(environment or {})}
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -201,6 +213,15 @@ class Server:
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / TICKS
+
+    def cpu_ns(self) -> int:
+        """CPU time of the server's live threads in nanoseconds (schedstat's first field):
+        fine enough for one request, where `cpu_seconds` comes in 10 ms ticks."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                total += int((task / "schedstat").read_text().split()[0])
+        return total
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)
@@ -284,6 +305,103 @@ def _serve_and_measure(pages: list[tuple[str, str | None, str]]) -> dict:
         server.stop()
 
 
+def _measure_pair(
+    demo_pages: list[tuple[str, str | None, str]],
+    scale_pages: list[tuple[str, str | None, str]],
+    demo_environment: dict[str, str],
+) -> tuple[dict, dict]:
+    """Both databases served at once; each page timed on the two in turn (which goes first
+    alternates), so a busy moment of the machine lands on both: (demo, scale) figures."""
+    demo_server = Server(environment=demo_environment)
+    scale_server = Server()
+    try:
+        roles = {role for _, role, _ in demo_pages}
+        sides = [
+            (demo_server, {role: _sign_in(demo_server.base, role) for role in roles}),
+            (scale_server, {role: _sign_in(scale_server.base, role) for role in roles}),
+        ]
+        results: tuple[dict, dict] = ({}, {})
+        for pages in zip(demo_pages, scale_pages, strict=True):
+            label, role = pages[0][0], pages[0][1]
+            taken: list[dict[str, list]] = [{"ms": [], "cpu": [], "queries": []} for _ in sides]
+            for (_server, clients), (_, _, path) in zip(sides, pages, strict=True):
+                for _ in range(WARM):  # templates compiled, caches filled, plans made
+                    first = clients[role].get(path)
+                    if first.status_code != 200:
+                        sys.exit(f"{label}: {path} answered {first.status_code}")
+            for turn in range(REPEAT):
+                order = [0, 1] if turn % 2 == 0 else [1, 0]
+                for side in order:
+                    (server, clients), path = sides[side], pages[side][2]
+                    cpu_before = server.cpu_ns()
+                    started = time.perf_counter()
+                    response = clients[role].get(path)
+                    taken[side]["ms"].append(time.perf_counter() - started)
+                    taken[side]["cpu"].append(server.cpu_ns() - cpu_before)
+                    taken[side]["queries"].append(int(response.headers.get("x-query-count", "-1")))
+                    if side:
+                        results[side][label] = {"bytes": len(response.content)}
+                    else:
+                        results[side].setdefault(label, {"bytes": len(response.content)})
+            for side in (0, 1):
+                results[side][label].update(
+                    ms=statistics.median(taken[side]["ms"]) * 1000,
+                    cpu_ms=statistics.median(taken[side]["cpu"]) / 1e6,
+                    queries=max(taken[side]["queries"]),
+                )
+        for _, clients in sides:
+            for client in clients.values():
+                client.close()
+        return results
+    finally:
+        demo_server.stop()
+        scale_server.stop()
+
+
+def _demo_beside(folder: Path, url: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """The demo loaded afresh into its own database and data folder beside the scale set (a
+    child process, since the app's engine is bound to one database per process): the
+    environment that serves it and its ids."""
+    data_dir = folder / "demo"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    demo_url = f"{url}_demo" if url.startswith("postgres") else f"sqlite:///{data_dir}/demo.sqlite3"
+    environment = {"DATABASE_URL": demo_url, "DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, __file__, "--load-demo", url],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        sys.exit(f"The demo beside the set did not load:\n{done.stderr[-3000:]}")
+    return environment, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def _create_database(server_url: str, name: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(server_url)
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+def _load_demo(server_url: str) -> None:
+    """--load-demo: (in the child) a fresh demo into DATABASE_URL; prints its ids."""
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgres"):
+        asyncio.run(_create_database(server_url, url.rsplit("/", 1)[-1]))
+    os.environ.update(APP_ENVIRONMENT)
+    os.environ.pop("REDIS_URL", None)
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    asyncio.run(_fresh_demo())
+    print(json.dumps(asyncio.run(_demo_ids())))
+
+
 # ------------------------------------------------------------------ the report
 
 
@@ -314,10 +432,13 @@ def main() -> None:
         "--keep",
         type=Path,
         help="keep the data in this folder (and, on PostgreSQL, the database unwiped); when it "
-        "already holds a built set, migrate it and time the pages again, demo figures from the "
-        "first run",
+        "already holds a built set, migrate it and time the pages again beside a fresh demo",
     )
+    parser.add_argument("--load-demo", help=argparse.SUPPRESS)  # the child of `_demo_beside`
     args = parser.parse_args()
+    if args.load_demo:
+        _load_demo(args.load_demo)
+        return
     global REPEAT
     if args.smoke:
         REPEAT = 2
@@ -331,34 +452,27 @@ def main() -> None:
         url = _prepare_environment(folder)
         engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         built_marker = folder / "built"
-        demo_file = folder / "demo.json"
         if args.keep and built_marker.exists():
             asyncio.run(_migrate())
             ids = asyncio.run(_demo_ids())
-            pages = _pages(ids, args.smoke)
-            demo = json.loads(demo_file.read_text()) if demo_file.exists() else None
-            if demo is None:
-                demo = {label: {} for label, _, _ in pages}
-            print(
-                f"# {engine}, at scale again, {REPEAT} timed requests per page (median); "
-                "demo figures from the first run",
-                flush=True,
-            )
-            scale = _serve_and_measure(pages)
-            print(_table(demo, scale))
-            return
-        asyncio.run(_fresh_demo())
-        ids = asyncio.run(_demo_ids())
-        pages = _pages(ids, args.smoke)
-        print(f"# {engine}, {REPEAT} timed requests per page (median), one worker", flush=True)
-        demo = _serve_and_measure(pages)
-        demo_file.write_text(json.dumps(demo))
-        started = time.perf_counter()
-        counts = asyncio.run(build_scale(size, ids))
-        built = time.perf_counter() - started
-        built_marker.write_text("built\n")
-        print(f"built in {built:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
-        scale = _serve_and_measure(pages)
+            print(f"# {engine}: the set in {folder}, migrated", flush=True)
+        else:
+            asyncio.run(_fresh_demo())
+            ids = asyncio.run(_demo_ids())
+            started = time.perf_counter()
+            counts = asyncio.run(build_scale(size, ids))
+            built = time.perf_counter() - started
+            built_marker.write_text("built\n")
+            print(f"built in {built:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        demo_environment, demo_ids = _demo_beside(folder, url)
+        print(
+            f"# {engine}, demo and scale served side by side (one worker each), each page "
+            f"{REPEAT} times on each in turn (medians)",
+            flush=True,
+        )
+        demo, scale = _measure_pair(
+            _pages(demo_ids, args.smoke), _pages(ids, args.smoke), demo_environment
+        )
         print(_table(demo, scale))
 
 
