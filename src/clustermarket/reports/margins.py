@@ -9,14 +9,14 @@ costs."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from clustermarket.db_connections import fetch_tuples
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import SCHOOL_YEAR_STARTS, Period
-from clustermarket.web.csv_stream import spreadsheet_safe
+from clustermarket.reports.products_csv import csv_lines, rounded_division
+from clustermarket.web.csv_stream import CsvLines
 from clustermarket.web.pagination import clamp
 
 # The sales that stand, as (team, product, words, price, quantity, takings, cost): the days at
@@ -208,68 +208,17 @@ class ProductMargins:
             del row["total_rows"]
         return _with_margins(rows), total, number
 
-    async def csv_cells(
-        self, school_id: int | None, period: Period, cluster_id: int
-    ) -> list[tuple[Any, ...]]:
-        """Every row as the CSV's cells (the columns of `services.REPORTS["products"]`), the
-        same text `services.csv_rows` writes for `__call__`'s rows, made from tuples in one
-        pass: each team's profit summed from its rows, which come together."""
+    async def csv_lines(self, school_id: int | None, period: Period, cluster_id: int) -> CsvLines:
+        """Every row as the CSV's line (the columns of `services.REPORTS["products"]`), the
+        same text `services.csv_rows` writes for `__call__`'s rows, written from tuples in
+        one pass (`products_csv`)."""
         arguments = _arguments(school_id, period, cluster_id)
-        rows = await fetch_tuples(SaleTotal, _CSV_SQL[bool(school_id)], *arguments)
-        cells: list[tuple[Any, ...]] = []
-        start = 0
-        while start < len(rows):
-            team_id, end = rows[start][0], start + 1
-            while end < len(rows) and rows[end][0] == team_id:
-                end += 1
-            team_rows = rows[start:end]
-            team_profit = sum(row[9] for row in team_rows)
-            cells += [_csv_cells(row, team_profit) for row in team_rows]
-            start = end
-        return cells
-
-
-def _csv_cells(row: Sequence[Any], team_profit: int) -> tuple[Any, ...]:
-    _, team, product_id, product, label, price, units, takings, cost, profit = row
-    if product_id is None:
-        product, price_text, unit_cost_text, margin_text = f"Custom amount: {label}", "", "", ""
-    else:
-        unit_cost = rounded_division(cost, units)
-        price_text, unit_cost_text = f"{price / 100:.2f}", f"{unit_cost / 100:.2f}"
-        margin_text = f"{(price - unit_cost) / 100:.2f}"
-    return (
-        spreadsheet_safe(team),
-        spreadsheet_safe(product),
-        price_text,
-        unit_cost_text,
-        margin_text,
-        units,
-        f"{takings / 100:.2f}",
-        f"{profit / 100:.2f}",
-        "" if team_profit <= 0 else _tenths(rounded_division(profit * 1000, team_profit)),
-    )
-
-
-def _tenths(tenths: int) -> str:
-    """333 as "33.3", -5 as "-0.5": what `str(percent(...))` gives, without a Decimal."""
-    whole, tenth = divmod(abs(tenths), 10)
-    return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
+        return CsvLines(
+            csv_lines(await fetch_tuples(SaleTotal, _CSV_SQL[bool(school_id)], *arguments))
+        )
 
 
 product_margins = ProductMargins()
-
-
-def rounded_division(numerator: int, denominator: int) -> int:
-    """numerator / denominator to the nearest whole number, halves away from zero."""
-    if denominator > 0 and numerator >= 0:  # the usual case, at once
-        quotient, remainder = divmod(numerator, denominator)
-        return quotient + (2 * remainder >= denominator)
-    if denominator == 0:
-        return 0
-    quotient, remainder = divmod(abs(numerator), abs(denominator))
-    if 2 * remainder >= abs(denominator):
-        quotient += 1
-    return quotient if (numerator >= 0) == (denominator > 0) else -quotient
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -29,7 +29,7 @@ from clustermarket.reports.ranges import (
     in_period,
     standing_sales,
 )
-from clustermarket.web.csv_stream import FORMULA_STARTS, spreadsheet_safe
+from clustermarket.web.csv_stream import FORMULA_STARTS, CsvLines, spreadsheet_safe
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 # (school or None for all, the range, the request's cluster): rows of that cluster only.
@@ -333,12 +333,13 @@ def csv_header(report: Report) -> list[str]:
 
 async def csv_file_rows(
     report: Report, school_id: int | None, period: Period, cluster_id: int
-) -> Iterable[Sequence[Any]]:
-    """The CSV's rows: made by the report itself when it can make them from tuples (the
-    products report: every row of the range), else formatted from its rows."""
-    cells = getattr(report.rows, "csv_cells", None)
-    if cells is not None:
-        return cast(Iterable[Sequence[Any]], await cells(school_id, period, cluster_id))
+) -> CsvLines | Iterable[Sequence[Any]]:
+    """The CSV's rows: written as CSV lines by the report itself when it can write them from
+    tuples (the products report: every row of the range, `CsvLines`), else formatted from
+    its rows."""
+    lines = getattr(report.rows, "csv_lines", None)
+    if lines is not None:
+        return cast(CsvLines, await lines(school_id, period, cluster_id))
     return csv_rows(report, await report.rows(school_id, period, cluster_id))
 
 
