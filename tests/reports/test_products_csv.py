@@ -69,7 +69,9 @@ async def _awkward_sales() -> dict[str, int]:
     half = await make_product(teams["plain"], "Half", 3, 0)
     tiny = await make_product(teams["plain"], "Tiny loss", 100, 0)
     back = await make_product(teams["plain"], "Returned", 100, 0)
-    stall = await make_stall(day, teams["plain"], {p: 9 for p in (plain, half, tiny, back)})
+    twin = await make_product(teams["plain"], "Soap", 250, 0)  # one name, one price: two rows
+    stall = await make_stall(day, teams["plain"], {p: 9 for p in (plain, half, tiny, back, twin)})
+    await sold(stall, twin, 1, 250, 10)
     await sold(stall, plain, 800, 250, 0)  # profit 200,000p: shares of a penny round away
     await sold(stall, half, 1, 3, 2)
     await sold(stall, half, 1, 3, 3)  # a unit cost of 2.5p, written 0.03

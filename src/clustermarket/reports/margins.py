@@ -12,11 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from clustermarket.db_connections import fetch_tuples
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import SCHOOL_YEAR_STARTS, Period
-from clustermarket.reports.products_csv import csv_lines, rounded_division
-from clustermarket.web.csv_stream import CsvLines
 from clustermarket.web.pagination import clamp
 
 # The sales that stand, as (team, product, words, price, quantity, takings, cost): the days at
@@ -54,8 +51,9 @@ _ROW = (
     " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
     " g.price_pence, g.units, g.takings_pence, g.cost_pence, g.profit_pence"
 )
-# Within a team, products by name and price, then custom amounts by their words.
-_ORDER = "t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label"
+# Within a team, products by name and price, then custom amounts by their words (then by
+# product id: two products of one name and price keep one order on every page and the CSV).
+_ORDER = "t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label, g.product_id"
 
 
 def _grouped(of_school: bool) -> str:
@@ -96,20 +94,12 @@ def _sql(of_school: bool, paged: bool) -> str:
         " c.team_profit_pence, c.total_rows, c.before"
         " FROM g JOIN chosen c ON c.team_id = g.team_id),"
         " ranked AS (SELECT named.*, before + ROW_NUMBER() OVER (PARTITION BY team_id"
-        " ORDER BY product_id IS NULL, product, price_pence, label) AS position FROM named)"
+        " ORDER BY product_id IS NULL, product, price_pence, label, product_id) AS position"
+        " FROM named)"
         " SELECT team_id, team, product_id, product, label, price_pence, units, takings_pence,"
         " cost_pence, profit_pence, team_profit_pence, total_rows FROM ranked"
         " WHERE position > {} AND position <= {} ORDER BY position"
     )
-
-
-# The CSV's rows as tuples in its order, without the window: the file sums each team's
-# profit itself, its rows coming team by team.
-_CSV_SQL = {
-    school: f"SELECT {_ROW} FROM ({_grouped(school)}) g JOIN team t ON t.id = g.team_id"
-    f" ORDER BY {_ORDER}"
-    for school in (False, True)
-}
 
 
 _SQL = {(school, paged): _sql(school, paged) for school in (False, True) for paged in (False, True)}
@@ -208,17 +198,21 @@ class ProductMargins:
             del row["total_rows"]
         return _with_margins(rows), total, number
 
-    async def csv_lines(self, school_id: int | None, period: Period, cluster_id: int) -> CsvLines:
-        """Every row as the CSV's line (the columns of `services.REPORTS["products"]`), the
-        same text `services.csv_rows` writes for `__call__`'s rows, written from tuples in
-        one pass (`products_csv`)."""
-        arguments = _arguments(school_id, period, cluster_id)
-        return CsvLines(
-            csv_lines(await fetch_tuples(SaleTotal, _CSV_SQL[bool(school_id)], *arguments))
-        )
-
 
 product_margins = ProductMargins()
+
+
+def rounded_division(numerator: int, denominator: int) -> int:
+    """numerator / denominator to the nearest whole number, halves away from zero."""
+    if denominator > 0 and numerator >= 0:  # the usual case, at once
+        quotient, remainder = divmod(numerator, denominator)
+        return quotient + (2 * remainder >= denominator)
+    if denominator == 0:
+        return 0
+    quotient, remainder = divmod(abs(numerator), abs(denominator))
+    if 2 * remainder >= abs(denominator):
+        quotient += 1
+    return quotient if (numerator >= 0) == (denominator > 0) else -quotient
 
 
 def percent(part: int, whole: int) -> Decimal | None:
