@@ -9,14 +9,11 @@ costs."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from clustermarket.db_connections import fetch_tuples
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import SCHOOL_YEAR_STARTS, Period
-from clustermarket.web.csv_stream import spreadsheet_safe
 from clustermarket.web.pagination import clamp
 
 # The sales that stand, as (team, product, words, price, quantity, takings, cost): the days at
@@ -54,8 +51,9 @@ _ROW = (
     " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
     " g.price_pence, g.units, g.takings_pence, g.cost_pence, g.profit_pence"
 )
-# Within a team, products by name and price, then custom amounts by their words.
-_ORDER = "t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label"
+# Within a team, products by name and price, then custom amounts by their words (then by
+# product id: two products of one name and price keep one order on every page and the CSV).
+_ORDER = "t.name, t.id, g.product_id IS NULL, product, g.price_pence, g.label, g.product_id"
 
 
 def _grouped(of_school: bool) -> str:
@@ -96,20 +94,12 @@ def _sql(of_school: bool, paged: bool) -> str:
         " c.team_profit_pence, c.total_rows, c.before"
         " FROM g JOIN chosen c ON c.team_id = g.team_id),"
         " ranked AS (SELECT named.*, before + ROW_NUMBER() OVER (PARTITION BY team_id"
-        " ORDER BY product_id IS NULL, product, price_pence, label) AS position FROM named)"
+        " ORDER BY product_id IS NULL, product, price_pence, label, product_id) AS position"
+        " FROM named)"
         " SELECT team_id, team, product_id, product, label, price_pence, units, takings_pence,"
         " cost_pence, profit_pence, team_profit_pence, total_rows FROM ranked"
         " WHERE position > {} AND position <= {} ORDER BY position"
     )
-
-
-# The CSV's rows as tuples in its order, without the window: the file sums each team's
-# profit itself, its rows coming team by team.
-_CSV_SQL = {
-    school: f"SELECT {_ROW} FROM ({_grouped(school)}) g JOIN team t ON t.id = g.team_id"
-    f" ORDER BY {_ORDER}"
-    for school in (False, True)
-}
 
 
 _SQL = {(school, paged): _sql(school, paged) for school in (False, True) for paged in (False, True)}
@@ -207,53 +197,6 @@ class ProductMargins:
         for row in rows:
             del row["total_rows"]
         return _with_margins(rows), total, number
-
-    async def csv_cells(
-        self, school_id: int | None, period: Period, cluster_id: int
-    ) -> list[tuple[Any, ...]]:
-        """Every row as the CSV's cells (the columns of `services.REPORTS["products"]`), the
-        same text `services.csv_rows` writes for `__call__`'s rows, made from tuples in one
-        pass: each team's profit summed from its rows, which come together."""
-        arguments = _arguments(school_id, period, cluster_id)
-        rows = await fetch_tuples(SaleTotal, _CSV_SQL[bool(school_id)], *arguments)
-        cells: list[tuple[Any, ...]] = []
-        start = 0
-        while start < len(rows):
-            team_id, end = rows[start][0], start + 1
-            while end < len(rows) and rows[end][0] == team_id:
-                end += 1
-            team_rows = rows[start:end]
-            team_profit = sum(row[9] for row in team_rows)
-            cells += [_csv_cells(row, team_profit) for row in team_rows]
-            start = end
-        return cells
-
-
-def _csv_cells(row: Sequence[Any], team_profit: int) -> tuple[Any, ...]:
-    _, team, product_id, product, label, price, units, takings, cost, profit = row
-    if product_id is None:
-        product, price_text, unit_cost_text, margin_text = f"Custom amount: {label}", "", "", ""
-    else:
-        unit_cost = rounded_division(cost, units)
-        price_text, unit_cost_text = f"{price / 100:.2f}", f"{unit_cost / 100:.2f}"
-        margin_text = f"{(price - unit_cost) / 100:.2f}"
-    return (
-        spreadsheet_safe(team),
-        spreadsheet_safe(product),
-        price_text,
-        unit_cost_text,
-        margin_text,
-        units,
-        f"{takings / 100:.2f}",
-        f"{profit / 100:.2f}",
-        "" if team_profit <= 0 else _tenths(rounded_division(profit * 1000, team_profit)),
-    )
-
-
-def _tenths(tenths: int) -> str:
-    """333 as "33.3", -5 as "-0.5": what `str(percent(...))` gives, without a Decimal."""
-    whole, tenth = divmod(abs(tenths), 10)
-    return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
 
 
 product_margins = ProductMargins()
