@@ -46,13 +46,17 @@ MACROS = {
         "{% macro framed() -%}<div>{{ caller() }}</div>{%- endmacro %}"
         "{% macro rest(a) -%}{{ a }}{{ varargs | join(',') }}{{ kwargs | dictsort }}{%- endmacro %}"
         "{% macro outer(item) -%}[{{ row(item) }}]{%- endmacro %}"
+        "{% macro opt(a, b=none, c='<c>') -%}{{ a }}/{{ b }}/{{ c }}{%- endmacro %}"
+        "{% macro named(caller=none) -%}({{ caller() if caller else 'none' }}){%- endmacro %}"
     ),
     "calls.html": (
-        '{% from "_m.html" import row, two, framed, rest, outer %}'
+        '{% from "_m.html" import row, two, framed, rest, outer, opt, named %}'
         "{% for item in items %}{{ row(item) }}{{ outer(item) }}{% endfor %}"
         "{{ two('<a>') }}{{ two('x', '<y>') }}{{ two(a='k', b='w') }}{{ two('p', b='q') }}"
         "{% call framed() %}<i>{{ items[0].name }}</i>{% endcall %}"
         "{{ rest('r', 1, 2, z='<z>') }}{{ rest('s') }}"
+        "{{ opt(1) }}{{ opt(1, '<2>') }}{{ opt(1, 2, 3) }}{{ named() }}"
+        "{% call named() %}called{% endcall %}"
         "{% autoescape false %}{{ row(items[0]) }}{{ two('<raw>') }}{% endautoescape %}"
         "{% set kept %}{{ row(items[1]) }}{% endset %}{{ kept }}"
     ),
@@ -77,6 +81,21 @@ def test_macro_calls_write_what_jinjas_own_context_writes() -> None:
     assert "<li><em>safe</em></li>" in written[RowsContext]  # Markup passes as it is
     assert "<div><i>&lt;Tom &amp; Jo&gt;</i></div>" in written[RowsContext]  # caller()
     assert "&lt;a&gt;|&lt;b&gt;" in written[RowsContext]  # the default argument
+    assert "1/None/&lt;c&gt;1/&lt;2&gt;/&lt;c&gt;1/2/3(none)(called)" in written[RowsContext]
+
+
+def test_a_macro_given_too_many_arguments_is_refused_as_jinja_refuses_it() -> None:
+    import pytest
+    from jinja2.runtime import Context
+
+    from clustermarket.web.templating import RowsContext
+
+    for context_class in (Context, RowsContext):
+        env = RowsEnvironment(loader=DictLoader(MACROS), autoescape=True)
+        env.context_class = context_class
+        page = env.from_string('{% from "_m.html" import row %}{{ row(1, 2) }}')
+        with pytest.raises(TypeError, match="takes not more than 1 argument"):
+            page.render()
 
 
 def test_the_apps_templates_use_the_quick_macro_context() -> None:
