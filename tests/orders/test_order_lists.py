@@ -52,8 +52,9 @@ async def test_the_lists_show_the_orders_as_before(client) -> None:
 
     mine = await lists.buyer_page(buyer, 3, "/my/orders")
     assert (mine.total, mine.number, len(mine.items)) == (65, 3, 5)
-    created = [o["created_at"] for o in (await lists.buyer_page(buyer, 1, "/")).items]
-    assert created == sorted(created, reverse=True)
+    first = (await lists.buyer_page(buyer, 1, "/")).items
+    newest = await Order.select(Order.id).order_by(Order.created_at, ascending=False).limit(30)
+    assert [o["id"] for o in first] == [o["id"] for o in newest]
 
     await sign_in(client, "jpatel")
     last = await client.get("/my/orders?page=99")
