@@ -194,18 +194,19 @@ def _orders(rows: list[Sequence[Any]], keys: tuple[str, ...]) -> list[dict[str, 
     lines: list[dict[str, Any]] = []
     current = None
     start = len(keys) + 1  # where the line's columns start
+    # zip without `strict`: a keyword argument takes zip off its fast call (+0.4 µs a dict)
     for row in rows:
         order_id = row[1]
-        if order_id is None:
-            continue  # the one row of an empty list: its total only
         if order_id != current:
+            if order_id is None:
+                continue  # the one row of an empty list: its total only
             current = order_id
-            order = dict(zip(keys, row[1:start], strict=True))
+            order = dict(zip(keys, row[1:start]))  # noqa: B905
             order["status_text"] = status_text(order["status"])
             order["lines"] = lines = []
             orders.append(order)
         if row[start] is not None:
-            line = dict(zip(_LINE_KEYS, row[start:], strict=True))
+            line = dict(zip(_LINE_KEYS, row[start:]))  # noqa: B905
             line["order"] = order_id
             line["amount_pence"] = line["quantity"] * line["unit_price_pence"]
             lines.append(line)
