@@ -10,6 +10,7 @@ only when there was something to show, 1 query empty and 3 full)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from clustermarket.db_connections import fetch_tuples
 from clustermarket.orders.tables import Order
 from clustermarket.settings import get_settings
+from clustermarket.timeutil import uk_date
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 # The lines' columns, in this order after the order's own (`_orders` reads them by position).
@@ -73,12 +75,13 @@ def _page_sql(
     postgres: bool, scope: str, order: str, keys: str, page_order: str, columns: Columns, count: str
 ) -> str:
     """`scope`: FROM and WHERE of the list's orders (alias o, their market day d), `order`:
-    their order, `columns`: what a row shows, `keys`: more columns that `page_order`, the
-    same order, reads (or ""; not sent back); `count`: the total (`total`), with the same
-    parameters as the scope. The page's rows carry what they show, so the outer query
-    only adds their lines (joining the orders again by id made PostgreSQL hash every order of
-    the table for a page of 30)."""
+    their order, `columns`: what a row shows (its market day added last, see `_orders`),
+    `keys`: more columns that `page_order`, the same order, reads (or ""; not sent back);
+    `count`: the total (`total`), with the same parameters as the scope. The page's rows
+    carry what they show, so the outer query only adds their lines (joining the orders again
+    by id made PostgreSQL hash every order of the table for a page of 30)."""
     lines, join = _lines(postgres)
+    columns = (*columns, ("day_date", "d.date" if postgres else "CAST(d.date AS TEXT)"))
     chosen = ", ".join(f"{sql} AS {name}" for name, sql in columns)
     shown = ", ".join(f"page.{name}" for name, _ in columns)
     return (
@@ -116,7 +119,6 @@ _STAFF_COLUMNS: Columns = (
     ("status", "o.status"),
     ("total_pence", "CAST(o.total_pence AS INTEGER)"),
     ("stripe_payment_intent", "o.stripe_payment_intent"),
-    ("day_date", "d.date"),
 )
 
 
@@ -139,7 +141,6 @@ _BUYER_COLUMNS: Columns = (
     ("token", "o.token"),
     ("status", "o.status"),
     ("total_pence", "CAST(o.total_pence AS INTEGER)"),
-    ("day_date", "d.date"),
     ("day_location", "d.location"),
 )
 # Newest first by the order's time as the link keeps it (`BuyerAccount.created_at`): walked
@@ -177,7 +178,7 @@ async def _run(sql: str, columns: Columns, scope: list[Any], number: int, path: 
     rows = await fetch_tuples(Order, sql, *arguments)
     total = int(rows[0][0]) if rows else 0
     return Page(
-        items=_orders(rows, tuple(name for name, _ in columns)),
+        items=_orders(rows, (*(name for name, _ in columns), "day_date")),
         total=total,
         number=clamp(number, total, size),
         size=size,
@@ -190,12 +191,22 @@ def status_text(status: str) -> str:
     return status.replace("_", " ")
 
 
+def _day(raw: dt.date | str) -> tuple[dt.date, str]:
+    date = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw)
+    return date, uk_date(date)
+
+
 def _orders(rows: list[Sequence[Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     """The joined rows (one per line: the total, the order's `keys`, the line's columns) as
-    orders, each with its `lines` (with `amount_pence`) and its `status_text`, in the
-    query's order."""
+    orders, each with its `lines` (with `amount_pence`), its `status_text` and its market
+    day (`day_date`, `day_text`), in the query's order.
+
+    The day comes as the driver hands it back unconverted (SQLite: the stored text, CAST so
+    that Piccolo's DATE converter does not run on every row; PostgreSQL: asyncpg's date, whose
+    text would follow the server's DateStyle) and is made a date and words once per day."""
     orders: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
+    days: dict[Any, tuple[dt.date, str]] = {}
     current = None
     start = len(keys) + 1  # where the line's columns start
     # zip without `strict`: a keyword argument takes zip off its fast call (+0.4 µs a dict)
@@ -207,6 +218,10 @@ def _orders(rows: list[Sequence[Any]], keys: tuple[str, ...]) -> list[dict[str, 
             current = order_id
             order = dict(zip(keys, row[1:start]))  # noqa: B905
             order["status_text"] = status_text(order["status"])
+            day = days.get(order["day_date"])
+            if day is None:
+                day = days[order["day_date"]] = _day(order["day_date"])
+            order["day_date"], order["day_text"] = day
             order["lines"] = lines = []
             orders.append(order)
         if row[start] is not None:
