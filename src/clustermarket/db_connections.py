@@ -34,6 +34,8 @@ from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 from piccolo.querystring import QueryString
 
+from clustermarket import sqlite_types  # noqa: F401  (quicker converters for SQLite's rows)
+
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # Piccolo re-selects the pk before that
 
 

@@ -206,7 +206,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # HTML and other text; photos are compressed already, static files in web/static.py.
         compression_config=CompressionConfig(
             backend="gzip",
-            gzip_compress_level=6,
+            # zlib's fast levels (1-3) match without lazy evaluation: level 3 against 6 on a
+            # page of 30 ideas (35 KB) is 132 against 244 µs of CPU for 3,940 against 3,684
+            # bytes; cached public pages are compressed once each, at 6 (web/page_cache.py)
+            gzip_compress_level=3,
             minimum_size=MINIMUM_SIZE,  # and no gzip stream made below it (web/compression.py)
             middleware_class=CompressWhenWorthIt,
             exclude=["^/media/"],

@@ -35,3 +35,52 @@ def test_a_template_with_globals_of_its_own_gets_macros_that_see_them() -> None:
     env = _environment()
     marked = env.get_template("page.html", globals={"mark": "!"})
     assert marked.render(who="Sam") == "Hello Sam!"
+
+
+# Macro calls of every shape: the app's context (`RowsContext`, a quick way for a call by
+# arguments alone) must write what Jinja's own context writes.
+MACROS = {
+    "_m.html": (
+        "{% macro row(item) -%}<li>{{ item.name }}</li>{%- endmacro %}"
+        "{% macro two(a, b='<b>') -%}{{ a }}|{{ b }}{%- endmacro %}"
+        "{% macro framed() -%}<div>{{ caller() }}</div>{%- endmacro %}"
+        "{% macro rest(a) -%}{{ a }}{{ varargs | join(',') }}{{ kwargs | dictsort }}{%- endmacro %}"
+        "{% macro outer(item) -%}[{{ row(item) }}]{%- endmacro %}"
+    ),
+    "calls.html": (
+        '{% from "_m.html" import row, two, framed, rest, outer %}'
+        "{% for item in items %}{{ row(item) }}{{ outer(item) }}{% endfor %}"
+        "{{ two('<a>') }}{{ two('x', '<y>') }}{{ two(a='k', b='w') }}{{ two('p', b='q') }}"
+        "{% call framed() %}<i>{{ items[0].name }}</i>{% endcall %}"
+        "{{ rest('r', 1, 2, z='<z>') }}{{ rest('s') }}"
+        "{% autoescape false %}{{ row(items[0]) }}{{ two('<raw>') }}{% endautoescape %}"
+        "{% set kept %}{{ row(items[1]) }}{% endset %}{{ kept }}"
+    ),
+}
+
+
+def test_macro_calls_write_what_jinjas_own_context_writes() -> None:
+    from jinja2.runtime import Context
+    from markupsafe import Markup
+
+    from clustermarket.web.templating import RowsContext
+
+    items = [{"name": "<Tom & Jo>"}, {"name": Markup("<em>safe</em>")}, {"name": 7}]
+    written = {}
+    for context_class in (Context, RowsContext):
+        env = RowsEnvironment(loader=DictLoader(MACROS), autoescape=True)
+        env.template_class = TokenAwareTemplate
+        env.context_class = context_class
+        written[context_class] = env.get_template("calls.html").render(items=items)
+    assert written[RowsContext] == written[Context]
+    assert "<li>&lt;Tom &amp; Jo&gt;</li>" in written[RowsContext]
+    assert "<li><em>safe</em></li>" in written[RowsContext]  # Markup passes as it is
+    assert "<div><i>&lt;Tom &amp; Jo&gt;</i></div>" in written[RowsContext]  # caller()
+    assert "&lt;a&gt;|&lt;b&gt;" in written[RowsContext]  # the default argument
+
+
+def test_the_apps_templates_use_the_quick_macro_context() -> None:
+    from clustermarket.web.templating import RowsContext, template_config
+
+    engine = template_config(production=True).engine_instance
+    assert engine.engine.context_class is RowsContext

@@ -7,11 +7,11 @@ from types import CodeType
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, Template, pass_context
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
@@ -69,6 +69,33 @@ class RowsEnvironment(Environment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+
+# What a call in a template passes besides its arguments (the loop's and block's own names,
+# for a `pass_context` callable): a macro takes neither.
+_SCOPE_ARGUMENTS = frozenset(("_loop_vars", "_block_vars"))
+
+
+class RowsContext(Context):
+    """Jinja's context, with a call of a macro by its arguments alone (every row macro: a
+    byline, an order's row, a reaction form) made at once: the macro's function on the
+    arguments, its answer marked safe as Jinja's `Macro._invoke` does. Jinja's way looks
+    for a `pass_context` marker twice, then `Macro.__call__` sorts the arguments into
+    positions, keywords and a caller: 2.6 against 1.3 µs a call, 30 to 90 calls on a page
+    of rows. A macro that takes a caller, `varargs` or `kwargs`, a call with keywords or a
+    missing argument, and every other callable go Jinja's way."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+        if (
+            type(__obj) is Macro
+            and len(args) == __obj._argument_count
+            and not (__obj.caller or __obj.catch_kwargs or __obj.catch_varargs)
+            and kwargs.keys() <= _SCOPE_ARGUMENTS
+            and not __self.environment.is_async
+        ):
+            answer = __obj._func(*args)
+            return Markup(answer) if __self.eval_ctx.autoescape else answer
+        return Context.call(__self, __obj, *args, **kwargs)
 
 
 try:  # markupsafe's own C escaper, without the Markup object made around each answer
@@ -157,4 +184,5 @@ def template_config(production: bool = False) -> TemplateConfig:
         autoescape=True,
         auto_reload=not production,
     )
+    env.context_class = RowsContext
     return TemplateConfig(engine=Engine.from_environment(env), engine_callback=_configure)
