@@ -11,7 +11,7 @@ import io
 
 from clustermarket.accounts.tables import Role
 from clustermarket.market.tables import MarketDay
-from clustermarket.reports.margins import product_margins
+from clustermarket.reports.margins import product_margins, whole_school_years
 from clustermarket.reports.periods import Period
 from clustermarket.reports.services import REPORTS, csv_header, csv_rows
 from clustermarket.teams.tables import Team
@@ -22,6 +22,14 @@ MID_YEAR = [
     ("2024-03-01", "2025-10-31"),  # mid-year at both ends around a whole year
     ("2023-12-01", "2024-06-30"),  # inside one school year, both ends mid-year
     ("2024-09-02", "2025-09-05"),  # a day after one year starts to a day in the next
+]
+# Whole school years and nothing else: the page counts each team's rows from the year totals
+# (`margins._whole_years_sql`): a price that came down within a year, the same words of a
+# custom amount at two prices in two years.
+WHOLE_YEARS = [
+    ("2023-09-01", "2025-08-31"),
+    ("2024-09-01", "2026-08-31"),
+    ("2023-09-01", "2024-08-31"),
 ]
 
 
@@ -91,8 +99,10 @@ async def test_every_page_and_the_csv_hold_a_fresh_sum_of_the_sales(client) -> N
     makers = await Team.select(Team.school).where(Team.slug == "aylsham-makers").first()
     await make_user("admin", role=Role.admin, school=None)
     await sign_in(client, "admin")
-    for start, end in [*RANGES, *MID_YEAR]:
+    for start, end in [*RANGES, *MID_YEAR, *WHOLE_YEARS]:
         period = Period("custom", dt.date.fromisoformat(start), dt.date.fromisoformat(end), "")
+        if (start, end) in WHOLE_YEARS:
+            assert whole_school_years(period) is not None, (start, end)
         for school, teams in ((None, None), (makers["school"], {"makers"})):
             expected = fresh_rows(start, end, teams)
             where = f"{start}..{end}, school {school}"

@@ -9,11 +9,18 @@ from litestar.config.compression import CompressionConfig
 from litestar.response import Stream
 from litestar.testing import AsyncTestClient
 
-from clustermarket.web.compression import MINIMUM_SIZE, CompressWhenWorthIt
+from clustermarket.web.compression import (
+    FILE_LEVEL,
+    MINIMUM_SIZE,
+    PAGE_LEVEL,
+    CompressWhenWorthIt,
+    gzipped,
+)
 from clustermarket.web.security import CONTENT_SECURITY_POLICY, security_headers
 
 SMALL = "x" * 600  # over Litestar's default minimum (500), under ours
 LARGE = "y" * (MINIMUM_SIZE + 1)
+FILE = "".join(f"Team {n % 7},Jam no. {n * 37 % 1000},{n % 9}.50,{n % 40}\r\n" for n in range(900))
 
 
 @get("/small", media_type="text/plain")
@@ -36,6 +43,11 @@ async def stream() -> Stream:
     return Stream(iter([b"a" * 10, b"b" * 10]))
 
 
+@get("/file")
+async def file() -> Response:
+    return Response(FILE, media_type="text/csv; charset=utf-8")
+
+
 @get("/own-policy", media_type="text/plain")
 async def own_policy() -> str:
     from litestar import Response
@@ -45,10 +57,13 @@ async def own_policy() -> str:
 
 def _app() -> Litestar:
     config = CompressionConfig(
-        backend="gzip", minimum_size=MINIMUM_SIZE, middleware_class=CompressWhenWorthIt
+        backend="gzip",
+        minimum_size=MINIMUM_SIZE,
+        middleware_class=CompressWhenWorthIt,
+        gzip_compress_level=PAGE_LEVEL,  # as server.py
     )
     return Litestar(
-        [small, large, varies, stream, own_policy],
+        [small, large, varies, stream, file, own_policy],
         compression_config=config,
         before_send=[security_headers(https=False)],
         openapi_config=None,
@@ -98,3 +113,20 @@ async def test_an_answer_sent_whole_is_gzipped_in_one_go_with_its_length_and_var
         assert gzip.decompress(body) == LARGE.encode()
         plain = await client.get("/varies", headers={"accept-encoding": "identity"})
         assert "content-encoding" not in plain.headers and plain.text == LARGE
+
+
+def _gzipped_at(level: int, body: bytes) -> bytes:
+    message = {"type": "http.response.body", "body": body}
+    gzipped({"type": "http.response.start", "headers": []}, message, level)
+    return message["body"]
+
+
+async def test_a_csv_file_is_gzipped_at_the_files_level_and_a_page_at_its_own() -> None:
+    async with AsyncTestClient(app=_app()) as client:
+        headers, body = await _raw(client, "/file")
+        assert headers["content-encoding"] == "gzip"
+        assert gzip.decompress(body) == FILE.encode()
+        assert body == _gzipped_at(FILE_LEVEL, FILE.encode())
+        assert body != _gzipped_at(PAGE_LEVEL, FILE.encode())
+        headers, body = await _raw(client, "/large")
+        assert body == _gzipped_at(PAGE_LEVEL, LARGE.encode())

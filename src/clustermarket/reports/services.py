@@ -24,12 +24,13 @@ from clustermarket.reports.charts import bar_chart
 from clustermarket.reports.cluster import by_school_side_by_side
 from clustermarket.reports.margins import product_margins
 from clustermarket.reports.periods import Period
+from clustermarket.reports.products_csv import products_csv_lines
 from clustermarket.reports.ranges import (
     RangeRows,
     in_period,
     standing_sales,
 )
-from clustermarket.web.csv_stream import FORMULA_STARTS, spreadsheet_safe
+from clustermarket.web.csv_stream import FORMULA_STARTS, CsvLines, spreadsheet_safe
 from clustermarket.web.pagination import PAGE_SIZE, Page, clamp
 
 # (school or None for all, the range, the request's cluster): rows of that cluster only.
@@ -48,6 +49,8 @@ class Report:
     admin_only: bool = False  # compares schools: the admin's alone
     about: str = ""  # one line under the title: what the figures mean
     paged_in_sql: bool = False  # `rows` has `page()` (RangeRows): the database gives the page
+    # The CSV file's lines written by the report's own statement, rather than from `rows`.
+    csv_lines: Callable[[int | None, Period, int], Awaitable[CsvLines]] | None = None
 
 
 # Teams, schools and methods read the totals per stall and method: one to three rows a stall.
@@ -207,6 +210,7 @@ REPORTS = {
             "profit_pence",
             product_margins,
             paged_in_sql=True,
+            csv_lines=products_csv_lines,
             about=(
                 "Margin per unit is the price less the unit cost. Profit is takings less the "
                 "cost of the units sold; its share is of the team's profit on sales (before "
@@ -333,12 +337,12 @@ def csv_header(report: Report) -> list[str]:
 
 async def csv_file_rows(
     report: Report, school_id: int | None, period: Period, cluster_id: int
-) -> Iterable[Sequence[Any]]:
-    """The CSV's rows: made by the report itself when it can make them from tuples (the
-    products report: every row of the range), else formatted from its rows."""
-    cells = getattr(report.rows, "csv_cells", None)
-    if cells is not None:
-        return cast(Iterable[Sequence[Any]], await cells(school_id, period, cluster_id))
+) -> CsvLines | Iterable[Sequence[Any]]:
+    """The CSV's rows: written as CSV lines by the report itself when it can write them from
+    tuples (the products report: every row of the range, `CsvLines`), else formatted from
+    its rows."""
+    if report.csv_lines is not None:
+        return await report.csv_lines(school_id, period, cluster_id)
     return csv_rows(report, await report.rows(school_id, period, cluster_id))
 
 
