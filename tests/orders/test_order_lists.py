@@ -5,9 +5,12 @@ them, newest first, a teacher's school's orders only, the last page for a page t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from clustermarket.orders import lists
 from clustermarket.orders.reading import with_lines
-from clustermarket.orders.tables import Order
+from clustermarket.orders.tables import BuyerAccount, Order
+from clustermarket.timeutil import now
 from tests.conftest import school_id, seeded_cluster, sign_in
 from tests.web.test_row_queries import add_orders, count_queries, order_world
 
@@ -52,9 +55,37 @@ async def test_the_lists_show_the_orders_as_before(client) -> None:
 
     mine = await lists.buyer_page(buyer, 3, "/my/orders")
     assert (mine.total, mine.number, len(mine.items)) == (65, 3, 5)
-    created = [o["created_at"] for o in (await lists.buyer_page(buyer, 1, "/")).items]
-    assert created == sorted(created, reverse=True)
+    first = (await lists.buyer_page(buyer, 1, "/")).items
+    newest = await Order.select(Order.id).order_by(Order.created_at, ascending=False).limit(30)
+    assert [o["id"] for o in first] == [o["id"] for o in newest]
 
     await sign_in(client, "jpatel")
     last = await client.get("/my/orders?page=99")
     assert "Page 3 of 3" in last.text and last.text.count('class="card"') == 5
+
+
+async def test_my_orders_go_by_each_order_s_time_whatever_the_links_say(client) -> None:
+    """The buyer's list walks the links by the order's time they keep: an order's time is
+    copied to its link whatever the insert says, and follows the order if it changes."""
+    buyer, stalls = await order_world()
+    await add_orders(40, buyer, stalls)
+    ids = [o["id"] for o in await Order.select(Order.id).order_by(Order.id)]
+    links = BuyerAccount.select(BuyerAccount.order, BuyerAccount.created_at)
+    times = {o["id"]: o["created_at"] for o in await Order.select(Order.id, Order.created_at)}
+    assert {x["order"]: x["created_at"] for x in await links} == times
+
+    # The oldest order made the newest, a link said to be of another time, moved to another order
+    await Order.update({Order.created_at: now() + dt.timedelta(days=1)}).where(Order.id == ids[0])
+    await BuyerAccount.update({BuyerAccount.created_at: now() - dt.timedelta(days=9)}).where(
+        BuyerAccount.order == ids[-1]
+    )
+    await BuyerAccount.delete().where(BuyerAccount.order == ids[1])
+    await BuyerAccount.update({BuyerAccount.order: ids[1]}).where(BuyerAccount.order == ids[2])
+    await BuyerAccount.insert(BuyerAccount(order=ids[2], account=buyer, created_at=now()))
+    times = {o["id"]: o["created_at"] for o in await Order.select(Order.id, Order.created_at)}
+    assert {x["order"]: x["created_at"] for x in await links} == times
+
+    newest = await Order.select(Order.id).order_by(Order.created_at, ascending=False)
+    pages = [await lists.buyer_page(buyer, n, "/my/orders") for n in (1, 2)]
+    assert [o["id"] for p in pages for o in p.items] == [o["id"] for o in newest]
+    assert pages[0].items[0]["id"] == ids[0] and pages[0].total == 40

@@ -11,6 +11,7 @@ from clustermarket.orders import lists
 from clustermarket.orders.errors import OrderError
 from clustermarket.orders.tables import Order, OrderLine
 from clustermarket.rows import group_rows
+from clustermarket.timeutil import uk_date
 from clustermarket.web.pagination import Page
 
 log = logging.getLogger("clustermarket.orders")
@@ -103,7 +104,11 @@ async def staff_order(user: CurrentUser, order_id: int) -> dict[str, Any]:
     order = (await with_lines([order]))[0]
     if not user.is_admin and all(x["school_id"] != user.school_id for x in order["lines"]):
         raise NotFound()
-    return {**order, "status_text": lists.status_text(order["status"])}
+    return {
+        **order,
+        "status_text": lists.status_text(order["status"]),
+        "day_text": uk_date(order["day_date"]),
+    }
 
 
 async def order_to_act_on(user: CurrentUser, order_id: int) -> dict[str, Any]:

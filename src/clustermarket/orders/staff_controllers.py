@@ -103,9 +103,9 @@ class StaffOrderController(Controller):
             "orders/_staff_order.html",
             status_code=status,
             context={
-                "order": await reading.staff_order(request.user, order_id),
-                "message": message,
-                "error": error,
+                "orders": [await reading.staff_order(request.user, order_id)],
+                "row_message": message,
+                "row_error": error,
             },
         )
 

@@ -137,6 +137,9 @@ class BuyerAccount(Table, tablename="pre_order_buyer"):
         references=Order, null=False, unique=True, on_delete=OnDelete.cascade, index=True
     )
     account = ForeignKey(references=User, null=False, index=True, on_delete=OnDelete.cascade)
+    # The order's `created_at`, copied by triggers (migration 2026-11-27T02:30; whatever an
+    # insert says): "My orders" walks the index (account, created_at, id) newest first.
+    created_at = Timestamptz(null=True, default=None)
 
 
 class MemberPrice(Table, tablename="pre_order_member_price"):
