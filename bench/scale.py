@@ -323,7 +323,9 @@ def _measure_pair(
         results: tuple[dict, dict] = ({}, {})
         for pages in zip(demo_pages, scale_pages, strict=True):
             label, role = pages[0][0], pages[0][1]
-            taken: list[dict[str, list]] = [{"ms": [], "cpu": [], "queries": []} for _ in sides]
+            taken: list[dict[str, list]] = [
+                {"ms": [], "cpu": [], "queries": [], "bytes": []} for _ in sides
+            ]
             for (_server, clients), (_, _, path) in zip(sides, pages, strict=True):
                 for _ in range(WARM):  # templates compiled, caches filled, plans made
                     first = clients[role].get(path)
@@ -339,12 +341,10 @@ def _measure_pair(
                     taken[side]["ms"].append(time.perf_counter() - started)
                     taken[side]["cpu"].append(server.cpu_ns() - cpu_before)
                     taken[side]["queries"].append(int(response.headers.get("x-query-count", "-1")))
-                    if side:
-                        results[side][label] = {"bytes": len(response.content)}
-                    else:
-                        results[side].setdefault(label, {"bytes": len(response.content)})
+                    taken[side]["bytes"] = [len(response.content)]
             for side in (0, 1):
-                results[side][label].update(
+                results[side][label] = dict(
+                    bytes=taken[side]["bytes"][0],
                     ms=statistics.median(taken[side]["ms"]) * 1000,
                     cpu_ms=statistics.median(taken[side]["cpu"]) / 1e6,
                     queries=max(taken[side]["queries"]),

@@ -34,18 +34,12 @@ _LINE_KEYS = (
     "team_name",
     "school_id",
 )
-# A whole number goes through CAST: the same number on both engines, and on SQLite an
-# expression has no declared type, so sqlite3 hands it over as the int it is instead of
-# calling the INTEGER converter (sqlite_types) on its text: nine numbers a line, 1 µs a line
-# with those converters (11 µs with Piccolo's own). The times stay columns (converted to
-# datetimes only when set: seldom in a list).
 _LINE_COLUMNS = (
-    "CAST(l.id AS INTEGER) AS line_id, CAST(l.stall AS INTEGER) AS line_stall,"
-    " CAST(l.product AS INTEGER) AS line_product, l.product_name AS line_product_name,"
-    " CAST(l.quantity AS INTEGER) AS line_quantity,"
-    " CAST(l.unit_price_pence AS INTEGER) AS line_unit_price_pence,"
-    " l.collected_at AS line_collected_at, l.released_at AS line_released_at,"
-    " t.name AS line_team_name, CAST(t.school AS INTEGER) AS line_school_id"
+    "l.id AS line_id, l.stall AS line_stall, l.product AS line_product,"
+    " l.product_name AS line_product_name, l.quantity AS line_quantity,"
+    " l.unit_price_pence AS line_unit_price_pence, l.collected_at AS line_collected_at,"
+    " l.released_at AS line_released_at, t.name AS line_team_name,"
+    " t.school AS line_school_id"
 )
 _STALL_TEAM = "LEFT JOIN stall s ON s.id = l.stall LEFT JOIN team t ON t.id = s.team"
 _ITS_LINES = 'l."order" = page.id'
@@ -82,7 +76,7 @@ def _page_sql(
     carry what they show, so the outer query only adds their lines (joining the orders again
     by id made PostgreSQL hash every order of the table for a page of 30)."""
     lines, join = _lines(postgres)
-    columns = (*columns, ("day_date", "d.date" if postgres else "CAST(d.date AS TEXT)"))
+    columns = (*columns, ("day_date", "d.date"))
     chosen = ", ".join(f"{sql} AS {name}" for name, sql in columns)
     shown = ", ".join(f"page.{name}" for name, _ in columns)
     return (
@@ -114,11 +108,11 @@ _CLUSTER_COUNT = (
 )
 # What the staff's list shows of an order (templates/orders/_staff_order.html).
 _STAFF_COLUMNS: Columns = (
-    ("id", "CAST(o.id AS INTEGER)"),  # a whole number: see _LINE_COLUMNS
+    ("id", "o.id"),
     ("buyer_name", "o.buyer_name"),
     ("buyer_email", "o.buyer_email"),
     ("status", "o.status"),
-    ("total_pence", "CAST(o.total_pence AS INTEGER)"),
+    ("total_pence", "o.total_pence"),
     ("stripe_payment_intent", "o.stripe_payment_intent"),
 )
 
@@ -138,10 +132,10 @@ _BUYER_SCOPE = (
 )
 # What "My orders" shows of an order (templates/orders/mine.html).
 _BUYER_COLUMNS: Columns = (
-    ("id", "CAST(o.id AS INTEGER)"),  # a whole number: see _LINE_COLUMNS
+    ("id", "o.id"),
     ("token", "o.token"),
     ("status", "o.status"),
-    ("total_pence", "CAST(o.total_pence AS INTEGER)"),
+    ("total_pence", "o.total_pence"),
     ("day_location", "d.location"),
 )
 # Newest first by the order's time as the link keeps it (`BuyerAccount.created_at`): walked
@@ -202,9 +196,8 @@ def _orders(rows: list[Sequence[Any]], keys: tuple[str, ...]) -> list[dict[str, 
     orders, each with its `lines` (with `amount_pence`), its `status_text` and its market
     day (`day_date`, `day_text`), in the query's order.
 
-    The day comes as the driver hands it back unconverted (SQLite: the stored text, CAST so
-    that Piccolo's DATE converter does not run on every row; PostgreSQL: asyncpg's date, whose
-    text would follow the server's DateStyle) and is made a date and words once per day."""
+    Each market day is made a date and words once per page (SQLite hands the date back as its
+    stored text where a column's type does not reach the outer query)."""
     orders: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     days: dict[Any, tuple[dt.date, str]] = {}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from clustermarket.db_connections import fetch_tuples
@@ -30,13 +32,11 @@ from clustermarket.reports.margins import (
 )
 from clustermarket.reports.periods import Period
 from clustermarket.settings import get_settings
-from clustermarket.web.csv_stream import FORMULA_STARTS, CsvLines
+from clustermarket.web.csv_stream import CsvLines, spreadsheet_safe
 
-# The rows as (team id, team, product id, product, words, price, units, takings, cost). The
-# team's id as an expression, not the column: SQLite's driver then runs no INTEGER converter
-# (Piccolo's, a Decimal per value) on it.
+# The rows as (team id, team, product id, product, words, price, units, takings, cost).
 _POSTGRES = (
-    "SELECT t.id + 0, t.name, g.product_id,"
+    "SELECT t.id, t.name, g.product_id,"
     " (SELECT p.name FROM product p WHERE p.id = g.product_id) AS product, g.label,"
     " g.price_pence, g.units, g.takings_pence, g.cost_pence"
     " FROM ({grouped}) g JOIN team t ON t.id = g.team_id ORDER BY {order}"
@@ -56,7 +56,7 @@ _SETTLED = (
 )
 _SQLITE_ORDER = "t.name, t.id, u.product_id IS NULL, p.name, u.price, u.label, u.product_id"
 _SQLITE = (
-    "SELECT t.id + 0, t.name, u.product_id, p.name, u.label, u.price,"
+    "SELECT t.id, t.name, u.product_id, p.name, u.label, u.price,"
     " SUM(u.quantity), SUM(u.amount_pence), SUM(u.cost_pence)"
     " FROM ({edges} UNION ALL {years}) u JOIN team t ON t.id = u.team_id"
     f" LEFT JOIN product p ON p.id = u.product_id GROUP BY {_SQLITE_ORDER}"
@@ -94,8 +94,6 @@ async def products_csv_lines(school_id: int | None, period: Period, cluster_id: 
 
 # What makes Python's csv writer quote a cell (QUOTE_MINIMAL, "," and '"', "\r\n" ends).
 _QUOTED = re.compile('[",\r\n]').search
-# A cell written as it is: no formula start, nothing to quote (one test for the usual case).
-_PLAIN = re.compile('[^=+\\-@",\r\n][^",\r\n]*\\Z').match
 # A line but its share: team, product, price, unit cost, margin, units, takings, profit.
 _GOODS = "%s,%s,%.2f,%.2f,%.2f,%d,%.2f,%.2f,"
 _CUSTOM = "%s,%s,,,,%d,%.2f,%.2f,"
@@ -103,8 +101,7 @@ _CUSTOM = "%s,%s,,,,%d,%.2f,%.2f,"
 
 def csv_cell(text: str) -> str:
     """A text cell as the csv writer writes it after `spreadsheet_safe`."""
-    if text[:1] in FORMULA_STARTS:
-        text = "'" + text
+    text = spreadsheet_safe(text)
     if _QUOTED(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
@@ -114,14 +111,10 @@ def csv_lines(rows: Sequence[Sequence[Any]]) -> list[str]:
     """The file's lines (without their ends) from the rows (team id, team, product id,
     product, words, price, units, takings, cost), which come team by team."""
     lines: list[str] = []
-    start, count = 0, len(rows)
-    while start < count:
-        team_id, end = rows[start][0], start + 1
-        while end < count and rows[end][0] == team_id:
-            end += 1
-        team_rows = rows[start:end]
+    for _, together in groupby(rows, key=itemgetter(0)):  # a team's rows
+        team_rows = list(together)
         team_profit = sum(row[7] - row[8] for row in team_rows)
-        team = csv_cell(rows[start][1])
+        team = csv_cell(team_rows[0][1])
         for _, _, product_id, product, label, price, units, takings, cost in team_rows:
             profit = takings - cost
             if product_id is None:
@@ -133,14 +126,10 @@ def csv_lines(rows: Sequence[Sequence[Any]]) -> list[str]:
                     profit / 100,
                 )
             else:
-                if units > 0 and cost >= 0:  # the usual case, at once
-                    unit_cost, left = divmod(cost, units)
-                    unit_cost += 2 * left >= units
-                else:
-                    unit_cost = rounded_division(cost, units)
+                unit_cost = rounded_division(cost, units)
                 line = _GOODS % (
                     team,
-                    product if _PLAIN(product) else csv_cell(product),
+                    csv_cell(product),
                     price / 100,
                     unit_cost / 100,
                     (price - unit_cost) / 100,
@@ -148,15 +137,9 @@ def csv_lines(rows: Sequence[Sequence[Any]]) -> list[str]:
                     takings / 100,
                     profit / 100,
                 )
-            if team_profit <= 0:
-                lines.append(line)
-            elif profit >= 0:
-                tenths, left = divmod(profit * 1000, team_profit)
-                tenths += 2 * left >= team_profit
-                lines.append(f"{line}{tenths // 10}.{tenths % 10}")
-            else:
-                lines.append(line + tenths_text(rounded_division(profit * 1000, team_profit)))
-        start = end
+            if team_profit > 0:  # a share of a profit; none of a loss
+                line += tenths_text(rounded_division(profit * 1000, team_profit))
+            lines.append(line)
     return lines
 
 
