@@ -1,5 +1,6 @@
-"""The reports' running totals (`sale_total`, summed from it `stall_method_total` and per
-school year `sale_year_total`; issue 17 target 5) equal a fresh sum of the sales that stand
+"""The running totals (the stall's takings on its row, the reports' `sale_total`,
+`stall_method_total` and per school year `sale_year_total`; issue 17 targets 4 and 5, one
+trigger function on PostgreSQL, several triggers on SQLite) equal a fresh sum of the sales that stand
 after every way the app writes, voids or deletes a sale line: taps (htmx and plain form), till
 tickets with a custom amount, an offline ticket beyond the stock, pre-order collections (paid:
 online; reserved: card), undoing a tap, voiding a ticket, a collected order refunded (its
@@ -12,7 +13,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from clustermarket.accounts.services import load_session_user
 from clustermarket.accounts.tables import User
 from clustermarket.market.services import stall_for_worker
-from clustermarket.market.tables import Sale, SaleTotal, StallMethodTotal
+from clustermarket.market.tables import Sale, SaleTotal, Stall, StallMethodTotal
 from clustermarket.market.tickets import TicketRequest, record_ticket, void_ticket
 from clustermarket.orders.collection import collect_order
 from clustermarket.orders.settling import mark_refunded
@@ -98,7 +99,35 @@ async def _kept_per_stall() -> dict:
     return kept
 
 
+async def _takings_summed() -> dict[int, tuple[int, int, int, int]]:
+    """Per stall: cash, card and online takings and tickets of the sales that stand."""
+    summed: dict[int, list[int]] = {}
+    for row in await Sale.select().where(Sale.voided_at.is_null()):
+        figures = summed.setdefault(row["stall"], [0, 0, 0, 0])
+        figures[("cash", "card", "online").index(row["method"])] += row["amount_pence"]
+    tickets = (
+        await Sale.select(Sale.stall, Count(distinct=[Sale.ticket]).as_alias("tickets"))
+        .where(Sale.voided_at.is_null())
+        .group_by(Sale.stall)
+    )
+    for row in tickets:
+        summed[row["stall"]][3] = row["tickets"]
+    return {stall: tuple(figures) for stall, figures in summed.items()}
+
+
+async def _takings_kept() -> dict[int, tuple[int, int, int, int]]:
+    """The stall rows' running takings; a stall at nothing is left out."""
+    columns = ("taken_cash_pence", "taken_card_pence", "taken_online_pence", "taken_tickets")
+    kept = {}
+    for row in await Stall.select(Stall.id, *(getattr(Stall, c) for c in columns)):
+        figures = tuple(row[c] for c in columns)
+        if any(figures):
+            kept[row["id"]] = figures
+    return kept
+
+
 async def _assert_kept() -> None:
+    assert await _takings_kept() == await _takings_summed()
     fresh = await _fresh()
     assert await _kept() == fresh
     assert await _kept_per_stall() == _per_stall_and_method(*fresh)
@@ -183,6 +212,13 @@ async def test_running_totals_equal_the_sales_after_every_kind_of_write(client) 
     await _assert_kept()
 
     # Written outside the app's paths, the triggers still hold: un-void, change, delete.
+    await Sale.update({Sale.voided_at: None}).where(Sale.ticket == ticket)
+    await _assert_kept()
+    # One line of a ticket of three voided, then again: the ticket still counts once.
+    await Sale.update({Sale.voided_at: now()}).where(
+        (Sale.ticket == ticket) & (Sale.product == market.tote)
+    )
+    await _assert_kept()
     await Sale.update({Sale.voided_at: None}).where(Sale.ticket == ticket)
     await Sale.update({Sale.quantity: 3, Sale.amount_pence: 1800}).where(
         Sale.client_id
