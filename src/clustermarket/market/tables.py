@@ -82,8 +82,10 @@ class Sale(Table):
     of sale. A voided sale is kept."""
 
     client_id = Varchar(length=36, unique=True)
-    ticket = Varchar(length=36, index=True, default="")  # the ticket's id, shared by its lines
-    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade, index=True)
+    # Indexed with the stall (ticket, stall) and by stall (stall, id): migrations
+    # market_2026_11_27t05_40_00_000000 and market_2026_11_26t07_00_00_000000.
+    ticket = Varchar(length=36, default="")  # the ticket's id, shared by its lines
+    stall = ForeignKey(references=Stall, null=False, on_delete=OnDelete.cascade)
     product = ForeignKey(references=Product, null=True, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=8, choices=SaleKind, default=SaleKind.product)
     label = Varchar(length=60, default="")  # a custom amount's words, e.g. "Donation"
