@@ -36,10 +36,10 @@ def _others(row: str) -> str:
     """Whether another line of the ticket stands at the stall, and at it by the same method
     (the line itself left out: a BEFORE trigger sees the earlier rows of its statement)."""
     return (
-        "SELECT COUNT(*) > 0, COUNT(*) FILTER (WHERE o.method = {r}.method) > 0"
-        " INTO other_line, other_line_of_method FROM sale o WHERE o.ticket = {r}.ticket"
-        " AND o.stall = {r}.stall AND o.voided_at IS NULL AND o.id <> {r}.id"
-    ).format(r=row)
+        f"SELECT COUNT(*) > 0, COUNT(*) FILTER (WHERE o.method = {row}.method) > 0"
+        f" INTO other_line, other_line_of_method FROM sale o WHERE o.ticket = {row}.ticket"
+        f" AND o.stall = {row}.stall AND o.voided_at IS NULL AND o.id <> {row}.id"
+    )
 
 
 def _takings(row: str, sign: str) -> str:

@@ -1,10 +1,11 @@
 """The running totals (the stall's takings on its row, the reports' `sale_total`,
 `stall_method_total` and per school year `sale_year_total`; issue 17 targets 4 and 5, one
-trigger function on PostgreSQL, several triggers on SQLite) equal a fresh sum of the sales that stand
-after every way the app writes, voids or deletes a sale line: taps (htmx and plain form), till
-tickets with a custom amount, an offline ticket beyond the stock, pre-order collections (paid:
-online; reserved: card), undoing a tap, voiding a ticket, a collected order refunded (its
-lines voided in one statement); un-voided, changed and deleted lines."""
+trigger function on PostgreSQL, several triggers on SQLite) equal a fresh sum of the sales
+that stand after every way the app writes, voids or deletes a sale line: taps (htmx and
+plain form), till tickets with a custom amount, an offline ticket beyond the stock, pre-order
+collections (paid: online; reserved: card), undoing a tap, voiding a ticket, a collected
+order refunded (its lines voided in one statement); un-voided lines, one line of a ticket
+voided alone, changed and deleted lines."""
 
 import uuid
 
