@@ -124,7 +124,7 @@ def _prepare_environment(data_dir: Path) -> str:
 
 
 async def _fresh_demo() -> None:
-    from clustermarket.db import migrate
+    from clustermarket.db import migrate, refresh_sqlite_statistics
     from clustermarket.demo import load_demo_data
     from clustermarket.settings import get_settings
     from piccolo_conf import DB
@@ -136,6 +136,11 @@ async def _fresh_demo() -> None:
     with contextlib.redirect_stdout(io.StringIO()):  # the migrations' progress lines
         await migrate(settings)
         await load_demo_data()
+    # Statistics, as the scale set has them (`scale_data`) and autovacuum keeps them.
+    if settings.is_postgres:
+        await DB.run_ddl("ANALYZE")
+    else:
+        refresh_sqlite_statistics(settings)
 
 
 async def _migrate() -> None:

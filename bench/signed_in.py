@@ -32,6 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stall_sales import (  # noqa: E402  (the sale tap's bench: same helpers)
+    ANALYZE,
     ROOT,
     cpu_seconds,
     free_port,
@@ -176,6 +177,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+    python(ANALYZE, env)  # statistics, as autovacuum keeps them
     stall = int(python(FIND, env))
     Path(scratch, "bare_app.py").write_text(BARE_APP)
     app, app_base = start(["app:app"], env, ROOT)
