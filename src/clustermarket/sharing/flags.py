@@ -34,19 +34,27 @@ def flagged_ids_query(kind_name: str) -> Any:
     return Flag.select(Flag.subject_id).where(_open(kind_name))
 
 
-async def open_flags(kind_name: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    if not ids:
+async def open_flags(
+    ids_by_kind: dict[str, list[int]],
+) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """The open flags of items of several kinds (kind → ids), by kind and id, in one query
+    (the moderation queue's kinds with one statement, not one each)."""
+    wanted = {kind_name: ids for kind_name, ids in ids_by_kind.items() if ids}
+    if not wanted:
         return {}
-    # Written as SQL (the same on both engines): the queue runs it for every kind on every
-    # view, and Piccolo would build the select anew each time (issue 17).
-    sql = (
-        "SELECT subject_id, reason, created_at FROM flag"
-        " WHERE subject_type = {} AND handled = {} AND subject_id IN ("
-        + ", ".join(["{}"] * len(ids))
-        + ") ORDER BY id"
+    # Written as SQL (the same on both engines): the queue runs it on every view, and
+    # Piccolo would build the select anew each time (issue 17).
+    subjects = " OR ".join(
+        "(subject_type = {} AND subject_id IN (" + ", ".join(["{}"] * len(ids)) + "))"
+        for ids in wanted.values()
     )
-    rows = await Flag.raw(sql, kind_name, False, *ids)
-    return group_rows(rows, "subject_id")
+    sql = (
+        "SELECT subject_type, subject_id, reason, created_at FROM flag"
+        f" WHERE handled = {{}} AND ({subjects}) ORDER BY id"
+    )
+    arguments = [argument for kind_name, ids in wanted.items() for argument in (kind_name, *ids)]
+    by_kind = group_rows(await Flag.raw(sql, False, *arguments), "subject_type")
+    return {kind_name: group_rows(rows, "subject_id") for kind_name, rows in by_kind.items()}
 
 
 async def open_flags_for(kind_name: str, subject_id: int) -> int:
