@@ -8,12 +8,12 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.tables import ContentStatus
-from clustermarket.media.services import photos_of
+from clustermarket.db_connections import fetch_tuples
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
 from clustermarket.moderation.queue_context import add_context, class_filter
 from clustermarket.moderation.services import columns_of, may_moderate, version_of
-from clustermarket.projects.tallies import tallies_for
-from clustermarket.sharing.flags import flagged_ids_query, open_flags
+from clustermarket.sharing.flags import flagged_ids_query
+from clustermarket.sharing.tables import Flag
 
 
 def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
@@ -98,7 +98,7 @@ async def queue_items(
     tallies, and open flags (`flagged`: only flagged items, one entry each however many
     flags), their author and what they answer (`queue_context`; `class_id`: only that
     class's pupils' work). A fixed number of queries: which kinds have items, one select
-    per such kind, then one each for photos, tallies and flags whatever the kinds."""
+    per such kind, then one for the photos, tallies and flags of them all."""
     scope = (
         tuple(statuses),
         flagged,
@@ -120,30 +120,87 @@ async def queue_items(
             query = _QUEUE[key]
         found[kind.name] = await query.run()
     ids = {name: [r["id"] for r in rows] for name, rows in found.items()}
-    photos = await photos_of(
-        {kind.name: ids[kind.name] for kind in kinds if kind.editable}, published=False
-    )
-    tallies = await tallies_for(ids.get(PROJECT.name, []), published=False)
-    flags = await open_flags(ids)
+    photos, tallies, flags = await _beside_items(ids)
     items: list[dict[str, Any]] = []
     for kind in kinds:
         rows = found[kind.name]
         await add_context(kind, rows)
-        kind_photos = photos.get(kind.name, {})
-        kind_tallies = tallies if kind is PROJECT else {}
-        kind_flags = flags.get(kind.name, {})
         for row in rows:
             row.setdefault("team_name", "")
             row.setdefault("receiving_school_id", None)
             row["kind"] = kind.name
-            row["photos"] = kind_photos.get(row["id"], [])
+            row["photos"] = photos.get((kind.name, row["id"]), [])
             row["has_held_photos"] = any(p["held"] for p in row["photos"])
-            row["tallies"] = kind_tallies.get(row["id"], [])
-            row["flags"] = kind_flags.get(row["id"], [])
+            row["tallies"] = tallies.get((kind.name, row["id"]), [])
+            row["flags"] = flags.get((kind.name, row["id"]), [])
             row["can_decide"] = may_moderate(actor, row["school_id"])
             row["version"] = version_of(row)
         items += rows
     return items
+
+
+# What the queue shows beside its items, in one statement whatever the kinds: the working
+# (draft) photos of products and projects, the draft tallies of projects and the open flags
+# of every kind, each part's rows tagged with its name. Only the columns the queue shows;
+# every branch has the same columns (`NULL` where a part has none), so both engines read
+# them alike.
+_PHOTOS_SQL = (
+    "SELECT 'photo' AS part, owner_type AS kind, owner_id AS owner, id, thumb_name AS words,"
+    " alt_text AS more_words, held, NULL AS quantity FROM photo WHERE in_draft = {} AND ({})"
+)
+_TALLIES_SQL = (
+    "SELECT 'tally', 'project', project, id, unit, label, NULL, quantity FROM impact_tally"
+    " WHERE in_draft = {} AND project IN ({})"
+)
+_FLAGS_SQL = (
+    "SELECT 'flag', subject_type, subject_id, id, reason, NULL, NULL, NULL FROM flag"
+    " WHERE handled = {} AND ({})"
+)
+
+
+def _of_kinds(type_column: str, id_column: str, ids: dict[str, list[int]]) -> tuple[str, list]:
+    """`(type = 'product' AND id IN (…)) OR …`, and its arguments."""
+    sql = " OR ".join(
+        f"({type_column} = {{}} AND {id_column} IN (" + ", ".join(["{}"] * len(of_kind)) + "))"
+        for of_kind in ids.values()
+    )
+    return sql, [argument for kind, of_kind in ids.items() for argument in (kind, *of_kind)]
+
+
+async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
+    """Photos, tallies and open flags of the items, each by (kind name, id), in id order."""
+    ids = {name: of_kind for name, of_kind in ids.items() if of_kind}
+    photos: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    tallies: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    flags: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    if not ids:
+        return photos, tallies, flags
+    parts, arguments = [], []
+    editable = {name: of_kind for name, of_kind in ids.items() if KINDS[name].editable}
+    if editable:
+        owned, owners = _of_kinds("owner_type", "owner_id", editable)
+        parts.append(_PHOTOS_SQL.replace("({})", f"({owned})"))
+        arguments += [True, *owners]
+    if PROJECT.name in ids:
+        projects = ids[PROJECT.name]
+        parts.append(_TALLIES_SQL.replace("({})", "(" + ", ".join(["{}"] * len(projects)) + ")"))
+        arguments += [True, *projects]
+    subjects, flagged = _of_kinds("subject_type", "subject_id", ids)
+    parts.append(_FLAGS_SQL.replace("({})", f"({subjects})"))
+    arguments += [False, *flagged]
+    sql = " UNION ALL ".join(parts) + " ORDER BY id"
+    for part, kind, owner, _id, words, more_words, held, quantity in await fetch_tuples(
+        Flag, sql, *arguments
+    ):
+        if part == "photo":
+            row = {"thumb_name": words, "alt_text": more_words, "held": bool(held)}
+            photos.setdefault((kind, owner), []).append(row)
+        elif part == "tally":
+            row = {"quantity": quantity, "unit": words, "label": more_words}
+            tallies.setdefault((kind, owner), []).append(row)
+        else:
+            flags.setdefault((kind, owner), []).append({"reason": words})
+    return photos, tallies, flags
 
 
 async def moderation_items(

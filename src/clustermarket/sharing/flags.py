@@ -11,7 +11,6 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation.content import KINDS
 from clustermarket.moderation.log import log_action
-from clustermarket.rows import group_rows
 from clustermarket.sharing.notifications import NOUNS, notify
 from clustermarket.sharing.tables import Flag
 from clustermarket.timeutil import now
@@ -32,29 +31,6 @@ def _open(kind_name: str) -> Any:
 def flagged_ids_query(kind_name: str) -> Any:
     """A sub-query of the ids of this kind with open flags."""
     return Flag.select(Flag.subject_id).where(_open(kind_name))
-
-
-async def open_flags(
-    ids_by_kind: dict[str, list[int]],
-) -> dict[str, dict[int, list[dict[str, Any]]]]:
-    """The open flags of items of several kinds (kind → ids), by kind and id, in one query
-    (the moderation queue's kinds with one statement, not one each)."""
-    wanted = {kind_name: ids for kind_name, ids in ids_by_kind.items() if ids}
-    if not wanted:
-        return {}
-    # Written as SQL (the same on both engines): the queue runs it on every view, and
-    # Piccolo would build the select anew each time (issue 17).
-    subjects = " OR ".join(
-        "(subject_type = {} AND subject_id IN (" + ", ".join(["{}"] * len(ids)) + "))"
-        for ids in wanted.values()
-    )
-    sql = (
-        "SELECT subject_type, subject_id, reason, created_at FROM flag"
-        f" WHERE handled = {{}} AND ({subjects}) ORDER BY id"
-    )
-    arguments = [argument for kind_name, ids in wanted.items() for argument in (kind_name, *ids)]
-    by_kind = group_rows(await Flag.raw(sql, False, *arguments), "subject_type")
-    return {kind_name: group_rows(rows, "subject_id") for kind_name, rows in by_kind.items()}
 
 
 async def open_flags_for(kind_name: str, subject_id: int) -> int:
