@@ -17,7 +17,7 @@ from clustermarket.moderation import services
 from clustermarket.moderation.bulk_controllers import approve_selected
 from clustermarket.moderation.content import KINDS, ContentKind, kind_named
 from clustermarket.moderation.log import log_entries
-from clustermarket.moderation.queue import moderation_items
+from clustermarket.moderation.queue import moderation_items, queue_items
 from clustermarket.moderation.queue_context import class_choices
 from clustermarket.moderation.services import ModerationError, TextProblems
 from clustermarket.moderation.waits import waits_by_school
@@ -77,13 +77,8 @@ async def queue(
     classes = await class_choices(user)
     chosen = int(class_id) if class_id.isdigit() else None
     chosen = chosen if any(c["id"] == chosen for c in classes) else None
-    items: list[dict[str, Any]] = []
-    for each in KINDS.values():
-        if kind and each.name != kind:
-            continue
-        items += await moderation_items(
-            user, each, TABS[tab], flagged=tab == "flagged", class_id=chosen
-        )
+    kinds = [KINDS[kind]] if kind else list(KINDS.values())
+    items = await queue_items(user, kinds, TABS[tab], flagged=tab == "flagged", class_id=chosen)
     items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
     context = {"items": items, "tab": tab, "kind": kind, "class_id": chosen, "classes": classes}
     if user.is_admin:

@@ -8,12 +8,12 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.tables import ContentStatus
-from clustermarket.media.services import photos_for
+from clustermarket.db_connections import fetch_tuples
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
 from clustermarket.moderation.queue_context import add_context, class_filter
 from clustermarket.moderation.services import columns_of, may_moderate, version_of
-from clustermarket.projects.tallies import tallies_for
-from clustermarket.sharing.flags import flagged_ids_query, open_flags
+from clustermarket.sharing.flags import flagged_ids_query
+from clustermarket.sharing.tables import Flag
 
 
 def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
@@ -31,14 +31,16 @@ def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
 # The queue's select per kind, tab, class filter and school (or the admin), frozen on first
 # use (`freeze()` keeps its SQL): a handful of schools and classes, one set each.
 _QUEUE: dict[tuple[Any, ...], Any] = {}
+# Which of the kinds have items in a tab (one statement), frozen the same way.
+_PRESENT: dict[tuple[Any, ...], Any] = {}
 
 
-def _queue_query(
-    actor: CurrentUser, kind: ContentKind, key: tuple[Any, ...], content_id: int | None
+def _queue_where(
+    actor: CurrentUser, kind: ContentKind, scope: tuple[Any, ...], content_id: int | None
 ) -> Any:
-    """`key`: the kind's name, statuses, flagged, class id, the actor's school, role and
-    cluster. The admin's queue is their cluster's items only (issue 15)."""
-    _name, statuses, flagged, class_id, _school, _admin, _cluster = key
+    """`scope`: the statuses, flagged, class id, the actor's school, role and cluster. The
+    admin's queue is their cluster's items only (issue 15)."""
+    statuses, flagged, class_id, _school, _admin, _cluster = scope
     table = kind.table
     where = kind.status.is_in(list(statuses))
     if content_id is not None:
@@ -51,24 +53,53 @@ def _queue_query(
         where &= queue_scope(actor, kind)
     else:
         where &= kind.in_cluster(actor.cluster_id)
-    return table.select(*columns_of(kind, "queue")).where(where).order_by(table.submitted_at)  # type: ignore[attr-defined]
+    return where
 
 
-async def moderation_items(
+def _queue_query(
+    actor: CurrentUser, kind: ContentKind, scope: tuple[Any, ...], content_id: int | None
+) -> Any:
+    where = _queue_where(actor, kind, scope, content_id)
+    return (
+        kind.table.select(*columns_of(kind, "queue")).where(where).order_by(kind.table.submitted_at)
+    )  # type: ignore[attr-defined]
+
+
+async def _kinds_with_items(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]
+) -> list[ContentKind]:
+    """The kinds that have an item in the tab, asked in one statement: most tabs hold a few
+    kinds, and each kind's select (its joins, its row) is a round trip of its own."""
+    key = (tuple(kind.name for kind in kinds), *scope)
+    if key not in _PRESENT:
+        exists = [
+            kind.table.select(kind.table._meta.primary_key)
+            .where(_queue_where(actor, kind, scope, None))
+            .querystrings[0]
+            for kind in kinds
+        ]
+        sql = "SELECT " + ", ".join(f"EXISTS ({{}}) AS has_{kind.name}" for kind in kinds)
+        _PRESENT[key] = PROJECT.table.raw(sql, *exists).freeze()
+    [present] = await _PRESENT[key].run()
+    return [kind for kind in kinds if present[f"has_{kind.name}"]]
+
+
+async def queue_items(
     actor: CurrentUser,
-    kind: ContentKind,
+    kinds: list[ContentKind],
     statuses: list[str],
     content_id: int | None = None,
     *,
     flagged: bool = False,
     class_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Items of one kind in these statuses that `actor` moderates, with their draft photos
-    (held ones flagged), for projects tallies, and open flags (`flagged`: only flagged
-    items, one entry each however many flags), their author and what they answer
-    (`queue_context`; `class_id`: only that class's pupils' work). A fixed number of queries."""
-    key = (
-        kind.name,
+    """Items of these kinds (in this order, each kind's by sending time) in these statuses
+    that `actor` moderates, with their draft photos (held ones flagged), for projects
+    tallies, and open flags (`flagged`: only flagged items, one entry each however many
+    flags), their author and what they answer (`queue_context`; `class_id`: only that
+    class's pupils' work). A fixed number of queries: which kinds have items, one select
+    per such kind, then one for the photos, tallies and flags of them all."""
+    scope = (
         tuple(statuses),
         flagged,
         class_id,
@@ -76,29 +107,107 @@ async def moderation_items(
         actor.is_admin,
         actor.cluster_id,
     )
-    if content_id is not None:  # one item, after an action: built each time
-        query = _queue_query(actor, kind, key, content_id)
-    else:
-        if key not in _QUEUE:
-            _QUEUE[key] = _queue_query(actor, kind, key, None).freeze()
-        query = _QUEUE[key]
-    rows = await query.run()
-    ids = [r["id"] for r in rows]
-    photos = await photos_for(kind.name, ids, published=False) if kind.editable else {}
-    tallies = await tallies_for(ids, published=False) if kind is PROJECT else {}
-    flags = await open_flags(kind.name, ids)
-    await add_context(kind, rows)
-    for row in rows:
-        row.setdefault("team_name", "")
-        row.setdefault("receiving_school_id", None)
-        row["kind"] = kind.name
-        row["photos"] = photos.get(row["id"], [])
-        row["has_held_photos"] = any(p["held"] for p in row["photos"])
-        row["tallies"] = tallies.get(row["id"], [])
-        row["flags"] = flags.get(row["id"], [])
-        row["can_decide"] = may_moderate(actor, row["school_id"])
-        row["version"] = version_of(row)
-    return rows
+    if content_id is None and len(kinds) > 1:
+        kinds = await _kinds_with_items(actor, kinds, scope)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds:
+        if content_id is not None:  # one item, after an action: built each time
+            query = _queue_query(actor, kind, scope, content_id)
+        else:
+            key = (kind.name, *scope)
+            if key not in _QUEUE:
+                _QUEUE[key] = _queue_query(actor, kind, scope, None).freeze()
+            query = _QUEUE[key]
+        found[kind.name] = await query.run()
+    ids = {name: [r["id"] for r in rows] for name, rows in found.items()}
+    photos, tallies, flags = await _beside_items(ids)
+    items: list[dict[str, Any]] = []
+    for kind in kinds:
+        rows = found[kind.name]
+        await add_context(kind, rows)
+        for row in rows:
+            row.setdefault("team_name", "")
+            row.setdefault("receiving_school_id", None)
+            row["kind"] = kind.name
+            row["photos"] = photos.get((kind.name, row["id"]), [])
+            row["has_held_photos"] = any(p["held"] for p in row["photos"])
+            row["tallies"] = tallies.get((kind.name, row["id"]), [])
+            row["flags"] = flags.get((kind.name, row["id"]), [])
+            row["can_decide"] = may_moderate(actor, row["school_id"])
+            row["version"] = version_of(row)
+        items += rows
+    return items
+
+
+# What the queue shows beside its items, in one statement whatever the kinds: the working
+# (draft) photos of products and projects, the draft tallies of projects and the open flags
+# of every kind, each part's rows tagged with its name. Only the columns the queue shows;
+# every branch has the same columns (`NULL` where a part has none), so both engines read
+# them alike.
+_PHOTOS_SQL = (
+    "SELECT 'photo' AS part, owner_type AS kind, owner_id AS owner, id, thumb_name AS words,"
+    " alt_text AS more_words, held, NULL AS quantity FROM photo WHERE in_draft = {} AND ({})"
+)
+_TALLIES_SQL = (
+    "SELECT 'tally', 'project', project, id, unit, label, NULL, quantity FROM impact_tally"
+    " WHERE in_draft = {} AND project IN ({})"
+)
+_FLAGS_SQL = (
+    "SELECT 'flag', subject_type, subject_id, id, reason, NULL, NULL, NULL FROM flag"
+    " WHERE handled = {} AND ({})"
+)
+
+
+def _of_kinds(type_column: str, id_column: str, ids: dict[str, list[int]]) -> tuple[str, list]:
+    """`(type = 'product' AND id IN (…)) OR …`, and its arguments."""
+    sql = " OR ".join(
+        f"({type_column} = {{}} AND {id_column} IN (" + ", ".join(["{}"] * len(of_kind)) + "))"
+        for of_kind in ids.values()
+    )
+    return sql, [argument for kind, of_kind in ids.items() for argument in (kind, *of_kind)]
+
+
+async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
+    """Photos, tallies and open flags of the items, each by (kind name, id), in id order."""
+    ids = {name: of_kind for name, of_kind in ids.items() if of_kind}
+    photos: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    tallies: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    flags: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    if not ids:
+        return photos, tallies, flags
+    parts, arguments = [], []
+    editable = {name: of_kind for name, of_kind in ids.items() if KINDS[name].editable}
+    if editable:
+        owned, owners = _of_kinds("owner_type", "owner_id", editable)
+        parts.append(_PHOTOS_SQL.replace("({})", f"({owned})"))
+        arguments += [True, *owners]
+    if PROJECT.name in ids:
+        projects = ids[PROJECT.name]
+        parts.append(_TALLIES_SQL.replace("({})", "(" + ", ".join(["{}"] * len(projects)) + ")"))
+        arguments += [True, *projects]
+    subjects, flagged = _of_kinds("subject_type", "subject_id", ids)
+    parts.append(_FLAGS_SQL.replace("({})", f"({subjects})"))
+    arguments += [False, *flagged]
+    sql = " UNION ALL ".join(parts) + " ORDER BY id"
+    for part, kind, owner, _id, words, more_words, held, quantity in await fetch_tuples(
+        Flag, sql, *arguments
+    ):
+        if part == "photo":
+            row = {"thumb_name": words, "alt_text": more_words, "held": bool(held)}
+            photos.setdefault((kind, owner), []).append(row)
+        elif part == "tally":
+            row = {"quantity": quantity, "unit": words, "label": more_words}
+            tallies.setdefault((kind, owner), []).append(row)
+        else:
+            flags.setdefault((kind, owner), []).append({"reason": words})
+    return photos, tallies, flags
+
+
+async def moderation_items(
+    actor: CurrentUser, kind: ContentKind, statuses: list[str], content_id: int | None = None
+) -> list[dict[str, Any]]:
+    """`queue_items` of one kind (the row an htmx action answers with)."""
+    return await queue_items(actor, [kind], statuses, content_id)
 
 
 # The badge's count depends only on the school (or the admin): one statement adding the

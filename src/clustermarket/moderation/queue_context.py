@@ -17,7 +17,7 @@ from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.services import short_name
 from clustermarket.catalogue.tables import Product
 from clustermarket.forum.tables import ForumPost
-from clustermarket.media.services import photos_for
+from clustermarket.media.services import photos_of
 from clustermarket.moderation.content import COMMENT, FEEDBACK, FORUM_POST, ContentKind
 from clustermarket.projects.tables import Project
 from clustermarket.sharing.tables import Idea, PitchFeedback
@@ -91,10 +91,9 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
         "product": await _titles(Product, "product", wanted["product"]),
         "project": await _titles(Project, "project", wanted["project"]),
     }
-    photos = {
-        "product": await photos_for("product", list(wanted["product"]), published=True),
-        "project": await photos_for("project", list(wanted["project"]), published=True),
-    }
+    photos = await photos_of(
+        {"product": list(wanted["product"]), "project": list(wanted["project"])}, published=True
+    )
     for row in rows:
         kind, target = row["target_type"], row["target_id"]
         answered = found.get(kind, {}).get(target)
@@ -105,7 +104,7 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
             if answered.get("thumb_name"):
                 thumb = {"src": f"/ideas/{target}/photo/thumb", "alt": answered["title"]}
         else:
-            photo = _first_thumb(photos[kind], target)
+            photo = _first_thumb(photos.get(kind, {}), target)
             if photo:
                 thumb = {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
         row["answers"] = {
@@ -144,10 +143,7 @@ def answer_columns(kind: ContentKind) -> list[Column]:
 async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
     product_ids = [r["entry_product_id"] for r in rows if r["entry_product_id"]]
     project_ids = [r["entry_project_id"] for r in rows if r["entry_project_id"]]
-    photos = {
-        "product": await photos_for("product", product_ids, published=True),
-        "project": await photos_for("project", project_ids, published=True),
-    }
+    photos = await photos_of({"product": product_ids, "project": project_ids}, published=True)
     for row in rows:
         if row["entry_product_id"]:
             what, owner = "product", row["entry_product_id"]
@@ -155,7 +151,7 @@ async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
         else:
             what, owner = "project", row["entry_project_id"]
             title = row["entry_project_published"] or row["entry_project_title"]
-        photo = _first_thumb(photos[what], owner)
+        photo = _first_thumb(photos.get(what, {}), owner)
         row["answers"] = {
             "what": f"pitch entry ({what})",
             "title": title or "",

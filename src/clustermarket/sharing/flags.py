@@ -11,7 +11,6 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.moderation.content import KINDS
 from clustermarket.moderation.log import log_action
-from clustermarket.rows import group_rows
 from clustermarket.sharing.notifications import NOUNS, notify
 from clustermarket.sharing.tables import Flag
 from clustermarket.timeutil import now
@@ -32,21 +31,6 @@ def _open(kind_name: str) -> Any:
 def flagged_ids_query(kind_name: str) -> Any:
     """A sub-query of the ids of this kind with open flags."""
     return Flag.select(Flag.subject_id).where(_open(kind_name))
-
-
-async def open_flags(kind_name: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    if not ids:
-        return {}
-    # Written as SQL (the same on both engines): the queue runs it for every kind on every
-    # view, and Piccolo would build the select anew each time (issue 17).
-    sql = (
-        "SELECT subject_id, reason, created_at FROM flag"
-        " WHERE subject_type = {} AND handled = {} AND subject_id IN ("
-        + ", ".join(["{}"] * len(ids))
-        + ") ORDER BY id"
-    )
-    rows = await Flag.raw(sql, kind_name, False, *ids)
-    return group_rows(rows, "subject_id")
 
 
 async def open_flags_for(kind_name: str, subject_id: int) -> int:
