@@ -47,6 +47,8 @@ REQUESTS = 20 if SMOKE else int(os.environ.get("REQUESTS", "400"))
 
 PUPIL = ("ameliab", "apple-otter-12")  # the demo's people (clustermarket/demo.py)
 TEACHER = ("staylor", "teacher-demo-1")
+ADMIN = ("admin", "cluster-admin-demo")
+BUYER = ("jpatel", "parent-demo-1")
 
 BARE_APP = """
 from litestar import Litestar, get
@@ -87,6 +89,17 @@ def pages(stall: int) -> list[tuple[str, tuple[str, str] | None, str]]:
         ("my orders", PUPIL, "/my/orders"),
         ("dashboard (teacher)", TEACHER, "/dashboard"),
         ("moderation queue", TEACHER, "/moderation"),
+        ("ideas board (pupil)", PUPIL, "/ideas"),
+        ("my orders (parent)", BUYER, "/my/orders"),
+        ("staff orders (teacher)", TEACHER, "/staff/orders"),
+        ("moderation log (teacher)", TEACHER, "/moderation/log"),
+        ("report teams (teacher)", TEACHER, "/reports?report=teams"),
+        ("dashboard (admin)", ADMIN, "/dashboard"),
+        ("moderation queue (admin)", ADMIN, "/moderation"),
+        ("moderation log (admin)", ADMIN, "/moderation/log"),
+        ("staff orders (admin)", ADMIN, "/staff/orders"),
+        ("report products (admin)", ADMIN, "/reports?report=products"),
+        ("report teams (admin)", ADMIN, "/reports?report=teams"),
     ]
 
 

@@ -117,3 +117,51 @@ async def test_entries_of_no_school_are_counted_from_their_index_not_their_actor
     steps = " / ".join(plan)
     assert "SEARCH moderation_log USING INDEX moderation_log_school" in steps, steps
     assert "moderation_log_actor" not in steps, steps
+
+
+async def test_the_written_page_is_the_rows_piccolo_selected_for_each_reader() -> None:
+    """`log_entries` writes its page as SQL: per school (a teacher) and per cluster (an
+    admin: its schools' entries and its own accounts' entries of no school, not another
+    cluster's), the same rows, names and order as Piccolo's joined select, page by page."""
+    from clustermarket.moderation.log import log_entries
+
+    aylsham = await school_id("aylsham-high")
+    teacher = await make_user("staylor", role=Role.teacher)
+    admin = await make_user("admin", role=Role.admin, school=None)
+    other = await another_cluster()
+    far = await make_user("far", role=Role.admin, school=None, cluster_id=other)
+    far_school = await School.insert(
+        School(name="Far Primary", slug="far-primary", cluster=other)
+    ).returning(School.id)
+    schools = [row["id"] for row in await School.select(School.id)]
+    entries = [(teacher, schools[n % len(schools)]) for n in range(70)]
+    entries += [(admin, None)] * 4 + [(far, None)] * 3 + [(far, far_school[0]["id"])] * 2
+    for n, (actor, school) in enumerate(entries):
+        await log_action(
+            actor_id=actor,
+            action="approve",
+            subject_type="product",
+            subject_id=n,
+            subject_label=f"Entry {n}",
+            school_id=school,
+        )
+    log = ModerationLog
+    columns = (log.all_columns(), log.actor.username.as_alias("actor_username"))
+    columns += (log.school.name.as_alias("school_name"),)
+    cluster = await seeded_cluster()
+    readers = {
+        (aylsham, cluster): log.school == aylsham,
+        (None, cluster): (log.school.cluster == cluster)
+        | (log.school.is_null() & (log.actor.cluster == cluster)),
+        (None, other): (log.school.cluster == other)
+        | (log.school.is_null() & (log.actor.cluster == other)),
+    }
+    for (school, of_cluster), where in readers.items():
+        expected = await log.select(*columns).where(where).order_by(log.id, ascending=False)
+        assert expected, (school, of_cluster)
+        shown = []
+        for number in (1, 2):
+            page = await log_entries(school_id=school, cluster_id=of_cluster, number=number)
+            assert page.total == len(expected)
+            shown += page.items if number <= -(-page.total // page.size) else []
+        assert shown == expected

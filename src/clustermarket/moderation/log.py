@@ -10,7 +10,7 @@ from clustermarket.accounts.tables import User
 from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
-from clustermarket.web.pagination import Page, paginate
+from clustermarket.web.pagination import Page, paginate_written
 
 
 async def log_action(
@@ -48,30 +48,39 @@ def entries_of_no_school(cluster_id: int) -> Any:
     )
 
 
+# A page of entries, newest first, with the actor's username and the school's name: written
+# out as Piccolo wrote it (the same joins and filter, so the same plans at scale), because
+# Piccolo built that joined select anew on every view, copying its aliased columns: about
+# half of the admin's log page's CPU.
+_PAGE = (
+    "SELECT l.id, l.actor, l.action, l.subject_type, l.subject_id, l.subject_label, l.school,"
+    " l.reason, l.created_at, a.username AS actor_username, s.name AS school_name"
+    " FROM moderation_log l LEFT JOIN app_user a ON a.id = l.actor"
+    " LEFT JOIN school s ON s.id = l.school WHERE {where} ORDER BY l.id DESC LIMIT {{}} OFFSET {{}}"
+)
+_PAGE_OF_SCHOOL = _PAGE.format(where="l.school = {}")
+_PAGE_OF_CLUSTER = _PAGE.format(where="s.cluster = {} OR (l.school IS NULL AND a.cluster = {})")
+PAGE_SIZE = 50
+
+
 async def log_entries(*, school_id: int | None, cluster_id: int, number: int = 1) -> Page:
     """A page of the log, newest first, with the true total (from the counts the triggers
     keep). `school_id=None` means every school of the cluster `cluster_id` (the request's;
     admins): an entry is the cluster's by its school or, with none (an adult's item, an
     account change), by its actor's account."""
-    if school_id is not None:
-        where = ModerationLog.school == school_id
-    else:
-        where = (ModerationLog.school.cluster == cluster_id) | (
-            ModerationLog.school.is_null() & (ModerationLog.actor.cluster == cluster_id)
-        )
-    query = ModerationLog.select(
-        ModerationLog.all_columns(),
-        ModerationLog.actor.username.as_alias("actor_username"),
-        ModerationLog.school.name.as_alias("school_name"),
-    ).order_by(ModerationLog.id, ascending=False)
-    query = query.where(where)
     counts = ModerationLogCount.select(Sum(ModerationLogCount.entries).as_alias("entries"))
     if school_id is not None:
         counts = counts.where(ModerationLogCount.school_key == school_id)
         extra = 0
+        sql, scope = _PAGE_OF_SCHOOL, [school_id]
     else:
         schools = School.select(School.id).where(School.cluster == cluster_id)
         counts = counts.where(ModerationLogCount.school_key.is_in(schools))
         extra = await entries_of_no_school(cluster_id)
+        sql, scope = _PAGE_OF_CLUSTER, [cluster_id, cluster_id]
     entries = ((await counts.first() or {}).get("entries") or 0) + extra
-    return await paginate(query, entries, number, size=50, path="/moderation/log")
+
+    async def rows(size: int, offset: int) -> list[dict[str, Any]]:
+        return await ModerationLog.raw(sql, *scope, size, offset)
+
+    return await paginate_written(rows, entries, number, size=PAGE_SIZE, path="/moderation/log")

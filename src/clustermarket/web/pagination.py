@@ -6,7 +6,7 @@ Two queries per page whatever the number of rows: the count, then the page's row
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -98,6 +98,22 @@ async def paginate_frozen(
     total = await count.run()
     number = clamp(number, total, size)
     items = await rows(size, (number - 1) * size).run() if total else []
+    return _page(items, total, number, size, path, params)
+
+
+async def paginate_written(
+    rows: Callable[[int, int], Awaitable[list[dict[str, Any]]]],
+    total: int,
+    number: int,
+    *,
+    size: int = PAGE_SIZE,
+    path: str = "",
+    params: dict[str, Any] | None = None,
+) -> Page:
+    """As `paginate`, for a page written as SQL: `rows(size, offset)` the page's rows, `total`
+    the true total (counted, or kept by triggers)."""
+    number = clamp(number, total, size)
+    items = await rows(size, (number - 1) * size) if total else []
     return _page(items, total, number, size, path, params)
 
 
