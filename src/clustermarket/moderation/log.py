@@ -10,7 +10,7 @@ from clustermarket.accounts.tables import User
 from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
-from clustermarket.web.pagination import Page, paginate_written
+from clustermarket.web.pagination import Page, paginate
 
 
 async def log_action(
@@ -83,4 +83,4 @@ async def log_entries(*, school_id: int | None, cluster_id: int, number: int = 1
     async def rows(size: int, offset: int) -> list[dict[str, Any]]:
         return await ModerationLog.raw(sql, *scope, size, offset)
 
-    return await paginate_written(rows, entries, number, size=PAGE_SIZE, path="/moderation/log")
+    return await paginate(rows, entries, number, size=PAGE_SIZE, path="/moderation/log")

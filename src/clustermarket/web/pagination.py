@@ -69,7 +69,7 @@ def clamp(number: int, total: int, size: int) -> int:
 
 
 async def paginate(
-    rows: Select,
+    rows: Select | Callable[[int, int], Awaitable[list[dict[str, Any]]]],
     total: int,
     number: int,
     *,
@@ -77,9 +77,16 @@ async def paginate(
     path: str = "",
     params: dict[str, Any] | None = None,
 ) -> Page:
-    """Run `rows` (ordered, not yet limited) for page `number` of `total` rows."""
+    """Run `rows` (ordered, not yet limited) for page `number` of `total` rows; or, for a
+    page written as SQL, `rows(size, offset)` gives the page's rows."""
     number = clamp(number, total, size)
-    items = await rows.limit(size).offset((number - 1) * size) if total else []
+    offset = (number - 1) * size
+    if not total:
+        items = []
+    elif callable(rows):
+        items = await rows(size, offset)
+    else:
+        items = await rows.limit(size).offset(offset)
     return _page(items, total, number, size, path, params)
 
 
@@ -98,22 +105,6 @@ async def paginate_frozen(
     total = await count.run()
     number = clamp(number, total, size)
     items = await rows(size, (number - 1) * size).run() if total else []
-    return _page(items, total, number, size, path, params)
-
-
-async def paginate_written(
-    rows: Callable[[int, int], Awaitable[list[dict[str, Any]]]],
-    total: int,
-    number: int,
-    *,
-    size: int = PAGE_SIZE,
-    path: str = "",
-    params: dict[str, Any] | None = None,
-) -> Page:
-    """As `paginate`, for a page written as SQL: `rows(size, offset)` the page's rows, `total`
-    the true total (counted, or kept by triggers)."""
-    number = clamp(number, total, size)
-    items = await rows(size, (number - 1) * size) if total else []
     return _page(items, total, number, size, path, params)
 
 
