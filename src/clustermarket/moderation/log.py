@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.query.functions.aggregate import Sum
-
-from clustermarket.accounts.tables import User
-from clustermarket.moderation.tables import ModerationLog, ModerationLogCount
-from clustermarket.schools.tables import School
+from clustermarket.moderation.tables import ModerationLog
 from clustermarket.timeutil import now
 from clustermarket.web.pagination import Page, paginate
 
@@ -37,15 +33,30 @@ async def log_action(
     )
 
 
+# The count of a cluster's entries of no school (an adult's item, an account change: the
+# cluster's by their actor). They are few, so counted as they are, from the index of no
+# school; the actors as a list, not a join: joined, SQLite started from the cluster's
+# accounts and read every entry they ever logged (20,000 on the bench's scale set).
+_NO_SCHOOL = (
+    "SELECT COUNT(*) FROM moderation_log"
+    " WHERE school IS NULL AND actor IN (SELECT id FROM app_user WHERE cluster = {})"
+)
+# The log's true total: the counts the triggers keep per school (`ModerationLogCount`), for
+# an admin those of the cluster's schools and its entries of no school; one statement.
+_TOTAL_OF_SCHOOL = (
+    "SELECT COALESCE(SUM(entries), 0) AS entries FROM moderation_log_count WHERE school_key = {}"
+)
+_TOTAL_OF_CLUSTER = (
+    "SELECT (SELECT COALESCE(SUM(entries), 0) FROM moderation_log_count"
+    f" WHERE school_key IN (SELECT id FROM school WHERE cluster = {{}})) + ({_NO_SCHOOL})"
+    " AS entries"
+)
+
+
 def entries_of_no_school(cluster_id: int) -> Any:
-    """The count of the cluster's entries of no school (an adult's item, an account change:
-    the cluster's by their actor). They are few, so counted as they are, from the index of no
-    school; the actors as a list, not a join: joined, SQLite started from the cluster's
-    accounts and read every entry they ever logged (20,000 on the bench's scale set)."""
-    accounts = User.select(User.id).where(User.cluster == cluster_id)
-    return ModerationLog.count().where(
-        ModerationLog.school.is_null() & ModerationLog.actor.is_in(accounts)
-    )
+    """The query of the cluster's entries of no school (its row's `entries`), as the admin's
+    total counts them."""
+    return ModerationLog.raw(_NO_SCHOOL.replace("COUNT(*)", "COUNT(*) AS entries"), cluster_id)
 
 
 # A page of entries, newest first, with the actor's username and the school's name: written
@@ -68,17 +79,11 @@ async def log_entries(*, school_id: int | None, cluster_id: int, number: int = 1
     keep). `school_id=None` means every school of the cluster `cluster_id` (the request's;
     admins): an entry is the cluster's by its school or, with none (an adult's item, an
     account change), by its actor's account."""
-    counts = ModerationLogCount.select(Sum(ModerationLogCount.entries).as_alias("entries"))
     if school_id is not None:
-        counts = counts.where(ModerationLogCount.school_key == school_id)
-        extra = 0
-        sql, scope = _PAGE_OF_SCHOOL, [school_id]
+        total, sql, scope = _TOTAL_OF_SCHOOL, _PAGE_OF_SCHOOL, [school_id]
     else:
-        schools = School.select(School.id).where(School.cluster == cluster_id)
-        counts = counts.where(ModerationLogCount.school_key.is_in(schools))
-        extra = await entries_of_no_school(cluster_id)
-        sql, scope = _PAGE_OF_CLUSTER, [cluster_id, cluster_id]
-    entries = ((await counts.first() or {}).get("entries") or 0) + extra
+        total, sql, scope = _TOTAL_OF_CLUSTER, _PAGE_OF_CLUSTER, [cluster_id, cluster_id]
+    entries = int((await ModerationLog.raw(total, *scope))[0]["entries"])
 
     async def rows(size: int, offset: int) -> list[dict[str, Any]]:
         return await ModerationLog.raw(sql, *scope, size, offset)
