@@ -70,6 +70,8 @@ PAGES = [
     ("my orders", "buyer", "/my/orders"),
     ("staff orders (teacher)", "teacher", "/staff/orders"),
     ("staff orders (admin)", "admin", "/staff/orders"),
+    ("moderation queue (teacher)", "teacher", "/moderation"),
+    ("moderation queue (admin)", "admin", "/moderation"),
     ("moderation log (teacher)", "teacher", "/moderation/log"),
     ("moderation log (admin)", "admin", "/moderation/log"),
     ("report teams (teacher)", "teacher", "/reports?report=teams"),
