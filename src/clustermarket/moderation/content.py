@@ -65,6 +65,18 @@ class ContentKind:
         """This kind's items of one cluster (issue 15); see `written_in`."""
         return written_in(self.school, self.author, cluster_id)
 
+    def row_in_cluster(self, cluster_id: int | None) -> Combinable:
+        """The same rule checked on each row (its school's cluster, its author's), for a
+        condition that already picks a few rows (one item, the pending, the flagged) from an
+        index: `in_cluster`'s lists of the cluster's ids cost as much as the cluster has
+        items (the admin's queue at 10,000 products: 50 ms on SQLite, 35 ms on PostgreSQL,
+        against 6 and 9 for the demo's). None: every cluster, as `written_in`."""
+        if cluster_id is None:
+            return written_in(self.school, self.author, None)
+        return (self.school.cluster == cluster_id) | (  # type: ignore[attr-defined]
+            self.author.cluster == cluster_id  # type: ignore[attr-defined]
+        )
+
 
 def written_in(school: Column, author: Column, cluster_id: int | None) -> Combinable:
     """Items of one cluster (issue 15): through the school that moderates them, or, for an

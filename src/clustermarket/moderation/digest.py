@@ -72,7 +72,7 @@ async def waiting_for(actor: CurrentUser) -> dict[str, Any]:
     oldest: dt.datetime | None = None
     for kind in KINDS.values():
         # the admin's: their cluster's items (issue 15); a teacher's: their school's
-        mine = kind.in_cluster(actor.cluster_id) if actor.is_admin else queue_scope(actor, kind)
+        mine = kind.row_in_cluster(actor.cluster_id) if actor.is_admin else queue_scope(actor, kind)
         pending = _pending(kind) & mine
         counts[kind.name] = await kind.table.count().where(pending)
         if counts[kind.name]:

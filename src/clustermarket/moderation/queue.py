@@ -51,7 +51,9 @@ def _queue_where(
         where &= class_filter(kind, class_id)
     if not actor.is_admin:
         where &= queue_scope(actor, kind)
-    else:
+    elif flagged or content_id is not None or list(statuses) == [ContentStatus.pending]:
+        where &= kind.row_in_cluster(actor.cluster_id)  # few rows: each checked
+    else:  # every live (or hidden) item of the kind: from the cluster's lists
         where &= kind.in_cluster(actor.cluster_id)
     return where
 
@@ -224,7 +226,9 @@ def _waiting_query(actor: CurrentUser) -> Any:
             pending = kind.status == ContentStatus.pending
             flagged = kind.table._meta.primary_key.is_in(flagged_ids_query(kind.name))
             scope = (
-                kind.in_cluster(actor.cluster_id) if actor.is_admin else queue_scope(actor, kind)
+                kind.row_in_cluster(actor.cluster_id)
+                if actor.is_admin
+                else queue_scope(actor, kind)
             )
             # Pending, plus flagged and not pending: each count starts from an index (the
             # status, the open flags), where `pending OR flagged` read every row of the kind.

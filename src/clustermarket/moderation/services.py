@@ -89,7 +89,7 @@ async def _load(
     table = kind.table
     where = table._meta.primary_key == content_id
     if cluster_id is not None:
-        where &= kind.in_cluster(cluster_id)
+        where &= kind.row_in_cluster(cluster_id)  # one item: its own school and author
     row = await table.select(*columns_of(kind, "item")).where(where).first()
     if row is None:
         raise NotFound()

@@ -27,7 +27,7 @@ def _waiting_query(cluster_id: int) -> Any:
             kind.school.name.as_alias("school_name"),
             kind.table.submitted_at,  # type: ignore[attr-defined]
         )
-        .where((kind.status == ContentStatus.pending) & kind.in_cluster(cluster_id))
+        .where((kind.status == ContentStatus.pending) & kind.row_in_cluster(cluster_id))
         .querystrings[0]
         for kind in KINDS.values()
     ]
