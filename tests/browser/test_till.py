@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from tests.browser.checks import _info, check_page
 from tests.browser.conftest import OpenPage
@@ -17,6 +17,7 @@ from tests.browser.till_steps import (
     back_online,
     dismissed_dialogs,
     eventually,
+    go_offline,
     how_many,
     left_of,
     money,
@@ -98,11 +99,10 @@ async def test_a_ticket_is_undone_whole(open_page: OpenPage) -> None:
 
 async def test_selling_on_with_no_signal(open_page: OpenPage) -> None:
     pupil = await open_till(open_page, {CANDLE: 20, TOTE: 10})
-    context: BrowserContext = pupil.context
     await service_worker_ready(pupil)
     before = await takings(pupil)
 
-    await context.set_offline(True)
+    await go_offline(pupil)
     offline_ms = await _timed_tap(pupil, CANDLE)
     print(f"\ntap → ticket changed, offline: {offline_ms:.1f} ms")
     await pupil.get_by_role("button", name="Cash", exact=True).tap()  # 1: one candle
@@ -150,7 +150,7 @@ async def test_an_offline_sale_beyond_the_stock_is_recorded_and_flagged(
     pupil = await open_till(open_page, {CANDLE: 2, TOTE: 5})
     await service_worker_ready(pupil)
     before = await takings(pupil)
-    await pupil.context.set_offline(True)
+    await go_offline(pupil)
     await add(pupil, CANDLE, 2)
     await pupil.get_by_role("button", name="Cash", exact=True).tap()
     await expect(pupil.locator("#till-banner")).to_contain_text("1 sale waiting to send")
@@ -220,7 +220,7 @@ async def test_a_ticket_refused_online_comes_back_with_the_count_corrected(
 async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page: OpenPage) -> None:
     pupil = await open_till(open_page, {CANDLE: 5, TOTE: 5})
     await service_worker_ready(pupil)
-    await pupil.context.set_offline(True)
+    await go_offline(pupil)
     await add(pupil, TOTE)
     await pupil.get_by_role("button", name="Card", exact=True).tap()
     warnings = dismissed_dialogs(pupil)

@@ -24,6 +24,7 @@ from tests.browser.till_steps import (
     dismissed_dialogs,
     eventually,
     forget_offline_noise,
+    go_offline,
     how_many,
     left_of,
     money,
@@ -75,7 +76,7 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     await pupil.get_by_role("button", name="Cash", exact=True).tap()  # 1, online: £4.50
     await eventually(lambda: takings(pupil), (before[0] + 450, before[1] + 1))
 
-    await context.set_offline(True)
+    await go_offline(pupil)
     await add(pupil, TOTE)
     await pupil.get_by_role("button", name="Card", exact=True).tap()  # 2: £6.00
     await add(pupil, CANDLE, 2)

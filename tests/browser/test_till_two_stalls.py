@@ -23,6 +23,7 @@ from tests.browser.till_steps import (
     back_online,
     demo_server,
     forget_offline_noise,
+    go_offline,
     left_of,
     money,
     open_till,
@@ -81,7 +82,7 @@ async def test_sales_queued_at_one_stall_reach_it_from_another_stalls_till(
     before_a = await takings(pupil)
     banner = pupil.locator("#till-banner")
 
-    await pupil.context.set_offline(True)
+    await go_offline(pupil)
     await add(pupil, CANDLE)
     await pupil.get_by_role("button", name="Cash", exact=True).tap()  # A1: £4.50
     await add(pupil, TOTE, 2)

@@ -124,6 +124,16 @@ async def reopen_offline(page: Page, till: str = "") -> None:
     await page.wait_for_function("() => !navigator.onLine")  # the new page has no signal
 
 
+async def go_offline(page: Page) -> None:
+    """The phone loses its signal, and the page knows it (`navigator.onLine`) before anything
+    is tapped. Tapped at once, on a loaded machine a ticket could go out before Chromium's
+    offline emulation covered the page's requests, reach the server and lose its answer:
+    the till then keeps it and sends it again (recorded once), but the test's "nothing
+    reached the server yet" would not hold."""
+    await page.context.set_offline(True)
+    await page.wait_for_function("() => !navigator.onLine")
+
+
 async def back_online(page: Page) -> None:
     """The phone finds its signal again and sends all it kept: the banner goes."""
     forget_offline_noise(page)
