@@ -15,7 +15,7 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import User
 from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
-from clustermarket.rows import group_rows
+from clustermarket.rows import group_rows, of_owners
 from clustermarket.schools.tables import Cluster
 from clustermarket.settings import get_settings
 from clustermarket.teams.tables import Team
@@ -163,15 +163,11 @@ async def photos_of(
     if len(wanted) < 2:
         return {t: await photos_for(t, ids, published=published) for t, ids in wanted.items()}
     flag = "published" if published else "in_draft"
-    owned = " OR ".join(
-        "(owner_type = {} AND owner_id IN (" + ", ".join(["{}"] * len(ids)) + "))"
-        for ids in wanted.values()
-    )
+    owned, arguments = of_owners("owner_type", "owner_id", wanted)
     sql = (
         f"SELECT owner_type, {_PHOTO_COLUMNS} FROM photo"
         f" WHERE {flag} = {{}} AND ({owned}) ORDER BY id"
     )
-    arguments = [argument for owner, ids in wanted.items() for argument in (owner, *ids)]
     by_type = group_rows(await Photo.raw(sql, True, *arguments), "owner_type")
     return {owner: group_rows(rows, "owner_id") for owner, rows in by_type.items()}
 

@@ -12,6 +12,7 @@ from clustermarket.db_connections import fetch_tuples
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
 from clustermarket.moderation.queue_context import add_context, class_filter
 from clustermarket.moderation.services import columns_of, may_moderate, version_of
+from clustermarket.rows import of_owners
 from clustermarket.sharing.flags import flagged_ids_query
 from clustermarket.sharing.tables import Flag
 
@@ -160,15 +161,6 @@ _FLAGS_SQL = (
 )
 
 
-def _of_kinds(type_column: str, id_column: str, ids: dict[str, list[int]]) -> tuple[str, list]:
-    """`(type = 'product' AND id IN (…)) OR …`, and its arguments."""
-    sql = " OR ".join(
-        f"({type_column} = {{}} AND {id_column} IN (" + ", ".join(["{}"] * len(of_kind)) + "))"
-        for of_kind in ids.values()
-    )
-    return sql, [argument for kind, of_kind in ids.items() for argument in (kind, *of_kind)]
-
-
 async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
     """Photos, tallies and open flags of the items, each by (kind name, id), in id order."""
     ids = {name: of_kind for name, of_kind in ids.items() if of_kind}
@@ -180,14 +172,14 @@ async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
     parts, arguments = [], []
     editable = {name: of_kind for name, of_kind in ids.items() if KINDS[name].editable}
     if editable:
-        owned, owners = _of_kinds("owner_type", "owner_id", editable)
+        owned, owners = of_owners("owner_type", "owner_id", editable)
         parts.append(_PHOTOS_SQL.replace("({})", f"({owned})"))
         arguments += [True, *owners]
     if PROJECT.name in ids:
         projects = ids[PROJECT.name]
         parts.append(_TALLIES_SQL.replace("({})", "(" + ", ".join(["{}"] * len(projects)) + ")"))
         arguments += [True, *projects]
-    subjects, flagged = _of_kinds("subject_type", "subject_id", ids)
+    subjects, flagged = of_owners("subject_type", "subject_id", ids)
     parts.append(_FLAGS_SQL.replace("({})", f"({subjects})"))
     arguments += [False, *flagged]
     sql = " UNION ALL ".join(parts) + " ORDER BY id"
