@@ -8,7 +8,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
 
@@ -67,6 +67,7 @@ from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
 from clustermarket.web.page_cache import PublicPageCache
 from clustermarket.web.request_log import RequestLog
+from clustermarket.web.requests import AppRequest
 from clustermarket.web.security import security_header_values, security_headers
 from clustermarket.web.sessions import RotatingSessionConfig
 from clustermarket.web.static import StaticFiles
@@ -213,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         stores=stores,
         plugins=[HTMXPlugin()],
-        request_class=HTMXRequest,
+        request_class=AppRequest,  # HTMXRequest without its reference cycle
         template_config=template_config(settings.production),
         guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
