@@ -4,6 +4,7 @@ Only that they produce their figures is checked: timings are never asserted in t
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,10 +23,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run(script: str) -> str:
+def _run(script: str, **settings: str) -> str:
     # The bench sets up its own server: none of the test run's settings (conftest.py).
     skip = ("DATABASE_URL", "REDIS_URL", "DATABASE_POOL_SIZE", "JOBS_IN_APP", "SECRET_KEY")
-    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env = {k: v for k, v in os.environ.items() if k not in skip} | settings
     done = subprocess.run(
         [sys.executable, f"bench/{script}", "--smoke"],
         cwd=ROOT,
@@ -42,6 +43,18 @@ def test_the_tap_bench_records_every_tap_once() -> None:
     out = _run("stall_sales.py")
     assert re.search(r"server CPU\s+[\d.]+ ms per tap", out), out
     assert "60 sales, stock down by 60  OK" in out, out  # 30 tickets, 30 htmx taps
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (.ci/run installs it)")
+def test_the_tap_bench_with_wrk_records_every_answered_tap() -> None:
+    out = _run("stall_sales.py", LOAD="wrk")
+    assert "for 1 s each (wrk)" in out, out
+    for kind in ("bare Litestar route", "till: one-line ticket", "htmx sale button"):
+        assert kind in out, out
+    assert re.search(r"p95\s+[\d.]+ ms", out), out
+    found = re.search(r"recorded\s+(\d+) sales, stock down by (\d+)  OK \((\d+) answered", out)
+    assert found, out  # every answered tap recorded, at most one a phone more (in flight)
+    assert int(found.group(3)) > 6, out
 
 
 def test_the_in_process_tap_bench_prints_the_cpu_per_tap() -> None:
