@@ -7,7 +7,7 @@ without pause: first a bare Litestar route on its own server
 latency), then the till's one-line ticket (the JSON POST its script sends), then the stall
 screen's htmx sale button. Prints the load average, requests/s, p50/p95/p99 latency and the
 server process's CPU per tap for each (on PostgreSQL also how many of the bench database's
-backends were busy and how many of them waited on a lock, sampled every 10 ms), then checks
+backends were busy and how many of them waited on a lock, sampled every 50 ms), then checks
 that every tap was recorded once. The phones are wrk's connections (bench/tap_wrk.py) where
 wrk is installed, else (and with `--smoke`) asyncio ones (bench/tap_phones.py): on two cores
 the load's own CPU is taken from the server and PostgreSQL, and it is printed as "clients".
@@ -234,7 +234,7 @@ def postgres_cpu_seconds() -> float:
 
 @dataclass
 class Backends:
-    """PostgreSQL while the phones tapped: the bench database's backends, sampled every 10 ms."""
+    """PostgreSQL while the phones tapped: the bench database's backends, sampled every 50 ms."""
 
     busy: float  # running a statement, on average
     waiting: float  # of those, waiting on a lock (a row another tap holds)
@@ -261,7 +261,7 @@ async def sample_backends(database: str, done: asyncio.Event) -> Backends:
             except OSError:  # the backend has just gone
                 continue
             first.setdefault(row["pid"], last[row["pid"]])
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # every 10 ms cost the two cores about a tenth of one
     await connection.close()
     busy = statistics.mean(s[0] for s in samples) if samples else 0.0
     waiting = statistics.mean(s[1] for s in samples) if samples else 0.0
