@@ -17,7 +17,7 @@ the load's own CPU is taken from the server and PostgreSQL, and it is printed as
         .venv/bin/python bench/stall_sales.py                 # PostgreSQL (migrated, not wiped)
 
 `--smoke`: 3 clients, 30 taps, a fresh SQLite database (a few seconds; CI runs it).
-LOAD: `wrk` (the default where wrk is installed, `--smoke` aside: taps for SECONDS, 3, each
+LOAD: `wrk` (the default where wrk is installed, `--smoke` aside: taps for TAP_SECONDS, 3, each
 kind, after a second of taps not measured: the pool's connections opened, the statements
 prepared on each) or `python` (the asyncio phones: REQUESTS taps of each kind, every one
 answered, from a cold start).
@@ -54,7 +54,7 @@ SMOKE = "--smoke" in sys.argv  # a few seconds on a fresh SQLite database (CI)
 CLIENTS = 3 if SMOKE else int(os.environ.get("CLIENTS", "20"))
 REQUESTS = 30 if SMOKE else int(os.environ.get("REQUESTS", "2000"))
 LOAD = os.environ.get("LOAD") or ("wrk" if shutil.which("wrk") and not SMOKE else "python")
-SECONDS = float(os.environ.get("SECONDS", "1" if SMOKE else "3"))
+TAP_SECONDS = float(os.environ.get("TAP_SECONDS", "1" if SMOKE else "3"))
 WORKERS = int(os.environ.get("WORKERS", "1"))
 # What the phones send: the till's JSON ticket (what a stall uses today) and the stall
 # screen's htmx sale button, one after the other on the same server.
@@ -287,7 +287,7 @@ async def load(
     kind: str,
     stall: int,
     product: int,
-    seconds: float = SECONDS,
+    seconds: float = TAP_SECONDS,
 ) -> Taps:
     path = {"ticket": f"/stalls/{stall}/tickets", "sale": f"/stalls/{stall}/sales"}.get(kind, "/")
     if LOAD == "wrk":
@@ -347,7 +347,7 @@ def main() -> None:
         capture_output=True,
     )
     run = uuid.uuid4().hex[:8]
-    stock = max(REQUESTS * 2, int(4000 * (SECONDS + 1)) if LOAD == "wrk" else 0) * len(KINDS)
+    stock = max(REQUESTS * 2, int(4000 * (TAP_SECONDS + 1)) if LOAD == "wrk" else 0) * len(KINDS)
     stall, product = map(int, python(SETUP, env, run, str(CLIENTS), str(stock), PASSWORD).split())
     python(ANALYZE, env)
     port, bare_port = free_port(), free_port()
@@ -356,7 +356,7 @@ def main() -> None:
     Path(scratch, "bare.py").write_text(BARE_APP)
     bare = uvicorn("bare:app", bare_port, {**os.environ, "PYTHONPATH": scratch}, Path(scratch))
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
-    each = f"for {SECONDS:g} s each (wrk)" if LOAD == "wrk" else f"{REQUESTS} taps each"
+    each = f"for {TAP_SECONDS:g} s each (wrk)" if LOAD == "wrk" else f"{REQUESTS} taps each"
     print(f"{engine}, {WORKERS} worker(s), {CLIENTS} concurrent clients, {each}")
     print("  load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     taps = 0

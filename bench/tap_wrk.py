@@ -9,13 +9,13 @@ the server's p95. wrk costs a small fraction of that (printed as "clients"), as 
 on a market stall cost the server nothing. The bare route is loaded the same way in the
 same run, so the floor under the tap is measured with the same tool.
 
-wrk runs for a time, not a count: the taps are as many as the phones make in `SECONDS`
+wrk runs for a time, not a count: the taps are as many as the phones make in `TAP_SECONDS`
 (3); each POST gets a fresh uuid-shaped sale or ticket id (run, thread and count in it), the
-phones' cookies and CSRF tokens taken in turn. Its latencies come back whole (each
-microsecond value and its count, from wrk's own histogram), so the percentiles are worked
-out as for the asyncio phones. When the time is up wrk closes its connections with up to
-one tap each still in flight, which the server may still record: every answered tap must
-be recorded, and at most one more per phone (the check in stall_sales.py says which)."""
+phones' cookies and CSRF tokens taken in turn. The percentiles are wrk's own (its histogram
+of every answer's latency, to the microsecond). When the time is up wrk closes its
+connections with up to one tap each still in flight, which the server may still record:
+every answered tap must be recorded, and at most one more per phone (the check in
+stall_sales.py says which)."""
 
 from __future__ import annotations
 
