@@ -284,6 +284,7 @@ def prepare(root: Path, scratch: Path) -> dict[str, str]:
         "DATA_DIR": str(data),
         "DATABASE_URL": database,
         "APP_ENV": "development",
+        "TEMPLATES_RELOAD": "0",  # templates read once, as in production
         "PASSWORD_HASH_PROFILE": "fast",
         "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}",
     }

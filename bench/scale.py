@@ -103,6 +103,7 @@ ROLES = {
 # The app's settings for a benchmark (also bench/report_range.py's).
 APP_ENVIRONMENT = {
     "APP_ENV": "development",
+    "TEMPLATES_RELOAD": "0",  # templates read once, as in production
     "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
     "PASSWORD_HASH_PROFILE": "fast",
     "JOBS_IN_APP": "0",

@@ -333,6 +333,7 @@ def main() -> None:
         "DATA_DIR": scratch,
         "DATABASE_URL": database,
         "APP_ENV": "development",
+        "TEMPLATES_RELOAD": "0",  # templates read once, as in production
         "PASSWORD_HASH_PROFILE": "fast",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",  # this tree's code, whatever is installed
         "LOGIN_LIMIT_PER_ADDRESS": "1000",

@@ -178,6 +178,7 @@ if __name__ == "__main__":
         DATA_DIR=scratch,
         DATABASE_URL=database,
         APP_ENV="development",
+        TEMPLATES_RELOAD="0",  # templates read once, as in production
         PASSWORD_HASH_PROFILE="fast",
         LOGIN_LIMIT_PER_ADDRESS="1000",
     )

@@ -215,7 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=stores,
         plugins=[HTMXPlugin()],
         request_class=AppRequest,  # HTMXRequest without its reference cycle
-        template_config=template_config(settings.production),
+        template_config=template_config(reload=settings.templates_reload),
         guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         state=State({"settings": settings}),

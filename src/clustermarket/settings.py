@@ -55,6 +55,10 @@ class Settings:
     reserved_units_per_product: int = 4
     # How a request names its cluster (issue 15): single | host | path (web/clusters.py).
     cluster_routing: str = "single"
+    # Templates read again when their file changes (a stat of each one on every render): on
+    # in development, off in production; the benchmarks turn it off to time what production
+    # runs (TEMPLATES_RELOAD).
+    templates_reload: bool = True
 
     @property
     def production(self) -> bool:
@@ -204,6 +208,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         reservations_per_buyer=_int(env, "RESERVATIONS_PER_BUYER", 2, minimum=1),
         reserved_units_per_product=_int(env, "RESERVED_UNITS_PER_PRODUCT", 4, minimum=1),
         cluster_routing=cluster_routing,
+        templates_reload=_flag(env, "TEMPLATES_RELOAD", default=app_env != "production"),
     )
 
 

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from clustermarket.orders.lists import status_text
 from clustermarket.orders.tables import OrderStatus
 from clustermarket.reports.services import REPORTS, _shown_rows
+from clustermarket.settings import load_settings
 from clustermarket.web.templating import output_escape, template_config
 from tests.conftest import sign_in
 from tests.web.test_row_queries import STATUSES, add_orders, order_world
@@ -93,8 +94,18 @@ def test_the_app_writes_a_template_as_jinja_would() -> None:
 
 
 def test_templates_are_read_once_in_production() -> None:
-    assert template_config(production=True).engine_instance.engine.auto_reload is False
+    assert template_config(reload=False).engine_instance.engine.auto_reload is False
     assert template_config().engine_instance.engine.auto_reload is True  # development
+    base = {"APP_ENV": "development", "DATA_DIR": "/tmp/x"}
+    assert load_settings(base).templates_reload is True
+    assert load_settings({**base, "TEMPLATES_RELOAD": "0"}).templates_reload is False
+    production = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+        "PUBLIC_URL": "https://market.example",
+        "DATA_DIR": "/tmp/x",
+    }
+    assert load_settings(production).templates_reload is False
 
 
 def test_a_status_reads_as_words() -> None:

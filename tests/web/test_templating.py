@@ -101,5 +101,5 @@ def test_a_macro_given_too_many_arguments_is_refused_as_jinja_refuses_it() -> No
 def test_the_apps_templates_use_the_quick_macro_context() -> None:
     from clustermarket.web.templating import RowsContext, template_config
 
-    engine = template_config(production=True).engine_instance
+    engine = template_config(reload=False).engine_instance
     assert engine.engine.context_class is RowsContext

@@ -181,13 +181,14 @@ def _configure(engine: Engine) -> None:
     env.lstrip_blocks = True
 
 
-def template_config(production: bool = False) -> TemplateConfig:
-    # In production the templates never change: no stat of each template (and of each one
-    # it extends, includes or imports) on every render to see whether it did.
+def template_config(reload: bool = True) -> TemplateConfig:
+    # In production (TEMPLATES_RELOAD off) the templates never change: no stat of each
+    # template (and of each one it extends, includes or imports) on every render to see
+    # whether it did.
     env = RowsEnvironment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
         autoescape=True,
-        auto_reload=not production,
+        auto_reload=reload,
     )
     env.context_class = RowsContext
     return TemplateConfig(engine=Engine.from_environment(env), engine_callback=_configure)
