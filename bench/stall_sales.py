@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from tap_phones import drive
+from tap_phones import drive, tap_of
 from tap_wrk import tap_with_wrk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,12 +289,8 @@ async def load(
     product: int,
     seconds: float = TAP_SECONDS,
 ) -> Taps:
-    path = {"ticket": f"/stalls/{stall}/tickets", "sale": f"/stalls/{stall}/sales"}.get(kind, "/")
     if LOAD == "wrk":
-        body = {
-            "ticket": f"ticket_id=%s&method=cash&qty_{product}=1",
-            "sale": f"sale_id=%s&product_id={product}&quantity=1&method=cash",
-        }.get(kind, "")
+        path, body = tap_of(kind, stall, product)
         got = await asyncio.to_thread(tap_with_wrk, port, path, phones, body, seconds)
         if got["failed"]:
             sys.exit(f"{int(got['failed'])} taps failed ({kind})")

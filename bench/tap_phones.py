@@ -14,6 +14,17 @@ import time
 import uuid
 
 
+def tap_of(kind: str, stall: int, product: int) -> tuple[str, str]:
+    """Where a kind of tap goes and its form, `%s` where each tap's fresh id goes: the till's
+    one-line ticket, as its script sends it, or the stall screen's htmx button; the bare
+    route a plain GET of `/`."""
+    if kind == "ticket":
+        return f"/stalls/{stall}/tickets", f"ticket_id=%s&method=cash&qty_{product}=1"
+    if kind == "sale":
+        return f"/stalls/{stall}/sales", f"sale_id=%s&product_id={product}&quantity=1&method=cash"
+    return "/", ""
+
+
 def tap_request(port: int, path: str, cookies: dict[str, str], body: str) -> bytes:
     """One tap as the phone sends it: the till's JSON ticket or the htmx sale."""
     if not cookies:  # the bare route
@@ -52,14 +63,9 @@ async def phone(
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     # TCP_NODELAY: no waiting for the server's delayed ACK between a request's writes.
     writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    path = {"ticket": f"/stalls/{stall}/tickets", "sale": f"/stalls/{stall}/sales", "bare": "/"}[
-        kind
-    ]
+    path, form = tap_of(kind, stall, product)
     for _ in range(taps):
-        if kind == "ticket":  # the till: a one-line ticket, sent as its script sends it
-            body = f"ticket_id={uuid.uuid4()}&method=cash&qty_{product}=1"
-        else:  # the stall screen's htmx button
-            body = f"sale_id={uuid.uuid4()}&product_id={product}&quantity=1&method=cash"
+        body = form % uuid.uuid4() if form else ""
         started = time.perf_counter()
         writer.write(tap_request(port, path, cookies, body))
         status, answer = await read_answer(reader)

@@ -36,6 +36,18 @@ async def kept_counts() -> dict[int, int]:
     return {r["school_key"]: r["entries"] for r in rows if r["entries"]}
 
 
+async def approve(actor: int, n: int, school: int | None) -> None:
+    """Log the approval of product `n` by `actor`, of `school` (None: of no school)."""
+    await log_action(
+        actor_id=actor,
+        action="approve",
+        subject_type="product",
+        subject_id=n,
+        subject_label=f"Entry {n}",
+        school_id=school,
+    )
+
+
 async def test_the_logs_counts_follow_every_entry_added_moved_and_removed(client) -> None:
     aylsham = await school_id("aylsham-high")
     other = (await School.select(School.id).where(School.id != aylsham).first())["id"]
@@ -44,14 +56,7 @@ async def test_the_logs_counts_follow_every_entry_added_moved_and_removed(client
 
     async def log(n: int, school: int | None) -> None:
         for i in range(n):
-            await log_action(
-                actor_id=teacher,
-                action="approve",
-                subject_type="product",
-                subject_id=i,
-                subject_label=f"Entry {i}",
-                school_id=school,
-            )
+            await approve(teacher, i, school)
 
     await log(7, aylsham)
     await log(3, other)
@@ -137,14 +142,7 @@ async def test_the_written_page_is_the_rows_piccolo_selected_for_each_reader() -
     entries = [(teacher, schools[n % len(schools)]) for n in range(70)]
     entries += [(admin, None)] * 4 + [(far, None)] * 3 + [(far, far_school[0]["id"])] * 2
     for n, (actor, school) in enumerate(entries):
-        await log_action(
-            actor_id=actor,
-            action="approve",
-            subject_type="product",
-            subject_id=n,
-            subject_label=f"Entry {n}",
-            school_id=school,
-        )
+        await approve(actor, n, school)
     log = ModerationLog
     columns = (log.all_columns(), log.actor.username.as_alias("actor_username"))
     columns += (log.school.name.as_alias("school_name"),)
