@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -43,6 +44,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+# The app's log set-up (imported with the demo) sends INFO to standard error: without this
+# every timed request's line from httpx buried the table.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale_data import FULL, SMOKE, build_scale  # noqa: E402
