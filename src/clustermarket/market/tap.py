@@ -36,7 +36,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from clustermarket.accounts.services import CurrentUser, NotFound, load_session_user
 from clustermarket.market import tap_sqlite
-from clustermarket.market.panel import RECENT_SALES
+from clustermarket.market.panel import RECENT_SALES, last_sales_sql
 from clustermarket.market.sales import (
     SaleOutcome,
     SoldOut,
@@ -104,12 +104,8 @@ SELECT me.id AS me, st.*, stock.name, stock.price_pence, stock."left" AS left_be
         WHERE ss.stall = st.id AND ss.brought > 0 AND p.is_public AND p.active
             AND ($12::boolean OR p.id = $4)) x
     ) AS products,
-    CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC) FROM (
-        SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
-            sa.tendered_pence, sa.recorded_at, sa.voided_at,
-            p.published_name AS product_name
-        FROM sale sa LEFT JOIN product p ON p.id = sa.product
-        WHERE sa.stall = st.id ORDER BY sa.id DESC LIMIT {RECENT_SALES}) r
+    CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC)
+        FROM ({last_sales_sql("st.id")}) r
     ) END AS recent
 FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock ON true
 """

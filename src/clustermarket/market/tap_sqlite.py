@@ -25,7 +25,7 @@ import sqlite3
 from typing import Any
 
 from clustermarket.db_connections import run_sql
-from clustermarket.market.panel import RECENT_SALES
+from clustermarket.market.panel import last_sales_sql
 from clustermarket.market.sales import _can_sell
 from clustermarket.market.services import write_transaction
 from clustermarket.market.tables import Stall
@@ -54,12 +54,7 @@ SELECT me.id AS me, s.id, s.pitch, s.opened_at, s.closed_at, s.float_pence,
             'stall', r.stall, 'quantity', r.quantity, 'amount_pence', r.amount_pence,
             'method', r.method, 'tendered_pence', r.tendered_pence,
             'recorded_at', r.recorded_at, 'voided_at', r.voided_at,
-            'product_name', r.product_name)) FROM (
-            SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
-                sa.tendered_pence, sa.recorded_at, sa.voided_at,
-                ps.published_name AS product_name
-            FROM sale sa LEFT JOIN product ps ON ps.id = sa.product
-            WHERE sa.stall = s.id ORDER BY sa.id DESC LIMIT {RECENT_SALES}) r
+            'product_name', r.product_name)) FROM ({last_sales_sql("s.id")}) r
     ) END AS recent
 FROM (SELECT 1) AS one
 LEFT JOIN app_user me ON me.id = :user AND me.active AND me.session_epoch = :epoch
