@@ -229,6 +229,15 @@ async def fetch_tuples(table: Any, sql: str, *args: Any) -> list[Sequence[Any]]:
     return rows
 
 
+async def run_sql(table: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """SQL written out once, with named parameters (`:name`, SQLite's): sent as it is, with no
+    query built or compiled per call, through the engine's one entry point (so it counts as a
+    query and runs in the open transaction, if any)."""
+    query = QueryString(sql)
+    query._frozen_compiled_strings = (sql, params)  # what `freeze()` keeps: the SQL as sent
+    return await table._meta.db.run_querystring(query)
+
+
 async def _close(connection: Any) -> None:
     with contextlib.suppress(Exception):  # already broken: nothing more to give back
         await connection.close()

@@ -33,6 +33,17 @@ _SCREEN_ORDER = StallStock.product.published_name
 _SELLABLE_STOCK = PRODUCT.public_where(StallStock.product)
 
 
+def last_sales_sql(stall: str) -> str:
+    """The last sales as the panel lists them, for the tap's SQL (market/tap.py on
+    PostgreSQL, market/tap_sqlite.py): `stall`, the outer query's stall id."""
+    return f"""
+        SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
+            sa.tendered_pence, sa.recorded_at, sa.voided_at,
+            p.published_name AS product_name
+        FROM sale sa LEFT JOIN product p ON p.id = sa.product
+        WHERE sa.stall = {stall} ORDER BY sa.id DESC LIMIT {RECENT_SALES}"""
+
+
 async def stall_screen(stall: dict[str, Any]) -> dict[str, Any]:
     """Products with what is left, takings by method, the last sales. Three queries."""
     products = (

@@ -81,7 +81,7 @@ class StallController(Controller):
         changed nothing in the stall row itself (a sale, an undo, change given); `tapped`:
         the product of a sale tap (`outcome`: its sale, if it sold), whose answer to htmx is
         that product's tile, the totals and the sale's line."""
-        if stall is None and tap.one_statement_taps():  # PostgreSQL: one statement
+        if stall is None and tap.written_taps():  # one statement (SQLite: one read)
             stall, panel = await tap.screen(request.user, stall_id)
             screen = stall_panel.panel(stall, **panel)
         else:
@@ -130,7 +130,7 @@ class StallController(Controller):
     async def show(self, request: HTMXRequest, stall_id: FromPath[int]) -> Template:
         return await self._screen(request, stall_id)
 
-    @post("/sales", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
+    @post("/sales", opt={CHECKS_USER_ITSELF: tap.written_taps})
     async def sell(
         self, request: HTMXRequest, stall_id: FromPath[int], data: Annotated[SaleForm, Form]
     ) -> Template:
@@ -140,7 +140,7 @@ class StallController(Controller):
         except MarketError as error:
             return await self._screen(request, stall_id, error=str(error), status=400)
         try:
-            if tap.one_statement_taps():
+            if tap.written_taps():
                 return await self._tap(request, stall_id, product_id, quantity, data)
             outcome = await sales.record_sale(
                 request.user, stall_id, product_id, quantity, data.method, data.sale_id
@@ -161,7 +161,7 @@ class StallController(Controller):
     async def _tap(
         self, request: HTMXRequest, stall_id: int, product_id: int, quantity: int, data: SaleForm
     ) -> Template:
-        """PostgreSQL: the sale and what its answer shows in one statement (tap.py); the page,
+        """The sale and what its answer shows by the tap's SQL (tap.py); the page,
         the whole panel or all last sales (a refusal, a repeat) read again by `_screen`."""
         client_id = sales.check_tap(data.sale_id, data.method, quantity)
         try:

@@ -1,8 +1,10 @@
-"""The sale tap on PostgreSQL in one statement: one round trip (issue 17, target 4).
+"""The sale tap written out once: on PostgreSQL one statement, one round trip (issue 17,
+target 4); on SQLite three fixed statements giving the same row (market/tap_sqlite.py).
 
-The same rules as `sales.record_sale` (which SQLite still uses), written as one SQL statement
-with data-modifying CTEs, so PostgreSQL runs them atomically without BEGIN/COMMIT (the taps
-of one product arriving together share a round trip and a commit: market/tap_queue.py):
+The same rules as `sales.record_sale` (still used by tickets of several lines), written as
+one SQL statement with data-modifying CTEs, so PostgreSQL runs them atomically without
+BEGIN/COMMIT (the taps of one product arriving together share a round trip and a commit:
+market/tap_queue.py):
 
 - `me`: the signed-in user, still active and with the session's epoch (the user comes from
   the session, so this replaces the per-request users query; a stale session is refused);
@@ -30,9 +32,11 @@ from typing import Any
 
 from litestar.exceptions import NotAuthorizedException
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
 
 from clustermarket.accounts.services import CurrentUser, NotFound, load_session_user
-from clustermarket.market.panel import RECENT_SALES
+from clustermarket.market import tap_sqlite
+from clustermarket.market.panel import RECENT_SALES, last_sales_sql
 from clustermarket.market.sales import (
     SaleOutcome,
     SoldOut,
@@ -100,12 +104,8 @@ SELECT me.id AS me, st.*, stock.name, stock.price_pence, stock."left" AS left_be
         WHERE ss.stall = st.id AND ss.brought > 0 AND p.is_public AND p.active
             AND ($12::boolean OR p.id = $4)) x
     ) AS products,
-    CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC) FROM (
-        SELECT sa.id, sa.client_id, sa.stall, sa.quantity, sa.amount_pence, sa.method,
-            sa.tendered_pence, sa.recorded_at, sa.voided_at,
-            p.published_name AS product_name
-        FROM sale sa LEFT JOIN product p ON p.id = sa.product
-        WHERE sa.stall = st.id ORDER BY sa.id DESC LIMIT {RECENT_SALES}) r
+    CASE WHEN $11::boolean THEN (SELECT json_agg(r ORDER BY r.id DESC)
+        FROM ({last_sales_sql("st.id")}) r
     ) END AS recent
 FROM (SELECT 1) AS one LEFT JOIN me ON true LEFT JOIN st ON true LEFT JOIN stock ON true
 """
@@ -119,8 +119,10 @@ class StaleSession(NotAuthorizedException):
         super().__init__("Please sign in to see this page.")
 
 
-def one_statement_taps() -> bool:
-    return isinstance(Stall._meta.db, PostgresEngine)
+def written_taps() -> bool:
+    """Taps by SQL written out once: PostgreSQL's statement here, SQLite's in tap_sqlite.py
+    (the app's two engines; another takes `sales.record_sale`'s way)."""
+    return isinstance(Stall._meta.db, PostgresEngine | SQLiteEngine)
 
 
 async def check_session_user(user: CurrentUser) -> None:
@@ -131,7 +133,11 @@ async def check_session_user(user: CurrentUser) -> None:
 
 
 def _when(value: str | None) -> dt.datetime | None:
-    return None if value is None else dt.datetime.fromisoformat(value)
+    """A time from the panel's JSON; SQLite's text may have no zone: it is UTC."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 async def _run(
@@ -157,8 +163,10 @@ async def _run(
         *(user.id, user.session_epoch, stall_id, product_id, quantity, client_id, method, now()),
         *(ticket or client_id, tendered, recent, every_product),
     )
-    rows = await run_tap(Stall._meta.db, _TAP, (stall_id, product_id), params)
-    row = rows[0]
+    if isinstance(Stall._meta.db, PostgresEngine):
+        row = (await run_tap(Stall._meta.db, _TAP, (stall_id, product_id), params))[0]
+    else:
+        row = await tap_sqlite.run(*params)
     if row["me"] is None:
         raise StaleSession()
     if row["id"] is None:
@@ -250,11 +258,11 @@ def _sold(
     return sale
 
 
-def one_statement_ticket(request: TicketRequest) -> bool:
-    """A ticket the tap's statement records (PostgreSQL): online, one product line, no
-    custom amount: the till's common ticket. Others go through `tickets.record_ticket`."""
+def written_ticket(request: TicketRequest) -> bool:
+    """A ticket the tap's SQL records: online, one product line, no custom amount: the
+    till's common ticket. Others go through `tickets.record_ticket`."""
     return (
-        one_statement_taps()
+        written_taps()
         and not request.offline
         and len(request.lines) == 1
         and not request.custom_pence

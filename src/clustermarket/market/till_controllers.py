@@ -41,9 +41,9 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _till(request: Request, stall_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stall (if this user may work for it) and the till's data: on PostgreSQL the
-    stall, the access check, products and takings in one statement (market/tap.py)."""
-    if tap.one_statement_taps():
+    """The stall (if this user may work for it) and the till's data: the stall, the access
+    check, products and takings in one statement (market/tap.py)."""
+    if tap.written_taps():
         stall, read = await tap.screen(request.user, stall_id, recent=False)
         return stall, await till_screen(stall, read)
     async with services.one_connection():
@@ -105,22 +105,22 @@ class TillController(Controller):
     async def show(self, request: Request, stall_id: FromPath[int]) -> Template:
         return await self._page(request, stall_id)
 
-    @post("/tickets", opt={CHECKS_USER_ITSELF: tap.one_statement_taps})
+    @post("/tickets", opt={CHECKS_USER_ITSELF: tap.written_taps})
     async def sell(self, request: Request, stall_id: FromPath[int]) -> Template | Response:
-        """On PostgreSQL the user comes from the session (CHECKS_USER_ITSELF): the tap's
+        """The user comes from the session (CHECKS_USER_ITSELF): the tap's
         statement checks it, and every other way through here checks it first."""
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         try:
             ticket = parse_ticket_form(form)
             check_ticket(ticket)
-            if tap.one_statement_ticket(ticket):  # one round trip, the panel's data with it
-                outcome, panel = await self._one_statement(request.user, stall_id, ticket)
+            if tap.written_ticket(ticket):  # one round trip, the panel's data with it
+                outcome, panel = await self._written(request.user, stall_id, ticket)
                 if _wants_json(request):
                     return _answer(outcome, _state(panel))
                 if isinstance(outcome, MarketError):
                     raise outcome
             else:
-                if tap.one_statement_taps():
+                if tap.written_taps():
                     await tap.check_session_user(request.user)
                 outcome = await record_ticket(request.user, stall_id, ticket)
         except MarketError as error:
@@ -133,7 +133,7 @@ class TillController(Controller):
             return _answer(outcome, await self._state(stall_id, request))
         return await self._page(request, stall_id, message=outcome.message, last=outcome.ticket)
 
-    async def _one_statement(
+    async def _written(
         self, user: CurrentUser, stall_id: int, ticket: TicketRequest
     ) -> tuple[TicketOutcome | MarketError, dict[str, Any]]:
         try:
@@ -145,7 +145,7 @@ class TillController(Controller):
 
     async def _state(self, stall_id: int, request: Request) -> dict[str, Any]:
         """What the phone keeps from the server: what is left, the takings."""
-        if tap.one_statement_taps():
+        if tap.written_taps():
             _, panel = await tap.screen(request.user, stall_id, recent=False)
             return _state(panel)
         async with services.one_connection():

@@ -19,7 +19,7 @@ SESSION_WHO = "who"  # the signed-in user's own fields, kept in the (server-side
 SESSION_CLUSTER = "cluster"  # the cluster signed in to: elsewhere the session is worth nothing
 # A route whose own SQL checks the session's user (active, same epoch) names a function in
 # its `opt` under this key; when it answers True the user is taken from the session alone,
-# without the users query (the sale tap on PostgreSQL: market/tap.py).
+# without the users query (the sale tap: market/tap.py).
 CHECKS_USER_ITSELF = "checks_session_user"
 
 
