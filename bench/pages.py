@@ -52,6 +52,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lighthouse_scores import lighthouse  # noqa: E402  (Lighthouse's scores of a page)
+from stall_sales import kept_data_dir  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -275,10 +276,7 @@ def weigh(base: str, path: str) -> tuple[int, int, int]:
 def prepare(root: Path, scratch: Path) -> dict[str, str]:
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
     # A kept database keeps its demo photos beside it (DATA_DIR/media), run after run.
-    data = scratch
-    if os.environ.get("BENCH_DATABASE_URL"):
-        data = Path(os.environ.get("BENCH_DATA_DIR", f"{tempfile.gettempdir()}/bench-pages-data"))
-        data.mkdir(parents=True, exist_ok=True)
+    data = kept_data_dir() if os.environ.get("BENCH_DATABASE_URL") else scratch
     env = {
         **os.environ,
         "DATA_DIR": str(data),

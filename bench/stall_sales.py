@@ -115,6 +115,17 @@ async def main(run, clients, stock, password):
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
 """
 
+
+def kept_data_dir() -> Path:
+    """The demo's photos (DATA_DIR/media) of a kept bench database (BENCH_DATABASE_URL), run
+    after run: one folder for every bench that loads the demo, so that a database one bench
+    filled (bench/signed_in.py, bench/pages.py) shows its photos to the other (a photo missing
+    is a 404 that no browser keeps, which made a page's next visit cost 21.6 KB)."""
+    data = Path(os.environ.get("BENCH_DATA_DIR", f"{tempfile.gettempdir()}/bench-pages-data"))
+    data.mkdir(parents=True, exist_ok=True)
+    return data
+
+
 # What autovacuum does for a production database soon after rows arrive (and what `migrate`
 # does for SQLite): the planner's statistics. This machine's PostgreSQL runs with autovacuum
 # off, and without statistics PostgreSQL reads a ticket's or a stall's rows by plans no
