@@ -35,6 +35,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 
 from clustermarket import sqlite_types  # noqa: F401  (quicker converters for SQLite's rows)
+from clustermarket.frozen import written_in
 
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # Piccolo re-selects the pk before that
 
@@ -216,12 +217,18 @@ class RequestSQLiteEngine(_Lending, SQLiteEngine):
         )
 
 
-async def fetch_tuples(table: Any, sql: str, *args: Any) -> list[Sequence[Any]]:
+async def fetch_tuples(
+    table: Any, sql: str, *args: Any, values_written: bool = False
+) -> list[Sequence[Any]]:
     """A raw select's rows as plain sequences (tuples, asyncpg records), through the engine's
-    one entry point (so it counts as a query): no dict per row for a long CSV."""
+    one entry point (so it counts as a query): no dict per row for a long CSV.
+    `values_written`: the values written into the statement (`frozen.written_in`)."""
+    querystring = QueryString(sql, *args)
+    if values_written:
+        written_in(querystring, table._meta.db.engine_type)
     token = _plain_rows.set(True)
     try:
-        rows = await table._meta.db.run_querystring(QueryString(sql, *args))
+        rows = await table._meta.db.run_querystring(querystring)
     finally:
         _plain_rows.reset(token)
     if rows and isinstance(rows[0], dict):  # no request connection: Piccolo's own rows

@@ -9,6 +9,7 @@ from typing import Any
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.db_connections import fetch_tuples
+from clustermarket.frozen import freeze_with_values
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
 from clustermarket.moderation.queue_context import add_context, class_filter
 from clustermarket.moderation.services import columns_of, may_moderate, version_of
@@ -30,7 +31,8 @@ def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
 
 
 # The queue's select per kind, tab, class filter and school (or the admin), frozen on first
-# use (`freeze()` keeps its SQL): a handful of schools and classes, one set each.
+# use with its values written in (`frozen.py`: PostgreSQL plans it once per connection, not
+# on every view): a handful of schools and classes, one set each.
 _QUEUE: dict[tuple[Any, ...], Any] = {}
 # Which of the kinds have items in a tab (one statement), frozen the same way.
 _PRESENT: dict[tuple[Any, ...], Any] = {}
@@ -82,7 +84,7 @@ async def _kinds_with_items(
             for kind in kinds
         ]
         sql = "SELECT " + ", ".join(f"EXISTS ({{}}) AS has_{kind.name}" for kind in kinds)
-        _PRESENT[key] = PROJECT.table.raw(sql, *exists).freeze()
+        _PRESENT[key] = freeze_with_values(PROJECT.table.raw(sql, *exists))
     [present] = await _PRESENT[key].run()
     return [kind for kind in kinds if present[f"has_{kind.name}"]]
 
@@ -119,7 +121,7 @@ async def queue_items(
         else:
             key = (kind.name, *scope)
             if key not in _QUEUE:
-                _QUEUE[key] = _queue_query(actor, kind, scope, None).freeze()
+                _QUEUE[key] = freeze_with_values(_queue_query(actor, kind, scope, None))
             query = _QUEUE[key]
         found[kind.name] = await query.run()
     ids = {name: [r["id"] for r in rows] for name, rows in found.items()}
@@ -205,7 +207,8 @@ async def moderation_items(
 
 
 # The badge's count depends only on the school (or the admin): one statement adding the
-# kinds' counts, its SQL kept by `freeze()`, built on first use (a handful of schools).
+# kinds' counts, its SQL kept with its values written in, built on first use (a handful of
+# schools).
 _WAITING: dict[tuple[int | None, bool, int | None], Any] = {}
 
 
@@ -227,7 +230,7 @@ def _waiting_query(actor: CurrentUser) -> Any:
             for where in (pending, flagged & (kind.status != ContentStatus.pending)):
                 counts.append(kind.table.count().where(where & scope).querystrings[0])
         sql = "SELECT " + " + ".join(["({})"] * len(counts)) + " AS waiting"
-        _WAITING[key] = PROJECT.table.raw(sql, *counts).freeze()
+        _WAITING[key] = freeze_with_values(PROJECT.table.raw(sql, *counts))
     return _WAITING[key]
 
 

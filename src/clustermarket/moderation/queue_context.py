@@ -17,6 +17,7 @@ from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.services import short_name
 from clustermarket.catalogue.tables import Product
 from clustermarket.forum.tables import ForumPost
+from clustermarket.frozen import freeze_with_values
 from clustermarket.media.services import photos_of
 from clustermarket.moderation.content import COMMENT, FEEDBACK, FORUM_POST, ContentKind
 from clustermarket.projects.tables import Project
@@ -214,7 +215,9 @@ async def class_choices(actor: Any) -> list[dict[str, Any]]:
             query = query.where(SchoolClass.school == actor.school_id)
         elif actor.cluster_id is not None:
             query = query.where(SchoolClass.school.cluster == actor.cluster_id)
-        _CLASSES[key] = query.order_by(SchoolClass.year_group).order_by(SchoolClass.name).freeze()
+        _CLASSES[key] = freeze_with_values(
+            query.order_by(SchoolClass.year_group).order_by(SchoolClass.name)
+        )
     rows = await _CLASSES[key].run()
     for row in rows:
         label = row["name"]

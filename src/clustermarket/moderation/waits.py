@@ -10,13 +10,15 @@ import statistics
 from typing import Any
 
 from clustermarket.catalogue.tables import ContentStatus
+from clustermarket.frozen import freeze_with_values
 from clustermarket.moderation.content import KINDS, PROJECT
 from clustermarket.timeutil import now
 
 # Per cluster: one statement (each kind's pending items, their school and sending time,
 # added together with UNION ALL; the same three columns of the same types in every branch),
-# its SQL kept by `freeze()`, built on first use: Piccolo built the six selects, their
-# joins and the cluster's sub-queries anew on every view of the admin's queue (issue 17).
+# its SQL kept with its values written in (`frozen.py`), built on first use: Piccolo built
+# the six selects, their joins and the cluster's sub-queries anew on every view of the
+# admin's queue (issue 17).
 _WAITING: dict[int, Any] = {}
 
 
@@ -32,7 +34,7 @@ def _waiting_query(cluster_id: int) -> Any:
         for kind in KINDS.values()
     ]
     sql = " UNION ALL ".join(["{}"] * len(selects))
-    return PROJECT.table.raw(sql, *selects).freeze()
+    return freeze_with_values(PROJECT.table.raw(sql, *selects))
 
 
 async def waits_by_school(cluster_id: int) -> list[dict[str, Any]]:

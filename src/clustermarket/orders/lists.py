@@ -170,7 +170,7 @@ async def _run(sql: str, columns: Columns, scope: list[Any], number: int, path: 
     size = PAGE_SIZE
     offset = (number - 1) * size
     arguments = (*scope, *scope, size, offset, offset, size, size)
-    rows = await fetch_tuples(Order, sql, *arguments)
+    rows = await fetch_tuples(Order, sql, *arguments, values_written=True)  # planned once
     total = int(rows[0][0]) if rows else 0
     return Page(
         items=_orders(rows, (*(name for name, _ in columns), "day_date")),

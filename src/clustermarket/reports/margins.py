@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from clustermarket.frozen import freeze_with_values
 from clustermarket.market.tables import SaleTotal
 from clustermarket.reports.periods import SCHOOL_YEAR_STARTS, Period
 from clustermarket.web.pagination import clamp
@@ -269,11 +270,14 @@ class ProductMargins:
             after, last = (number - 1) * size, number * size
             return [*head, last, after, *middle, after, last]
 
-        rows = await SaleTotal.raw(sql, *arguments(number))
+        def run(number: int) -> Any:  # values written in: planned once per connection
+            return freeze_with_values(SaleTotal.raw(sql, *arguments(number))).run()
+
+        rows = await run(number)
         if not rows and number > 1:
-            first = await SaleTotal.raw(sql, *arguments(1))
+            first = await run(1)
             number = clamp(number, first[0]["total_rows"] if first else 0, size)
-            rows = first if number == 1 else await SaleTotal.raw(sql, *arguments(number))
+            rows = first if number == 1 else await run(number)
         total = rows[0]["total_rows"] if rows else 0
         for row in rows:
             del row["total_rows"]

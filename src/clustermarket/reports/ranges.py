@@ -14,6 +14,7 @@ from piccolo.columns import Column
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from clustermarket.frozen import freeze_with_values
 from clustermarket.market.tables import Expense, MarketDay, SaleTotal, Stall
 from clustermarket.reports.periods import Period
 from clustermarket.settings import get_settings
@@ -84,7 +85,8 @@ _TOTAL_ROWS = QueryString("COUNT(*) OVER ()", alias="total_rows")
 
 class RangeRows:
     """A report's rows for a school, range and cluster from its select, built once per school,
-    range and cluster (`freeze()` keeps its SQL): the ranges asked for are a handful a day
+    range and cluster (`freeze()` keeps its SQL; a page's with its values written in, so
+    PostgreSQL plans it once per connection: `frozen.py`): the ranges asked for are a handful a day
     (this year, this term, a market day), and building a joined select costs more than the
     database's answer from the running totals. `page()` asks the database for one page and
     the true total in one query, so a range of years costs the page what a day costs it."""
@@ -100,7 +102,7 @@ class RangeRows:
         self, school_id: int | None, period: Period, cluster_id: int, number: int, size: int
     ) -> Any:
         query = self.build(school_id, period, cluster_id).columns(_TOTAL_ROWS)
-        return query.limit(size).offset((number - 1) * size).freeze()
+        return freeze_with_values(query.limit(size).offset((number - 1) * size))
 
     async def __call__(
         self, school_id: int | None, period: Period, cluster_id: int

@@ -1,0 +1,75 @@
+"""Queries frozen with their values written into the SQL, for statements made once per key
+whose every value the key fixes (a school's, a cluster's moderation queue: its statuses, its
+ids), so the statement sent has no parameters.
+
+Why (issue 17, target 5): PostgreSQL plans a prepared statement with parameters afresh on
+each run (a *custom* plan) while it judges a plan made without their values (the *generic*
+plan) dearer. For the queue's selects `status = $1` is that case: a generic plan reckons with
+an average status, a custom one knows 'pending' is a handful of rows. At 10,000 products
+that planning was most of what the admin's queue grew by (asyncpg's bind step: about 1 ms
+for the waits statement and 0.3 ms for each kind's select, on every view). A statement
+without parameters is planned once per connection and kept. SQLite compiles either kind the
+same way and keeps it in the driver's statement cache.
+
+The same goes for a page of a report or of the orders, whose statement is made per range and
+page: with its values written in, each page's statement is planned once per connection.
+
+Only values whose SQL spelling is certain are written in: whole numbers, booleans, None, text
+(quoted, quotes doubled) and dates (ISO, as both engines store and compare them); a statement
+with any other value (a moment, a fraction) keeps its parameters, as `freeze()` does. The
+rows are handled as before (Piccolo's `FrozenQuery.run`, `fetch_tuples`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from piccolo.query.base import FrozenQuery, Query
+from piccolo.querystring import QueryString
+
+
+def sql_literal(value: Any, engine_type: str) -> str:
+    """`value` as an SQL literal for `engine_type` ("postgres" or "sqlite")."""
+    if isinstance(value, Enum):
+        value = value.value
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        if engine_type == "sqlite":
+            return "1" if value else "0"
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise TypeError("text with a NUL character is not written into SQL")
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"'{value.isoformat()}'"
+    raise TypeError(f"{type(value).__name__} is not written into SQL: {value!r}")
+
+
+def written_in(querystring: QueryString, engine_type: str) -> QueryString:
+    """`querystring` frozen with its values written in (no parameters), or with its
+    parameters if a value has no certain spelling."""
+    _, fragments, values = querystring.bundle(start_index=1, bundled=[], combined_args=[])
+    try:
+        sql = "".join(
+            fragment.prefix
+            + ("" if fragment.no_arg else sql_literal(values[fragment.index - 1], engine_type))
+            for fragment in fragments
+        )
+    except TypeError:
+        querystring.freeze(engine_type)
+    else:
+        querystring._frozen_compiled_strings = (sql, [])
+    return querystring
+
+
+def freeze_with_values(query: Query) -> FrozenQuery:
+    """`query.freeze()`, its statements' values written in (no parameters sent)."""
+    frozen = query.freeze()
+    for querystring in frozen.query.querystrings:
+        written_in(querystring, query.engine_type)
+    return frozen

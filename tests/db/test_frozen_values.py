@@ -1,0 +1,123 @@
+"""Statements made once per key are sent with their values written in (`frozen.py`), so that
+PostgreSQL plans each once per connection instead of on every view (issue 17, target 5):
+the values' spelling, the same rows as with parameters, and the pages that rely on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from clustermarket.accounts.tables import Role, User
+from clustermarket.catalogue.tables import ContentStatus
+from clustermarket.demo import load_demo_data
+from clustermarket.frozen import freeze_with_values, sql_literal
+from tests.conftest import make_user, sign_in
+
+
+def test_each_kind_of_value_has_one_spelling() -> None:
+    assert sql_literal(42, "postgres") == "42" and sql_literal(-7, "sqlite") == "-7"
+    assert sql_literal(True, "postgres") == "TRUE" and sql_literal(False, "postgres") == "FALSE"
+    assert sql_literal(True, "sqlite") == "1" and sql_literal(False, "sqlite") == "0"
+    assert sql_literal(None, "postgres") == "NULL"
+    assert sql_literal("O'Brien", "postgres") == "'O''Brien'"
+    assert sql_literal("'; DROP TABLE app_user; --", "sqlite") == "'''; DROP TABLE app_user; --'"
+    assert sql_literal(ContentStatus.pending, "postgres") == "'pending'"
+    assert sql_literal(dt.date(2026, 9, 1), "sqlite") == "'2026-09-01'"
+
+
+@pytest.mark.parametrize(
+    "value", [dt.datetime(2026, 9, 1, tzinfo=dt.UTC), 1.5, b"bytes", "nul\x00", [1, 2]]
+)
+def test_a_value_without_a_certain_spelling_is_refused(value: Any) -> None:
+    with pytest.raises(TypeError):
+        sql_literal(value, "postgres")
+
+
+async def test_values_written_in_give_the_same_rows(client) -> None:
+    await make_user("obrien", first_name="O'Brien", last_name="Smith")
+    await make_user("quoted", first_name="'; DROP TABLE app_user; --", last_name="Jones")
+    await make_user("teacher1", role=Role.teacher, first_name="O'Brien")
+
+    def query() -> Any:
+        return (
+            User.select(User.username, User.first_name)
+            .where(
+                (User.first_name == "O'Brien") & (User.role == Role.pupil) & (User.active == True)
+            )  # noqa: E712
+            .order_by(User.username)
+        )
+
+    frozen = freeze_with_values(query())
+    [querystring] = frozen.query.querystrings
+    sql, values = querystring.compile_string(User._meta.db.engine_type)
+    assert values == [] and "'O''Brien'" in sql
+    assert await frozen.run() == await query() == [{"username": "obrien", "first_name": "O'Brien"}]
+
+    odd = freeze_with_values(
+        User.select(User.username).where(User.first_name == "'; DROP TABLE app_user; --")
+    )
+    assert await odd.run() == [{"username": "quoted"}]
+    assert await User.count() >= 3  # the table is still there
+
+
+async def test_a_moment_keeps_its_parameters(client) -> None:
+    await make_user("early")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    frozen = freeze_with_values(User.select(User.username).where(User.created_at < later))
+    [querystring] = frozen.query.querystrings
+    assert querystring.compile_string(User._meta.db.engine_type)[1] == [later]
+    assert {"username": "early"} in await frozen.run()
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[tuple[str, list[Any]]]]:
+    """Every statement sent meanwhile, as (SQL, its parameters)."""
+    from piccolo_conf import DB
+
+    sent: list[tuple[str, list[Any]]] = []
+    engine_class = type(DB)
+    original = engine_class.run_querystring
+
+    async def recording(engine: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(querystring.compile_string(engine.engine_type))
+        return await original(engine, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = recording  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        engine_class.run_querystring = original  # type: ignore[method-assign]
+
+
+def with_text(sent: list[tuple[str, list[Any]]], *words: str) -> list[tuple[str, list[Any]]]:
+    return [(sql, values) for sql, values in sent if all(word in sql for word in words)]
+
+
+async def test_the_admins_pages_send_their_fixed_statements_without_parameters(client) -> None:
+    await load_demo_data()
+    await sign_in(client, "admin", "cluster-admin-demo")
+    for path in ("/moderation", "/reports?report=products", "/staff/orders"):
+        assert (await client.get(path)).status_code == 200  # each statement made on first use
+    with statements_sent() as sent:
+        queue = await client.get("/moderation")
+        report = await client.get("/reports?report=products")
+        orders = await client.get("/staff/orders")
+    assert queue.status_code == report.status_code == orders.status_code == 200
+    assert 'class="card mod-item"' in queue.text
+    # The queue: which kinds have items, each kind's items, the badge, the waits, the classes.
+    fixed = (
+        with_text(sent, "EXISTS (SELECT")
+        + with_text(sent, '"status" IN', "ORDER BY")
+        + with_text(sent, "UNION ALL", '"submitted_at"')
+        + with_text(sent, '"school_class"')
+    )
+    assert len(fixed) >= 5, sent
+    assert all(values == [] for _, values in fixed), [s for s in fixed if s[1]]
+    # A page of the products report and of the orders.
+    [(_, report_values)] = with_text(sent, "sale_year_total", "ranked")
+    [(_, orders_values)] = with_text(sent, "order_cluster_count")
+    assert report_values == [] and orders_values == []
