@@ -88,7 +88,8 @@ async def products_csv_lines(school_id: int | None, period: Period, cluster_id: 
     """Every row of the products report as the CSV's line (the columns of
     `services.REPORTS["products"]`): one statement."""
     sql = _STATEMENTS[get_settings().is_postgres, bool(school_id)]
-    rows = await fetch_tuples(SaleTotal, sql, *_arguments(school_id, period, cluster_id))
+    arguments = _arguments(school_id, period, cluster_id)
+    rows = await fetch_tuples(SaleTotal, sql, *arguments, values_written=True)  # planned once
     return CsvLines(csv_lines(rows))
 
 
