@@ -35,7 +35,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 
 from clustermarket import sqlite_types  # noqa: F401  (quicker converters for SQLite's rows)
-from clustermarket.frozen import written_in
+from clustermarket.frozen import with_values
 
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # Piccolo re-selects the pk before that
 
@@ -223,9 +223,8 @@ async def fetch_tuples(
     """A raw select's rows as plain sequences (tuples, asyncpg records), through the engine's
     one entry point (so it counts as a query): no dict per row for a long CSV.
     `values_written`: the values written into the statement (`frozen.written_in`)."""
-    querystring = QueryString(sql, *args)
-    if values_written:
-        written_in(querystring, table._meta.db.engine_type)
+    engine_type = table._meta.db.engine_type
+    querystring = with_values(sql, args, engine_type) if values_written else QueryString(sql, *args)
     token = _plain_rows.set(True)
     try:
         rows = await table._meta.db.run_querystring(querystring)

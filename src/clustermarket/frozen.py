@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from piccolo.query.base import FrozenQuery, Query
@@ -64,6 +65,19 @@ def written_in(querystring: QueryString, engine_type: str) -> QueryString:
         querystring.freeze(engine_type)
     else:
         querystring._frozen_compiled_strings = (sql, [])
+    return querystring
+
+
+@lru_cache(maxsize=512)
+def _written_sql(template: str, values: tuple[Any, ...], engine_type: str) -> tuple[str, list]:
+    return written_in(QueryString(template, *values), engine_type).compile_string(engine_type)
+
+
+def with_values(template: str, values: tuple[Any, ...], engine_type: str) -> QueryString:
+    """A raw statement (Piccolo's `{}` placeholders) with its values written in, its SQL
+    made once for each template and values asked for again (a page of a list, a range)."""
+    querystring = QueryString(template, *values)
+    querystring._frozen_compiled_strings = _written_sql(template, values, engine_type)
     return querystring
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from clustermarket.frozen import freeze_with_values
@@ -270,8 +271,8 @@ class ProductMargins:
             after, last = (number - 1) * size, number * size
             return [*head, last, after, *middle, after, last]
 
-        def run(number: int) -> Any:  # values written in: planned once per connection
-            return freeze_with_values(SaleTotal.raw(sql, *arguments(number))).run()
+        def run(number: int) -> Any:
+            return _page_statement(sql, tuple(arguments(number))).run()
 
         rows = await run(number)
         if not rows and number > 1:
@@ -285,6 +286,13 @@ class ProductMargins:
 
 
 product_margins = ProductMargins()
+
+
+@lru_cache(maxsize=256)
+def _page_statement(sql: str, arguments: tuple[Any, ...]) -> Any:
+    """A page's statement with its values written in (`frozen.py`: PostgreSQL plans it once
+    per connection), kept for the ranges and pages asked for again (a handful a day)."""
+    return freeze_with_values(SaleTotal.raw(sql, *arguments))
 
 
 def rounded_division(numerator: int, denominator: int) -> int:
