@@ -15,6 +15,7 @@ shows; so a demo database and a scale set can be compared within a minute of eac
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_demo \\
         .venv/bin/python bench/rows.py --demo            # PostgreSQL demo: that database is WIPED
     .venv/bin/python bench/rows.py --keep DIR --profile "ideas board"   # cProfile one page
+    .venv/bin/python bench/rows.py --keep DIR --statements "ideas board" # each statement's time
 
 Options: --runs (40), --pages (labels separated by ';' of labels from bench/scale.py's
 PAGES; by default the pages with rows of ideas and orders). Only talks to 127.0.0.1.
@@ -68,7 +69,9 @@ async def _sign_in(client: Any, role: str | None) -> None:
         sys.exit(f"Could not sign in as {username}: {answer.status_code}")
 
 
-async def _time(pages: list[tuple[str, str | None, str]], runs: int, profile: str) -> None:
+async def _time(
+    pages: list[tuple[str, str | None, str]], runs: int, profile: str, statements: str = ""
+) -> None:
     import httpx
 
     from clustermarket.server import create_app
@@ -85,11 +88,17 @@ async def _time(pages: list[tuple[str, str | None, str]], runs: int, profile: st
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://127.0.0.1"
             ) as client:
-                await _one_page(client, label, role, path, runs, profile)
+                await _one_page(client, label, role, path, runs, profile, statements)
 
 
 async def _one_page(
-    client: Any, label: str, role: str | None, path: str, runs: int, profile: str
+    client: Any,
+    label: str,
+    role: str | None,
+    path: str,
+    runs: int,
+    profile: str,
+    statements: str = "",
 ) -> None:
     await _sign_in(client, role)
     first = await client.get(path)  # warm: templates compiled, caches filled
@@ -98,6 +107,9 @@ async def _one_page(
     rows = len(ROW_MARK.findall(first.text))
     if label == profile:
         await _profile(client, path, runs)
+        return
+    if label == statements:
+        await _statements(client, path, runs)
         return
     times: list[float] = []
     cpu: list[float] = []
@@ -125,6 +137,33 @@ async def _profile(client: Any, path: str, runs: int) -> None:
     stats.sort_stats("tottime").print_stats(40)
 
 
+async def _statements(client: Any, path: str, runs: int) -> None:
+    """Each statement the page sends, with the median time from sending it to its rows (the
+    engine's entry point: on SQLite the driver's thread, on PostgreSQL the round trip)."""
+    from piccolo_conf import DB
+
+    engine_class = type(DB)
+    original = engine_class.run_querystring
+    took: dict[str, list[float]] = {}
+
+    async def timed(engine: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        sql = querystring.compile_string(engine.engine_type)[0]
+        started = time.perf_counter()
+        try:
+            return await original(engine, querystring, *args, **kwargs)
+        finally:
+            took.setdefault(sql, []).append((time.perf_counter() - started) * 1000)
+
+    engine_class.run_querystring = timed
+    try:
+        for _ in range(runs):
+            await client.get(path)
+    finally:
+        engine_class.run_querystring = original
+    for sql, times in sorted(took.items(), key=lambda item: -statistics.median(item[1])):
+        print(f"  {statistics.median(times):7.3f} ms  {' '.join(sql.split())[:110]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
@@ -133,6 +172,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--pages", default=";".join(ROWS))
     parser.add_argument("--profile", default="", help="cProfile this page instead of timing it")
+    parser.add_argument("--statements", default="", help="time each statement of this page")
     args = parser.parse_args()
     wanted = [label.strip() for label in args.pages.split(";")]
     unknown = set(wanted) - {label for label, _, _ in PAGES}
@@ -150,7 +190,7 @@ def main() -> None:
     pages = [page for page in _pages(ids, smoke=False) if page[0] in wanted]
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"# {engine}, {'scale set' if args.keep else 'demo'}, fastest of {args.runs}")
-    asyncio.run(_time(pages, args.runs, args.profile))
+    asyncio.run(_time(pages, args.runs, args.profile, args.statements))
 
 
 if __name__ == "__main__":
