@@ -22,11 +22,13 @@ rows are handled as before (Piccolo's `FrozenQuery.run`, `fetch_tuples`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
 from piccolo.query.base import FrozenQuery, Query
+from piccolo.query.proxy import Proxy
 from piccolo.querystring import QueryString
 
 
@@ -87,3 +89,60 @@ def freeze_with_values(query: Query) -> FrozenQuery:
     for querystring in frozen.query.querystrings:
         written_in(querystring, query.engine_type)
     return frozen
+
+
+class _Slot:
+    """Where a value of `Prepared.run` goes in the built query (its position)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class Prepared:
+    """A Piccolo query built once and run with new values (issue 17, target 3: "query objects
+    and column lists built once"). Building a select with joined columns cost a page up to
+    0.4 ms a query in Python (the columns' paths copied, the joins worked out) before the
+    database saw it; the SQL here is made on first use and each run only puts its values in.
+
+        _TEAM = Prepared(lambda team_id: Team.select(Team.name).where(Team.id == team_id).first())
+        team = await _TEAM.run(5)
+
+    `build` takes the values as stand-ins and must use each only as a plain value compared
+    with a column (`==`, `>=`, …): not in `is_in`, not in Python logic, since the SQL is made
+    once. Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
+
+    def __init__(self, build: Callable[..., Query]) -> None:
+        self.build = build
+        self._query: Query | None = None
+        self._proxy: type[Proxy] | None = None
+        self._compiled: list[tuple[str, list[Any]]] = []
+
+    def _made(self, arity: int) -> Query:
+        if self._query is None:
+            built = self.build(*(_Slot(index) for index in range(arity)))
+            if isinstance(built, Proxy):  # `first()`: a wrapper that keeps the first row
+                self._proxy, built = type(built), built.query
+            engine_type = built.engine_type
+            self._compiled = [qs.compile_string(engine_type) for qs in built.querystrings]
+            self._query = built
+        return self._query
+
+    async def run(self, *values: Any) -> Any:
+        query = self._made(len(values))
+        strings = []
+        for sql, arguments in self._compiled:
+            querystring = QueryString(sql)
+            querystring._frozen_compiled_strings = (
+                sql,
+                [values[a.index] if type(a) is _Slot else a for a in arguments],
+            )
+            strings.append(querystring)
+        ready = query.__class__(table=query.table, frozen_querystrings=strings)
+        for delegate in ("limit_delegate", "output_delegate"):  # as `Query.freeze` keeps them
+            if hasattr(query, delegate):
+                setattr(ready, delegate, getattr(query, delegate).copy())
+        if self._proxy is not None:
+            return await self._proxy(ready).run()
+        return await ready.run()

@@ -121,3 +121,36 @@ async def test_the_admins_pages_send_their_fixed_statements_without_parameters(c
     [(_, report_values)] = with_text(sent, "sale_year_total", "ranked")
     [(_, orders_values)] = with_text(sent, "order_cluster_count")
     assert report_values == [] and orders_values == []
+
+
+async def test_a_prepared_query_is_built_once_and_run_with_each_runs_values(client) -> None:
+    from clustermarket.frozen import Prepared
+
+    await make_user("anna", first_name="Anna", last_name="Ames")
+    await make_user("obrien", first_name="O'Brien", last_name="Smith")
+    built = []
+
+    def build(first_name: Any, role: Any) -> Any:
+        built.append((first_name, role))
+        return (
+            User.select(User.username)
+            .where((User.first_name == first_name) & (User.role == role))
+            .first()
+        )
+
+    prepared = Prepared(build)
+    assert await prepared.run("Anna", Role.pupil) == {"username": "anna"}
+    assert await prepared.run("O'Brien", Role.pupil) == {"username": "obrien"}
+    assert await prepared.run("O'Brien", Role.teacher) is None
+    assert len(built) == 1  # the query was built once
+
+    listed = Prepared(
+        lambda role: User.select(User.username).where(User.role == role).order_by(User.username)
+    )
+    pupils = await listed.run(Role.pupil)
+    assert {"username": "anna"} in pupils and {"username": "obrien"} in pupils
+    assert pupils == await User.select(User.username).where(User.role == Role.pupil).order_by(
+        User.username
+    )
+    exists = Prepared(lambda name: User.exists().where(User.username == name))
+    assert await exists.run("anna") is True and await exists.run("nobody") is False

@@ -9,6 +9,7 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import Product
+from clustermarket.frozen import Prepared
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import FEEDBACK, as_seen_by
 from clustermarket.moderation.services import send_new
@@ -97,13 +98,20 @@ async def rounds(cluster_id: int | None) -> list[dict[str, Any]]:
 
 async def round_by_id(round_id: int, cluster_id: int | None) -> dict[str, Any]:
     """The round, if it is of `cluster_id`; NotFound otherwise (another cluster's too)."""
-    row = (
-        await PitchRound.select().where((PitchRound.id == round_id) & _round_in(cluster_id)).first()
-    )
+    if cluster_id is None:
+        raise NotFound()
+    row = await _ROUND.run(round_id, cluster_id)
     if row is None:
         raise NotFound()
     row["open"] = is_open(row)
     return row
+
+
+_ROUND = Prepared(
+    lambda round_id, cluster_id: (
+        PitchRound.select().where((PitchRound.id == round_id) & _round_in(cluster_id)).first()
+    )
+)
 
 
 def _entry_columns() -> list[Any]:
@@ -153,10 +161,22 @@ async def entries_of(round_id: int) -> list[dict[str, Any]]:
     )
 
 
+# Built once (`frozen.Prepared`): each entry's page and each feedback on it asks it.
+_ENTRY = Prepared(
+    lambda entry_id, cluster_id: (
+        PitchEntry.select(*_entry_columns())
+        .where((PitchEntry.id == entry_id) & (PitchEntry.team.school.cluster == cluster_id))  # type: ignore[attr-defined]
+        .first()
+    )
+)
+
+
 async def entry_by_id(entry_id: int, cluster_id: int | None) -> dict[str, Any]:
     """The entry, if its team's school is of `cluster_id`; NotFound otherwise."""
-    ours = (PitchEntry.id == entry_id) & (PitchEntry.team.school.cluster == cluster_id)  # type: ignore[attr-defined]
-    row = await PitchEntry.select(*_entry_columns()).where(ours).first()
+    if cluster_id is None:
+        row = None
+    else:
+        row = await _ENTRY.run(entry_id, cluster_id)
     if row is None:
         raise NotFound()
     return (await with_showcase([row]))[0]
@@ -261,18 +281,34 @@ async def give_feedback(
 
 async def feedback_on(actor: CurrentUser, entry: dict[str, Any]) -> list[dict[str, Any]]:
     """The team (and its teachers) see all approved feedback; others see only their own."""
-    where = PitchFeedback.entry == entry["id"]
     if await team_for_worker(actor, entry["team"]) is not None:
-        where &= PitchFeedback.is_public == True
+        rows = await _PUBLIC_FEEDBACK.run(entry["id"])
     else:
-        where &= PitchFeedback.author == actor.id
-    rows = with_author_names(
-        await PitchFeedback.select(*PitchFeedback.all_columns(), *author_columns(PitchFeedback))
+        rows = await _OWN_FEEDBACK.run(entry["id"], actor.id)
+    rows = with_author_names(rows)
+    as_seen_by(FEEDBACK, rows, actor.id)
+    return rows
+
+
+def _feedback(where: Any) -> Any:
+    return (
+        PitchFeedback.select(*PitchFeedback.all_columns(), *author_columns(PitchFeedback))
         .where(where)
         .order_by(PitchFeedback.id)
     )
-    as_seen_by(FEEDBACK, rows, actor.id)
-    return rows
+
+
+# Built once (`frozen.Prepared`): an entry's page reads one of them on every view.
+_PUBLIC_FEEDBACK = Prepared(
+    lambda entry_id: _feedback(
+        (PitchFeedback.entry == entry_id) & (PitchFeedback.is_public == True)  # noqa: E712
+    )
+)
+_OWN_FEEDBACK = Prepared(
+    lambda entry_id, author_id: _feedback(
+        (PitchFeedback.entry == entry_id) & (PitchFeedback.author == author_id)
+    )
+)
 
 
 async def mark_changed(actor: CurrentUser, feedback_id: int, changed: bool) -> int:

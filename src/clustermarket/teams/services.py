@@ -13,6 +13,7 @@ from piccolo.columns import ForeignKey
 from piccolo.columns.combination import Where
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.frozen import Prepared
 from clustermarket.schools.tables import School
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
 from clustermarket.transactions import write_transaction
@@ -57,11 +58,22 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
 
     The one rule for "may act for this team"; callers answer None with a 404. A team of
     another cluster than the user's is None, like one that does not exist."""
-    where = Team.id == team_id
-    if user.cluster_id is not None:  # None: the nightly job's stand-in only
-        where &= team_in_cluster(user.cluster_id)
-    team = (
-        await Team.select(
+    if user.cluster_id is None:  # the nightly job's stand-in only
+        team = await _ANY_TEAM.run(team_id)
+    else:
+        team = await _TEAM_OF_CLUSTER.run(team_id, user.cluster_id)
+    if team is None:
+        return None
+    if user.is_admin or (user.is_teacher and user.school_id == team["school"]):
+        return team
+    if await _MEMBER.run(team_id, user.id):
+        return team
+    return None
+
+
+def _team(where: Any) -> Any:
+    return (
+        Team.select(
             Team.id,
             Team.name,
             Team.slug,
@@ -72,13 +84,18 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
         .where(where)
         .first()
     )
-    if team is None:
-        return None
-    if user.is_admin or (user.is_teacher and user.school_id == team["school"]):
-        return team
-    if await TeamMember.exists().where((TeamMember.team == team_id) & (TeamMember.user == user.id)):
-        return team
-    return None
+
+
+# Built once (`frozen.Prepared`): every page of a team's work asks them.
+_ANY_TEAM = Prepared(lambda team_id: _team(Team.id == team_id))
+_TEAM_OF_CLUSTER = Prepared(
+    lambda team_id, cluster_id: _team((Team.id == team_id) & team_in_cluster(cluster_id))
+)
+_MEMBER = Prepared(
+    lambda team_id, user_id: TeamMember.exists().where(
+        (TeamMember.team == team_id) & (TeamMember.user == user_id)
+    )
+)
 
 
 class TeamError(ValueError):
