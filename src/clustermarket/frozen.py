@@ -111,7 +111,8 @@ class Prepared:
 
     `build` takes the values as stand-ins and must use each only as a plain value compared
     with a column (`==`, `>=`, …): not in `is_in`, not in Python logic, since the SQL is made
-    once. Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
+    once. A run with a None among its values is built afresh (Piccolo writes `== None` as
+    `IS NULL`). Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
 
     def __init__(self, build: Callable[..., Query]) -> None:
         self.build = build
@@ -130,6 +131,8 @@ class Prepared:
         return self._query
 
     async def run(self, *values: Any) -> Any:
+        if any(value is None for value in values):  # `== None` is built as `IS NULL`
+            return await self.build(*values)
         query = self._made(len(values))
         strings = []
         for sql, arguments in self._compiled:

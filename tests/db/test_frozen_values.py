@@ -154,3 +154,11 @@ async def test_a_prepared_query_is_built_once_and_run_with_each_runs_values(clie
     )
     exists = Prepared(lambda name: User.exists().where(User.username == name))
     assert await exists.run("anna") is True and await exists.run("nobody") is False
+
+
+async def test_a_prepared_query_run_with_none_is_built_as_piccolo_would(client) -> None:
+    from clustermarket.frozen import Prepared
+
+    await make_user("noschool", role=Role.community, school=None)
+    by_school = Prepared(lambda school: User.select(User.username).where(User.school == school))
+    assert {"username": "noschool"} in await by_school.run(None)  # IS NULL, not = NULL
