@@ -12,14 +12,21 @@ figure that holds on a busy machine (issue 17, target 3: every one ≤ 3 ms on P
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_pages \\
         .venv/bin/python bench/signed_in.py                  # PostgreSQL (demo loaded if empty)
     .venv/bin/python bench/signed_in.py --smoke              # a few seconds (CI)
+    .venv/bin/python bench/signed_in.py --crawl              # every page the links reach
+
+`--crawl` measures every signed-in page, not a fixed list: for each demo role one phone walks
+the site's links from /dashboard, breadth first (bench/crawl_pages.py), and each page found is
+measured as above, dearest first. Paths that differ only by numbers are one page.
 
 Options (environment): CLIENTS (10), REQUESTS (400 per page), REDIS_URL (sessions in Redis,
-as with several workers; by default the one-worker file store). Only talks to 127.0.0.1.
+as with several workers; by default the one-worker file store), CRAWL_REQUESTS (100 per
+page), CRAWL_PAGES (150 per role). Only talks to 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,6 +38,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crawl_pages import crawl, print_crawl  # noqa: E402
 from stall_sales import (  # noqa: E402  (the sale tap's bench: same helpers)
     ANALYZE,
     ROOT,
@@ -45,11 +53,15 @@ from stall_sales import (  # noqa: E402  (the sale tap's bench: same helpers)
 SMOKE = "--smoke" in sys.argv
 CLIENTS = 2 if SMOKE else int(os.environ.get("CLIENTS", "10"))
 REQUESTS = 20 if SMOKE else int(os.environ.get("REQUESTS", "400"))
+CRAWL = "--crawl" in sys.argv
+CRAWL_REQUESTS = 5 if SMOKE else int(os.environ.get("CRAWL_REQUESTS", "100"))
+CRAWL_PAGES = 3 if SMOKE else int(os.environ.get("CRAWL_PAGES", "150"))
 
 PUPIL = ("ameliab", "apple-otter-12")  # the demo's people (clustermarket/demo.py)
 TEACHER = ("staylor", "teacher-demo-1")
 ADMIN = ("admin", "cluster-admin-demo")
 BUYER = ("jpatel", "parent-demo-1")
+ROLES = {"admin": ADMIN, "teacher": TEACHER, "pupil": PUPIL, "buyer": BUYER}
 
 BARE_APP = """
 from litestar import Litestar, get
@@ -132,21 +144,32 @@ async def fetch(client: httpx.AsyncClient, path: str, n: int) -> list[float]:
     return latencies
 
 
-async def measure(base: str, pid: int, who, path: str) -> dict[str, float]:
+@contextlib.asynccontextmanager
+async def phones(base: str, who: tuple[str, str] | None):
+    """CLIENTS phones signed in as `who`, closed after."""
     clients = [await signed_in_client(base, who) for _ in range(CLIENTS)]
     try:
-        await asyncio.gather(*[fetch(c, path, 2) for c in clients])  # warm: templates, plans
-        per_client = [REQUESTS // CLIENTS + (i < REQUESTS % CLIENTS) for i in range(CLIENTS)]
-        cpu_before = cpu_seconds(pid)
-        started = time.perf_counter()
-        results = await asyncio.gather(
-            *[fetch(c, path, n) for c, n in zip(clients, per_client, strict=True)]
-        )
-        elapsed = time.perf_counter() - started
-        cpu = cpu_seconds(pid) - cpu_before
+        yield clients
     finally:
         for client in clients:
             await client.aclose()
+
+
+async def measure(base: str, pid: int, who, path: str, requests: int = REQUESTS) -> dict:
+    async with phones(base, who) as clients:
+        return await timed(clients, pid, path, requests)
+
+
+async def timed(clients: list[httpx.AsyncClient], pid: int, path: str, requests: int) -> dict:
+    await asyncio.gather(*[fetch(c, path, 2) for c in clients])  # warm: templates, plans
+    per_client = [requests // CLIENTS + (i < requests % CLIENTS) for i in range(CLIENTS)]
+    cpu_before = cpu_seconds(pid)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *[fetch(c, path, n) for c, n in zip(clients, per_client, strict=True)]
+    )
+    elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu_before
     latencies = [t for r in results for t in r]
     return {
         "rps": len(latencies) / elapsed,
@@ -154,6 +177,13 @@ async def measure(base: str, pid: int, who, path: str) -> dict[str, float]:
         "p95": percentile(latencies, 95) * 1000,
         "cpu": cpu / len(latencies) * 1000,
     }
+
+
+async def crawl_role(base: str, pid: int, who: tuple[str, str]) -> list[tuple[str, dict]]:
+    """Every page one phone of `who` reaches by links, each measured by all the phones."""
+    async with phones(base, who) as clients:
+        found = await crawl(clients[0], CRAWL_PAGES)
+        return [(path, await timed(clients, pid, path, CRAWL_REQUESTS)) for path in found]
 
 
 def start(args: list[str], env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, str]:
@@ -168,7 +198,8 @@ def start(args: list[str], env: dict[str, str], cwd: Path) -> tuple[subprocess.P
     return server, f"http://127.0.0.1:{port}"
 
 
-def main() -> None:
+def prepare() -> tuple[str, dict[str, str], str]:
+    """A database holding the demo data: its URL, the servers' environment, a scratch folder."""
     scratch = tempfile.mkdtemp(prefix="clustermarket-bench-")
     database = (None if SMOKE else os.environ.get("BENCH_DATABASE_URL")) or (
         f"sqlite:///{scratch}/bench.sqlite3"
@@ -197,26 +228,51 @@ def main() -> None:
             capture_output=True,
         )
     python(ANALYZE, env)  # statistics, as autovacuum keeps them
-    stall = int(python(FIND, env))
     Path(scratch, "bare_app.py").write_text(BARE_APP)
-    app, app_base = start(["app:app"], env, ROOT)
-    bare, bare_base = start(["bare_app:app"], {**os.environ, "PYTHONPATH": scratch}, Path(scratch))
-    rows = []
+    return database, env, scratch
+
+
+@contextlib.contextmanager
+def servers(env: dict[str, str], scratch: str):
+    """The app and the bare route, each (process, base URL), up; stopped after."""
+    app = start(["app:app"], env, ROOT)
+    bare = start(["bare_app:app"], {**os.environ, "PYTHONPATH": scratch}, Path(scratch))
     try:
-        asyncio.run(wait_until_up(app_base))
-        asyncio.run(wait_until_up(bare_base))
-        for name, who, path in pages(stall):
-            server, base = (bare, bare_base) if who is None else (app, app_base)
-            rows.append((name, path, asyncio.run(measure(base, server.pid, who, path))))
+        asyncio.run(wait_until_up(app[1]))
+        asyncio.run(wait_until_up(bare[1]))
+        yield app, bare
     finally:
-        for server in (app, bare):
+        for server, _ in (app, bare):
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
+
+
+def heading(database: str, requests: int) -> str:
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
     sessions = "Redis" if os.environ.get("REDIS_URL") else "file"
-    print(
-        f"{engine}, sessions in {sessions}, 1 worker, {CLIENTS} clients, {REQUESTS} requests/page"
-    )
+    load = f"{CLIENTS} clients, {requests} requests/page"
+    return f"{engine}, sessions in {sessions}, 1 worker, {load}"
+
+
+def main() -> None:
+    database, env, scratch = prepare()
+    stall = None if CRAWL else int(python(FIND, env))
+    rows = []
+    with servers(env, scratch) as ((app, app_base), (bare, bare_base)):
+        if CRAWL:
+            bare_row = asyncio.run(measure(bare_base, bare.pid, None, "/", CRAWL_REQUESTS))
+            for role, who in ROLES.items():
+                found = asyncio.run(crawl_role(app_base, app.pid, who))
+                rows += [(role, path, r) for path, r in found]
+        else:
+            for name, who, path in pages(stall):
+                server, base = (bare, bare_base) if who is None else (app, app_base)
+                rows.append((name, path, asyncio.run(measure(base, server.pid, who, path))))
+    if CRAWL:
+        print(heading(database, CRAWL_REQUESTS) + f", up to {CRAWL_PAGES} pages a role")
+        print_crawl(rows, bare_row)
+        return
+    print(heading(database, REQUESTS))
     print("| page | req/s | ratio to bare | p50 ms | p95 ms | server CPU ms/request |")
     print("|---|---|---|---|---|---|")
     bare_rps = rows[0][2]["rps"]

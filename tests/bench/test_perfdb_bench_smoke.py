@@ -23,12 +23,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run(script: str, **settings: str) -> str:
+def _run(script: str, *args: str, **settings: str) -> str:
     # The bench sets up its own server: none of the test run's settings (conftest.py).
     skip = ("DATABASE_URL", "REDIS_URL", "DATABASE_POOL_SIZE", "JOBS_IN_APP", "SECRET_KEY")
     env = {k: v for k, v in os.environ.items() if k not in skip} | settings
     done = subprocess.run(
-        [sys.executable, f"bench/{script}", "--smoke"],
+        [sys.executable, f"bench/{script}", "--smoke", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -69,3 +69,17 @@ def test_the_signed_in_pages_bench_prints_a_row_per_page() -> None:
     assert len(rows) == 18, out  # the bare route and the 17 signed-in pages
     for row in rows:
         assert re.fullmatch(r"\| .+ \| \d+ \| [\d.]+% \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", row), row
+
+
+def test_the_signed_in_crawl_measures_pages_of_every_role_dearest_first() -> None:
+    out = _run("signed_in.py", "--crawl")
+    rows = [line for line in out.splitlines() if re.match(r"\| \w+ \| `/", line)]
+    for row in rows:
+        assert re.fullmatch(
+            r"\| \w+ \| `/\S*` \| \d+ \| [\d.]+ \| [\d.]+ \| (\*\*over\*\*)? \|", row
+        ), row
+    assert {row.split(" | ")[0][2:] for row in rows} == {"admin", "teacher", "pupil", "buyer"}, out
+    cpu = [float(row.split(" | ")[4]) for row in rows]
+    assert cpu == sorted(cpu, reverse=True), out
+    summary = re.search(r"^(\d+) pages, (\d+) over 3 ms$", out, re.MULTILINE)
+    assert summary and int(summary.group(1)) == len(rows), out
