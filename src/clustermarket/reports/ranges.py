@@ -73,8 +73,14 @@ def standing_sales(
 
 def expenses_in(period: Period) -> Any:
     """A day's expense belongs to its market day; a general one to the day it was booked."""
-    start, end = instants(period)
-    return in_period(Expense.market_day.date, period) | (
+    return expenses_between(period.start, period.end, *instants(period))
+
+
+def expenses_between(first: Any, last: Any, start: Any, end: Any) -> Any:
+    """`expenses_in` of the dates `first` to `last`, whose moments are `start` to `end`
+    (`instants`): each a plain value, so a query built once can take them
+    (`frozen.Prepared`)."""
+    return ((Expense.market_day.date >= first) & (Expense.market_day.date <= last)) | (
         Expense.market_day.is_null() & (Expense.recorded_at >= start) & (Expense.recorded_at < end)
     )
 
