@@ -11,8 +11,9 @@ from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.db_connections import fetch_tuples
 from clustermarket.frozen import freeze_with_values
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
+from clustermarket.moderation.items import columns_of
 from clustermarket.moderation.queue_context import add_context, class_filter
-from clustermarket.moderation.services import columns_of, may_moderate, version_of
+from clustermarket.moderation.services import may_moderate, version_of
 from clustermarket.rows import of_owners
 from clustermarket.sharing.flags import flagged_ids_query
 from clustermarket.sharing.tables import Flag

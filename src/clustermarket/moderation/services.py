@@ -13,11 +13,8 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.media.services import photos_for, publish_draft_photos
 from clustermarket.moderation.content import PROJECT, ContentKind, published_values
+from clustermarket.moderation.items import item_query
 from clustermarket.moderation.log import log_action
-from clustermarket.moderation.queue_context import (
-    answer_columns,
-    author_columns,
-)
 from clustermarket.moderation.wordfilter import problems_in
 from clustermarket.projects.tallies import publish_draft_tallies, tallies_for
 from clustermarket.sharing.flags import close_flags, open_flags_for
@@ -52,45 +49,15 @@ def may_hide(actor: CurrentUser, row: dict[str, Any]) -> bool:
     )
 
 
-# Column lists built once per kind (issue 17): Piccolo deep-copies a joined or aliased
-# column each time one is made, which cost more than the queue's queries themselves.
-_COLUMNS: dict[tuple[str, str], tuple[Any, ...]] = {}
-
-
-def columns_of(kind: ContentKind, what: str) -> tuple[Any, ...]:
-    """`kind`'s columns for `_load` ("item") or the queue ("queue"), made on first use."""
-    key = (kind.name, what)
-    if key not in _COLUMNS:
-        columns = [*kind.table.all_columns(), *_context_columns(kind)]
-        if what == "queue":
-            columns += author_columns(kind) + answer_columns(kind)
-        _COLUMNS[key] = tuple(columns)
-    return _COLUMNS[key]
-
-
-def _context_columns(kind: ContentKind) -> list[Any]:
-    """What the queue shows beside an item: its moderating school, its team if any."""
-    columns = [kind.school.as_alias("school_id"), kind.school.name.as_alias("school_name")]
-    if kind.editable:
-        columns.append(kind.team.name.as_alias("team_name"))
-    if kind.receiving_school is not None:
-        columns += [
-            kind.receiving_school.as_alias("receiving_school_id"),
-            kind.receiving_school.name.as_alias("receiving_school_name"),
-        ]
-    return columns
-
-
 async def _load(
     kind: ContentKind, content_id: int, cluster_id: int | None = None
 ) -> dict[str, Any]:
     """One item; with `cluster_id` (the moderator's, i.e. the request's), only of that
     cluster: another cluster's item is NotFound like a missing one (issue 15)."""
-    table = kind.table
-    where = table._meta.primary_key == content_id
-    if cluster_id is not None:
-        where &= kind.row_in_cluster(cluster_id)  # one item: its own school and author
-    row = await table.select(*columns_of(kind, "item")).where(where).first()
+    if cluster_id is None:
+        row = await item_query(kind, False).run(content_id)
+    else:  # one item: its own school and author
+        row = await item_query(kind, True).run(content_id, cluster_id)
     if row is None:
         raise NotFound()
     row.setdefault("team_name", "")

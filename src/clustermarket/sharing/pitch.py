@@ -154,11 +154,16 @@ async def with_showcase(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def entries_of(round_id: int) -> list[dict[str, Any]]:
-    return await with_showcase(
-        await PitchEntry.select(*_entry_columns())
+    return await with_showcase(await _ENTRIES.run(round_id))
+
+
+_ENTRIES = Prepared(
+    lambda round_id: (
+        PitchEntry.select(*_entry_columns())
         .where(PitchEntry.round == round_id)
         .order_by(PitchEntry.id)
     )
+)
 
 
 # Built once (`frozen.Prepared`): each entry's page and each feedback on it asks it.
