@@ -162,3 +162,27 @@ async def test_a_prepared_query_run_with_none_is_built_as_piccolo_would(client) 
     await make_user("noschool", role=Role.community, school=None)
     by_school = Prepared(lambda school: User.select(User.username).where(User.school == school))
     assert {"username": "noschool"} in await by_school.run(None)  # IS NULL, not = NULL
+
+
+async def test_the_signed_in_lists_are_not_built_again_on_each_view(client) -> None:
+    """The lists without search words pass a stand-in for an absent filter: a None would
+    make `Prepared` build the query afresh on every view (a signed-in home page did)."""
+    from clustermarket.catalogue import services as catalogue
+    from clustermarket.projects import services as projects
+    from tests.conftest import seeded_cluster
+
+    cluster_id = await seeded_cluster()
+    for listing, listed in (
+        (catalogue.public_products, catalogue._public_list(False, False, 60)),
+        (projects.public_projects, projects._public_list(False, False, False, 60)),
+    ):
+        await listing(cluster_id=cluster_id)
+        built, original = [], listed.build
+        listed.build = lambda *values, original=original, built=built: (
+            built.append(values) or original(*values)
+        )
+        try:
+            await listing(cluster_id=cluster_id)
+        finally:
+            listed.build = original
+        assert built == [], f"{listing.__name__} built its query again"

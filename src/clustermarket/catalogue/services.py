@@ -135,7 +135,10 @@ async def public_products(
     """Approved, active products, newest first; two queries however many rows."""
     if not text.strip():  # the home page's, a school's, a team's: built once for each shape
         listed = _public_list(school_id is not None, team_id is not None, limit)
-        return await _with_thumbs(await listed.run(cluster_id, school_id, team_id))
+        # A filter this shape has not is not in its SQL: 0 stands for it (None would make
+        # `Prepared` build the query afresh).
+        values = (cluster_id, school_id or 0, team_id or 0)
+        return await _with_thumbs(await listed.run(*values))
     rows = (
         await Product.select(*_public_columns())
         .where(_public_where(cluster_id, text, school_id, team_id))
