@@ -9,6 +9,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.calendar.services import visible_event
 from clustermarket.calendar.tables import EventSignup
 from clustermarket.catalogue.tables import Product
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.content import PRODUCT, PROJECT, ContentKind
 from clustermarket.projects.tables import Project
 from clustermarket.rows import MAX_ROW_ID, parse_row_id
@@ -24,10 +25,10 @@ class SignupError(ValueError):
 _KINDS: dict[str, ContentKind] = {"project": PROJECT, "product": PRODUCT}
 
 
-async def presentations(event_id: int) -> list[dict[str, Any]]:
-    """What will be presented: approved projects and products only, by team (one query)."""
-    rows = (
-        await EventSignup.select(
+# Built once (`frozen.Prepared`): an event's page lists them on every view.
+_PRESENTATIONS = Prepared(
+    lambda event_id: (
+        EventSignup.select(
             EventSignup.id,
             EventSignup.team.id.as_alias("team_id"),
             EventSignup.team.name.as_alias("team_name"),
@@ -47,6 +48,12 @@ async def presentations(event_id: int) -> list[dict[str, Any]]:
         .order_by(EventSignup.team.name)
         .order_by(EventSignup.id)
     )
+)
+
+
+async def presentations(event_id: int) -> list[dict[str, Any]]:
+    """What will be presented: approved projects and products only, by team (one query)."""
+    rows = await _PRESENTATIONS.run(event_id)
     for row in rows:
         if row["project_id"]:
             row.update(title=row["project_title"], url=PROJECT.url(row["project_id"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.rows import group_rows
@@ -40,6 +41,19 @@ async def tallies_for(
 async def impact_totals(cluster_id: int, school_id: int | None = None) -> list[dict[str, Any]]:
     """Published tallies of public projects of ONE cluster (the request's, issue 15) added up
     by unit and label (case-insensitive)."""
+    if school_id is None:
+        rows = await _CLUSTER_TALLIES.run(cluster_id)
+    else:
+        rows = await _SCHOOL_TALLIES.run(cluster_id, school_id)
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["unit"].strip().lower(), row["label"].strip().lower())
+        entry = totals.setdefault(key, {"unit": key[0], "label": key[1], "quantity": 0})
+        entry["quantity"] += row["quantity"]
+    return sorted(totals.values(), key=lambda t: -t["quantity"])
+
+
+def _published_tallies(cluster_id: Any, school_id: Any = None) -> Any:
     where = (
         (ImpactTally.published == True)
         & PROJECT.public_where(ImpactTally.project)
@@ -47,15 +61,14 @@ async def impact_totals(cluster_id: int, school_id: int | None = None) -> list[d
     )
     if school_id is not None:
         where &= ImpactTally.project.team.school == school_id
-    rows = await ImpactTally.select(
-        ImpactTally.quantity, ImpactTally.unit, ImpactTally.label
-    ).where(where)
-    totals: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        key = (row["unit"].strip().lower(), row["label"].strip().lower())
-        entry = totals.setdefault(key, {"unit": key[0], "label": key[1], "quantity": 0})
-        entry["quantity"] += row["quantity"]
-    return sorted(totals.values(), key=lambda t: -t["quantity"])
+    return ImpactTally.select(ImpactTally.quantity, ImpactTally.unit, ImpactTally.label).where(
+        where
+    )
+
+
+# Built once (`frozen.Prepared`): the home page and a school's page add them up on every view.
+_CLUSTER_TALLIES = Prepared(_published_tallies)
+_SCHOOL_TALLIES = Prepared(_published_tallies)
 
 
 __all__ = ["ImpactTally", "Project", "impact_totals", "publish_draft_tallies", "tallies_for"]
