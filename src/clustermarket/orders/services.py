@@ -21,6 +21,7 @@ from piccolo.columns.combination import Combinable
 from piccolo.query import Select
 
 from clustermarket.accounts.services import NotFound
+from clustermarket.frozen import Prepared
 from clustermarket.market import allowance, preorder_stock, sales
 from clustermarket.market.services import fits_database, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, StallStock
@@ -115,16 +116,29 @@ async def day_products(day_id: int, only: Iterable[int] | None = None) -> list[d
 
 async def day_products_page(day_id: int, number: int, size: int) -> Page:
     """A page of the day's products for the shop, with the true total."""
-    where = _on_sale(day_id)
     page = await paginate(
-        _day_products(where),
-        await StallStock.count().where(where),
+        lambda size, offset: _day_page(size, offset).run(day_id),
+        await _DAY_COUNT.run(day_id),
         number,
         size=size,
         path=f"/market-days/{day_id}/pre-order",
     )
     _with_left(page.items)
     return page
+
+
+# The shop's count and pages, built once (`frozen.Prepared`; a page per size and offset):
+# building the joined select cost the shop about 1 ms a view.
+_DAY_COUNT = Prepared(lambda day_id: StallStock.count().where(_on_sale(day_id)))
+_DAY_PAGES: dict[tuple[int, int], Prepared] = {}
+
+
+def _day_page(size: int, offset: int) -> Prepared:
+    if (size, offset) not in _DAY_PAGES:
+        _DAY_PAGES[size, offset] = Prepared(
+            lambda day_id: _day_products(_on_sale(day_id)).limit(size).offset(offset)
+        )
+    return _DAY_PAGES[size, offset]
 
 
 def too_many_message(product: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustermarket.catalogue.extras import add_product_extra
+from clustermarket.frozen import Prepared
 from clustermarket.market import allowance
 from clustermarket.market.services import fits_database
 from clustermarket.market.tables import MarketStatus, StallStock
@@ -155,10 +156,10 @@ async def basket_summary(basket: dict[str, Any] | None) -> dict[str, Any]:
     return lines
 
 
-async def pre_order_offer(product_id: int) -> dict[str, Any]:
-    """For the product page: the next market day (not over) whose open stall brings it."""
-    row = (
-        await StallStock.select(
+# Built once (`frozen.Prepared`): every product page asks it.
+_OFFER = Prepared(
+    lambda product_id, today: (
+        StallStock.select(
             StallStock.left,
             StallStock.brought,
             StallStock.preorder_allowance,
@@ -174,12 +175,18 @@ async def pre_order_offer(product_id: int) -> dict[str, Any]:
             & (StallStock.brought > 0)
             & StallStock.stall.closed_at.is_null()
             & (StallStock.stall.market_day.status != MarketStatus.closed)
-            & (StallStock.stall.market_day.date >= today_uk())
+            & (StallStock.stall.market_day.date >= today)
             & PRODUCT.public_where(StallStock.product)
         )
         .order_by(StallStock.stall.market_day.date)
         .first()
     )
+)
+
+
+async def pre_order_offer(product_id: int) -> dict[str, Any]:
+    """For the product page: the next market day (not over) whose open stall brings it."""
+    row = await _OFFER.run(product_id, today_uk())
     if row:
         row["left"] = allowance.left_to_pre_order(row)  # the rest is kept for the stall
         row["shut"] = why_shut(await window_of(row["day_id"]))
