@@ -15,6 +15,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import MAX_ROW_ID, group_rows
@@ -203,16 +204,7 @@ async def assign_stall(day_id: int, team_id: int | None, pitch: str, cluster_id:
 
 
 async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
-    return (
-        await Stall.select(
-            *_STALL_STATE,
-            Stall.team.id.as_alias("team_id"),
-            Stall.team.name.as_alias("team_name"),
-            Stall.team.school.name.as_alias("school_name"),
-        )
-        .where(Stall.market_day == day_id)
-        .order_by(Stall.team.name)
-    )
+    return await _STALLS_OF_DAY.run(day_id)
 
 
 async def enterprise_teams(cluster_id: int) -> list[dict[str, Any]]:
@@ -231,30 +223,9 @@ async def public_market_day(day_id: int, cluster_id: int, number: int = 1) -> di
     a time (stall by stall) with the true total. Four queries."""
     day = await market_day(day_id, cluster_id)
     stalls = await stalls_of_day(day_id)
-    where = (
-        (StallStock.stall.market_day == day_id)
-        & (StallStock.brought > 0)
-        & PRODUCT.public_where(StallStock.product)
-    )
-    counts = {
-        r["stall"]: r["count"]
-        for r in await StallStock.select(StallStock.stall, Count())
-        .where(where)
-        .group_by(StallStock.stall)
-    }
+    counts = {r["stall"]: r["count"] for r in await _ITEM_COUNTS.run(day_id)}
     items = await paginate(
-        StallStock.select(
-            StallStock.stall,
-            StallStock.brought,
-            StallStock.left,
-            StallStock.product.published_name.as_alias("name"),
-            StallStock.product.published_price_pence.as_alias("price_pence"),
-        )
-        .where(where)
-        .order_by(StallStock.stall.team.name)
-        .order_by(StallStock.stall)
-        .order_by(StallStock.product.published_name)
-        .order_by(StallStock.id),
+        lambda size, offset: _items_page(size, offset).run(day_id),
         sum(counts.values()),
         number,
         size=ITEMS_PER_PAGE,
@@ -267,6 +238,61 @@ async def public_market_day(day_id: int, cluster_id: int, number: int = 1) -> di
     last = items.number == items.pages
     shown = [s for s in stalls if s["stock"] or (last and not counts.get(s["id"]))]
     return {"day": day, "stalls": shown, "page": items, "low_stock": LOW_STOCK}
+
+
+# The day page's stalls, counts and pages of items, built once (`frozen.Prepared`; a page
+# per size and offset): building their joined selects cost the page about 1 ms a view.
+def _shown_items(day_id: Any) -> Any:
+    return (
+        (StallStock.stall.market_day == day_id)
+        & (StallStock.brought > 0)
+        & PRODUCT.public_where(StallStock.product)
+    )
+
+
+_STALLS_OF_DAY = Prepared(
+    lambda day_id: (
+        Stall.select(
+            *_STALL_STATE,
+            Stall.team.id.as_alias("team_id"),
+            Stall.team.name.as_alias("team_name"),
+            Stall.team.school.name.as_alias("school_name"),
+        )
+        .where(Stall.market_day == day_id)
+        .order_by(Stall.team.name)
+    )
+)
+_ITEM_COUNTS = Prepared(
+    lambda day_id: (
+        StallStock.select(StallStock.stall, Count())
+        .where(_shown_items(day_id))
+        .group_by(StallStock.stall)
+    )
+)
+_ITEM_PAGES: dict[tuple[int, int], Prepared] = {}
+
+
+def _items_page(size: int, offset: int) -> Prepared:
+    if (size, offset) not in _ITEM_PAGES:
+        _ITEM_PAGES[size, offset] = Prepared(
+            lambda day_id: (
+                StallStock.select(
+                    StallStock.stall,
+                    StallStock.brought,
+                    StallStock.left,
+                    StallStock.product.published_name.as_alias("name"),
+                    StallStock.product.published_price_pence.as_alias("price_pence"),
+                )
+                .where(_shown_items(day_id))
+                .order_by(StallStock.stall.team.name)
+                .order_by(StallStock.stall)
+                .order_by(StallStock.product.published_name)
+                .order_by(StallStock.id)
+                .limit(size)
+                .offset(offset)
+            )
+        )
+    return _ITEM_PAGES[size, offset]
 
 
 async def market_day_page(cluster_id: int, number: int) -> Page:
