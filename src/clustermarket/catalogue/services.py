@@ -150,11 +150,22 @@ async def public_products(
 
 # The lists without words searched for, by which filters they have and their length
 # (`frozen.Prepared`: building the joined select cost a signed-in page about 0.5 ms).
-_LISTS: dict[tuple[bool, bool, int], Prepared] = {}
+_LISTS: dict[tuple[bool, bool, int, int], Prepared] = {}
+_COUNTS: dict[bool, Prepared] = {}
 
 
-def _public_list(by_school: bool, by_team: bool, limit: int) -> Prepared:
-    key = (by_school, by_team, limit)
+def _public_count(by_school: bool) -> Prepared:
+    if by_school not in _COUNTS:
+        _COUNTS[by_school] = Prepared(
+            lambda cluster_id, school_id, _team_id: Product.count().where(
+                _public_where(cluster_id, "", school_id if by_school else None, None)
+            )
+        )
+    return _COUNTS[by_school]
+
+
+def _public_list(by_school: bool, by_team: bool, limit: int, offset: int = 0) -> Prepared:
+    key = (by_school, by_team, limit, offset)
     if key not in _LISTS:
         _LISTS[key] = Prepared(
             lambda cluster_id, school_id, team_id: (
@@ -169,6 +180,7 @@ def _public_list(by_school: bool, by_team: bool, limit: int) -> Prepared:
                 )
                 .order_by(Product.id, ascending=False)
                 .limit(limit)
+                .offset(offset)
             )
         )
     return _LISTS[key]
@@ -184,6 +196,17 @@ async def public_product_page(
     params: dict,
 ) -> Page:
     """One page of the public catalogue with the true total; three queries."""
+    if not text.strip():  # without search words: built once for each shape and page
+        by_school, values = school_id is not None, (cluster_id, school_id or 0, 0)
+        page = await paginate(
+            lambda size, offset: _public_list(by_school, False, size, offset).run(*values),
+            await _public_count(by_school).run(*values),
+            number,
+            path=path,
+            params=params,
+        )
+        await _with_thumbs(page.items)
+        return page
     where = _public_where(cluster_id, text, school_id, None)
     page = await paginate(
         Product.select(*_public_columns()).where(where).order_by(Product.id, ascending=False),
