@@ -269,16 +269,11 @@ async def threads_page(actor: CurrentUser, page: int = 1) -> dict[str, Any]:
 async def thread_for(actor: CurrentUser, thread_id: int, *, live_only: bool = False) -> dict:
     """A thread `actor` may see (its opening post live, or their own); NotFound otherwise.
     `live_only`: only a live thread (replies are taken only there)."""
-    visible = ((ForumPost.is_public == True) & _here(actor)) if live_only else _visible(actor)
-    row = (
-        await ForumPost.select(
-            ForumPost.thread.as_alias("id"),
-            ForumPost.thread.title.as_alias("title"),
-            ForumPost.is_public,
-        )
-        .where((ForumPost.thread == thread_id) & (ForumPost.opens_thread == True) & visible)
-        .first()
-    )
+    if live_only:
+        visible = (ForumPost.is_public == True) & _here(actor)
+        row = await _thread(visible, thread_id)
+    else:
+        row = await _VISIBLE_THREAD.run(thread_id, actor.id, actor.cluster_id)
     if row is None:
         raise NotFound()
     return row
@@ -286,11 +281,7 @@ async def thread_for(actor: CurrentUser, thread_id: int, *, live_only: bool = Fa
 
 async def posts_in(actor: CurrentUser, thread_id: int) -> list[dict[str, Any]]:
     """The thread's posts `actor` may see, oldest first: one query."""
-    rows = (
-        await ForumPost.select(*ForumPost.all_columns(), *_author_columns())
-        .where((ForumPost.thread == thread_id) & _visible(actor))
-        .order_by(ForumPost.id)
-    )
+    rows = await _POSTS.run(thread_id, actor.id, actor.cluster_id)
     return [_named(r) for r in rows]
 
 
@@ -305,3 +296,28 @@ async def post_location(actor: CurrentUser, post_id: int) -> str:
         raise NotFound()
     await thread_for(actor, row["thread"])
     return f"/forum/{row['thread']}#post-{post_id}"
+
+
+def _thread(visible: Any, thread_id: Any) -> Any:
+    return (
+        ForumPost.select(
+            ForumPost.thread.as_alias("id"),
+            ForumPost.thread.title.as_alias("title"),
+            ForumPost.is_public,
+        )
+        .where((ForumPost.thread == thread_id) & (ForumPost.opens_thread == True) & visible)
+        .first()
+    )
+
+
+# A thread's page reads these on every view: built once (`frozen.Prepared`).
+_VISIBLE_THREAD = Prepared(
+    lambda thread_id, user_id, cluster_id: _thread(_visible_to(user_id, cluster_id), thread_id)
+)
+_POSTS = Prepared(
+    lambda thread_id, user_id, cluster_id: (
+        ForumPost.select(*ForumPost.all_columns(), *_author_columns())
+        .where((ForumPost.thread == thread_id) & _visible_to(user_id, cluster_id))
+        .order_by(ForumPost.id)
+    )
+)
