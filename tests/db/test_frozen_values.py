@@ -186,3 +186,19 @@ async def test_the_signed_in_lists_are_not_built_again_on_each_view(client) -> N
         finally:
             listed.build = original
         assert built == [], f"{listing.__name__} built its query again"
+
+
+async def test_the_rows_that_wait_have_their_own_indexes(client) -> None:
+    """The moderation queue's pending rows, indexed on their own (`db.waiting_indexes`): a
+    partial index per moderated table, on both engines."""
+    if User._meta.db.engine_type == "sqlite":
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%_waiting'"
+    else:
+        sql = (
+            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes"
+            " WHERE indexname LIKE '%\\_waiting'"
+        )
+    found = {row["name"]: row["sql"] for row in await User.raw(sql)}
+    tables = ("product", "project", "idea", "comment", "pitch_feedback", "forum_post")
+    assert set(found) == {f"{table}_waiting" for table in tables}
+    assert all("pending" in sql for sql in found.values())
