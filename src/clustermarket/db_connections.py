@@ -35,7 +35,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 
 from clustermarket import sqlite_types  # noqa: F401  (quicker converters for SQLite's rows)
-from clustermarket.frozen import with_values
+from clustermarket.frozen import as_written, with_values
 
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # Piccolo re-selects the pk before that
 
@@ -239,9 +239,7 @@ async def run_sql(table: Any, sql: str, params: dict[str, Any]) -> list[dict[str
     """SQL written out once, with named parameters (`:name`, SQLite's): sent as it is, with no
     query built or compiled per call, through the engine's one entry point (so it counts as a
     query and runs in the open transaction, if any)."""
-    query = QueryString(sql)
-    query._frozen_compiled_strings = (sql, params)  # what `freeze()` keeps: the SQL as sent
-    return await table._meta.db.run_querystring(query)
+    return await table._meta.db.run_querystring(as_written(sql, params))
 
 
 async def _close(connection: Any) -> None:

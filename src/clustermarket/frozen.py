@@ -70,6 +70,15 @@ def written_in(querystring: QueryString, engine_type: str) -> QueryString:
     return querystring
 
 
+def as_written(sql: str, arguments: Any) -> QueryString:
+    """A statement sent as it is, with these arguments: what `freeze()` keeps, so Piccolo
+    compiles nothing when it runs (through the engine's one entry point, counted as a query
+    and inside the open transaction, if any)."""
+    querystring = QueryString(sql)
+    querystring._frozen_compiled_strings = (sql, arguments)
+    return querystring
+
+
 @lru_cache(maxsize=512)
 def _written_sql(template: str, values: tuple[Any, ...], engine_type: str) -> tuple[str, list]:
     return written_in(QueryString(template, *values), engine_type).compile_string(engine_type)
@@ -78,9 +87,7 @@ def _written_sql(template: str, values: tuple[Any, ...], engine_type: str) -> tu
 def with_values(template: str, values: tuple[Any, ...], engine_type: str) -> QueryString:
     """A raw statement (Piccolo's `{}` placeholders) with its values written in, its SQL
     made once for each template and values asked for again (a page of a list, a range)."""
-    querystring = QueryString(template, *values)
-    querystring._frozen_compiled_strings = _written_sql(template, values, engine_type)
-    return querystring
+    return as_written(*_written_sql(template, values, engine_type))
 
 
 def freeze_with_values(query: Query) -> FrozenQuery:
@@ -111,14 +118,16 @@ class Prepared:
 
     `build` takes the values as stand-ins and must use each only as a plain value compared
     with a column (`==`, `>=`, …): not in `is_in`, not in Python logic, since the SQL is made
-    once. A run with a None among its values is built afresh (Piccolo writes `== None` as
-    `IS NULL`). Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
+    once. A run with None for a value its SQL holds is built afresh (Piccolo writes
+    `== None` as `IS NULL`); a value the SQL leaves out (a filter a shape has not) may be
+    anything. Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
 
     def __init__(self, build: Callable[..., Query]) -> None:
         self.build = build
         self._query: Query | None = None
         self._proxy: type[Proxy] | None = None
         self._compiled: list[tuple[str, list[Any]]] = []
+        self._used: set[int] = set()  # the values the SQL holds (a shape may leave some out)
 
     def _made(self, arity: int) -> Query:
         if self._query is None:
@@ -127,21 +136,20 @@ class Prepared:
                 self._proxy, built = type(built), built.query
             engine_type = built.engine_type
             self._compiled = [qs.compile_string(engine_type) for qs in built.querystrings]
+            self._used = {
+                a.index for _, arguments in self._compiled for a in arguments if type(a) is _Slot
+            }
             self._query = built
         return self._query
 
     async def run(self, *values: Any) -> Any:
-        if any(value is None for value in values):  # `== None` is built as `IS NULL`
-            return await self.build(*values)
         query = self._made(len(values))
-        strings = []
-        for sql, arguments in self._compiled:
-            querystring = QueryString(sql)
-            querystring._frozen_compiled_strings = (
-                sql,
-                [values[a.index] if type(a) is _Slot else a for a in arguments],
-            )
-            strings.append(querystring)
+        if any(values[index] is None for index in self._used):  # `== None` is `IS NULL`
+            return await self.build(*values)
+        strings = [
+            as_written(sql, [values[a.index] if type(a) is _Slot else a for a in arguments])
+            for sql, arguments in self._compiled
+        ]
         ready = query.__class__(table=query.table, frozen_querystrings=strings)
         for delegate in ("limit_delegate", "output_delegate"):  # as `Query.freeze` keeps them
             if hasattr(query, delegate):

@@ -165,8 +165,8 @@ async def test_a_prepared_query_run_with_none_is_built_as_piccolo_would(client) 
 
 
 async def test_the_signed_in_lists_are_not_built_again_on_each_view(client) -> None:
-    """The lists without search words pass a stand-in for an absent filter: a None would
-    make `Prepared` build the query afresh on every view (a signed-in home page did)."""
+    """A None for a filter the list's shape has not is not in its SQL: it must not make
+    `Prepared` build the query afresh on every view (a signed-in home page did)."""
     from clustermarket.catalogue import services as catalogue
     from clustermarket.projects import services as projects
     from tests.conftest import seeded_cluster

@@ -135,10 +135,7 @@ async def public_products(
     """Approved, active products, newest first; two queries however many rows."""
     if not text.strip():  # the home page's, a school's, a team's: built once for each shape
         listed = _public_list(school_id is not None, team_id is not None, limit)
-        # A filter this shape has not is not in its SQL: 0 stands for it (None would make
-        # `Prepared` build the query afresh).
-        values = (cluster_id, school_id or 0, team_id or 0)
-        return await _with_thumbs(await listed.run(*values))
+        return await _with_thumbs(await listed.run(cluster_id, school_id, team_id))
     rows = (
         await Product.select(*_public_columns())
         .where(_public_where(cluster_id, text, school_id, team_id))
@@ -197,7 +194,7 @@ async def public_product_page(
 ) -> Page:
     """One page of the public catalogue with the true total; three queries."""
     if not text.strip():  # without search words: built once for each shape and page
-        by_school, values = school_id is not None, (cluster_id, school_id or 0, 0)
+        by_school, values = school_id is not None, (cluster_id, school_id, None)
         page = await paginate(
             lambda size, offset: _public_list(by_school, False, size, offset).run(*values),
             await _public_count(by_school).run(*values),

@@ -168,10 +168,7 @@ async def public_projects(
     if not text.strip():  # the home page's, a school's, a team's: built once for each shape
         shape = (school_id is not None, bool(kind), team_id is not None, limit)
         listed = _public_list(*shape)
-        # A filter this shape has not is not in its SQL: 0 or "" stands for it (None would
-        # make `Prepared` build the query afresh).
-        values = (cluster_id, school_id or 0, kind or "", team_id or 0)
-        return await _with_thumbs(await listed.run(*values))
+        return await _with_thumbs(await listed.run(cluster_id, school_id, kind, team_id))
     rows = (
         await Project.select(*_public_columns())
         .where(_public_where(cluster_id, text, school_id, kind, team_id))
