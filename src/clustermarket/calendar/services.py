@@ -14,6 +14,7 @@ from typing import Any
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.accounts.tables import Role
 from clustermarket.calendar.tables import Event, EventKind, EventSchool
+from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay
 from clustermarket.rows import MAX_ROW_ID, group_rows
 from clustermarket.timeutil import UK, now, today_uk
@@ -112,14 +113,27 @@ async def event_row(event_id: int, cluster_id: int) -> dict[str, Any]:
     """The event of this cluster; NotFound for another cluster's, like a missing one."""
     if not 0 < event_id <= MAX_ROW_ID:
         raise NotFound()
-    row = (
-        await Event.select(*_EVENT_COLUMNS)
-        .where((Event.id == event_id) & (Event.cluster == cluster_id))
-        .first()
-    )
+    row = await _EVENT.run(event_id, cluster_id)
     if row is None:
         raise NotFound()
     return row
+
+
+# Built once (`frozen.Prepared`): an event's page reads them on every view.
+_EVENT = Prepared(
+    lambda event_id, cluster_id: (
+        Event.select(*_EVENT_COLUMNS)
+        .where((Event.id == event_id) & (Event.cluster == cluster_id))
+        .first()
+    )
+)
+_SCHOOLS_OF_EVENT = Prepared(
+    lambda event_id: (
+        EventSchool.select(EventSchool.school.name.as_alias("name"))
+        .where(EventSchool.event == event_id)
+        .order_by(EventSchool.school.name)
+    )
+)
 
 
 async def visible_event(user: CurrentUser | None, event_id: int, cluster_id: int) -> dict[str, Any]:
@@ -127,4 +141,5 @@ async def visible_event(user: CurrentUser | None, event_id: int, cluster_id: int
     row = await event_row(event_id, cluster_id)
     if not row["is_public"] and not sees_private(user):
         raise NotFound()
-    return _event_item(row, (await _schools_of([event_id])).get(event_id, []))
+    schools = [school["name"] for school in await _SCHOOLS_OF_EVENT.run(event_id)]
+    return _event_item(row, schools)

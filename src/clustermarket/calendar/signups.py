@@ -8,13 +8,10 @@ from typing import Any
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.calendar.services import visible_event
 from clustermarket.calendar.tables import EventSignup
-from clustermarket.catalogue.tables import Product
 from clustermarket.frozen import Prepared
 from clustermarket.moderation.content import PRODUCT, PROJECT, ContentKind
-from clustermarket.projects.tables import Project
 from clustermarket.rows import MAX_ROW_ID, parse_row_id
-from clustermarket.teams.services import team_for_worker
-from clustermarket.teams.tables import Team, TeamMember
+from clustermarket.teams.services import member_teams, school_teams, team_for_worker
 from clustermarket.timeutil import now
 
 
@@ -62,32 +59,33 @@ async def presentations(event_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def _teams_for(user: CurrentUser) -> list[int]:
-    """The teams a pupil belongs to, or a teacher's school's teams."""
-    if user.is_teacher:
-        rows = await Team.select(Team.id).where(Team.school == user.school_id)
-    elif user.is_pupil:
-        rows = await TeamMember.select(TeamMember.team.id.as_alias("id")).where(
-            TeamMember.user == user.id
-        )
-    else:
-        return []
-    return [row["id"] for row in rows]
+def _offered(kind: ContentKind, teams_of: Any) -> Prepared:
+    """The approved work of the teams `teams_of(who)` selects, built once (`frozen.Prepared`):
+    the event page offers it on every view to a pupil or teacher."""
+    table: Any = kind.table
+    title = table.published_title if kind is PROJECT else table.published_name
+    return Prepared(
+        lambda who: table.select(
+            table.id, title.as_alias("title"), table.team.name.as_alias("team")
+        ).where(table.team.is_in(teams_of(who)) & kind.public_where())
+    )
+
+
+_OFFERED = {
+    (kind.name, teacher): _offered(kind, school_teams if teacher else member_teams)
+    for kind in (PROJECT, PRODUCT)
+    for teacher in (False, True)
+}
 
 
 async def work_to_offer(user: CurrentUser | None) -> list[dict[str, Any]]:
-    """The approved work of the user's teams, as choices for the sign-up form."""
-    if user is None:
+    """The approved work of the user's teams (a pupil's, or a teacher's school's), as
+    choices for the sign-up form."""
+    if user is None or not (user.is_teacher or user.is_pupil):
         return []
-    team_ids = await _teams_for(user)
-    if not team_ids:
-        return []
-    projects = await Project.select(
-        Project.id, Project.published_title.as_alias("title"), Project.team.name.as_alias("team")
-    ).where(Project.team.is_in(team_ids) & PROJECT.public_where())
-    products = await Product.select(
-        Product.id, Product.published_name.as_alias("title"), Product.team.name.as_alias("team")
-    ).where(Product.team.is_in(team_ids) & PRODUCT.public_where())
+    who = user.school_id if user.is_teacher else user.id
+    projects = await _OFFERED[PROJECT.name, user.is_teacher].run(who)
+    products = await _OFFERED[PRODUCT.name, user.is_teacher].run(who)
     choices = [
         {"value": f"project:{p['id']}", "label": f"{p['team']}: {p['title']} (project)"}
         for p in projects

@@ -80,8 +80,14 @@ async def update_product(product_id: int, values: dict[str, Any]) -> None:
     await Product.update({**values, "updated_at": now()}).where(Product.id == product_id)  # type: ignore[arg-type]
 
 
+# Built once (`frozen.Prepared`): the team's workspace lists them on every view.
+_TEAM_PRODUCTS = Prepared(
+    lambda team_id: Product.select().where(Product.team == team_id).order_by(Product.id)
+)
+
+
 async def team_products(team_id: int) -> list[dict[str, Any]]:
-    rows = await Product.select().where(Product.team == team_id).order_by(Product.id)
+    rows = await _TEAM_PRODUCTS.run(team_id)
     photos = await photos_for("product", [r["id"] for r in rows], published=False)
     for row in rows:
         row["photos"] = photos.get(row["id"], [])

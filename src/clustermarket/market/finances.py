@@ -55,9 +55,9 @@ async def add_expense(
     )
 
 
-async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
-    return (
-        await Expense.select(
+_EXPENSES_OF_TEAM = Prepared(
+    lambda team_id: (
+        Expense.select(
             Expense.id,
             Expense.kind,
             Expense.description,
@@ -68,6 +68,11 @@ async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
         .where(Expense.team == team_id)
         .order_by(Expense.recorded_at, ascending=False)
     )
+)
+
+
+async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
+    return await _EXPENSES_OF_TEAM.run(team_id)
 
 
 def _line(label: str) -> dict[str, Any]:

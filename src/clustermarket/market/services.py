@@ -94,12 +94,17 @@ async def next_market_day(cluster_id: int) -> dict[str, Any] | None:
     )
 
 
-async def all_market_days(cluster_id: int) -> list[dict[str, Any]]:
-    return (
-        await MarketDay.select(*_DAY_COLUMNS)
+_ALL_DAYS = Prepared(
+    lambda cluster_id: (
+        MarketDay.select(*_DAY_COLUMNS)
         .where(in_cluster(cluster_id))
         .order_by(MarketDay.date, ascending=False)
     )
+)
+
+
+async def all_market_days(cluster_id: int) -> list[dict[str, Any]]:
+    return await _ALL_DAYS.run(cluster_id)
 
 
 async def market_day(day_id: int, cluster_id: int) -> dict[str, Any]:
@@ -343,9 +348,14 @@ async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
     return stall
 
 
-async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
-    return (
-        await Stall.select(*_STALL_STATE, *_DAY_OF_STALL)
+_STALLS_OF_TEAM = Prepared(
+    lambda team_id: (
+        Stall.select(*_STALL_STATE, *_DAY_OF_STALL)
         .where(Stall.team == team_id)
         .order_by(Stall.market_day.date, ascending=False)
     )
+)
+
+
+async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
+    return await _STALLS_OF_TEAM.run(team_id)

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustermarket.frozen import Prepared
 from clustermarket.schools.tables import School
+
+_COLUMNS = (School.id, School.name, School.slug, School.phase)
+# A cluster's schools, built once (`frozen.Prepared`): lists and forms offer them on each view.
+_SCHOOLS_OF_CLUSTER = Prepared(
+    lambda cluster_id: (
+        School.select(*_COLUMNS).where(School.cluster == cluster_id).order_by(School.name)
+    )
+)
 
 
 async def all_schools(cluster_id: int | None = None) -> list[dict[str, Any]]:
-    query = School.select(School.id, School.name, School.slug, School.phase)
     if cluster_id is not None:
-        query = query.where(School.cluster == cluster_id)
-    return await query.order_by(School.name)
+        return await _SCHOOLS_OF_CLUSTER.run(cluster_id)
+    return await School.select(*_COLUMNS).order_by(School.name)
 
 
 async def school_by_slug(slug: str, cluster_id: int | None = None) -> dict[str, Any] | None:

@@ -23,8 +23,7 @@ from clustermarket.sharing.ideas import (
     with_author_names,
 )
 from clustermarket.sharing.tables import PitchEntry, PitchFeedback, PitchRound
-from clustermarket.teams.services import team_for_worker
-from clustermarket.teams.tables import Team
+from clustermarket.teams.services import member_teams, school_teams, team_for_worker
 from clustermarket.timeutil import UK, now
 
 
@@ -187,33 +186,43 @@ async def entry_by_id(entry_id: int, cluster_id: int | None) -> dict[str, Any]:
     return (await with_showcase([row]))[0]
 
 
-async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
-    """Live products and projects of the teams the actor works for, as "product:5" choices."""
-    from clustermarket.teams.tables import TeamMember
+def _pitchable(table: Any, title: Any, teams_of: Any) -> Prepared:
+    """Live items of a cluster's teams (the admin's), or of the teams `teams_of(who)`
+    selects, built once (`frozen.Prepared`): the round's page offers them on every view."""
 
-    if actor.is_admin:
-        team_ids = None
-    elif actor.is_teacher:
-        team_ids = [
-            t["id"] for t in await Team.select(Team.id).where(Team.school == actor.school_id)
-        ]
-    else:
-        team_ids = [
-            r["team"]
-            for r in await TeamMember.select(TeamMember.team).where(TeamMember.user == actor.id)
-        ]
-    items = []
+    def build(cluster_id: Any, who: Any) -> Any:
+        # the admin's choice: every team of their cluster (issue 15)
+        where = (table.is_public == True) & (table.team.school.cluster == cluster_id)  # noqa: E712
+        if teams_of is not None:
+            where &= table.team.is_in(teams_of(who))
+        return table.select(
+            table.id, title.as_alias("title"), table.team.name.as_alias("team_name")
+        ).where(where)
+
+    return Prepared(build)
+
+
+_PITCHABLE = {
+    (kind, who): _pitchable(table, title, teams_of)
     for kind, table, title in (
         ("product", Product, Product.published_name),
         ("project", Project, Project.published_title),
-    ):
-        # the admin's choice: every team of their cluster (issue 15)
-        where = (table.is_public == True) & (table.team.school.cluster == actor.cluster_id)
-        if team_ids is not None:
-            where &= table.team.is_in(team_ids or [0])
-        for row in await table.select(
-            table.id, title.as_alias("title"), table.team.name.as_alias("team_name")
-        ).where(where):
+    )
+    for who, teams_of in (("admin", None), ("teacher", school_teams), ("pupil", member_teams))
+}
+
+
+async def pitchable_items(actor: CurrentUser) -> list[dict[str, Any]]:
+    """Live products and projects of the teams the actor works for, as "product:5" choices."""
+    if actor.is_admin:
+        who, value = "admin", 0
+    elif actor.is_teacher:
+        who, value = "teacher", actor.school_id
+    else:
+        who, value = "pupil", actor.id
+    items = []
+    for kind in ("product", "project"):
+        for row in await _PITCHABLE[kind, who].run(actor.cluster_id, value):
             items.append(
                 {"value": f"{kind}:{row['id']}", "label": f"{row['title']} ({row['team_name']})"}
             )

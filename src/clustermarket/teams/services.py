@@ -52,6 +52,16 @@ async def teams_of_user(user_id: int) -> list[dict[str, Any]]:
     return await TeamMember.raw(_TEAMS_OF_USER_SQL, user_id)
 
 
+def school_teams(school_id: Any) -> Any:
+    """A school's teams as a sub-query (a teacher works for them)."""
+    return Team.select(Team.id).where(Team.school == school_id)
+
+
+def member_teams(user_id: Any) -> Any:
+    """The teams a pupil belongs to, as a sub-query."""
+    return TeamMember.select(TeamMember.team).where(TeamMember.user == user_id)
+
+
 async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
     """The team if `user` may work for it (its members, teachers of its school, the admins
     of its cluster).
@@ -154,9 +164,9 @@ async def create_team(
     return {"id": team_id, "slug": rows[0]["slug"]}
 
 
-async def team_members(team_id: int) -> list[dict[str, Any]]:
-    return (
-        await TeamMember.select(
+_MEMBERS = Prepared(  # built once: the team's workspace lists them on every view
+    lambda team_id: (
+        TeamMember.select(
             TeamMember.id,
             TeamMember.role,
             TeamMember.user,
@@ -168,6 +178,11 @@ async def team_members(team_id: int) -> list[dict[str, Any]]:
         .order_by(TeamMember.role)
         .order_by(TeamMember.id)
     )
+)
+
+
+async def team_members(team_id: int) -> list[dict[str, Any]]:
+    return await _MEMBERS.run(team_id)
 
 
 async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, role: str) -> None:

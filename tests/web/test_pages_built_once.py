@@ -1,0 +1,108 @@
+"""The dearest signed-in pages do their fixed work once (issue 17, target 3: every page that
+is not public ≤ 3 ms of server CPU). Found by `bench/signed_in.py --crawl` on 2026-11-27: an
+edit form ran the word filter over its saved text on every view (a third of the page), and a
+team's market page built its three selects anew on every view."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from glin_profanity import Filter
+from piccolo.query.methods.select import Select
+
+from clustermarket.demo import load_demo_data
+from clustermarket.moderation import wordfilter
+from clustermarket.teams.tables import Team
+from tests.conftest import sign_in
+
+
+def _tokens_out(page: str) -> str:
+    return re.sub(r'name="_csrf_token" value="[^"]*"', "", page)
+
+
+@contextmanager
+def counted(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> Iterator[list[Any]]:
+    """Each call of `owner.name` (a method or a property), counted."""
+    calls: list[Any] = []
+    original = owner.__dict__[name]
+    if isinstance(original, property):
+
+        def getter(self: Any) -> Any:
+            calls.append(self)
+            return original.fget(self)
+
+        monkeypatch.setattr(owner, name, property(getter))
+    else:
+
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(args)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, method)
+    try:
+        yield calls
+    finally:
+        monkeypatch.setattr(owner, name, original)
+
+
+async def test_an_edit_form_checks_its_saved_text_once(client, monkeypatch) -> None:
+    await load_demo_data()
+    await sign_in(client, "ameliab", "apple-otter-12")
+    wordfilter.words_to_change.cache_clear()
+    page = await client.get("/projects/4/edit")
+    assert page.status_code == 200, page.text
+    with counted(monkeypatch, Filter, "check_profanity") as checks:
+        again = await client.get("/projects/4/edit")
+    assert again.status_code == 200
+    assert again.text.count('name="title"') == 1
+    assert checks == [], "the word filter ran again over the same saved text"
+
+
+def test_the_filter_still_sees_each_new_text() -> None:
+    """Kept answers are per text: a changed text is checked, and an answer handed out
+    cannot be changed by its caller."""
+    wordfilter.words_to_change.cache_clear()
+    assert wordfilter.problems_in({"title": "Bird boxes"}) == []
+    bad = wordfilter.problems_in({"title": "Bird boxes shit"})
+    assert bad and "“shit”" in bad[0] and "in the title" in bad[0]
+    assert wordfilter.problems_in({"title": "Bird boxes shit"}) == bad
+    assert wordfilter.words_to_change("Bird boxes shit") == ("shit",)  # a tuple: read-only
+    assert wordfilter.problems_in({"title": "Bird boxes"}) == []
+
+
+async def _demo_path(page: str) -> str:
+    from clustermarket.calendar.tables import Event
+    from clustermarket.sharing.tables import PitchRound
+
+    team = await Team.select(Team.id).where(Team.slug == "aylsham-makers").first()
+    event = await Event.select(Event.id).order_by(Event.id).first()
+    pitch_round = await PitchRound.select(PitchRound.id).order_by(PitchRound.id).first()
+    return page.format(team=team["id"], event=event["id"], round=pitch_round["id"])
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/teams/{team}/market",  # its stalls, expenses and market days
+        "/teams/{team}/workspace",  # its members, products and projects
+        "/projects",  # signed in: not the cached public page
+        "/projects?page=2",
+        "/events/{event}",  # the event, its schools and the work a pupil may offer
+        "/pitch/rounds/{round}",  # the work a pupil may pitch
+    ],
+)
+async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
+    await load_demo_data()
+    await sign_in(client, "ameliab", "apple-otter-12")
+    path = await _demo_path(page)
+    first = await client.get(path)
+    assert first.status_code == 200, first.text
+    with counted(monkeypatch, Select, "default_querystrings") as built:
+        again = await client.get(path)
+    assert again.status_code == 200
+    assert _tokens_out(again.text) == _tokens_out(first.text)  # the same rows shown
+    assert built == [], f"{len(built)} selects built again on a second view of {path}"
