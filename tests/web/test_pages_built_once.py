@@ -76,12 +76,26 @@ def test_the_filter_still_sees_each_new_text() -> None:
 
 async def _demo_path(page: str) -> str:
     from clustermarket.calendar.tables import Event
+    from clustermarket.market.services import next_market_day
+    from clustermarket.market.tables import Stall
+    from clustermarket.projects.tables import Project
     from clustermarket.sharing.tables import PitchRound
+    from tests.conftest import seeded_cluster
 
     team = await Team.select(Team.id).where(Team.slug == "aylsham-makers").first()
     event = await Event.select(Event.id).order_by(Event.id).first()
     pitch_round = await PitchRound.select(PitchRound.id).order_by(PitchRound.id).first()
-    return page.format(team=team["id"], event=event["id"], round=pitch_round["id"])
+    stall = await Stall.select(Stall.id).where(Stall.team == team["id"]).first()
+    day = await next_market_day(await seeded_cluster())
+    project = await Project.select(Project.id).where(Project.is_public == True).first()  # noqa: E712
+    return page.format(
+        team=team["id"],
+        event=event["id"],
+        round=pitch_round["id"],
+        stall=stall["id"],
+        day=day["id"],
+        project=project["id"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,11 +107,26 @@ async def _demo_path(page: str) -> str:
         "/projects?page=2",
         "/events/{event}",  # the event, its schools and the work a pupil may offer
         "/pitch/rounds/{round}",  # the work a pupil may pitch
+        "/dashboard",  # the next market day, the cluster's high school
+        "/stalls/{stall}/stock",  # the stall, the team's products and the stall's stock
+        "/feedback/project/{project}",  # the project commented on
+        "/market-days/{day}/pre-order",  # the day and its pre-order window
+        "/teams/aylsham-makers",  # the team's page, signed in
+        "/",  # the home page, signed in: not the cached public page
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
+    await _second_view_builds_nothing(client, monkeypatch, ("ameliab", "apple-otter-12"), page)
+
+
+@pytest.mark.parametrize("page", ["/transition"])  # the High's teams, Year 6, who follows what
+async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
+    await _second_view_builds_nothing(client, monkeypatch, ("staylor", "teacher-demo-1"), page)
+
+
+async def _second_view_builds_nothing(client, monkeypatch, account, page) -> None:
     await load_demo_data()
-    await sign_in(client, "ameliab", "apple-otter-12")
+    await sign_in(client, *account)
     path = await _demo_path(page)
     first = await client.get(path)
     assert first.status_code == 200, first.text

@@ -23,6 +23,7 @@ from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.pupil_data import erase_pupil
 from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
 from clustermarket.accounts.tables import Role, SchoolClass, User
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
 from clustermarket.moderation.tables import ModerationLog
 from clustermarket.schools.tables import School
@@ -51,14 +52,20 @@ def _school_year_start(today: dt.date) -> dt.datetime:
     return dt.datetime(year, 8, 1, tzinfo=UK)
 
 
-async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
-    """The high school of a cluster, where its Year 6 leavers go (issue 15): Aylsham High in
-    the seeded cluster, else the cluster's first high school; None if it has none."""
-    highs = (
-        await School.select(School.id, School.name, School.slug)
+# Built once (`frozen.Prepared`): every dashboard asks it.
+_HIGH_SCHOOLS = Prepared(
+    lambda cluster_id: (
+        School.select(School.id, School.name, School.slug)
         .where((School.cluster == cluster_id) & (School.phase == "high"))
         .order_by(School.id)
     )
+)
+
+
+async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
+    """The high school of a cluster, where its Year 6 leavers go (issue 15): Aylsham High in
+    the seeded cluster, else the cluster's first high school; None if it has none."""
+    highs = await _HIGH_SCHOOLS.run(cluster_id)
     return next((h for h in highs if h["slug"] == HIGH_SCHOOL), highs[0] if highs else None)
 
 

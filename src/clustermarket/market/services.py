@@ -82,16 +82,29 @@ def in_cluster(cluster_id: int) -> Any:
 
 async def next_market_day(cluster_id: int) -> dict[str, Any] | None:
     """The cluster's next market that is not over: today's or a later one."""
-    return (
-        await MarketDay.select(*_DAY_COLUMNS)
+    return await _NEXT_DAY.run(cluster_id, today_uk())
+
+
+# Built once (`frozen.Prepared`): the home page and every dashboard ask them.
+_NEXT_DAY = Prepared(
+    lambda cluster_id, today: (
+        MarketDay.select(*_DAY_COLUMNS)
         .where(
             in_cluster(cluster_id)
-            & (MarketDay.date >= today_uk())
+            & (MarketDay.date >= today)
             & (MarketDay.status != MarketStatus.closed)
         )
         .order_by(MarketDay.date)
         .first()
     )
+)
+_DAY_OF_CLUSTER = Prepared(
+    lambda day_id, cluster_id: (
+        MarketDay.select(*_DAY_COLUMNS)
+        .where((MarketDay.id == day_id) & in_cluster(cluster_id))
+        .first()
+    )
+)
 
 
 _ALL_DAYS = Prepared(
@@ -111,11 +124,7 @@ async def market_day(day_id: int, cluster_id: int) -> dict[str, Any]:
     """The day, if it is the cluster's; NotFound otherwise (another cluster's day too)."""
     if not fits_database(day_id):
         raise NotFound()
-    day = (
-        await MarketDay.select(*_DAY_COLUMNS)
-        .where((MarketDay.id == day_id) & in_cluster(cluster_id))
-        .first()
-    )
+    day = await _DAY_OF_CLUSTER.run(day_id, cluster_id)
     if day is None:
         raise NotFound()
     return day
@@ -329,16 +338,22 @@ async def team_for_worker_here(user: CurrentUser, team_id: int) -> dict[str, Any
     return team
 
 
+# Built once (`frozen.Prepared`): every page of a stall asks it.
+_WORKER_STALL = Prepared(
+    lambda stall_id, cluster_id: (
+        Stall.select(*_WORKER_STALL_COLUMNS)
+        .where((Stall.id == stall_id) & (Stall.market_day.cluster == cluster_id))
+        .first()
+    )
+)
+
+
 async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
     """The stall, its day and team, if `user` may work for its team; NotFound otherwise.
     Only a stall of the user's cluster (the request's: a session is valid in its own only)."""
     if not fits_database(stall_id):
         raise NotFound()
-    stall = (
-        await Stall.select(*_WORKER_STALL_COLUMNS)
-        .where((Stall.id == stall_id) & (Stall.market_day.cluster == user.cluster_id))
-        .first()
-    )
+    stall = await _WORKER_STALL.run(stall_id, user.cluster_id)
     if stall is None:
         raise NotFound()
     team = await team_for_worker(user, stall["team_id"])

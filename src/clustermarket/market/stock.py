@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.catalogue.tables import Product
+from clustermarket.frozen import Prepared
 from clustermarket.market import allowance
 from clustermarket.market.services import MarketError, write_transaction
 from clustermarket.market.tables import MarketStatus, StallStock
@@ -14,27 +15,33 @@ from clustermarket.moderation.content import PRODUCT
 MAX_STOCK = 1000  # per product per stall: more than any school team makes in a month
 
 
-async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every product the team may sell, with what this stall brings of it (two queries)."""
-    products = (
-        await Product.select(
+# Built once (`frozen.Prepared`): the stall's stock form reads them on every view.
+_TEAM_PRODUCTS = Prepared(
+    lambda team_id: (
+        Product.select(
             Product.id,
             Product.published_name.as_alias("name"),
             Product.published_price_pence.as_alias("price_pence"),
         )
-        .where((Product.team == stall["team_id"]) & PRODUCT.public_where())
+        .where((Product.team == team_id) & PRODUCT.public_where())
         .order_by(Product.published_name)
     )
-    stock = {
-        row["product"]: row
-        for row in await StallStock.select(
-            StallStock.product,
-            StallStock.brought,
-            StallStock.left,
-            StallStock.preorder_allowance,
-            StallStock.preordered,
-        ).where(StallStock.stall == stall["id"])
-    }
+)
+_STOCK = Prepared(
+    lambda stall_id: StallStock.select(
+        StallStock.product,
+        StallStock.brought,
+        StallStock.left,
+        StallStock.preorder_allowance,
+        StallStock.preordered,
+    ).where(StallStock.stall == stall_id)
+)
+
+
+async def stock_form(stall: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every product the team may sell, with what this stall brings of it (two queries)."""
+    products = await _TEAM_PRODUCTS.run(stall["team_id"])
+    stock = {row["product"]: row for row in await _STOCK.run(stall["id"])}
     empty = {"brought": 0, "left": 0, "preorder_allowance": None, "preordered": 0}
     for product in products:
         row = stock.get(product["id"], empty)

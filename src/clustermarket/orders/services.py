@@ -48,19 +48,32 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 # ------------------------------------------------------------------ the basket
 
 
+def _day(of_cluster: bool) -> Prepared:
+    """A market day by id (of a cluster), built once (`frozen.Prepared`): the shop's pages
+    read it on every view."""
+
+    def build(day_id: Any, cluster_id: Any) -> Any:
+        where = MarketDay.id == day_id
+        if of_cluster:
+            where &= MarketDay.cluster == cluster_id
+        columns = (MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
+        return MarketDay.select(*columns).where(where).first()
+
+    return Prepared(build)
+
+
+_ANY_DAY, _DAY_OF_CLUSTER = _day(False), _day(True)
+
+
 async def orderable_day(day_id: int, cluster_id: int | None = None) -> dict[str, Any]:
     """A market day the public may pre-order from: not closed, not in the past; of the
     request's cluster when given (the shop's pages: another cluster's day is not found)."""
     if not fits_database(day_id):
         raise NotFound()
-    where = MarketDay.id == day_id
-    if cluster_id is not None:
-        where &= MarketDay.cluster == cluster_id
-    day = (
-        await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
-        .where(where)
-        .first()
-    )
+    if cluster_id is None:
+        day = await _ANY_DAY.run(day_id, None)
+    else:
+        day = await _DAY_OF_CLUSTER.run(day_id, cluster_id)
     if day is None:
         raise NotFound()
     if day["status"] == MarketStatus.closed or day["date"] < today_uk():

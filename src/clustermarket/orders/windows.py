@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from clustermarket.frozen import Prepared
 from clustermarket.market.services import write_transaction
 from clustermarket.orders.errors import OrderError
 from clustermarket.orders.tables import PreOrderWindow
@@ -26,8 +27,14 @@ class PreOrdersShut(OrderError):
     status_code = 409
 
 
+# Built once (`frozen.Prepared`): the market day's shop reads it on every view.
+_WINDOW = Prepared(
+    lambda day_id: PreOrderWindow.select().where(PreOrderWindow.market_day == day_id).first()
+)
+
+
 async def window_of(day_id: int) -> dict[str, Any] | None:
-    return await PreOrderWindow.select().where(PreOrderWindow.market_day == day_id).first()
+    return await _WINDOW.run(day_id)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

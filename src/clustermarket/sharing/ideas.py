@@ -241,6 +241,33 @@ async def toggle_reaction(actor: CurrentUser, idea_id: int, kind: str) -> dict[s
 # ---------------------------------------------------------------------------- comments
 
 
+def _target(table: Any, title: Any) -> Prepared:
+    """A live product or project of a cluster as a comment's target, built once
+    (`frozen.Prepared`): its feedback page reads it on every view."""
+    return Prepared(
+        lambda target_id, cluster_id: (
+            table.select(
+                title.as_alias("title"),
+                table.team.school.as_alias("school_id"),
+                table.team.school.name.as_alias("school_name"),
+                table.team.name.as_alias("team_name"),
+            )
+            .where(
+                (table.id == target_id)
+                & (table.is_public == True)  # noqa: E712
+                & (table.team.school.cluster == cluster_id)
+            )
+            .first()
+        )
+    )
+
+
+_TARGETS = {
+    True: _target(Product, Product.published_name),
+    False: _target(Project, Project.published_title),
+}
+
+
 async def comment_target(actor: CurrentUser, target_type: str, target_id: int) -> dict[str, Any]:
     """What a comment is about, if the actor may see it: its title, school, link."""
     if target_type == CommentTarget.idea:
@@ -256,22 +283,7 @@ async def comment_target(actor: CurrentUser, target_type: str, target_id: int) -
         }
     if target_type not in (CommentTarget.product, CommentTarget.project):
         raise NotFound()
-    table = Product if target_type == CommentTarget.product else Project
-    title = Product.published_name if table is Product else Project.published_title
-    row = (
-        await table.select(
-            title.as_alias("title"),
-            table.team.school.as_alias("school_id"),
-            table.team.school.name.as_alias("school_name"),
-            table.team.name.as_alias("team_name"),
-        )
-        .where(
-            (table.id == target_id)
-            & (table.is_public == True)
-            & (table.team.school.cluster == actor.cluster_id)
-        )
-        .first()
-    )
+    row = await _TARGETS[target_type == CommentTarget.product].run(target_id, actor.cluster_id)
     if row is None:
         raise NotFound()
     return {

@@ -225,8 +225,12 @@ async def remove_member(actor: CurrentUser, team: dict[str, Any], member_id: int
 
 
 async def public_team(slug: str, cluster_id: int) -> dict[str, Any] | None:
-    return (
-        await Team.select(
+    return await _PUBLIC_TEAM.run(slug, cluster_id)
+
+
+_PUBLIC_TEAM = Prepared(  # built once: a team's page reads it on every view
+    lambda slug, cluster_id: (
+        Team.select(
             Team.id,
             Team.name,
             Team.slug,
@@ -239,6 +243,7 @@ async def public_team(slug: str, cluster_id: int) -> dict[str, Any] | None:
         .where((Team.slug == slug) & team_in_cluster(cluster_id))
         .first()
     )
+)
 
 
 # Per school, or per cluster (every school of it, the admin's): frozen on first use. Always

@@ -15,6 +15,7 @@ from typing import Any
 from clustermarket.accounts.rollover import high_school_of
 from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
 from clustermarket.accounts.tables import Role, User
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
 from clustermarket.projects.services import public_projects
 from clustermarket.sharing.pitch import is_open
@@ -51,13 +52,13 @@ async def pupil_page(actor: CurrentUser) -> dict[str, Any]:
     }
 
 
-async def invite_page(actor: CurrentUser) -> dict[str, Any]:
-    """The High's teams, the Year 6 pupils of other schools, and who follows what."""
-    high_school = await _require_high_staff(actor)
-    high = high_school["id"]
-    teams = await Team.select(Team.id, Team.name).where(Team.school == high).order_by(Team.name)
-    pupils = (
-        await User.select(
+# Built once (`frozen.Prepared`): the High's staff open the invite page often in June.
+_HIGH_TEAMS = Prepared(
+    lambda high: Team.select(Team.id, Team.name).where(Team.school == high).order_by(Team.name)
+)
+_YEAR_SIX = Prepared(
+    lambda high, cluster_id: (
+        User.select(
             User.id,
             User.first_name,
             User.last_name,
@@ -67,16 +68,16 @@ async def invite_page(actor: CurrentUser) -> dict[str, Any]:
             (User.role == Role.pupil)
             & (User.year_group == TRANSITION_YEAR)
             & (User.school != high)
-            & (User.cluster == actor.cluster_id)  # the cluster's own Year 6 only
+            & (User.cluster == cluster_id)  # the cluster's own Year 6 only
             & (User.active == True)  # noqa: E712
             & User.school.phase.is_in(["junior", "primary"])
         )
         .order_by(User.school.name)
         .order_by(User.first_name)
     )
-    for pupil in pupils:
-        pupil["short_name"] = short_name(pupil["first_name"], pupil["last_name"])
-    follows = await TeamFollower.select(
+)
+_FOLLOWS = Prepared(
+    lambda high: TeamFollower.select(
         TeamFollower.id,
         TeamFollower.team,
         TeamFollower.team.name.as_alias("team_name"),
@@ -84,6 +85,18 @@ async def invite_page(actor: CurrentUser) -> dict[str, Any]:
         TeamFollower.pupil.last_name.as_alias("last_name"),
         TeamFollower.pupil.school.name.as_alias("school_name"),
     ).where(TeamFollower.team.school == high)
+)
+
+
+async def invite_page(actor: CurrentUser) -> dict[str, Any]:
+    """The High's teams, the Year 6 pupils of other schools, and who follows what."""
+    high_school = await _require_high_staff(actor)
+    high = high_school["id"]
+    teams = await _HIGH_TEAMS.run(high)
+    pupils = await _YEAR_SIX.run(high, actor.cluster_id)
+    for pupil in pupils:
+        pupil["short_name"] = short_name(pupil["first_name"], pupil["last_name"])
+    follows = await _FOLLOWS.run(high)
     for follow in follows:
         follow["short_name"] = short_name(follow["first_name"], follow["last_name"])
     return {"teams": teams, "pupils": pupils, "follows": follows, "high_school": high_school}
