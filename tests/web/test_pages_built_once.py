@@ -113,6 +113,8 @@ async def _demo_path(page: str) -> str:
         "/market-days/{day}/pre-order",  # the day and its pre-order window
         "/teams/aylsham-makers",  # the team's page, signed in
         "/",  # the home page, signed in: not the cached public page
+        "/events",  # the events a pupil may see, their schools, the market days
+        "/pitch",  # the cluster's pitch rounds
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:

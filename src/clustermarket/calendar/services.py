@@ -16,7 +16,7 @@ from clustermarket.accounts.tables import Role
 from clustermarket.calendar.tables import Event, EventKind, EventSchool
 from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay
-from clustermarket.rows import MAX_ROW_ID, group_rows
+from clustermarket.rows import MAX_ROW_ID
 from clustermarket.timeutil import UK, now, today_uk
 
 KIND_LABELS = {
@@ -77,15 +77,52 @@ def _market_item(day: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _schools_of(event_ids: list[int]) -> dict[int, list[str]]:
-    if not event_ids:
-        return {}
-    rows = (
-        await EventSchool.select(EventSchool.event, EventSchool.school.name.as_alias("name"))
-        .where(EventSchool.event.is_in(event_ids))
-        .order_by(EventSchool.school.name)
+def _events_where(cluster_id: Any, at: Any, upcoming: bool, private: bool) -> Any:
+    where = Event.cluster == cluster_id
+    if upcoming:
+        where &= Event.ends_at >= at
+    if not private:
+        where &= Event.is_public == True  # noqa: E712
+    return where
+
+
+def _calendar(upcoming: bool, private: bool) -> tuple[Prepared, Prepared, Prepared]:
+    """The events one may see, their schools (by the same filter, as a sub-query) and the
+    market days: built once for each shape (`frozen.Prepared`), the calendar's every view
+    runs them with the cluster, the moment and today."""
+    events = Prepared(
+        lambda cluster_id, at: Event.select(*_EVENT_COLUMNS).where(
+            _events_where(cluster_id, at, upcoming, private)
+        )
     )
-    return {k: [r["name"] for r in v] for k, v in group_rows(rows, "event").items()}
+    schools = Prepared(
+        lambda cluster_id, at: (
+            EventSchool.select(EventSchool.event, EventSchool.school.name.as_alias("name"))
+            .where(
+                EventSchool.event.is_in(
+                    Event.select(Event.id).where(_events_where(cluster_id, at, upcoming, private))
+                )
+            )
+            .order_by(EventSchool.school.name)
+        )
+    )
+
+    def days(cluster_id: Any, today: Any) -> Any:
+        where = MarketDay.cluster == cluster_id
+        if upcoming:
+            where &= MarketDay.date >= today
+        return MarketDay.select(
+            MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes
+        ).where(where)
+
+    return events, schools, Prepared(days)
+
+
+_CALENDARS = {
+    (upcoming, private): _calendar(upcoming, private)
+    for upcoming in (False, True)
+    for private in (False, True)
+}
 
 
 async def calendar_items(
@@ -93,19 +130,15 @@ async def calendar_items(
 ) -> list[dict[str, Any]]:
     """Events of the cluster the user may see and its market days, soonest first: three
     queries whatever the number of events."""
-    events = Event.select(*_EVENT_COLUMNS).where(Event.cluster == cluster_id)
-    days = MarketDay.select(
-        MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.opens, MarketDay.closes
-    ).where(MarketDay.cluster == cluster_id)
-    if upcoming_only:
-        events = events.where(Event.ends_at >= now())
-        days = days.where(MarketDay.date >= today_uk())
-    if not sees_private(user):
-        events = events.where(Event.is_public == True)  # noqa: E712
-    event_rows = await events
-    schools = await _schools_of([row["id"] for row in event_rows])
+    events, schools_of, days = _CALENDARS[upcoming_only, sees_private(user)]
+    at = now()
+    event_rows = await events.run(cluster_id, at)
+    schools: dict[int, list[str]] = {}
+    if event_rows:
+        for row in await schools_of.run(cluster_id, at):
+            schools.setdefault(row["event"], []).append(row["name"])
     items = [_event_item(row, schools.get(row["id"], [])) for row in event_rows]
-    items += [_market_item(day) for day in await days]
+    items += [_market_item(day) for day in await days.run(cluster_id, today_uk())]
     return sorted(items, key=lambda item: (item["starts_at"], item["title"]))
 
 

@@ -84,12 +84,17 @@ async def open_round(
     return row["id"]
 
 
-async def rounds(cluster_id: int | None) -> list[dict[str, Any]]:
-    rows = (
-        await PitchRound.select()
+_ROUNDS = Prepared(  # built once: the pitch page lists them on every view
+    lambda cluster_id: (
+        PitchRound.select()
         .where(_round_in(cluster_id))
         .order_by(PitchRound.closes_at, ascending=False)
     )
+)
+
+
+async def rounds(cluster_id: int | None) -> list[dict[str, Any]]:
+    rows = await _ROUNDS.run(cluster_id)
     for row in rows:
         row["open"] = is_open(row)
     return rows
