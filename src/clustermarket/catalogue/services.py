@@ -8,6 +8,7 @@ team's own pages reach products through `team_for_worker`, which keeps to the us
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
@@ -152,41 +153,35 @@ async def public_products(
 
 
 # The lists without words searched for, by which filters they have and their length
-# (`frozen.Prepared`: building the joined select cost a signed-in page about 0.5 ms).
-_LISTS: dict[tuple[bool, bool, int, int], Prepared] = {}
-_COUNTS: dict[bool, Prepared] = {}
-
-
+# (`frozen.Prepared`: building the joined select cost a signed-in page about 0.5 ms), one
+# for each shape and page (`functools.cache`).
+@cache
 def _public_count(by_school: bool) -> Prepared:
-    if by_school not in _COUNTS:
-        _COUNTS[by_school] = Prepared(
-            lambda cluster_id, school_id, _team_id: Product.count().where(
-                _public_where(cluster_id, "", school_id if by_school else None, None)
-            )
+    return Prepared(
+        lambda cluster_id, school_id, _team_id: Product.count().where(
+            _public_where(cluster_id, "", school_id if by_school else None, None)
         )
-    return _COUNTS[by_school]
+    )
 
 
+@cache
 def _public_list(by_school: bool, by_team: bool, limit: int, offset: int = 0) -> Prepared:
-    key = (by_school, by_team, limit, offset)
-    if key not in _LISTS:
-        _LISTS[key] = Prepared(
-            lambda cluster_id, school_id, team_id: (
-                Product.select(*_public_columns())
-                .where(
-                    _public_where(
-                        cluster_id,
-                        "",
-                        school_id if by_school else None,
-                        team_id if by_team else None,
-                    )
+    return Prepared(
+        lambda cluster_id, school_id, team_id: (
+            Product.select(*_public_columns())
+            .where(
+                _public_where(
+                    cluster_id,
+                    "",
+                    school_id if by_school else None,
+                    team_id if by_team else None,
                 )
-                .order_by(Product.id, ascending=False)
-                .limit(limit)
-                .offset(offset)
             )
+            .order_by(Product.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
         )
-    return _LISTS[key]
+    )
 
 
 async def public_product_page(

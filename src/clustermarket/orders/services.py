@@ -23,7 +23,7 @@ from piccolo.query import Select
 from clustermarket.accounts.services import NotFound
 from clustermarket.frozen import Prepared
 from clustermarket.market import allowance, preorder_stock, sales
-from clustermarket.market.services import fits_database, write_transaction
+from clustermarket.market.services import fits_database, market_day, write_transaction
 from clustermarket.market.tables import MarketDay, MarketStatus, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.orders import mail, members, payments
@@ -48,33 +48,23 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 # ------------------------------------------------------------------ the basket
 
 
-def _day(of_cluster: bool) -> Prepared:
-    """A market day by id (of a cluster), built once (`frozen.Prepared`): the shop's pages
-    read it on every view."""
-
-    def build(day_id: Any, cluster_id: Any) -> Any:
-        where = MarketDay.id == day_id
-        if of_cluster:
-            where &= MarketDay.cluster == cluster_id
-        columns = (MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
-        return MarketDay.select(*columns).where(where).first()
-
-    return Prepared(build)
-
-
-_ANY_DAY, _DAY_OF_CLUSTER = _day(False), _day(True)
+# A day of any cluster (the basket's and the reservations' own checks), built once.
+_ANY_DAY = Prepared(
+    lambda day_id: (
+        MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location, MarketDay.status)
+        .where(MarketDay.id == day_id)
+        .first()
+    )
+)
 
 
 async def orderable_day(day_id: int, cluster_id: int | None = None) -> dict[str, Any]:
     """A market day the public may pre-order from: not closed, not in the past; of the
-    request's cluster when given (the shop's pages: another cluster's day is not found)."""
-    if not fits_database(day_id):
-        raise NotFound()
-    if cluster_id is None:
-        day = await _ANY_DAY.run(day_id, None)
-    else:
-        day = await _DAY_OF_CLUSTER.run(day_id, cluster_id)
-    if day is None:
+    request's cluster when given (the shop's pages: another cluster's day is not found,
+    `market.services.market_day`)."""
+    if cluster_id is not None:
+        day = await market_day(day_id, cluster_id)
+    elif not fits_database(day_id) or (day := await _ANY_DAY.run(day_id)) is None:
         raise NotFound()
     if day["status"] == MarketStatus.closed or day["date"] < today_uk():
         raise OrderError("This market day is over, so it takes no more pre-orders.")
