@@ -17,8 +17,9 @@ from clustermarket.moderation import services
 from clustermarket.moderation.bulk_controllers import approve_selected
 from clustermarket.moderation.content import KINDS, ContentKind, kind_named
 from clustermarket.moderation.log import log_entries
-from clustermarket.moderation.queue import moderation_items, queue_items
+from clustermarket.moderation.queue import moderation_items
 from clustermarket.moderation.queue_context import class_choices
+from clustermarket.moderation.queue_page import queue_page
 from clustermarket.moderation.services import ModerationError, TextProblems
 from clustermarket.moderation.waits import waits_by_school
 from clustermarket.web.auth import requires_signed_in, requires_staff
@@ -69,8 +70,10 @@ async def queue(
     tab: FromQuery[str] = "waiting",
     kind: FromQuery[str] = "",
     class_id: FromQuery[str] = "",
+    page: FromQuery[str] = "",
 ) -> Template:
-    """The queue, filtered by kind and by the author's class (a plain GET form)."""
+    """The queue, filtered by kind and by the author's class (a plain GET form), a page of
+    `QUEUE_PAGE_SIZE` items at a time (`queue_page`: its order and why)."""
     user: CurrentUser = request.user
     tab = tab if tab in TABS else "waiting"
     kind = kind if kind in KINDS else ""
@@ -78,9 +81,25 @@ async def queue(
     chosen = int(class_id) if class_id.isdigit() else None
     chosen = chosen if any(c["id"] == chosen for c in classes) else None
     kinds = [KINDS[kind]] if kind else list(KINDS.values())
-    items = await queue_items(user, kinds, TABS[tab], flagged=tab == "flagged", class_id=chosen)
-    items.sort(key=lambda i: i["submitted_at"] or i.get("updated_at") or i["created_at"])
-    context = {"items": items, "tab": tab, "kind": kind, "class_id": chosen, "classes": classes}
+    listed = await queue_page(
+        user,
+        kinds,
+        TABS[tab],
+        page_number(page),
+        flagged=tab == "flagged",
+        class_id=chosen,
+        newest_first=tab in ("live", "hidden"),
+        path="/moderation",
+        params={"tab": tab, "kind": kind, "class_id": chosen},
+    )
+    context = {
+        "items": listed.items,
+        "page": listed,
+        "tab": tab,
+        "kind": kind,
+        "class_id": chosen,
+        "classes": classes,
+    }
     if user.is_admin:
         context["waits"] = await waits_by_school(current_cluster(request).id)
     return Template("moderation/queue.html", context=context)

@@ -35,8 +35,6 @@ def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
 # use with its values written in (`frozen.py`: PostgreSQL plans it once per connection, not
 # on every view): a handful of schools and classes, one set each.
 _QUEUE: dict[tuple[Any, ...], Any] = {}
-# Which of the kinds have items in a tab (one statement), frozen the same way.
-_PRESENT: dict[tuple[Any, ...], Any] = {}
 
 
 def _queue_where(
@@ -71,23 +69,20 @@ def _queue_query(
     )  # type: ignore[attr-defined]
 
 
-async def _kinds_with_items(
-    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]
-) -> list[ContentKind]:
-    """The kinds that have an item in the tab, asked in one statement: most tabs hold a few
-    kinds, and each kind's select (its joins, its row) is a round trip of its own."""
-    key = (tuple(kind.name for kind in kinds), *scope)
-    if key not in _PRESENT:
-        exists = [
-            kind.table.select(kind.table._meta.primary_key)
-            .where(_queue_where(actor, kind, scope, None))
-            .querystrings[0]
-            for kind in kinds
-        ]
-        sql = "SELECT " + ", ".join(f"EXISTS ({{}}) AS has_{kind.name}" for kind in kinds)
-        _PRESENT[key] = freeze_with_values(PROJECT.table.raw(sql, *exists))
-    [present] = await _PRESENT[key].run()
-    return [kind for kind in kinds if present[f"has_{kind.name}"]]
+def queue_scope_key(
+    actor: CurrentUser, statuses: list[str], flagged: bool, class_id: int | None
+) -> tuple[Any, ...]:
+    """What fixes a tab's statements: its statuses, flagged or not, the class filter, the
+    actor's school, role and cluster."""
+    return (tuple(statuses), flagged, class_id, actor.school_id, actor.is_admin, actor.cluster_id)
+
+
+def frozen_queue_query(actor: CurrentUser, kind: ContentKind, scope: tuple[Any, ...]) -> Any:
+    """`kind`'s select for the tab `scope`, frozen with its values written in on first use."""
+    key = (kind.name, *scope)
+    if key not in _QUEUE:
+        _QUEUE[key] = freeze_with_values(_queue_query(actor, kind, scope, None))
+    return _QUEUE[key]
 
 
 async def queue_items(
@@ -103,33 +98,32 @@ async def queue_items(
     that `actor` moderates, with their draft photos (held ones flagged), for projects
     tallies, and open flags (`flagged`: only flagged items, one entry each however many
     flags), their author and what they answer (`queue_context`; `class_id`: only that
-    class's pupils' work). A fixed number of queries: which kinds have items, one select
-    per such kind, then one for the photos, tallies and flags of them all."""
-    scope = (
-        tuple(statuses),
-        flagged,
-        class_id,
-        actor.school_id,
-        actor.is_admin,
-        actor.cluster_id,
-    )
-    if content_id is None and len(kinds) > 1:
-        kinds = await _kinds_with_items(actor, kinds, scope)
+    class's pupils' work). A fixed number of queries: one select per kind, then one for the
+    photos, tallies and flags of them all. The queue's tabs page their items instead
+    (`queue_page`); this is for one kind's items, or one item after an action."""
+    scope = queue_scope_key(actor, statuses, flagged, class_id)
     found: dict[str, list[dict[str, Any]]] = {}
     for kind in kinds:
         if content_id is not None:  # one item, after an action: built each time
             query = _queue_query(actor, kind, scope, content_id)
         else:
-            key = (kind.name, *scope)
-            if key not in _QUEUE:
-                _QUEUE[key] = freeze_with_values(_queue_query(actor, kind, scope, None))
-            query = _QUEUE[key]
+            query = frozen_queue_query(actor, kind, scope)
         found[kind.name] = await query.run()
+    return await dressed(actor, kinds, found)
+
+
+async def dressed(
+    actor: CurrentUser, kinds: list[ContentKind], found: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The queue's rows of each kind (`found`, by kind name) with what the queue shows beside
+    them: photos, tallies, flags, author and context, and whether `actor` may decide."""
     ids = {name: [r["id"] for r in rows] for name, rows in found.items()}
     photos, tallies, flags = await _beside_items(ids)
     items: list[dict[str, Any]] = []
     for kind in kinds:
-        rows = found[kind.name]
+        rows = found.get(kind.name, [])
+        if not rows:
+            continue
         await add_context(kind, rows)
         for row in rows:
             row.setdefault("team_name", "")

@@ -1,0 +1,158 @@
+"""One page of a moderation tab, with the true total (issue 17, targets 3 and 5).
+
+The tabs listed every item they held on one page: the admin's "Live" tab showed every live
+product, project, idea, comment, pitch feedback and forum post of the cluster (18 in the
+demo, over 10,000 at scale), each a card with its photos and a form, rendered on every view.
+Now a tab shows `QUEUE_PAGE_SIZE` items and a pager, and what it costs does not grow with
+the cluster:
+
+1. one statement picks the page and counts the tab: the tab's items of every kind (each
+   kind's own select, the same rules as before: `queue._queue_where`), only their kind, id
+   and time, ordered across kinds and cut to the page in SQL (a count of its own only for
+   a page past the end);
+2. for each kind on the page, its queue select (`queue.frozen_queue_query`) kept to the
+   page's ids, then one statement for their photos, tallies and flags (`queue.dressed`).
+
+Each statement's SQL is made once per tab and school (or the admin's cluster) and kept with
+its values written in (`frozen.py`); a page's ids and its offset are whole numbers, written
+into the SQL as they are.
+
+Order: "Waiting" and "Flagged" are work to do, oldest first (first sent, first seen), as
+before. "Live" and "Hidden" are records to look back through: newest first, so the first
+page holds what went live (or was hidden) last. An item's time is when it was sent, else
+when it was last changed, else when it was made (as the tab sorted them before).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.query.methods.select import Select
+from piccolo.querystring import QueryString
+
+from clustermarket.accounts.services import CurrentUser
+from clustermarket.db_connections import fetch_tuples
+from clustermarket.frozen import as_written, written_in
+from clustermarket.moderation.content import PROJECT, ContentKind
+from clustermarket.moderation.queue import (
+    _queue_where,
+    dressed,
+    frozen_queue_query,
+    queue_scope_key,
+)
+from clustermarket.web.pagination import Page, clamp
+
+# Ten cards a page: each is an item to read, its photos and its forms; a teacher's class
+# sending work after a lesson is three pages, approved ten at a time ("Approve selected").
+QUEUE_PAGE_SIZE = 10
+
+# The SQL of a tab's items of every kind (kind's position, id, time), per kinds and scope.
+_ITEMS_SQL: dict[tuple[Any, ...], str] = {}
+
+
+def _stamps(kind: ContentKind) -> str:
+    """The SQL for an item's time: sent, else last changed (kinds edited after sending),
+    else made."""
+    names = ["submitted_at", "updated_at", "created_at"]
+    columns = {column._meta.db_column_name for column in kind.table._meta.columns}
+    return "COALESCE(" + ", ".join(name for name in names if name in columns) + ")"
+
+
+def _items_sql(actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]) -> str:
+    """Every item of the tab as (k: the kind's position in `kinds`, id, at), one UNION ALL
+    branch a kind, each branch the kind's own rules."""
+    key = (tuple(kind.name for kind in kinds), *scope)
+    if key not in _ITEMS_SQL:
+        branches, selects = [], []
+        for position, kind in enumerate(kinds):
+            table = kind.table
+            columns = [
+                column
+                for column in table._meta.columns
+                if column._meta.db_column_name in ("id", "submitted_at", "updated_at", "created_at")
+            ]
+            selects.append(
+                table.select(*columns).where(_queue_where(actor, kind, scope, None)).querystrings[0]
+            )
+            branches.append(
+                f"SELECT {position} AS k, id, {_stamps(kind)} AS at FROM ({{}}) AS s{position}"
+            )
+        engine_type = PROJECT.table._meta.db.engine_type
+        union = QueryString(" UNION ALL ".join(branches), *selects)
+        sql, arguments = written_in(union, engine_type).compile_string(engine_type)
+        if arguments:  # the tab's values are ids, statuses and flags: each has a spelling
+            raise TypeError(f"a moderation tab's value is not written into SQL: {arguments!r}")
+        _ITEMS_SQL[key] = sql
+    return _ITEMS_SQL[key]
+
+
+async def queue_page(
+    actor: CurrentUser,
+    kinds: list[ContentKind],
+    statuses: list[str],
+    number: int,
+    *,
+    flagged: bool = False,
+    class_id: int | None = None,
+    newest_first: bool = False,
+    size: int = QUEUE_PAGE_SIZE,
+    path: str = "",
+    params: dict[str, Any] | None = None,
+) -> Page:
+    """Page `number` of the tab (its items as `queue.queue_items` gives them, dressed), with
+    the tab's true total; a number past the end shows the last page."""
+    scope = queue_scope_key(actor, statuses, flagged, class_id)
+    items_sql = _items_sql(actor, kinds, scope)
+    way = "DESC" if newest_first else "ASC"
+    order = f" ORDER BY at {way}, k {way}, id {way}"
+
+    async def page_of(at: int) -> list[Any]:
+        """The page's (k, id, the tab's total) rows: the total counted in the same statement
+        (a window over every row, which the ordering reads anyway)."""
+        sql = (
+            f"SELECT k, id, COUNT(*) OVER () FROM ({items_sql}) AS q{order}"
+            f" LIMIT {size} OFFSET {(at - 1) * size}"
+        )
+        return await fetch_tuples(PROJECT.table, sql, values_written=True)
+
+    number = max(1, number)
+    picked = await page_of(number)
+    total = int(picked[0][2]) if picked else 0
+    if not picked and number > 1:  # past the end: the last page (a count, then that page)
+        count = f"SELECT COUNT(*) FROM ({items_sql}) AS q"
+        [(total,)] = await fetch_tuples(PROJECT.table, count, values_written=True)
+        if total:
+            number = clamp(number, total, size)
+            picked = await page_of(number)
+    return Page(
+        items=await _items_of(actor, kinds, scope, picked),
+        total=total,
+        number=number,
+        size=size,
+        path=path,
+        params={k: str(v) for k, v in (params or {}).items() if v is not None},
+    )
+
+
+async def _items_of(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...], picked: list[Any]
+) -> list[dict[str, Any]]:
+    """The picked (k, id) items, dressed, in the page's order."""
+    ids: dict[int, list[int]] = {}
+    for position, item_id, _total in picked:
+        ids.setdefault(position, []).append(int(item_id))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for position, of_kind in ids.items():
+        kind = kinds[position]
+        base = frozen_queue_query(actor, kind, scope).query
+        sql, arguments = base.querystrings[0].compile_string(base.engine_type)
+        listed = ", ".join(str(item_id) for item_id in of_kind)
+        page = Select(
+            table=kind.table,
+            frozen_querystrings=[
+                as_written(f"SELECT * FROM ({sql}) AS q WHERE q.id IN ({listed})", arguments)
+            ],
+        )
+        found[kind.name] = await page.run()
+    items = {(item["kind"], item["id"]): item for item in await dressed(actor, kinds, found)}
+    return [items[(kinds[position].name, int(item_id))] for position, item_id, _ in picked]
