@@ -117,10 +117,11 @@ class Prepared:
         team = await _TEAM.run(5)
 
     `build` takes the values as stand-ins and must use each only as a plain value compared
-    with a column (`==`, `>=`, …): not in `is_in`, not in Python logic, since the SQL is made
-    once. A run with None for a value its SQL holds is built afresh (Piccolo writes
-    `== None` as `IS NULL`); a value the SQL leaves out (a filter a shape has not) may be
-    anything. Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
+    with a column (`==`, `>=`, …): not in `is_in` (a list of stand-ins, one a value, is fine:
+    one `Prepared` for each length), not in Python logic, since the SQL is made once. A run
+    with None for a value its SQL holds is built afresh (Piccolo writes `== None` as
+    `IS NULL`); a value the SQL leaves out (a filter a shape has not) may be anything.
+    Piccolo still turns the rows into dicts (`first()`, `output()` as built)."""
 
     def __init__(self, build: Callable[..., Query]) -> None:
         self.build = build

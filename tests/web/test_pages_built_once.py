@@ -76,6 +76,7 @@ def test_the_filter_still_sees_each_new_text() -> None:
 
 async def _demo_path(page: str) -> str:
     from clustermarket.calendar.tables import Event
+    from clustermarket.coop.tables import Ballot
     from clustermarket.market.services import next_market_day
     from clustermarket.market.tables import Stall
     from clustermarket.projects.tables import Project
@@ -88,6 +89,7 @@ async def _demo_path(page: str) -> str:
     stall = await Stall.select(Stall.id).where(Stall.team == team["id"]).first()
     day = await next_market_day(await seeded_cluster())
     project = await Project.select(Project.id).where(Project.is_public == True).first()  # noqa: E712
+    ballots = await Ballot.select(Ballot.id).order_by(Ballot.closes_at, ascending=False)
     return page.format(
         team=team["id"],
         event=event["id"],
@@ -95,6 +97,8 @@ async def _demo_path(page: str) -> str:
         stall=stall["id"],
         day=day["id"],
         project=project["id"],
+        open_ballot=ballots[0]["id"],  # the demo's two: one open, one closed with its result
+        closed_ballot=ballots[-1]["id"],
     )
 
 
@@ -115,15 +119,37 @@ async def _demo_path(page: str) -> str:
         "/",  # the home page, signed in: not the cached public page
         "/events",  # the events a pupil may see, their schools, the market days
         "/pitch",  # the cluster's pitch rounds
+        "/forum",  # the threads' latest activity, their opening and latest posts
+        "/coop",  # signed in: the ballots and the member's votes
+        "/coop/votes/{open_ballot}",  # the ballot, its options, the member's vote
+        "/coop/votes/{closed_ballot}",  # and its result: the counts, who could vote
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
     await _second_view_builds_nothing(client, monkeypatch, ("ameliab", "apple-otter-12"), page)
 
 
-@pytest.mark.parametrize("page", ["/transition"])  # the High's teams, Year 6, who follows what
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/transition",  # the High's teams, Year 6, who follows what
+        "/forum",  # as the pupil's, with the threads waiting for a teacher
+    ],
+)
 async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
     await _second_view_builds_nothing(client, monkeypatch, ("staylor", "teacher-demo-1"), page)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/admin/coop/ballots",  # the ballots and the ideas not yet put to the members
+        "/admin/coop",  # the community groups
+        "/forum",
+    ],
+)
+async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:
+    await _second_view_builds_nothing(client, monkeypatch, ("admin", "cluster-admin-demo"), page)
 
 
 async def _second_view_builds_nothing(client, monkeypatch, account, page) -> None:

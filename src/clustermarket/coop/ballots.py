@@ -20,6 +20,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.coop.members import eligible_members
 from clustermarket.coop.services import CoopError
 from clustermarket.coop.tables import Ballot, BallotOption, Vote
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.content import written_in
 from clustermarket.moderation.log import log_action
 from clustermarket.sharing.pitch import parse_uk_datetime
@@ -90,15 +91,24 @@ async def _idea_title(idea_id: int, cluster_id: int | None) -> str:
     return idea[0]["title"]
 
 
-async def ideas_without_ballot(cluster_id: int | None) -> list[dict[str, Any]]:
-    """Published ideas of the cluster that may still be put to its members (newest 200)."""
-    with_ballot = Ballot.select(Ballot.idea).where(Ballot.idea.is_not_null())
-    return (
-        await Idea.select(Idea.id, Idea.published_title.as_alias("title"))
-        .where((Idea.is_public == True) & Idea.id.not_in(with_ballot) & _idea_in(cluster_id))
+# The admin's ballots page reads it on every view: built once (`frozen.Prepared`).
+_IDEAS_WITHOUT_BALLOT = Prepared(
+    lambda cluster_id: (
+        Idea.select(Idea.id, Idea.published_title.as_alias("title"))
+        .where(
+            (Idea.is_public == True)
+            & Idea.id.not_in(Ballot.select(Ballot.idea).where(Ballot.idea.is_not_null()))
+            & _idea_in(cluster_id)
+        )
         .order_by(Idea.created_at, ascending=False)
         .limit(200)
     )
+)
+
+
+async def ideas_without_ballot(cluster_id: int | None) -> list[dict[str, Any]]:
+    """Published ideas of the cluster that may still be put to its members (newest 200)."""
+    return await _IDEAS_WITHOUT_BALLOT.run(cluster_id)
 
 
 def _idea_taken(title: str) -> CoopError:
@@ -215,16 +225,49 @@ async def close_early(actor: CurrentUser, ballot_id: int) -> None:
 
 _LIST_COLUMNS = (*Ballot.all_columns(), Ballot.idea.published_title.as_alias("idea_title"))
 
+# The ballots' list and a ballot's page read these on every view: built once
+# (`frozen.Prepared`), with the member's and the ballot's values put in on each run.
+_BALLOTS = Prepared(
+    lambda cluster_id: (
+        Ballot.select(*_LIST_COLUMNS)
+        .where(Ballot.cluster == cluster_id)
+        .order_by(Ballot.closes_at, ascending=False)
+    )
+)
+_VOTED = Prepared(lambda member_id: Vote.select(Vote.ballot).where(Vote.member == member_id))
+_BALLOT = Prepared(
+    lambda ballot_id, cluster_id: (
+        Ballot.select(*_LIST_COLUMNS)
+        .where((Ballot.id == ballot_id) & (Ballot.cluster == cluster_id))
+        .first()
+    )
+)
+_OPTIONS = Prepared(
+    lambda ballot_id: (
+        BallotOption.select(BallotOption.id, BallotOption.label)
+        .where(BallotOption.ballot == ballot_id)
+        .order_by(BallotOption.position)
+    )
+)
+_MY_CHOICE = Prepared(
+    lambda ballot_id, member_id: (
+        Vote.select(Vote.option.label.as_alias("label"))
+        .where((Vote.ballot == ballot_id) & (Vote.member == member_id))
+        .first()
+    )
+)
+_COUNTS = Prepared(
+    lambda ballot_id: (
+        Vote.select(Vote.option, Count()).where(Vote.ballot == ballot_id).group_by(Vote.option)
+    )
+)
+
 
 async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
     """Every ballot of the actor's cluster, newest closing first, with its state and whether
     `actor` voted."""
-    rows = (
-        await Ballot.select(*_LIST_COLUMNS)
-        .where(Ballot.cluster == actor.cluster_id)
-        .order_by(Ballot.closes_at, ascending=False)
-    )
-    voted = {r["ballot"] for r in await Vote.select(Vote.ballot).where(Vote.member == actor.id)}
+    rows = await _BALLOTS.run(actor.cluster_id)
+    voted = {r["ballot"] for r in await _VOTED.run(actor.id)}
     at = now()
     for row in rows:
         row["state"] = state(row, at)
@@ -234,20 +277,12 @@ async def ballots(actor: CurrentUser) -> list[dict[str, Any]]:
 
 async def ballot_for(actor: CurrentUser, ballot_id: int) -> dict[str, Any]:
     """A ballot's page: its options, the member's own vote, and the result once closed."""
-    row = await Ballot.select(*_LIST_COLUMNS).where(_ballot_in(ballot_id, actor)).first()
+    row = await _BALLOT.run(ballot_id, actor.cluster_id)  # as `_ballot_in`
     if row is None:
         raise NotFound()
     row["state"] = state(row)
-    row["options"] = (
-        await BallotOption.select(BallotOption.id, BallotOption.label)
-        .where(BallotOption.ballot == ballot_id)
-        .order_by(BallotOption.position)
-    )
-    mine = (
-        await Vote.select(Vote.option.label.as_alias("label"))
-        .where((Vote.ballot == ballot_id) & (Vote.member == actor.id))
-        .first()
-    )
+    row["options"] = await _OPTIONS.run(ballot_id)
+    mine = await _MY_CHOICE.run(ballot_id, actor.id)
     row["my_choice"] = mine["label"] if mine else None
     row["result"] = await result(row) if row["state"] == CLOSED else None
     return row
@@ -255,12 +290,7 @@ async def ballot_for(actor: CurrentUser, ballot_id: int) -> dict[str, Any]:
 
 async def result(ballot: dict[str, Any]) -> dict[str, Any]:
     """Counts per option (in the ballot's order), the winner or the tie, and the turnout."""
-    counts = {
-        r["option"]: r["count"]
-        for r in await Vote.select(Vote.option, Count())
-        .where(Vote.ballot == ballot["id"])
-        .group_by(Vote.option)
-    }
+    counts = {r["option"]: r["count"] for r in await _COUNTS.run(ballot["id"])}
     options = [{**o, "votes": counts.get(o["id"], 0)} for o in ballot["options"]]
     votes = sum(o["votes"] for o in options)
     top = max((o["votes"] for o in options), default=0)

@@ -23,6 +23,7 @@ from clustermarket.accounts.passwords import hash_password
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
 from clustermarket.coop.tables import Vote, WelcomeLink
+from clustermarket.frozen import Prepared
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
 
@@ -177,19 +178,24 @@ async def use_welcome_link(token: str, cluster_id: int, password: str, again: st
     return row["username"]
 
 
-async def eligible_members(ballot_id: int, closes_at: dt.datetime, cluster_id: int | None) -> int:
-    """Members who could vote in a ballot: the active accounts of its cluster made before it
-    closed, and everyone who voted in it (an account closed since still voted)."""
-    voters = Vote.select(Vote.member).where(Vote.ballot == ballot_id)
-    return await User.count().where(
+# A closed ballot's page reads it on every view: built once (`frozen.Prepared`).
+_ELIGIBLE = Prepared(
+    lambda ballot_id, closes_at, cluster_id: User.count().where(
         (
             User.role.is_in(list(MEMBER_ROLES))
             & (User.active == True)
             & (User.created_at <= closes_at)
             & (User.cluster == cluster_id)
         )
-        | User.id.is_in(voters)
+        | User.id.is_in(Vote.select(Vote.member).where(Vote.ballot == ballot_id))
     )
+)
+
+
+async def eligible_members(ballot_id: int, closes_at: dt.datetime, cluster_id: int | None) -> int:
+    """Members who could vote in a ballot: the active accounts of its cluster made before it
+    closed, and everyone who voted in it (an account closed since still voted)."""
+    return await _ELIGIBLE.run(ballot_id, closes_at, cluster_id)
 
 
 async def username_of(account_id: int) -> str:

@@ -20,6 +20,7 @@ from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.coop import members
 from clustermarket.coop.mail import queue_decision
 from clustermarket.coop.tables import CommunityGroup, GroupStatus
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
 from clustermarket.timeutil import now
 from clustermarket.transactions import write_transaction
@@ -97,19 +98,22 @@ async def apply_as_group(
     return row["id"]
 
 
-async def groups(cluster_id: int, status: str | None = None) -> list[dict[str, Any]]:
-    """The groups of the cluster `cluster_id` (the request's), newest first."""
-    where = CommunityGroup.cluster == cluster_id
-    if status:
-        where &= CommunityGroup.status == status
-    return await (
+# The admin's co-op page lists them on every view: built once (`frozen.Prepared`).
+_GROUPS = Prepared(
+    lambda cluster_id: (
         CommunityGroup.select(
             *CommunityGroup.all_columns(),
             CommunityGroup.contact_account.username.as_alias("contact_username"),
         )
-        .where(where)
+        .where(CommunityGroup.cluster == cluster_id)
         .order_by(CommunityGroup.created_at, ascending=False)
     )
+)
+
+
+async def groups(cluster_id: int) -> list[dict[str, Any]]:
+    """The groups of the cluster `cluster_id` (the request's), newest first."""
+    return await _GROUPS.run(cluster_id)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,32 @@ def _activity(page: int) -> Prepared:
     return _ACTIVITY[page]
 
 
+_ENDS: dict[int, Prepared] = {}
+
+
+def _ends(threads: int) -> Prepared:
+    """The latest and the opening post of each of a page's `threads` threads: the last posts'
+    ids, then the threads' ids. Built once for each number of threads on a page (at most
+    PAGE_SIZE statements), each id a value of its own."""
+    if threads not in _ENDS:
+        _ENDS[threads] = Prepared(
+            lambda *ids: ForumPost.select(
+                ForumPost.id,
+                ForumPost.thread,
+                ForumPost.opens_thread,
+                ForumPost.status,
+                ForumPost.is_public,
+                ForumPost.created_at,
+                ForumPost.thread.title.as_alias("title"),
+                *_author_columns(),
+            ).where(
+                ForumPost.id.is_in(list(ids[:threads]))
+                | (ForumPost.thread.is_in(list(ids[threads:])) & (ForumPost.opens_thread == True))
+            )
+        )
+    return _ENDS[threads]
+
+
 def _here(actor: CurrentUser) -> Any:
     return FORUM_POST.in_cluster(actor.cluster_id)
 
@@ -234,19 +260,7 @@ async def threads_page(actor: CurrentUser, page: int = 1) -> dict[str, Any]:
     if activity:
         thread_ids = [a["thread_id"] for a in activity]
         last_ids = [a["last_id"] for a in activity]
-        rows = await ForumPost.select(
-            ForumPost.id,
-            ForumPost.thread,
-            ForumPost.opens_thread,
-            ForumPost.status,
-            ForumPost.is_public,
-            ForumPost.created_at,
-            ForumPost.thread.title.as_alias("title"),
-            *_author_columns(),
-        ).where(
-            ForumPost.id.is_in(last_ids)
-            | (ForumPost.thread.is_in(thread_ids) & (ForumPost.opens_thread == True))
-        )
+        rows = await _ends(len(activity)).run(*last_ids, *thread_ids)
         by_id = {r["id"]: _named(r) for r in rows}
         opening = {r["thread"]: r for r in by_id.values() if r["opens_thread"]}
         for a in activity:
