@@ -58,7 +58,7 @@ from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
-from clustermarket.web import content_version
+from clustermarket.web import content_version, public_data
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.clusters import ClusterRouting, requires_cluster
 from clustermarket.web.compression import MINIMUM_SIZE, PAGE_LEVEL, CompressWhenWorthIt
@@ -66,6 +66,7 @@ from clustermarket.web.csrf_guard import CSRFTokenGuard
 from clustermarket.web.errors import EXCEPTION_HANDLERS
 from clustermarket.web.forms import FORM_BODY_LIMIT, refuse_control_characters
 from clustermarket.web.page_cache import PublicPageCache
+from clustermarket.web.public_data import PublicData
 from clustermarket.web.request_log import RequestLog
 from clustermarket.web.requests import AppRequest
 from clustermarket.web.security import security_header_values, security_headers
@@ -218,7 +219,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(reload=settings.templates_reload),
         guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        state=State({"settings": settings}),
+        state=State({"settings": settings, public_data.STATE_KEY: PublicData(version)}),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=None,

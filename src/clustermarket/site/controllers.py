@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response
 from litestar.response import Template
 
@@ -20,23 +22,27 @@ from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get
 
 
 @get("/", name="home", opt=PUBLIC_PAGE)
 async def home(request: Request) -> Template:
-    """Everything on it is the request's cluster's only (issue 15)."""
+    """Everything on it is the request's cluster's only (issue 15), and public: signed-in
+    people are shown the same, kept between their views (`web/public_data.py`)."""
     cluster_id = current_cluster(request).id
-    return Template(
-        "site/home.html",
-        context={
+
+    async def shown() -> dict[str, Any]:
+        return {
             "market_day": await next_market_day(cluster_id),
             "products": await public_products(cluster_id=cluster_id, limit=6),
             "projects": await public_projects(cluster_id=cluster_id, limit=6),
             "totals": await impact_totals(cluster_id),
             "schools": await all_schools(cluster_id),
-        },
-    )
+        }
+
+    context = await kept(request, ("home", cluster_id), shown)
+    return Template("site/home.html", context=dict(context))
 
 
 @get("/dashboard", guards=[requires_signed_in])

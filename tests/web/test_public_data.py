@@ -1,0 +1,42 @@
+"""The home page's public part is kept between signed-in views (web/public_data.py; issue 17,
+target 3) and never shown stale: a hide, an approval or a sale retires it at once."""
+
+from __future__ import annotations
+
+import re
+
+from clustermarket.demo import load_demo_data
+from tests.conftest import QueryCounter, another_browser, post_form, sign_in
+
+
+def _products_on(page: str) -> list[str]:
+    return re.findall(r'href="/products/(\d+)"', page)
+
+
+async def test_a_signed_in_home_reads_only_the_session_user_again(client) -> None:
+    await load_demo_data()
+    await sign_in(client, "ameliab", "apple-otter-12")
+    first = await client.get("/")
+    assert first.status_code == 200 and _products_on(first.text)
+    with QueryCounter() as queries:
+        again = await client.get("/")
+    assert again.status_code == 200
+    assert _products_on(again.text) == _products_on(first.text)
+    assert "Amelia" in again.text  # still the signed-in page, not the cached public one
+    assert queries.count == 1, f"{queries.count} statements on a second view"
+
+
+async def test_a_hidden_product_leaves_a_signed_in_home_at_once(client) -> None:
+    await load_demo_data()
+    await sign_in(client, "ameliab", "apple-otter-12")
+    shown = _products_on((await client.get("/")).text)
+    hidden = shown[0]
+    async with another_browser(client) as admin:
+        await sign_in(admin, "admin", "cluster-admin-demo")
+        answer = await post_form(
+            admin, f"/moderation/product/{hidden}/hide", {"feedback": "A brand name"}
+        )
+        assert answer.status_code in (200, 303), answer.text
+    now_shown = _products_on((await client.get("/")).text)
+    assert hidden not in now_shown
+    assert now_shown  # the rest of the home page is still there
