@@ -75,6 +75,7 @@ def test_the_filter_still_sees_each_new_text() -> None:
 
 
 async def _demo_path(page: str) -> str:
+    from clustermarket.accounts.tables import SchoolClass, User
     from clustermarket.calendar.tables import Event
     from clustermarket.market.services import next_market_day
     from clustermarket.market.tables import Stall
@@ -88,7 +89,15 @@ async def _demo_path(page: str) -> str:
     stall = await Stall.select(Stall.id).where(Stall.team == team["id"]).first()
     day = await next_market_day(await seeded_cluster())
     project = await Project.select(Project.id).where(Project.is_public == True).first()  # noqa: E712
+    teacher = await User.select(User.school).where(User.username == "staylor").first()
+    school_class = (
+        await SchoolClass.select(SchoolClass.id)
+        .where(SchoolClass.school == teacher["school"])
+        .order_by(SchoolClass.id)
+        .first()
+    )
     return page.format(
+        school_class=school_class["id"],
         team=team["id"],
         event=event["id"],
         round=pitch_round["id"],
@@ -115,15 +124,38 @@ async def _demo_path(page: str) -> str:
         "/",  # the home page, signed in: not the cached public page
         "/events",  # the events a pupil may see, their schools, the market days
         "/pitch",  # the cluster's pitch rounds
+        "/teams/{team}/market?range=market",  # and the latest market day
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
     await _second_view_builds_nothing(client, monkeypatch, ("ameliab", "apple-otter-12"), page)
 
 
-@pytest.mark.parametrize("page", ["/transition"])  # the High's teams, Year 6, who follows what
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/transition",  # the High's teams, Year 6, who follows what
+        "/classes/{school_class}",  # the class, its pupils, the school's other pupils
+        "/classes/rollover",  # the school, its classes and pupils, the rollover done, leavers
+        "/teams/{team}/market?range=market",  # the latest market day
+        "/reports?report=products&range=market",  # the school of the cluster, the latest day
+        "/reports?report=schools&range=year",  # the school of the cluster alone
+        "/reports?report=teams&range=market",
+    ],
+)
 async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
     await _second_view_builds_nothing(client, monkeypatch, ("staylor", "teacher-demo-1"), page)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/teams/{team}/market",  # the team is of the admin's cluster
+        "/reports?report=cluster&range=market",  # the latest market day of the cluster
+    ],
+)
+async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:
+    await _second_view_builds_nothing(client, monkeypatch, ("admin", "cluster-admin-demo"), page)
 
 
 async def _second_view_builds_nothing(client, monkeypatch, account, page) -> None:

@@ -69,16 +69,57 @@ async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
     return next((h for h in highs if h["slug"] == HIGH_SCHOOL), highs[0] if highs else None)
 
 
+# Built once (`frozen.Prepared`): the rollover page reads them on every view.
+_SCHOOL_OF_CLUSTER = Prepared(
+    lambda school_id, cluster_id: (
+        School.select(School.id, School.name, School.slug, School.phase)
+        .where((School.id == school_id) & (School.cluster == cluster_id))
+        .first()
+    )
+)
+_CLASSES_OF_SCHOOL = Prepared(
+    lambda school_id: (
+        SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
+        .where(SchoolClass.school == school_id)
+        .order_by(SchoolClass.year_group)
+    )
+)
+_CURRENT_PUPILS = Prepared(
+    lambda school_id: User.select(
+        User.id, User.first_name, User.last_name, User.username, User.school_class
+    ).where((User.school == school_id) & (User.role == Role.pupil) & User.left_on.is_null())
+)
+_ROLLED_OVER_SINCE = Prepared(
+    lambda school_id, since: ModerationLog.exists().where(
+        (ModerationLog.action == "school.rollover")
+        & (ModerationLog.school == school_id)
+        & (ModerationLog.created_at >= since)
+    )
+)
+_LEAVERS = Prepared(
+    lambda school_id: (
+        User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.year_group,
+            User.left_on,
+            User.erase_after,
+        )
+        .where((User.school == school_id) & User.left_on.is_not_null())
+        .order_by(User.erase_after)
+        .order_by(User.last_name)
+    )
+)
+
+
 async def _school(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school the actor rolls over: a teacher's own; any of the admin's cluster (issue
     15: another cluster's school is NotFound, like a missing one)."""
     if school_id is None or (not actor.is_admin and actor.school_id != school_id):
         raise NotFound()
-    school = (
-        await School.select(School.id, School.name, School.slug, School.phase)
-        .where((School.id == school_id) & (School.cluster == actor.cluster_id))
-        .first()
-    )
+    school = await _SCHOOL_OF_CLUSTER.run(school_id, actor.cluster_id)
     if school is None:
         raise NotFound()
     return school
@@ -109,14 +150,8 @@ class ClassChange:
 async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     school = await _school(actor, school_id)
     last = LAST_YEAR.get(school["phase"], 11)
-    classes = (
-        await SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
-        .where(SchoolClass.school == school["id"])
-        .order_by(SchoolClass.year_group)
-    )
-    pupils = await User.select(
-        User.id, User.first_name, User.last_name, User.username, User.school_class
-    ).where((User.school == school["id"]) & (User.role == Role.pupil) & User.left_on.is_null())
+    classes = await _CLASSES_OF_SCHOOL.run(school["id"])
+    pupils = await _CURRENT_PUPILS.run(school["id"])
     by_class: dict[int, list[dict[str, Any]]] = {}
     for pupil in pupils:
         pupil["short_name"] = short_name(pupil["first_name"], pupil["last_name"])
@@ -137,11 +172,7 @@ async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[st
                 pupils=by_class.get(c["id"], []),
             )
         )
-    done = await ModerationLog.exists().where(
-        (ModerationLog.action == "school.rollover")
-        & (ModerationLog.school == school["id"])
-        & (ModerationLog.created_at >= _school_year_start(today_uk()))
-    )
+    done = await _ROLLED_OVER_SINCE.run(school["id"], _school_year_start(today_uk()))
     return {
         "school": school,
         "changes": changes,
@@ -237,20 +268,7 @@ async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school's leavers: who may be handed over to the cluster's high school (None if it
     has none: nobody may), who is due for erasure."""
     school = await _school(actor, school_id)
-    rows = (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.year_group,
-            User.left_on,
-            User.erase_after,
-        )
-        .where((User.school == school["id"]) & User.left_on.is_not_null())
-        .order_by(User.erase_after)
-        .order_by(User.last_name)
-    )
+    rows = await _LEAVERS.run(school["id"])
     today = today_uk()
     high = await high_school_of(actor.cluster_id)
     can_hand_over = high is not None and school["phase"] in ("junior", "primary")

@@ -328,14 +328,21 @@ async def team_for_worker_here(user: CurrentUser, team_id: int) -> dict[str, Any
     """`team_for_worker`, within the user's cluster: its members and its school's teachers are
     of it already; an admin only of their own cluster's teams (another's is "not found")."""
     team = await team_for_worker(user, team_id)
-    here = team_in_cluster(user.cluster_id or 0)
     if (
         team is not None
         and user.is_admin
-        and not await Team.exists().where((Team.id == team_id) & here)
+        and not await _TEAM_OF_CLUSTER.run(team_id, user.cluster_id or 0)
     ):
         return None
     return team
+
+
+# Built once (`frozen.Prepared`): an admin's view of a team's market page asks it.
+_TEAM_OF_CLUSTER = Prepared(
+    lambda team_id, cluster_id: Team.exists().where(
+        (Team.id == team_id) & team_in_cluster(cluster_id)
+    )
+)
 
 
 # Built once (`frozen.Prepared`): every page of a stall asks it.
