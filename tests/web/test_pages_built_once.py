@@ -97,6 +97,7 @@ async def _demo_path(page: str) -> str:
         .first()
     )
     return page.format(
+        school=teacher["school"],
         school_class=school_class["id"],
         team=team["id"],
         event=event["id"],
@@ -135,6 +136,7 @@ async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) 
     "page",
     [
         "/transition",  # the High's teams, Year 6, who follows what
+        "/classes",  # the school's classes and how many pupils each has
         "/classes/{school_class}",  # the class, its pupils, the school's other pupils
         "/classes/rollover",  # the school, its classes and pupils, the rollover done, leavers
         "/teams/{team}/market?range=market",  # the latest market day
@@ -151,6 +153,7 @@ async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page
     "page",
     [
         "/teams/{team}/market",  # the team is of the admin's cluster
+        "/classes/rollover?school={school}",  # the school chosen is of the admin's cluster
         "/reports?report=cluster&range=market",  # the latest market day of the cluster
     ],
 )

@@ -50,17 +50,26 @@ _CLASS_COLUMNS = (
 )
 
 
-async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
-    """The school's classes with how many pupils each has (two queries, any number of rows)."""
-    classes = (
-        await SchoolClass.select(*_CLASS_COLUMNS)
+# Built once (`frozen.Prepared`): the classes page lists them on every view.
+_CLASSES_OF_SCHOOL = Prepared(
+    lambda school_id: (
+        SchoolClass.select(*_CLASS_COLUMNS)
         .where(SchoolClass.school == school_id)
         .order_by(SchoolClass.year_group)
         .order_by(SchoolClass.name)
     )
-    pupils = await User.select(User.school_class).where(
+)
+_CLASS_OF_EACH_PUPIL = Prepared(
+    lambda school_id: User.select(User.school_class).where(
         (User.school == school_id) & (User.role == Role.pupil)
     )
+)
+
+
+async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
+    """The school's classes with how many pupils each has (two queries, any number of rows)."""
+    classes = await _CLASSES_OF_SCHOOL.run(school_id)
+    pupils = await _CLASS_OF_EACH_PUPIL.run(school_id)
     counts: dict[int | None, int] = {}
     for row in pupils:
         counts[row["school_class"]] = counts.get(row["school_class"], 0) + 1

@@ -21,7 +21,13 @@ from typing import Any
 
 from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.pupil_data import erase_pupil
-from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
+from clustermarket.accounts.services import (
+    AccountError,
+    CurrentUser,
+    NotFound,
+    school_for_staff,
+    short_name,
+)
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
@@ -70,13 +76,6 @@ async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
 
 
 # Built once (`frozen.Prepared`): the rollover page reads them on every view.
-_SCHOOL_OF_CLUSTER = Prepared(
-    lambda school_id, cluster_id: (
-        School.select(School.id, School.name, School.slug, School.phase)
-        .where((School.id == school_id) & (School.cluster == cluster_id))
-        .first()
-    )
-)
 _CLASSES_OF_SCHOOL = Prepared(
     lambda school_id: (
         SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
@@ -117,12 +116,9 @@ _LEAVERS = Prepared(
 async def _school(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school the actor rolls over: a teacher's own; any of the admin's cluster (issue
     15: another cluster's school is NotFound, like a missing one)."""
-    if school_id is None or (not actor.is_admin and actor.school_id != school_id):
+    if school_id is None:
         raise NotFound()
-    school = await _SCHOOL_OF_CLUSTER.run(school_id, actor.cluster_id)
-    if school is None:
-        raise NotFound()
-    return school
+    return await school_for_staff(actor, school_id)
 
 
 @dataclass(frozen=True)
@@ -147,8 +143,20 @@ class ClassChange:
         )
 
 
-async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
+async def rollover_page(
+    actor: CurrentUser, school_id: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The preview and the leavers of a school, as its rollover page shows both: the school
+    looked up (and checked) once."""
     school = await _school(actor, school_id)
+    return await _preview(school), await _leavers(actor, school)
+
+
+async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
+    return await _preview(await _school(actor, school_id))
+
+
+async def _preview(school: dict[str, Any]) -> dict[str, Any]:
     last = LAST_YEAR.get(school["phase"], 11)
     classes = await _CLASSES_OF_SCHOOL.run(school["id"])
     pupils = await _CURRENT_PUPILS.run(school["id"])
@@ -267,7 +275,10 @@ async def _log(
 async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school's leavers: who may be handed over to the cluster's high school (None if it
     has none: nobody may), who is due for erasure."""
-    school = await _school(actor, school_id)
+    return await _leavers(actor, await _school(actor, school_id))
+
+
+async def _leavers(actor: CurrentUser, school: dict[str, Any]) -> dict[str, Any]:
     rows = await _LEAVERS.run(school["id"])
     today = today_uk()
     high = await high_school_of(actor.cluster_id)
