@@ -75,6 +75,7 @@ def test_the_filter_still_sees_each_new_text() -> None:
 
 
 async def _demo_path(page: str) -> str:
+    from clustermarket.accounts.tables import SchoolClass, User
     from clustermarket.calendar.tables import Event
     from clustermarket.coop.tables import Ballot
     from clustermarket.market.services import next_market_day
@@ -90,7 +91,16 @@ async def _demo_path(page: str) -> str:
     day = await next_market_day(await seeded_cluster())
     project = await Project.select(Project.id).where(Project.is_public == True).first()  # noqa: E712
     ballots = await Ballot.select(Ballot.id).order_by(Ballot.closes_at, ascending=False)
+    teacher = await User.select(User.school).where(User.username == "staylor").first()
+    school_class = (
+        await SchoolClass.select(SchoolClass.id)
+        .where(SchoolClass.school == teacher["school"])
+        .order_by(SchoolClass.id)
+        .first()
+    )
     return page.format(
+        school=teacher["school"],
+        school_class=school_class["id"],
         team=team["id"],
         event=event["id"],
         round=pitch_round["id"],
@@ -123,6 +133,7 @@ async def _demo_path(page: str) -> str:
         "/coop",  # signed in: the ballots and the member's votes
         "/coop/votes/{open_ballot}",  # the ballot, its options, the member's vote
         "/coop/votes/{closed_ballot}",  # and its result: the counts, who could vote
+        "/teams/{team}/market?range=market",  # and the latest market day
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -134,6 +145,13 @@ async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) 
     [
         "/transition",  # the High's teams, Year 6, who follows what
         "/forum",  # as the pupil's, with the threads waiting for a teacher
+        "/classes",  # the school's classes and how many pupils each has
+        "/classes/{school_class}",  # the class, its pupils, the school's other pupils
+        "/classes/rollover",  # the school, its classes and pupils, the rollover done, leavers
+        "/teams/{team}/market?range=market",  # the latest market day
+        "/reports?report=products&range=market",  # the school of the cluster, the latest day
+        "/reports?report=schools&range=year",  # the school of the cluster alone
+        "/reports?report=teams&range=market",
     ],
 )
 async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -146,6 +164,9 @@ async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page
         "/admin/coop/ballots",  # the ballots and the ideas not yet put to the members
         "/admin/coop",  # the community groups
         "/forum",
+        "/teams/{team}/market",  # the team is of the admin's cluster
+        "/classes/rollover?school={school}",  # the school chosen is of the admin's cluster
+        "/reports?report=cluster&range=market",  # the latest market day of the cluster
     ],
 )
 async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:

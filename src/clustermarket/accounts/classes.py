@@ -18,6 +18,7 @@ from clustermarket.accounts.services import (
     short_name,
 )
 from clustermarket.accounts.tables import Role, SchoolClass, SignInKind, User
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
 from clustermarket.schools.tables import School
 from clustermarket.timeutil import now
@@ -49,17 +50,26 @@ _CLASS_COLUMNS = (
 )
 
 
-async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
-    """The school's classes with how many pupils each has (two queries, any number of rows)."""
-    classes = (
-        await SchoolClass.select(*_CLASS_COLUMNS)
+# Built once (`frozen.Prepared`): the classes page lists them on every view.
+_CLASSES_OF_SCHOOL = Prepared(
+    lambda school_id: (
+        SchoolClass.select(*_CLASS_COLUMNS)
         .where(SchoolClass.school == school_id)
         .order_by(SchoolClass.year_group)
         .order_by(SchoolClass.name)
     )
-    pupils = await User.select(User.school_class).where(
+)
+_CLASS_OF_EACH_PUPIL = Prepared(
+    lambda school_id: User.select(User.school_class).where(
         (User.school == school_id) & (User.role == Role.pupil)
     )
+)
+
+
+async def classes_of_school(school_id: int) -> list[dict[str, Any]]:
+    """The school's classes with how many pupils each has (two queries, any number of rows)."""
+    classes = await _CLASSES_OF_SCHOOL.run(school_id)
+    pupils = await _CLASS_OF_EACH_PUPIL.run(school_id)
     counts: dict[int | None, int] = {}
     for row in pupils:
         counts[row["school_class"]] = counts.get(row["school_class"], 0) + 1
@@ -82,11 +92,20 @@ async def class_by_link(school_slug: str, code: str, cluster_id: int) -> dict[st
     )
 
 
+# Built once (`frozen.Prepared`): a class's page and every change to a class ask it.
+_CLASS_OF_CLUSTER = Prepared(
+    lambda class_id, cluster_id: (
+        SchoolClass.select(*_CLASS_COLUMNS)
+        .where((SchoolClass.id == class_id) & (SchoolClass.school.cluster == cluster_id))
+        .first()
+    )
+)
+
+
 async def class_for_staff(actor: CurrentUser, class_id: int) -> dict[str, Any]:
     """A class the actor manages: a teacher's school's; the admin's cluster's (issue 15:
     another cluster's class is NotFound, like a missing one)."""
-    ours = (SchoolClass.id == class_id) & (SchoolClass.school.cluster == actor.cluster_id)
-    row = await SchoolClass.select(*_CLASS_COLUMNS).where(ours).first()
+    row = await _CLASS_OF_CLUSTER.run(class_id, actor.cluster_id)
     if row is None or (not actor.is_admin and row["school"] != actor.school_id):
         raise NotFound()
     return row
@@ -172,26 +191,18 @@ _PUPIL_COLUMNS = (
 )
 
 
-async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
-    rows = (
-        await User.select(*_PUPIL_COLUMNS, User.pin_hash)
+# Built once (`frozen.Prepared`): a class's page lists both on every view.
+_PUPILS_OF_CLASS = Prepared(
+    lambda class_id: (
+        User.select(*_PUPIL_COLUMNS, User.pin_hash)
         .where((User.school_class == class_id) & (User.role == Role.pupil))
         .order_by(User.first_name)
         .order_by(User.last_name)
     )
-    current = now()
-    for row in rows:
-        until = row["pin_paused_until"]
-        row["paused_until"] = until if until and until > current else None
-        row["has_pin"] = row.pop("pin_hash") is not None
-        row["short_name"] = short_name(row["first_name"], row["last_name"])
-    return rows
-
-
-async def pupils_not_in_class(school_id: int, class_id: int) -> list[dict[str, Any]]:
-    """The school's other active pupils (current ones, not leavers), with their class name."""
-    return (
-        await User.select(
+)
+_PUPILS_NOT_IN_CLASS = Prepared(
+    lambda school_id, class_id: (
+        User.select(
             User.id,
             User.first_name,
             User.last_name,
@@ -207,6 +218,23 @@ async def pupils_not_in_class(school_id: int, class_id: int) -> list[dict[str, A
         .order_by(User.first_name)
         .order_by(User.last_name)
     )
+)
+
+
+async def pupils_of_class(class_id: int) -> list[dict[str, Any]]:
+    rows = await _PUPILS_OF_CLASS.run(class_id)
+    current = now()
+    for row in rows:
+        until = row["pin_paused_until"]
+        row["paused_until"] = until if until and until > current else None
+        row["has_pin"] = row.pop("pin_hash") is not None
+        row["short_name"] = short_name(row["first_name"], row["last_name"])
+    return rows
+
+
+async def pupils_not_in_class(school_id: int, class_id: int) -> list[dict[str, Any]]:
+    """The school's other active pupils (current ones, not leavers), with their class name."""
+    return await _PUPILS_NOT_IN_CLASS.run(school_id, class_id)
 
 
 async def class_pupil_for_staff(

@@ -21,7 +21,13 @@ from typing import Any
 
 from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.pupil_data import erase_pupil
-from clustermarket.accounts.services import AccountError, CurrentUser, NotFound, short_name
+from clustermarket.accounts.services import (
+    AccountError,
+    CurrentUser,
+    NotFound,
+    school_for_staff,
+    short_name,
+)
 from clustermarket.accounts.tables import Role, SchoolClass, User
 from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
@@ -69,19 +75,50 @@ async def high_school_of(cluster_id: int | None) -> dict[str, Any] | None:
     return next((h for h in highs if h["slug"] == HIGH_SCHOOL), highs[0] if highs else None)
 
 
+# Built once (`frozen.Prepared`): the rollover page reads them on every view.
+_CLASSES_OF_SCHOOL = Prepared(
+    lambda school_id: (
+        SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
+        .where(SchoolClass.school == school_id)
+        .order_by(SchoolClass.year_group)
+    )
+)
+_CURRENT_PUPILS = Prepared(
+    lambda school_id: User.select(
+        User.id, User.first_name, User.last_name, User.username, User.school_class
+    ).where((User.school == school_id) & (User.role == Role.pupil) & User.left_on.is_null())
+)
+_ROLLED_OVER_SINCE = Prepared(
+    lambda school_id, since: ModerationLog.exists().where(
+        (ModerationLog.action == "school.rollover")
+        & (ModerationLog.school == school_id)
+        & (ModerationLog.created_at >= since)
+    )
+)
+_LEAVERS = Prepared(
+    lambda school_id: (
+        User.select(
+            User.id,
+            User.username,
+            User.first_name,
+            User.last_name,
+            User.year_group,
+            User.left_on,
+            User.erase_after,
+        )
+        .where((User.school == school_id) & User.left_on.is_not_null())
+        .order_by(User.erase_after)
+        .order_by(User.last_name)
+    )
+)
+
+
 async def _school(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school the actor rolls over: a teacher's own; any of the admin's cluster (issue
     15: another cluster's school is NotFound, like a missing one)."""
-    if school_id is None or (not actor.is_admin and actor.school_id != school_id):
+    if school_id is None:
         raise NotFound()
-    school = (
-        await School.select(School.id, School.name, School.slug, School.phase)
-        .where((School.id == school_id) & (School.cluster == actor.cluster_id))
-        .first()
-    )
-    if school is None:
-        raise NotFound()
-    return school
+    return await school_for_staff(actor, school_id)
 
 
 @dataclass(frozen=True)
@@ -106,17 +143,23 @@ class ClassChange:
         )
 
 
-async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
+async def rollover_page(
+    actor: CurrentUser, school_id: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The preview and the leavers of a school, as its rollover page shows both: the school
+    looked up (and checked) once."""
     school = await _school(actor, school_id)
+    return await _preview(school), await _leavers(actor, school)
+
+
+async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
+    return await _preview(await _school(actor, school_id))
+
+
+async def _preview(school: dict[str, Any]) -> dict[str, Any]:
     last = LAST_YEAR.get(school["phase"], 11)
-    classes = (
-        await SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
-        .where(SchoolClass.school == school["id"])
-        .order_by(SchoolClass.year_group)
-    )
-    pupils = await User.select(
-        User.id, User.first_name, User.last_name, User.username, User.school_class
-    ).where((User.school == school["id"]) & (User.role == Role.pupil) & User.left_on.is_null())
+    classes = await _CLASSES_OF_SCHOOL.run(school["id"])
+    pupils = await _CURRENT_PUPILS.run(school["id"])
     by_class: dict[int, list[dict[str, Any]]] = {}
     for pupil in pupils:
         pupil["short_name"] = short_name(pupil["first_name"], pupil["last_name"])
@@ -137,11 +180,7 @@ async def rollover_preview(actor: CurrentUser, school_id: int | None) -> dict[st
                 pupils=by_class.get(c["id"], []),
             )
         )
-    done = await ModerationLog.exists().where(
-        (ModerationLog.action == "school.rollover")
-        & (ModerationLog.school == school["id"])
-        & (ModerationLog.created_at >= _school_year_start(today_uk()))
-    )
+    done = await _ROLLED_OVER_SINCE.run(school["id"], _school_year_start(today_uk()))
     return {
         "school": school,
         "changes": changes,
@@ -236,21 +275,11 @@ async def _log(
 async def leavers(actor: CurrentUser, school_id: int | None) -> dict[str, Any]:
     """The school's leavers: who may be handed over to the cluster's high school (None if it
     has none: nobody may), who is due for erasure."""
-    school = await _school(actor, school_id)
-    rows = (
-        await User.select(
-            User.id,
-            User.username,
-            User.first_name,
-            User.last_name,
-            User.year_group,
-            User.left_on,
-            User.erase_after,
-        )
-        .where((User.school == school["id"]) & User.left_on.is_not_null())
-        .order_by(User.erase_after)
-        .order_by(User.last_name)
-    )
+    return await _leavers(actor, await _school(actor, school_id))
+
+
+async def _leavers(actor: CurrentUser, school: dict[str, Any]) -> dict[str, Any]:
+    rows = await _LEAVERS.run(school["id"])
     today = today_uk()
     high = await high_school_of(actor.cluster_id)
     can_hand_over = high is not None and school["phase"] in ("junior", "primary")

@@ -41,8 +41,7 @@ class RolloverController(Controller):
             "schools": await schools_in(user.cluster_id) if user.is_admin else []
         }
         if school_id is not None:
-            context["preview"] = await rollover.rollover_preview(user, school_id)
-            context["leavers"] = await rollover.leavers(user, school_id)
+            context["preview"], context["leavers"] = await rollover.rollover_page(user, school_id)
         context["school_id"] = school_id
         return Template("accounts/rollover.html", context=context)
 

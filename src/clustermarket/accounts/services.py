@@ -14,6 +14,7 @@ from clustermarket.accounts.passwords import (
     verify_password,
 )
 from clustermarket.accounts.tables import Role, User
+from clustermarket.frozen import Prepared
 from clustermarket.moderation.log import log_action
 from clustermarket.rows import MAX_ROW_ID
 from clustermarket.schools.services import all_schools
@@ -209,13 +210,22 @@ class LoginCard:
     school_name: str
 
 
+# Built once (`frozen.Prepared`): the staff pages that act on a school ask it on every view.
+_SCHOOL_OF_CLUSTER = Prepared(
+    lambda school_id, cluster_id: (
+        School.select(School.id, School.name, School.slug, School.phase)
+        .where((School.id == school_id) & (School.cluster == cluster_id))
+        .first()
+    )
+)
+
+
 async def school_for_staff(actor: CurrentUser, school_id: int) -> dict[str, Any]:
     """Teachers act on their own school only; admins on any of their cluster (issue 15:
     another cluster's school is NotFound, like a missing one)."""
     if not actor.is_admin and actor.school_id != school_id:
         raise NotFound()
-    ours = (School.id == school_id) & (School.cluster == actor.cluster_id)
-    school = await School.select(School.id, School.name).where(ours).first()
+    school = await _SCHOOL_OF_CLUSTER.run(school_id, actor.cluster_id)
     if school is None:
         raise NotFound()
     return school

@@ -326,14 +326,11 @@ async def market_day_page(cluster_id: int, number: int) -> Page:
 
 async def team_for_worker_here(user: CurrentUser, team_id: int) -> dict[str, Any] | None:
     """`team_for_worker`, within the user's cluster: its members and its school's teachers are
-    of it already; an admin only of their own cluster's teams (another's is "not found")."""
+    of it already; an admin only of their own cluster's teams (another's is "not found").
+    `team_for_worker` looks the team up among the user's cluster's teams already, so only an
+    admin without a cluster (the nightly job's stand-in) is refused here: no second query."""
     team = await team_for_worker(user, team_id)
-    here = team_in_cluster(user.cluster_id or 0)
-    if (
-        team is not None
-        and user.is_admin
-        and not await Team.exists().where((Team.id == team_id) & here)
-    ):
+    if team is not None and user.is_admin and user.cluster_id is None:
         return None
     return team
 

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.frozen import Prepared
 from clustermarket.market.services import fits_database
 from clustermarket.reports.periods import (
     PRESETS,
@@ -49,6 +50,14 @@ def _report(user: CurrentUser, slug: str) -> Report:
     return reports[slug]
 
 
+# Built once (`frozen.Prepared`): every report's page asks it.
+_SCHOOL_OF_CLUSTER = Prepared(
+    lambda school_id, cluster_id: School.exists().where(
+        (School.id == school_id) & (School.cluster == cluster_id)
+    )
+)
+
+
 async def _school(user: CurrentUser, school: int | None, cluster_id: int) -> int | None:
     """Teachers always see their own school; the admin may pick one of the cluster's, or all."""
     school_id = school if user.is_admin else user.school_id
@@ -56,9 +65,7 @@ async def _school(user: CurrentUser, school: int | None, cluster_id: int) -> int
         raise NotFound()
     if school_id is not None and not fits_database(school_id):
         raise NotFound()
-    if school_id is not None and not await School.exists().where(
-        (School.id == school_id) & (School.cluster == cluster_id)
-    ):
+    if school_id is not None and not await _SCHOOL_OF_CLUSTER.run(school_id, cluster_id):
         raise NotFound()
     return school_id
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
 
+from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay
 
 # UK school terms as the reports count them, in one place (month, day) to (month, day), both
@@ -100,14 +101,27 @@ def _of_cluster(cluster_id: int | None) -> Any:
     return MarketDay.cluster == cluster_id if cluster_id is not None else MarketDay.id > 0
 
 
+@cache
+def _market_day(of_cluster: bool, latest: bool) -> Prepared:
+    """The latest market day on or before a date, or the first one (of a cluster, or of any),
+    built once for each (`frozen.Prepared`): a report's and a team's market page ask it."""
+
+    def build(today: Any, cluster_id: Any) -> Any:
+        days = MarketDay.select(MarketDay.date).where(
+            _of_cluster(cluster_id if of_cluster else None)
+        )
+        if latest:
+            days = days.where(MarketDay.date <= today)
+        return days.order_by(MarketDay.date, ascending=not latest).first()
+
+    return Prepared(build)
+
+
 async def latest_market(today: dt.date, cluster_id: int | None = None) -> Period:
     """The latest market day that has come (today's counts); before the first, the next one."""
-    days = MarketDay.select(MarketDay.date).where(_of_cluster(cluster_id))
-    day = (
-        await days.where(MarketDay.date <= today).order_by(MarketDay.date, ascending=False).first()
-    ) or await MarketDay.select(MarketDay.date).where(_of_cluster(cluster_id)).order_by(
-        MarketDay.date
-    ).first()
+    of_cluster = cluster_id is not None
+    came = await _market_day(of_cluster, True).run(today, cluster_id)
+    day = came or await _market_day(of_cluster, False).run(today, cluster_id)
     if day is None:
         return Period("market", today, today, "No market day yet")
     return Period("market", day["date"], day["date"], "Market day")
