@@ -1,7 +1,8 @@
 """The dearest signed-in pages do their fixed work once (issue 17, target 3: every page that
 is not public ≤ 3 ms of server CPU). Found by `bench/signed_in.py --crawl` on 2026-11-27: an
 edit form ran the word filter over its saved text on every view (a third of the page), and a
-team's market page built its three selects anew on every view."""
+team's market page built its three selects anew on every view. A second view also compiles no
+raw select again (`frozen.raw`): the session's user, a list's photos and tallies."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from glin_profanity import Filter
+from piccolo.query.methods.raw import Raw
 from piccolo.query.methods.select import Select
 
 from clustermarket.demo import load_demo_data
@@ -78,18 +80,24 @@ async def _demo_path(page: str) -> str:
     from clustermarket.calendar.tables import Event
     from clustermarket.coop.tables import Ballot
     from clustermarket.market.services import next_market_day
-    from clustermarket.market.tables import Stall
+    from clustermarket.market.tables import Expense, Stall
     from clustermarket.projects.tables import Project
-    from clustermarket.sharing.tables import PitchRound
+    from clustermarket.schools.tables import School
+    from clustermarket.sharing.tables import PitchEntry, PitchRound
     from tests.conftest import seeded_cluster
 
-    team = await Team.select(Team.id).where(Team.slug == "aylsham-makers").first()
+    team = await Team.select(Team.id, Team.school).where(Team.slug == "aylsham-makers").first()
     event = await Event.select(Event.id).order_by(Event.id).first()
     pitch_round = await PitchRound.select(PitchRound.id).order_by(PitchRound.id).first()
     stall = await Stall.select(Stall.id).where(Stall.team == team["id"]).first()
     day = await next_market_day(await seeded_cluster())
     project = await Project.select(Project.id).where(Project.is_public == True).first()  # noqa: E712
     ballots = await Ballot.select(Ballot.id).order_by(Ballot.closes_at, ascending=False)
+    own = Project.team == team["id"]
+    team_project = await Project.select(Project.id).where(own).order_by(Project.id).first()
+    expense = await Expense.select(Expense.id).where(Expense.team == team["id"]).first()
+    entry = await PitchEntry.select(PitchEntry.id).order_by(PitchEntry.id).first()
+    school = await School.select(School.slug).where(School.id == team["school"]).first()
     return page.format(
         team=team["id"],
         event=event["id"],
@@ -99,6 +107,10 @@ async def _demo_path(page: str) -> str:
         project=project["id"],
         open_ballot=ballots[0]["id"],  # the demo's two: one open, one closed with its result
         closed_ballot=ballots[-1]["id"],
+        team_project=team_project["id"],  # the team's own: its members edit it
+        expense=expense["id"],
+        entry=entry["id"],
+        school=school["slug"],
     )
 
 
@@ -123,6 +135,9 @@ async def _demo_path(page: str) -> str:
         "/coop",  # signed in: the ballots and the member's votes
         "/coop/votes/{open_ballot}",  # the ballot, its options, the member's vote
         "/coop/votes/{closed_ballot}",  # and its result: the counts, who could vote
+        "/notifications",  # the latest fifty; those without a link marked read
+        "/projects/{team_project}/edit",  # the project, its photos and tallies, read once
+        "/pitch/entries/{entry}",  # the entry's photos, its feedback
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -134,6 +149,10 @@ async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) 
     [
         "/transition",  # the High's teams, Year 6, who follows what
         "/forum",  # as the pupil's, with the threads waiting for a teacher
+        "/teams/{team}/workspace",  # and the pupils and teachers who may be added
+        "/teams/{team}/market/expenses/{expense}",  # the cost to correct
+        "/pitch/entries/{entry}",
+        "/projects/{team_project}/edit",
     ],
 )
 async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -146,6 +165,10 @@ async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page
         "/admin/coop/ballots",  # the ballots and the ideas not yet put to the members
         "/admin/coop",  # the community groups
         "/forum",
+        "/teams/{team}/workspace",
+        "/notifications",  # with the count waiting for moderation
+        "/schools/{school}",  # signed in: the school and its teams, not the cached page
+        "/projects/{team_project}/edit",
     ],
 )
 async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -158,8 +181,12 @@ async def _second_view_builds_nothing(client, monkeypatch, account, page) -> Non
     path = await _demo_path(page)
     first = await client.get(path)
     assert first.status_code == 200, first.text
-    with counted(monkeypatch, Select, "default_querystrings") as built:
+    with (
+        counted(monkeypatch, Select, "default_querystrings") as built,
+        counted(monkeypatch, Raw, "default_querystrings") as compiled,
+    ):
         again = await client.get(path)
     assert again.status_code == 200
     assert _tokens_out(again.text) == _tokens_out(first.text)  # the same rows shown
     assert built == [], f"{len(built)} selects built again on a second view of {path}"
+    assert compiled == [], f"{len(compiled)} raw selects compiled again on a view of {path}"

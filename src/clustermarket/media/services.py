@@ -13,6 +13,7 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import User
+from clustermarket.frozen import raw
 from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
 from clustermarket.rows import group_rows, of_owners
@@ -150,7 +151,7 @@ async def photos_for(
         f"SELECT {_PHOTO_COLUMNS} FROM photo WHERE owner_type = {{}} AND {flag} = {{}}"
         " AND owner_id IN (" + ", ".join(["{}"] * len(owner_ids)) + ") ORDER BY id"
     )
-    rows = await Photo.raw(sql, owner_type, True, *owner_ids)
+    rows = await raw(Photo, sql, owner_type, True, *owner_ids)
     return group_rows(rows, "owner_id")
 
 
