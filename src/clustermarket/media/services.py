@@ -169,8 +169,19 @@ async def photos_of(
         f"SELECT owner_type, {_PHOTO_COLUMNS} FROM photo"
         f" WHERE {flag} = {{}} AND ({owned}) ORDER BY id"
     )
-    by_type = group_rows(await Photo.raw(sql, True, *arguments), "owner_type")
+    by_type = group_rows(await raw(Photo, sql, True, *arguments), "owner_type")
     return {owner: group_rows(rows, "owner_id") for owner, rows in by_type.items()}
+
+
+async def with_working_photos(items: dict[str, list[dict[str, Any]]]) -> None:
+    """Each item (rows by owner type) gets its working (draft) photos as `photos`: one query
+    for all the types (a team's workspace: its products and projects)."""
+    photos = await photos_of(
+        {kind: [r["id"] for r in rows] for kind, rows in items.items()}, published=False
+    )
+    for kind, rows in items.items():
+        for row in rows:
+            row["photos"] = photos.get(kind, {}).get(row["id"], [])
 
 
 async def photo_by_file(name: str, cluster_id: int) -> dict[str, Any] | None:
