@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo.query.base import FrozenQuery, Query
+from piccolo.query.methods.raw import Raw
 from piccolo.query.proxy import Proxy
 from piccolo.querystring import QueryString
 
@@ -88,6 +89,20 @@ def with_values(template: str, values: tuple[Any, ...], engine_type: str) -> Que
     """A raw statement (Piccolo's `{}` placeholders) with its values written in, its SQL
     made once for each template and values asked for again (a page of a list, a range)."""
     return as_written(*_written_sql(template, values, engine_type))
+
+
+@lru_cache(maxsize=256)
+def _compiled_raw(template: str, arity: int, engine_type: str) -> str:
+    return QueryString(template, *([None] * arity)).compile_string(engine_type)[0]
+
+
+def raw(table: Any, template: str, *values: Any) -> Raw:
+    """`table.raw(template, *values)` with its SQL compiled once for each template and number
+    of values (an `IN (...)` list of each length): the pages that run a raw select on every
+    view (the session's user, a list's photos) no longer parse and number its placeholders
+    each time (about 0.05 ms a statement). The values are sent as parameters, as before."""
+    sql = _compiled_raw(template, len(values), table._meta.db.engine_type)
+    return Raw(table, frozen_querystrings=[as_written(sql, list(values))])
 
 
 def freeze_with_values(query: Query) -> FrozenQuery:

@@ -1,7 +1,8 @@
 """The dearest signed-in pages do their fixed work once (issue 17, target 3: every page that
 is not public ≤ 3 ms of server CPU). Found by `bench/signed_in.py --crawl` on 2026-11-27: an
 edit form ran the word filter over its saved text on every view (a third of the page), and a
-team's market page built its three selects anew on every view."""
+team's market page built its three selects anew on every view. A second view also compiles no
+raw select again (`frozen.raw`): the session's user, a list's photos and tallies."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from glin_profanity import Filter
+from piccolo.query.methods.raw import Raw
 from piccolo.query.methods.select import Select
 
 from clustermarket.demo import load_demo_data
@@ -79,12 +81,13 @@ async def _demo_path(page: str) -> str:
     from clustermarket.calendar.tables import Event
     from clustermarket.coop.tables import Ballot
     from clustermarket.market.services import next_market_day
-    from clustermarket.market.tables import Stall
+    from clustermarket.market.tables import Expense, Stall
     from clustermarket.projects.tables import Project
-    from clustermarket.sharing.tables import PitchRound
+    from clustermarket.schools.tables import School
+    from clustermarket.sharing.tables import PitchEntry, PitchRound
     from tests.conftest import seeded_cluster
 
-    team = await Team.select(Team.id).where(Team.slug == "aylsham-makers").first()
+    team = await Team.select(Team.id, Team.school).where(Team.slug == "aylsham-makers").first()
     event = await Event.select(Event.id).order_by(Event.id).first()
     pitch_round = await PitchRound.select(PitchRound.id).order_by(PitchRound.id).first()
     stall = await Stall.select(Stall.id).where(Stall.team == team["id"]).first()
@@ -98,6 +101,11 @@ async def _demo_path(page: str) -> str:
         .order_by(SchoolClass.id)
         .first()
     )
+    own = Project.team == team["id"]
+    team_project = await Project.select(Project.id).where(own).order_by(Project.id).first()
+    expense = await Expense.select(Expense.id).where(Expense.team == team["id"]).first()
+    entry = await PitchEntry.select(PitchEntry.id).order_by(PitchEntry.id).first()
+    school = await School.select(School.slug).where(School.id == team["school"]).first()
     return page.format(
         school=teacher["school"],
         school_class=school_class["id"],
@@ -109,6 +117,10 @@ async def _demo_path(page: str) -> str:
         project=project["id"],
         open_ballot=ballots[0]["id"],  # the demo's two: one open, one closed with its result
         closed_ballot=ballots[-1]["id"],
+        team_project=team_project["id"],  # the team's own: its members edit it
+        expense=expense["id"],
+        entry=entry["id"],
+        school_slug=school["slug"],
     )
 
 
@@ -134,6 +146,9 @@ async def _demo_path(page: str) -> str:
         "/coop/votes/{open_ballot}",  # the ballot, its options, the member's vote
         "/coop/votes/{closed_ballot}",  # and its result: the counts, who could vote
         "/teams/{team}/market?range=market",  # and the latest market day
+        "/notifications",  # the latest fifty; those without a link marked read
+        "/projects/{team_project}/edit",  # the project, its photos and tallies, read once
+        "/pitch/entries/{entry}",  # the entry's photos, its feedback
     ],
 )
 async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -152,6 +167,10 @@ async def test_a_pupils_page_builds_its_selects_once(client, monkeypatch, page) 
         "/reports?report=products&range=market",  # the school of the cluster, the latest day
         "/reports?report=schools&range=year",  # the school of the cluster alone
         "/reports?report=teams&range=market",
+        "/teams/{team}/workspace",  # and the pupils and teachers who may be added
+        "/teams/{team}/market/expenses/{expense}",  # the cost to correct
+        "/pitch/entries/{entry}",
+        "/projects/{team_project}/edit",
     ],
 )
 async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -167,6 +186,11 @@ async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page
         "/teams/{team}/market",  # the team is of the admin's cluster
         "/classes/rollover?school={school}",  # the school chosen is of the admin's cluster
         "/reports?report=cluster&range=market",  # the latest market day of the cluster
+        "/teams/{team}/workspace",
+        "/notifications",  # with the count waiting for moderation
+        "/admin/market-days/{day}",  # the day, its stalls and the cluster's enterprise teams
+        "/schools/{school_slug}",  # signed in: the school and its teams, not the cached page
+        "/projects/{team_project}/edit",
     ],
 )
 async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:
@@ -179,8 +203,12 @@ async def _second_view_builds_nothing(client, monkeypatch, account, page) -> Non
     path = await _demo_path(page)
     first = await client.get(path)
     assert first.status_code == 200, first.text
-    with counted(monkeypatch, Select, "default_querystrings") as built:
+    with (
+        counted(monkeypatch, Select, "default_querystrings") as built,
+        counted(monkeypatch, Raw, "default_querystrings") as compiled,
+    ):
         again = await client.get(path)
     assert again.status_code == 200
     assert _tokens_out(again.text) == _tokens_out(first.text)  # the same rows shown
     assert built == [], f"{len(built)} selects built again on a second view of {path}"
+    assert compiled == [], f"{len(compiled)} raw selects compiled again on a view of {path}"

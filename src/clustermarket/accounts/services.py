@@ -14,7 +14,7 @@ from clustermarket.accounts.passwords import (
     verify_password,
 )
 from clustermarket.accounts.tables import Role, User
-from clustermarket.frozen import Prepared
+from clustermarket.frozen import Prepared, raw
 from clustermarket.moderation.log import log_action
 from clustermarket.rows import MAX_ROW_ID
 from clustermarket.schools.services import all_schools
@@ -116,7 +116,7 @@ _SESSION_USER_SQL = (
 
 async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
     """The user a session belongs to, if the account is still active and the session current."""
-    rows = await User.raw(_SESSION_USER_SQL, user_id) if 0 < user_id <= MAX_ROW_ID else []
+    rows = await raw(User, _SESSION_USER_SQL, user_id) if 0 < user_id <= MAX_ROW_ID else []
     row = rows[0] if rows else None
     if row is None or not row["active"] or row["session_epoch"] != epoch:
         return None
@@ -260,13 +260,19 @@ async def pupil_for_staff(actor: CurrentUser, pupil_id: int) -> dict[str, Any]:
     return row
 
 
-async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
-    return (
-        await User.select(*_PUPIL_COLUMNS)
+# Built once (`frozen.Prepared`): the pupils' list reads it on every view.
+_PUPILS_OF_SCHOOL = Prepared(
+    lambda school_id: (
+        User.select(*_PUPIL_COLUMNS)
         .where((User.school == school_id) & (User.role == Role.pupil))
         .order_by(User.last_name)
         .order_by(User.first_name)
     )
+)
+
+
+async def pupils_of_school(school_id: int) -> list[dict[str, Any]]:
+    return await _PUPILS_OF_SCHOOL.run(school_id)
 
 
 async def _log_account(actor: CurrentUser, action: str, account: dict[str, Any]) -> None:

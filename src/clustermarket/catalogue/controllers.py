@@ -17,7 +17,11 @@ from clustermarket.catalogue.services import ProductInput
 from clustermarket.media.controllers import photo_form
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PRODUCT
-from clustermarket.moderation.services import after_edit, check_text, content_for_worker
+from clustermarket.moderation.services import (
+    after_edit,
+    content_for_worker,
+    problems_on_page,
+)
 from clustermarket.schools.services import all_schools, school_by_slug
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
@@ -88,7 +92,7 @@ async def _edit_page(
     status_code: int = 200,
 ) -> Template:
     product, team = await content_for_worker(request.user, PRODUCT, product_id)
-    photos = await photos_for("product", [product_id], published=False)
+    photos = (await photos_for("product", [product_id], published=False)).get(product_id, [])
     return Template(
         "catalogue/edit.html",
         status_code=status_code,
@@ -97,8 +101,8 @@ async def _edit_page(
             "product": product,
             "form": form or _product_input(product),
             "errors": errors or {},
-            "photos": photos.get(product_id, []),
-            "word_problems": await check_text(PRODUCT, product_id),
+            "photos": photos,
+            "word_problems": problems_on_page(PRODUCT, product, photos),
             "kind": "product",
             "photo_form": photo_form(request, "product", product_id),
         },

@@ -88,11 +88,9 @@ _TEAM_PRODUCTS = Prepared(
 
 
 async def team_products(team_id: int) -> list[dict[str, Any]]:
-    rows = await _TEAM_PRODUCTS.run(team_id)
-    photos = await photos_for("product", [r["id"] for r in rows], published=False)
-    for row in rows:
-        row["photos"] = photos.get(row["id"], [])
-    return rows
+    """The team's products, without their photos (the workspace reads the photos of its
+    products and projects in one query: `media.services.with_working_photos`)."""
+    return await _TEAM_PRODUCTS.run(team_id)
 
 
 # ----------------------------------------------------------------------------- public

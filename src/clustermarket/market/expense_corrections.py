@@ -6,11 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound
+from clustermarket.frozen import Prepared
 from clustermarket.market.finances import MAX_EXPENSE_PENCE
 from clustermarket.market.services import MarketError, fits_database, team_for_worker_here
 from clustermarket.market.tables import Expense
 from clustermarket.moderation.log import log_action
 from clustermarket.money import format_pence
+
+_EXPENSE = Prepared(  # built once: the correction form reads it on every view
+    lambda expense_id, team_id: (
+        Expense.select(
+            Expense.id, Expense.team, Expense.kind, Expense.description, Expense.amount_pence
+        )
+        .where((Expense.id == expense_id) & (Expense.team == team_id))
+        .first()
+    )
+)
 
 
 async def expense_for_teacher(user: CurrentUser, team_id: int, expense_id: int) -> dict[str, Any]:
@@ -18,13 +29,7 @@ async def expense_for_teacher(user: CurrentUser, team_id: int, expense_id: int) 
     if not (user.is_teacher or user.is_admin) or not fits_database(expense_id):
         raise NotFound()
     team = await team_for_worker_here(user, team_id)  # the user's cluster's team only
-    expense = (
-        await Expense.select(
-            Expense.id, Expense.team, Expense.kind, Expense.description, Expense.amount_pence
-        )
-        .where((Expense.id == expense_id) & (Expense.team == team_id))
-        .first()
-    )
+    expense = await _EXPENSE.run(expense_id, team_id)
     if team is None or expense is None:
         raise NotFound()
     return {**expense, "team_name": team["name"], "school": team["school"]}

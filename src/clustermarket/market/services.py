@@ -221,12 +221,18 @@ async def stalls_of_day(day_id: int) -> list[dict[str, Any]]:
     return await _STALLS_OF_DAY.run(day_id)
 
 
-async def enterprise_teams(cluster_id: int) -> list[dict[str, Any]]:
-    return (
-        await Team.select(Team.id, Team.name, Team.school.name.as_alias("school_name"))
+# Built once (`frozen.Prepared`): the admin's market-day page lists them on every view.
+_ENTERPRISE_TEAMS = Prepared(
+    lambda cluster_id: (
+        Team.select(Team.id, Team.name, Team.school.name.as_alias("school_name"))
         .where((Team.kind == TeamKind.enterprise) & team_in_cluster(cluster_id))
         .order_by(Team.name)
     )
+)
+
+
+async def enterprise_teams(cluster_id: int) -> list[dict[str, Any]]:
+    return await _ENTERPRISE_TEAMS.run(cluster_id)
 
 
 ITEMS_PER_PAGE = 60

@@ -13,6 +13,7 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import User
+from clustermarket.frozen import raw
 from clustermarket.media.images import clean_upload
 from clustermarket.media.tables import Photo
 from clustermarket.rows import group_rows, of_owners
@@ -150,7 +151,7 @@ async def photos_for(
         f"SELECT {_PHOTO_COLUMNS} FROM photo WHERE owner_type = {{}} AND {flag} = {{}}"
         " AND owner_id IN (" + ", ".join(["{}"] * len(owner_ids)) + ") ORDER BY id"
     )
-    rows = await Photo.raw(sql, owner_type, True, *owner_ids)
+    rows = await raw(Photo, sql, owner_type, True, *owner_ids)
     return group_rows(rows, "owner_id")
 
 
@@ -168,8 +169,19 @@ async def photos_of(
         f"SELECT owner_type, {_PHOTO_COLUMNS} FROM photo"
         f" WHERE {flag} = {{}} AND ({owned}) ORDER BY id"
     )
-    by_type = group_rows(await Photo.raw(sql, True, *arguments), "owner_type")
+    by_type = group_rows(await raw(Photo, sql, True, *arguments), "owner_type")
     return {owner: group_rows(rows, "owner_id") for owner, rows in by_type.items()}
+
+
+async def with_working_photos(items: dict[str, list[dict[str, Any]]]) -> None:
+    """Each item (rows by owner type) gets its working (draft) photos as `photos`: one query
+    for all the types (a team's workspace: its products and projects)."""
+    photos = await photos_of(
+        {kind: [r["id"] for r in rows] for kind, rows in items.items()}, published=False
+    )
+    for kind, rows in items.items():
+        for row in rows:
+            row["photos"] = photos.get(kind, {}).get(row["id"], [])
 
 
 async def photo_by_file(name: str, cluster_id: int) -> dict[str, Any] | None:

@@ -76,18 +76,25 @@ async def _load_for_moderator(
 
 
 async def _text_of(kind: ContentKind, row: dict[str, Any]) -> dict[str, str]:
+    if not kind.editable:
+        return _fields_of(kind, row, [], [])
+    photos = await photos_for(kind.name, [row["id"]], published=False)
+    tallies = await tallies_for([row["id"]], published=False) if kind is PROJECT else {}
+    return _fields_of(kind, row, photos.get(row["id"], []), tallies.get(row["id"], []))
+
+
+def _fields_of(
+    kind: ContentKind, row: dict[str, Any], photos: list[dict[str, Any]], tallies: list[Any]
+) -> dict[str, str]:
+    """The texts the word filter reads: the item's, its working photos' descriptions and (a
+    project's) its working tallies' words."""
     fields = {
         field: str(row[column._meta.name] or "") for field, column in kind.checked_text.items()
     }
-    if not kind.editable:
-        return fields
-    photos = await photos_for(kind.name, [row["id"]], published=False)
-    fields["photo descriptions"] = " ".join(p["alt_text"] for p in photos.get(row["id"], []))
+    if kind.editable:
+        fields["photo descriptions"] = " ".join(p["alt_text"] for p in photos)
     if kind is PROJECT:
-        tallies = await tallies_for([row["id"]], published=False)
-        fields["impact tallies"] = " ".join(
-            f"{t['unit']} {t['label']}" for t in tallies.get(row["id"], [])
-        )
+        fields["impact tallies"] = " ".join(f"{t['unit']} {t['label']}" for t in tallies)
     return fields
 
 
@@ -112,9 +119,16 @@ async def after_edit(actor: CurrentUser, kind: ContentKind, content_id: int) -> 
         await _update(kind, content_id, {kind.status: ContentStatus.draft})
 
 
-async def check_text(kind: ContentKind, content_id: int) -> list[str]:
-    """What the word filter asks the pupils to change before this can be sent."""
-    return problems_in(await _text_of(kind, await _load(kind, content_id)))
+def problems_on_page(
+    kind: ContentKind,
+    row: dict[str, Any],
+    photos: list[dict[str, Any]],
+    tallies: list[dict[str, Any]] | None = None,
+) -> list[str]:
+    """What the word filter asks the pupils to change before this can be sent, for an edit
+    page that has read the item (`content_for_worker`'s row) and its working photos and
+    tallies already: the same texts the submit checks (`_text_of`), not read twice."""
+    return problems_in(_fields_of(kind, row, photos, tallies or []))
 
 
 async def _publish(kind: ContentKind, row: dict[str, Any], release_held: bool) -> None:

@@ -99,9 +99,12 @@ class BasketController(Controller):
         status: int = 200,
         check: shop.QuantityCheck | None = None,
         number: int = 1,
+        day: dict[str, Any] | None = None,
     ) -> Template:
-        """The market's shop (a page of it): the page, or to htmx its grid and basket bar."""
-        day = await market.market_day(day_id, current_cluster(request).id)  # or 404
+        """The market's shop (a page of it): the page, or to htmx its grid and basket bar.
+        `day`: the day, if the caller has read it already (the shop's page)."""
+        if day is None:
+            day = await market.market_day(day_id, current_cluster(request).id)  # or 404
         basket = _basket(request)
         page = await shop.shop_products(day_id, basket, number)
         products = page.items
@@ -131,11 +134,13 @@ class BasketController(Controller):
     ) -> Template:
         if _settings(request).stripe_enabled:
             await cancelling.expire_overdue_checkouts(_settings(request))
-        try:  # another cluster's day: 404 like one that is not there
-            await services.orderable_day(day_id, current_cluster(request).id)
+        # another cluster's day: 404 like one that is not there
+        day = await market.market_day(day_id, current_cluster(request).id)
+        try:
+            services.check_orderable(day)
         except OrderError as error:
-            return await self._choose(request, day_id, str(error), error.status_code)
-        return await self._choose(request, day_id, number=page_number(page))
+            return await self._choose(request, day_id, str(error), error.status_code, day=day)
+        return await self._choose(request, day_id, number=page_number(page), day=day)
 
     @post("/basket")
     async def fill(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:

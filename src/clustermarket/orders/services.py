@@ -66,9 +66,14 @@ async def orderable_day(day_id: int, cluster_id: int | None = None) -> dict[str,
         day = await market_day(day_id, cluster_id)
     elif not fits_database(day_id) or (day := await _ANY_DAY.run(day_id)) is None:
         raise NotFound()
+    check_orderable(day)
+    return day
+
+
+def check_orderable(day: dict[str, Any]) -> None:
+    """An OrderError if the public may no longer pre-order from this day (closed, or past)."""
     if day["status"] == MarketStatus.closed or day["date"] < today_uk():
         raise OrderError("This market day is over, so it takes no more pre-orders.")
-    return day
 
 
 def _on_sale(day_id: int, only: Iterable[int] | None = None) -> Combinable:

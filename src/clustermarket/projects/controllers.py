@@ -15,7 +15,11 @@ from clustermarket.accounts.services import NotFound
 from clustermarket.media.controllers import photo_form
 from clustermarket.media.services import photos_for
 from clustermarket.moderation.content import PROJECT
-from clustermarket.moderation.services import after_edit, check_text, content_for_worker
+from clustermarket.moderation.services import (
+    after_edit,
+    content_for_worker,
+    problems_on_page,
+)
 from clustermarket.projects import services
 from clustermarket.projects.services import ProjectInput, TallyError
 from clustermarket.projects.tallies import tallies_for
@@ -87,15 +91,17 @@ async def _edit_page(
     tally_form: TallyForm | None = None,
 ) -> Template:
     project, team = await content_for_worker(request.user, PROJECT, project_id)
+    photos = (await photos_for("project", [project_id], published=False)).get(project_id, [])
+    tallies = (await tallies_for([project_id], published=False)).get(project_id, [])
     context: dict[str, Any] = {
         "team": team,
         "project": project,
         "form": form or ProjectInput(project["title"], project["summary"], project["body"]),
         "errors": errors or {},
-        "photos": (await photos_for("project", [project_id], published=False)).get(project_id, []),
-        "tallies": (await tallies_for([project_id], published=False)).get(project_id, []),
+        "photos": photos,
+        "tallies": tallies,
         "tally_form": tally_form or TallyForm(),
-        "word_problems": await check_text(PROJECT, project_id),
+        "word_problems": problems_on_page(PROJECT, project, photos, tallies),
         "kind": "project",
         "photo_form": photo_form(request, "project", project_id),
     }

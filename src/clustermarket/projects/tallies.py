@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustermarket.frozen import Prepared
+from clustermarket.frozen import Prepared, raw
 from clustermarket.moderation.content import PROJECT
 from clustermarket.projects.tables import ImpactTally, Project
 from clustermarket.rows import group_rows
@@ -34,7 +34,7 @@ async def tallies_for(
         f"SELECT id, project, quantity, unit, label FROM impact_tally WHERE {flag} = {{}}"
         " AND project IN (" + ", ".join(["{}"] * len(project_ids)) + ") ORDER BY id"
     )
-    rows = await ImpactTally.raw(sql, True, *project_ids)
+    rows = await raw(ImpactTally, sql, True, *project_ids)
     return group_rows(rows, "project")
 
 

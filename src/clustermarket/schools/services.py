@@ -27,13 +27,20 @@ async def all_schools(cluster_id: int | None = None) -> list[dict[str, Any]]:
     return await School.select(*_COLUMNS).order_by(School.name)
 
 
-async def school_by_slug(slug: str, cluster_id: int | None = None) -> dict[str, Any] | None:
-    where = School.slug == slug
-    if cluster_id is not None:
-        where &= School.cluster == cluster_id
-    return (
-        await School.select(School.id, School.name, School.slug, School.phase).where(where).first()
+# Built once: a school's page and the lists filtered by school read it on every view.
+_SCHOOL_BY_SLUG = Prepared(
+    lambda slug, cluster_id: (
+        School.select(*_COLUMNS)
+        .where((School.slug == slug) & (School.cluster == cluster_id))
+        .first()
     )
+)
+
+
+async def school_by_slug(slug: str, cluster_id: int | None = None) -> dict[str, Any] | None:
+    if cluster_id is not None:
+        return await _SCHOOL_BY_SLUG.run(slug, cluster_id)
+    return await School.select(*_COLUMNS).where(School.slug == slug).first()
 
 
 async def school_ids_in_cluster(school_ids: list[int], cluster_id: int) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from clustermarket.frozen import Prepared, raw
 from clustermarket.moderation.content import KINDS
 from clustermarket.sharing.tables import Notification, PitchEntry
 from clustermarket.teams.tables import TeamMember
@@ -106,20 +107,33 @@ async def unread_count(user_id: int) -> int:
     )
 
 
-async def notifications_for(user_id: int, limit: int = 50) -> list[dict[str, Any]]:
-    return (
-        await Notification.select()
+# Built once (`frozen.Prepared`): the notifications page lists them on every view.
+_LATEST = Prepared(
+    lambda user_id: (
+        Notification.select()
         .where(Notification.user == user_id)
         .order_by(Notification.id, ascending=False)
-        .limit(limit)
+        .limit(50)
     )
+)
+
+
+async def notifications_for(user_id: int) -> list[dict[str, Any]]:
+    """The user's latest 50 notifications, newest first."""
+    return await _LATEST.run(user_id)
+
+
+# Written as SQL (the same on both engines) and compiled once (`frozen.raw`): the
+# notifications page marks those without a link read on every view.
+_MARK_READ = 'UPDATE notification SET "read" = {} WHERE "user" = {} AND "read" = {}'
+_MARK_READ_WITHOUT_LINK = _MARK_READ + " AND link = {}"
 
 
 async def mark_all_read(user_id: int, *, only_without_link: bool = False) -> None:
-    where = (Notification.user == user_id) & (Notification.read == False)
     if only_without_link:
-        where &= Notification.link == ""
-    await Notification.update({Notification.read: True}).where(where)
+        await raw(Notification, _MARK_READ_WITHOUT_LINK, True, user_id, False, "")
+    else:
+        await raw(Notification, _MARK_READ, True, user_id, False)
 
 
 async def open_notification(user_id: int, notification_id: int) -> str:

@@ -298,9 +298,12 @@ async def give_feedback(
     return await send_new(actor, FEEDBACK, values)
 
 
-async def feedback_on(actor: CurrentUser, entry: dict[str, Any]) -> list[dict[str, Any]]:
-    """The team (and its teachers) see all approved feedback; others see only their own."""
-    if await team_for_worker(actor, entry["team"]) is not None:
+async def feedback_on(
+    actor: CurrentUser, entry: dict[str, Any], *, is_team: bool
+) -> list[dict[str, Any]]:
+    """The team (and its teachers) see all approved feedback; others see only their own.
+    `is_team`: `team_for_worker(actor, entry["team"])` found the team (the page asks it)."""
+    if is_team:
         rows = await _PUBLIC_FEEDBACK.run(entry["id"])
     else:
         rows = await _OWN_FEEDBACK.run(entry["id"], actor.id)

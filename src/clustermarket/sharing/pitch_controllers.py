@@ -123,13 +123,14 @@ async def _entry_page(
 ) -> Template:
     entry = await pitch.entry_by_id(entry_id, user.cluster_id)
     round_row = await pitch.round_by_id(entry["round"], user.cluster_id)
+    is_team = await team_for_worker(user, entry["team"]) is not None
     return Template(
         "sharing/pitch_entry.html",
         context={
             "entry": entry,
             "round": round_row,
-            "is_team": await team_for_worker(user, entry["team"]) is not None,
-            "feedback": await pitch.feedback_on(user, entry),
+            "is_team": is_team,
+            "feedback": await pitch.feedback_on(user, entry, is_team=is_team),
             "fields": FIELDS["feedback"],  # the two boxes, with their sentence starters
             "form": form,
             "error": error,

@@ -12,9 +12,9 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from clustermarket.accounts.services import CurrentUser, NotFound, pupils_of_school
-from clustermarket.accounts.tables import Role, User
+from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.services import public_products, team_products
+from clustermarket.media.services import with_working_photos
 from clustermarket.projects.services import public_projects, team_projects
 from clustermarket.schools.services import all_schools
 from clustermarket.teams import services
@@ -97,15 +97,18 @@ class TeamWorkspaceController(Controller):
         team = await _worker_team(request, team_id)
         user: CurrentUser = request.user
         may_manage = user.is_admin or (user.is_teacher and user.school_id == team["school"])
+        products = await team_products(team_id) if team["kind"] == "enterprise" else []
+        projects = await team_projects(team_id)
+        await with_working_photos({"product": products, "project": projects})
         context: dict[str, Any] = {
             "team": team,
             "members": await services.team_members(team_id),
-            "products": await team_products(team_id) if team["kind"] == "enterprise" else [],
-            "projects": await team_projects(team_id),
+            "products": products,
+            "projects": projects,
             "may_manage": may_manage,
         }
         if may_manage:
-            context["candidates"] = await _candidates(team["school"])
+            context["candidates"] = await services.candidates(team["school"])
         return Template("teams/workspace.html", context=context)
 
     @post("/{team_id:int}/members", guards=[requires_staff])
@@ -133,17 +136,6 @@ class TeamWorkspaceController(Controller):
             raise ClientException(str(error)) from None
         flash(request, "Removed from the team.", "success")
         return Redirect(path=f"/teams/{team_id}/workspace#members")
-
-
-async def _candidates(school_id: int) -> list[dict[str, Any]]:
-    """Active pupils and teachers of the school, for the add-member list."""
-    pupils = [p for p in await pupils_of_school(school_id) if p["active"]]
-    teachers = (
-        await User.select(User.id, User.first_name, User.last_name)
-        .where((User.school == school_id) & (User.role == Role.teacher) & (User.active == True))
-        .order_by(User.last_name)
-    )
-    return [{**p, "kind": "pupil"} for p in pupils] + [{**t, "kind": "teacher"} for t in teachers]
 
 
 @get("/teams/{slug:str}", opt=PUBLIC_PAGE)

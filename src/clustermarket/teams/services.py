@@ -13,7 +13,8 @@ from piccolo.columns import ForeignKey
 from piccolo.columns.combination import Where
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.frozen import Prepared
+from clustermarket.accounts.tables import Role, User
+from clustermarket.frozen import Prepared, raw
 from clustermarket.schools.tables import School
 from clustermarket.teams.tables import MemberRole, Team, TeamMember
 from clustermarket.transactions import write_transaction
@@ -31,12 +32,17 @@ def team_in_cluster(cluster_id: int) -> Where:
     return Team.school.cluster == cluster_id
 
 
-async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
-    return (
-        await Team.select(Team.id, Team.name, Team.slug, Team.kind, Team.description)
+_PUBLIC_TEAMS_OF_SCHOOL = Prepared(  # built once: a school's page lists them on every view
+    lambda school_id: (
+        Team.select(Team.id, Team.name, Team.slug, Team.kind, Team.description)
         .where(Team.school == school_id)
         .order_by(Team.name)
     )
+)
+
+
+async def public_teams_of_school(school_id: int) -> list[dict[str, Any]]:
+    return await _PUBLIC_TEAMS_OF_SCHOOL.run(school_id)
 
 
 # Every dashboard reads it: written once as SQL (the same on both engines; Piccolo would
@@ -49,7 +55,7 @@ _TEAMS_OF_USER_SQL = (
 
 
 async def teams_of_user(user_id: int) -> list[dict[str, Any]]:
-    return await TeamMember.raw(_TEAMS_OF_USER_SQL, user_id)
+    return await raw(TeamMember, _TEAMS_OF_USER_SQL, user_id)
 
 
 def school_teams(school_id: Any) -> Any:
@@ -185,10 +191,31 @@ async def team_members(team_id: int) -> list[dict[str, Any]]:
     return await _MEMBERS.run(team_id)
 
 
+# Built once, one statement: the workspace's add-member list on every view of its managers.
+# Pupils first, then teachers ("pupil" sorts before "teacher"), each by name.
+_CANDIDATES = Prepared(
+    lambda school_id: (
+        User.select(User.id, User.first_name, User.last_name, User.role)
+        .where(
+            (User.school == school_id)
+            & User.role.is_in([Role.pupil, Role.teacher])
+            & (User.active == True)
+        )
+        .order_by(User.role)
+        .order_by(User.last_name)
+        .order_by(User.first_name)
+    )
+)
+
+
+async def candidates(school_id: int) -> list[dict[str, Any]]:
+    """Active pupils and teachers of the school, for the add-member list (`kind`: which)."""
+    rows = await _CANDIDATES.run(school_id)
+    return [{**row, "kind": "teacher" if row["role"] == Role.teacher else "pupil"} for row in rows]
+
+
 async def add_member(actor: CurrentUser, team: dict[str, Any], user_id: int, role: str) -> None:
     """Pupils join as leader or member; teachers of the school as supervisors."""
-    from clustermarket.accounts.tables import Role, User
-
     if not (actor.is_admin or (actor.is_teacher and actor.school_id == team["school"])):
         raise TeamError("Only a teacher of this school can change the team.")
     user = (
