@@ -76,3 +76,20 @@ async def test_a_teacher_approves_three_items_at_once_with_their_context(
     # The cluster sees what was approved.
     await isla.goto("/ideas")
     await expect(isla.get_by_role("link", name=f"Seed bombs ({size})")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+async def test_the_admin_pages_through_the_live_tab(open_page: OpenPage, size: str) -> None:
+    """The Live tab shows ten items a page, newest first, with the total and a pager that
+    fits a 360 px phone (the demo's cluster has more than ten live items)."""
+    admin = await open_page(size)
+    await sign_in(admin, "admin", "cluster-admin-demo")
+    await admin.goto("/moderation?tab=live")
+    await expect(admin.locator("article.mod-item")).to_have_count(10)
+    await expect(admin.locator(".result-count")).to_contain_text("1–10 shown, newest first")
+    await check_page(admin, f"live-tab-page-1-{size}")
+    await admin.get_by_role("link", name="Next →").click()
+    await expect(admin).to_have_url(re.compile(r"/moderation\?tab=live&page=2$"))
+    await expect(admin.locator(".result-count")).to_contain_text("11–")
+    await expect(admin.get_by_role("link", name="← Previous")).to_be_visible()
+    await check_page(admin, f"live-tab-page-2-{size}")
