@@ -40,7 +40,7 @@ from clustermarket.moderation.queue import (
     frozen_queue_query,
     queue_scope_key,
 )
-from clustermarket.web.pagination import Page, clamp
+from clustermarket.web.pagination import Page, clamp, page_of
 
 # Ten cards a page: each is an item to read, its photos and its forms; a teacher's class
 # sending work after a lesson is three pages, approved ten at a time ("Approve selected").
@@ -106,7 +106,7 @@ async def queue_page(
     way = "DESC" if newest_first else "ASC"
     order = f" ORDER BY at {way}, k {way}, id {way}"
 
-    async def page_of(at: int) -> list[Any]:
+    async def picked_at(at: int) -> list[Any]:
         """The page's (k, id, the tab's total) rows: the total counted in the same statement
         (a window over every row, which the ordering reads anyway)."""
         sql = (
@@ -116,22 +116,16 @@ async def queue_page(
         return await fetch_tuples(PROJECT.table, sql, values_written=True)
 
     number = max(1, number)
-    picked = await page_of(number)
+    picked = await picked_at(number)
     total = int(picked[0][2]) if picked else 0
     if not picked and number > 1:  # past the end: the last page (a count, then that page)
         count = f"SELECT COUNT(*) FROM ({items_sql}) AS q"
         [(total,)] = await fetch_tuples(PROJECT.table, count, values_written=True)
         if total:
             number = clamp(number, total, size)
-            picked = await page_of(number)
-    return Page(
-        items=await _items_of(actor, kinds, scope, picked),
-        total=total,
-        number=number,
-        size=size,
-        path=path,
-        params={k: str(v) for k, v in (params or {}).items() if v is not None},
-    )
+            picked = await picked_at(number)
+    items = await _items_of(actor, kinds, scope, picked)
+    return page_of(items, total, number, size, path, params)
 
 
 async def _items_of(

@@ -87,7 +87,7 @@ async def paginate(
         items = await rows(size, offset)
     else:
         items = await rows.limit(size).offset(offset)
-    return _page(items, total, number, size, path, params)
+    return page_of(items, total, number, size, path, params)
 
 
 async def paginate_frozen(
@@ -105,10 +105,10 @@ async def paginate_frozen(
     total = await count.run()
     number = clamp(number, total, size)
     items = await rows(size, (number - 1) * size).run() if total else []
-    return _page(items, total, number, size, path, params)
+    return page_of(items, total, number, size, path, params)
 
 
-def _page(
+def page_of(
     items: list[dict[str, Any]],
     total: int,
     number: int,
@@ -116,6 +116,7 @@ def _page(
     path: str,
     params: dict[str, Any] | None,
 ) -> Page:
+    """A page of `items` (already read) of `total`, its links keeping `params`."""
     return Page(
         items=items,
         total=total,
