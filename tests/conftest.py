@@ -115,6 +115,7 @@ TRIGGER_KEPT = {
     "sale_total",
     "stall_method_total",
     "moderation_log_count",
+    "queue_item_count",
     "idea_live_count",
     "order_school",
     "order_school_count",

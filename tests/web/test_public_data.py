@@ -40,3 +40,27 @@ async def test_a_hidden_product_leaves_a_signed_in_home_at_once(client) -> None:
     now_shown = _products_on((await client.get("/")).text)
     assert hidden not in now_shown
     assert now_shown  # the rest of the home page is still there
+
+
+async def test_the_queues_class_filter_and_waits_are_kept_until_a_write(client) -> None:
+    """The moderation queue's class filter and the admin's "how long items wait" table are
+    the same for every viewer of the school (the admin's cluster): a second view reads
+    neither again, and a class made on the classes page is in the filter at once."""
+    await load_demo_data()
+    await sign_in(client, "admin", "cluster-admin-demo")
+    with QueryCounter() as first:
+        page = await client.get("/moderation")
+    assert page.status_code == 200 and "How long items wait" in page.text
+    with QueryCounter() as again:
+        second = await client.get("/moderation")
+    assert second.status_code == 200 and "How long items wait" in second.text
+    assert again.count == first.count - 2, (first.count, again.count)
+
+    async with another_browser(client) as teacher:
+        await sign_in(teacher, "staylor", "teacher-demo-1")
+        made = await post_form(
+            teacher, "/classes", {"name": "Kestrels", "year_group": "8"}, follow_redirects=False
+        )
+        assert made.status_code in (302, 303), made.text
+        assert "Kestrels" in (await teacher.get("/moderation")).text
+    assert "Kestrels" in (await client.get("/moderation")).text

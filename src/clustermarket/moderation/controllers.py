@@ -26,6 +26,7 @@ from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.pagination import page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 TABS = {
@@ -77,7 +78,10 @@ async def queue(
     user: CurrentUser = request.user
     tab = tab if tab in TABS else "waiting"
     kind = kind if kind in KINDS else ""
-    classes = await class_choices(user)
+    # Kept between views while nothing is written (`public_data.kept`): each is the same
+    # for every viewer of its school (or the admin's cluster).
+    scope = (user.school_id, user.is_admin, user.cluster_id)
+    classes = await kept(request, ("moderation-classes", *scope), lambda: class_choices(user))
     chosen = int(class_id) if class_id.isdigit() else None
     chosen = chosen if any(c["id"] == chosen for c in classes) else None
     kinds = [KINDS[kind]] if kind else list(KINDS.values())
@@ -101,7 +105,10 @@ async def queue(
         "classes": classes,
     }
     if user.is_admin:
-        context["waits"] = await waits_by_school(current_cluster(request).id)
+        cluster_id = current_cluster(request).id
+        context["waits"] = await kept(
+            request, ("moderation-waits", cluster_id), lambda: waits_by_school(cluster_id)
+        )
     return Template("moderation/queue.html", context=context)
 
 

@@ -1,3 +1,7 @@
 from clustermarket.piccolo_apps import domain_app
 
-APP_CONFIG = domain_app("moderation", depends_on=("schools", "accounts"))
+# It counts the moderated tables of these apps (QueueItemCount): their tables come first.
+APP_CONFIG = domain_app(
+    "moderation",
+    depends_on=("schools", "accounts", "teams", "catalogue", "projects", "sharing", "forum"),
+)

@@ -46,44 +46,108 @@ from clustermarket.web.pagination import Page, clamp, page_of
 # sending work after a lesson is three pages, approved ten at a time ("Approve selected").
 QUEUE_PAGE_SIZE = 10
 
-# The SQL of a tab's items of every kind (kind's position, id, time), per kinds and scope.
+# The SQL of a tab's items of every kind (kind's position, id, time), per kinds and scope;
+# and of its total, per kinds and scope.
 _ITEMS_SQL: dict[tuple[Any, ...], str] = {}
+_TOTAL_SQL: dict[tuple[Any, ...], str] = {}
+_REACH = "/*reach*/0"  # in a branch's LIMIT: the page's offset and size, written in per view
 
 
 def _stamps(kind: ContentKind) -> str:
     """The SQL for an item's time: sent, else last changed (kinds edited after sending),
-    else made."""
+    else made. The same expression is indexed with the status (`<table>_queue_time`)."""
     names = ["submitted_at", "updated_at", "created_at"]
     columns = {column._meta.db_column_name for column in kind.table._meta.columns}
     return "COALESCE(" + ", ".join(name for name in names if name in columns) + ")"
 
 
-def _items_sql(actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]) -> str:
-    """Every item of the tab as (k: the kind's position in `kinds`, id, at), one UNION ALL
-    branch a kind, each branch the kind's own rules."""
-    key = (tuple(kind.name for kind in kinds), *scope)
+def _branches(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]
+) -> tuple[list[str], list[QueryString]]:
+    """Each kind's select of the tab's items (its own rules), and the SQL around it that
+    gives (k: the kind's position in `kinds`, id, at) with `{}` for that select."""
+    branches, selects = [], []
+    for position, kind in enumerate(kinds):
+        table = kind.table
+        columns = [
+            column
+            for column in table._meta.columns
+            if column._meta.db_column_name in ("id", "submitted_at", "updated_at", "created_at")
+        ]
+        selects.append(
+            table.select(*columns).where(_queue_where(actor, kind, scope, None)).querystrings[0]
+        )
+        branches.append(
+            f"SELECT {position} AS k, id, {_stamps(kind)} AS at FROM ({{}}) AS s{position}"
+        )
+    return branches, selects
+
+
+def _compiled(sql: str, selects: list[QueryString]) -> str:
+    engine_type = PROJECT.table._meta.db.engine_type
+    written = written_in(QueryString(sql, *selects), engine_type)
+    compiled, arguments = written.compile_string(engine_type)
+    if arguments:  # the tab's values are ids, statuses and flags: each has a spelling
+        raise TypeError(f"a moderation tab's value is not written into SQL: {arguments!r}")
+    return compiled
+
+
+def _items_sql(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...], way: str
+) -> str:
+    """The tab's first items of each kind, in the tab's order, as (k, id, at): one UNION ALL
+    branch a kind, each its kind's rules, ordered and cut in the branch (`_REACH`: the
+    page's offset and size) so that it reads its rows in order from the kind's index of
+    status and time (`<table>_queue_time`) and stops at the page, whatever the tab holds."""
+    key = (tuple(kind.name for kind in kinds), way, *scope)
     if key not in _ITEMS_SQL:
-        branches, selects = [], []
-        for position, kind in enumerate(kinds):
-            table = kind.table
-            columns = [
-                column
-                for column in table._meta.columns
-                if column._meta.db_column_name in ("id", "submitted_at", "updated_at", "created_at")
-            ]
-            selects.append(
-                table.select(*columns).where(_queue_where(actor, kind, scope, None)).querystrings[0]
-            )
-            branches.append(
-                f"SELECT {position} AS k, id, {_stamps(kind)} AS at FROM ({{}}) AS s{position}"
-            )
-        engine_type = PROJECT.table._meta.db.engine_type
-        union = QueryString(" UNION ALL ".join(branches), *selects)
-        sql, arguments = written_in(union, engine_type).compile_string(engine_type)
-        if arguments:  # the tab's values are ids, statuses and flags: each has a spelling
-            raise TypeError(f"a moderation tab's value is not written into SQL: {arguments!r}")
-        _ITEMS_SQL[key] = sql
+        branches, selects = _branches(actor, kinds, scope)
+        cut = [
+            f"SELECT * FROM ({branch} ORDER BY at {way}, id {way} LIMIT {_REACH}) AS b{k}"
+            for k, branch in enumerate(branches)
+        ]
+        _ITEMS_SQL[key] = _compiled(" UNION ALL ".join(cut), selects)
     return _ITEMS_SQL[key]
+
+
+def _total_sql(actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]) -> str:
+    """The SQL of the tab's true total. The admin's unfiltered tabs (every item of the
+    cluster: over 20,000 live at scale) sum the counts the triggers keep per kind, status
+    and owner (`QueueItemCount`): the cluster's teams', schools' and adults' rows. Every
+    other tab (a school's, a class's, the flagged) is a few hundred items at most: counted.
+    The kept counts file an item under its team or school, else its author, where the list
+    takes an item of the cluster's schools or of its accounts: the same items, as a pupil's
+    or teacher's school is in their account's cluster."""
+    key = (tuple(kind.name for kind in kinds), *scope)
+    if key not in _TOTAL_SQL:
+        statuses, flagged, class_id, _school, admin, cluster_id = scope
+        if admin and not flagged and class_id is None and cluster_id is not None:
+            names = ", ".join(f"'{kind.name}'" for kind in kinds)
+            listed = ", ".join(f"'{getattr(status, 'value', status)}'" for status in statuses)
+            schools = f"SELECT id FROM school WHERE cluster = {int(cluster_id)}"
+            _TOTAL_SQL[key] = (
+                "SELECT COALESCE(SUM(items), 0) FROM queue_item_count"
+                f" WHERE kind_key IN ({names}) AND status IN ({listed})"
+                f" AND (school_key IN ({schools})"
+                f" OR team_key IN (SELECT id FROM team WHERE school IN ({schools}))"
+                " OR author_key IN"
+                f" (SELECT id FROM app_user WHERE cluster = {int(cluster_id)}))"
+            )
+        else:
+            branches, selects = _branches(actor, kinds, scope)
+            union = " UNION ALL ".join(branches)
+            _TOTAL_SQL[key] = "SELECT COUNT(*) FROM (" + _compiled(union, selects) + ") AS c"
+    return _TOTAL_SQL[key]
+
+
+def page_sql(items_sql: str, total_sql: str, way: str, size: int, offset: int) -> str:
+    """The statement of a page: its (k, id, the tab's total) rows, the total in the same
+    statement."""
+    items = items_sql.replace(_REACH, str(offset + size))
+    return (
+        f"SELECT k, id, ({total_sql}) FROM ({items}) AS q"
+        f" ORDER BY at {way}, k {way}, id {way} LIMIT {size} OFFSET {offset}"
+    )
 
 
 async def queue_page(
@@ -102,25 +166,20 @@ async def queue_page(
     """Page `number` of the tab (its items as `queue.queue_items` gives them, dressed), with
     the tab's true total; a number past the end shows the last page."""
     scope = queue_scope_key(actor, statuses, flagged, class_id)
-    items_sql = _items_sql(actor, kinds, scope)
     way = "DESC" if newest_first else "ASC"
-    order = f" ORDER BY at {way}, k {way}, id {way}"
+    items_sql = _items_sql(actor, kinds, scope, way)
+    total_sql = _total_sql(actor, kinds, scope)
 
     async def picked_at(at: int) -> list[Any]:
-        """The page's (k, id, the tab's total) rows: the total counted in the same statement
-        (a window over every row, which the ordering reads anyway)."""
-        sql = (
-            f"SELECT k, id, COUNT(*) OVER () FROM ({items_sql}) AS q{order}"
-            f" LIMIT {size} OFFSET {(at - 1) * size}"
-        )
+        sql = page_sql(items_sql, total_sql, way, size, (at - 1) * size)
         return await fetch_tuples(PROJECT.table, sql, values_written=True)
 
     number = max(1, number)
     picked = await picked_at(number)
     total = int(picked[0][2]) if picked else 0
     if not picked and number > 1:  # past the end: the last page (a count, then that page)
-        count = f"SELECT COUNT(*) FROM ({items_sql}) AS q"
-        [(total,)] = await fetch_tuples(PROJECT.table, count, values_written=True)
+        [(total,)] = await fetch_tuples(PROJECT.table, total_sql, values_written=True)
+        total = int(total)
         if total:
             number = clamp(number, total, size)
             picked = await picked_at(number)

@@ -29,3 +29,19 @@ class ModerationLogCount(Table):
 
     school_key = Integer(unique=True)
     entries = Integer(default=0)
+
+
+class QueueItemCount(Table):
+    """How many items of each kind (`kind_key`) and status each owner has: a team's products
+    and projects (`team_key`), a school's ideas, comments, pitch feedback and forum posts
+    (`school_key`), an adult's items of neither (`author_key`); the other keys 0. Kept by
+    triggers on the six moderated tables (migration moderation_2026_11_27t22_30_00_000000),
+    so the admin's moderation tabs sum their cluster's few rows for their true total
+    instead of counting every item (`moderation/queue_page.py`). The five keys are unique."""
+
+    kind_key = Varchar(length=20)
+    status = Varchar(length=20)
+    school_key = Integer(default=0)
+    team_key = Integer(default=0)
+    author_key = Integer(default=0)
+    items = Integer(default=0)

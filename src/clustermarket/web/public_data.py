@@ -8,7 +8,10 @@ every page that is not public ≤ 3 ms of server CPU). The public part is the sa
 viewer of a cluster, so it is kept here under the same rule as a cached page: only while the
 content version it was read under is still the current one (any write anywhere retires it at
 once, in every process: `content_version.py`) and for at most `page_cache.MAX_AGE` seconds
-(times shown move on). What is kept is only ever what a signed-out visitor is shown.
+(times shown move on). What is kept is only ever what a signed-out visitor is shown, or
+what every viewer of its key may see: staff pages keep a school's (or the admin's
+cluster's) lists, keyed by that school or cluster (the moderation queue's class filter and
+its "how long items wait" table).
 
 Kept values are shared between requests: callers and templates read them, never change them.
 """
