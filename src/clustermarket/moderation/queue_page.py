@@ -25,15 +25,16 @@ when it was last changed, else when it was made (as the tab sorted them before).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.db_connections import fetch_tuples
-from clustermarket.frozen import as_written, written_in
+from clustermarket.frozen import written_in
 from clustermarket.moderation.content import PROJECT, ContentKind
+from clustermarket.moderation.items import columns_of
 from clustermarket.moderation.queue import (
     _queue_where,
     dressed,
@@ -190,22 +191,115 @@ async def queue_page(
 async def _items_of(
     actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...], picked: list[Any]
 ) -> list[dict[str, Any]]:
-    """The picked (k, id) items, dressed, in the page's order."""
+    """The picked (k, id) items, dressed, in the page's order: the rows of every kind on the
+    page in one statement (`_rows_sql`)."""
     ids: dict[int, list[int]] = {}
     for position, item_id, _total in picked:
         ids.setdefault(position, []).append(int(item_id))
-    found: dict[str, list[dict[str, Any]]] = {}
-    for position, of_kind in ids.items():
-        kind = kinds[position]
-        base = frozen_queue_query(actor, kind, scope).query
-        sql, arguments = base.querystrings[0].compile_string(base.engine_type)
-        listed = ", ".join(str(item_id) for item_id in of_kind)
-        page = Select(
-            table=kind.table,
-            frozen_querystrings=[
-                as_written(f"SELECT * FROM ({sql}) AS q WHERE q.id IN ({listed})", arguments)
-            ],
-        )
-        found[kind.name] = await page.run()
+    found = await _rows_of(actor, kinds, scope, ids)
     items = {(item["kind"], item["id"]): item for item in await dressed(actor, kinds, found)}
     return [items[(kinds[position].name, int(item_id))] for position, item_id, _ in picked]
+
+
+# Per tab (kinds and scope) and the kinds on a page: the SQL of their rows in one statement,
+# and for each kind where its values stand in a row and how SQLite's raw values become
+# Python's (see `_rows_sql`).
+_ROWS_SQL: dict[tuple[Any, ...], tuple[str, dict[int, tuple[Any, ...]]]] = {}
+_IDS = "/*ids{}*/0"
+
+
+def _rows_sql(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...], on_page: tuple[int, ...]
+) -> tuple[str, dict[int, tuple[Any, ...]]]:
+    """One UNION ALL branch per kind on the page: the kind's queue select (`queue`'s, its
+    values written in) kept to the page's ids, its columns under the names of every kind's
+    (NULL where a kind has none: no two kinds give one name different types). Five selects
+    a page became one (issue 17, target 3). SQLite gives a column its declared type's
+    conversion only from the first branch, so a kind's booleans and times that the first
+    kind does not have come raw (0/1, text) and are converted here, as its converters do."""
+    key = (tuple(kind.name for kind in kinds), *scope, on_page)
+    if key not in _ROWS_SQL:
+        engine_type = PROJECT.table._meta.db.engine_type
+        names: dict[str, Any] = {}
+        selects = []
+        for position in on_page:
+            base = frozen_queue_query(actor, kinds[position], scope).query
+            sql, arguments = base.querystrings[0].compile_string(engine_type)
+            if arguments:
+                raise TypeError(f"a moderation tab's value is not written into SQL: {arguments!r}")
+            columns = _output_columns(kinds[position])
+            names.update(columns)
+            selects.append((position, sql, columns))
+        order = list(names)
+        branches, layout = [], {}
+        for position, sql, columns in selects:
+            listed = ", ".join(
+                f'q{position}."{name}"' if name in columns else _null(name, names[name])
+                for name in order
+            )
+            branches.append(
+                f"SELECT {position} AS k, {listed} FROM ({sql}) AS q{position}"
+                f" WHERE q{position}.id IN ({_IDS.format(position)})"
+            )
+            layout[position] = tuple(
+                (
+                    name,
+                    order.index(name),
+                    _raw_to_python(column) if engine_type == "sqlite" else None,
+                )
+                for name, column in columns.items()
+            )
+        _ROWS_SQL[key] = (" UNION ALL ".join(branches), layout)
+    return _ROWS_SQL[key]
+
+
+def _null(name: str, column: Any) -> str:
+    """A kind's empty place for another's column: typed, as PostgreSQL pairs a UNION's
+    branches in turn (two untyped NULLs make text, which then meets another's integer)."""
+    return f'CAST(NULL AS {column.column_type}) AS "{name}"'
+
+
+def _output_columns(kind: ContentKind) -> dict[str, Any]:
+    """The output names of `kind`'s queue select, in order, with their columns."""
+    columns = {}
+    select = kind.table.select(*columns_of(kind, "queue"))
+    for column in select.columns_delegate.selected_columns:
+        name = getattr(column, "_alias", None) or column._meta.get_default_alias()
+        columns[name] = column
+    return columns
+
+
+def _raw_to_python(column: Any) -> Any:
+    """What SQLite's raw value of `column` becomes without its declared type's converter
+    (`sqlite_types`), or None: whole numbers and text come as they are."""
+    kind = type(column).__name__
+    if kind == "Boolean":
+        return lambda value: value == 1 if type(value) is int else value
+    if kind == "Timestamptz":
+        return lambda value: (
+            dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC) if type(value) is str else value
+        )
+    if kind == "Timestamp":
+        return lambda value: dt.datetime.fromisoformat(value) if type(value) is str else value
+    if kind == "Date":
+        return lambda value: dt.date.fromisoformat(value) if type(value) is str else value
+    return None
+
+
+async def _rows_of(
+    actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...], ids: dict[int, list[int]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The queue rows of the page's items, by kind name, as `queue.queue_items` reads them."""
+    if not ids:
+        return {}
+    sql, layout = _rows_sql(actor, kinds, scope, tuple(sorted(ids)))
+    for position, of_kind in ids.items():
+        sql = sql.replace(_IDS.format(position), ", ".join(str(item_id) for item_id in of_kind))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for position, *values in await fetch_tuples(PROJECT.table, sql, values_written=True):
+        row = {}
+        for name, at, convert in layout[position]:
+            value = values[at]
+            row[name] = value if convert is None or value is None else convert(value)
+        found.setdefault(kinds[position].name, []).append(row)
+    return found
