@@ -40,3 +40,26 @@ async def test_a_hidden_product_leaves_a_signed_in_home_at_once(client) -> None:
     now_shown = _products_on((await client.get("/")).text)
     assert hidden not in now_shown
     assert now_shown  # the rest of the home page is still there
+
+
+def _days_offered(page: str) -> list[str]:
+    picker = page.split('id="range-day"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d+)"', picker)
+
+
+async def test_a_new_market_day_is_offered_by_the_reports_at_once(client) -> None:
+    """The reports' schools and market days to pick from are kept between views; a market
+    day the admin adds is in the list on the next view."""
+    await load_demo_data()
+    await sign_in(client, "admin", "cluster-admin-demo")
+    before = _days_offered((await client.get("/reports")).text)
+    answer = await post_form(
+        client,
+        "/admin/market-days/",
+        {"date": "2099-06-05", "location": "Aylsham Market Place", "opens": "09:00"},
+        follow_redirects=False,
+    )
+    assert answer.status_code in (302, 303), answer.text
+    new_day = answer.headers["location"].rsplit("/", 1)[1]
+    after = _days_offered((await client.get("/reports")).text)
+    assert after[0] == new_day and after[1:] == before[: len(after) - 1]
