@@ -7,11 +7,17 @@ import datetime as dt
 import re
 
 from clustermarket.accounts.tables import Role
-from clustermarket.reports.periods import PICKED_DAYS
+from clustermarket.reports.periods import PICKED_DAYS, latest_days, latest_market
 from clustermarket.reports.services import REPORT_ROWS_PER_PAGE
 from clustermarket.timeutil import today_uk
 from tests.conftest import make_user, sign_in
-from tests.market.helpers import make_product, make_stall, make_teacher, make_team
+from tests.market.helpers import (
+    first_cluster,
+    make_product,
+    make_stall,
+    make_teacher,
+    make_team,
+)
 from tests.reports.helpers import csv_rows, day_on, sold
 
 
@@ -105,6 +111,29 @@ async def test_this_market_is_the_latest_market_day_that_has_come(client) -> Non
     assert takings(answer.text) == 3 * 450
     page = await client.get("/reports?report=products&range=market")
     assert f"Market day: {today - dt.timedelta(days=2):%-d %b %Y}" in page.text
+
+
+async def test_this_market_from_the_days_a_page_has_read_is_the_one_asked_for(client) -> None:
+    """A page that has the cluster's latest market days finds this market among them, and
+    asks the database only when they cannot tell (every one of them still to come)."""
+    today = today_uk()
+    cluster = await first_cluster()
+
+    async def both() -> tuple:
+        asked = await latest_market(today, cluster)
+        found = await latest_market(today, cluster, await latest_days(cluster))
+        return asked, found
+
+    none = await both()
+    assert none[0] == none[1] and none[0].name == "No market day yet"
+    for n in range(PICKED_DAYS + 2):  # the next ones only: the first is this market
+        first = today + dt.timedelta(days=7 * (PICKED_DAYS + 2 - n))
+        await day_on(first)
+        asked, found = await both()
+        assert asked == found and asked.start == first, n
+    await day_on(today - dt.timedelta(days=3))  # one that has come: it is this market
+    asked, found = await both()
+    assert asked == found and asked.start == today - dt.timedelta(days=3)
 
 
 async def test_dates_that_make_no_range_are_a_message_on_the_page(client) -> None:

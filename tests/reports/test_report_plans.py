@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from clustermarket.market.tables import MarketDay
-from clustermarket.reports.cluster import _sales
+from clustermarket.reports.cluster import _side_by_side
 from clustermarket.reports.periods import Period
 from clustermarket.reports.ranges import _TOTAL_ROWS
 from clustermarket.reports.services import REPORTS
@@ -26,7 +26,7 @@ YEAR_2024 = Period("custom", dt.date(2024, 9, 1), dt.date(2025, 8, 31), "")
 EVERY_DATE = Period("custom", dt.date(2000, 1, 1), dt.date(2100, 12, 31), "")
 ONE_DAY = Period("custom", dt.date(2023, 10, 3), dt.date(2023, 10, 3), "")
 RANGED = {"teams": REPORTS["teams"].rows, "schools": REPORTS["schools"].rows}
-RANGED |= {"methods": REPORTS["methods"].rows, "cluster": _sales}
+RANGED |= {"methods": REPORTS["methods"].rows}
 
 
 async def _history() -> list[dict[str, Any]]:
@@ -101,7 +101,7 @@ async def test_the_reports_sum_the_ranges_stalls_of_their_cluster_and_school(cli
             rows, total, shown = await RANGED["teams"].page(school_key, period, cluster, 2, 4)
             assert total == len(want)  # page 2, or the last one when there is no page 2
             assert rows == (teams[4:8] if total > 4 else teams) and shown == (2 if total > 4 else 1)
-    side_by_side = await RANGED["cluster"](None, EVERY_DATE, cluster)
+    side_by_side = await REPORTS["cluster"].rows(None, EVERY_DATE, cluster)
     assert sum(r["takings_pence"] for r in side_by_side) == sum(s["takings"] for s in sales)
     assert set(names.values()) == {"Aylsham High School", "Buxton Primary School"}
 
@@ -129,3 +129,8 @@ async def test_on_sqlite_a_school_year_reads_its_stalls_totals_not_every_years()
                 assert "SCAN stall_method_total" not in steps, (name, school, shown)
                 assert "SEARCH stall_method_total" in steps, (name, school, shown)
                 assert "SEARCH market_day" in steps, (name, school, shown)
+    # The cluster report's one statement: its sales part reads the range's stalls' totals.
+    plan = await sqlite_plan(_side_by_side(YEAR_2024, cluster).query)
+    steps = [step.split(" USING ")[0] for step in plan]
+    assert "SCAN stall_method_total" not in steps, " / ".join(plan)
+    assert "SEARCH stall_method_total" in steps, " / ".join(plan)

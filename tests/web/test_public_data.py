@@ -64,3 +64,26 @@ async def test_the_queues_class_filter_and_waits_are_kept_until_a_write(client) 
         assert made.status_code in (302, 303), made.text
         assert "Kestrels" in (await teacher.get("/moderation")).text
     assert "Kestrels" in (await client.get("/moderation")).text
+
+
+def _days_offered(page: str) -> list[str]:
+    picker = page.split('id="range-day"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d+)"', picker)
+
+
+async def test_a_new_market_day_is_offered_by_the_reports_at_once(client) -> None:
+    """The reports' schools and market days to pick from are kept between views; a market
+    day the admin adds is in the list on the next view."""
+    await load_demo_data()
+    await sign_in(client, "admin", "cluster-admin-demo")
+    before = _days_offered((await client.get("/reports")).text)
+    answer = await post_form(
+        client,
+        "/admin/market-days/",
+        {"date": "2099-06-05", "location": "Aylsham Market Place", "opens": "09:00"},
+        follow_redirects=False,
+    )
+    assert answer.status_code in (302, 303), answer.text
+    new_day = answer.headers["location"].rsplit("/", 1)[1]
+    after = _days_offered((await client.get("/reports")).text)
+    assert after[0] == new_day and after[1:] == before[: len(after) - 1]

@@ -83,13 +83,24 @@ async def update_product(product_id: int, values: dict[str, Any]) -> None:
 
 # Built once (`frozen.Prepared`): the team's workspace lists them on every view.
 _TEAM_PRODUCTS = Prepared(
-    lambda team_id: Product.select().where(Product.team == team_id).order_by(Product.id)
+    lambda team_id: (
+        Product.select(
+            Product.id,
+            Product.name,
+            Product.price_pence,
+            Product.active,
+            Product.status,
+            Product.feedback,
+        )
+        .where(Product.team == team_id)
+        .order_by(Product.id)
+    )
 )
 
 
 async def team_products(team_id: int) -> list[dict[str, Any]]:
-    """The team's products, without their photos (the workspace reads the photos of its
-    products and projects in one query: `media.services.with_working_photos`)."""
+    """The team's products as its workspace lists them: name, price, state and the teacher's
+    feedback (a product's text and photos are on its own edit page)."""
     return await _TEAM_PRODUCTS.run(team_id)
 
 

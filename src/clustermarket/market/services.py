@@ -15,7 +15,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.frozen import Prepared
+from clustermarket.frozen import Prepared, raw
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import MAX_ROW_ID, group_rows
@@ -366,14 +366,23 @@ async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
     return stall
 
 
-_STALLS_OF_TEAM = Prepared(
-    lambda team_id: (
-        Stall.select(*_STALL_STATE, *_DAY_OF_STALL)
-        .where(Stall.team == team_id)
-        .order_by(Stall.market_day.date, ascending=False)
-    )
+# A team's market page lists the cluster's market days (to book a cost to) and the team's
+# stalls on them (a team of the cluster, a stall on a day of its cluster): one statement.
+_DAYS_AND_STALLS = (
+    "SELECT d.id AS day_id, d.date AS day_date, d.location AS day_location,"
+    " d.status AS day_status, s.id, s.pitch, s.opened_at, s.closed_at"
+    " FROM market_day d LEFT JOIN stall s ON s.market_day = d.id AND s.team = {}"
+    " WHERE d.cluster = {} ORDER BY d.date DESC, d.id"
 )
 
 
-async def stalls_of_team(team_id: int) -> list[dict[str, Any]]:
-    return await _STALLS_OF_TEAM.run(team_id)
+async def days_and_stalls(cluster_id: int, team_id: int) -> tuple[list[dict], list[dict]]:
+    """The cluster's market days (id and date), newest first, and the team's stalls on them."""
+    days: list[dict[str, Any]] = []
+    stalls = []
+    for row in await raw(Stall, _DAYS_AND_STALLS, team_id, cluster_id):
+        if not days or days[-1]["id"] != row["day_id"]:
+            days.append({"id": row["day_id"], "date": row["day_date"]})
+        if row["id"] is not None:
+            stalls.append(row)
+    return days, stalls

@@ -323,12 +323,22 @@ class TeamMarketController(Controller):
         form: ExpenseForm | None = None,
         error: str = "",
         status: int = 200,
-        dates: dict[str, Any] | None = None,
+        asked: tuple[str | None, ...] = (None, None, None, None),
     ) -> Template:
+        """`asked`: the range of the query string (range, from, to, day); none: all dates."""
         team = await _team_or_404(request, team_id)
-        all_dates = {"period": None, "range_error": "", "typed": periods.typed_dates(None, "", "")}
-        dates = dates or all_dates
-        pnl = await finances.profit_and_loss(team_id, dates["period"])
+        days, stalls = await services.days_and_stalls(request.user.cluster_id, team_id)
+        (range_, start, end, day), period, problem = asked, None, ""
+        if any(asked):
+            try:  # the latest market is found among the days already read
+                period = await periods.period_from_query(
+                    range_, start, end, today_uk(), day, request.user.cluster_id, days
+                )
+            except periods.PeriodError as exception:
+                problem, status = str(exception), 400
+        typed = periods.typed_dates(period, start, end)
+        dates = {"period": period, "range_error": problem, "typed": typed}
+        pnl = await finances.profit_and_loss(team_id, period)
         bars = []
         for line in [*pnl["lines"], pnl["total"]]:
             bars += [
@@ -340,12 +350,12 @@ class TeamMarketController(Controller):
             "market/team.html",
             context={
                 "team": team,
-                "stalls": await services.stalls_of_team(team_id),
+                "stalls": stalls,
                 "pnl": pnl,
                 "chart": bar_chart("Profit and loss", bars),
                 "expenses": await finances.expenses_of_team(team_id),
                 "kinds": finances.EXPENSE_KINDS,
-                "days": (days := await services.all_market_days(request.user.cluster_id)),
+                "days": days,
                 "market_days": days,
                 "form": form or ExpenseForm(),
                 "error": error,
@@ -366,17 +376,7 @@ class TeamMarketController(Controller):
         day: periods.DayQuery = None,
     ) -> Template:
         """All dates, or the profit and loss of a date range as the reports take it."""
-        period, problem = None, ""
-        if range_ or start or end or day:
-            try:
-                period = await periods.period_from_query(
-                    range_, start, end, today_uk(), day, request.user.cluster_id
-                )
-            except periods.PeriodError as error:
-                problem = str(error)
-        typed = periods.typed_dates(period, start, end)
-        dates = {"period": period, "range_error": problem, "typed": typed}
-        return await self._page(request, team_id, status=400 if problem else 200, dates=dates)
+        return await self._page(request, team_id, asked=(range_, start, end, day))
 
     @post("/expenses")
     async def add_expense(

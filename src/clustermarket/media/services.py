@@ -173,17 +173,6 @@ async def photos_of(
     return {owner: group_rows(rows, "owner_id") for owner, rows in by_type.items()}
 
 
-async def with_working_photos(items: dict[str, list[dict[str, Any]]]) -> None:
-    """Each item (rows by owner type) gets its working (draft) photos as `photos`: one query
-    for all the types (a team's workspace: its products and projects)."""
-    photos = await photos_of(
-        {kind: [r["id"] for r in rows] for kind, rows in items.items()}, published=False
-    )
-    for kind, rows in items.items():
-        for row in rows:
-            row["photos"] = photos.get(kind, {}).get(row["id"], [])
-
-
 async def photo_by_file(name: str, cluster_id: int) -> dict[str, Any] | None:
     """The photo of this file name in this cluster (the request's), with `path`."""
     row = (

@@ -66,18 +66,18 @@ async def update_project(project_id: int, values: dict[str, Any]) -> None:
 
 # Built once (`frozen.Prepared`): the team's workspace lists them on every view.
 _TEAM_PROJECTS = Prepared(
-    lambda team_id: Project.select().where(Project.team == team_id).order_by(Project.id)
+    lambda team_id: (
+        Project.select(Project.id, Project.title, Project.status, Project.feedback)
+        .where(Project.team == team_id)
+        .order_by(Project.id)
+    )
 )
 
 
 async def team_projects(team_id: int) -> list[dict[str, Any]]:
-    """The team's projects with their working tallies, without their photos (the workspace
-    reads them with its products' in one query: `media.services.with_working_photos`)."""
-    rows = await _TEAM_PROJECTS.run(team_id)
-    tallies = await tallies_for([r["id"] for r in rows], published=False)
-    for row in rows:
-        row["tallies"] = tallies.get(row["id"], [])
-    return rows
+    """The team's projects as its workspace lists them: title, state and the teacher's
+    feedback (a project's text, tallies and photos are on its own edit page)."""
+    return await _TEAM_PROJECTS.run(team_id)
 
 
 class TallyError(ValueError):

@@ -1,26 +1,24 @@
 """The admin's cluster report: every school of the request's cluster side by side for one
 date range (the cluster's market days, its schools' expenses; no other cluster's row).
 
-Three GROUP BY queries (the running totals per stall and method, expenses, pre-orders) and
-the list of schools; the rows are joined by school in Python, one row per school (ten),
-schools without sales included."""
+Three GROUP BY selects (the running totals per stall and method, expenses, pre-orders), each
+joined to the cluster's schools in one statement, built once per range (`_side_by_side`): one
+row per school (ten), schools without sales included."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.query.methods.raw import Raw
+from piccolo.querystring import QueryString
 
+from clustermarket.frozen import freeze_with_values
 from clustermarket.market.tables import Expense, ExpenseKind, StallMethodTotal
 from clustermarket.orders.tables import HOLDING, OrderLine, OrderStatus
 from clustermarket.reports.periods import Period
-from clustermarket.reports.ranges import (
-    RangeRows,
-    expenses_in,
-    in_period,
-    standing_sales,
-)
+from clustermarket.reports.ranges import expenses_in, in_period, standing_sales
 from clustermarket.schools.tables import School
 
 _ZERO = {
@@ -35,7 +33,6 @@ _ZERO = {
 }
 
 
-@RangeRows
 def _sales(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     totals = StallMethodTotal
     school = totals.stall.team.school
@@ -53,7 +50,6 @@ def _sales(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     )
 
 
-@RangeRows
 def _expenses(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     return (
         Expense.select(
@@ -69,7 +65,6 @@ def _expenses(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     )
 
 
-@RangeRows
 def _preorders(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     line_school = OrderLine.stall.team.school
     return (
@@ -87,31 +82,32 @@ def _preorders(_school_id: int | None, period: Period, cluster_id: int) -> Any:
     )
 
 
-@cache
-def _schools(cluster_id: int) -> Any:
-    return (
-        School.select(School.id, School.name)
-        .where(School.cluster == cluster_id)
-        .order_by(School.name)
-        .freeze()
-    )
+# Each school of the cluster with its three sums (NULL where it has none), by name.
+_SIDE_BY_SIDE = (
+    "WITH sales AS ({}), expenses AS ({}), preorders AS ({})"
+    " SELECT s.name AS school, sales.teams, sales.sales, sales.units, sales.takings_pence,"
+    " sales.cost_pence, expenses.expenses_pence, preorders.preorders, preorders.preordered_units"
+    " FROM school s LEFT JOIN sales ON sales.school_id = s.id"
+    " LEFT JOIN expenses ON expenses.school_id = s.id"
+    " LEFT JOIN preorders ON preorders.school_id = s.id"
+    " WHERE s.cluster = {} ORDER BY s.name"
+)
+
+
+@lru_cache(maxsize=64)
+def _side_by_side(period: Period, cluster_id: int) -> Any:
+    """The report's one statement for a range, built once (a handful of ranges a day)."""
+    parts = (build(None, period, cluster_id) for build in (_sales, _expenses, _preorders))
+    querystring = QueryString(_SIDE_BY_SIDE, *(part.querystrings[0] for part in parts), cluster_id)
+    return freeze_with_values(Raw(School, querystring))
 
 
 async def by_school_side_by_side(
     _school_id: int | None, period: Period, cluster_id: int
 ) -> list[dict[str, Any]]:
-    sales = await _sales(None, period, cluster_id)
-    expenses = await _expenses(None, period, cluster_id)
-    preorders = await _preorders(None, period, cluster_id)
-    figures: dict[int, dict[str, Any]] = {}
-    for rows in (sales, expenses, preorders):
-        for row in rows:
-            figures.setdefault(row.pop("school_id"), {}).update(
-                {key: value or 0 for key, value in row.items()}
-            )
     result = []
-    for each in await _schools(cluster_id).run():
-        row = {"school": each["name"], **_ZERO, **figures.get(each["id"], {})}
+    for each in await _side_by_side(period, cluster_id).run():
+        row = {"school": each["school"], **{key: each[key] or 0 for key in _ZERO}}
         row["profit_pence"] = row["takings_pence"] - row["cost_pence"] - row["expenses_pence"]
         result.append(row)
     return result

@@ -13,8 +13,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.frozen import Prepared
-from clustermarket.market.services import fits_database
 from clustermarket.reports.periods import (
     PRESETS,
     DayQuery,
@@ -23,6 +21,7 @@ from clustermarket.reports.periods import (
     RangeQuery,
     ToDate,
     days_to_pick,
+    latest_days,
     period_from_query,
     typed_dates,
 )
@@ -34,12 +33,12 @@ from clustermarket.reports.services import (
     run_report,
 )
 from clustermarket.schools.services import all_schools
-from clustermarket.schools.tables import School
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.csv_stream import csv_download
 from clustermarket.web.pagination import page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get
 
 
@@ -50,22 +49,24 @@ def _report(user: CurrentUser, slug: str) -> Report:
     return reports[slug]
 
 
-# Built once (`frozen.Prepared`): every report's page asks it.
-_SCHOOL_OF_CLUSTER = Prepared(
-    lambda school_id, cluster_id: School.exists().where(
-        (School.id == school_id) & (School.cluster == cluster_id)
-    )
-)
+async def _pickers(request: Request, cluster_id: int) -> dict[str, Any]:
+    """The cluster's schools and latest market days, which every report's page offers to pick
+    from: public (the schools' and market days' pages list them), so kept between views
+    under the public page cache's rule (`web/public_data.py`)."""
+
+    async def load() -> dict[str, Any]:
+        return {"schools": await all_schools(cluster_id), "days": await latest_days(cluster_id)}
+
+    return await kept(request, ("report-pickers", cluster_id), load)
 
 
-async def _school(user: CurrentUser, school: int | None, cluster_id: int) -> int | None:
-    """Teachers always see their own school; the admin may pick one of the cluster's, or all."""
+def _school(user: CurrentUser, school: int | None, schools: list[dict[str, Any]]) -> int | None:
+    """Teachers always see their own school; the admin may pick one of the cluster's
+    (`schools`), or all."""
     school_id = school if user.is_admin else user.school_id
     if user.is_teacher and school_id is None:
         raise NotFound()
-    if school_id is not None and not fits_database(school_id):
-        raise NotFound()
-    if school_id is not None and not await _SCHOOL_OF_CLUSTER.run(school_id, cluster_id):
+    if school_id is not None and all(each["id"] != school_id for each in schools):
         raise NotFound()
     return school_id
 
@@ -84,25 +85,28 @@ async def reports_index(
     user: CurrentUser = request.user
     cluster_id = current_cluster(request).id
     chosen = _report(user, report)
-    school_id = await _school(user, school, cluster_id)
+    pickers = await _pickers(request, cluster_id)
+    school_id = _school(user, school, pickers["schools"])
     context: dict[str, Any] = {
         "reports": reports_for(user.is_admin),
         "report": chosen,
         "presets": PRESETS,
-        "schools": await all_schools(cluster_id) if user.is_admin else [],
+        "schools": pickers["schools"] if user.is_admin else [],
         "school_id": school_id,
         "typed": typed_dates(None, start, end),
     }
     try:
-        period = await period_from_query(range_, start, end, today_uk(), day, cluster_id)
+        period = await period_from_query(
+            range_, start, end, today_uk(), day, cluster_id, pickers["days"]
+        )
     except PeriodError as error:
         context.update(error=str(error), period=None, rows=[], chart=None)
-        context["market_days"] = await days_to_pick(None, cluster_id)
+        context["market_days"] = days_to_pick(pickers["days"], None)
         return Template("reports/index.html", context=context, status_code=400)
     context.update(
         await run_report(chosen, school_id, period, cluster_id, page_number(page)), period=period
     )
-    context["market_days"] = await days_to_pick(period, cluster_id)
+    context["market_days"] = days_to_pick(pickers["days"], period)
     context["typed"] = typed_dates(period, start, end)
     return Template("reports/index.html", context=context)
 
@@ -119,9 +123,12 @@ async def report_csv(
 ) -> Response | Stream:
     cluster_id = current_cluster(request).id
     report = _report(request.user, slug)
-    school_id = await _school(request.user, school, cluster_id)
+    pickers = await _pickers(request, cluster_id)
+    school_id = _school(request.user, school, pickers["schools"])
     try:
-        period = await period_from_query(range_, start, end, today_uk(), day, cluster_id)
+        period = await period_from_query(
+            range_, start, end, today_uk(), day, cluster_id, pickers["days"]
+        )
     except PeriodError as error:
         return Response(content=str(error), media_type="text/plain", status_code=400)
     rows = await csv_file_rows(report, school_id, period, cluster_id)

@@ -117,11 +117,24 @@ def _market_day(of_cluster: bool, latest: bool) -> Prepared:
     return Prepared(build)
 
 
-async def latest_market(today: dt.date, cluster_id: int | None = None) -> Period:
-    """The latest market day that has come (today's counts); before the first, the next one."""
+async def latest_market(
+    today: dt.date, cluster_id: int | None = None, days: list[dict[str, Any]] | None = None
+) -> Period:
+    """The latest market day that has come (today's counts); before the first, the next one.
+    `days`: the cluster's market days, newest first, if the page has read them already (all
+    of them, or the latest `PICKED_DAYS`): asked for again only if they cannot tell."""
+    if days is not None:
+        came = next((each for each in days if each["date"] <= today), None)
+        if came is not None:
+            return _market(came, today)
+        if len(days) < PICKED_DAYS:  # every day of the cluster, none come yet: the first
+            return _market(days[-1] if days else None, today)
     of_cluster = cluster_id is not None
     came = await _market_day(of_cluster, True).run(today, cluster_id)
-    day = came or await _market_day(of_cluster, False).run(today, cluster_id)
+    return _market(came or await _market_day(of_cluster, False).run(today, cluster_id), today)
+
+
+def _market(day: dict[str, Any] | None, today: dt.date) -> Period:
     if day is None:
         return Period("market", today, today, "No market day yet")
     return Period("market", day["date"], day["date"], "Market day")
@@ -163,9 +176,11 @@ async def period_from_query(
     today: dt.date,
     day: str | None = None,
     cluster_id: int | None = None,
+    days: list[dict[str, Any]] | None = None,
 ) -> Period:
     """The range a request asks for. Two dates win over a market day, a market day over a
-    preset; nothing asked: the default. Raises PeriodError with a message for the page."""
+    preset; nothing asked: the default. Raises PeriodError with a message for the page.
+    `days`: the cluster's market days the page has read already (`latest_market`)."""
     start, end = (start or "").strip(), (end or "").strip()
     if start or end or preset == "custom":
         if not start or not end:
@@ -178,7 +193,7 @@ async def period_from_query(
         return await market_day_period(day, cluster_id)
     preset = preset or DEFAULT
     if preset == "market":
-        return await latest_market(today, cluster_id)
+        return await latest_market(today, cluster_id, days)
     if preset == "term":
         return school_term(today)
     if preset == "year":
@@ -197,12 +212,16 @@ def _latest_days(cluster_id: int) -> Any:
     return query.order_by(MarketDay.date, ascending=False).limit(PICKED_DAYS).freeze()
 
 
-async def days_to_pick(period: Period | None, cluster_id: int) -> list[dict[str, Any]]:
-    """The cluster's latest market days, newest first, and the chosen one if it is older."""
-    days = await _latest_days(cluster_id).run()
-    if period is not None and period.day_id and all(d["id"] != period.day_id for d in days):
-        days = [*days, {"id": period.day_id, "date": period.start}]
-    return days
+async def latest_days(cluster_id: int) -> list[dict[str, Any]]:
+    """The cluster's latest market days (id and date), newest first."""
+    return await _latest_days(cluster_id).run()
+
+
+def days_to_pick(latest: list[dict[str, Any]], period: Period | None) -> list[dict[str, Any]]:
+    """The `latest_days` and the chosen one if it is older (a new list: `latest` may be kept)."""
+    if period is not None and period.day_id and all(d["id"] != period.day_id for d in latest):
+        return [*latest, {"id": period.day_id, "date": period.start}]
+    return latest
 
 
 def typed_dates(period: Period | None, start: str | None, end: str | None) -> dict[str, str]:

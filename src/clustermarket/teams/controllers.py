@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser, NotFound
 from clustermarket.catalogue.services import public_products, team_products
-from clustermarket.media.services import with_working_photos
 from clustermarket.projects.services import public_projects, team_projects
 from clustermarket.schools.services import all_schools
 from clustermarket.teams import services
@@ -99,7 +98,6 @@ class TeamWorkspaceController(Controller):
         may_manage = user.is_admin or (user.is_teacher and user.school_id == team["school"])
         products = await team_products(team_id) if team["kind"] == "enterprise" else []
         projects = await team_projects(team_id)
-        await with_working_photos({"product": products, "project": projects})
         context: dict[str, Any] = {
             "team": team,
             "members": await services.team_members(team_id),

@@ -76,15 +76,19 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
     another cluster than the user's is None, like one that does not exist."""
     if user.cluster_id is None:  # the nightly job's stand-in only
         team = await _ANY_TEAM.run(team_id)
-    else:
-        team = await _TEAM_OF_CLUSTER.run(team_id, user.cluster_id)
-    if team is None:
+        if team is None:
+            return None
+        return team if _staff_of(user, team) or await _MEMBER.run(team_id, user.id) else None
+    rows = await raw(Team, _TEAM_OF_CLUSTER_SQL, user.id, team_id, user.cluster_id)
+    if not rows:
         return None
-    if user.is_admin or (user.is_teacher and user.school_id == team["school"]):
-        return team
-    if await _MEMBER.run(team_id, user.id):
-        return team
-    return None
+    team = rows[0]
+    is_member = team.pop("is_member")  # asked in the same statement
+    return team if _staff_of(user, team) or is_member else None
+
+
+def _staff_of(user: CurrentUser, team: dict[str, Any]) -> bool:
+    return user.is_admin or (user.is_teacher and user.school_id == team["school"])
 
 
 def _team(where: Any) -> Any:
@@ -104,8 +108,12 @@ def _team(where: Any) -> Any:
 
 # Built once (`frozen.Prepared`): every page of a team's work asks them.
 _ANY_TEAM = Prepared(lambda team_id: _team(Team.id == team_id))
-_TEAM_OF_CLUSTER = Prepared(
-    lambda team_id, cluster_id: _team((Team.id == team_id) & team_in_cluster(cluster_id))
+# A team of the cluster with its school's name and whether the user is a member of it (every
+# page of a team's work asks both: one statement, not two).
+_TEAM_OF_CLUSTER_SQL = (
+    "SELECT t.id, t.name, t.slug, t.kind, t.school, s.name AS school_name,"
+    ' EXISTS(SELECT 1 FROM team_member m WHERE m.team = t.id AND m."user" = {}) AS is_member'
+    " FROM team t JOIN school s ON s.id = t.school WHERE t.id = {} AND s.cluster = {}"
 )
 _MEMBER = Prepared(
     lambda team_id, user_id: TeamMember.exists().where(
