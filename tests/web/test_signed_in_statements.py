@@ -29,11 +29,13 @@ def _tokens_out(page: str) -> str:
 async def _path(page: str) -> str:
     from clustermarket.calendar.tables import Event
     from clustermarket.market.services import next_market_day
+    from clustermarket.sharing.tables import PitchRound
     from tests.conftest import seeded_cluster
 
     event = await Event.select(Event.id).where(Event.is_public == True).first()  # noqa: E712
     day = await next_market_day(await seeded_cluster())
-    return page.format(event=event["id"], day=day["id"])
+    pitch_round = await PitchRound.select(PitchRound.id).order_by(PitchRound.id).first()
+    return page.format(event=event["id"], day=day["id"], round=pitch_round["id"])
 
 
 @pytest.mark.parametrize(
@@ -51,6 +53,11 @@ async def _path(page: str) -> str:
         (PUPIL, "/dashboard", 2),  # the pupil's teams; the next day and the high school kept
         (TEACHER, "/dashboard", 3),  # and the count waiting; the school's teams kept
         (ADMIN, "/dashboard", 4),  # and the jobs
+        (PUPIL, "/transition", 2),  # the teams the pupil follows; the high school kept
+        (PUPIL, "/pitch/rounds/{round}", 3),  # the work the pupil may pitch; round, entries kept
+        (ADMIN, "/pitch", 2),  # the rounds; the coming market days kept
+        (PUPIL, "/forum", 3),  # a first page holding every thread: its rows are the total
+        (ADMIN, "/forum", 3),  # (its activity, then the threads' opening and latest posts)
     ],
 )
 async def test_a_second_view_reads_only_what_is_the_viewers_own(
@@ -104,3 +111,18 @@ async def test_a_hidden_product_leaves_the_signed_in_shop_at_once(client) -> Non
         )
         assert answer.status_code in (200, 303), answer.text
     assert f'href="/products/{hidden}"' not in (await client.get(path)).text
+
+
+async def test_a_new_pitch_entry_shows_on_the_round_at_once(client) -> None:
+    await load_demo_data()
+    await sign_in(client, *PUPIL)
+    path = await _path("/pitch/rounds/{round}")
+    page = (await client.get(path)).text
+    entries = page.count('href="/pitch/entries/')
+    for choice in re.findall(r'<option value="([^"]+)"', page):  # one not in the round yet
+        answer = await post_form(client, f"{path}/entries", {"item": choice, "question": "Price?"})
+        if answer.status_code != 400:
+            break
+    assert answer.status_code in (200, 303), answer.text
+    again = (await client.get(path)).text
+    assert again.count('href="/pitch/entries/') == entries + 1
