@@ -191,6 +191,9 @@ async def test_a_teachers_page_builds_its_selects_once(client, monkeypatch, page
         "/admin/market-days/{day}",  # the day, its stalls and the cluster's enterprise teams
         "/schools/{school_slug}",  # signed in: the school and its teams, not the cached page
         "/projects/{team_project}/edit",
+        "/admin/events",  # the cluster's events
+        "/admin/events/{event}",  # the event's schools
+        "/pitch",  # the coming market days a round may be for
     ],
 )
 async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.calendar.services import KIND_LABELS, aware, event_row
 from clustermarket.calendar.tables import Event, EventKind, EventSchool
+from clustermarket.frozen import Prepared
 from clustermarket.rows import parse_row_id
-from clustermarket.schools.services import all_schools, school_ids_in_cluster
+from clustermarket.schools.services import school_ids_in_cluster
 from clustermarket.timeutil import UK, now
 from clustermarket.transactions import write_transaction
 
@@ -138,8 +139,21 @@ async def create_event(admin: CurrentUser, form: EventForm) -> int:
 
 async def edit_form(event_id: int, cluster_id: int) -> EventForm:
     row = await event_row(event_id, cluster_id)
-    schools = await EventSchool.select(EventSchool.school).where(EventSchool.event == event_id)
+    schools = await _SCHOOL_IDS_OF_EVENT.run(event_id)
     return EventForm.from_row(row, [r["school"] for r in schools])
+
+
+# Built once (`frozen.Prepared`): the admin's event pages read them on every view.
+_SCHOOL_IDS_OF_EVENT = Prepared(
+    lambda event_id: EventSchool.select(EventSchool.school).where(EventSchool.event == event_id)
+)
+_ALL_EVENTS = Prepared(
+    lambda cluster_id: (
+        Event.select(Event.id, Event.kind, Event.title, Event.starts_at, Event.is_public)
+        .where(Event.cluster == cluster_id)
+        .order_by(Event.starts_at, ascending=False)
+    )
+)
 
 
 async def update_event(event_id: int, cluster_id: int, form: EventForm) -> None:
@@ -156,15 +170,7 @@ async def remove_event(event_id: int, cluster_id: int) -> None:
 
 
 async def all_events(cluster_id: int) -> list[dict[str, Any]]:
-    rows = (
-        await Event.select(Event.id, Event.kind, Event.title, Event.starts_at, Event.is_public)
-        .where(Event.cluster == cluster_id)
-        .order_by(Event.starts_at, ascending=False)
-    )
+    rows = await _ALL_EVENTS.run(cluster_id)
     for row in rows:
         row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
     return rows
-
-
-async def school_choices(cluster_id: int) -> list[dict[str, Any]]:
-    return await all_schools(cluster_id)

@@ -4,6 +4,8 @@ to the request's cluster (`current_cluster(request).id`, issue 15)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -11,9 +13,11 @@ from litestar.response import Redirect, Response, Template
 
 from clustermarket.calendar import admin, services, signups
 from clustermarket.calendar.feed import public_feed
+from clustermarket.schools.lists import kept_schools
 from clustermarket.web.auth import requires_admin, requires_signed_in
 from clustermarket.web.clusters import current_cluster, site_address
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 FEED_PATH = "/events.ics"
@@ -21,7 +25,14 @@ FEED_PATH = "/events.ics"
 
 @get("/events", opt=PUBLIC_PAGE)
 async def events_page(request: Request) -> Template:
-    items = await services.calendar_items(request.user, current_cluster(request).id)
+    """The same for every viewer who may see the cluster's private events (and for every
+    one who may not): kept between views by that (`web/public_data.py`)."""
+    cluster_id, private = current_cluster(request).id, services.sees_private(request.user)
+
+    async def shown() -> list[dict[str, Any]]:
+        return await services.calendar_items(request.user, cluster_id)
+
+    items = await kept(request, ("events", cluster_id, private), shown)
     return Template("calendar/events.html", context={"items": items, "feed_path": FEED_PATH})
 
 
@@ -39,13 +50,16 @@ async def events_feed(request: Request) -> Response[bytes]:
 async def _event_page(
     request: Request, event_id: int, error: str = "", status: int = 200
 ) -> Template:
-    event = await services.visible_event(request.user, event_id, current_cluster(request).id)
-    context = {
-        "event": event,
-        "presentations": await signups.presentations(event_id),
-        "work": await signups.work_to_offer(request.user),
-        "error": error,
-    }
+    cluster_id, private = current_cluster(request).id, services.sees_private(request.user)
+
+    async def shown() -> dict[str, Any]:  # kept as the calendar is
+        return {
+            "event": await services.visible_event(request.user, event_id, cluster_id),
+            "presentations": await signups.presentations(event_id),
+        }
+
+    event = await kept(request, ("event", cluster_id, private, event_id), shown)
+    context = {**event, "work": await signups.work_to_offer(request.user), "error": error}
     return Template("calendar/event.html", context=context, status_code=status)
 
 
@@ -87,7 +101,7 @@ async def _form_page(
         "form": form,
         "error": error,
         "kinds": admin.ADMIN_KINDS,
-        "schools": await admin.school_choices(request.user.cluster_id),
+        "schools": await kept_schools(request, request.user.cluster_id),
         **extra,
     }
     return Template(template, context=context, status_code=status)

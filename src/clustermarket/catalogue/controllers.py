@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.params import FromPath, FromQuery
@@ -22,14 +22,15 @@ from clustermarket.moderation.services import (
     content_for_worker,
     problems_on_page,
 )
-from clustermarket.schools.services import all_schools, school_by_slug
+from clustermarket.schools.lists import filtered_by_school
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
-from clustermarket.web.pagination import page_number
+from clustermarket.web.pagination import Page, page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 
@@ -135,28 +136,36 @@ async def product_list(
     school: FromQuery[str] = "",
     page: FromQuery[str] = "",
 ) -> Template:
-    """The public catalogue; htmx asks for the results fragment only, plain GETs get the page."""
-    cluster_id = current_cluster(request).id
-    school_row = await school_by_slug(school, cluster_id) if school else None
-    products = await services.public_product_page(
-        page_number(page),
-        cluster_id=cluster_id,
-        text=q,
-        school_id=school_row["id"] if school_row else None,
-        path="/products",
-        params={"q": q, "school": school},
+    """The public catalogue; htmx asks for the results fragment only, plain GETs get the page.
+    Signed in, an unsearched page is kept between views (`web/public_data.py`)."""
+
+    async def read(cluster_id: int, school_id: int | None) -> Page:
+        return await services.public_product_page(
+            page_number(page),
+            cluster_id=cluster_id,
+            text=q,
+            school_id=school_id,
+            path="/products",
+            params={"q": q, "school": school},
+        )
+
+    public = await filtered_by_school(
+        request, ("products", page_number(page)), school, bool(q), read
     )
-    schools = await all_schools(cluster_id)
-    context = {"page": products, "q": q, "school": school, "schools": schools}
+    context = {**public, "q": q, "school": school}
     return page_or_fragment(request, "catalogue/list.html", "catalogue/_results.html", context)
 
 
 @get("/products/{product_id:int}", opt=PUBLIC_PAGE)
 async def product_page(request: Request, product_id: FromPath[int]) -> Template:
-    product = await services.public_product(product_id, current_cluster(request).id)
-    return Template(
-        "catalogue/show.html", context={"product": product, **await product_extras(product_id)}
-    )
+    cluster_id = current_cluster(request).id
+
+    async def shown() -> dict[str, Any]:
+        product = await services.public_product(product_id, cluster_id)
+        return {"product": product, **await product_extras(product_id)}
+
+    context = await kept(request, ("product", cluster_id, product_id), shown)
+    return Template("catalogue/show.html", context=dict(context))
 
 
 ROUTES = [

@@ -251,11 +251,18 @@ def _named(row: dict[str, Any]) -> dict[str, Any]:
 
 async def threads_page(actor: CurrentUser, page: int = 1) -> dict[str, Any]:
     """Threads `actor` may see, newest activity (the latest post they may see) first, one
-    page of PAGE_SIZE, with the true total: three queries however many threads."""
-    total = await _THREAD_COUNT.run(actor.id, actor.cluster_id)
+    page of PAGE_SIZE, with the true total: three queries however many threads; two for a
+    first page that holds them all (its rows are the total: one per thread, as counted)."""
+    page = max(page, 1)
+    activity = await _activity(1).run(actor.id, actor.cluster_id) if page == 1 else None
+    if activity is not None and len(activity) < PAGE_SIZE:
+        total = len(activity)
+    else:
+        total = await _THREAD_COUNT.run(actor.id, actor.cluster_id)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    activity = await _activity(page).run(actor.id, actor.cluster_id)
+    page = min(page, pages)
+    if activity is None:
+        activity = await _activity(page).run(actor.id, actor.cluster_id)
     threads: list[dict[str, Any]] = []
     if activity:
         thread_ids = [a["thread_id"] for a in activity]

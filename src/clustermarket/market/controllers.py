@@ -19,7 +19,8 @@ from clustermarket.rows import parse_row_id
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.page_cache import PUBLIC_PAGE
-from clustermarket.web.pagination import page_number
+from clustermarket.web.pagination import Page, page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -30,17 +31,26 @@ class PublicMarketController(Controller):
 
     @get("/", opt=PUBLIC_PAGE)
     async def list_days(self, request: Request, page: FromQuery[str] = "") -> Template:
-        days = await services.market_day_page(current_cluster(request).id, page_number(page))
+        """Signed in, kept between views (`web/public_data.py`)."""
+        cluster_id, number = current_cluster(request).id, page_number(page)
+
+        async def shown() -> Page:
+            return await services.market_day_page(cluster_id, number)
+
+        days = await kept(request, ("market-days", cluster_id, number), shown)
         return Template("market/days.html", context={"page": days, "days": days.items})
 
     @get("/{day_id:int}", opt=PUBLIC_PAGE)
     async def show_day(
         self, request: Request, day_id: FromPath[int], page: FromQuery[str] = ""
     ) -> Template:
-        context = await services.public_market_day(
-            day_id, current_cluster(request).id, page_number(page)
-        )
-        return Template("market/day.html", context=context)
+        cluster_id, number = current_cluster(request).id, page_number(page)
+
+        async def shown() -> dict[str, Any]:
+            return await services.public_market_day(day_id, cluster_id, number)
+
+        context = await kept(request, ("market-day", cluster_id, day_id, number), shown)
+        return Template("market/day.html", context=dict(context))
 
 
 @dataclass

@@ -36,6 +36,7 @@ from clustermarket.web.clusters import current_cluster
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
 from clustermarket.web.pagination import page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 BASKET = "basket"
@@ -78,6 +79,17 @@ async def _order_allowed(request: Request) -> bool:
     return count <= ORDERS_PER_HOUR
 
 
+async def _day(request: Request, day_id: int) -> dict[str, Any]:
+    """The market day of the request's cluster (another's: 404), kept between views of its
+    shop as public data is (`web/public_data.py`)."""
+    cluster_id = current_cluster(request).id
+    return await kept(
+        request,
+        ("market-day-row", cluster_id, day_id),
+        lambda: market.market_day(day_id, cluster_id),
+    )
+
+
 def _see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
@@ -103,12 +115,18 @@ class BasketController(Controller):
     ) -> Template:
         """The market's shop (a page of it): the page, or to htmx its grid and basket bar.
         `day`: the day, if the caller has read it already (the shop's page)."""
+        cluster_id = current_cluster(request).id
         if day is None:
-            day = await market.market_day(day_id, current_cluster(request).id)  # or 404
+            day = await _day(request, day_id)  # or 404
+
+        async def shown() -> tuple[Any, Any]:  # the same for every visitor: kept
+            return await shop.shop_page(day_id, number), await windows.window_of(day_id)
+
+        public, window = await kept(request, ("shop", cluster_id, day_id, number), shown)
         basket = _basket(request)
-        page = await shop.shop_products(day_id, basket, number)
+        page = shop.for_basket(public, day_id, basket)
         products = page.items
-        shut = windows.why_shut(await windows.window_of(day_id))
+        shut = windows.why_shut(window)
         error = error or shop.mark_fields(products, check, "in_basket")
         return page_or_fragment(
             request,
@@ -135,7 +153,7 @@ class BasketController(Controller):
         if _settings(request).stripe_enabled:
             await cancelling.expire_overdue_checkouts(_settings(request))
         # another cluster's day: 404 like one that is not there
-        day = await market.market_day(day_id, current_cluster(request).id)
+        day = await _day(request, day_id)
         try:
             services.check_orderable(day)
         except OrderError as error:

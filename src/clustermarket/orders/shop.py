@@ -7,7 +7,7 @@ computed from, so the total on every page is what "Reserve" or "Pay" orders.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clustermarket.catalogue.extras import add_product_extra
@@ -134,19 +134,29 @@ def basket_of(day_id: int, check: QuantityCheck) -> dict[str, Any] | None:
 SHOP_PAGE_SIZE = 30
 
 
-async def shop_products(day_id: int, basket: dict[str, Any] | None, number: int = 1) -> Page:
-    """A page of the day's products as shop cards: photo, price, stall, what is left, what
-    the basket holds (the count, the stock and the photos: three queries)."""
+async def shop_page(day_id: int, number: int = 1) -> Page:
+    """A page of the day's products as shop cards: photo, price, stall, what is left (the
+    count, the stock and the photos: three queries). The same for every visitor: the shop
+    keeps it between views (`web/public_data.py`), so it is read, never changed: each view
+    marks copies (`for_basket`)."""
     page = await services.day_products_page(day_id, number, SHOP_PAGE_SIZE)
     products = page.items
     photos = await photos_for("product", [p["product_id"] for p in products], published=True)
-    in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
     for product in products:
         product["photo"] = (photos.get(product["product_id"]) or [None])[0]
-        product["in_basket"] = int(in_basket.get(str(product["product_id"]), 0))
         product["limit"] = min(product["left"], MAX_PER_LINE)
         product["low"] = 0 < product["left"] <= LOW_STOCK
     return page
+
+
+def for_basket(page: Page, day_id: int, basket: dict[str, Any] | None) -> Page:
+    """`page` with copies of its cards, each with what the basket holds of it."""
+    in_basket = basket["items"] if basket and basket.get("day") == day_id else {}
+    items = [
+        {**product, "in_basket": int(in_basket.get(str(product["product_id"]), 0))}
+        for product in page.items
+    ]
+    return replace(page, items=items)
 
 
 async def basket_summary(basket: dict[str, Any] | None) -> dict[str, Any]:

@@ -23,14 +23,15 @@ from clustermarket.moderation.services import (
 from clustermarket.projects import services
 from clustermarket.projects.services import ProjectInput, TallyError
 from clustermarket.projects.tallies import tallies_for
-from clustermarket.schools.services import all_schools, school_by_slug
+from clustermarket.schools.lists import filtered_by_school
 from clustermarket.teams.services import team_for_worker
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.htmx import page_or_fragment
 from clustermarket.web.page_cache import PUBLIC_PAGE
-from clustermarket.web.pagination import page_number
+from clustermarket.web.pagination import Page, page_number
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 
@@ -163,32 +164,36 @@ async def project_list(
     kind: FromQuery[str] = "",
     page: FromQuery[str] = "",
 ) -> Template:
-    cluster_id = current_cluster(request).id
-    school_row = await school_by_slug(school, cluster_id) if school else None
+    """Signed in, an unsearched page is kept between views (`web/public_data.py`)."""
     kind = kind if kind in ("enterprise", "eco") else ""
-    projects = await services.public_project_page(
-        page_number(page),
-        cluster_id=cluster_id,
-        text=q,
-        school_id=school_row["id"] if school_row else None,
-        kind=kind or None,
-        path="/projects",
-        params={"q": q, "school": school, "kind": kind},
+
+    async def read(cluster_id: int, school_id: int | None) -> Page:
+        return await services.public_project_page(
+            page_number(page),
+            cluster_id=cluster_id,
+            text=q,
+            school_id=school_id,
+            kind=kind or None,
+            path="/projects",
+            params={"q": q, "school": school, "kind": kind},
+        )
+
+    public = await filtered_by_school(
+        request, ("projects", kind, page_number(page)), school, bool(q), read
     )
-    context = {
-        "page": projects,
-        "q": q,
-        "school": school,
-        "kind": kind,
-        "schools": await all_schools(cluster_id),
-    }
+    context = {**public, "q": q, "school": school, "kind": kind}
     return page_or_fragment(request, "projects/list.html", "projects/_results.html", context)
 
 
 @get("/projects/{project_id:int}", opt=PUBLIC_PAGE)
 async def project_page(request: Request, project_id: FromPath[int]) -> Template:
-    project = await services.public_project(project_id, current_cluster(request).id)
-    return Template("projects/show.html", context={"project": project})
+    cluster_id = current_cluster(request).id
+
+    async def shown() -> dict[str, Any]:
+        return {"project": await services.public_project(project_id, cluster_id)}
+
+    context = await kept(request, ("project", cluster_id, project_id), shown)
+    return Template("projects/show.html", context=dict(context))
 
 
 ROUTES = [

@@ -14,11 +14,12 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
-from clustermarket.accounts.services import CurrentUser, schools_in
+from clustermarket.accounts.services import CurrentUser
 from clustermarket.moderation.content import kind_named
 from clustermarket.moderation.queue import waiting_count
 from clustermarket.moderation.services import TextProblems
 from clustermarket.rows import parse_row_id
+from clustermarket.schools.lists import kept_schools
 from clustermarket.sharing import ideas
 from clustermarket.sharing.flags import FlagError, flag_item
 from clustermarket.sharing.ideas import SharingError
@@ -69,7 +70,7 @@ async def ideas_board(
     context = {
         "page": board,
         "ideas": board.items,
-        "schools": await schools_in(user.cluster_id),  # the board's filter: this cluster's
+        "schools": await kept_schools(request, user.cluster_id),  # the board's filter
         "tags": [t.value for t in IdeaTag],
         "filters": {"school": school_id, "tag": tag, "order": order},
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from clustermarket.accounts.services import CurrentUser, NotFound, short_name
 from clustermarket.catalogue.tables import Product
-from clustermarket.frozen import Prepared
+from clustermarket.frozen import Prepared, raw
 from clustermarket.media.images import ImageRejected, clean_upload
 from clustermarket.media.services import cluster_folder, photo_path
 from clustermarket.moderation.content import COMMENT, IDEA, as_seen_by, written_in
@@ -200,7 +200,7 @@ async def _with_counts(actor: CurrentUser, ideas: list[dict[str, Any]]) -> None:
     sql = _REACTIONS_SQL.replace("{ids}", ", ".join(["{}"] * len(ids)))
     given = {
         (r["idea"], r["kind"]): (r["count"], bool(r["mine"]))
-        for r in (await Reaction.raw(sql, actor.id, *ids) if ids else [])
+        for r in (await raw(Reaction, sql, actor.id, *ids) if ids else [])
     }
     for idea in ideas:
         idea["comment_count"] = idea["public_comments"]  # kept by triggers on `comment`

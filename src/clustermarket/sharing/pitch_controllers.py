@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.params import FromPath
@@ -11,6 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser
+from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay
 from clustermarket.moderation.services import TextProblems
 from clustermarket.rows import parse_row_id
@@ -22,6 +23,7 @@ from clustermarket.teams.services import team_for_worker
 from clustermarket.timeutil import today_uk
 from clustermarket.web.auth import requires_admin
 from clustermarket.web.forms import Form
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 
@@ -32,11 +34,25 @@ class RoundForm:
     market_day: str = ""
 
 
-async def _rounds_page(user: CurrentUser, form: RoundForm, error: str | None = None) -> Template:
-    market_days = (
-        await MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location)
-        .where((MarketDay.date >= today_uk()) & (MarketDay.cluster == user.cluster_id))
+# Built once (`frozen.Prepared`): the admin's rounds page offers them on every view.
+_COMING_DAYS = Prepared(
+    lambda today, cluster_id: (
+        MarketDay.select(MarketDay.id, MarketDay.date, MarketDay.location)
+        .where((MarketDay.date >= today) & (MarketDay.cluster == cluster_id))
         .order_by(MarketDay.date)
+    )
+)
+
+
+async def _rounds_page(request: Request, form: RoundForm, error: str | None = None) -> Template:
+    user: CurrentUser = request.user
+    cluster_id = user.cluster_id
+
+    async def coming_days() -> list[dict[str, Any]]:  # public: kept (`web/public_data.py`)
+        return await _COMING_DAYS.run(today_uk(), cluster_id)
+
+    market_days = (
+        await kept(request, ("coming-market-days", cluster_id), coming_days)
         if user.is_admin
         else []
     )
@@ -54,7 +70,7 @@ async def _rounds_page(user: CurrentUser, form: RoundForm, error: str | None = N
 
 @get("/pitch", guards=SIGNED_IN)
 async def pitch_rounds(request: Request) -> Template:
-    return await _rounds_page(request.user, RoundForm())
+    return await _rounds_page(request, RoundForm())
 
 
 @post("/pitch/rounds", guards=[requires_admin])
@@ -67,7 +83,7 @@ async def open_round(request: Request, data: Annotated[RoundForm, Form]) -> Temp
             market_day_id=parse_row_id(data.market_day),
         )
     except SharingError as error:
-        return await _rounds_page(request.user, data, str(error))
+        return await _rounds_page(request, data, str(error))
     flash(request, "The pitch round is open.", "success")
     return Redirect(path=f"/pitch/rounds/{round_id}")
 
@@ -79,14 +95,22 @@ class EntryForm:
 
 
 async def _round_page(
-    user: CurrentUser, round_id: int, form: EntryForm, error: str | None = None
+    request: Request, round_id: int, form: EntryForm, error: str | None = None
 ) -> Template:
-    round_row = await pitch.round_by_id(round_id, user.cluster_id)
+    user: CurrentUser = request.user
+    cluster_id = user.cluster_id
+
+    async def shown() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return await pitch.round_by_id(round_id, cluster_id), await pitch.entries_of(round_id)
+
+    # the same for every viewer of the cluster: kept (`web/public_data.py`); open or not now
+    kept_round, entries = await kept(request, ("pitch-round", cluster_id, round_id), shown)
+    round_row = {**kept_round, "open": pitch.is_open(kept_round)}
     return Template(
         "sharing/pitch_round.html",
         context={
             "round": round_row,
-            "entries": await pitch.entries_of(round_id),
+            "entries": entries,
             "items": await pitch.pitchable_items(user) if round_row["open"] else [],
             "form": form,
             "error": error,
@@ -97,7 +121,7 @@ async def _round_page(
 
 @get("/pitch/rounds/{round_id:int}", guards=SIGNED_IN)
 async def pitch_round(request: Request, round_id: FromPath[int]) -> Template:
-    return await _round_page(request.user, round_id, EntryForm())
+    return await _round_page(request, round_id, EntryForm())
 
 
 @post("/pitch/rounds/{round_id:int}/entries", guards=SIGNED_IN)
@@ -107,7 +131,7 @@ async def add_entry(
     try:
         entry_id = await pitch.add_entry(request.user, round_id, data.item, data.question)
     except SharingError as error:
-        return await _round_page(request.user, round_id, data, str(error))
+        return await _round_page(request, round_id, data, str(error))
     flash(request, "Your team's work is up for feedback.", "success")
     return Redirect(path=f"/pitch/entries/{entry_id}")
 

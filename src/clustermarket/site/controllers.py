@@ -47,14 +47,23 @@ async def home(request: Request) -> Template:
 
 @get("/dashboard", guards=[requires_signed_in])
 async def dashboard(request: Request) -> Template:
+    """What is the same for every viewer of a kind (the cluster's next market day, a
+    school's teams, the cluster's high school) is kept between views (`web/public_data.py`)."""
     user: CurrentUser = request.user
+    cluster_id, school_id = user.cluster_id, None if user.is_admin else user.school_id
+
+    async def school_teams() -> list[dict[str, Any]]:
+        return await teams_of_school(school_id, cluster_id)
+
     return Template(
         "site/dashboard.html",
         context={
             "teams": await teams_of_user(user.id),
-            "market_day": await next_market_day(user.cluster_id),
-            "school_teams": await teams_of_school(
-                None if user.is_admin else user.school_id, user.cluster_id
+            "market_day": await kept(
+                request, ("next-market-day", cluster_id), lambda: next_market_day(cluster_id)
+            ),
+            "school_teams": await kept(
+                request, ("school-teams", cluster_id, school_id), school_teams
             )
             if user.is_staff
             else [],
@@ -62,7 +71,11 @@ async def dashboard(request: Request) -> Template:
             "jobs": await queue_counts() if user.is_admin else None,
             "last_backup": last_backup_at(request.app.state.settings) if user.is_admin else None,
             # a pupil's link names the teams they follow: their cluster's high school's
-            "high_school": None if user.is_staff else await high_school_of(user.cluster_id),
+            "high_school": None
+            if user.is_staff
+            else await kept(
+                request, ("high-school", cluster_id), lambda: high_school_of(cluster_id)
+            ),
         },
     )
 

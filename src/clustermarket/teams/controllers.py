@@ -22,6 +22,7 @@ from clustermarket.web.auth import requires_signed_in, requires_staff
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.forms import Form
 from clustermarket.web.page_cache import PUBLIC_PAGE
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 
@@ -138,18 +139,21 @@ class TeamWorkspaceController(Controller):
 
 @get("/teams/{slug:str}", opt=PUBLIC_PAGE)
 async def public_team_page(request: Request, slug: FromPath[str]) -> Template:
+    """Signed in, kept between views (`web/public_data.py`)."""
     cluster_id = current_cluster(request).id
-    team = await services.public_team(slug, cluster_id)  # another cluster's: 404
-    if team is None:
-        raise NotFound()
-    return Template(
-        "teams/show.html",
-        context={
+
+    async def shown() -> dict[str, Any]:
+        team = await services.public_team(slug, cluster_id)  # another cluster's: 404
+        if team is None:
+            raise NotFound()
+        return {
             "team": team,
             "products": await public_products(cluster_id=cluster_id, team_id=team["id"]),
             "projects": await public_projects(cluster_id=cluster_id, team_id=team["id"]),
-        },
-    )
+        }
+
+    context = await kept(request, ("team", cluster_id, slug), shown)
+    return Template("teams/show.html", context=dict(context))
 
 
 ROUTES = [TeamWorkspaceController, public_team_page]

@@ -8,10 +8,12 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from clustermarket.accounts.rollover import high_school_of
 from clustermarket.accounts.services import AccountError
 from clustermarket.rows import parse_row_id
 from clustermarket.transition import services
 from clustermarket.web.auth import requires_signed_in, requires_staff
+from clustermarket.web.public_data import kept
 from clustermarket.web.routes import get, post
 
 
@@ -19,7 +21,9 @@ from clustermarket.web.routes import get, post
 async def transition_page(request: Request) -> Template:
     if request.user.is_staff:
         return Template("transition/staff.html", context=await services.staff_page(request.user))
-    return Template("transition/pupil.html", context=await services.pupil_page(request.user))
+    cluster_id = request.user.cluster_id  # its high school, kept as the dashboard keeps it
+    high = await kept(request, ("high-school", cluster_id), lambda: high_school_of(cluster_id))
+    return Template("transition/pupil.html", context=await services.pupil_page(request.user, high))
 
 
 @post("/transition/invite", guards=[requires_staff])

@@ -44,12 +44,10 @@ async def staff_page(actor: CurrentUser) -> dict[str, Any]:
         return {"not_high": True, "high_school": await high_school_of(actor.cluster_id)}
 
 
-async def pupil_page(actor: CurrentUser) -> dict[str, Any]:
-    """What a pupil sees: the teams they follow, and which high school's teams they are."""
-    return {
-        "teams": await followed_teams(actor),
-        "high_school": await high_school_of(actor.cluster_id),
-    }
+async def pupil_page(actor: CurrentUser, high_school: dict[str, Any] | None) -> dict[str, Any]:
+    """What a pupil sees: the teams they follow, and which high school's teams they are
+    (`high_school_of` the actor's cluster, which the caller may have kept)."""
+    return {"teams": await followed_teams(actor), "high_school": high_school}
 
 
 # Built once (`frozen.Prepared`): the High's staff open the invite page often in June.
