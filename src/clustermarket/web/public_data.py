@@ -11,6 +11,9 @@ once, in every process: `content_version.py`) and for at most `page_cache.MAX_AG
 (times shown move on). What is kept is only ever what a signed-out visitor is shown.
 
 Kept values are shared between requests: callers and templates read them, never change them.
+A second `PublicData` of the app keeps, under the same rule, the items waiting for each
+school's teachers that the header's badge counts (web/badge.py): not public, but the same for
+every teacher of the school.
 """
 
 from __future__ import annotations
