@@ -58,7 +58,7 @@ from clustermarket.site.controllers import ROUTES as SITE_ROUTES
 from clustermarket.site.privacy import ROUTES as PRIVACY_ROUTES
 from clustermarket.teams.controllers import ROUTES as TEAM_ROUTES
 from clustermarket.transition.controllers import ROUTES as TRANSITION_ROUTES
-from clustermarket.web import content_version, public_data
+from clustermarket.web import badge, content_version, public_data
 from clustermarket.web.auth import SessionUserMiddleware
 from clustermarket.web.clusters import ClusterRouting, requires_cluster
 from clustermarket.web.compression import MINIMUM_SIZE, PAGE_LEVEL, CompressWhenWorthIt
@@ -219,7 +219,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(reload=settings.templates_reload),
         guards=[requires_cluster("/health", STRIPE_WEBHOOK_PATH)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        state=State({"settings": settings, public_data.STATE_KEY: PublicData(version)}),
+        state=State(
+            {
+                "settings": settings,
+                public_data.STATE_KEY: PublicData(version),
+                badge.KEPT_KEY: PublicData(version),  # staff's waiting counts (web/badge.py)
+            }
+        ),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=None,

@@ -132,6 +132,7 @@ async def test_the_queue_costs_the_same_queries_for_four_items_or_eight(people) 
         f"{story['entry_url']}/feedback",
         {"works_well": "Price", "even_better_if": "Ribbon"},
     )
+    await taylor.get("/moderation")  # as for four: the header's count read once after a change
     with QueryCounter() as eight:
         page = await taylor.get("/moderation")
     assert page.text.count('class="card mod-item"') == 8

@@ -114,13 +114,33 @@ _SESSION_USER_SQL = (
 )
 
 
-async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
-    """The user a session belongs to, if the account is still active and the session current."""
-    rows = await raw(User, _SESSION_USER_SQL, user_id) if 0 < user_id <= MAX_ROW_ID else []
+# The same, with the user's unread notifications counted for the header's badge
+# (web/badge.py): a signed-in page asks for no count of its own.
+_SIGNED_IN_SQL = _SESSION_USER_SQL.replace(
+    " FROM app_user u",
+    ', (SELECT COUNT(*) FROM notification n WHERE n."user" = u.id AND n."read" = {}) AS unread'
+    " FROM app_user u",
+)
+
+
+async def _session_row(sql: str, user_id: int, epoch: int, *values: Any) -> dict | None:
+    rows = await raw(User, sql, *values, user_id) if 0 < user_id <= MAX_ROW_ID else []
     row = rows[0] if rows else None
     if row is None or not row["active"] or row["session_epoch"] != epoch:
         return None
-    return _current(row)
+    return row
+
+
+async def load_session_user(user_id: int, epoch: int) -> CurrentUser | None:
+    """The user a session belongs to, if the account is still active and the session current."""
+    row = await _session_row(_SESSION_USER_SQL, user_id, epoch)
+    return None if row is None else _current(row)
+
+
+async def load_signed_in(user_id: int, epoch: int) -> tuple[CurrentUser | None, int]:
+    """`load_session_user` and, in the same statement, the user's unread notifications."""
+    row = await _session_row(_SIGNED_IN_SQL, user_id, epoch, False)
+    return (None, 0) if row is None else (_current(row), int(row["unread"]))
 
 
 async def authenticate(username: str, password: str, cluster_id: int) -> CurrentUser | None:

@@ -30,6 +30,7 @@ from clustermarket.sharing.notifications import (
 )
 from clustermarket.sharing.notifications import open_notification as notification_opened
 from clustermarket.sharing.tables import IdeaTag
+from clustermarket.web import badge
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.forms import UPLOAD_BODY_LIMIT, Form, Multipart
 from clustermarket.web.htmx import page_or_fragment
@@ -318,9 +319,11 @@ async def notification_badge(request: Request) -> Template:
     """The header badge (htmx polls it): unread notifications, and for teachers the items
     waiting in their moderation queue."""
     user: CurrentUser = request.user
-    count = await unread_count(user.id)
+    count = badge.unread_of(request.scope)  # read with the user (web/badge.py)
+    if count is None:
+        count = await unread_count(user.id)
     if user.is_staff:
-        count += await waiting_count(user)
+        count += await badge.waiting(request.app, user)
     return Template("sharing/_badge.html", context={"count": count})
 
 

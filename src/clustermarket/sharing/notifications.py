@@ -13,6 +13,7 @@ from clustermarket.moderation.content import KINDS
 from clustermarket.sharing.tables import Notification, PitchEntry
 from clustermarket.teams.tables import TeamMember
 from clustermarket.timeutil import now
+from clustermarket.web import badge
 
 NOUNS = {
     "product": "product",
@@ -27,6 +28,7 @@ NOUNS = {
 async def notify(user_ids: Iterable[int | None], text: str, link: str = "") -> None:
     users = sorted({u for u in user_ids if u is not None})
     if users:
+        badge.changed()  # maybe the signed-in user's own: their page asks for the count
         created = now()
         await Notification.insert(
             *[
@@ -130,6 +132,7 @@ _MARK_READ_WITHOUT_LINK = _MARK_READ + " AND link = {}"
 
 
 async def mark_all_read(user_id: int, *, only_without_link: bool = False) -> None:
+    badge.changed()
     if only_without_link:
         await raw(Notification, _MARK_READ_WITHOUT_LINK, True, user_id, False, "")
     else:
@@ -141,6 +144,7 @@ async def open_notification(user_id: int, notification_id: int) -> str:
     this site). NotFound for anyone else's."""
     from clustermarket.accounts.services import NotFound
 
+    badge.changed()
     rows = (
         await Notification.update({Notification.read: True})
         .where((Notification.id == notification_id) & (Notification.user == user_id))

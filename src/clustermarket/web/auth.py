@@ -10,7 +10,8 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from clustermarket.accounts.services import CurrentUser, load_session_user
+from clustermarket.accounts.services import CurrentUser, load_signed_in
+from clustermarket.web import badge
 from clustermarket.web.clusters import cluster_or_none
 
 SESSION_USER = "uid"
@@ -53,7 +54,8 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
         session: dict[str, Any] = connection.scope.get("session") or {}
         user_id, epoch = session.get(SESSION_USER), session.get(SESSION_EPOCH)
         cluster = cluster_or_none(connection.scope)
-        user = None
+        user = counted = None  # counted: read with its unread notifications
+        unread = 0
         # A session made in another cluster (another host or /c/ prefix) is a visitor's here.
         if cluster is None or session.get(SESSION_CLUSTER) != cluster.id:
             pass
@@ -62,9 +64,12 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
             if checks_itself is not None and checks_itself():
                 user = _from_session(session, user_id, epoch)
             if user is None:
-                user = await load_session_user(user_id, epoch)
+                # The header badge's unread count in the same statement (web/badge.py).
+                user, unread = await load_signed_in(user_id, epoch)
+                counted = user
             if user is not None and user.cluster_id != cluster.id:
-                user = None
+                user = counted = None
+        await badge.counted(connection.scope, connection.app, counted, unread)
         return AuthenticationResult(user=user, auth=None)
 
 

@@ -14,6 +14,9 @@ cluster's) lists, keyed by that school or cluster (the moderation queue's class 
 its "how long items wait" table).
 
 Kept values are shared between requests: callers and templates read them, never change them.
+A second `PublicData` of the app keeps, under the same rule, the items waiting for each
+school's teachers that the header's badge counts (web/badge.py): not public, but the same for
+every teacher of the school.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from clustermarket.accounts.services import CurrentUser, short_name
 from clustermarket.money import format_pence
 from clustermarket.settings import PROJECT_ROOT
 from clustermarket.timeutil import uk_date, uk_time
+from clustermarket.web.badge import count_of
 from clustermarket.web.clusters import ClusterInfo, cluster_or_none, prefix_links, url_root
 from clustermarket.web.csrf_guard import TOKEN_RENDERED
 from clustermarket.web.static import static_url
@@ -42,6 +43,13 @@ def cluster_name(context: Context) -> str:
     """The request's cluster's name ("Aylsham Cluster"): pages never name another cluster."""
     here = cluster(context)
     return here.name if here is not None else "Cluster Market"
+
+
+@pass_context
+def badge_count(context: Context) -> int | None:
+    """The header badge's count read with the user (web/badge.py), or None: asked once loaded."""
+    request = context.get("request")
+    return count_of(request.scope) if request is not None else None
 
 
 @pass_context
@@ -173,6 +181,7 @@ def _configure(engine: Engine) -> None:
     env.globals["short_name"] = short_name
     env.globals["current_user"] = current_user
     env.globals["messages"] = messages
+    env.globals["badge_count"] = badge_count
     env.globals["cluster"] = cluster
     env.globals["cluster_name"] = cluster_name
     env.globals["site_root"] = url_root  # "/c/<slug>" under CLUSTER_ROUTING=path, else ""
