@@ -56,7 +56,9 @@ async def test_the_queues_class_filter_and_waits_are_kept_until_a_write(client) 
     with QueryCounter() as again:
         second = await client.get("/moderation")
     assert second.status_code == 200 and "How long items wait" in second.text
-    assert again.count == first.count - 2, (first.count, again.count)
+    # Neither list read again (the header's waiting count, kept the same way, may or may
+    # not have been read on the first view: it is kept from any earlier page).
+    assert again.count <= first.count - 2, (first.count, again.count)
 
     async with another_browser(client) as teacher:
         await sign_in(teacher, "staylor", "teacher-demo-1")
