@@ -17,6 +17,7 @@ from clustermarket.moderation.services import may_moderate, version_of
 from clustermarket.rows import of_owners
 from clustermarket.sharing.flags import flagged_ids_query
 from clustermarket.sharing.tables import Flag
+from clustermarket.web import badge
 
 
 def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
@@ -233,3 +234,6 @@ async def waiting_count(actor: CurrentUser) -> int:
     """Items waiting for `actor`'s decision: pending ones, and flagged ones."""
     rows = await _waiting_query(actor).run()
     return int(rows[0]["waiting"] or 0)
+
+
+badge.WAITING_COUNT[:] = [waiting_count]  # the header's count (web/badge.py)
