@@ -113,6 +113,21 @@ async def no_reload(page: Page) -> AsyncIterator[None]:
     assert await page.evaluate("() => window.stillTheSamePage === true"), "the page reloaded"
 
 
+@asynccontextmanager
+async def htmx_settled(page: Page) -> AsyncIterator[None]:
+    """The block's request is answered and its answer swapped in and settled before the test
+    goes on (the answer arriving is not enough: until htmx swaps it in, a field filled next
+    would be overwritten by the answer's copy of it)."""
+    await page.wait_for_function("() => window.htmx !== undefined")
+    await page.evaluate(
+        """() => { window.settledSwaps = 0;
+            document.body.addEventListener("htmx:afterSettle", () => { window.settledSwaps += 1; },
+                                           { once: true }); }"""
+    )
+    yield
+    await page.wait_for_function("() => window.settledSwaps > 0")
+
+
 def sample_photo(folder: Path, name: str = "photo.jpg", size: tuple[int, int] = (800, 600)) -> Path:
     """A small real JPEG to upload (the photo of a product, not of a child)."""
     path = folder / name
