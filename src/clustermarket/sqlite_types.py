@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from decimal import Decimal
 
 import piccolo.engine.sqlite  # noqa: F401  (registers Piccolo's converters: these replace some)
@@ -60,6 +61,20 @@ CONVERTERS = {
     "TIMESTAMP": timestamp_out,
     "TIMESTAMPTZ": timestamptz_out,
 }
+
+
+def raw_out(declared: str) -> Callable[[object], object] | None:
+    """The converter for a value SQLite hands back raw although its column is declared
+    `declared` (sqlite3 converts only the first branch of a UNION): the same conversion, from
+    the raw value's text; None where the raw value is already right (whole numbers, text)."""
+    convert = CONVERTERS.get(declared.upper())
+    if convert is None or convert is integer_out:
+        return None
+
+    def out(value: object) -> object:
+        return convert(str(value).encode()) if type(value) in (int, str) else value
+
+    return out
 
 
 def register() -> None:

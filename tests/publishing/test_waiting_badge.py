@@ -31,11 +31,13 @@ async def test_the_waiting_badge_follows_changes_per_school() -> None:
             assert "Moderation (" not in await _badge(client)
 
         await Product.update({Product.status: ContentStatus.pending}).where(Product.id == product)
+        await content_changed()  # written straight to the table: the app's writers say so
         assert "Moderation (1 waiting)" in await _badge(aylsham)
         assert "Moderation (1 waiting)" in await _badge(admin)
         assert "Moderation (" not in await _badge(bure)
 
         await Product.update({Product.status: ContentStatus.approved}).where(Product.id == product)
+        await content_changed()
         for client in (aylsham, bure, admin):
             assert "Moderation (" not in await _badge(client)
 

@@ -51,8 +51,9 @@ async def _path(page: str) -> str:
         (ADMIN, "/admin/events", 2),  # the events; the schools kept
         (ADMIN, "/admin/events/{event}", 3),  # the event and its schools
         (PUPIL, "/dashboard", 2),  # the pupil's teams; the next day and the high school kept
-        (TEACHER, "/dashboard", 3),  # and the count waiting; the school's teams kept
-        (ADMIN, "/dashboard", 4),  # and the jobs
+        (TEACHER, "/dashboard", 2),  # the count waiting kept with the header badge's
+        (ADMIN, "/dashboard", 3),  # and the jobs
+        (TEACHER, "/notifications", 3),  # the list, marked read; the count waiting kept
         (PUPIL, "/transition", 2),  # the teams the pupil follows; the high school kept
         (PUPIL, "/pitch/rounds/{round}", 3),  # the work the pupil may pitch; round, entries kept
         (ADMIN, "/pitch", 2),  # the rounds; the coming market days kept

@@ -25,7 +25,6 @@ when it was last changed, else when it was made (as the tab sorted them before).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from piccolo.querystring import QueryString
@@ -41,6 +40,7 @@ from clustermarket.moderation.queue import (
     frozen_queue_query,
     queue_scope_key,
 )
+from clustermarket.sqlite_types import raw_out
 from clustermarket.web.pagination import Page, clamp, page_of
 
 # Ten cards a page: each is an item to read, its photos and its forms; a teacher's class
@@ -245,7 +245,7 @@ def _rows_sql(
                 (
                     name,
                     order.index(name),
-                    _raw_to_python(column) if engine_type == "sqlite" else None,
+                    raw_out(column.column_type) if engine_type == "sqlite" else None,
                 )
                 for name, column in columns.items()
             )
@@ -267,23 +267,6 @@ def _output_columns(kind: ContentKind) -> dict[str, Any]:
         name = getattr(column, "_alias", None) or column._meta.get_default_alias()
         columns[name] = column
     return columns
-
-
-def _raw_to_python(column: Any) -> Any:
-    """What SQLite's raw value of `column` becomes without its declared type's converter
-    (`sqlite_types`), or None: whole numbers and text come as they are."""
-    kind = type(column).__name__
-    if kind == "Boolean":
-        return lambda value: value == 1 if type(value) is int else value
-    if kind == "Timestamptz":
-        return lambda value: (
-            dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC) if type(value) is str else value
-        )
-    if kind == "Timestamp":
-        return lambda value: dt.datetime.fromisoformat(value) if type(value) is str else value
-    if kind == "Date":
-        return lambda value: dt.date.fromisoformat(value) if type(value) is str else value
-    return None
 
 
 async def _rows_of(

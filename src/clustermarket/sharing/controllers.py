@@ -16,7 +16,6 @@ from litestar.response import File, Redirect, Template
 
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.moderation.content import kind_named
-from clustermarket.moderation.queue import waiting_count
 from clustermarket.moderation.services import TextProblems
 from clustermarket.rows import parse_row_id
 from clustermarket.schools.lists import kept_schools
@@ -296,7 +295,7 @@ async def notifications(request: Request) -> Template:
     user: CurrentUser = request.user
     rows = await notifications_for(user.id)
     await mark_all_read(user.id, only_without_link=True)
-    waiting = await waiting_count(user) if user.is_staff else 0
+    waiting = await badge.waiting(request.app, user) if user.is_staff else 0
     return Template("sharing/notifications.html", context={"rows": rows, "waiting": waiting})
 
 

@@ -12,12 +12,12 @@ from clustermarket.accounts.services import CurrentUser
 from clustermarket.catalogue.services import public_products
 from clustermarket.jobs.admin import queue_counts
 from clustermarket.market.services import next_market_day
-from clustermarket.moderation.queue import waiting_count
 from clustermarket.ops.backup import last_backup_at
 from clustermarket.projects.services import public_projects
 from clustermarket.projects.tallies import impact_totals
 from clustermarket.schools.services import all_schools
 from clustermarket.teams.services import teams_of_school, teams_of_user
+from clustermarket.web import badge
 from clustermarket.web.auth import requires_signed_in
 from clustermarket.web.clusters import current_cluster
 from clustermarket.web.outage import RETRY_AFTER_SECONDS, unavailable_services
@@ -67,7 +67,7 @@ async def dashboard(request: Request) -> Template:
             )
             if user.is_staff
             else [],
-            "waiting": await waiting_count(user) if user.is_staff else 0,
+            "waiting": await badge.waiting(request.app, user) if user.is_staff else 0,
             "jobs": await queue_counts() if user.is_admin else None,
             "last_backup": last_backup_at(request.app.state.settings) if user.is_admin else None,
             # a pupil's link names the teams they follow: their cluster's high school's
