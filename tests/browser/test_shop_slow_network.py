@@ -62,3 +62,42 @@ async def test_two_quick_taps_on_one_more_add_two(open_page: OpenPage) -> None:
     await expect(buyer.locator(".basket-bar")).to_contain_text("2 items · £4.00")
     await expect(buyer.get_by_label("How many Lavender bag")).to_have_value("2")
     assert len(posted) == 2 and all("step=" in body for body in posted), posted
+
+
+async def test_a_number_being_typed_when_an_answer_arrives_is_kept(open_page: OpenPage) -> None:
+    """The parent taps + on one product, then types in another's box before the + has been
+    answered: the answer does not overwrite what they are typing, and leaving the box sends it
+    (the whole shop used to be swapped in, the box with it, and the typed 3 became 0)."""
+    buyer = await open_shop(open_page)
+    posted = await hold_the_first_post(buyer)
+    await buyer.get_by_role("button", name="One more Lavender bag").tap()
+    field = buyer.get_by_label("How many Bird feeder")
+    await field.fill("3")
+    await expect(buyer.locator(".basket-bar")).to_contain_text("1 item · £2.00")  # + answered
+    await expect(field).to_have_value("3")
+    await expect(field).to_be_focused()
+    await field.press("Tab")
+    await expect(buyer.locator(".basket-bar")).to_contain_text("4 items · £11.00")
+    await expect(buyer.get_by_label("How many Bird feeder")).to_have_value("3")
+    assert len(posted) == 2, posted
+
+
+async def test_on_the_basket_page_a_number_being_typed_is_kept_too(open_page: OpenPage) -> None:
+    """The same on the basket page: one line changed, the next typed before the first change
+    is answered: the second box keeps its 3 and is sent on leaving it."""
+    buyer = await open_shop(open_page)
+    for name in ("Lavender bag", "Bird feeder"):
+        await buyer.get_by_label(f"How many {name}").fill("1")
+    await buyer.get_by_role("button", name="Check out").tap()
+    await expect(buyer.get_by_role("heading", level=1)).to_have_text("Your basket")
+    await expect(buyer.locator(".basket-total")).to_contain_text("£5.00")
+    await buyer.wait_for_function("() => window.htmx !== undefined")
+    posted = await hold_the_first_post(buyer)
+    await buyer.get_by_label("Lavender bag").fill("2")
+    field = buyer.get_by_label("Bird feeder")
+    await field.fill("3")  # the lavender's change is sent as the parent moves here
+    await expect(buyer.locator(".basket-total")).to_contain_text("£7.00")  # 2 × £2 + 1 × £3
+    await expect(field).to_have_value("3")
+    await field.press("Tab")
+    await expect(buyer.locator(".basket-total")).to_contain_text("£13.00")
+    assert len(posted) == 2, posted
