@@ -364,6 +364,7 @@ class QueryCounter:
 
         self.engine = DB
         self.count = 0
+        self.statements: list[tuple[str, list[Any]]] = []  # each one's SQL and values
 
     def __enter__(self) -> QueryCounter:
         # Engines use __slots__, so the method is wrapped on the class for the duration.
@@ -372,6 +373,8 @@ class QueryCounter:
 
         async def counting(engine: Any, *args: Any, **kwargs: Any) -> Any:
             self.count += 1
+            querystring = args[0] if args else kwargs["querystring"]
+            self.statements.append(querystring.compile_string(engine.engine_type))
             return await self.original(engine, *args, **kwargs)
 
         engine_class.run_querystring = counting  # type: ignore[method-assign]
