@@ -5,7 +5,8 @@ loss (its sales and its expenses by day), the cluster's market days with the tea
 the cluster report's three sums with its schools; a workspace reads only what it shows
 (not its products' and projects' photos and tallies); and what the reports offer to pick from
 (the cluster's schools and latest market days, public) is kept between views
-(`web/public_data.py`). Each count here was higher before."""
+(`web/public_data.py`); a moderation tab reads what its comments and feedback answer in the
+statement that reads its items' photos, tallies and flags. Each count here was higher before."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ COUNTS = [
     (ADMIN, "/reports", 2),  # was 4
     (ADMIN, "/reports?report=products&school=1", 2),  # was 5
     (TEACHER, "/reports?report=methods", 2),  # was 4
+    # the user, the page picked and counted, its rows of every kind, and beside them their
+    # photos, tallies and flags with what comments and feedback answer (titles, photos)
+    (ADMIN, "/moderation", 4),  # was 5
+    (ADMIN, "/moderation?tab=live", 4),  # was 6
+    (TEACHER, "/moderation", 4),
+    (TEACHER, "/moderation?tab=live", 4),  # was 6
 ]
 
 
