@@ -364,6 +364,7 @@ class QueryCounter:
 
         self.engine = DB
         self.count = 0
+        self.sent: list[Any] = []  # each statement's QueryString
 
     def __enter__(self) -> QueryCounter:
         # Engines use __slots__, so the method is wrapped on the class for the duration.
@@ -372,6 +373,7 @@ class QueryCounter:
 
         async def counting(engine: Any, *args: Any, **kwargs: Any) -> Any:
             self.count += 1
+            self.sent.append(args[0] if args else kwargs["querystring"])
             return await self.original(engine, *args, **kwargs)
 
         engine_class.run_querystring = counting  # type: ignore[method-assign]
@@ -379,6 +381,11 @@ class QueryCounter:
 
     def __exit__(self, *exc: object) -> None:
         type(self.engine).run_querystring = self.original  # type: ignore[method-assign]
+
+    @property
+    def statements(self) -> list[tuple[str, list[Any]]]:
+        """Each statement sent, as its SQL and values."""
+        return [sent.compile_string(self.engine.engine_type) for sent in self.sent]
 
 
 def png_bytes(size: tuple[int, int] = (64, 48), color: str = "green") -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.frozen import Prepared, raw
+from clustermarket.frozen import raw
 from clustermarket.market.services import MarketError
 from clustermarket.market.tables import Expense, ExpenseKind, MarketDay, Sale
 from clustermarket.reports.periods import Period
@@ -53,26 +53,6 @@ async def add_expense(
     )
 
 
-_EXPENSES_OF_TEAM = Prepared(
-    lambda team_id: (
-        Expense.select(
-            Expense.id,
-            Expense.kind,
-            Expense.description,
-            Expense.amount_pence,
-            Expense.recorded_at,
-            Expense.market_day.date.as_alias("day_date"),
-        )
-        .where(Expense.team == team_id)
-        .order_by(Expense.recorded_at, ascending=False)
-    )
-)
-
-
-async def expenses_of_team(team_id: int) -> list[dict[str, Any]]:
-    return await _EXPENSES_OF_TEAM.run(team_id)
-
-
 def _line(label: str) -> dict[str, Any]:
     return {"label": label, "revenue": 0, "cost_of_goods": 0, "expenses": 0, "profit": 0}
 
@@ -83,11 +63,41 @@ async def profit_and_loss(team_id: int, period: Period | None = None) -> dict[st
 
     Start-up money is a debt, not a cost: it is shown beside the profit, not taken from it
     (over all dates only: it is repaid from the business's whole profit)."""
+    return _summed(await _rows(team_id, period, listed=False), period)
+
+
+async def team_accounts(
+    team_id: int, period: Period | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`profit_and_loss` and every expense of the team (newest first, whatever the period),
+    in one statement: a team's market page shows both (it read them in two, issue 17)."""
+    expenses, sums = [], []
+    for row in await _rows(team_id, period, listed=True):
+        if row.pop("listed"):
+            expenses.append(
+                {
+                    "id": row["day_id"],
+                    "kind": row["kind"],
+                    "description": row["description"],
+                    "amount_pence": row["amount"],
+                    "day_date": row["day_date"],
+                }
+            )
+        else:
+            sums.append(row)
+    return _summed(sums, period), expenses
+
+
+async def _rows(team_id: int, period: Period | None, listed: bool) -> list[dict[str, Any]]:
+    head, values = (_LISTED, [team_id]) if listed else ("", [])
     if period is None:
-        rows = await raw(Sale, _SUMS, team_id, team_id)
-    else:
-        first, last, (start, end) = period.start, period.end, instants(period)
-        rows = await raw(Sale, _SUMS_IN, team_id, first, last, team_id, first, last, start, end)
+        return await raw(Sale, head + _SUMS + _ORDER, *values, team_id, team_id)
+    first, last, (start, end) = period.start, period.end, instants(period)
+    sql = head + _SUMS_IN + _ORDER
+    return await raw(Sale, sql, *values, team_id, first, last, team_id, first, last, start, end)
+
+
+def _summed(rows: list[dict[str, Any]], period: Period | None) -> dict[str, Any]:
     days: dict[int | None, dict[str, Any]] = {}
     dates = {}
     startup = 0
@@ -124,17 +134,30 @@ async def profit_and_loss(team_id: int, period: Period | None = None) -> dict[st
 # The sales and the expenses summed by market day in one statement (a team's market page reads
 # it on every view): a sale's row has no kind, an expense's its kind. In a range, only its
 # market days' sales and expenses and the general expenses booked in it, start-up money left
-# out (`ranges.expenses_between`, the reports' rule, written out here).
+# out (`ranges.expenses_between`, the reports' rule, written out here). `listed` is 0 on
+# these rows; the market page's statement starts with every expense of the team (`_LISTED`,
+# `listed` 1, its id as `day_id`): first, so that each column's type is set by a branch
+# with a value (PostgreSQL types a UNION's columns branch by branch; SQLite converts by the
+# first branch's column).
 _SALES_BY_DAY = (
-    "SELECT d.id AS day_id, d.date AS day_date, NULL AS kind,"
-    " SUM(s.amount_pence) AS amount, SUM(s.cost_pence) AS cost"
+    "SELECT 0 AS listed, d.id AS day_id, d.date AS day_date, NULL AS kind,"
+    " SUM(s.amount_pence) AS amount, SUM(s.cost_pence) AS cost,"
+    " NULL AS description, NULL AS recorded_at"
     " FROM sale s JOIN stall st ON st.id = s.stall JOIN market_day d ON d.id = st.market_day"
     " WHERE st.team = {} AND s.voided_at IS NULL"
 )
 _EXPENSES_BY_DAY = (
-    "SELECT d.id, d.date, e.kind, SUM(e.amount_pence), NULL"
+    "SELECT 0, d.id, d.date, e.kind, SUM(e.amount_pence), NULL, NULL, NULL"
     " FROM expense e LEFT JOIN market_day d ON d.id = e.market_day WHERE e.team = {}"
 )
+_LISTED = (
+    "SELECT 1 AS listed, e.id AS day_id, d.date AS day_date, e.kind AS kind,"
+    " e.amount_pence AS amount, NULL AS cost, e.description AS description,"
+    " e.recorded_at AS recorded_at"
+    " FROM expense e LEFT JOIN market_day d ON d.id = e.market_day WHERE e.team = {}"
+    " UNION ALL "
+)
+_ORDER = " ORDER BY listed DESC, recorded_at DESC, day_id DESC"
 _SUMS = (
     f"{_SALES_BY_DAY} GROUP BY d.id, d.date"
     f" UNION ALL {_EXPENSES_BY_DAY} GROUP BY d.id, d.date, e.kind"

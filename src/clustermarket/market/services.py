@@ -15,7 +15,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
 from clustermarket.accounts.services import CurrentUser, NotFound
-from clustermarket.frozen import Prepared, raw
+from clustermarket.frozen import Prepared
 from clustermarket.market.tables import MarketDay, MarketStatus, Stall, StallStock
 from clustermarket.moderation.content import PRODUCT
 from clustermarket.rows import MAX_ROW_ID, group_rows
@@ -364,25 +364,3 @@ async def stall_for_worker(user: CurrentUser, stall_id: int) -> dict[str, Any]:
         raise NotFound()
     stall["team"] = team
     return stall
-
-
-# A team's market page lists the cluster's market days (to book a cost to) and the team's
-# stalls on them (a team of the cluster, a stall on a day of its cluster): one statement.
-_DAYS_AND_STALLS = (
-    "SELECT d.id AS day_id, d.date AS day_date, d.location AS day_location,"
-    " d.status AS day_status, s.id, s.pitch, s.opened_at, s.closed_at"
-    " FROM market_day d LEFT JOIN stall s ON s.market_day = d.id AND s.team = {}"
-    " WHERE d.cluster = {} ORDER BY d.date DESC, d.id"
-)
-
-
-async def days_and_stalls(cluster_id: int, team_id: int) -> tuple[list[dict], list[dict]]:
-    """The cluster's market days (id and date), newest first, and the team's stalls on them."""
-    days: list[dict[str, Any]] = []
-    stalls = []
-    for row in await raw(Stall, _DAYS_AND_STALLS, team_id, cluster_id):
-        if not days or days[-1]["id"] != row["day_id"]:
-            days.append({"id": row["day_id"], "date": row["day_date"]})
-        if row["id"] is not None:
-            stalls.append(row)
-    return days, stalls

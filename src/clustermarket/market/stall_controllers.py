@@ -22,6 +22,7 @@ from clustermarket.market import stock as stall_stock  # the handlers below are 
 from clustermarket.market.controllers import Form
 from clustermarket.market.hooks import hooks
 from clustermarket.market.services import MarketError
+from clustermarket.market.team_page import team_days_and_stalls
 from clustermarket.reports import periods
 from clustermarket.reports.charts import bar_chart
 from clustermarket.timeutil import today_uk
@@ -326,8 +327,11 @@ class TeamMarketController(Controller):
         asked: tuple[str | None, ...] = (None, None, None, None),
     ) -> Template:
         """`asked`: the range of the query string (range, from, to, day); none: all dates."""
-        team = await _team_or_404(request, team_id)
-        days, stalls = await services.days_and_stalls(request.user.cluster_id, team_id)
+        team, days, stalls = None, [], []
+        if services.fits_database(team_id):  # the user's cluster's team only
+            team, days, stalls = await team_days_and_stalls(request.user, team_id)
+        if team is None:
+            raise NotFound()
         (range_, start, end, day), period, problem = asked, None, ""
         if any(asked):
             try:  # the latest market is found among the days already read
@@ -338,7 +342,7 @@ class TeamMarketController(Controller):
                 problem, status = str(exception), 400
         typed = periods.typed_dates(period, start, end)
         dates = {"period": period, "range_error": problem, "typed": typed}
-        pnl = await finances.profit_and_loss(team_id, period)
+        pnl, expenses = await finances.team_accounts(team_id, period)
         bars = []
         for line in [*pnl["lines"], pnl["total"]]:
             bars += [
@@ -353,7 +357,7 @@ class TeamMarketController(Controller):
                 "stalls": stalls,
                 "pnl": pnl,
                 "chart": bar_chart("Profit and loss", bars),
-                "expenses": await finances.expenses_of_team(team_id),
+                "expenses": expenses,
                 "kinds": finances.EXPENSE_KINDS,
                 "days": days,
                 "market_days": days,

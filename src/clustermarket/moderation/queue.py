@@ -12,7 +12,7 @@ from clustermarket.db_connections import fetch_tuples
 from clustermarket.frozen import freeze_with_values
 from clustermarket.moderation.content import KINDS, PROJECT, ContentKind
 from clustermarket.moderation.items import columns_of
-from clustermarket.moderation.queue_context import add_context, class_filter
+from clustermarket.moderation.queue_context import add_context, answer_parts, class_filter
 from clustermarket.moderation.services import may_moderate, version_of
 from clustermarket.rows import of_owners
 from clustermarket.sharing.flags import flagged_ids_query
@@ -119,13 +119,13 @@ async def dressed(
     """The queue's rows of each kind (`found`, by kind name) with what the queue shows beside
     them: photos, tallies, flags, author and context, and whether `actor` may decide."""
     ids = {name: [r["id"] for r in rows] for name, rows in found.items()}
-    photos, tallies, flags = await _beside_items(ids)
+    photos, tallies, flags, titles, shown = await _beside_items(ids, answer_parts(found))
     items: list[dict[str, Any]] = []
     for kind in kinds:
         rows = found.get(kind.name, [])
         if not rows:
             continue
-        await add_context(kind, rows)
+        add_context(kind, rows, titles, shown)
         for row in rows:
             row.setdefault("team_name", "")
             row.setdefault("receiving_school_id", None)
@@ -141,32 +141,38 @@ async def dressed(
 
 
 # What the queue shows beside its items, in one statement whatever the kinds: the working
-# (draft) photos of products and projects, the draft tallies of projects and the open flags
-# of every kind, each part's rows tagged with its name. Only the columns the queue shows;
-# every branch has the same columns (`NULL` where a part has none), so both engines read
-# them alike.
+# (draft) photos of products and projects, the draft tallies of projects, the open flags
+# of every kind and what comments and feedback answer (`queue_context.answer_parts`), each
+# part's rows tagged with its name. Only the columns the queue shows; every branch has the
+# same columns (`NULL` where a part has none), so both engines read them alike.
 _PHOTOS_SQL = (
     "SELECT 'photo' AS part, owner_type AS kind, owner_id AS owner, id, thumb_name AS words,"
-    " alt_text AS more_words, held, NULL AS quantity FROM photo WHERE in_draft = {} AND ({})"
+    " alt_text AS more_words, held, NULL AS quantity, NULL AS extra FROM photo"
+    " WHERE in_draft = {} AND ({})"
 )
 _TALLIES_SQL = (
-    "SELECT 'tally', 'project', project, id, unit, label, NULL, quantity FROM impact_tally"
-    " WHERE in_draft = {} AND project IN ({})"
+    "SELECT 'tally', 'project', project, id, unit, label, NULL, quantity, NULL"
+    " FROM impact_tally WHERE in_draft = {} AND project IN ({})"
 )
 _FLAGS_SQL = (
-    "SELECT 'flag', subject_type, subject_id, id, reason, NULL, NULL, NULL FROM flag"
+    "SELECT 'flag', subject_type, subject_id, id, reason, NULL, NULL, NULL, NULL FROM flag"
     " WHERE handled = {} AND ({})"
 )
 
 
-async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
-    """Photos, tallies and open flags of the items, each by (kind name, id), in id order."""
+async def _beside_items(
+    ids: dict[str, list[int]], answers: tuple[list[str], list[Any]]
+) -> tuple[dict, dict, dict, dict, dict]:
+    """Photos, tallies and open flags of the items, each by (kind name, id), in id order;
+    the titles of what they answer by (kind, id) and its published photos by kind and id."""
     ids = {name: of_kind for name, of_kind in ids.items() if of_kind}
     photos: dict[tuple[str, int], list[dict[str, Any]]] = {}
     tallies: dict[tuple[str, int], list[dict[str, Any]]] = {}
     flags: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    titles: dict[tuple[str, int], dict[str, Any]] = {}
+    shown: dict[str, dict[int, list[dict[str, Any]]]] = {}
     if not ids:
-        return photos, tallies, flags
+        return photos, tallies, flags, titles, shown
     parts, arguments = [], []
     editable = {name: of_kind for name, of_kind in ids.items() if KINDS[name].editable}
     if editable:
@@ -180,8 +186,10 @@ async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
     subjects, flagged = of_owners("subject_type", "subject_id", ids)
     parts.append(_FLAGS_SQL.replace("({})", f"({subjects})"))
     arguments += [False, *flagged]
+    parts += answers[0]
+    arguments += answers[1]
     sql = " UNION ALL ".join(parts) + " ORDER BY id"
-    for part, kind, owner, _id, words, more_words, held, quantity in await fetch_tuples(
+    for part, kind, owner, _id, words, more_words, held, quantity, extra in await fetch_tuples(
         Flag, sql, *arguments
     ):
         if part == "photo":
@@ -190,9 +198,14 @@ async def _beside_items(ids: dict[str, list[int]]) -> tuple[dict, dict, dict]:
         elif part == "tally":
             row = {"quantity": quantity, "unit": words, "label": more_words}
             tallies.setdefault((kind, owner), []).append(row)
-        else:
+        elif part == "flag":
             flags.setdefault((kind, owner), []).append({"reason": words})
-    return photos, tallies, flags
+        elif part == "title":
+            titles[(kind, owner)] = {"title": words, "published": more_words, "extra": extra}
+        else:  # "shown": a published photo of what an item answers
+            row = {"thumb_name": words, "alt_text": more_words}
+            shown.setdefault(kind, {}).setdefault(owner, []).append(row)
+    return photos, tallies, flags, titles, shown
 
 
 async def moderation_items(

@@ -15,13 +15,11 @@ from piccolo.columns import Column
 
 from clustermarket.accounts.classes import year_label
 from clustermarket.accounts.services import short_name
-from clustermarket.catalogue.tables import Product
 from clustermarket.forum.tables import ForumPost
 from clustermarket.frozen import freeze_with_values
-from clustermarket.media.services import photos_of
 from clustermarket.moderation.content import COMMENT, FEEDBACK, FORUM_POST, ContentKind
-from clustermarket.projects.tables import Project
-from clustermarket.sharing.tables import Idea, PitchFeedback
+from clustermarket.rows import of_owners
+from clustermarket.sharing.tables import PitchFeedback
 
 
 def author_columns(kind: ContentKind) -> list[Column]:
@@ -62,47 +60,61 @@ def _first_thumb(photos: dict[int, list[dict[str, Any]]], owner_id: int | None) 
     return found[0] if found else None
 
 
-# What a comment answers, written as SQL (the same on both engines): Piccolo would build
-# these joined selects anew on every view of the queue (issue 17).
-_TITLES_SQL = {
-    "idea": "SELECT x.id, x.title AS title, x.published_title AS published, x.thumb_name"
-    " FROM idea x WHERE x.id IN ({ids})",
-    "product": "SELECT x.id, x.name AS title, x.published_name AS published, t.name AS team_name"
-    " FROM product x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({ids})",
-    "project": "SELECT x.id, x.title AS title, x.published_title AS published,"
-    " t.name AS team_name FROM project x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({ids})",
+# What a comment answers (its title and team) and the first published photo of what a
+# comment or a piece of feedback answers, as parts of the queue's one statement beside its
+# items (`queue._beside_items`: its columns, the last one `extra`). They were two more
+# statements a page (issue 17, target 3).
+_TITLE_PARTS = {
+    "idea": "SELECT 'title', 'idea', x.id, x.id, x.title, x.published_title, NULL, NULL,"
+    " x.thumb_name FROM idea x WHERE x.id IN ({})",
+    "product": "SELECT 'title', 'product', x.id, x.id, x.name, x.published_name, NULL, NULL,"
+    " t.name FROM product x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({})",
+    "project": "SELECT 'title', 'project', x.id, x.id, x.title, x.published_title, NULL, NULL,"
+    " t.name FROM project x LEFT JOIN team t ON t.id = x.team WHERE x.id IN ({})",
 }
+_SHOWN_PART = (
+    "SELECT 'shown', owner_type, owner_id, id, thumb_name, alt_text, NULL, NULL, NULL"
+    " FROM photo WHERE published = {} AND ({})"
+)
 
 
-async def _titles(table: Any, kind: str, ids: set[int]) -> dict:
-    if not ids:
-        return {}
-    sql = _TITLES_SQL[kind].replace("{ids}", ", ".join(["{}"] * len(ids)))
-    rows = await table.raw(sql, *ids)
-    return {r["id"]: r for r in rows}
+def answer_parts(found: dict[str, list[dict[str, Any]]]) -> tuple[list[str], list[Any]]:
+    """The parts (SQL, arguments) that read what the page's comments and feedback answer:
+    the titles of the ideas, products and projects commented on, and the published photos
+    of those products and projects and of the pitch entries' work."""
+    titles: dict[str, set[int]] = {"idea": set(), "product": set(), "project": set()}
+    shown: dict[str, set[int]] = {"product": set(), "project": set()}
+    for row in found.get(COMMENT.name, []):
+        if row["target_type"] in titles:
+            titles[row["target_type"]].add(row["target_id"])
+            if row["target_type"] in shown:
+                shown[row["target_type"]].add(row["target_id"])
+    for row in found.get(FEEDBACK.name, []):
+        for what in ("product", "project"):
+            if row[f"entry_{what}_id"]:
+                shown[what].add(row[f"entry_{what}_id"])
+    parts, arguments = [], []
+    for what, ids in titles.items():
+        if ids:
+            parts.append(_TITLE_PARTS[what].replace("{}", ", ".join(["{}"] * len(ids))))
+            arguments += sorted(ids)
+    shown_ids = {what: sorted(ids) for what, ids in shown.items() if ids}
+    if shown_ids:
+        owned, owners = of_owners("owner_type", "owner_id", shown_ids)
+        parts.append(_SHOWN_PART.replace("({})", f"({owned})"))
+        arguments += [True, *owners]
+    return parts, arguments
 
 
-async def _comment_answers(rows: list[dict[str, Any]]) -> None:
-    wanted: dict[str, set[int]] = {"idea": set(), "product": set(), "project": set()}
-    for row in rows:
-        if row["target_type"] in wanted:
-            wanted[row["target_type"]].add(row["target_id"])
-    found = {
-        "idea": await _titles(Idea, "idea", wanted["idea"]),
-        "product": await _titles(Product, "product", wanted["product"]),
-        "project": await _titles(Project, "project", wanted["project"]),
-    }
-    photos = await photos_of(
-        {"product": list(wanted["product"]), "project": list(wanted["project"])}, published=True
-    )
+def _comment_answers(rows: list[dict[str, Any]], titles: dict, photos: dict) -> None:
     for row in rows:
         kind, target = row["target_type"], row["target_id"]
-        answered = found.get(kind, {}).get(target)
+        answered = titles.get((kind, target))
         if answered is None:
             continue
         thumb = None
         if kind == "idea":
-            if answered.get("thumb_name"):
+            if answered["extra"]:
                 thumb = {"src": f"/ideas/{target}/photo/thumb", "alt": answered["title"]}
         else:
             photo = _first_thumb(photos.get(kind, {}), target)
@@ -110,9 +122,9 @@ async def _comment_answers(rows: list[dict[str, Any]]) -> None:
                 thumb = {"src": f"/media/{photo['thumb_name']}", "alt": photo["alt_text"]}
         row["answers"] = {
             "what": kind,
-            "title": answered.get("published") or answered["title"],
+            "title": answered["published"] or answered["title"],
             "url": f"/{kind}s/{target}",
-            "team_name": answered.get("team_name", ""),
+            "team_name": "" if kind == "idea" else answered["extra"],
             "thumb": thumb,
         }
 
@@ -141,10 +153,7 @@ def answer_columns(kind: ContentKind) -> list[Column]:
     return []
 
 
-async def _feedback_answers(rows: list[dict[str, Any]]) -> None:
-    product_ids = [r["entry_product_id"] for r in rows if r["entry_product_id"]]
-    project_ids = [r["entry_project_id"] for r in rows if r["entry_project_id"]]
-    photos = await photos_of({"product": product_ids, "project": project_ids}, published=True)
+def _feedback_answers(rows: list[dict[str, Any]], photos: dict) -> None:
     for row in rows:
         if row["entry_product_id"]:
             what, owner = "product", row["entry_product_id"]
@@ -179,17 +188,18 @@ def _forum_answers(rows: list[dict[str, Any]]) -> None:
             }
 
 
-async def add_context(kind: ContentKind, rows: list[dict[str, Any]]) -> None:
-    """Name each row's author and, for comments and feedback, what it answers."""
+def add_context(kind: ContentKind, rows: list[dict[str, Any]], titles: dict, photos: dict) -> None:
+    """Name each row's author and, for comments and feedback, what it answers (`titles` by
+    (kind, id) and the published `photos` by kind and owner id, as `answer_parts` read)."""
     for row in rows:
         row["author_label"] = author_label(row)
         row["answers"] = None
     if not rows:
         return
     if kind is COMMENT:
-        await _comment_answers(rows)
+        _comment_answers(rows, titles, photos)
     elif kind is FEEDBACK:
-        await _feedback_answers(rows)
+        _feedback_answers(rows, photos)
     elif kind is FORUM_POST:
         _forum_answers(rows)
 

@@ -79,10 +79,13 @@ async def team_for_worker(user: CurrentUser, team_id: int) -> dict[str, Any] | N
         if team is None:
             return None
         return team if _staff_of(user, team) or await _MEMBER.run(team_id, user.id) else None
-    rows = await raw(Team, _TEAM_OF_CLUSTER_SQL, user.id, team_id, user.cluster_id)
-    if not rows:
-        return None
-    team = rows[0]
+    rows = await raw(Team, TEAM_OF_CLUSTER_SQL, user.id, team_id, user.cluster_id)
+    return worker_team(user, rows[0]) if rows else None
+
+
+def worker_team(user: CurrentUser, team: dict[str, Any]) -> dict[str, Any] | None:
+    """A row of `TEAM_OF_CLUSTER_SQL` (the team, and whether the user is of it) as
+    `team_for_worker` answers: the team if `user` may work for it, else None."""
     is_member = team.pop("is_member")  # asked in the same statement
     return team if _staff_of(user, team) or is_member else None
 
@@ -110,7 +113,7 @@ def _team(where: Any) -> Any:
 _ANY_TEAM = Prepared(lambda team_id: _team(Team.id == team_id))
 # A team of the cluster with its school's name and whether the user is a member of it (every
 # page of a team's work asks both: one statement, not two).
-_TEAM_OF_CLUSTER_SQL = (
+TEAM_OF_CLUSTER_SQL = (  # the user's id, the team's, the user's cluster
     "SELECT t.id, t.name, t.slug, t.kind, t.school, s.name AS school_name,"
     ' EXISTS(SELECT 1 FROM team_member m WHERE m.team = t.id AND m."user" = {}) AS is_member'
     " FROM team t JOIN school s ON s.id = t.school WHERE t.id = {} AND s.cluster = {}"
