@@ -131,6 +131,7 @@ async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
 # counts): made again as their source rows are restored.
 TRIGGER_KEPT = {
     "sale_total",
+    "sale_year_total",
     "stall_method_total",
     "moderation_log_count",
     "queue_item_count",
