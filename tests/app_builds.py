@@ -15,8 +15,10 @@ Only the tests do this: a server builds its app once.
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any
 
+from litestar._signature import SignatureModel
 from litestar.utils.signature import ParsedSignature
 
 # Each kept signature with the namespace's values it was resolved against: held here, so no
@@ -54,8 +56,51 @@ def _from_fn(cls: type[ParsedSignature], fn: Any, signature_namespace: dict[str,
 def parse_each_signature_once() -> None:
     """Install the memo (idempotent)."""
     ParsedSignature.from_fn = classmethod(_from_fn)  # type: ignore[method-assign,assignment]
+    SignatureModel.create = classmethod(_create_once)  # type: ignore[method-assign,assignment]
 
 
 def parsed_count() -> int:
-    """How many signatures are kept (a test checks a second build adds none)."""
-    return len(_PARSED)
+    """How many signatures and signature models are kept (a second build adds none)."""
+    return len(_PARSED) + len(_MODELS)
+
+
+# Each handler's (and dependency's) signature model, the msgspec class its parameters are
+# parsed with, kept by what `SignatureModel.create` makes it from: the kept parsed signature
+# above, the dependency names, the type decoders and the data DTO (held with it, as above).
+_MODELS: dict[tuple[Any, ...], tuple[type[SignatureModel], tuple[Any, ...]]] = {}
+_create = SignatureModel.create.__func__  # type: ignore[attr-defined]
+
+
+def _same(decoder: Any) -> Any:
+    """A type decoder's identity: a `partial` made afresh at each build (Litestar's pydantic
+    plugin makes one) by its function and arguments."""
+    if isinstance(decoder, partial):
+        return (id(decoder.func), decoder.args, tuple(sorted(decoder.keywords.items())))
+    return id(decoder)
+
+
+def _create_once(
+    cls: type[SignatureModel],
+    dependency_name_set: set[str],
+    fn: Any,
+    parsed_signature: ParsedSignature,
+    type_decoders: Any,
+    data_dto: Any = None,
+) -> type[SignatureModel]:
+    held = (fn, parsed_signature, tuple(type_decoders or ()), data_dto)
+    try:
+        key = (
+            getattr(getattr(fn, "__func__", fn), "__code__", fn),
+            id(parsed_signature),
+            frozenset(dependency_name_set),
+            tuple(tuple(map(_same, pair)) for pair in held[2]),
+            id(data_dto),
+        )
+        hash(key)
+    except TypeError:
+        return _create(cls, dependency_name_set, fn, parsed_signature, type_decoders, data_dto)
+    kept = _MODELS.get(key)
+    if kept is None:
+        model = _create(cls, dependency_name_set, fn, parsed_signature, type_decoders, data_dto)
+        kept = _MODELS[key] = (model, held)
+    return kept[0]

@@ -30,7 +30,8 @@ os.environ["APP_ENV"] = "test"
 os.environ["DATA_DIR"] = _TMP
 os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ["PASSWORD_HASH_PROFILE"] = "fast"
-# No pool: the test client runs the app on its own event loop (see STACK_NOTES).
+# No pool: the test client runs the app on its own event loop (see STACK_NOTES); on PostgreSQL
+# connections are kept per loop instead (tests/kept_connections.py).
 os.environ["DATABASE_POOL_SIZE"] = "0"
 # Jobs run when a test says so (`run_due_jobs`), not from a loop racing the test.
 os.environ["JOBS_IN_APP"] = "0"
@@ -62,6 +63,13 @@ from clustermarket.settings import Settings, get_settings  # noqa: E402
 from tests.app_builds import parse_each_signature_once  # noqa: E402
 
 parse_each_signature_once()  # a build of the app per client, cheaper (tests/app_builds.py)
+if get_settings().is_postgres:  # a connection per loop, not one per query (README)
+    from clustermarket import server
+    from piccolo_conf import DB
+    from tests.kept_connections import kept_on_app_loops, use_kept_connections
+
+    use_kept_connections(DB)
+    kept_on_app_loops(server)
 
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -90,7 +98,17 @@ def _tables() -> list[Any]:
 
 
 @pytest.fixture(scope="session")
-async def seed_rows() -> dict[Any, list[dict[str, Any]]]:
+async def kept_connections() -> AsyncIterator[None]:
+    """The tests' own loop keeps its PostgreSQL connections to the end of the run."""
+    from tests.kept_connections import close_this_loops, keep_on_this_loop
+
+    keep_on_this_loop()
+    yield
+    await close_this_loops()
+
+
+@pytest.fixture(scope="session")
+async def seed_rows(kept_connections: None) -> dict[Any, list[dict[str, Any]]]:
     """Migrate once, wiping what an earlier run left, and remember the rows migrations seed."""
     settings = get_settings()
     if settings.is_postgres:
@@ -113,6 +131,7 @@ async def clean_db(seed_rows: dict[Any, list[dict[str, Any]]]) -> None:
 # counts): made again as their source rows are restored.
 TRIGGER_KEPT = {
     "sale_total",
+    "sale_year_total",
     "stall_method_total",
     "moderation_log_count",
     "queue_item_count",

@@ -13,9 +13,9 @@ import pytest
 
 from clustermarket.accounts.tables import Role, User
 from clustermarket.catalogue.tables import ContentStatus
-from clustermarket.demo import load_demo_data
 from clustermarket.frozen import freeze_with_values, sql_literal
 from tests.conftest import make_user, sign_in
+from tests.demo_rows import restore_demo_data
 
 
 def test_each_kind_of_value_has_one_spelling() -> None:
@@ -98,7 +98,7 @@ def with_text(sent: list[tuple[str, list[Any]]], *words: str) -> list[tuple[str,
 
 
 async def test_the_admins_pages_send_their_fixed_statements_without_parameters(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "admin", "cluster-admin-demo")
     for path in ("/moderation", "/reports?report=products", "/staff/orders"):
         assert (await client.get(path)).status_code == 200  # each statement made on first use

@@ -135,13 +135,13 @@ async def test_a_pages_rows_of_every_kind_in_one_statement_are_the_kinds_own(cli
     """A tab's page reads the rows of all its kinds in one statement (issue 17, target 3);
     each item is exactly what its kind's own select gives (every column, its type: SQLite
     converts only the first kind's declared types in a UNION), for every tab and role."""
-    from clustermarket.demo import load_demo_data
     from clustermarket.moderation.content import KINDS
     from clustermarket.moderation.queue import queue_items
     from clustermarket.moderation.queue_page import queue_page
     from tests.conftest import as_user
+    from tests.demo_rows import restore_demo_data
 
-    await load_demo_data()
+    await restore_demo_data()
     tabs = {
         "waiting": (["pending"], False),
         "live": (["approved"], False),

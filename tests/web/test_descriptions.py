@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from clustermarket.demo import load_demo_data
+from tests.demo_rows import restore_demo_data
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
 FIXED = [
@@ -40,7 +40,7 @@ def description_of(page: str) -> str:
 
 
 async def test_every_public_page_has_its_own_description(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     pages = {}
     for path in FIXED:
         answer = await client.get(path)
@@ -70,7 +70,7 @@ async def test_every_public_page_has_its_own_description(client) -> None:
 
 
 async def test_a_description_never_shows_a_pupils_name(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     from clustermarket.accounts.tables import Role, User
 
     pupils = await User.select(User.first_name, User.last_name).where(User.role == Role.pupil)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from clustermarket.demo import load_demo_data
 from tests.conftest import QueryCounter, sign_in
+from tests.demo_rows import restore_demo_data
 
 PUPIL = ("ameliab", "apple-otter-12")
 TEACHER = ("staylor", "teacher-demo-1")
@@ -49,7 +49,7 @@ COUNTS = [
 
 @pytest.mark.parametrize(("who", "path", "statements"), COUNTS)
 async def test_a_signed_in_page_asks_in_few_statements(client, who, path, statements) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *who)
     first = await client.get(path)
     assert first.status_code == 200, first.text

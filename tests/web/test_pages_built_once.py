@@ -16,10 +16,10 @@ from glin_profanity import Filter
 from piccolo.query.methods.raw import Raw
 from piccolo.query.methods.select import Select
 
-from clustermarket.demo import load_demo_data
 from clustermarket.moderation import wordfilter
 from clustermarket.teams.tables import Team
 from tests.conftest import sign_in
+from tests.demo_rows import restore_demo_data
 
 
 def _tokens_out(page: str) -> str:
@@ -52,7 +52,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> Iterator[
 
 
 async def test_an_edit_form_checks_its_saved_text_once(client, monkeypatch) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     wordfilter.words_to_change.cache_clear()
     page = await client.get("/projects/4/edit")
@@ -201,7 +201,7 @@ async def test_an_admins_page_builds_its_selects_once(client, monkeypatch, page)
 
 
 async def _second_view_builds_nothing(client, monkeypatch, account, page) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *account)
     path = await _demo_path(page)
     first = await client.get(path)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from clustermarket.demo import load_demo_data
 from tests.conftest import QueryCounter, another_browser, post_form, sign_in
+from tests.demo_rows import restore_demo_data
 
 
 def _products_on(page: str) -> list[str]:
@@ -16,7 +16,7 @@ def _products_on(page: str) -> list[str]:
 
 
 async def test_a_signed_in_home_reads_only_the_session_user_again(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     first = await client.get("/")
     assert first.status_code == 200 and _products_on(first.text)
@@ -29,7 +29,7 @@ async def test_a_signed_in_home_reads_only_the_session_user_again(client) -> Non
 
 
 async def test_a_hidden_product_leaves_a_signed_in_home_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     shown = _products_on((await client.get("/")).text)
     hidden = shown[0]
@@ -48,7 +48,7 @@ async def test_the_queues_class_filter_and_waits_are_kept_until_a_write(client) 
     """The moderation queue's class filter and the admin's "how long items wait" table are
     the same for every viewer of the school (the admin's cluster): a second view reads
     neither again, and a class made on the classes page is in the filter at once."""
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "admin", "cluster-admin-demo")
     with QueryCounter() as first:
         page = await client.get("/moderation")
@@ -78,7 +78,7 @@ def _days_offered(page: str) -> list[str]:
 async def test_a_new_market_day_is_offered_by_the_reports_at_once(client) -> None:
     """The reports' schools and market days to pick from are kept between views; a market
     day the admin adds is in the list on the next view."""
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "admin", "cluster-admin-demo")
     before = _days_offered((await client.get("/reports")).text)
     answer = await post_form(
@@ -123,7 +123,7 @@ async def _demo_paths(page: str) -> str:
     ],
 )
 async def test_a_signed_in_public_page_reads_only_the_session_user_again(client, page) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     path = await _demo_paths(page)
     first = await client.get(path)
@@ -137,7 +137,7 @@ async def test_a_signed_in_public_page_reads_only_the_session_user_again(client,
 
 
 async def test_a_hidden_product_leaves_the_signed_in_lists_and_its_page_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     listed = await client.get("/products")
     hidden = _products_on(listed.text)[0]
@@ -157,7 +157,7 @@ async def test_a_hidden_product_leaves_the_signed_in_lists_and_its_page_at_once(
 
 
 async def test_a_hidden_project_leaves_the_signed_in_list_and_its_page_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     hidden = _projects_on((await client.get("/projects")).text)[0]
     assert (await client.get(f"/projects/{hidden}")).status_code == 200
@@ -170,7 +170,7 @@ async def test_a_hidden_project_leaves_the_signed_in_list_and_its_page_at_once(c
 
 
 async def test_a_new_market_day_shows_on_the_signed_in_list_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, "ameliab", "apple-otter-12")
     before = (await client.get("/market-days")).text
     assert "Wymondham Fair" not in before

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from clustermarket.demo import load_demo_data
 from tests.conftest import QueryCounter, another_browser, post_form, sign_in
+from tests.demo_rows import restore_demo_data
 
 PUPIL, TEACHER, ADMIN = (
     ("ameliab", "apple-otter-12"),
@@ -64,7 +64,7 @@ async def _path(page: str) -> str:
 async def test_a_second_view_reads_only_what_is_the_viewers_own(
     client, account, page, statements
 ) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *account)
     path = await _path(page)
     first = await client.get(path)
@@ -77,7 +77,7 @@ async def test_a_second_view_reads_only_what_is_the_viewers_own(
 
 
 async def test_a_new_event_shows_on_the_signed_in_calendar_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *PUPIL)
     assert "Bird box workshop" not in (await client.get("/events")).text
     async with another_browser(client) as admin:
@@ -100,7 +100,7 @@ async def test_a_new_event_shows_on_the_signed_in_calendar_at_once(client) -> No
 
 
 async def test_a_hidden_product_leaves_the_signed_in_shop_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *PUPIL)
     path = await _path("/market-days/{day}/pre-order")
     shop = (await client.get(path)).text
@@ -115,7 +115,7 @@ async def test_a_hidden_product_leaves_the_signed_in_shop_at_once(client) -> Non
 
 
 async def test_a_new_pitch_entry_shows_on_the_round_at_once(client) -> None:
-    await load_demo_data()
+    await restore_demo_data()
     await sign_in(client, *PUPIL)
     path = await _path("/pitch/rounds/{round}")
     page = (await client.get(path)).text
