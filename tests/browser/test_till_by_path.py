@@ -33,6 +33,7 @@ from tests.browser.till_steps import (
     reopen_offline,
     send_again,
     service_worker_ready,
+    signal_back,
     takings,
 )
 
@@ -109,7 +110,7 @@ async def test_a_clusters_till_under_its_path_sells_online_offline_and_after_a_r
     # Back online, but the server busy a moment: meanwhile Marshwick, in the same browser,
     # has nothing waiting, while Aylsham's pages count its three.
     await context.route("**/tickets", answer_busy)
-    await context.set_offline(False)
+    await signal_back(pupil)
     await expect(banner).to_contain_text("Server busy — 3 sales waiting to send")
     other = await context.new_page()
     assert await _waiting_on(other, f"{OTHER}/") == 0
