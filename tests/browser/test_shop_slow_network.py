@@ -11,7 +11,6 @@ from playwright.async_api import Page, Route, expect
 
 from tests.browser.conftest import OpenPage
 
-
 BASKET = re.compile(r"/basket$")
 
 
