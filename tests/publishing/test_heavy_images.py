@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import statistics
 import time
 from pathlib import Path
 
@@ -124,7 +125,7 @@ async def test_sixteen_parallel_heavy_uploads_stay_under_the_memory_ceiling(real
     assert page_times, "the burst ended before the public page was asked"
     # The median answer stays prompt: seconds, not the tens of seconds of a server swapping or
     # waiting on every decode (loose, since CI runs the two engines' suites side by side).
-    assert sorted(page_times)[len(page_times) // 2] < 5.0
+    assert statistics.median(page_times) < 5.0  # of two answers, their mean (not the slower)
 
 
 @pytest.mark.parametrize(
