@@ -27,8 +27,7 @@ _TEAM_DAYS_AND_STALLS = (
     " WHERE d.cluster = {}) AS x ON 1 = 1 ORDER BY x.day_date DESC, x.day_id"
 )
 _TEAM = ("id", "name", "slug", "kind", "school", "school_name")
-_STALL = ("day_id", "day_date", "day_location", "day_status")
-_STALL_OWN = ("pitch", "opened_at", "closed_at")
+_STALL = ("day_id", "day_date", "day_location", "day_status", "pitch", "opened_at", "closed_at")
 
 
 async def team_days_and_stalls(
@@ -56,8 +55,5 @@ async def team_days_and_stalls(
         if not days or days[-1]["id"] != row["day_id"]:
             days.append({"id": row["day_id"], "date": row["day_date"]})
         if row["stall_id"] is not None:
-            stall = {name: row[name] for name in _STALL}
-            stall["id"] = row["stall_id"]
-            stall.update((name, row[name]) for name in _STALL_OWN)
-            stalls.append(stall)
+            stalls.append({"id": row["stall_id"], **{name: row[name] for name in _STALL}})
     return team, days, stalls
