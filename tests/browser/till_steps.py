@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Dialog, Page, Route, expect
+from playwright.async_api import BrowserContext, Dialog, Page, Route, expect
 
 from tests.browser.checks import _info
 from tests.browser.conftest import OpenPage, _manage, server_env, serving
@@ -125,6 +126,25 @@ async def reopen_offline(page: Page, till: str = "") -> None:
 
 
 _TICKETS = re.compile(r"/tickets$")
+_NO_SIGNAL = "test-no-signal"  # kept in the origin's localStorage while the phone has none
+# A phone with no signal says so from the first line of a page's script. Chromium's offline
+# emulation reaches a page opened anew a moment after its script starts, and in CI a till
+# reloaded with no signal once sent a waiting ticket in that moment, past the route below
+# (the page is the service worker's then): the server recorded a sale the phone never
+# sent. So every page of the phone reads `navigator.onLine` as false while the flag is set.
+_SAYS_NO_SIGNAL = """(() => {
+  const real = Object.getOwnPropertyDescriptor(Navigator.prototype, "onLine").get;
+  Object.defineProperty(Navigator.prototype, "onLine", {
+    configurable: true,
+    get() {
+      try {
+        if (localStorage.getItem("NO_SIGNAL")) return false;
+      } catch (e) {}
+      return real.call(this);
+    },
+  });
+})();""".replace("NO_SIGNAL", _NO_SIGNAL)
+_told: weakref.WeakSet[BrowserContext] = weakref.WeakSet()
 
 
 async def _no_signal(route: Route) -> None:
@@ -137,15 +157,22 @@ async def go_offline(page: Page) -> None:
     at once, or a till page opened anew (whose script sends what waits as it starts), a
     ticket could go out, reach the server and lose its answer (the till keeps it and sends it
     again, recorded once, but the test's "nothing reached the server yet" would not hold;
-    seen once in CI). So the tickets' address also answers as no signal does, for every page
-    of the phone from the start, until the signal is back."""
-    await page.context.route(_TICKETS, _no_signal)
-    await page.context.set_offline(True)
+    seen in CI). So every page opened from now on says it has no signal from its first line
+    (`_SAYS_NO_SIGNAL`), and the tickets' address also answers as no signal does, for every
+    page of the phone, until the signal is back."""
+    context = page.context
+    if context not in _told:
+        await context.add_init_script(_SAYS_NO_SIGNAL)
+        _told.add(context)
+    await page.evaluate("(flag) => localStorage.setItem(flag, '1')", _NO_SIGNAL)
+    await context.route(_TICKETS, _no_signal)
+    await context.set_offline(True)
     await page.wait_for_function("() => !navigator.onLine")
 
 
 async def signal_back(page: Page) -> None:
     """The signal comes back (what the till then sends is the caller's to wait for)."""
+    await page.evaluate("(flag) => localStorage.removeItem(flag)", _NO_SIGNAL)
     await page.context.unroute(_TICKETS, _no_signal)
     await page.context.set_offline(False)
 
