@@ -18,8 +18,8 @@ from typing import Any
 from clustermarket.accounts.services import CurrentUser
 from clustermarket.accounts.tables import Role, User
 from clustermarket.catalogue.tables import ContentStatus, Product
-from clustermarket.moderation.content import PRODUCT
-from clustermarket.moderation.queue import queue_scope_key
+from clustermarket.moderation.content import KINDS, PRODUCT
+from clustermarket.moderation.queue import queue_items, queue_scope_key
 from clustermarket.moderation.queue_page import _items_sql, _total_sql, page_sql, queue_page
 from clustermarket.moderation.tables import QueueItemCount
 from clustermarket.projects.tables import Project
@@ -178,3 +178,75 @@ async def test_each_clusters_admin_counts_their_own_only() -> None:
         page = await queue_page(admin, [PRODUCT], [ContentStatus.approved], 1, newest_first=True)
         assert page.total == expected
         assert len(page.items) == min(expected, 10)
+
+
+def _comment(author: int, school: int | None, to: int | None, idea: int, status: str) -> Comment:
+    return Comment(
+        target_type="idea",
+        target_id=idea,
+        author=author,
+        school=school,
+        receiving_school=to,
+        body="Lovely",
+        status=status,
+        is_public=status == ContentStatus.approved,
+        submitted_at=now(),
+    )
+
+
+async def test_a_teachers_live_and_hidden_totals_are_the_kept_counts_and_what_was_said_to_them(
+    client,
+) -> None:
+    """A teacher's Live tab counted every live item of their school on each view (2,075 at
+    scale: 3.7 of the page's 8.7 ms, 1.5x the demo's). Now it sums their school's kept
+    counts, with the few comments said to their pupils from other schools counted: the
+    same total as the list itself, each item once."""
+    ours = await make_team("aylsham-makers", members=("ameliab",))
+    theirs = await make_team("buxton-bakers", school="buxton", members=("jackb",))
+    pupil = await User.select(User.id, User.school).where(User.username == "ameliab").first()
+    other = await User.select(User.id, User.school).where(User.username == "jackb").first()
+    here, there = pupil["school"], other["school"]
+    await Product.insert(
+        *[_product(ours, pupil["id"], ContentStatus.approved, n) for n in range(4)],
+        *[_product(ours, pupil["id"], ContentStatus.hidden, n) for n in range(2)],
+        *[_product(theirs, other["id"], ContentStatus.approved, n) for n in range(3)],
+    )
+    [idea] = await Idea.insert(
+        Idea(author=pupil["id"], school=here, tag="eco", title="Bins", body="More")
+    ).returning(Idea.id)
+    await Idea.update({Idea.status: ContentStatus.approved}).where(Idea.id == idea["id"])
+    a, b = pupil["id"], other["id"]
+    await Comment.insert(
+        _comment(b, there, here, idea["id"], ContentStatus.approved),  # said to us: counted
+        _comment(b, there, here, idea["id"], ContentStatus.hidden),  # hidden, said to us
+        _comment(b, there, here, idea["id"], ContentStatus.pending),  # not theirs to see yet
+        _comment(a, here, here, idea["id"], ContentStatus.approved),  # ours to us: once
+        _comment(a, here, there, idea["id"], ContentStatus.approved),  # ours to them
+        _comment(b, there, there, idea["id"], ContentStatus.approved),  # theirs to them: no
+    )
+    await make_user("mrsteach", role=Role.teacher)
+    teacher = await as_user("mrsteach")
+    kinds = list(KINDS.values())
+    for status, expected in ((ContentStatus.approved, 4 + 1 + 3), (ContentStatus.hidden, 2 + 1)):
+        scope = queue_scope_key(teacher, [status], False, None)
+        assert "queue_item_count" in _total_sql(teacher, kinds, scope)
+        listed = await queue_items(teacher, kinds, [status])
+        assert len(listed) == expected, [(i["kind"], i["id"]) for i in listed]
+        page = await queue_page(teacher, kinds, [status], 1, newest_first=True)
+        assert page.total == expected
+        assert len(page.items) == expected
+
+    # What the teacher sees says the same.
+    await sign_in(client, "mrsteach")
+    page = await client.get("/moderation?tab=live")
+    assert page.status_code == 200
+    assert re.search(r">8 items</p>", page.text), page.text[-3000:]
+
+    # A comment hidden later moves between the tabs' totals at once.
+    said = await Comment.select(Comment.id).where(
+        (Comment.school == there) & (Comment.receiving_school == here)
+    )
+    await Comment.update({Comment.status: ContentStatus.hidden}).where(Comment.id == said[0]["id"])
+    for status, expected in ((ContentStatus.approved, 7), (ContentStatus.hidden, 4)):
+        page = await queue_page(teacher, kinds, [status], 1, newest_first=True)
+        assert page.total == len(await queue_items(teacher, kinds, [status])) == expected

@@ -30,6 +30,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from clustermarket.accounts.services import CurrentUser
+from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.db_connections import fetch_tuples
 from clustermarket.frozen import written_in
 from clustermarket.moderation.content import PROJECT, ContentKind
@@ -112,33 +113,82 @@ def _items_sql(
 
 
 def _total_sql(actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, ...]) -> str:
-    """The SQL of the tab's true total. The admin's unfiltered tabs (every item of the
-    cluster: over 20,000 live at scale) sum the counts the triggers keep per kind, status
-    and owner (`QueueItemCount`): the cluster's teams', schools' and adults' rows. Every
-    other tab (a school's, a class's, the flagged) is a few hundred items at most: counted.
-    The kept counts file an item under its team or school, else its author, where the list
-    takes an item of the cluster's schools or of its accounts: the same items, as a pupil's
-    or teacher's school is in their account's cluster."""
+    """The SQL of the tab's true total. The unfiltered Live and Hidden tabs (the admin's:
+    every item of the cluster, over 20,000 live at scale; a teacher's: every item of their
+    school, 2,000 at scale) sum the counts the triggers keep per kind, status and owner
+    (`QueueItemCount`, `_kept_sum`). Every other tab (Waiting, a class's, the flagged) is a
+    few hundred items at most: counted."""
     key = (tuple(kind.name for kind in kinds), *scope)
     if key not in _TOTAL_SQL:
-        statuses, flagged, class_id, _school, admin, cluster_id = scope
-        if admin and not flagged and class_id is None and cluster_id is not None:
-            names = ", ".join(f"'{kind.name}'" for kind in kinds)
-            listed = ", ".join(f"'{getattr(status, 'value', status)}'" for status in statuses)
-            schools = f"SELECT id FROM school WHERE cluster = {int(cluster_id)}"
-            _TOTAL_SQL[key] = (
-                "SELECT COALESCE(SUM(items), 0) FROM queue_item_count"
-                f" WHERE kind_key IN ({names}) AND status IN ({listed})"
-                f" AND (school_key IN ({schools})"
-                f" OR team_key IN (SELECT id FROM team WHERE school IN ({schools}))"
-                " OR author_key IN"
-                f" (SELECT id FROM app_user WHERE cluster = {int(cluster_id)}))"
-            )
+        statuses, flagged, class_id, school, admin, cluster_id = scope
+        whole = not flagged and class_id is None
+        if admin and whole and cluster_id is not None:
+            _TOTAL_SQL[key] = _cluster_total(kinds, statuses, int(cluster_id))
+        elif not admin and whole and school is not None and set(statuses) <= _LOOKED_BACK:
+            _TOTAL_SQL[key] = _school_total(kinds, statuses, int(school))
         else:
             branches, selects = _branches(actor, kinds, scope)
             union = " UNION ALL ".join(branches)
             _TOTAL_SQL[key] = "SELECT COUNT(*) FROM (" + _compiled(union, selects) + ") AS c"
     return _TOTAL_SQL[key]
+
+
+# The tabs of records (Live, Hidden): a teacher's holds what was said to their pupils too.
+_LOOKED_BACK = {ContentStatus.approved, ContentStatus.hidden}
+
+
+def _listed(statuses: Any) -> str:
+    return ", ".join(f"'{getattr(status, 'value', status)}'" for status in statuses)
+
+
+def _kept_sum(kinds: list[ContentKind], statuses: Any, owners: str) -> str:
+    """The kept counts of these kinds and statuses whose owner matches `owners` (SQL over
+    `school_key`, `team_key` and `author_key`). The counts file an item under its team, else
+    its school, else its author, as `ContentKind.school` reaches a team's item through it."""
+    names = ", ".join(f"'{kind.name}'" for kind in kinds)
+    return (
+        "SELECT COALESCE(SUM(items), 0) FROM queue_item_count"
+        f" WHERE kind_key IN ({names}) AND status IN ({_listed(statuses)}) AND ({owners})"
+    )
+
+
+def _cluster_total(kinds: list[ContentKind], statuses: Any, cluster_id: int) -> str:
+    """The admin's tab: the cluster's schools', teams' and adults' counts. The list takes an
+    item of the cluster's schools or of its accounts: the same items, as a pupil's or
+    teacher's school is in their account's cluster."""
+    schools = f"SELECT id FROM school WHERE cluster = {cluster_id}"
+    return _kept_sum(
+        kinds,
+        statuses,
+        f"school_key IN ({schools})"
+        f" OR team_key IN (SELECT id FROM team WHERE school IN ({schools}))"
+        f" OR author_key IN (SELECT id FROM app_user WHERE cluster = {cluster_id})",
+    )
+
+
+def _school_total(kinds: list[ContentKind], statuses: Any, school: int) -> str:
+    """A teacher's tab (`queue.queue_scope`): their school's items, from its own and its
+    teams' kept counts; and the comments and feedback said to their pupils from elsewhere,
+    counted from each kind's index of the school it was said to (a few, not the school's
+    thousands)."""
+    parts = [
+        _kept_sum(
+            kinds,
+            statuses,
+            f"school_key = {school} OR team_key IN (SELECT id FROM team WHERE school = {school})",
+        )
+    ]
+    for kind in kinds:
+        if kind.receiving_school is None:
+            continue
+        to = kind.receiving_school._meta.db_column_name
+        by = kind.school._meta.db_column_name
+        status = kind.status._meta.db_column_name
+        parts.append(
+            f"SELECT COUNT(*) FROM {kind.table._meta.tablename} WHERE {to} = {school}"
+            f" AND {status} IN ({_listed(statuses)}) AND ({by} IS NULL OR {by} <> {school})"
+        )
+    return "SELECT " + " + ".join(f"({part})" for part in parts)
 
 
 def page_sql(items_sql: str, total_sql: str, way: str, size: int, offset: int) -> str:
