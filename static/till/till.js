@@ -297,22 +297,30 @@ async function sendOne(entry) {
   return { error: data.error || `The server answered ${response.status}.` };
 }
 
+/** The phone knows it has no network: nothing is tried until its "online" event, and what
+ * waits was handed over without the server (a fact from now on). */
+async function heldOver() {
+  unreachable = true;
+  for (const entry of waiting().filter((e) => !e.offline)) {
+    entry.offline = true;
+    await saveEntry(entry);
+  }
+}
+
 async function flush() {
   if (sending || Date.now() < notBefore) return;
   if (!navigator.onLine) {
-    // The phone knows it has no network: nothing is tried until its "online" event, and
-    // what waits was handed over without the server (a fact from now on).
-    unreachable = true;
-    for (const entry of waiting().filter((e) => !e.offline)) {
-      entry.offline = true;
-      await saveEntry(entry);
-    }
+    await heldOver();
     draw();
     return;
   }
   sending = true;
   try {
     for (let entry = waiting()[0]; entry; entry = waiting()[0]) {
+      if (!navigator.onLine) {
+        await heldOver(); // the signal went while earlier tickets were sent: the rest wait
+        break;
+      }
       if (!isHere(entry) && !entry.offline) {
         entry.offline = true; // left behind at its stall: its customer has gone with it
         await saveEntry(entry);
