@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.browser.checks import _info, check_page
 from tests.browser.conftest import OpenPage
@@ -215,6 +216,47 @@ async def test_a_ticket_refused_online_comes_back_with_the_count_corrected(
     await pupil.get_by_role("button", name="One fewer Beeswax candle").tap()
     await pupil.get_by_role("button", name="Card", exact=True).tap()
     await eventually(lambda: takings(pupil), (before[0] + 600, before[1] + 1))
+
+
+async def test_the_signal_lost_while_a_ticket_is_sent_keeps_the_next_on_the_phone(
+    open_page: OpenPage,
+) -> None:
+    """Two tickets in one sending: the first's answer is on its way when the phone loses its
+    signal. The till asks again before the second and keeps it on the phone, as it does
+    when the signal is gone before a sending starts (it used to send on: a request made
+    with no signal, which Chromium's emulation did not always stop in CI)."""
+    pupil = await open_till(open_page, {CANDLE: 5, TOTE: 5})
+    before = await takings(pupil)
+    sent: list[str] = []
+    pupil.on("request", lambda r: sent.append(r.url) if r.url.endswith("/tickets") else None)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_first(route: Route) -> None:
+        if held.is_set():
+            await route.fallback()
+            return
+        answer = await route.fetch()  # recorded by the server; its answer waits
+        held.set()
+        await release.wait()
+        await route.fulfill(response=answer)
+
+    await pupil.route("**/tickets", hold_the_first)
+    await add(pupil, CANDLE)
+    await pupil.get_by_role("button", name="Cash", exact=True).tap()  # 1: £4.50, sent
+    await asyncio.wait_for(held.wait(), 10)
+    await add(pupil, TOTE)
+    await pupil.get_by_role("button", name="Card", exact=True).tap()  # 2: waits its turn
+    await go_offline(pupil)
+    release.set()
+    banner = pupil.locator("#till-banner")
+    await expect(banner).to_contain_text("Offline — 1 sale waiting to send")
+    assert len(sent) == 1, sent  # the second never left the phone
+    assert await takings(pupil) == (before[0] + 450, before[1] + 1)
+
+    await pupil.unroute("**/tickets", hold_the_first)
+    await back_online(pupil)
+    assert await takings(pupil) == (before[0] + 450 + 600, before[1] + 2)
+    assert len(sent) == 2
 
 
 async def test_leaving_with_sales_waiting_warns_and_closing_asks_first(open_page: OpenPage) -> None:
