@@ -127,11 +127,7 @@ async def reopen_offline(page: Page, till: str = "") -> None:
 
 _TICKETS = re.compile(r"/tickets$")
 _NO_SIGNAL = "test-no-signal"  # kept in the origin's localStorage while the phone has none
-# A phone with no signal says so from the first line of a page's script. Chromium's offline
-# emulation reaches a page opened anew a moment after its script starts, and in CI a till
-# reloaded with no signal once sent a waiting ticket in that moment, past the route below
-# (the page is the service worker's then): the server recorded a sale the phone never
-# sent. So every page of the phone reads `navigator.onLine` as false while the flag is set.
+# Every page of the phone reads `navigator.onLine` as false while the flag is set (`go_offline`).
 _SAYS_NO_SIGNAL = """(() => {
   const real = Object.getOwnPropertyDescriptor(Navigator.prototype, "onLine").get;
   Object.defineProperty(Navigator.prototype, "onLine", {

@@ -19,6 +19,9 @@ from clustermarket.sharing.flags import flagged_ids_query
 from clustermarket.sharing.tables import Flag
 from clustermarket.web import badge
 
+# The statuses in which what was said to a school's pupils is in its teachers' queue.
+SAID_TO_US = (ContentStatus.approved, ContentStatus.hidden)
+
 
 def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
     """What `actor` sees in the queue: their school's items; for comments and feedback, also
@@ -26,7 +29,7 @@ def queue_scope(actor: CurrentUser, kind: ContentKind) -> Any:
     mine = kind.school == actor.school_id
     if kind.receiving_school is not None:
         said_to_us = (kind.receiving_school == actor.school_id) & kind.status.is_in(
-            [ContentStatus.approved, ContentStatus.hidden]
+            list(SAID_TO_US)
         )
         return mine | said_to_us
     return mine

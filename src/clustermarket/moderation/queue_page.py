@@ -30,12 +30,12 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from clustermarket.accounts.services import CurrentUser
-from clustermarket.catalogue.tables import ContentStatus
 from clustermarket.db_connections import fetch_tuples
 from clustermarket.frozen import written_in
 from clustermarket.moderation.content import PROJECT, ContentKind
 from clustermarket.moderation.items import columns_of
 from clustermarket.moderation.queue import (
+    SAID_TO_US,
     _queue_where,
     dressed,
     frozen_queue_query,
@@ -124,17 +124,13 @@ def _total_sql(actor: CurrentUser, kinds: list[ContentKind], scope: tuple[Any, .
         whole = not flagged and class_id is None
         if admin and whole and cluster_id is not None:
             _TOTAL_SQL[key] = _cluster_total(kinds, statuses, int(cluster_id))
-        elif not admin and whole and school is not None and set(statuses) <= _LOOKED_BACK:
+        elif not admin and whole and school is not None and set(statuses) <= set(SAID_TO_US):
             _TOTAL_SQL[key] = _school_total(kinds, statuses, int(school))
         else:
             branches, selects = _branches(actor, kinds, scope)
             union = " UNION ALL ".join(branches)
             _TOTAL_SQL[key] = "SELECT COUNT(*) FROM (" + _compiled(union, selects) + ") AS c"
     return _TOTAL_SQL[key]
-
-
-# The tabs of records (Live, Hidden): a teacher's holds what was said to their pupils too.
-_LOOKED_BACK = {ContentStatus.approved, ContentStatus.hidden}
 
 
 def _listed(statuses: Any) -> str:
@@ -167,10 +163,10 @@ def _cluster_total(kinds: list[ContentKind], statuses: Any, cluster_id: int) -> 
 
 
 def _school_total(kinds: list[ContentKind], statuses: Any, school: int) -> str:
-    """A teacher's tab (`queue.queue_scope`): their school's items, from its own and its
-    teams' kept counts; and the comments and feedback said to their pupils from elsewhere,
-    counted from each kind's index of the school it was said to (a few, not the school's
-    thousands)."""
+    """A teacher's Live or Hidden tab (`queue.queue_scope`, statuses within `SAID_TO_US`):
+    their school's items, from its own and its teams' kept counts; and the comments and
+    feedback said to their pupils from elsewhere, counted from each kind's index of the
+    school it was said to (a few, not the school's thousands)."""
     parts = [
         _kept_sum(
             kinds,
